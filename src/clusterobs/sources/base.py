@@ -1,0 +1,82 @@
+"""What every source module shares: its metadata, its raw files and their checksums.
+
+A source module (one per public source) has a ``<name>.meta.yml`` beside it with the
+title, publisher, licence, citation, where the mirrored bytes came from, and for each
+file the canonical address to download it from. It exposes ``META`` and a ``read``
+function that turns the raw files into validated tables, sending rejected rows to the
+ingest log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clusterobs.errors import SourceError
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One raw file of a source: its name in the mirror folder and where to download it."""
+
+    name: str
+    url: str
+    sha256: str | None = None
+    min_rows: int = 0
+    """Fewer data rows than this means the file is truncated: the ingest fails."""
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """Provenance of a public source, loaded from its ``.meta.yml``."""
+
+    id: str
+    folder: str
+    title: str
+    publisher: str
+    publisher_url: str
+    licence: str
+    citation: str
+    origin: str
+    files: tuple[RemoteFile, ...]
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def file(self, name: str) -> RemoteFile:
+        for f in self.files:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.id} has no file {name!r}")
+
+
+def load_meta(module_file: str) -> SourceMeta:
+    """Read ``<module>.meta.yml`` sitting next to the module that calls this."""
+    path = Path(module_file).with_suffix(".meta.yml")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    files = tuple(
+        RemoteFile(name=f["name"], url=f["url"], sha256=f.get("sha256"), min_rows=int(f.get("min_rows", 0)))
+        for f in raw.pop("files")
+    )
+    known = {k: raw.pop(k) for k in list(raw) if k in SourceMeta.__dataclass_fields__}
+    return SourceMeta(files=files, extra=raw, **known)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def source_path(mirror: Path, meta: SourceMeta, name: str) -> Path:
+    """The path of one raw file in the mirror, or a ``SourceError`` naming what is missing."""
+    path = mirror / meta.folder / name
+    if not path.is_file():
+        raise SourceError(path, f"missing file of source {meta.id!r} (looked in the mirror {mirror})")
+    return path

@@ -1,0 +1,188 @@
+"""One access object for the analytical store, used alike by the CLI, the web and reports.
+
+Layout under the data directory (``CLUSTEROBS_HOME``, default ``./var``)::
+
+    versions/<version>.duckdb    one complete dataset version per file
+    versions/<version>.building  a version being written (removed if the ingest fails)
+    current.json                 which version is published (replaced atomically)
+
+An ingest writes every table into a new ``.building`` file; only when all tables are
+written is the file renamed and ``current.json`` swapped with ``os.replace``. A failed
+ingest therefore never touches the version that is serving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from clusterobs.errors import StoreError
+
+CURRENT = "current.json"
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: str
+    path: Path
+    published: bool
+    meta: dict[str, Any]
+
+
+def frame_checksum(df: pd.DataFrame) -> str:
+    """SHA-256 of a table's content, independent of row order."""
+    if df.empty:
+        return hashlib.sha256(",".join(map(str, df.columns)).encode()).hexdigest()
+    ordered = df.sort_values(list(df.columns), kind="stable", na_position="first")
+    text = ordered.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """Reads published versions and writes new ones."""
+
+    def __init__(self, home: Path | str) -> None:
+        self.home = Path(home)
+        self.versions_dir = self.home / "versions"
+
+    # ---- reading -------------------------------------------------------------------
+    def current(self) -> str | None:
+        """The published version id, or None before the first successful ingest."""
+        pointer = self.home / CURRENT
+        if not pointer.exists():
+            return None
+        return json.loads(pointer.read_text(encoding="utf-8"))["version"]
+
+    def path(self, version: str | None = None) -> Path:
+        version = version or self.current()
+        if version is None:
+            raise StoreError(f"no published dataset in {self.home}: run `clusterobs ingest` first")
+        path = self.versions_dir / f"{version}.duckdb"
+        if not path.exists():
+            raise StoreError(f"dataset version {version} not found at {path}")
+        return path
+
+    def connect(self, version: str | None = None, *, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection to one version (the published one by default)."""
+        return duckdb.connect(str(self.path(version)), read_only=read_only)
+
+    def ibis(self, version: str | None = None, *, read_only: bool = True) -> Any:
+        """An Ibis DuckDB backend over one version, for engine code."""
+        import ibis
+
+        return ibis.duckdb.connect(str(self.path(version)), read_only=read_only)
+
+    def table(self, name: str, version: str | None = None) -> pd.DataFrame:
+        with contextlib.closing(self.connect(version)) as con:
+            return con.sql(f'SELECT * FROM "{name}"').df()
+
+    def tables(self, version: str | None = None) -> pd.DataFrame:
+        """The catalogue of a version: table, rows, checksum, description."""
+        return self.table("_tables", version)
+
+    def meta(self, version: str | None = None) -> dict[str, Any]:
+        df = self.table("_meta", version)
+        return {k: json.loads(v) for k, v in zip(df["key"], df["value"], strict=True)}
+
+    def versions(self) -> list[VersionInfo]:
+        current = self.current()
+        out = []
+        for p in sorted(self.versions_dir.glob("*.duckdb")):
+            v = p.stem
+            try:
+                with contextlib.closing(duckdb.connect(str(p), read_only=True)) as con:
+                    rows = con.sql("SELECT key, value FROM _meta").fetchall()
+                meta = {k: json.loads(val) for k, val in rows}
+            except duckdb.Error:
+                meta = {"error": "unreadable"}
+            out.append(VersionInfo(version=v, path=p, published=(v == current), meta=meta))
+        return out
+
+    # ---- writing -------------------------------------------------------------------
+    def begin(self, *, label: str = "") -> VersionWriter:
+        """Start writing a new version; publish it with ``VersionWriter.publish``."""
+        self.versions_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        version = stamp + (f"-{label}" if label else "")
+        n = 1
+        while (self.versions_dir / f"{version}.duckdb").exists():
+            n += 1
+            version = f"{stamp}-{n}" + (f"-{label}" if label else "")
+        return VersionWriter(self, version)
+
+    def publish(self, version: str) -> None:
+        """Point ``current.json`` at ``version`` atomically."""
+        pointer = self.home / CURRENT
+        tmp = pointer.with_suffix(".json.tmp")
+        payload = {"version": version, "published_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, pointer)
+
+
+class VersionWriter:
+    """Writes the tables of one new version into a ``.building`` file.
+
+    Use as a context manager: leaving the block with an exception deletes the partial
+    file and leaves the published version alone.
+    """
+
+    def __init__(self, store: Store, version: str) -> None:
+        self.store = store
+        self.version = version
+        self.building = store.versions_dir / f"{version}.building"
+        self.final = store.versions_dir / f"{version}.duckdb"
+        self.building.unlink(missing_ok=True)
+        self.con = duckdb.connect(str(self.building))
+        self.con.execute(
+            "CREATE TABLE _tables (name VARCHAR PRIMARY KEY, rows BIGINT, checksum VARCHAR, description VARCHAR)"
+        )
+        self.con.execute("CREATE TABLE _meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        self._published = False
+
+    def write(self, name: str, df: pd.DataFrame, *, description: str) -> str:
+        """Write one table and record its row count and checksum; returns the checksum."""
+        checksum = frame_checksum(df)
+        self.con.register("_incoming", df)
+        try:
+            self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
+        finally:
+            self.con.unregister("_incoming")
+        self.con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?)", [name, len(df), checksum, description])
+        return checksum
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", [key, json.dumps(value, sort_keys=True)])
+
+    def publish(self) -> str:
+        """Close the file, move it into place and make it the current version."""
+        self.set_meta("version", self.version)
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        os.replace(self.building, self.final)
+        self.store.publish(self.version)
+        self._published = True
+        return self.version
+
+    def abort(self) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self.con.close()
+        self.building.unlink(missing_ok=True)
+        Path(str(self.building) + ".wal").unlink(missing_ok=True)
+
+    def __enter__(self) -> VersionWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None or not self._published:
+            self.abort()

@@ -28,6 +28,10 @@ class RemoteFile:
     sha256: str | None = None
     min_rows: int = 0
     """Fewer data rows than this means the file is truncated: the ingest fails."""
+    derived: bool = False
+    """Not downloadable as such: the source module rebuilds it from its other files."""
+    optional: bool = False
+    """Needed only to rebuild a derived file; the offline mirror may lack it."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ def load_meta(module_file: str) -> SourceMeta:
     path = Path(module_file).with_suffix(".meta.yml")
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     files = tuple(
-        RemoteFile(name=f["name"], url=f["url"], sha256=f.get("sha256"), min_rows=int(f.get("min_rows", 0)))
+        RemoteFile(name=f["name"], url=f["url"], sha256=f.get("sha256"), min_rows=int(f.get("min_rows", 0)),
+                   derived=bool(f.get("derived", False)), optional=bool(f.get("optional", False)))
         for f in raw.pop("files")
     )
     known = {k: raw.pop(k) for k in list(raw) if k in SourceMeta.__dataclass_fields__}

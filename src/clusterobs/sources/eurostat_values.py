@@ -46,9 +46,17 @@ class Cell:
     quirk: str | None
 
 
-def parse_cell(text: str) -> Cell:
-    """Parse one Eurostat cell; raises ``ParseError`` for text that is none of the known forms."""
+def parse_cell(text: str, *, thousands: str | None = None) -> Cell:
+    """Parse one Eurostat cell; raises ``ParseError`` for text that is none of the known forms.
+
+    ``thousands``: a thousands separator the export put in numbers (``"1,060.2"``), removed
+    before parsing and reported as a quirk.
+    """
     raw = text.strip().strip('"')
+    separated = False
+    if thousands and re.match(rf"^-?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:\.\d+)?(?:\s*[a-z]*)$", raw):
+        raw = raw.replace(thousands, "")
+        separated = True
     if raw == "":
         return Cell(None, None, "empty cell read as missing (not available or confidential)")
     if raw == ":":
@@ -58,7 +66,10 @@ def parse_cell(text: str) -> Cell:
         flag = m.group(2) or None
         if flag and any(ch not in FLAGS for ch in flag):
             raise ParseError(f"unknown flag {flag!r}")
-        return Cell(float(m.group(1)), flag, f"value flagged {flag!r}" if flag else None)
+        quirk = f"value flagged {flag!r}" if flag else None
+        if separated:
+            quirk = "thousands separator removed" + (f", {quirk}" if quirk else "")
+        return Cell(float(m.group(1)), flag, quirk)
     m = _FLAG_ONLY.match(raw)
     if m and all(ch in FLAGS for ch in m.group(1)):
         return Cell(None, m.group(1), f"flag {m.group(1)!r} without a value read as missing")

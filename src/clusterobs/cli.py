@@ -1,0 +1,143 @@
+"""The ``clusterobs`` command: ingest, info, quarantine, download."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from clusterobs.config import Settings
+from clusterobs.errors import ClusterobsError, SourceError, StoreError
+from clusterobs.store import Store
+
+app = typer.Typer(help="clusterobs: the European Cluster Observatory toolkit.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+console = Console()
+err = Console(stderr=True)
+
+HomeOpt = Annotated[Path | None, typer.Option("--home", help="Data directory [env CLUSTEROBS_HOME; ./var]")]
+MirrorOpt = Annotated[Path | None, typer.Option("--mirror", help="Offline mirror [env CLUSTEROBS_MIRROR; ../shared/data]")]
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description:<48}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
+@app.command()
+def ingest(home: HomeOpt = None, mirror: MirrorOpt = None) -> None:
+    """Read every source of the mirror into a new dataset version and publish it atomically."""
+    from clusterobs.ingest import run_ingest
+
+    settings = Settings.from_env(home=home, mirror=mirror)
+    store = Store(settings.home)
+    previous = store.current()
+    console.print(f"Ingesting the mirror [cyan]{settings.mirror}[/] into [cyan]{settings.home}[/]")
+    with _progress() as bar:
+        task = bar.add_task("checksumming raw files", total=None)
+
+        def report(label: str, done: int, total: int) -> None:
+            bar.update(task, description=label, completed=done, total=total)
+
+        try:
+            summary = run_ingest(settings, progress=report)
+        except (SourceError, OSError) as exc:
+            bar.stop()
+            err.print(f"[bold red]Ingest failed:[/] {exc}")
+            if previous:
+                err.print(f"The published version [bold]{previous}[/] is unchanged and keeps serving.")
+            else:
+                err.print("No version has been published yet.")
+            raise typer.Exit(1) from exc
+    console.print(
+        f"Published version [bold green]{summary.version}[/] in {summary.seconds:.1f} s: "
+        f"{len(summary.tables)} tables, {summary.quarantined:,} rows quarantined, "
+        f"{summary.quirks:,} rows loaded after a documented fix. Details: [cyan]clusterobs info[/]."
+    )
+
+
+@app.command()
+def info(
+    home: HomeOpt = None,
+    version: Annotated[str | None, typer.Option(help="A dataset version (default: the published one)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON")] = False,
+) -> None:
+    """Dataset versions, sources with checksums, row counts and quarantined rows by reason."""
+    store = Store(Settings.from_env(home=home).home)
+    try:
+        v = version or store.current()
+        if v is None:
+            raise StoreError(f"no published dataset in {store.home}: run `clusterobs ingest` first")
+        with contextlib.closing(store.connect(v)) as con:
+            tables = con.sql("SELECT name, rows, checksum, description FROM _tables ORDER BY name").df()
+            sources = con.sql("SELECT source, file, sha256, bytes, url FROM sources ORDER BY source, file").df()
+            reasons = con.sql(
+                "SELECT source, reason, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY source, rows DESC"
+            ).df()
+            quirks = con.sql("SELECT source, quirk, rows FROM quirks ORDER BY source, rows DESC").df()
+        meta = store.meta(v)
+    except ClusterobsError as exc:
+        err.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    versions = store.versions()
+    if as_json:
+        payload = {
+            "version": v, "meta": meta,
+            "versions": [{"version": i.version, "published": i.published} for i in versions],
+            "tables": tables.to_dict("records"), "sources": sources.to_dict("records"),
+            "quarantine_by_reason": reasons.to_dict("records"), "quirks": quirks.to_dict("records"),
+        }
+        console.print_json(json.dumps(payload, default=str))
+        return
+    console.print(f"[bold]Dataset version {v}[/] (code {meta.get('code_version')}, created {meta.get('created_at')})")
+    vt = Table("version", "published", title="Versions in " + str(store.home))
+    for i in versions:
+        vt.add_row(i.version, "yes" if i.published else "")
+    console.print(vt)
+    st = Table("source", "file", "sha256", "bytes", title="Sources")
+    for r in sources.itertuples():
+        st.add_row(r.source, r.file, r.sha256[:16] + "…", f"{r.bytes:,}")
+    console.print(st)
+    tt = Table("table", "rows", "checksum", "description", title="Tables")
+    for r in tables.itertuples():
+        tt.add_row(r.name, f"{r.rows:,}", r.checksum[:12], r.description)
+    console.print(tt)
+    qt = Table("source", "reason", "rows", title=f"Quarantined rows by reason ({int(reasons['rows'].sum()):,})")
+    for r in reasons.itertuples():
+        qt.add_row(r.source, r.reason, f"{r.rows:,}")
+    console.print(qt)
+    kt = Table("source", "quirk", "rows", title="Rows loaded after a documented fix")
+    for r in quirks.itertuples():
+        kt.add_row(r.source, r.quirk, f"{r.rows:,}")
+    console.print(kt)
+
+
+@app.command()
+def quarantine(
+    home: HomeOpt = None,
+    source: Annotated[str | None, typer.Option(help="Only this source id")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show")] = 50,
+) -> None:
+    """List quarantined rows with file, line, value and reason."""
+    store = Store(Settings.from_env(home=home).home)
+    try:
+        df = store.table("quarantine")
+    except ClusterobsError as exc:
+        err.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    if source:
+        df = df[df["source"] == source]
+    t = Table("source", "file", "line", "value", "reason", title=f"Quarantine ({len(df):,} rows)")
+    for r in df.head(limit).itertuples():
+        t.add_row(r.source, r.file, str(r.line), r.value, r.reason)
+    console.print(t)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

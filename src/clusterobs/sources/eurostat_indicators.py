@@ -1,0 +1,129 @@
+"""Eurostat NUTS-2 indicators 2007-2018 (GDP, population, unemployment and more).
+
+The mirror's CSV is a stack of the properties of twelve yearly GeoJSON files; it is not
+published as such online, so its download address is the repository page of the yearly
+files (the CSV must be rebuilt from them). Lineage: raw file (checksum) → wide rows →
+region codes checked against NUTS 2016 level 2 → long table ``regional_indicators`` with
+``gdp_per_capita_eur`` derived and marked as such.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from clusterobs.sources.base import load_meta, source_path
+from clusterobs.sources.csvio import iter_rows
+from clusterobs.sources.ingestlog import IngestLog
+
+META = load_meta(__file__)
+FILE = "nuts2_indicators_2007_2018.csv"
+VARIABLES = "eu_eurostat_variables.tsv"
+NUTS_VERSION = 2016
+#: indicator column → (Eurostat table code, unit)
+INDICATORS = {
+    "region_gdp": ("tgs00003", "million EUR"),
+    "region_population": ("tgs00096", "persons"),
+    "unemployment_rate_t": ("tgs00010", "% of labour force"),
+    "unemployment_rate_m": ("tgs00010", "% of labour force"),
+    "unemployment_rate_f": ("tgs00010", "% of labour force"),
+    "disp_income_household": ("tgs00026", "EUR per inhabitant"),
+    "patents": ("tgs00040", "applications"),
+    "broadband_access_household": ("tgs00049", "% of households with internet access"),
+    "gender_employ_gap": ("tepsr_lm220", "percentage points"),
+    "life_expectancy_t": ("tgs00101", "years"),
+    "life_expectancy_m": ("tgs00101", "years"),
+    "life_expectancy_f": ("tgs00101", "years"),
+}
+DERIVED = {"gdp_per_capita_eur": ("derived", "EUR per inhabitant")}
+TABLES = {
+    "regional_indicators": "NUTS-2 (NUTS 2016) indicators by year 2007-2018, long form; NULL-free "
+    "(absent cells are absent rows, counted in the ingest quirks)",
+    "indicator_catalogue": "Indicators of regional_indicators: code, Eurostat table, unit, description",
+}
+
+
+def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Read the indicators; needs ``nuts_codes`` in ``ref``."""
+    path = source_path(mirror, META, FILE)
+    nuts = ref["nuts_codes"]
+    known = set(nuts.loc[(nuts["nuts_version"] == NUTS_VERSION) & (nuts["level"] == 2), "code"])
+    rows: list[tuple[str, int, str, float, int]] = []
+    seen: dict[tuple[str, int], int] = {}
+    for line, rec in iter_rows(path, source=META.id, log=log, expected=("nuts_id", "year", *INDICATORS),
+                               min_rows=META.file(FILE).min_rows):
+        geo = rec["nuts_id"].strip()
+        if geo not in known:
+            log.reject(source=META.id, file=path, line=line, value=geo,
+                       reason=f"region code {geo!r} is not a NUTS 2016 NUTS-2 code")
+            continue
+        if not rec["year"].isdigit():
+            log.reject(source=META.id, file=path, line=line, value=rec["year"], reason="year is not a number")
+            continue
+        year = int(rec["year"])
+        if (geo, year) in seen:
+            log.reject(source=META.id, file=path, line=line, value=f"{geo},{year}",
+                       reason=f"duplicate of line {seen[(geo, year)]} (same region and year)")
+            continue
+        seen[(geo, year)] = line
+        values: dict[str, float] = {}
+        for col in INDICATORS:
+            text = rec[col].strip()
+            if text == "":
+                log.quirk(source=META.id, file=path, kind=f"{col} empty (not available)", line=line, value=geo)
+                continue
+            try:
+                v = float(text)
+            except ValueError:
+                log.reject(source=META.id, file=path, line=line, value=text, reason=f"{col} is not a number")
+                continue
+            if not math.isfinite(v) or (v < 0 and col != "gender_employ_gap"):
+                log.reject(source=META.id, file=path, line=line, value=text, reason=f"{col} negative or not finite")
+                continue
+            values[col] = v
+            rows.append((geo, year, col, v, line))
+        gdp, pop = values.get("region_gdp"), values.get("region_population")
+        if gdp is not None and pop:
+            rows.append((geo, year, "gdp_per_capita_eur", gdp * 1e6 / pop, line))
+    df = pd.DataFrame(rows, columns=["region", "year", "indicator", "value", "line"])
+    df.insert(1, "nuts_version", NUTS_VERSION)
+    return {"regional_indicators": df, "indicator_catalogue": _catalogue(mirror, log)}
+
+
+def _catalogue(mirror: Path, log: IngestLog) -> pd.DataFrame:
+    path = source_path(mirror, META, VARIABLES)
+    desc: dict[str, str] = {}
+    for _line, rec in iter_rows(path, source=META.id, log=log, delimiter="\t",
+                                expected=("input_var_short", "input_var_code", "input_var_desc")):
+        desc[rec["input_var_code"].strip()] = rec["input_var_desc"].strip()
+    rows = []
+    for code, (table, unit) in {**INDICATORS, **DERIVED}.items():
+        label = desc.get(table, "GDP per inhabitant = region_gdp x 1e6 / region_population (EUR, derived)")
+        if code.endswith(("_m", "_f", "_t")) and table != "derived":
+            label += {"_m": " (males)", "_f": " (females)", "_t": " (total)"}[code[-2:]]
+        rows.append({"indicator": code, "eurostat_table": table, "unit": unit, "description": label})
+    return pd.DataFrame(rows)
+
+
+def build_csv_from_yearly(folder: Path) -> Path:
+    """Rebuild the mirror's CSV from the downloaded yearly GeoJSON files (online users).
+
+    Takes the feature properties of ``eu_nuts_2_eurostat_<year>.geojson.gz`` for 2007-2018,
+    adds a ``year`` column and drops the geometry, as the mirror's README describes.
+    """
+    import gzip
+    import json
+
+    frames = []
+    for year in range(2007, 2019):
+        gz = folder / f"eu_nuts_2_eurostat_{year}.geojson.gz"
+        with gzip.open(gz, "rt", encoding="utf-8") as fh:
+            features = json.load(fh)["features"]
+        props = pd.DataFrame([f["properties"] for f in features])
+        props.insert(3, "year", year)
+        frames.append(props)
+    out = folder / FILE
+    pd.concat(frames, ignore_index=True).to_csv(out, index=False)
+    return out

@@ -1,0 +1,36 @@
+"""Shared fixtures: where the mirror is, and one real ingest of it for the whole session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from clusterobs.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def mirror_path() -> Path:
+    """The offline mirror: env CLUSTEROBS_MIRROR, else ../shared/data beside the repository."""
+    return Path(os.environ.get("CLUSTEROBS_MIRROR") or REPO.parent / "shared" / "data").resolve()
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    path = mirror_path()
+    if not path.is_dir():
+        pytest.fail(f"the offline mirror is not at {path}: set CLUSTEROBS_MIRROR")
+    return path
+
+
+@pytest.fixture(scope="session")
+def ingested(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
+    """A data directory holding one published ingest of the real mirror."""
+    from clusterobs.ingest import run_ingest
+    from clusterobs.store import Store
+
+    home = tmp_path_factory.mktemp("home")
+    summary = run_ingest(Settings(home=home, mirror=mirror))
+    return Store(home), summary

@@ -22,7 +22,9 @@ console = Console()
 err = Console(stderr=True)
 
 HomeOpt = Annotated[Path | None, typer.Option("--home", help="Data directory [env CLUSTEROBS_HOME; ./var]")]
-MirrorOpt = Annotated[Path | None, typer.Option("--mirror", help="Offline mirror [env CLUSTEROBS_MIRROR; ../shared/data]")]
+MirrorOpt = Annotated[
+    Path | None, typer.Option("--mirror", help="Offline mirror [env CLUSTEROBS_MIRROR; ../shared/data]")
+]
 
 
 def _progress() -> Progress:
@@ -137,6 +139,79 @@ def quarantine(
     for r in df.head(limit).itertuples():
         t.add_row(r.source, r.file, str(r.line), r.value, r.reason)
     console.print(t)
+
+
+@app.command()
+def download(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all)")] = None,
+    to: Annotated[Path, typer.Option("--to", help="Folder to write, laid out like the offline mirror")] = Path(
+        "./mirror"
+    ),
+    force: Annotated[bool, typer.Option(help="Download again even when the checksum matches")] = False,
+) -> None:
+    """Download the sources' raw files from their canonical addresses (for users who are online).
+
+    Then ingest them with ``clusterobs ingest --mirror DIR``.
+    """
+    from clusterobs.ingest import SOURCES
+    from clusterobs.sources import eurostat_api
+    from clusterobs.sources.download import download_source, make_client
+
+    modules = {m.META.id: m for m in (*SOURCES, eurostat_api)}
+    wanted = sources or [m for m in modules if m != eurostat_api.META.id]
+    unknown = [s for s in wanted if s not in modules]
+    if unknown:
+        err.print(f"[bold red]unknown source(s): {', '.join(unknown)}[/]; known: {', '.join(modules)}")
+        raise typer.Exit(2)
+    with make_client() as client, _progress() as bar:
+        for sid in wanted:
+            meta = modules[sid].META
+            task = bar.add_task(f"{sid}", total=None)
+
+            def report(done: int, total: int | None, task: int = task) -> None:
+                bar.update(task, completed=done, total=total)
+
+            validate = eurostat_api.check_sdmx_csv if sid == eurostat_api.META.id else None
+            try:
+                records = download_source(meta, to, client=client, progress=report, force=force, validate=validate)
+            except SourceError as exc:
+                bar.stop()
+                err.print(f"[bold red]Download failed:[/] {exc}")
+                raise typer.Exit(1) from exc
+            bar.update(task, description=f"{sid}: {len(records)} file(s)")
+    console.print(f"Downloaded into [cyan]{to}[/]; checksums in each folder's DOWNLOADS.json.")
+
+
+@app.command("fetch-eurostat")
+def fetch_eurostat(
+    dataset: Annotated[str, typer.Argument(help="Eurostat dataset code, e.g. sbs_r_nuts2021")] = "sbs_r_nuts2021",
+    filters: Annotated[
+        list[str] | None, typer.Option("--filter", help="dim=code1,code2 (repeatable), e.g. indic_sbs=EMP_LOC_NR")
+    ] = None,
+    start: Annotated[int | None, typer.Option(help="First year")] = None,
+    end: Annotated[int | None, typer.Option(help="Last year")] = None,
+    api: Annotated[str, typer.Option(help="SDMX API version: 2.1 or 3.0")] = "3.0",
+    dest: Annotated[Path, typer.Option(help="File or folder to write")] = Path("./mirror/eurostat-sbs-api"),
+) -> None:
+    """Fetch a dataset from Eurostat's dissemination API as SDMX-CSV, with its checksum recorded."""
+    from clusterobs.sources.download import make_client
+    from clusterobs.sources.eurostat_api import fetch_dataset
+
+    parsed: dict[str, list[str]] = {}
+    for f in filters or []:
+        key, _, codes = f.partition("=")
+        if not key or not codes:
+            err.print(f"[bold red]--filter must look like dim=code1,code2; got {f!r}[/]")
+            raise typer.Exit(2)
+        parsed[key.strip()] = [c.strip() for c in codes.split(",") if c.strip()]
+    with make_client() as client:
+        try:
+            path = fetch_dataset(dataset, client=client, filters=parsed or None, start=start, end=end,
+                                 api_version=api, dest=dest)
+        except SourceError as exc:
+            err.print(f"[bold red]Fetch failed:[/] {exc}")
+            raise typer.Exit(1) from exc
+    console.print(f"Wrote [cyan]{path}[/] (checksum in {path.parent / 'DOWNLOADS.json'}).")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -82,7 +82,9 @@ def info(
             reasons = con.sql(
                 "SELECT source, reason, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY source, rows DESC"
             ).df()
-            quirks = con.sql("SELECT source, quirk, rows FROM quirks ORDER BY source, rows DESC").df()
+            quirks = con.sql(
+                "SELECT source, quirk, sum(rows)::BIGINT AS rows FROM quirks GROUP BY ALL ORDER BY source, rows DESC"
+            ).df()
         meta = store.meta(v)
     except ClusterobsError as exc:
         err.print(f"[bold red]{exc}[/]")

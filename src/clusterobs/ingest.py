@@ -107,7 +107,6 @@ def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> 
         tables.update(module.read(mirror, log, tables))
         tick(f"read {module.META.id}")
     tables["regions"] = regions.regions(tables)
-    tables["categories"] = categories.categories(tables)
     tables.update(concordance.derive(tables))
     tick("derived regions, categories and concordance")
     tables.update(harmonise.convert_employment(tables, log))

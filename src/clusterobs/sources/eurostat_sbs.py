@@ -44,7 +44,7 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
             continue
         if geo not in known:
             reason = ("extra-regio NUTS code (no territory)" if geo.endswith("Z")
-                      else f"region code {geo!r} is not a NUTS 2013 code (obsolete or unknown)")
+                      else "region code is not a NUTS 2013 code (obsolete NUTS 2010 code or unknown)")
             log.reject(source=META.id, file=path, line=line, value=f"{nace};{geo};{text}", reason=reason)
             continue
         try:

@@ -1,0 +1,58 @@
+"""Employment tables in every NUTS version the observatory maps: the original plus 2016 and 2021.
+
+The SBS and LFS files use NUTS 2013 codes; maps, RIS and RCI use NUTS 2021 (RCI 2010-2019
+and EQI NUTS 2016). Each employment table keeps its original rows (``nuts_version`` 2013,
+``converted`` false) and gains the same data converted with the JRC weights (population
+2021 by default), every converted row saying how it was made (``conversion``,
+``missing_share``). Codes without weights stay in the original version only and are
+reported in the quarantine, with their file and line, as absent from the converted version.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clusterobs.classifications.nuts_conversion import convert
+from clusterobs.sources import eurostat_lfs, eurostat_sbs
+from clusterobs.sources.ingestlog import IngestLog
+
+TARGET_VERSIONS = (2016, 2021)
+WEIGHT = "pop21"
+TABLES: dict[str, str] = {}  # the converted rows join sbs_employment and lfs_employment
+
+
+def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
+                       weight: str = WEIGHT) -> dict[str, pd.DataFrame]:
+    """Return ``sbs_employment`` and ``lfs_employment`` with converted rows appended."""
+    conversion = tables["nuts_conversion"]
+    out = {}
+    specs = (
+        ("sbs_employment", eurostat_sbs, ("nace", "year"), (1, 2)),
+        ("lfs_employment", eurostat_lfs, ("sector", "year"), (2,)),
+    )
+    for name, module, keys, levels in specs:
+        original = tables[name]
+        frames = [original.assign(converted=False, conversion=pd.NA, missing_share=0.0)]
+        for target in TARGET_VERSIONS:
+            for level in levels:
+                part = original.loc[original["level"].isin([level] if level != levels[0] else [0, level])]
+                res = convert(part.drop(columns=["line"]), conversion=conversion, from_version=2013,
+                              to_version=target, level=level, keys=keys, weight=weight)
+                lost = res.loc[res["unmatched"]]
+                if len(lost):
+                    lines = part.set_index(["region", *keys])["line"]
+                    for rec in lost.itertuples(index=False):
+                        r = rec._asdict()
+                        log.reject(source=module.META.id, file=module.FILE,
+                                   line=int(lines.loc[(r["region"], *(r[k] for k in keys))]),
+                                   value=r["region"],
+                                   reason=f"no JRC weights from NUTS 2013 to NUTS {target} for this region: "
+                                          f"kept in NUTS 2013 only")
+                frames.append(res.loc[~res["unmatched"]].drop(columns=["unmatched"]).assign(line=pd.NA))
+        df = pd.concat(frames, ignore_index=True)
+        df["line"] = df["line"].astype("Int64")
+        df["value"] = df["value"].astype("Float64")
+        df["converted"] = df["converted"].astype(bool)
+        df["conversion"] = df["conversion"].astype("string")
+        out[name] = df[[*original.columns.drop("line"), "converted", "conversion", "missing_share", "line"]]
+    return out

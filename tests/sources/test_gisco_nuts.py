@@ -1,0 +1,150 @@
+"""GISCO NUTS geometries and region names, checked against figures read by hand in the mirror."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from clusterobs.errors import SourceError
+from clusterobs.sources import gisco_nuts
+from clusterobs.sources.gisco_nuts import Layer, load_features
+from clusterobs.sources.ingestlog import IngestLog
+
+
+def mirror() -> Path:
+    return Path(os.environ.get("CLUSTEROBS_MIRROR", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
+
+
+@pytest.fixture(scope="module")
+def read() -> tuple[dict[str, pd.DataFrame], IngestLog]:
+    log = IngestLog()
+    return gisco_nuts.read(mirror(), log, {}), log
+
+
+def test_meta_lists_the_4326_files_of_four_folders():
+    layers = gisco_nuts.layers()
+    assert len(layers) == 12
+    assert {(la.nuts_version, la.scale) for la in layers} == {(2016, "20M"), (2016, "60M"), (2021, "20M"),
+                                                             (2021, "60M")}
+    assert not [la for la in layers if "3035" in la.name]
+    assert all(f.url.startswith("https://raw.githubusercontent.com/") for f in gisco_nuts.META.files)
+
+
+def test_feature_counts(read):
+    geo = read[0]["nuts_geometries"]
+    counts = geo.groupby(["nuts_version", "scale", "kind", "level"]).size().to_dict()
+    assert counts == {
+        (2016, "20M", "region", 0): 37, (2016, "20M", "region", 1): 125, (2016, "20M", "region", 2): 332,
+        (2016, "60M", "region", 0): 37, (2016, "60M", "region", 1): 125, (2016, "60M", "region", 2): 332,
+        (2016, "60M", "region", 3): 1522,
+        (2021, "20M", "region", 0): 37, (2021, "20M", "region", 1): 125, (2021, "20M", "region", 2): 333,
+        (2021, "60M", "region", 0): 37, (2021, "60M", "region", 1): 125, (2021, "60M", "region", 2): 334,
+        (2021, "60M", "label", 2): 334, (2021, "60M", "boundary", 2): 920,
+    }
+    assert not geo.duplicated(["nuts_version", "scale", "kind", "code"]).any()
+
+
+def test_no0b_is_missing_from_the_early_2021_20m_release(read):
+    geo, regions = read[0]["nuts_geometries"], read[0]["gisco_regions"]
+    polygons = geo[(geo["nuts_version"] == 2021) & (geo["kind"] == "region") & (geo["level"] == 2)]
+    assert set(polygons.loc[polygons["scale"] == "60M", "code"]) - set(polygons.loc[polygons["scale"] == "20M",
+                                                                                    "code"]) == {"NO0B"}
+    no0b = regions[(regions["nuts_version"] == 2021) & (regions["code"] == "NO0B")].iloc[0]
+    assert no0b["name_latn"] == "Jan Mayen and Svalbard"  # the file has trailing "\r\n   \r\n"
+
+
+def test_geometry_is_compact_geojson(read):
+    geo = read[0]["nuts_geometries"]
+    label = geo[(geo["kind"] == "label") & (geo["code"] == "FI1B")]["geometry"].iat[0]
+    assert label == '{"type":"Point","coordinates":[24.7512,60.3817]}'
+    kinds = geo.groupby("kind")["geometry"].agg(lambda s: {json.loads(g)["type"] for g in s}).to_dict()
+    assert kinds == {"boundary": {"LineString"}, "label": {"Point"}, "region": {"Polygon", "MultiPolygon"}}
+
+
+def test_one_region_row_per_version_and_code(read):
+    regions = read[0]["gisco_regions"]
+    assert not regions.duplicated(["nuts_version", "code"]).any()
+    assert regions.groupby(["nuts_version", "level"]).size().to_dict() == {
+        (2016, 0): 37, (2016, 1): 125, (2016, 2): 332, (2016, 3): 1522, (2021, 0): 37, (2021, 1): 125,
+        (2021, 2): 334}
+    assert regions["name_latn"].notna().all()  # 2016-20M lacks NAME_LATN, the 2016-60M file has it
+    assert list(regions.columns) == ["nuts_version", "code", "name", "name_latn", "level", "country",
+                                     "mount_type", "urbn_type", "coast_type"]
+
+
+def test_names_are_cleaned_and_the_60m_name_wins(read):
+    regions, log = read[0]["gisco_regions"], read[1]
+    r = regions.set_index(["nuts_version", "code"])
+    assert r.loc[(2021, "FI1B"), "name"] == "Helsinki-Uusimaa"
+    assert r.loc[(2016, "FI1B"), "name"] == "Helsinki-Uusimaa"
+    assert r.loc[(2021, "EL"), "name"] == "Ελλάδα"  # no-break space removed
+    assert r.loc[(2021, "EL"), "name_latn"] == "Elláda"
+    assert r.loc[(2016, "ES"), "name"] == "ESPAÑA"  # 2016 level-0 names are upper case; 20M adds a blank
+    assert r.loc[(2021, "BG3"), "name"] == "Северна и Югоизточна България"  # 60M spelling, 20M differs
+    quirks = log.quirks_frame()
+    assert "name differs between scales (the 60M name is kept)" in set(quirks["quirk"])
+    assert log.quarantine_frame().empty
+
+
+def test_country_codes_are_eurostat_ones(read):
+    regions = read[0]["gisco_regions"]
+    countries = set(regions.loc[regions["level"] == 0, "code"])
+    assert {"EL", "UK"} <= countries
+    assert not {"GR", "GB"} & countries
+    assert (regions["country"] == regions["code"].str[:2]).all()
+
+
+def test_malformed_json_names_the_file(tmp_path):
+    path = tmp_path / "NUTS_RG_60M_2021_4326_LEVL_0.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature",', encoding="utf-8")
+    with pytest.raises(SourceError) as exc:
+        load_features(path)
+    assert exc.value.file == str(path)
+    assert "malformed JSON" in exc.value.reason
+
+
+def test_other_crs_is_refused(tmp_path):
+    path = tmp_path / "x.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [],
+                                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3035"}}}))
+    with pytest.raises(SourceError, match="EPSG:4326"):
+        load_features(path)
+
+
+def _fake_mirror(tmp_path: Path, features: list[dict]) -> tuple[Path, Layer]:
+    name = "gisco-nuts2021-60m/NUTS_RG_60M_2021_4326_LEVL_2.geojson"
+    (tmp_path / "gisco-nuts2021-60m").mkdir()
+    (tmp_path / name).write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return tmp_path, Layer(name, 2021, "60M", "region", min_rows=1)
+
+
+def _feature(code: str | None, level: int = 2) -> dict:
+    props = {"NUTS_ID": code, "LEVL_CODE": level, "CNTR_CODE": (code or "XX")[:2], "NUTS_NAME": "N ",
+             "NAME_LATN": "N", "MOUNT_TYPE": 0, "URBN_TYPE": None, "COAST_TYPE": 0}
+    return {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": [1.0, 2.0]}}
+
+
+def test_features_without_code_or_with_wrong_level_are_quarantined(tmp_path, monkeypatch):
+    root, layer = _fake_mirror(tmp_path, [_feature("FI1B"), _feature(None), _feature("FI1C", level=1),
+                                          _feature("FI1B")])
+    monkeypatch.setattr(gisco_nuts, "layers", lambda: [layer])
+    log = IngestLog()
+    tables = gisco_nuts.read(root, log, {})
+    assert tables["gisco_regions"]["code"].tolist() == ["FI1B"]
+    assert tables["gisco_regions"]["name"].tolist() == ["N"]
+    q = log.quarantine_frame()
+    assert q["reason"].tolist() == ["feature 2: feature without NUTS_ID",
+                                    "feature 3: NUTS_ID FI1C does not have LEVL_CODE 1",
+                                    "feature 4: duplicate feature for FI1B in the same file"]
+    assert set(q["file"]) == {"NUTS_RG_60M_2021_4326_LEVL_2.geojson"}
+
+
+def test_truncated_file_fails(tmp_path, monkeypatch):
+    root, layer = _fake_mirror(tmp_path, [_feature(None)])
+    monkeypatch.setattr(gisco_nuts, "layers", lambda: [layer])
+    with pytest.raises(SourceError, match="only 0 usable features"):
+        gisco_nuts.read(root, IngestLog(), {})

@@ -33,22 +33,21 @@ def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
     for name, module, keys, levels in specs:
         original = tables[name]
         frames = [original.assign(converted=False, conversion=pd.NA, missing_share=0.0)]
+        lost: dict[tuple, list[int]] = {}
         for target in TARGET_VERSIONS:
             for level in levels:
                 part = original.loc[original["level"].isin([level] if level != levels[0] else [0, level])]
                 res = convert(part.drop(columns=["line"]), conversion=conversion, from_version=2013,
                               to_version=target, level=level, keys=keys, weight=weight)
-                lost = res.loc[res["unmatched"]]
-                if len(lost):
-                    lines = part.set_index(["region", *keys])["line"]
-                    for rec in lost.itertuples(index=False):
-                        r = rec._asdict()
-                        log.reject(source=module.META.id, file=module.FILE,
-                                   line=int(lines.loc[(r["region"], *(r[k] for k in keys))]),
-                                   value=r["region"],
-                                   reason=f"no JRC weights from NUTS 2013 to NUTS {target} for this region: "
-                                          f"kept in NUTS 2013 only")
+                for rec in res.loc[res["unmatched"], ["region", *keys]].itertuples(index=False):
+                    lost.setdefault(tuple(rec), []).append(target)
                 frames.append(res.loc[~res["unmatched"]].drop(columns=["unmatched"]).assign(line=pd.NA))
+        if lost:
+            lines = original.set_index(["region", *keys])["line"]
+            for key, targets in lost.items():
+                log.reject(source=module.META.id, file=module.FILE, line=int(lines.loc[key]), value=key[0],
+                           reason="no JRC weights from NUTS 2013 to NUTS " + "/".join(map(str, targets))
+                           + " for this region: kept in NUTS 2013 only")
         df = pd.concat(frames, ignore_index=True)
         df["line"] = df["line"].astype("Int64")
         df["value"] = df["value"].astype("Float64")

@@ -88,9 +88,6 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
         seen[key] = line
         if cell.quirk:
             log.quirk(source=META.id, file=path, kind=cell.quirk, line=line, value=rec["Value"])
-        if geo not in known:
-            log.quirk(source=META.id, file=path, kind="candidate-country region outside the JRC NUTS 2013 "
-                      "matrices (kept, not convertible)", line=line, value=geo)
         value = None if cell.value is None else round(cell.value * 1000.0, 6)
         rows.append((geo, sector, year, value, cell.flag, line))
     df = pd.DataFrame(rows, columns=["region", "sector", "year", "value", "flag", "line"])

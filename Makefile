@@ -24,8 +24,10 @@ ingest: install
 info: install
 	$(BIN)/clusterobs info
 
-test: install
+lint: install
 	$(BIN)/ruff check src tests benchmarks
+
+test: install lint
 	$(BIN)/pytest -q
 
 bench: install

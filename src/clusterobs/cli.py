@@ -69,8 +69,10 @@ def info(
     home: HomeOpt = None,
     version: Annotated[str | None, typer.Option(help="A dataset version (default: the published one)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON")] = False,
+    svg: Annotated[Path | None, typer.Option(help="Also save the printed report as an SVG image")] = None,
 ) -> None:
     """Dataset versions, sources with checksums, row counts and quarantined rows by reason."""
+    console.record = svg is not None
     store = Store(Settings.from_env(home=home).home)
     try:
         v = version or store.current()
@@ -120,6 +122,8 @@ def info(
     for r in quirks.itertuples():
         kt.add_row(r.source, r.quirk, f"{r.rows:,}")
     console.print(kt)
+    if svg is not None:
+        console.save_svg(str(svg), title="clusterobs info")
 
 
 @app.command()

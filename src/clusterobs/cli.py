@@ -127,6 +127,76 @@ def info(
 
 
 @app.command()
+def compute(
+    home: HomeOpt = None,
+    impute: Annotated[bool, typer.Option("--impute/--no-impute", help="Impute confidential and missing cells")] = True,
+) -> None:
+    """Map clusters for every scheme, year and NUTS level into a new dataset version."""
+    from clusterobs.mapping.compute import run_compute
+
+    store = Store(Settings.from_env(home=home).home)
+    previous = store.current()
+    if previous is None:
+        err.print(f"[bold red]no published dataset in {store.home}: run `clusterobs ingest` first[/]")
+        raise typer.Exit(1)
+    with _progress() as bar:
+        task = bar.add_task("mapping", total=None)
+
+        def report(label: str, done: int, total: int) -> None:
+            bar.update(task, description=label, completed=done, total=total)
+
+        try:
+            summary = run_compute(store, impute=impute, progress=report)
+        except (ClusterobsError, OSError) as exc:
+            bar.stop()
+            err.print(f"[bold red]Compute failed:[/] {exc}")
+            err.print(f"The published version [bold]{previous}[/] is unchanged and keeps serving.")
+            raise typer.Exit(1) from exc
+    t = Table("scheme", "0 stars", "1 star", "2 stars", "3 stars",
+              title="Cluster stars, NUTS-2 (NUTS 2021), all years, traded, local and emerging categories")
+    for scheme, counts in summary.star_counts.items():
+        t.add_row(scheme, *[f"{counts.get(k, 0):,}" for k in range(4)])
+    console.print(t)
+    console.print(f"Published version [bold green]{summary.version}[/] (from {summary.parent}) "
+                  f"in {summary.seconds:.1f} s.")
+
+
+@app.command("map")
+def map_(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or Parquet: region, category, year, "
+                                               "employment [, establishments, wages] (or industry for category)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV or Parquet, by extension")],
+    scheme: Annotated[str, typer.Option(help="Star scheme: eco2007, eocic2019, uscmp")] = "eco2007",
+    concordance: Annotated[Path | None, typer.Option(
+        help="CSV industry, category, weight (default: the store's derived concordance)")] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Map your own data: location quotients, focus and stars for every region, category and year."""
+    import pandas as pd
+
+    from clusterobs.mapping.pipeline import map_table, read_input, write_output
+
+    try:
+        df = read_input(input_path)
+        conc = None
+        if "category" not in df.columns:
+            if concordance is not None:
+                conc = pd.read_csv(concordance)
+            else:
+                store = Store(Settings.from_env(home=home).home)
+                conc = store.table("concordance")
+                conc = conc[conc["source"] == "derived"]
+        result = map_table(df, scheme=scheme, concordance=conc, source=str(input_path))
+        write_output(result, output)
+    except ClusterobsError as exc:
+        err.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    counts = result["stars"].value_counts().sort_index()
+    console.print(f"Wrote [cyan]{output}[/]: {len(result):,} rows; stars: "
+                  + ", ".join(f"{int(k)}: {int(v):,}" for k, v in counts.items()))
+
+
+@app.command()
 def quarantine(
     home: HomeOpt = None,
     source: Annotated[str | None, typer.Option(help="Only this source id")] = None,

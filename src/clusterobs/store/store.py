@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,6 +119,17 @@ class Store:
             n += 1
             version = f"{stamp}-{n}" + (f"-{label}" if label else "")
         return VersionWriter(self, version)
+
+    def derive(self, *, label: str = "") -> VersionWriter:
+        """Start a new version holding a copy of the published one's tables (for ``compute``)."""
+        parent = self.current()
+        source = self.path(parent)
+        writer = self.begin(label=label)
+        writer.con.close()
+        shutil.copyfile(source, writer.building)
+        writer.con = duckdb.connect(str(writer.building))
+        writer.set_meta("parent_version", parent)
+        return writer
 
     def publish(self, version: str) -> None:
         """Point ``current.json`` at ``version`` atomically."""

@@ -1,0 +1,141 @@
+"""``clusterobs compute``: map every scheme, year and NUTS level into a new dataset version.
+
+The results are computed from the published version and written, with that version's
+tables, into a new version that is published atomically (a failed compute leaves the
+previous version serving). The new version records the parent version, the schemes with
+their thresholds as configured, the code version and the sources' checksums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+
+import clusterobs
+from clusterobs.mapping.categories import coverage, to_categories
+from clusterobs.mapping.panel import division_concordance, sbs_industry_panel
+from clusterobs.mapping.pipeline import map_panel
+from clusterobs.mapping.schemes import StarScheme, load_schemes
+from clusterobs.mapping.stars import condition_key
+from clusterobs.store import Store
+
+#: (NUTS version, level) pairs mapped by default: NUTS 2021 (the maps' geometry) at levels 0-2,
+#: NUTS 2016 level 2 (RCI 2010-2019, EQI) and the data's own NUTS 2013 level 2.
+DEFAULT_UNITS = ((2021, 2), (2021, 1), (2021, 0), (2016, 2), (2013, 2))
+MEASURE_COLUMNS = ["employment", "imputed_share", "share_europe", "focus", "lq", "region_total", "productivity",
+                   "relative_productivity", "establishments", "avg_size", "growth", "growth_window"]
+TABLES = {
+    "industry_panel": "The mapped industry panel: employment by region, NACE division and year per NUTS version and "
+    "level, with imputed cells flagged (imputed, imputation_basis)",
+    "category_data_coverage": "Per data set and category: share of its concordance weight on industries the data "
+    "hold; status covered / partly covered / not covered (not covered categories are not mapped)",
+    "cluster_measures": "Cluster measures per NUTS version, level, region, category and year",
+    "cluster_stars": "Stars per scheme, NUTS version, level, region, category and year, with the tests passed",
+    "cluster_star_tests": "Every condition of every star test: measure value, threshold used, passed, skipped",
+    "star_schemes": "The star schemes as configured when computed: tests, conditions, thresholds",
+}
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ComputeSummary:
+    version: str
+    parent: str
+    star_counts: dict[str, dict[int, int]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def scheme_table(schemes: dict[str, StarScheme]) -> pd.DataFrame:
+    rows = []
+    for s in schemes.values():
+        for t in s.tests:
+            for c in t.conditions:
+                rows.append({"scheme": s.name, "title": s.title, "denominator": s.denominator, "test": t.name,
+                             "test_description": t.description, "condition": c.name, "key": condition_key(t.name, c),
+                             "measure": c.measure, "op": c.op, "value": c.value, "percentile": c.percentile,
+                             "optional": c.optional, "ours": c.ours})
+    return pd.DataFrame(rows)
+
+
+def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarScheme], impute: bool = True
+                 ) -> dict[str, pd.DataFrame]:
+    """Everything for one NUTS version and level, as pandas frames."""
+    panel = sbs_industry_panel(con, nuts_version=nuts_version, level=level, impute=impute)
+    conc = division_concordance(con)
+    cats = con.table("categories")
+    cov = coverage(panel, conc).execute()
+    mapped = set(cov.loc[cov["status"] != "not covered", "category"])
+    cat_panel = to_categories(panel, conc)
+    cat_panel = cat_panel.filter(cat_panel.category.isin(list(mapped)))
+    traded = cats.filter(cats.kind == "traded").select("category")
+    out: dict[str, list[pd.DataFrame]] = {"cluster_measures": [], "cluster_stars": [], "cluster_star_tests": []}
+    keys = {"nuts_version": nuts_version, "level": level}
+    measures_done = False
+    for scheme in schemes.values():
+        reference = traded if scheme.denominator == "traded" else None
+        wide = map_panel(cat_panel, scheme=scheme, reference=reference).execute()
+        if not measures_done:
+            m = wide.reindex(columns=["region", "category", "year", *MEASURE_COLUMNS])
+            out["cluster_measures"].append(m.assign(**keys))
+            measures_done = True
+        star_cols = [f"star_{t}" for t in scheme.test_names]
+        passed = wide[star_cols].apply(lambda r: ",".join(c[5:] for c, v in r.items() if v), axis=1)
+        out["cluster_stars"].append(wide[["region", "category", "year", "stars", "tests_evaluated"]].assign(
+            scheme=scheme.name, tests_passed=passed.astype("string"), **keys))
+        for t in scheme.tests:
+            for c in t.conditions:
+                k = condition_key(t.name, c)
+                out["cluster_star_tests"].append(pd.DataFrame({
+                    "scheme": scheme.name, **keys, "region": wide["region"], "category": wide["category"],
+                    "year": wide["year"], "test": t.name, "condition": c.name, "measure": c.measure, "op": c.op,
+                    "value": wide[f"{k}_value"], "threshold": wide[f"{k}_threshold"],
+                    "passed": wide[f"{k}_pass"].astype("boolean"),
+                    "skipped": c.optional and wide[f"{k}_pass"].isna(),
+                }))
+    frames = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
+    frames["industry_panel"] = panel.execute().assign(**keys)
+    frames["category_data_coverage"] = cov.assign(dataset="eurostat_sbs_2015", **keys)
+    return frames
+
+
+def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progress: Progress | None = None
+                ) -> ComputeSummary:
+    """Compute every unit and scheme from the published version and publish the result."""
+    started = datetime.now(UTC)
+    schemes = load_schemes()
+    parent = store.current()
+    con = store.ibis()
+    collected: dict[str, list[pd.DataFrame]] = {}
+    try:
+        for i, (version, level) in enumerate(units, start=1):
+            for name, df in compute_unit(con, nuts_version=version, level=level, schemes=schemes,
+                                         impute=impute).items():
+                collected.setdefault(name, []).append(df)
+            if progress:
+                progress(f"mapped NUTS {version} level {level}", i, len(units))
+    finally:
+        con.disconnect()
+    tables = {k: pd.concat(v, ignore_index=True) for k, v in collected.items()}
+    tables["star_schemes"] = scheme_table(schemes)
+    stars = tables["cluster_stars"]
+    main = stars[(stars["nuts_version"] == 2021) & (stars["level"] == 2)]
+    counts = {s: {int(k): int(v) for k, v in g["stars"].value_counts().sort_index().items()}
+              for s, g in main.groupby("scheme")}
+    with store.derive() as writer:
+        for name, df in tables.items():
+            writer.write(name, df, description=TABLES[name])
+        writer.set_meta("compute", {
+            "code_version": clusterobs.__version__, "impute": impute, "units": [list(u) for u in units],
+            "schemes": {k: asdict(v) for k, v in schemes.items()},
+            "computed_at": started.isoformat(timespec="seconds"),
+        })
+        version = writer.publish()
+    summary = ComputeSummary(version=version, parent=parent or "", star_counts=counts,
+                             rows={k: len(v) for k, v in tables.items()},
+                             seconds=(datetime.now(UTC) - started).total_seconds())
+    return summary

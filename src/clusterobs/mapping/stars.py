@@ -1,0 +1,90 @@
+"""Cluster stars: apply a scheme's tests to the measures and say why each star was or was not given.
+
+For each condition the output carries the measure's value, the threshold used and the
+boolean; a test passes when all its conditions do; ``stars`` counts the tests passed.
+Percentile thresholds are computed per (category, year) over the regions of the universe
+whose measure is present and whose employment in the category is positive, by linear
+interpolation (numpy's default; DuckDB ``quantile_cont``, Spark ``percentile``).
+A missing measure never passes: the cell is excluded, not counted as zero.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from clusterobs.mapping.schemes import Condition, StarScheme, get_scheme
+
+OPS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
+
+
+def condition_key(test: str, cond: Condition) -> str:
+    """Column stem of one condition, e.g. ``strong_lq_p75`` or ``specialisation_lq_2``."""
+    rhs = f"p{cond.percentile:g}" if cond.percentile is not None else f"{cond.value:g}"
+    return f"{test}_{cond.measure}_{rhs}".replace(".", "_").replace("-", "m")
+
+
+def apply_scheme(measures: ir.Table, scheme: str | StarScheme) -> ir.Table:
+    """Wide result: the measures plus ``star_<test>``, ``<cond>_value``, ``<cond>_threshold``,
+    ``<cond>_pass`` for every condition, ``stars`` and ``tests_evaluated``."""
+    scheme = get_scheme(scheme)
+    t = measures
+    star_cols: dict[str, ir.BooleanValue] = {}
+    evaluated = ibis.literal(0)
+    for test in scheme.tests:
+        passes: list[ir.BooleanValue] = []
+        for cond in test.conditions:
+            key = condition_key(test.name, cond)
+            if cond.measure not in t.columns:
+                if cond.optional:
+                    t = t.mutate(**{f"{key}_value": ibis.null("float64"), f"{key}_threshold": ibis.null("float64"),
+                                    f"{key}_pass": ibis.null("boolean")})
+                    continue
+                t = t.mutate(**{f"{key}_value": ibis.null("float64"), f"{key}_threshold": ibis.null("float64"),
+                                f"{key}_pass": ibis.literal(False)})
+                passes.append(t[f"{key}_pass"])
+                continue
+            value = t[cond.measure].cast("float64")
+            if cond.percentile is not None:
+                universe = t.filter(t[cond.measure].notnull() & (t.employment > 0))
+                q = universe.group_by(["category", "year"]).aggregate(
+                    **{f"{key}_threshold": universe[cond.measure].cast("float64").quantile(cond.percentile / 100)})
+                t = (t.left_join(q, [t.category == q.category, t.year == q.year])
+                     .drop("category_right", "year_right"))
+                threshold = t[f"{key}_threshold"]
+            else:
+                t = t.mutate(**{f"{key}_threshold": ibis.literal(cond.value, type="float64")})
+                threshold = t[f"{key}_threshold"]
+            value = t[cond.measure].cast("float64")
+            ok = (value.notnull() & (t.employment > 0) & OPS[cond.op](value, threshold)).fill_null(False)
+            t = t.mutate(**{f"{key}_value": value, f"{key}_pass": ok})
+            passes.append(t[f"{key}_pass"])
+        test_ok = passes[0]
+        for extra in passes[1:]:
+            test_ok = test_ok & extra
+        star_cols[f"star_{test.name}"] = test_ok
+        evaluated = evaluated + 1
+    t = t.mutate(**star_cols)
+    stars = ibis.literal(0)
+    for col in star_cols:
+        stars = stars + t[col].cast("int64")
+    return t.mutate(stars=stars.cast("int64"), tests_evaluated=evaluated.cast("int64"))
+
+
+def tests_long(wide: ir.Table, scheme: str | StarScheme, *, keys: tuple[str, ...] = ("region", "category", "year"),
+               ) -> ir.Table:
+    """One row per (keys, test, condition): measure, op, value, threshold, passed, skipped."""
+    scheme = get_scheme(scheme)
+    parts = []
+    for test in scheme.tests:
+        for cond in test.conditions:
+            key = condition_key(test.name, cond)
+            skipped = cond.optional & wide[f"{key}_pass"].isnull()
+            parts.append(wide.select(
+                *keys, test=ibis.literal(test.name), condition=ibis.literal(cond.name),
+                measure=ibis.literal(cond.measure), op=ibis.literal(cond.op),
+                value=wide[f"{key}_value"], threshold=wide[f"{key}_threshold"],
+                passed=wide[f"{key}_pass"].fill_null(False) if not cond.optional else wide[f"{key}_pass"],
+                skipped=skipped if cond.optional else ibis.literal(False),
+            ))
+    return ibis.union(*parts)

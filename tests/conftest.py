@@ -34,3 +34,12 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     home = tmp_path_factory.mktemp("home")
     summary = run_ingest(Settings(home=home, mirror=mirror))
     return Store(home), summary
+
+
+@pytest.fixture(scope="session")
+def computed(ingested):
+    """The ingested store after ``clusterobs compute``: (Store, ComputeSummary)."""
+    from clusterobs.mapping.compute import run_compute
+
+    store, _ = ingested
+    return store, run_compute(store)

@@ -36,7 +36,8 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
     g = j.group_by(["region", "year", "category"]).aggregate(**aggs)
     complete = g.missing_parts == 0
     out: dict[str, ir.Value] = {
-        "employment": ibis.ifelse(complete, g.employment_known, ibis.null("float64")),
+        # rounded to a millionth of a person: parallel sums then give the same value on every run
+        "employment": ibis.ifelse(complete, g.employment_known.round(6), ibis.null("float64")),
         "imputed_share": ibis.ifelse(complete & (g.employment_known > 0),
                                      g.employment_imputed / g.employment_known, ibis.null("float64")),
     }
@@ -46,11 +47,16 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
     return g.select("region", "year", "category", **out)
 
 
-def coverage(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
+MIN_COVERAGE = 0.5
+"""Below this share of its concordance weight inside the data, a category is not mapped."""
+
+
+def coverage(industry_panel: ir.Table, concordance: ir.Table, *, min_coverage: float = MIN_COVERAGE) -> ir.Table:
     """Per category: the share of its concordance weight on industries the data set holds.
 
-    A category with share 0 is *not covered* by the data (reported, never mapped as zero
-    employment); between 0 and 1 it is *partly covered* and its employment is a lower bound.
+    Below ``min_coverage`` a category is *not covered* by the data: it is reported with its
+    share, never mapped (and never shown as zero employment). From ``min_coverage`` to 1 it is
+    *partly covered*: mapped, with its employment a lower bound, and flagged.
     """
     present = industry_panel.select("industry").distinct().mutate(present=ibis.literal(1))
     conc = concordance.select("industry", "category", "weight")
@@ -62,5 +68,6 @@ def coverage(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
         industries_covered=j.present.notnull().cast("int64").sum(),
     )
     share = g.weight_covered / g.weight_total
-    status = ibis.cases((share >= 1 - 1e-9, "covered"), (share > 0, "partly covered"), else_="not covered")
+    status = ibis.cases((share >= 1 - 1e-9, "covered"), (share >= min_coverage, "partly covered"),
+                        else_="not covered")
     return g.mutate(coverage_share=share, status=status)

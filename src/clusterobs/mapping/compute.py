@@ -12,14 +12,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
+import ibis.expr.types as ir
 import pandas as pd
 
 import clusterobs
 from clusterobs.mapping.categories import coverage, to_categories
 from clusterobs.mapping.panel import division_concordance, sbs_industry_panel
-from clusterobs.mapping.pipeline import map_panel
+from clusterobs.mapping.pipeline import measure_panel
 from clusterobs.mapping.schemes import StarScheme, load_schemes
-from clusterobs.mapping.stars import condition_key
+from clusterobs.mapping.stars import apply_scheme, condition_key
 from clusterobs.store import Store
 
 #: (NUTS version, level) pairs mapped by default: NUTS 2021 (the maps' geometry) at levels 0-2,
@@ -75,14 +76,17 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     traded = cats.filter(cats.kind == "traded").select("category")
     out: dict[str, list[pd.DataFrame]] = {"cluster_measures": [], "cluster_stars": [], "cluster_star_tests": []}
     keys = {"nuts_version": nuts_version, "level": level}
-    measures_done = False
+    cat_panel = cat_panel.cache()
+    measured: dict[str, ir.Table] = {}
     for scheme in schemes.values():
-        reference = traded if scheme.denominator == "traded" else None
-        wide = map_panel(cat_panel, scheme=scheme, reference=reference).execute()
-        if not measures_done:
-            m = wide.reindex(columns=["region", "category", "year", *MEASURE_COLUMNS])
-            out["cluster_measures"].append(m.assign(**keys))
-            measures_done = True
+        if scheme.denominator not in measured:
+            reference = traded if scheme.denominator == "traded" else None
+            measured[scheme.denominator] = measure_panel(cat_panel, reference=reference)
+            if len(measured) == 1:
+                m = measured[scheme.denominator].execute()
+                m = m.reindex(columns=["region", "category", "year", *MEASURE_COLUMNS])
+                out["cluster_measures"].append(m.assign(**keys, denominator=scheme.denominator))
+        wide = apply_scheme(measured[scheme.denominator], scheme).execute()
         star_cols = [f"star_{t}" for t in scheme.test_names]
         passed = wide[star_cols].apply(lambda r: ",".join(c[5:] for c, v in r.items() if v), axis=1)
         out["cluster_stars"].append(wide[["region", "category", "year", "stars", "tests_evaluated"]].assign(

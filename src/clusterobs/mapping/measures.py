@@ -62,6 +62,10 @@ def cluster_measures(panel: ir.Table, *, reference: Sequence[str] | ir.Table | N
         out["avg_size"] = _div(e, t.establishments.cast("float64"))
     drop = [c for c in ("total", "europe_total", "europe_category", "europe_wages", "europe_wage_employment")
             if c in t.columns]
+    # Rounded to 12 significant-looking decimals: parallel floating-point sums may differ in their last
+    # bits from run to run; rounding makes equal values equal, so thresholds and stars are reproducible.
+    out = {k: v.round(12) if k in ("share_europe", "focus", "lq", "relative_productivity") else v
+           for k, v in out.items()}
     return t.mutate(**out).drop(*drop)
 
 

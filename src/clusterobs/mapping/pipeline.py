@@ -28,13 +28,25 @@ class InputError(ClusterobsError):
     """The user's table does not have the columns or values the mapping needs."""
 
 
-def map_panel(panel: ir.Table, *, scheme: str | StarScheme, reference: Any = None, totals: ir.Table | None = None,
-              growth_window: int = 5) -> ir.Table:
-    """Measures, growth (over ``growth_window`` years) and the scheme's stars for a category panel."""
+def measure_panel(panel: ir.Table, *, reference: Any = None, totals: ir.Table | None = None,
+                  growth_window: int = 5) -> ir.Table:
+    """Measures and growth (over ``growth_window`` years) for a category panel, materialised.
+
+    Materialising (``Table.cache``) makes every star test compare a value with a threshold
+    computed from the very same stored numbers: two runs give the same stars even where
+    parallel floating-point sums differ in their last bits.
+    """
     m = cluster_measures(panel, reference=reference, totals=totals)
     g = growth(panel, window=growth_window)
     m = (m.left_join(g, [m.region == g.region, m.category == g.category, m.year == g.year])
          .drop("region_right", "category_right", "year_right"))
+    return m.cache()
+
+
+def map_panel(panel: ir.Table, *, scheme: str | StarScheme, reference: Any = None, totals: ir.Table | None = None,
+              growth_window: int = 5) -> ir.Table:
+    """Measures, growth and the scheme's stars for a category panel."""
+    m = measure_panel(panel, reference=reference, totals=totals, growth_window=growth_window)
     return apply_scheme(m, get_scheme(scheme))
 
 

@@ -1,0 +1,89 @@
+"""clusterobs compute on the real SBS 2015 data: star counts, a cell checked by hand, provenance."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+# DE11 (Stuttgart), NUTS 2013 level 2, SBS 2015 persons employed, read by hand in sbs_r_nuts06_r2_2015.csv
+# (line numbers in brackets). C30 (line 12692) is empty: confidential, so imputed.
+DE11 = {"C13": 3479, "C22": 24696, "C23": 6066, "C24": 5879, "C25": 52410, "C27": 36062, "C28": 159827,
+        "C29": 160445}  # [4736, 8948, 9416, 9884, 10352, 11288, 11756, 12224]
+
+
+def test_star_counts_nuts2_2021(computed):
+    """Counts printed by `clusterobs compute` for NUTS-2 (2021), all categories mapped."""
+    _, summary = computed
+    assert summary.star_counts == {
+        "eco2007": {0: 16_503, 1: 1_755, 2: 959, 3: 503},
+        "eocic2019": {0: 16_948, 1: 2_240, 2: 532},
+        "uscmp": {0: 15_732, 1: 3_988},
+    }
+
+
+def test_stuttgart_automotive_by_hand(computed):
+    store, _ = computed
+    con = store.connect()
+    w = con.sql("SELECT industry, weight FROM concordance WHERE level = 2 AND category = 'automotive'").df()
+    w = dict(zip(w["industry"], w["weight"], strict=True))
+    assert set(w) == {*DE11, "C30"}
+    known = sum(w[d] * v for d, v in DE11.items())
+    m = con.sql("SELECT * FROM cluster_measures WHERE nuts_version = 2013 AND level = 2 AND region = 'DE11' "
+                "AND category = 'automotive'").df().iloc[0]
+    # the known divisions give all but the imputed share of the category's employment
+    assert m["employment"] * (1 - m["imputed_share"]) == pytest.approx(known, rel=1e-9)
+    panel = con.sql("SELECT * FROM industry_panel WHERE nuts_version = 2013 AND level = 2 AND region = 'DE11' "
+                    "AND industry = 'C30'").df().iloc[0]
+    assert panel["imputed"]
+    assert m["employment"] == pytest.approx(known + w["C30"] * panel["employment"], rel=1e-9)
+    tests = con.sql("SELECT scheme, test, condition, value, threshold, passed FROM cluster_star_tests "
+                    "WHERE nuts_version = 2013 AND level = 2 AND region = 'DE11' AND category = 'automotive'").df()
+    eco = tests[tests["scheme"] == "eco2007"].set_index("test")
+    assert eco["passed"].all()
+    assert eco.loc["specialisation", "value"] == pytest.approx(m["lq"]) and m["lq"] > 2
+    stars = con.sql("SELECT scheme, stars FROM cluster_stars WHERE nuts_version = 2013 AND level = 2 "
+                    "AND region = 'DE11' AND category = 'automotive'").df().set_index("scheme")["stars"]
+    assert stars.to_dict() == {"eco2007": 3, "eocic2019": 2, "uscmp": 1}
+    skipped = tests[(tests["scheme"] == "uscmp") & (tests["condition"] == "establishments > p25")].iloc[0]
+    assert pd.isna(skipped["passed"])  # SBS 2015 has no establishments: the condition is skipped, and said so
+
+
+def test_lq_properties_on_real_data(computed):
+    """Weighted by the regions' traded employment, each traded category's LQ averages to 1 (regions with the
+    category known); focus over the traded categories sums to 1 in each region with all of them known."""
+    store, _ = computed
+    con = store.connect()
+    m = con.sql("""SELECT m.*, c.kind FROM cluster_measures m JOIN categories c USING (category)
+                   WHERE nuts_version = 2021 AND level = 2""").df()
+    traded = m[m["kind"] == "traded"]
+    complete = traded.groupby("region")["employment"].apply(lambda s: s.notna().all())
+    full = traded[traded["region"].isin(complete[complete].index)]
+    sums = full.groupby("region")["focus"].sum()
+    assert len(sums) > 200
+    assert (sums - 1).abs().max() < 1e-9
+    for _cat, g in full.groupby("category"):
+        g = g[g["employment"].notna()]
+        mean = (g["lq"] * g["region_total"]).sum() / g["region_total"].sum()
+        assert mean == pytest.approx(1, rel=1e-6) or g["region_total"].sum() < traded["region_total"].sum()
+
+
+def test_not_covered_categories_are_reported_not_mapped(computed):
+    store, _ = computed
+    con = store.connect()
+    cov = con.sql("SELECT * FROM category_data_coverage WHERE nuts_version = 2021 AND level = 2").df()
+    not_cov = set(cov.loc[cov["status"] == "not covered", "category"])
+    assert {"insurance_services", "local_education_and_training", "local_health_services"} <= not_cov
+    mapped = set(con.sql("SELECT DISTINCT category FROM cluster_measures").df()["category"])
+    assert not (mapped & not_cov)
+    fin = cov.set_index("category").loc["financial_services"]
+    assert fin["coverage_share"] == pytest.approx(0.121429 / 1.407143, rel=1e-4)
+
+
+def test_version_records_schemes_and_parent(computed):
+    store, summary = computed
+    meta = store.meta(summary.version)
+    assert meta["parent_version"] == summary.parent
+    assert meta["compute"]["schemes"]["eco2007"]["tests"][1]["conditions"][0]["value"] == 2.0
+    assert "source_checksums" in meta
+    schemes = store.table("star_schemes", summary.version)
+    assert set(schemes["scheme"]) == {"eco2007", "eocic2019", "uscmp"}

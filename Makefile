@@ -1,4 +1,4 @@
-# clusterobs: make demo (install + ingest the mirror + serve) · make test (install + run the suite)
+# clusterobs: make demo (install, ingest the mirror, compute the cluster mapping) · make test (install + run the suite)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -16,6 +16,7 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/clusterobs ingest
+	$(BIN)/clusterobs compute
 	$(BIN)/clusterobs info
 
 ingest: install

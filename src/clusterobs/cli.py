@@ -49,7 +49,7 @@ def ingest(home: HomeOpt = None, mirror: MirrorOpt = None) -> None:
 
         try:
             summary = run_ingest(settings, progress=report)
-        except (SourceError, OSError) as exc:
+        except (ClusterobsError, OSError) as exc:
             bar.stop()
             err.print(f"[bold red]Ingest failed:[/] {exc}")
             if previous:

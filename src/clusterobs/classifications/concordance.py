@@ -26,7 +26,6 @@ import pandas as pd
 from clusterobs.classifications.categories import EMERGING_FILE, categories, emerging_concordance
 
 TABLES = {
-    "categories": "Cluster categories (see clusterobs.classifications.categories)",
     "concordance": "NACE code (any level, Eurostat form) → category with weight in (0,1]; n_naics = NAICS codes "
     "behind a derived weight; source 'derived' (NAICS route) or 'emerging.yml'",
     "concordance_unmatched": "Codes the derivation could not use, by kind, with title and detail",

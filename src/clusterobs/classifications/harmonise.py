@@ -32,7 +32,9 @@ def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
     )
     for name, module, keys, levels in specs:
         original = tables[name]
-        frames = [original.assign(converted=False, conversion=pd.NA, missing_share=0.0)]
+        # missing_share: the part of a value's sources that is missing (1 for a missing original cell)
+        frames = [original.assign(converted=False, conversion=pd.NA,
+                                  missing_share=original["value"].isna().astype("float64"))]
         lost: dict[tuple, list[int]] = {}
         for target in TARGET_VERSIONS:
             for level in levels:
@@ -53,5 +55,6 @@ def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
         df["value"] = df["value"].astype("Float64")
         df["converted"] = df["converted"].astype(bool)
         df["conversion"] = df["conversion"].astype("string")
+        df["flag"] = df["flag"].astype("string")
         out[name] = df[[*original.columns.drop("line"), "converted", "conversion", "missing_share", "line"]]
     return out

@@ -148,7 +148,9 @@ def convert(df: pd.DataFrame, *, conversion: pd.DataFrame, from_version: int, to
     out = out.rename(columns={"code_to": code_col, "value": value_col})
     out["unmatched"] = False
 
-    passthrough = df.loc[lev == 0, cols].assign(converted=False, missing_share=0.0, unmatched=False,
+    passthrough = df.loc[lev == 0, cols]
+    passthrough = passthrough.assign(converted=False, missing_share=passthrough[value_col].isna().astype("float64"),
+                                     unmatched=False,
                                                 conversion=f"NUTS{from_version}→NUTS{to_version}: country "
                                                 "code kept")
     unmatched = rows.loc[~matched].assign(

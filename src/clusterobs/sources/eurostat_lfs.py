@@ -92,6 +92,7 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
         rows.append((geo, sector, year, value, cell.flag, line))
     df = pd.DataFrame(rows, columns=["region", "sector", "year", "value", "flag", "line"])
     df["value"] = df["value"].astype("Float64")
+    df["flag"] = df["flag"].astype("string")
     df.insert(1, "nuts_version", 2013)
     df.insert(2, "level", 2)
     sectors = pd.DataFrame({"sector": list(SECTORS), "name": list(SECTORS.values())})

@@ -66,5 +66,6 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
         rows.append((geo, int(known[geo]), nace, YEAR, cell.value, cell.flag, line))
     df = pd.DataFrame(rows, columns=["region", "level", "nace", "year", "value", "flag", "line"])
     df["value"] = df["value"].astype("Float64")
+    df["flag"] = df["flag"].astype("string")
     df.insert(1, "nuts_version", 2013)
     return {"sbs_employment": df}

@@ -60,8 +60,9 @@ def _store_columns(store, version: str) -> dict[str, list[tuple[str, str]]]:
 # ---- data model --------------------------------------------------------------------------------------------
 
 
-def test_every_table_of_an_ingest_has_a_section_with_its_columns(ingested):
-    store, summary = ingested
+def test_every_table_of_an_ingest_has_a_section_with_its_columns(computed):
+    """The computed version holds the ingest's tables and the results of `clusterobs compute`."""
+    store, summary = computed
     columns = _store_columns(store, summary.version)
     catalogue = set(store.tables(summary.version)["name"])
     assert catalogue | {"_tables", "_meta"} == set(columns), "the _tables catalogue and the DuckDB file disagree"
@@ -83,8 +84,8 @@ def test_every_table_of_an_ingest_has_a_section_with_its_columns(ingested):
     assert not problems, "docs/data-model.md is out of date:\n" + "\n".join(problems)
 
 
-def test_data_model_documents_no_table_an_ingest_does_not_write(ingested):
-    store, summary = ingested
+def test_data_model_documents_no_table_an_ingest_does_not_write(computed):
+    store, summary = computed
     stale = sorted(set(_named_sections(_text("data-model.md"))) - set(_store_columns(store, summary.version)))
     assert not stale, f"docs/data-model.md has sections for tables an ingest does not write: {stale}"
 

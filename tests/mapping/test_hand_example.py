@@ -115,3 +115,21 @@ def test_missing_is_excluded_and_zero_counts(data):
     assert r2c.lq == 0 and r2c.stars == 0
     # the zero is a value but has no cluster to rank: c's universe is R1 alone (positive employment)
     assert out.loc[out.category == "c", "size_employment_p90_threshold"].iloc[0] == pytest.approx(50)
+
+
+def test_growth_over_the_longest_window_up_to_five_years():
+    """R1 doubles from 2011 to 2016: (2)^(1/5) - 1. R2 lacks 2011 (and 2010 is outside the window),
+    so its 2016 growth uses 2012: (150/100)^(1/4) - 1. R3 starts in 2016: no growth."""
+    rows = []
+    for year in range(2010, 2017):
+        rows.append({"region": "R1", "category": "a", "year": year, "employment": 100.0 * 2 ** ((year - 2011) / 5)})
+        if year >= 2012:
+            rows.append({"region": "R2", "category": "a", "year": year, "employment": 100.0 + 12.5 * (year - 2012)})
+    rows.append({"region": "R3", "category": "a", "year": 2016, "employment": 10.0})
+    out = map_table(pd.DataFrame(rows), scheme="eco2007").set_index(["region", "year"])
+    assert out.loc[("R1", 2016), "growth"] == pytest.approx(2 ** (1 / 5) - 1)
+    assert out.loc[("R1", 2016), "growth_window"] == 5
+    assert out.loc[("R2", 2016), "growth"] == pytest.approx(1.5 ** (1 / 4) - 1)
+    assert out.loc[("R2", 2016), "growth_window"] == 4
+    assert pd.isna(out.loc[("R3", 2016), "growth"])
+    assert out.loc[("R1", 2011), "growth_window"] == 1

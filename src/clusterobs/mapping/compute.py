@@ -102,8 +102,18 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
                     "skipped": c.optional and wide[f"{k}_pass"].isna(),
                 }))
     frames = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
-    frames["industry_panel"] = panel.execute().assign(**keys)
-    frames["category_data_coverage"] = cov.assign(dataset="eurostat_sbs_2015", **keys)
+    m = frames["cluster_measures"]
+    m["growth_window"] = m["growth_window"].astype("Int64")
+    front = ["nuts_version", "level", "region", "category", "year"]
+    frames["cluster_measures"] = m[[*front, *[c for c in m.columns if c not in front]]]
+    st = frames["cluster_stars"]
+    frames["cluster_stars"] = st[["scheme", *front, *[c for c in st.columns if c not in (*front, "scheme")]]]
+    ip = panel.execute().assign(**keys)
+    frames["industry_panel"] = ip[["nuts_version", "level", "region", "industry", "year", "employment", "imputed",
+                                   "imputation_basis"]]
+    frames["category_data_coverage"] = cov.assign(dataset="eurostat_sbs_2015", **keys)[
+        ["dataset", "nuts_version", "level", "category", "status", "coverage_share", "weight_total", "weight_covered",
+         "industries", "industries_covered"]]
     return frames
 
 

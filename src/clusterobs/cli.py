@@ -219,7 +219,8 @@ def quarantine(
 
 @app.command()
 def download(
-    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all)")] = None,
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="Source ids (default: all mirrored sources; eurostat_sbs_api only when named)")] = None,
     to: Annotated[Path, typer.Option("--to", help="Folder to write, laid out like the offline mirror")] = Path(
         "./mirror"
     ),
@@ -227,11 +228,13 @@ def download(
 ) -> None:
     """Download the sources' raw files from their canonical addresses (for users who are online).
 
-    Then ingest them with ``clusterobs ingest --mirror DIR``.
+    Files the mirror derives (the US cluster CSVs from their xlsx, the NUTS-2 indicators CSV
+    from twelve yearly GeoJSON files) are rebuilt after the download. Then ingest them with
+    ``clusterobs ingest --mirror DIR``.
     """
     from clusterobs.ingest import SOURCES
     from clusterobs.sources import eurostat_api
-    from clusterobs.sources.download import download_source, make_client
+    from clusterobs.sources.download import after_download, download_source, make_client
 
     modules = {m.META.id: m for m in (*SOURCES, eurostat_api)}
     wanted = sources or [m for m in modules if m != eurostat_api.META.id]
@@ -255,6 +258,15 @@ def download(
                 err.print(f"[bold red]Download failed:[/] {exc}")
                 raise typer.Exit(1) from exc
             bar.update(task, description=f"{sid}: {len(records)} file(s)")
+        for sid in wanted:  # after every download: a rebuild may read another source's files
+            try:
+                built = after_download(modules[sid], to)
+            except SourceError as exc:
+                bar.stop()
+                err.print(f"[bold red]Rebuilding the derived files of {sid} failed:[/] {exc}")
+                raise typer.Exit(1) from exc
+            if built:
+                bar.add_task(f"{sid}: rebuilt {', '.join(p.name for p in built)}", total=1, completed=1)
     console.print(f"Downloaded into [cyan]{to}[/]; checksums in each folder's DOWNLOADS.json.")
 
 
@@ -267,9 +279,15 @@ def fetch_eurostat(
     start: Annotated[int | None, typer.Option(help="First year")] = None,
     end: Annotated[int | None, typer.Option(help="Last year")] = None,
     api: Annotated[str, typer.Option(help="SDMX API version: 2.1 or 3.0")] = "3.0",
-    dest: Annotated[Path, typer.Option(help="File or folder to write")] = Path("./mirror/eurostat-sbs-api"),
+    dest: Annotated[Path, typer.Option(
+        help="Folder to write DATASET.csv into, created if missing (a path ending in .csv is the file itself)")] = Path(
+        "./mirror/eurostat-sbs-api"),
 ) -> None:
-    """Fetch a dataset from Eurostat's dissemination API as SDMX-CSV, with its checksum recorded."""
+    """Fetch a dataset from Eurostat's dissemination API as SDMX-CSV, with its checksum recorded.
+
+    With the defaults the file lands where ``clusterobs ingest --mirror ./mirror`` reads it
+    (``eurostat-sbs-api/sbs_r_nuts2021.csv``, table ``sbs_api_employment``).
+    """
     from clusterobs.sources.download import make_client
     from clusterobs.sources.eurostat_api import fetch_dataset
 

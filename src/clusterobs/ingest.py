@@ -4,7 +4,9 @@ Stages, each named in the progress display and in the version's ``_meta``:
 
 1. checksum every raw file (table ``sources``);
 2. read the classification sources (NACE, NAICS, US cluster definitions, JRC, GISCO),
-   then the statistical sources validated against them (SBS, LFS, regional indicators);
+   then the statistical sources validated against them (SBS, LFS, regional indicators),
+   then, only when the mirror holds ``eurostat-sbs-api/sbs_r_nuts2021.csv``, the Eurostat
+   API data (table ``sbs_api_employment``; ``_meta`` says ``"sbs_api": "absent"`` otherwise);
 3. derive the harmonised tables (regions, categories, concordance and its coverage,
    employment converted to NUTS 2016 and 2021);
 4. write every table, the quarantine and the quirk counts, and publish.
@@ -27,6 +29,7 @@ from clusterobs.classifications import categories, concordance, harmonise, regio
 from clusterobs.config import Settings
 from clusterobs.errors import SourceError
 from clusterobs.sources import (
+    eurostat_api,
     eurostat_indicators,
     eurostat_lfs,
     eurostat_sbs,
@@ -47,6 +50,8 @@ CLASSIFICATION_SOURCES: tuple[ModuleType, ...] = (
 )
 STATISTICAL_SOURCES: tuple[ModuleType, ...] = (eurostat_sbs, eurostat_lfs, eurostat_indicators)
 SOURCES = CLASSIFICATION_SOURCES + STATISTICAL_SOURCES
+#: Read only when their file is in the mirror (``module.present(mirror)``), after the statistical sources.
+OPTIONAL_SOURCES: tuple[ModuleType, ...] = (eurostat_api,)
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage_description, done, total)``."""
@@ -68,10 +73,15 @@ class IngestSummary:
 
 
 def source_files_frame(mirror: Path) -> pd.DataFrame:
-    """Checksum every raw file of every source; a missing required file is a ``SourceError``."""
+    """Checksum every raw file of every source; a missing required file is a ``SourceError``.
+
+    Optional sources are listed when present; the API file's ``url`` is then the query of
+    its ``DOWNLOADS.json`` record with the same checksum, when there is one.
+    """
     rows = []
-    for module in SOURCES:
+    for module in (*SOURCES, *(m for m in OPTIONAL_SOURCES if m.present(mirror))):
         meta = module.META
+        record = module.download_record(mirror) if hasattr(module, "download_record") else None
         for f in meta.files:
             path = mirror / meta.folder / f.name
             if not path.is_file():
@@ -80,7 +90,9 @@ def source_files_frame(mirror: Path) -> pd.DataFrame:
                 raise SourceError(path, f"missing file of source {meta.id!r} (mirror: {mirror})")
             rows.append({
                 "source": meta.id, "title": meta.title, "file": f.name, "sha256": sha256_file(path),
-                "bytes": path.stat().st_size, "url": f.url, "publisher": meta.publisher,
+                "bytes": path.stat().st_size,
+                "url": str(record["url"]) if record and record.get("file") == f.name else f.url,
+                "publisher": meta.publisher,
                 "publisher_url": meta.publisher_url, "licence": meta.licence, "citation": meta.citation,
                 "origin": meta.origin, "notes": meta.notes,
             })
@@ -90,7 +102,7 @@ def source_files_frame(mirror: Path) -> pd.DataFrame:
 def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> dict[str, pd.DataFrame]:
     """Read every source, then derive the harmonised tables. No I/O besides reading the mirror."""
     tables: dict[str, pd.DataFrame] = {}
-    steps = len(SOURCES) + 2
+    steps = len(SOURCES) + len(OPTIONAL_SOURCES) + 2
     done = 0
 
     def tick(label: str) -> None:
@@ -106,6 +118,12 @@ def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> 
     for module in STATISTICAL_SOURCES:
         tables.update(module.read(mirror, log, tables))
         tick(f"read {module.META.id}")
+    for module in OPTIONAL_SOURCES:
+        if module.present(mirror):
+            tables.update(module.read(mirror, log, tables))
+            tick(f"read {module.META.id}")
+        else:
+            tick(f"skipped {module.META.id} (not in the mirror)")
     tables["regions"] = regions.regions(tables)
     tables.update(concordance.derive(tables))
     tick("derived regions, categories and concordance")
@@ -117,7 +135,7 @@ def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> 
 def descriptions() -> dict[str, str]:
     """Every table an ingest writes, with its one-line description."""
     out = dict(BOOKKEEPING_TABLES)
-    for module in (*SOURCES, regions, categories, concordance, harmonise):
+    for module in (*SOURCES, *OPTIONAL_SOURCES, regions, categories, concordance, harmonise):
         out.update(getattr(module, "TABLES", {}))
     return out
 
@@ -142,6 +160,7 @@ def run_ingest(settings: Settings, *, progress: Progress | None = None) -> Inges
         writer.set_meta("mirror", str(settings.mirror))
         writer.set_meta("created_at", started.isoformat(timespec="seconds"))
         writer.set_meta("source_checksums", dict(zip(files["file"], files["sha256"], strict=True)))
+        writer.set_meta("sbs_api", _sbs_api_meta(settings.mirror, files, tables))
         version = writer.publish()
     seconds = (datetime.now(UTC) - started).total_seconds()
     return IngestSummary(
@@ -151,3 +170,13 @@ def run_ingest(settings: Settings, *, progress: Progress | None = None) -> Inges
         quirks=int(tables["quirks"]["rows"].sum()) if len(tables["quirks"]) else 0,
         seconds=seconds,
     )
+
+
+def _sbs_api_meta(mirror: Path, files: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> object:
+    """``"absent"``, or what was read from the Eurostat API file: file, checksum, rows, query and retrieval time."""
+    if eurostat_api.TABLE not in tables:
+        return "absent"
+    row = files.loc[(files["source"] == eurostat_api.META.id) & (files["file"] == eurostat_api.FILE)].iloc[0]
+    record = eurostat_api.download_record(mirror) or {}
+    return {"file": eurostat_api.FILE, "sha256": row["sha256"], "rows": len(tables[eurostat_api.TABLE]),
+            "url": row["url"], "retrieved_at": record.get("retrieved_at")}

@@ -101,7 +101,7 @@ def test_url_refuses_what_it_cannot_express(kwargs: dict, message: str) -> None:
 def test_fetch_records_the_checksum_and_parse_keeps_values_missing_and_flags(tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
     path = api.fetch_dataset("sbs_r_nuts2021", client=client_for(GOOD, seen=seen), filters=FILTERS,
-                             dest=tmp_path)
+                             dest=tmp_path, api_version="2.1")
     assert path == tmp_path / "sbs_r_nuts2021.csv"
     assert str(seen[0].url).startswith("https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/data/sbs_r_nuts2021/")
     assert seen[0].url.params["format"] == "SDMX-CSV" and seen[0].url.params["compressed"] == "false"

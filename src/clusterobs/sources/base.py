@@ -4,7 +4,9 @@ A source module (one per public source) has a ``<name>.meta.yml`` beside it with
 title, publisher, licence, citation, where the mirrored bytes came from, and for each
 file the canonical address to download it from. It exposes ``META`` and a ``read``
 function that turns the raw files into validated tables, sending rejected rows to the
-ingest log.
+ingest log. A source with *derived* files (made from other files, not downloadable as
+such) also exposes ``after_download(folder) -> list[Path]``, which rebuilds them in the
+source's folder once its originals are downloaded (see ``download.after_download``).
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ class RemoteFile:
     min_rows: int = 0
     """Fewer data rows than this means the file is truncated: the ingest fails."""
     derived: bool = False
-    """Not downloadable as such: the source module rebuilds it from its other files."""
+    """Not downloadable as such: the source module's ``after_download`` rebuilds it from other files."""
     optional: bool = False
     """Needed only to rebuild a derived file; the offline mirror may lack it."""
+    derived_from: tuple[str, ...] = ()
+    """For a derived file: the names of the files of this source it is rebuilt from."""
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,15 @@ def load_meta(module_file: str) -> SourceMeta:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     files = tuple(
         RemoteFile(name=f["name"], url=f["url"], sha256=f.get("sha256"), min_rows=int(f.get("min_rows", 0)),
-                   derived=bool(f.get("derived", False)), optional=bool(f.get("optional", False)))
+                   derived=bool(f.get("derived", False)), optional=bool(f.get("optional", False)),
+                   derived_from=tuple(f.get("derived_from", ())))
         for f in raw.pop("files")
     )
+    names = {f.name for f in files}
+    for f in files:
+        unknown = [n for n in f.derived_from if n not in names]
+        if unknown:
+            raise ValueError(f"{path}: {f.name} is derived from {', '.join(unknown)}, not among the files listed")
     known = {k: raw.pop(k) for k in list(raw) if k in SourceMeta.__dataclass_fields__}
     return SourceMeta(files=files, extra=raw, **known)
 

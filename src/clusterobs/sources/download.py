@@ -8,6 +8,8 @@ are retried with exponential backoff; other 4xx answers are not. ``download_sour
 writes a source's files in the same layout as the offline mirror
 (``<mirror>/<meta.folder>/<file.name>``) and appends what it did to ``DOWNLOADS.json``
 in that folder, so ``clusterobs ingest --mirror DIR`` reads them as it reads the mirror.
+Files marked ``derived`` are not downloaded: ``after_download`` then calls the source
+module's ``after_download(folder)`` hook, which rebuilds them from the downloaded originals.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO
 
 import httpx
@@ -224,6 +227,38 @@ def download_source(
             append_records(folder, [record])
             records.append(record)
     return records
+
+
+def after_download(module: ModuleType, mirror: Path) -> list[Path]:
+    """Rebuild the derived files of ``module``'s source in ``mirror`` after its download.
+
+    Calls ``module.after_download(mirror / module.META.folder)`` when the module defines
+    it and returns the files it (re)wrote; a module without derived files has no hook and
+    nothing is done. The hook raises ``SourceError`` naming a missing or unreadable original.
+    """
+    hook = getattr(module, "after_download", None)
+    if hook is None:
+        return []
+    return list(hook(mirror / module.META.folder))
+
+
+@contextlib.contextmanager
+def replacing(dest: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``dest``; on success it replaces ``dest`` atomically.
+
+    On any error the temporary file is removed and ``dest`` is left as it was.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        tmp.chmod(0o644)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def append_records(folder: Path, records: Iterable[DownloadRecord]) -> Path:

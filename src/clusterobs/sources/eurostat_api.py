@@ -3,7 +3,9 @@
 Lineage: query URL (``dataset_url``) → raw SDMX-CSV file, checksummed and logged in
 ``DOWNLOADS.json`` (``fetch_dataset``) → long table, one row per observation, flags kept
 apart (``parse_sdmx_csv``) → ``sbs_employment`` rows in the dataset's own NUTS codes
-(``to_employment``).
+(``to_employment``) → table ``sbs_api_employment``, when the mirror holds
+``eurostat-sbs-api/sbs_r_nuts2021.csv`` (``read``, an optional stage of the ingest: regions
+checked against NUTS 2021 levels 0-2, NACE codes against the ``nace`` table).
 
 Query forms (Eurostat user guide, "API - Detailed guidelines", SDMX2.1 and SDMX3.0 data query):
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,10 +33,18 @@ from pathlib import Path
 import httpx
 import pandas as pd
 
+from clusterobs.classifications.regions import is_extra_regio
 from clusterobs.errors import SourceError
-from clusterobs.sources.base import load_meta
+from clusterobs.sources.base import load_meta, sha256_file, source_path
 from clusterobs.sources.csvio import BOM, iter_rows
-from clusterobs.sources.download import Progress, RetryPolicy, append_records, download_file, make_client
+from clusterobs.sources.download import (
+    LOG_NAME,
+    Progress,
+    RetryPolicy,
+    append_records,
+    download_file,
+    make_client,
+)
 from clusterobs.sources.eurostat_values import FLAGS
 from clusterobs.sources.ingestlog import IngestLog
 
@@ -63,6 +74,11 @@ _AGGREGATE_PREFIXES = ("EU", "EA")
 """European Union and euro area aggregates (EU27_2020, EU28, EA20): no NUTS country has these codes."""
 _UUID = re.compile(r"^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$")
 EMPLOYMENT_COLUMNS = ["region", "nuts_version", "level", "nace", "year", "value", "flag", "line"]
+TABLE = "sbs_api_employment"
+TABLES = {
+    TABLE: "SBS persons employed in local units (EMP_LOC_NR) from Eurostat's API, sbs_r_nuts2021, 2021 onwards, by "
+    "region (NUTS 2021, levels 0-2) and NACE code; only when the mirror holds eurostat-sbs-api/sbs_r_nuts2021.csv",
+}
 
 
 def dataset_url(
@@ -123,23 +139,32 @@ def fetch_dataset(
     filters: Mapping[str, Sequence[str]] | None = None,
     start: int | None = None,
     end: int | None = None,
-    api_version: str = "2.1",
+    api_version: str = "3.0",
     dimensions: Sequence[str] | None = None,
     dest: Path | None = None,
     progress: Progress | None = None,
     retry: RetryPolicy | None = None,
 ) -> Path:
-    """Download a data query as SDMX-CSV to ``dest`` (a file, or a folder for ``<dataset>.csv``).
+    """Download a data query as SDMX-CSV into the folder ``dest`` as ``<dataset>.csv``; return the file.
 
-    The record (URL, checksum, time, status) is appended to ``DOWNLOADS.json`` beside the
-    file. A body that is not SDMX-CSV (HTML page, SDMX error, gzip, asynchronous key) raises
+    ``dest`` is a folder, created when missing (default: the current directory); a path
+    ending in ``.csv`` that is not an existing folder is taken as the file itself. The record
+    (URL, checksum, time, status) is appended to ``DOWNLOADS.json`` beside the file. A body
+    that is not SDMX-CSV (HTML page, SDMX error, gzip, asynchronous key) raises
     ``SourceError`` naming the URL and the dataset, and leaves any previous file in place.
+
+    ``api_version`` defaults to "3.0", as ``clusterobs fetch-eurostat`` and ``META`` do: its filters
+    name their dimension, while a 2.1 key is positional and needs the dataset's dimension order
+    (``DIMENSIONS``).
     """
     url = dataset_url(dataset, filters=filters, start=start, end=end, api_version=api_version,
                       dimensions=dimensions)
-    target = Path(dest) if dest is not None else Path.cwd() / f"{dataset}.csv"
-    if target.is_dir():
+    target = Path(dest) if dest is not None else Path.cwd()
+    if target.suffix.lower() != ".csv" or target.is_dir():
         target = target / f"{dataset}.csv"
+    if target.parent.exists() and not target.parent.is_dir():
+        raise SourceError(target.parent, "is a file, not a folder: move it away and fetch again (earlier versions "
+                          "of clusterobs fetch-eurostat wrote the data as a file of that name)")
 
     def check(tmp: Path) -> None:
         problem = _sniff(tmp)
@@ -246,6 +271,68 @@ def to_employment(
     out["value"] = out["value"].astype("Float64")
     out.insert(1, "nuts_version", nuts_version)
     return out.astype({"level": "int64", "year": "int64", "line": "int64", "nuts_version": "int64"})
+
+
+def present(mirror: Path) -> bool:
+    """Whether the mirror holds the API file that the optional ingest stage reads."""
+    return (mirror / META.folder / FILE).is_file()
+
+
+def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Read ``eurostat-sbs-api/sbs_r_nuts2021.csv`` into ``sbs_api_employment``; needs ``nace`` and ``nuts_codes``.
+
+    Rows of other indicators are left out; aggregates (EU27_2020, EA20), extra-regio codes,
+    codes that are not NUTS 2021 levels 0-2 and unknown NACE codes are quarantined with file,
+    line and reason. Raises ``SourceError`` when the file is missing, is not SDMX-CSV, has
+    fewer than ``min_rows`` data rows, holds no row of the indicator, or several rows per
+    region, NACE code and year.
+    """
+    path = source_path(mirror, META, FILE)
+    long = parse_sdmx_csv(path, log=log, source_id=META.id, min_rows=META.file(FILE).min_rows)
+    try:
+        emp = to_employment(long, indicator_code=INDICATOR, nuts_version=NUTS_VERSION, log=log)
+    except ValueError as exc:
+        raise SourceError(path, str(exc)) from exc
+    indic = next((c for c in ("indic_sbs", "indic_sb") if c in long.columns), None)
+    if indic is not None and not (long[indic] == INDICATOR).any():
+        found = ", ".join(sorted(long[indic].astype(str).unique())[:10])
+        raise SourceError(path, f"no row of indicator {INDICATOR!r} (the file holds {found}): "
+                          f"fetch it with --filter indic_sbs={INDICATOR}")
+    nace_codes = set(ref["nace"]["code"])
+    nuts = ref["nuts_codes"]
+    known = nuts.loc[(nuts["nuts_version"] == NUTS_VERSION) & (nuts["level"] <= 2)].set_index("code")["level"]
+    known = known.to_dict()
+    keep = []
+    for i, (geo, nace, year, line) in enumerate(zip(emp["region"], emp["nace"], emp["year"], emp["line"],
+                                                    strict=True)):
+        reason = None
+        if nace not in nace_codes:
+            reason = f"unknown NACE Rev. 2 code {nace!r}"
+        elif is_extra_regio(geo):
+            reason = "extra-regio NUTS code (no territory)"
+        elif geo not in known:
+            reason = f"region code is not a NUTS {NUTS_VERSION} code of levels 0-2"
+        if reason:
+            log.reject(source=META.id, file=path, line=int(line), value=f"{nace},{geo},{year}", reason=reason)
+        else:
+            keep.append(i)
+    out = emp.iloc[keep].copy()
+    out["level"] = out["region"].map(known).astype("int64")
+    out["flag"] = out["flag"].astype("string")
+    return {TABLE: out.sort_values("line").reset_index(drop=True)[EMPLOYMENT_COLUMNS]}
+
+
+def download_record(mirror: Path) -> dict[str, object] | None:
+    """The last ``DOWNLOADS.json`` record of the API file whose checksum is the file's, or None."""
+    folder = mirror / META.folder
+    try:
+        entries = json.loads((folder / LOG_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    digest = sha256_file(folder / FILE)
+    matching = [e for e in entries if isinstance(e, dict) and e.get("file") == FILE and e.get("sha256") == digest] \
+        if isinstance(entries, list) else []
+    return matching[-1] if matching else None
 
 
 def _observation(

@@ -1,27 +1,36 @@
 """Eurostat NUTS-2 indicators 2007-2018 (GDP, population, unemployment and more).
 
 The mirror's CSV is a stack of the properties of twelve yearly GeoJSON files; it is not
-published as such online, so its download address is the repository page of the yearly
-files (the CSV must be rebuilt from them). Lineage: raw file (checksum) → wide rows →
-region codes checked against NUTS 2016 level 2 → long table ``regional_indicators`` with
-``gdp_per_capita_eur`` derived and marked as such.
+published as such online, so its address is the repository page of the yearly files, and
+after a download ``after_download`` rebuilds it from them (``build_csv_from_yearly``).
+Lineage: raw file (checksum) → wide rows → region codes checked against NUTS 2016 level 2
+→ long table ``regional_indicators`` with ``gdp_per_capita_eur`` derived and marked as such.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
+import zlib
 from pathlib import Path
 
 import pandas as pd
 
+from clusterobs.errors import SourceError
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
+from clusterobs.sources.download import replacing
 from clusterobs.sources.ingestlog import IngestLog
 
 META = load_meta(__file__)
 FILE = "nuts2_indicators_2007_2018.csv"
 VARIABLES = "eu_eurostat_variables.tsv"
 NUTS_VERSION = 2016
+YEARS = range(2007, 2019)
+YEARLY = "eu_nuts_2_eurostat_{year}.geojson.gz"
+"""The yearly GeoJSON files the CSV is rebuilt from (``build_csv_from_yearly``)."""
+_IDENTIFIERS = ("nuts_id", "cntr_code", "nuts_name")
 #: indicator column → (Eurostat table code, unit)
 INDICATORS = {
     "region_gdp": ("tgs00003", "million EUR"),
@@ -107,23 +116,44 @@ def _catalogue(mirror: Path, log: IngestLog) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def after_download(folder: Path) -> list[Path]:
+    """Rebuild ``nuts2_indicators_2007_2018.csv`` in ``folder`` from the downloaded yearly files."""
+    return [build_csv_from_yearly(folder)]
+
+
 def build_csv_from_yearly(folder: Path) -> Path:
     """Rebuild the mirror's CSV from the downloaded yearly GeoJSON files (online users).
 
     Takes the feature properties of ``eu_nuts_2_eurostat_<year>.geojson.gz`` for 2007-2018,
-    adds a ``year`` column and drops the geometry, as the mirror's README describes.
+    adds a ``year`` column after the identifiers (``nuts_id, cntr_code, nuts_name``) and
+    drops the geometry, as the mirror's README describes; rows keep the files' order, years in
+    order. Written with pandas (floats as Python prints them, empty for null, CRLF line ends:
+    the mirror CSV's layout), atomically. A missing or unreadable yearly file, or features
+    without the properties the reader needs, raise ``SourceError`` naming the file.
     """
-    import gzip
-    import json
-
     frames = []
-    for year in range(2007, 2019):
-        gz = folder / f"eu_nuts_2_eurostat_{year}.geojson.gz"
-        with gzip.open(gz, "rt", encoding="utf-8") as fh:
-            features = json.load(fh)["features"]
-        props = pd.DataFrame([f["properties"] for f in features])
-        props.insert(3, "year", year)
+    for year in YEARS:
+        gz = folder / YEARLY.format(year=year)
+        if not gz.is_file():
+            raise SourceError(gz, f"missing yearly file of source {META.id!r}, needed to rebuild {FILE} "
+                              "(a download skips an optional file the server does not have)")
+        try:
+            with gzip.open(gz, "rt", encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SourceError(gz, f"not gzip-compressed GeoJSON: {exc}") from exc
+        features = data.get("features") if isinstance(data, dict) else None
+        if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+            raise SourceError(gz, "not a GeoJSON FeatureCollection")
+        props = pd.DataFrame([f.get("properties") or {} for f in features])
+        missing = [c for c in ("nuts_id", *INDICATORS) if c not in props.columns]
+        if missing or "year" in props.columns:
+            problem = f"lack the properties {', '.join(missing)}" if missing else "already have a year property"
+            raise SourceError(gz, f"the features {problem}")
+        ids = [c for c in _IDENTIFIERS if c in props.columns]
+        props.insert(max(props.columns.get_loc(c) for c in ids) + 1, "year", year)
         frames.append(props)
     out = folder / FILE
-    pd.concat(frames, ignore_index=True).to_csv(out, index=False)
+    with replacing(out) as tmp:
+        pd.concat(frames, ignore_index=True).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
     return out

@@ -1,0 +1,217 @@
+"""`clusterobs download` then `clusterobs ingest --mirror DIR` gives the tables of the offline mirror. No network.
+
+A fake internet (httpx.MockTransport) serves, at every file address of every source's META, the bytes of the
+corresponding mirror file (all but the Eurostat API query, which has none and which `download` fetches only when
+named). The derived files are not served: the download gets their originals and the sources'
+``after_download`` hooks rebuild them. The US cluster xlsx are the mirror's own; the twelve yearly GeoJSON files of
+the NUTS-2 indicators are not in the mirror, so the test makes them from the mirror CSV's rows, year by year
+(properties in the CSV's column order, numbers as JSON numbers, empty cells as null, no geometry). The real yearly
+files could not be checked offline: that the rebuilt CSV equals the mirror's shows that the rebuild stacks and
+writes them as the mirror did, not what the real files hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from clusterobs.cli import app
+from clusterobs.config import Settings
+from clusterobs.errors import SourceError
+from clusterobs.ingest import SOURCES, run_ingest
+from clusterobs.sources import download, eurostat_api, eurostat_indicators, us_cluster_crosswalk, us_cmp_related
+from clusterobs.store import Store
+
+CROSSWALK = us_cluster_crosswalk.META.folder
+INDICATORS = eurostat_indicators.META.folder
+
+
+def yearly_geojson(mirror: Path) -> dict[str, bytes]:
+    """The twelve ``eu_nuts_2_eurostat_<year>.geojson.gz``, made from the mirror CSV's rows of each year."""
+    with (mirror / INDICATORS / eurostat_indicators.FILE).open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows, columns = list(reader), [c for c in reader.fieldnames or [] if c != "year"]
+    text = ("nuts_id", "cntr_code", "nuts_name")
+    out = {}
+    for year in eurostat_indicators.YEARS:
+        features = [
+            {"type": "Feature", "geometry": None,
+             "properties": {c: r[c] if c in text else (float(r[c]) if r[c] else None) for c in columns}}
+            for r in rows if r["year"] == str(year)
+        ]
+        body = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+        out[eurostat_indicators.YEARLY.format(year=year)] = gzip.compress(body, mtime=0)
+    return out
+
+
+def internet(mirror: Path) -> tuple[dict[str, bytes], set[str]]:
+    """``{url: bytes}`` for every downloadable file of every source, and the addresses of the derived files."""
+    made = yearly_geojson(mirror)
+    served: dict[str, bytes] = {}
+    derived: set[str] = set()
+    for module in (*SOURCES, eurostat_api):
+        for f in module.META.files:
+            path = mirror / module.META.folder / f.name
+            if f.derived:
+                derived.add(f.url)
+            elif path.is_file():
+                served[f.url] = path.read_bytes()
+            elif f.name in made:
+                served[f.url] = made[f.name]
+    return served, derived
+
+
+class Internet:
+    def __init__(self, served: dict[str, bytes]) -> None:
+        self.served = served
+        self.requests: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        url = str(request.url)
+        self.requests.append(url)
+        if url in self.served:
+            return httpx.Response(200, content=self.served[url])
+        return httpx.Response(404, text="Not Found")
+
+
+@pytest.fixture(scope="module")
+def downloaded(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
+    """`clusterobs download --to DIR` against the fake internet, then an ingest of DIR: (DIR, Store, summary, net)."""
+    served, derived = internet(mirror)
+    net = Internet(served)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(download, "make_client", lambda **_: httpx.Client(transport=httpx.MockTransport(net)))
+    try:
+        root = tmp_path_factory.mktemp("online")
+        result = CliRunner().invoke(app, ["download", "--to", str(root / "mirror")],
+                                    env={**os.environ, "COLUMNS": "200"})
+    finally:
+        patch.undo()
+    assert result.exit_code == 0, result.output
+    home = root / "home"
+    summary = run_ingest(Settings(home=home, mirror=root / "mirror"))
+    return root / "mirror", Store(home), summary, net, derived, result.output
+
+
+def test_the_download_fetches_every_original_once_and_no_derived_file(downloaded) -> None:
+    _, _, _, net, derived, output = downloaded
+    assert len(net.requests) == len(set(net.requests)) == len(net.served) == 40
+    assert set(net.requests) == set(net.served)
+    assert eurostat_api.META.file(eurostat_api.FILE).url not in net.requests  # only when named
+    tree_page = eurostat_indicators.META.file(eurostat_indicators.FILE).url
+    assert tree_page in derived and tree_page not in net.requests
+    assert sum(u.endswith(".geojson.gz") for u in net.requests) == 12
+    assert sum(u.endswith(".xlsx") for u in net.requests) == 2
+    assert "us_cmp_cluster_naics: rebuilt naics_to_cmp_cluster.csv, ClusterLinkage.csv" in output
+    assert "eurostat_nuts2_indicators: rebuilt nuts2_indicators_2007_2018.csv" in output
+
+
+def test_rebuilt_files_are_byte_identical_to_the_mirror(downloaded, mirror: Path) -> None:
+    online = downloaded[0]
+    for folder, name in ((CROSSWALK, us_cluster_crosswalk.FILE_NAICS), (CROSSWALK, us_cluster_crosswalk.FILE_LINKAGE),
+                         (INDICATORS, eurostat_indicators.FILE)):
+        assert (online / folder / name).read_bytes() == (mirror / folder / name).read_bytes(), name
+    log = json.loads((online / CROSSWALK / download.LOG_NAME).read_text())
+    assert sorted(r["file"] for r in log) == [us_cluster_crosswalk.XLSX_LINKAGE, us_cluster_crosswalk.XLSX_NAICS]
+    assert not list(online.rglob("*.part"))
+    assert not (online / eurostat_api.META.folder).exists()
+
+
+def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, ingested) -> None:
+    _, store, summary, _, _, _ = downloaded
+    real_store, real = ingested
+    assert store.current() == summary.version
+    got = store.tables(summary.version).set_index("name")[["rows", "checksum"]]
+    want = real_store.tables(real.version).set_index("name")[["rows", "checksum"]]
+    assert sorted(got.index) == sorted(want.index)
+    assert len(got) == 25
+    # Every table but `sources` is identical (rows and content checksum), since every rebuilt file is byte-identical.
+    assert got.drop("sources").equals(want.drop("sources"))
+    for name, rows in {"cluster_naics": 986, "cluster_linkage": 203, "regional_indicators": 41_628,
+                       "sbs_employment": 127_108, "quarantine": 8_177}.items():
+        assert got.loc[name, "rows"] == want.loc[name, "rows"] == rows, name
+    assert summary.quarantined == real.quarantined and summary.quirks == real.quirks
+    # `sources` lists the files read: the download has the twelve yearly GeoJSON files the mirror lacks.
+    src = store.table("sources", summary.version).set_index("file")
+    real_src = real_store.table("sources", real.version).set_index("file")
+    assert len(src) == len(real_src) + 12 == 43
+    extra = sorted(set(src.index) - set(real_src.index))
+    assert extra == [eurostat_indicators.YEARLY.format(year=y) for y in eurostat_indicators.YEARS]
+    assert src.loc[real_src.index, "sha256"].equals(real_src["sha256"])
+    assert store.meta(summary.version)["sbs_api"] == "absent"
+
+
+# ---- the conversions, on the mirror's own originals ---------------------------------------------------------
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_xlsx_conversion_reproduces_the_mirror_csv(mirror: Path, tmp_path: Path) -> None:
+    codes = us_cluster_crosswalk.cluster_codes(us_cmp_related.cluster_names(mirror))
+    assert len(codes) == 51 + 16
+    src = mirror / CROSSWALK
+    naics = us_cluster_crosswalk.convert_naics_xlsx(src / us_cluster_crosswalk.XLSX_NAICS, tmp_path / "n.csv", codes)
+    linkage = us_cluster_crosswalk.convert_linkage_xlsx(src / us_cluster_crosswalk.XLSX_LINKAGE, tmp_path / "l.csv",
+                                                        codes)
+    got, want = _rows(naics), _rows(src / us_cluster_crosswalk.FILE_NAICS)
+    assert got == want
+    assert len(got) == 1 + 992
+    assert got[0] == list(us_cluster_crosswalk.NAICS_COLUMNS)
+    assert sum(r[6] == "1" for r in got[1:]) == 37 and {r[6] for r in got[1:]} == {"0", "1"}
+    assert sum(r[3] == "" for r in got[1:]) == 6  # 814110 (cluster "NA") and five government pseudo-codes
+    got, want = _rows(linkage), _rows(src / us_cluster_crosswalk.FILE_LINKAGE)
+    assert got == want and len(got) == 1 + 203
+    assert naics.read_bytes() == (src / us_cluster_crosswalk.FILE_NAICS).read_bytes()
+    assert linkage.read_bytes() == (src / us_cluster_crosswalk.FILE_LINKAGE).read_bytes()
+
+
+def test_local_cluster_codes_are_those_of_the_mirror_csv(mirror: Path) -> None:
+    rows = _rows(mirror / CROSSWALK / us_cluster_crosswalk.FILE_NAICS)[1:]
+    local = {(r[4], int(r[3])) for r in rows if r[2] == "Local" and r[3]}
+    assert dict(local) == us_cluster_crosswalk.LOCAL_CLUSTERS
+    assert sorted(us_cluster_crosswalk.LOCAL_CLUSTERS.values()) == list(range(101, 117))
+
+
+def test_a_rebuild_without_the_cmp_names_says_which_source_to_download(mirror: Path, tmp_path: Path) -> None:
+    folder = tmp_path / CROSSWALK
+    folder.mkdir()
+    for name in (us_cluster_crosswalk.XLSX_NAICS, us_cluster_crosswalk.XLSX_LINKAGE):
+        (folder / name).symlink_to(mirror / CROSSWALK / name)
+    with pytest.raises(SourceError, match=r"relatedClusters.json: missing file .*download source 'us_cmp_related'"):
+        download.after_download(us_cluster_crosswalk, tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == [us_cluster_crosswalk.XLSX_LINKAGE,
+                                                         us_cluster_crosswalk.XLSX_NAICS]
+
+
+def test_a_rebuild_with_a_missing_or_broken_yearly_file_fails_naming_it(mirror: Path, tmp_path: Path) -> None:
+    folder = tmp_path / INDICATORS
+    folder.mkdir()
+    for name, body in yearly_geojson(mirror).items():
+        (folder / name).write_bytes(body)
+    (folder / eurostat_indicators.FILE).write_text("previous\n")
+    (folder / "eu_nuts_2_eurostat_2012.geojson.gz").write_bytes(b"<html>Not Found</html>")
+    with pytest.raises(SourceError, match=r"eu_nuts_2_eurostat_2012.geojson.gz: not gzip-compressed GeoJSON"):
+        download.after_download(eurostat_indicators, tmp_path)
+    (folder / "eu_nuts_2_eurostat_2012.geojson.gz").unlink()
+    with pytest.raises(SourceError, match=r"eu_nuts_2_eurostat_2012.geojson.gz: missing yearly file"):
+        download.after_download(eurostat_indicators, tmp_path)
+    assert (folder / eurostat_indicators.FILE).read_text() == "previous\n"
+    assert not list(folder.glob("*.part"))
+
+
+def test_modules_without_derived_files_have_no_hook(tmp_path: Path) -> None:
+    hooks = {m.META.id for m in SOURCES if hasattr(m, "after_download")}
+    derived = {m.META.id for m in SOURCES if any(f.derived for f in m.META.files)}
+    assert hooks == derived == {"us_cmp_cluster_naics", "eurostat_nuts2_indicators"}
+    assert download.after_download(us_cmp_related, tmp_path) == []
+

@@ -88,7 +88,11 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
                 out["cluster_measures"].append(m.assign(**keys, denominator=scheme.denominator))
         wide = apply_scheme(measured[scheme.denominator], scheme).execute()
         star_cols = [f"star_{t}" for t in scheme.test_names]
-        passed = wide[star_cols].apply(lambda r: ",".join(c[5:] for c, v in r.items() if v), axis=1)
+        passed = pd.Series("", index=wide.index, dtype="string")
+        for col in star_cols:  # vectorised: "size,focus" for the tests passed
+            hit = wide[col].fillna(False).astype(bool)
+            passed = passed.mask(hit, passed + "," + col[5:])
+        passed = passed.str.lstrip(",")
         out["cluster_stars"].append(wide[["region", "category", "year", "stars", "tests_evaluated"]].assign(
             scheme=scheme.name, tests_passed=passed.astype("string"), **keys))
         for t in scheme.tests:

@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,spark]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,12 +32,12 @@ test: install lint
 	$(BIN)/pytest -q
 
 bench: install
-	$(BIN)/python benchmarks/ingest.py
+	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
 
 # Re-resolve the lock file from pyproject.toml's ranges (run after changing dependencies).
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet -e '.[dev]'
+	.lockenv/bin/pip install --quiet -e '.[dev,spark]'
 	.lockenv/bin/pip freeze --exclude-editable | grep -v '^clusterobs' > requirements.lock
 	rm -rf .lockenv
 

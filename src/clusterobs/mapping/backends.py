@@ -1,0 +1,150 @@
+"""Ibis backends for the engine: DuckDB (default) and PySpark local mode (``clusterobs[spark]``).
+
+The engine's functions take any Ibis backend holding the store's tables (``.table(name)``);
+``load_tables`` puts pandas frames on either backend so the same expressions run on both.
+
+Missing values: a NaN in a float column of a frame is a missing value (NULL): ``Store.table``
+returns the store's NULLs as NaN. Both backends receive the frames through Arrow, where NaN
+becomes NULL, so the engine's ``isnull()`` sees the same cells missing on both.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+
+def duckdb_backend(path: str | Path | None = None) -> Any:
+    """An Ibis DuckDB backend, in memory unless ``path`` is given."""
+    import ibis
+
+    return ibis.duckdb.connect(str(path) if path is not None else ":memory:")
+
+
+def spark_available() -> str | None:
+    """None when PySpark can be imported, else the reason it cannot (install ``clusterobs[spark]``)."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as e:
+        return f"pyspark is not installed ({e}): pip install 'clusterobs[spark]'"
+    return None
+
+
+def java_version() -> str | None:
+    """The first line of ``java -version``, or None when no Java runtime is found (PySpark needs one)."""
+    import os
+    import subprocess
+
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    if not java or not Path(java).exists():
+        return None
+    try:
+        res = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = (res.stderr or res.stdout).strip()
+    return text.splitlines()[0] if res.returncode == 0 and text else None
+
+
+def spark_backend(master: str = "local[2]", *, warehouse: Path | None = None, app_name: str = "clusterobs",
+                  shuffle_partitions: int = 4, conf: dict[str, str] | None = None) -> Any:
+    """An Ibis PySpark backend over a local (or given ``master``) SparkSession.
+
+    The session writes managed tables under ``warehouse`` (a fresh temporary directory,
+    removed at exit, when not given: a fixed ``./spark-warehouse`` makes reruns fail with
+    LOCATION_ALREADY_EXISTS). The UI is off, shuffle partitions are few (local data) and the
+    session time zone is UTC. ``backend.disconnect()`` stops the session. An already running
+    session in this process is reused (``getOrCreate``), with its own static settings.
+    """
+    reason = spark_available()
+    if reason:
+        raise ImportError(reason)
+    if master.startswith("local") and java_version() is None:
+        raise RuntimeError("PySpark needs a Java runtime (17 or 21) and none was found: install "
+                           "openjdk-17-jre-headless or set JAVA_HOME")
+    import ibis
+    from pyspark.sql import SparkSession
+
+    if warehouse is None:
+        tmp = tempfile.mkdtemp(prefix="clusterobs-spark-")
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+        warehouse = Path(tmp) / "warehouse"
+        local_dir = Path(tmp) / "local"
+    else:
+        local_dir = Path(warehouse) / "_local"
+    settings = {
+        "spark.sql.warehouse.dir": str(Path(warehouse).resolve()),
+        "spark.local.dir": str(local_dir),
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.shuffle.partitions": str(shuffle_partitions),
+        "spark.default.parallelism": str(shuffle_partitions),
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        **(conf or {}),
+    }
+    builder = SparkSession.builder.master(master).appName(app_name)
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    _ = ibis.pyspark  # loading Ibis's pyspark backend registers its options (options.pyspark)
+    return _spark_backend_class()().connect(session)
+
+
+@functools.cache
+def _spark_backend_class() -> type:
+    """Ibis's PySpark backend whose ``Table.cache()`` truncates the plan (``localCheckpoint``).
+
+    Ibis caches a table on Spark with ``DataFrame.cache()``, which keeps the whole logical plan:
+    a query over a cached table is still analysed with the plans of everything before it,
+    and the engine's star tests join a materialised table with aggregates of itself, so the
+    analysis grows with every step (seconds per query on the real data). A local checkpoint
+    stores the rows and replaces the plan with a scan of them; the results are the same.
+    """
+    from ibis.backends.pyspark import Backend
+
+    class CheckpointingSparkBackend(Backend):
+        def _create_cached_table(self, name, expr):
+            query = self.compile(expr)
+            t = self._session.sql(query).localCheckpoint(eager=True)
+            t.createTempView(name)
+            self._cached_dataframes[name] = t
+            return self.table(name)
+
+        def _drop_cached_table(self, name):
+            # the checkpointed blocks go with the DataFrame (Spark's context cleaner)
+            self._session.catalog.dropTempView(name)
+            t = self._cached_dataframes.pop(name)
+            t.unpersist()
+
+    return CheckpointingSparkBackend
+
+
+def is_spark(backend: Any) -> bool:
+    return getattr(backend, "name", "") == "pyspark"
+
+
+def load_tables(backend: Any, frames: dict[str, pd.DataFrame]) -> None:
+    """Register pandas frames as tables ``name`` on a DuckDB or PySpark backend (replacing same-named ones).
+
+    DuckDB: ``create_table(..., overwrite=True)``. PySpark: a temporary view over a DataFrame
+    built from Arrow and checkpointed locally (nothing is written to the warehouse, so reruns
+    never collide).
+    """
+    for name, df in frames.items():
+        arrow = pa.Table.from_pandas(df, preserve_index=False)
+        if is_spark(backend):
+            # checkpointed: a DataFrame made from local data carries its rows inside the plan
+            # (LocalRelation), which every later query would analyse and optimise again
+            backend._session.createDataFrame(arrow).localCheckpoint(eager=True).createOrReplaceTempView(name)
+        else:
+            backend.create_table(name, arrow, overwrite=True)

@@ -130,6 +130,8 @@ def info(
 def compute(
     home: HomeOpt = None,
     impute: Annotated[bool, typer.Option("--impute/--no-impute", help="Impute confidential and missing cells")] = True,
+    engine: Annotated[str, typer.Option(help="duckdb, or spark (needs clusterobs[spark] and Java)")] = "duckdb",
+    spark_master: Annotated[str, typer.Option(help="Spark master: local[N] or a cluster URL")] = "local[2]",
 ) -> None:
     """Map clusters for every scheme, year and NUTS level into a new dataset version."""
     from clusterobs.mapping.compute import run_compute
@@ -146,8 +148,8 @@ def compute(
             bar.update(task, description=label, completed=done, total=total)
 
         try:
-            summary = run_compute(store, impute=impute, progress=report)
-        except (ClusterobsError, OSError) as exc:
+            summary = run_compute(store, impute=impute, progress=report, engine=engine, spark_master=spark_master)
+        except (ClusterobsError, OSError, ImportError, ValueError) as exc:
             bar.stop()
             err.print(f"[bold red]Compute failed:[/] {exc}")
             err.print(f"The published version [bold]{previous}[/] is unchanged and keeps serving.")

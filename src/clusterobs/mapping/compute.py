@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -121,13 +122,30 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     return frames
 
 
-def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progress: Progress | None = None
-                ) -> ComputeSummary:
+ENGINE_TABLES = ("sbs_employment", "nace", "concordance", "categories")
+
+
+def engine_backend(store: Store, engine: str = "duckdb", *, spark_master: str = "local[2]") -> Any:
+    """An Ibis backend holding the tables the engine reads: the store's DuckDB file, or a Spark
+    session (``spark_master``: ``local[N]`` or a cluster URL) loaded with them."""
+    if engine == "duckdb":
+        return store.ibis()
+    if engine == "spark":
+        from clusterobs.mapping.backends import load_tables, spark_backend
+
+        backend = spark_backend(spark_master)
+        load_tables(backend, {name: store.table(name) for name in ENGINE_TABLES})
+        return backend
+    raise ValueError(f"`engine` of run_compute must be one of duckdb, spark; got {engine!r}.")
+
+
+def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progress: Progress | None = None,
+                engine: str = "duckdb", spark_master: str = "local[2]") -> ComputeSummary:
     """Compute every unit and scheme from the published version and publish the result."""
     started = datetime.now(UTC)
     schemes = load_schemes()
     parent = store.current()
-    con = store.ibis()
+    con = engine_backend(store, engine, spark_master=spark_master)
     collected: dict[str, list[pd.DataFrame]] = {}
     try:
         for i, (version, level) in enumerate(units, start=1):
@@ -148,7 +166,8 @@ def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progr
         for name, df in tables.items():
             writer.write(name, df, description=TABLES[name])
         writer.set_meta("compute", {
-            "code_version": clusterobs.__version__, "impute": impute, "units": [list(u) for u in units],
+            "code_version": clusterobs.__version__, "impute": impute, "engine": engine,
+            "units": [list(u) for u in units],
             "schemes": {k: asdict(v) for k, v in schemes.items()},
             "computed_at": started.isoformat(timespec="seconds"),
         })

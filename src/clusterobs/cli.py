@@ -310,5 +310,24 @@ def fetch_eurostat(
     console.print(f"Wrote [cyan]{path}[/] (checksum in {path.parent / 'DOWNLOADS.json'}).")
 
 
+@app.command()
+def serve(
+    home: HomeOpt = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    threads: Annotated[int, typer.Option(help="Worker threads")] = 8,
+) -> None:
+    """Serve the web observatory and its API (applies the portal's database migrations first)."""
+    import os
+
+    settings = Settings.from_env(home=home)
+    os.environ["CLUSTEROBS_HOME"] = str(settings.home)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    from clusterobs.web.server import serve as run_server
+
+    console.print(f"Serving the observatory on [cyan]http://{host}:{port}/[/] (data: {settings.home}); Ctrl+C stops.")
+    run_server(host=host, port=port, threads=threads)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -1,4 +1,4 @@
-# clusterobs: make demo (install, ingest the mirror, compute the cluster mapping) · make test (install + run the suite)
+# clusterobs: make demo (install, ingest the mirror, compute the cluster mapping, serve on :8000) · make test (install + run the suite)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -18,6 +18,7 @@ demo: install
 	$(BIN)/clusterobs ingest
 	$(BIN)/clusterobs compute
 	$(BIN)/clusterobs info
+	$(BIN)/clusterobs serve
 
 ingest: install
 	$(BIN)/clusterobs ingest
@@ -30,9 +31,11 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest -q
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q tests/web
 
+# Every benchmarks/*.py in turn; one table of their figures, with the machine described, in benchmarks/RESULTS.md.
 bench: install
-	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
+	$(BIN)/python benchmarks/results.py
 
 # Re-resolve the lock file from pyproject.toml's ranges (run after changing dependencies).
 lock:

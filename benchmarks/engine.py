@@ -25,9 +25,10 @@ and reports its wall times and peak resident memory (Linux ``VmHWM``, reset befo
 Then the LQ values of the three are compared. Usage::
 
     python benchmarks/engine.py [--repeat N] [--seed S] [--concordance auto|synthetic|store]
-                                [--no-ecomplexity] [--strict]
+                                [--no-ecomplexity] [--strict] [--json PATH]
 
 Exit status 1 when the results disagree (or, with ``--strict``, when a goal is missed).
+``--json PATH`` also writes the table's figures for ``benchmarks/results.py``.
 """
 
 from __future__ import annotations
@@ -468,6 +469,7 @@ def main() -> None:
     parser.add_argument("--concordance", choices=("auto", "synthetic", "store"), default="auto")
     parser.add_argument("--no-ecomplexity", action="store_true", help="skip the ecomplexity peer")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON (benchmarks/results.py)")
     parser.add_argument("--child", nargs=2, metavar=("ROLE", "WORKDIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -478,6 +480,7 @@ def main() -> None:
     import pyarrow.parquet as pq
 
     load = os.getloadavg()[0]
+    args.load_before = load
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{date.today().isoformat()}; load average {load:.1f}{cpu_pressure()}")
     if load > 0.5 * (os.cpu_count() or 1):
@@ -610,8 +613,27 @@ def report(best: dict[str, dict], checks: dict[str, dict], n: int, args) -> None
               f"{c['bad']} beyond {TOLERANCE:g} relative or {ROUNDING:g} absolute; "
               f"finite only in ours {c['ours_only']:,}, only in theirs {c['theirs_only']:,}{note}: "
               f"{'pass' if ok else 'FAIL'}")
+    if getattr(args, "json", None):
+        write_json(args.json, rows, checks, checks_ok, args)
     if not checks_ok or (args.strict and not (total_ok and speed_ok)):
         sys.exit(1)
+
+
+def write_json(path: Path, rows: list[tuple], checks: dict[str, dict], checks_ok: bool, args) -> None:
+    """The table's rows with numeric ratios, for benchmarks/results.py."""
+    def ratio(text: str | None) -> float | None:
+        return float(text.rstrip("×")) if text and text != "-" else None
+
+    out = []
+    for name, wall, cpu, peak, count, vx, vp, goal, ok in rows:
+        baselines = {k: v for k, v in (("ecomplexity 0.5.3", ratio(vx)), ("pandas", ratio(vp))) if v is not None}
+        out.append({"name": "engine: " + name.strip() if not name.startswith(" ") else "  " + name.strip(),
+                    "rows": count, "wall_s": wall, "cpu_s": cpu, "peak_bytes": peak, "rows_per_s": count / wall,
+                    "goal": goal, "ok": ok, "baselines": baselines,
+                    "load": [getattr(args, "load_before", None), os.getloadavg()[0]]})
+    path.write_text(json.dumps({"benchmark": "engine", "rows": out, "checks_ok": checks_ok,
+                                "notes": [f"{k}: {v['compared']:,} values compared, {v['bad']} beyond tolerance"
+                                          for k, v in checks.items()]}, indent=1))
 
 
 if __name__ == "__main__":

@@ -329,5 +329,8 @@ def serve(
     run_server(host=host, port=port, threads=threads)
 
 
+app.add_typer(__import__("clusterobs.microdata.cli", fromlist=["app"]).app, name="microdata")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -1,8 +1,17 @@
 """Plotly figure builders: one definition serves the web, the API's image export and the reports.
 
-No Django here. Every figure goes through ``captioned`` (title, subtitle, source line, notes).
+No Django here. Every figure goes through ``captioned`` (title, subtitle, source line, notes). The builders take
+plain pandas frames with the columns their module documents, and already-translated labels.
 """
 
+from clusterobs.charts.bars import grouped_bars, ranked_bars
 from clusterobs.charts.caption import Caption, captioned
+from clusterobs.charts.classing import Classing, count_classes, data_classes, lq_classes, star_classes
+from clusterobs.charts.distribution import histogram
+from clusterobs.charts.maps import choropleth_map, locator_map, symbol_map
+from clusterobs.charts.portfolio import bubble_portfolio
+from clusterobs.charts.stars import star_strip
 
-__all__ = ["Caption", "captioned"]
+__all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
+           "data_classes", "grouped_bars", "histogram", "locator_map", "lq_classes", "ranked_bars", "star_classes",
+           "star_strip", "symbol_map"]

@@ -1,10 +1,109 @@
-"""The REST API (Django Ninja), OpenAPI docs at /api/docs."""
+"""The REST API (Django Ninja): OpenAPI at /api/openapi.json, interactive docs at /api/docs.
+
+Endpoints live in ``api_regions``, ``api_categories``, ``api_measures`` and ``api_meta``; each parses its
+parameters, calls one selector and returns an output schema (``api_schemas``) or a file (``api_formats``).
+Every error leaves in one envelope, ``{"error": {"status", "message", "parameter"}}``: 400 for a bad parameter
+(the selectors' ``BadParameter`` and Ninja's own validation), 404 for an unknown region, category or path, 503 when
+no dataset is published, 500 (with a reference to the server log) for a bug.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+import logging
+import re
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router
+from ninja.errors import HttpError, ValidationError
 
 from clusterobs import __version__
+from clusterobs.web import api_categories, api_measures, api_meta, api_regions, selectors
+from clusterobs.web.api_formats import cached
 
-api = NinjaAPI(title="clusterobs API", version=__version__,
-               description="European Cluster Observatory: regions, categories, cluster measures and stars.")
+log = logging.getLogger(__name__)
+
+api = NinjaAPI(title="clusterobs API", version=__version__, urls_namespace="api",
+               description="European Cluster Observatory: NUTS 2021 regions, cluster categories, cluster measures "
+                           "and stars, portfolios, maps, dataset versions and sources. Every list answers in JSON, "
+                           "CSV, XLSX or Parquet (`?format=`); maps in GeoJSON. Guide: docs/api.md.")
+for module in (api_regions, api_categories, api_measures, api_meta):
+    api.add_router("/", module.router)
+api.add_decorator(cached, mode="view")
+
+
+def error(request: HttpRequest, status: int, message: str, parameter: str | None = None,
+          **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"error": {"status": status, "message": message, "parameter": parameter,
+                                                   **extra}}, status=status)
+
+
+def _named_parameter(message: str) -> str | None:
+    """The selectors' messages start with the parameter in backticks: "`level` must be one of …"."""
+    m = re.match(r"`(\w+)`", message)
+    return m.group(1) if m else None
+
+
+@api.exception_handler(selectors.BadParameter)
+def _bad_parameter(request: HttpRequest, exc: selectors.BadParameter) -> HttpResponse:
+    return error(request, 400, str(exc), _named_parameter(str(exc)))
+
+
+@api.exception_handler(selectors.NotFound)
+def _not_found(request: HttpRequest, exc: selectors.NotFound) -> HttpResponse:
+    try:
+        selectors.dataset()  # a read before the first ingest lands here: say so, as a 503
+    except selectors.NoDataset as missing:
+        return _no_dataset(request, missing)
+    m = re.match(r"unknown (region|category)", str(exc))
+    parameter = m.group(1) if m else None
+    path_params = request.resolver_match.kwargs if request.resolver_match else {}
+    if parameter == "region" and "code" in path_params:
+        parameter = "code"
+    return error(request, 404, str(exc), parameter)
+
+
+@api.exception_handler(selectors.NoDataset)
+def _no_dataset(request: HttpRequest, exc: selectors.NoDataset) -> HttpResponse:
+    response = error(request, 503, str(exc))
+    response["Retry-After"] = "300"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Ninja's own validation (types, bounds, choices) in the selectors' form: "`level` must be …; got …"."""
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body")]
+    parameter = loc[0] if loc else None
+    got = request.GET.get(parameter) if parameter else None
+    msg = re.sub(r"^Input should", "must", first.get("msg", "is not valid"))
+    if first.get("type") == "literal_error":
+        msg = f"must be one of {first.get('ctx', {}).get('expected', '')}"
+    msg = msg.replace("must be a valid integer, unable to parse string as an integer", "must be an integer")
+    return error(request, 400, f"`{parameter}` {msg}" + (f"; got {got!r}." if got is not None else "."), parameter)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    reference = uuid.uuid4().hex[:12]
+    log.exception("API error %s on %s", reference, request.get_full_path())
+    return error(request, 500, f"internal error (reference {reference}); the server log has the details",
+                 reference=reference)
+
+
+fallback = Router()
+
+
+@fallback.get("/{path:rest}", include_in_schema=False)
+def unknown_path(request: HttpRequest, rest: str):
+    return error(request, 404, f"no API endpoint at /api/{rest}; see /api/docs")
+
+
+api.add_router("/", fallback)  # last: only what no endpoint matched

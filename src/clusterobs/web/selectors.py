@@ -276,3 +276,369 @@ def versions() -> list[dict[str, Any]]:
 def sources() -> pd.DataFrame:
     return data().df("SELECT source, title, file, sha256, bytes, url, publisher, publisher_url, licence, citation "
                      "FROM sources ORDER BY source, file")
+
+
+# ---- API reads: lists, profiles, portfolios, maps (also usable by pages) -------------------------------------
+# Messages keep the one form "`parameter` must be …; got …": the API names the parameter from it.
+
+
+class NoDataset(ClusterobsError):
+    """No dataset version is published, or the published one has no cluster measures (the API answers 503)."""
+
+
+KINDS = ("traded", "local", "emerging")
+MEASURE_SORTS = {"region": "m.region", "category": "m.category", "stars": "s.stars", "employment": "m.employment",
+                 "imputed_share": "m.imputed_share", "share_europe": "m.share_europe", "focus": "m.focus",
+                 "lq": "m.lq", "growth": "m.growth", "productivity": "m.productivity",
+                 "relative_productivity": "m.relative_productivity", "establishments": "m.establishments",
+                 "avg_size": "m.avg_size"}
+MAX_CODES = 100
+
+
+def published_version() -> str | None:
+    """The published version id, or None before the first ingest (reads ``current.json`` only)."""
+    return Store(Path(settings.CLUSTEROBS_HOME)).current()
+
+
+def dataset(*, measures: bool = False) -> Observatory:
+    """The published version; ``NoDataset`` when there is none (or, with ``measures``, when it is not computed)."""
+    if published_version() is None:
+        raise NoDataset(f"no dataset is published in {settings.CLUSTEROBS_HOME}: "
+                        "run `clusterobs ingest` and `clusterobs compute`")
+    obs = data()
+    if measures and not {"cluster_measures", "cluster_stars"} <= obs.tables:
+        raise NoDataset(f"dataset {obs.version} has no cluster measures: run `clusterobs compute`")
+    return obs
+
+
+def check_kind(kind: str | None) -> str | None:
+    if kind is not None and kind not in KINDS:
+        raise BadParameter(f"`kind` must be one of {', '.join(KINDS)}; got {kind!r}.")
+    return kind
+
+
+def check_codes(name: str, codes: list[str] | None) -> list[str] | None:
+    if codes is not None and len(codes) > MAX_CODES:
+        raise BadParameter(f"`{name}` must list at most {MAX_CODES} codes; got {len(codes)}.")
+    return codes
+
+
+def check_sort(sort: str) -> list[tuple[str, bool]]:
+    """``"-employment,region"`` → ``[("employment", True), ("region", False)]`` (True: descending)."""
+    keys = [k.strip() for k in sort.split(",") if k.strip()]
+    out = [(k.lstrip("-"), k.startswith("-")) for k in keys]
+    bad = [k for k, _ in out if k not in MEASURE_SORTS]
+    if bad or not out:
+        raise BadParameter(f"`sort` must be a comma-separated list of {', '.join(MEASURE_SORTS)}, each optionally "
+                           f"prefixed by - for descending; got {sort!r}.")
+    return out
+
+
+def region_list(*, level: int | None = None, country: str | None = None, q: str | None = None) -> pd.DataFrame:
+    """NUTS 2021 regions, filtered; with ``q``, ranked by relevance (exact code, then level 2), else by code."""
+    regions = dataset().regions
+    if q is not None and q.strip():
+        regions = region_search(q, limit=len(regions))
+    if level is not None:
+        regions = regions[regions["level"] == check_level(level)]
+    if country is not None:
+        if country not in set(data().regions["country"]):
+            raise BadParameter(f"`country` must be a NUTS country code such as DE, FR or EL; got {country!r}.")
+        regions = regions[regions["country"] == country]
+    return regions.reset_index(drop=True)
+
+
+def measure_list(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL,
+                 regions: list[str] | None = None, categories: list[str] | None = None, country: str | None = None,
+                 kind: str | None = None, min_stars: int = 0, sort: str = "region,category",
+                 limit: int | None = None, offset: int = 0) -> tuple[int, pd.DataFrame]:
+    """Cluster measures with stars, filtered and sorted (missing values last): ``(total rows, the page)``."""
+    obs = dataset(measures=True)
+    scheme, level, year = check_scheme(scheme), check_level(level), check_year(year)
+    order = check_sort(sort)
+    check_kind(kind)
+    if min_stars < 0:
+        raise BadParameter(f"`min_stars` must be at least 0; got {min_stars}.")
+    where = ["m.nuts_version = ?", "m.level = ?", "m.year = ?", "s.scheme = ?", "s.stars >= ?"]
+    params: list[Any] = [NUTS_VERSION, level, year, scheme, min_stars]
+    for name, codes, get, column in (("region", regions, region_get, "m.region"),
+                                     ("category", categories, category_get, "m.category")):
+        if check_codes(name, codes):
+            for code in codes:
+                get(code)
+            where.append(f"list_contains(?, {column})")
+            params.append(list(codes))
+    if country is not None:
+        where.append("r.country = ?")
+        params.append(country)
+    if kind is not None:
+        where.append("c.kind = ?")
+        params.append(kind)
+    body = f"""
+        FROM cluster_measures m
+        JOIN cluster_stars s USING (nuts_version, level, region, category, year)
+        JOIN categories c USING (category)
+        LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version
+        WHERE {' AND '.join(where)}"""
+    total = int(obs.con().execute(f"SELECT count(*) {body}", params).fetchone()[0])
+    order_sql = ", ".join(f"{MEASURE_SORTS[k]} {'DESC' if desc else 'ASC'} NULLS LAST" for k, desc in order)
+    page = "" if limit is None else f" LIMIT {int(limit)}"
+    page += f" OFFSET {int(offset)}" if offset else ""
+    df = obs.df(f"""
+        SELECT m.nuts_version, m.level, m.region, r.name AS region_name, r.country, m.category,
+               c.name AS category_name, c.kind, m.year, s.scheme, s.stars, s.tests_evaluated, s.tests_passed,
+               m.employment, m.imputed_share, m.imputed_share > 0 AS imputed, m.share_europe, m.focus, m.lq,
+               m.growth, m.growth_window, m.productivity, m.relative_productivity, m.establishments, m.avg_size
+        {body}
+        ORDER BY {order_sql}, m.region, m.category{page}""", params)
+    return total, df
+
+
+def indicator_catalogue() -> pd.DataFrame:
+    obs = dataset()
+    if "indicator_catalogue" not in obs.tables:
+        return pd.DataFrame(columns=["indicator", "eurostat_table", "unit", "description"])
+    return obs.df("SELECT indicator, eurostat_table, unit, description FROM indicator_catalogue")
+
+
+def region_profile(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None) -> dict[str, Any]:
+    """A region with its regional context (latest year of each indicator) and its starred clusters."""
+    region = region_get(code)
+    catalogue = indicator_catalogue().set_index("indicator")
+    context = [{"indicator": k, **v, **{c: catalogue.at[k, c] if k in catalogue.index else None
+                                        for c in ("unit", "description", "eurostat_table")}}
+               for k, v in sorted(region_context(code).items())]
+    regions = dataset().regions
+    _, starred = measure_list(scheme=scheme, year=year, level=int(region["level"]), regions=[code], min_stars=1,
+                              sort="-stars,-employment")
+    return {**region, "nuts_version": NUTS_VERSION, "children": regions.loc[regions["parent"] == code, "code"].tolist(),
+            "context": context, "scheme": check_scheme(scheme), "year": check_year(year), "starred_clusters": starred}
+
+
+def category_profile(category: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
+                     level: int = DEFAULT_LEVEL) -> dict[str, Any]:
+    """A category, its data coverage, and how many regions hold it with each number of stars."""
+    cat = category_get(category)
+    _, rows = measure_list(scheme=scheme, year=year, level=level, categories=[category])
+    by_stars = rows["stars"].value_counts().sort_index()
+    return {**cat, "mapped": bool(len(rows)), "scheme": check_scheme(scheme), "year": check_year(year),
+            "level": level, "regions": len(rows), "regions_with_employment": int(rows["employment"].notna().sum()),
+            "regions_by_stars": {int(k): int(v) for k, v in by_stars.items()}}
+
+
+def category_regions(category: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
+                     level: int = DEFAULT_LEVEL, measure: str = "employment", min_stars: int = 0) -> pd.DataFrame:
+    """One category across all regions, ranked by ``measure`` (1 = highest; missing values unranked, last)."""
+    category_get(category)
+    measure = check_measure(measure)
+    sort = "-stars,-employment" if measure == "stars" else f"-{measure}"
+    _, rows = measure_list(scheme=scheme, year=year, level=level, categories=[category], min_stars=min_stars,
+                           sort=sort)
+    rows.insert(0, "rank", rows[measure].rank(method="min", ascending=False).astype("Int64"))
+    return rows
+
+
+def region_portfolio(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
+                     top: int = 5) -> dict[str, Any]:
+    """A region's traded clusters: the most productive, most specialised and largest, and every category's row."""
+    region = region_get(code)
+    _, rows = measure_list(scheme=scheme, year=year, level=int(region["level"]), regions=[code], sort="category")
+    traded = rows[rows["kind"] == "traded"]
+    tops, notes = {}, []
+    for key, col in (("most_productive", "productivity"), ("most_specialised", "lq"), ("largest", "employment")):
+        have = traded.dropna(subset=[col])
+        tops[key] = have.sort_values([col, "category"], ascending=[False, True]).head(top)
+        if have.empty:
+            notes.append(f"{key}: no traded category of {code} has a `{col}` value in this dataset")
+    return {"region": code, "name": region["name"], "level": int(region["level"]), "scheme": check_scheme(scheme),
+            "year": check_year(year), **tops, "notes": notes, "rows": rows}
+
+
+def star_explanation(code: str, category: str, *, scheme: str = DEFAULT_SCHEME,
+                     year: int | None = None) -> dict[str, Any]:
+    """Why a region's cluster has its stars: each condition with its value, threshold and outcome."""
+    region, cat = region_get(code), category_get(category)
+    level = int(region["level"])
+    _, row = measure_list(scheme=scheme, year=year, level=level, regions=[code], categories=[category])
+    tests = star_tests(region=code, category=category, scheme=scheme, year=year, level=level)
+    first = row.iloc[0] if len(row) else None
+    return {"region": code, "region_name": region["name"], "category": category, "category_name": cat["name"],
+            "scheme": check_scheme(scheme), "year": check_year(year), "level": level,
+            "stars": None if first is None else int(first["stars"]),
+            "tests_evaluated": None if first is None else int(first["tests_evaluated"]),
+            "tests_passed": [] if first is None or not first["tests_passed"] else first["tests_passed"].split(","),
+            "note": None if first is not None else (
+                f"no cluster measures for {code} and {category}: the category is not mapped or the region is "
+                "absent from the source at this level and year"),
+            "conditions": tests}
+
+
+def region_map_values(*, level: int = DEFAULT_LEVEL, category: str | None = None, scheme: str = DEFAULT_SCHEME,
+                      year: int | None = None, measure: str | None = None, min_stars: int = 1) -> pd.DataFrame:
+    """One row per region with a polygon: the measure's value, or ``no_data`` saying why there is none.
+
+    With a category, ``value`` is ``measure`` (default stars) of that cluster; without, the number of traded
+    categories with at least ``min_stars`` stars.
+    """
+    obs = dataset(measures=True)
+    level, year = check_level(level), check_year(year)
+    if category is None and measure is not None:
+        raise BadParameter(f"`measure` must be left out without a `category` (the value is then the number of "
+                           f"starred clusters); got {measure!r}.")
+    if min_stars < 0:
+        raise BadParameter(f"`min_stars` must be at least 0; got {min_stars}.")
+    shapes = [f["id"] for f in obs.geojson(level)["features"]]
+    out = obs.regions.set_index("code").reindex(shapes)[["name", "country", "level"]].rename_axis("code").reset_index()
+    out["level"] = level
+    _, rows = measure_list(scheme=scheme, year=year, level=level, categories=[category] if category else None,
+                           kind=None if category else "traded")
+    has_rows = out["code"].isin(rows["region"])
+    absent = f"no cluster measures for this region at NUTS level {level} in {year}"
+    if category is not None:
+        measure = check_measure(measure or "stars")
+        extra = [] if measure in ("stars", "employment") else [measure]
+        out = out.merge(rows[["region", "stars", "employment", "imputed_share", "imputed", *extra]],
+                        left_on="code", right_on="region", how="left").drop(columns="region")
+        out["stars"] = out["stars"].astype("Int64")
+        out["value"] = out[measure]
+        if category_get(category).get("status") == "not covered":
+            absent = f"category {category} is not mapped: the data cover too few of its industries"
+        missing = (f"{measure} not available (missing or confidential in the source)" if measure == "employment"
+                   else f"{measure} not available for this region")
+        out["no_data"] = None
+        out.loc[~has_rows, "no_data"] = absent
+        out.loc[has_rows & out["value"].isna(), "no_data"] = missing
+    else:
+        measure = "starred_clusters"
+        counts = rows[rows["stars"] >= min_stars].groupby("region").size()
+        out["value"] = out["code"].map(counts).fillna(0).astype("Int64").where(has_rows)
+        out["no_data"] = None
+        out.loc[~has_rows, "no_data"] = absent
+    out = out.assign(category=category, scheme=scheme, year=year, measure=measure)
+    front = ["code", "name", "country", "level", "category", "scheme", "year", "measure", "value"]
+    return out[front + [c for c in out.columns if c not in front]]
+
+
+def region_map(*, level: int = DEFAULT_LEVEL, **query: Any) -> dict[str, Any]:
+    """GeoJSON FeatureCollection of the level's NUTS 2021 polygons with ``region_map_values`` as properties."""
+    values = region_map_values(level=level, **query)
+    props = values.astype(object).where(values.notna(), None).to_dict("records")
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": f["id"], "properties": p, "geometry": f["geometry"]}
+        for f, p in zip(dataset().geojson(level)["features"], props, strict=True)]}
+
+
+def dataset_citation() -> dict[str, Any]:
+    """How to cite a download: Eurostat's sources first, then the others, then clusterobs."""
+    src = sources()
+    first = src.drop_duplicates("source").assign(eu=lambda d: ~d["publisher"].fillna("").str.startswith("Eurostat"))
+    first = first.sort_values(["eu", "source"])
+    return {"citations": list(dict.fromkeys(first["citation"].dropna())),
+            "licences": list(dict.fromkeys(first["licence"].dropna())),
+            "publishers": list(dict.fromkeys(first["publisher"].dropna()))}
+
+
+# ---- pages of the Cluster Mapping Tool ------------------------------------------------------------------------
+
+
+def dataset_meta() -> dict[str, Any]:
+    """The published version's facts: version, created_at (extraction), compute (schemes, computed_at)."""
+    return data().meta
+
+
+def citations(source_ids: list[str]) -> list[str]:
+    """The distinct citations of the given sources, in the order asked (for a chart's source line)."""
+    df = data().df("SELECT DISTINCT source, citation FROM sources WHERE list_contains(?, source)", [source_ids])
+    by_source = dict(zip(df["source"], df["citation"], strict=True))
+    return list(dict.fromkeys(by_source[s] for s in source_ids if by_source.get(s)))
+
+
+def category_coverage(*, level: int = DEFAULT_LEVEL) -> pd.DataFrame:
+    """Per category: whether the industry data cover it (``covered``, ``partly covered``, ``not covered``)."""
+    if "category_data_coverage" not in data().tables:
+        return pd.DataFrame(columns=["category", "status", "coverage_share"])
+    return data().df("SELECT category, status, coverage_share FROM category_data_coverage "
+                     "WHERE nuts_version = ? AND level = ? ORDER BY category", [NUTS_VERSION, check_level(level)])
+
+
+def stars_by_region(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL,
+                    stars: int = 3, kind: str = "traded") -> pd.DataFrame:
+    """Per region: the number of ``kind`` categories with at least ``stars`` stars, and of categories with data.
+
+    A category whose employment is missing counts as no data, not as zero stars; a region absent from the
+    measures (outside the statistics) is absent here.
+    """
+    m = measures(scheme=scheme, year=year, level=level)
+    m = m[m["kind"] == kind]
+    has = m["employment"].notna()
+    out = m.assign(with_data=has, starred=has & (m["stars"] >= stars)).groupby(
+        ["region", "region_name"], as_index=False).agg(count=("starred", "sum"), with_data=("with_data", "sum"),
+                                                       categories=("category", "count"))
+    return out
+
+
+def category_star_counts(*, scheme: str = DEFAULT_SCHEME, year: int | None = None,
+                         level: int = DEFAULT_LEVEL) -> pd.DataFrame:
+    """Per mapped category: regions with data, and regions with 1, 2 and 3 stars."""
+    m = measures(scheme=scheme, year=year, level=level)
+    has = m["employment"].notna()
+    m = m.assign(with_data=has, s1=has & (m["stars"] == 1), s2=has & (m["stars"] == 2), s3=has & (m["stars"] == 3))
+    return m.groupby("category", as_index=False).agg(with_data=("with_data", "sum"), stars_1=("s1", "sum"),
+                                                     stars_2=("s2", "sum"), stars_3=("s3", "sum"),
+                                                     employment=("employment", "sum"))
+
+
+def region_star_tests(*, region: str, scheme: str = DEFAULT_SCHEME, year: int | None = None,
+                      level: int = DEFAULT_LEVEL) -> pd.DataFrame:
+    """Every condition of the scheme for every category of one region: value, threshold, passed, skipped."""
+    year = check_year(year)
+    region_get(region)
+    return data().df(
+        "SELECT category, test, condition, measure, op, value, threshold, passed, skipped FROM cluster_star_tests "
+        "WHERE scheme = ? AND nuts_version = ? AND level = ? AND region = ? AND year = ? "
+        "ORDER BY category, test, condition", [check_scheme(scheme), NUTS_VERSION, check_level(level), region, year])
+
+
+def region_employment(code: str) -> dict[str, Any]:
+    """Employment in the whole economy (LFS, latest year with a value, NUTS-2 only), persons."""
+    if "lfs_employment" not in data().tables:
+        return {}
+    df = data().df("SELECT year, value FROM lfs_employment WHERE region = ? AND nuts_version = ? AND sector = 'TOTAL' "
+                   "AND value IS NOT NULL ORDER BY year DESC LIMIT 1", [code, NUTS_VERSION])
+    if df.empty:
+        return {}
+    return {"value": float(df["value"].iloc[0]), "year": int(df["year"].iloc[0])}
+
+
+def label_points(level: int = DEFAULT_LEVEL) -> dict[str, tuple[float, float]]:
+    """(lon, lat) of each region's label point (GISCO's, NUTS-2 only); other levels: the polygon's bbox centre."""
+    cache = data().__dict__.setdefault("_points", {})
+    if level not in cache:
+        rows = data().df("SELECT code, geometry FROM nuts_geometries WHERE nuts_version = ? AND level = ? "
+                         "AND kind = 'label' AND scale = '60M'", [NUTS_VERSION, level])
+        points = {r.code: tuple(json.loads(r.geometry)["coordinates"][:2]) for r in rows.itertuples()}
+        for f in data().geojson(level)["features"]:
+            if f["id"] not in points:
+                xs: list[float] = []
+                ys: list[float] = []
+                stack: list[Any] = [f["geometry"]["coordinates"]]
+                while stack:
+                    c = stack.pop()
+                    if c and isinstance(c[0], (int, float)):
+                        xs.append(c[0])
+                        ys.append(c[1])
+                    else:
+                        stack.extend(c)
+                if xs:
+                    points[f["id"]] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+        cache[level] = points
+    return cache[level]
+
+
+def peer_regions(code: str, *, limit: int = 9) -> pd.DataFrame:
+    """Regions of the same country and NUTS level (the rule shown on the comparison page)."""
+    region = region_get(code)
+    regions = data().regions
+    same = regions[(regions["country"] == region["country"]) & (regions["level"] == region["level"])
+                   & (regions["code"] != code)]
+    return same.head(limit)

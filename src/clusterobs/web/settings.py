@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import plotly
 from django.utils.translation import gettext_lazy as _
 
 from clusterobs.config import Settings
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "clusterobs.web",
+    "ninja",  # the API docs' Swagger UI from the package's static files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -76,7 +78,9 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS: list[Path] = []
+# Plotly.js from the plotly package itself (no CDN, no JS build): /static/plotly/plotly.min.js
+PLOTLY_JS_DIR = Path(plotly.__file__).resolve().parent / "package_data"
+STATICFILES_DIRS: list[tuple[str, Path]] = [("plotly", PLOTLY_JS_DIR)]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 3600

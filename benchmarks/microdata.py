@@ -1,0 +1,298 @@
+"""Benchmark: firm-level microdata checked, aggregated and mapped (synthetic firms), on DuckDB and Spark.
+
+Goal (issue 7), on a 2-core machine with DuckDB: 25 million firm rows aggregated and mapped at
+NUTS-2 in under 30 s and under 4 GB peak memory.
+
+The firms are **synthetic** (``clusterobs.microdata.synthetic``: heavy-tailed sizes, uneven
+regions, real NUTS 2016 level-3 codes and NACE classes from a store; 0.01 % of rows planted
+invalid so that the quarantine is exercised), written once per size to Parquet under ``--data``
+(default ``/tmp/clusterobs-bench``, never the repository) and reused by later runs. The codes
+come from the store under ``$CLUSTEROBS_HOME`` (default ``./var``) when one is published, else
+from an ingest of the offline mirror into ``--data``.
+
+Each run is a child process of its own, timed from the parent (interpreter start, imports and,
+for Spark, the JVM included), as ``clusterobs microdata map`` runs it: the store's lookups, then
+``map_firms`` (read the Parquet file, check every row, sum to region × NACE class × year, count
+and sample the quarantine, map the three star schemes), then the mapped result written to
+Parquet. Peak memory is the child's peak RSS (Linux ``VmHWM``) plus, for Spark, its JVM's.
+
+Baseline: **Polars** (``scan_parquet().group_by(region, nace, year).agg(...)``, streaming): the
+bare aggregation of the same file with no check, no quarantine and no mapping; its ratio says what
+the checks and the mapping cost. Spark local mode is compared with DuckDB at the same size.
+
+Usage::
+
+    python benchmarks/microdata.py [--sizes 1000000,25000000] [--spark-rows 1000000] [--no-spark]
+                                   [--scaling] [--level 2] [--repeat N] [--data DIR] [--json PATH] [--strict]
+
+``--scaling`` measures 1, 5, 25 and 50 million rows (docs/scaling.md). Exit status 1 when a run
+fails, when the engines disagree, or (with ``--strict``) when the goal is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _measure as m
+
+GOAL_ROWS = 25_000_000
+GOAL_SECONDS = 30.0
+GOAL_BYTES = 4 << 30
+SEED = 11
+BAD_FRACTION = 1e-4
+SCHEMES = ("eco2007", "eocic2019", "uscmp")
+DEFAULT_DATA = Path(tempfile.gettempdir()) / "clusterobs-bench"
+
+
+# --------------------------------------------------------------------------------------------
+# Children
+# --------------------------------------------------------------------------------------------
+
+def child_ours(engine: str, path: str, home: str, level: int, out: str) -> None:
+    start = time.perf_counter()
+    cpu = time.process_time()
+    from clusterobs.mapping.backends import duckdb_backend, spark_backend
+    from clusterobs.microdata import map_firms, store_lookups
+    from clusterobs.store import Store
+
+    imported = time.perf_counter() - start
+    if engine == "duckdb":
+        con = duckdb_backend()
+        con.raw_sql(f"SET temp_directory = '{Path(tempfile.gettempdir()) / f'clusterobs-duckdb-{os.getpid()}'}'")
+    else:
+        con = spark_backend("local[2]", conf={"spark.driver.memory": "3g"})
+    session = time.perf_counter() - start - imported
+    lookups = store_lookups(Store(home))
+    result = map_firms(con, path, lookups, levels=(level,), schemes=SCHEMES, sample=10)
+    result.mapped["eco2007"].to_parquet(out)
+    total = time.perf_counter() - start
+    peak = m.tree_peak_bytes()
+    summary = result.summary()
+    summary.pop("sample")
+    print(json.dumps({"total": total, "imports": imported, "session": session, "cpu": time.process_time() - cpu,
+                      "peak": peak, "summary": summary}))
+
+
+def child_polars(path: str) -> None:
+    start = time.perf_counter()
+    cpu = time.process_time()
+    import polars as pl
+
+    df = (pl.scan_parquet(path).group_by(["region", "nace", "year"])
+          .agg(pl.len().alias("firms"), pl.col("employees").sum(), pl.col("wages").sum())
+          .collect(engine="streaming"))
+    print(json.dumps({"total": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+                      "peak": m.peak_bytes(), "cells": df.height}))
+
+
+CHILDREN = {"ours": child_ours, "polars": child_polars}
+
+
+def run_child(*args: str) -> dict:
+    load_before = m.load()
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if out.returncode != 0:
+        sys.exit(f"{args[0]} child failed:\n{out.stderr[-4000:]}")
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report.update(process_wall=wall, load_before=load_before, load_after=m.load(), pressure=m.cpu_pressure())
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+def store_home(data: Path) -> Path:
+    """A published store: $CLUSTEROBS_HOME (./var) if there is one, else an ingest of the mirror under ``data``."""
+    from clusterobs.config import Settings
+    from clusterobs.store import Store
+
+    home = Settings.from_env().home
+    if Store(home).current() is not None:
+        return home
+    home = data / "store"
+    if Store(home).current() is None:
+        from clusterobs.ingest import run_ingest
+
+        settings = Settings.from_env(home=home)
+        print(f"ingesting the mirror {settings.mirror} into {home} for the codes (once) ...", flush=True)
+        run_ingest(settings)
+    return home
+
+
+def firm_file(data: Path, rows: int, home: Path) -> tuple[Path, dict]:
+    """The synthetic file of ``rows`` rows (made once; its generator summary beside it)."""
+    from clusterobs.microdata import store_lookups
+    from clusterobs.microdata.synthetic import write_firms
+    from clusterobs.store import Store
+
+    path = data / f"firms-{rows}-seed{SEED}.parquet"
+    meta = path.with_suffix(".json")
+    if path.exists() and meta.exists():
+        return path, json.loads(meta.read_text())
+    lookups = store_lookups(Store(home))
+    regions = [c for c in lookups.regions if len(c) == 5]
+    print(f"generating {rows:,} synthetic firm rows into {path} (once) ...", flush=True)
+    g = write_firms(path, rows, seed=SEED, regions=regions, classes=lookups.classes, bad_fraction=BAD_FRACTION)
+    info = {"rows": g.rows, "firms": g.firms, "regions": g.regions, "classes": g.classes, "seed": g.seed,
+            "years": list(g.years), "expected_quarantine": g.expected_quarantine, "seconds": g.seconds,
+            "bytes": path.stat().st_size}
+    meta.write_text(json.dumps(info))
+    return path, info
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------
+
+def best_of(runs: list[dict]) -> dict:
+    return min(runs, key=lambda r: r["process_wall"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=f"1000000,{GOAL_ROWS}", help="firm rows per DuckDB run, comma-separated")
+    parser.add_argument("--scaling", action="store_true", help="sizes 1, 5, 25 and 50 million (docs/scaling.md)")
+    parser.add_argument("--spark-rows", type=int, default=1_000_000, help="rows of the Spark local run")
+    parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument("--level", type=int, default=2, help="NUTS level mapped")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size, the fastest kept")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="where the synthetic files are kept")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON (benchmarks/results.py)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when the goal is missed")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        CHILDREN[args.child[0]](*[int(a) if a.isdigit() else a for a in args.child[1:]])
+        return
+
+    sizes = [1_000_000, 5_000_000, 25_000_000, 50_000_000] if args.scaling else [
+        int(float(s)) for s in args.sizes.split(",") if s.strip()]
+    spark = None
+    if not args.no_spark:
+        from clusterobs.mapping.backends import java_version, spark_available
+
+        spark = None if spark_available() or java_version() is None else args.spark_rows
+    args.data.mkdir(parents=True, exist_ok=True)
+    machine = m.machine()
+    print(f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_bytes'] / 2**30:.0f} GiB, "
+          f"Python {machine['python']}, DuckDB {machine['versions']['duckdb']}, "
+          f"PySpark {machine['versions']['pyspark']}; load average {m.load():.1f}")
+    home = store_home(args.data)
+    out = args.data / "mapped.parquet"
+    rows: list[dict] = []
+    failed = False
+    for size in sorted(set(sizes + ([spark] if spark else []))):
+        path, info = firm_file(args.data, size, home)
+        runs = {}
+        if size in sizes:
+            runs["duckdb"] = best_of([run_child("ours", "duckdb", str(path), str(home), str(args.level), str(out))
+                                      for _ in range(args.repeat)])
+            runs["polars"] = best_of([run_child("polars", str(path)) for _ in range(args.repeat)])
+        if size == spark:
+            runs["spark"] = run_child("ours", "spark", str(path), str(home), str(args.level), str(out))
+        for engine, r in runs.items():
+            if engine == "polars":
+                continue
+            s = r["summary"]
+            if s["quarantined"] != info["expected_quarantine"] or s["rows"] != size:
+                print(f"  {engine} at {size:,} rows: quarantine {s['quarantined']} != planted "
+                      f"{info['expected_quarantine']}: FAIL")
+                failed = True
+        if "duckdb" in runs and "spark" in runs:
+            a, b = runs["duckdb"]["summary"], runs["spark"]["summary"]
+            if (a["stars"], a["totals"], a["quarantined"]) != (b["stars"], b["totals"], b["quarantined"]):
+                print(f"  DuckDB and Spark disagree at {size:,} rows: FAIL")
+                failed = True
+        rows += table_rows(size, info, runs, args.level)
+    report(rows, machine, args)
+    if args.json:
+        args.json.write_text(json.dumps({"benchmark": "microdata", "machine": machine, "rows": rows,
+                                         "goal": f"{GOAL_ROWS:,} firm rows at NUTS-2 with DuckDB in under "
+                                                 f"{GOAL_SECONDS:g} s and {GOAL_BYTES >> 30} GB",
+                                         "ok": not failed}, indent=1))
+    goal_rows = [r for r in rows if r["ok"] is not None]
+    if failed or (args.strict and not all(r["ok"] for r in goal_rows)):
+        sys.exit(1)
+
+
+def table_rows(size: int, info: dict, runs: dict[str, dict], level: int) -> list[dict]:
+    out = []
+    polars = runs.get("polars")
+    duck = runs.get("duckdb")
+    for engine in ("duckdb", "spark"):
+        r = runs.get(engine)
+        if r is None:
+            continue
+        s = r["summary"]
+        wall, peak = r["process_wall"], r["peak"]
+        is_goal = engine == "duckdb" and size == GOAL_ROWS and level == 2
+        baselines = {}
+        if polars:
+            baselines["polars group_by"] = polars["process_wall"] / wall
+        if engine == "spark" and duck:
+            baselines["ours on DuckDB"] = duck["process_wall"] / wall
+        steps = s["steps"]
+        out.append({
+            "name": f"microdata: {size / 1e6:g} M firm rows, NUTS-{level}, 3 schemes, {engine}",
+            "engine": engine, "rows": size, "wall_s": wall, "cpu_s": r["cpu"], "peak_bytes": peak,
+            "rows_per_s": size / wall, "in_process_s": r["total"], "imports_s": r["imports"],
+            "session_s": r["session"], "steps": steps,
+            "goal": f"< {GOAL_SECONDS:g} s, < {GOAL_BYTES >> 20} MiB" if is_goal else "",
+            "ok": (wall < GOAL_SECONDS and peak < GOAL_BYTES) if is_goal else None,
+            "baselines": baselines, "load": [r["load_before"], r["load_after"]], "pressure": r["pressure"],
+            "accepted": s["accepted"], "quarantined": sum(s["quarantined"].values()), "cells": s["cells"],
+            "generated_s": info["seconds"], "file_bytes": info["bytes"],
+        })
+    if polars:
+        out.append({
+            "name": f"  baseline: Polars scan_parquet + group_by, {size / 1e6:g} M rows (no checks, no mapping)",
+            "engine": "polars", "rows": size, "wall_s": polars["process_wall"], "cpu_s": polars["cpu"],
+            "peak_bytes": polars["peak"], "rows_per_s": size / polars["process_wall"], "goal": "", "ok": None,
+            "baselines": {"polars group_by": 1.0}, "load": [polars["load_before"], polars["load_after"]],
+            "pressure": polars["pressure"],
+        })
+    return out
+
+
+def report(rows: list[dict], machine: dict, args) -> None:
+    head = ("run", "wall s", "cpu s", "peak MiB", "rows/s", "vs Polars", "vs DuckDB", "load", "goal", "")
+    table = [head]
+    for r in rows:
+        b = r["baselines"]
+        table.append((r["name"], f"{r['wall_s']:.2f}", f"{r['cpu_s']:.2f}", f"{r['peak_bytes'] / 2**20:,.0f}",
+                      f"{r['rows_per_s']:,.0f}",
+                      f"{b['polars group_by']:.2f}×" if "polars group_by" in b else "",
+                      f"{b['ours on DuckDB']:.2f}×" if "ours on DuckDB" in b else "",
+                      f"{r['load'][0]:.1f}-{r['load'][1]:.1f}", r["goal"],
+                      "" if r["ok"] is None else ("pass" if r["ok"] else "FAIL")))
+    widths = [max(len(t[k]) for t in table) for k in range(len(head))]
+    print()
+    for k, t in enumerate(table):
+        print("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(t, widths, strict=True))))
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+    print("wall s: the child process from start to exit (interpreter, imports, JVM for Spark, store lookups, "
+          "the pipeline and writing the result). vs X: X's wall time over this row's (below 1× this row is "
+          "slower). load: load average before-after the run on "
+          f"{machine['cores']} cores.")
+    for r in rows:
+        if "steps" in r:
+            top = sorted(((k, v) for k, v in r["steps"].items() if v >= 0.05), key=lambda kv: -kv[1])[:6]
+            print(f"  {r['name']}: in process {r['in_process_s']:.1f} s (imports {r['imports_s']:.1f} s, "
+                  f"engine start {r['session_s']:.1f} s); " + ", ".join(f"{k} {v:.1f} s" for k, v in top)
+                  + f"; {r['accepted']:,} accepted, {r['quarantined']:,} quarantined, cells {r['cells']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The cluster measures (filtered, sorted, paginated) and the map layer (GeoJSON of NUTS 2021 regions)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from clusterobs.web import api_params as p
+from clusterobs.web import selectors
+from clusterobs.web.api_formats import (
+    DEFAULT_LIMIT,
+    FILE_FORMATS,
+    download,
+    geojson_response,
+    measure_records,
+    page_links,
+    split_list,
+    view_name,
+)
+from clusterobs.web.api_schemas import ERRORS, FeatureCollection, Format, Kind, MapFormat, Measure, MeasurePage
+
+router = Router(tags=["measures"])
+
+SORT_HELP = ("Comma-separated columns, `-` for descending, missing values last: "
+             + ", ".join(selectors.MEASURE_SORTS))
+
+
+@router.get("/measures", response={200: MeasurePage, **ERRORS}, openapi_extra=p.file_formats(*FILE_FORMATS),
+            summary="Cluster measures and stars")
+def measure_list_api(request: HttpRequest,
+                     region: list[str] | None = Query(None, description="NUTS 2021 code(s): repeated or "
+                                                      "comma-separated", example=["DE11"]),
+                     category: list[str] | None = Query(None, description="Category key(s): repeated or "
+                                                        "comma-separated", example=["automotive"]),
+                     year: int | None = p.year(), scheme: str = p.scheme(), min_stars: int = p.min_stars(),
+                     level: int = p.level(),
+                     country: str | None = Query(None, description="Country code", example="DE"),
+                     kind: Kind | None = Query(None, description="traded, local or emerging"),
+                     sort: str = Query("region,category", description=SORT_HELP),
+                     limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
+    """One row per region × category: employment (with `imputed_share` and the `imputed` flag), specialisation,
+    focus, growth, productivity, and the scheme's stars with the tests passed."""
+    regions, categories = split_list(region), split_list(category)
+    if fmt not in FILE_FORMATS:
+        limit = limit or DEFAULT_LIMIT
+    total, rows = selectors.measure_list(scheme=scheme, year=year, level=level, regions=regions,
+                                         categories=categories, country=country, kind=kind, min_stars=min_stars,
+                                         sort=sort, limit=limit, offset=offset)
+    if fmt in FILE_FORMATS:
+        name = view_name("measures", scheme, selectors.check_year(year), f"nuts{level}", *(regions or []),
+                         *(categories or []), country, kind, f"min{min_stars}stars" if min_stars else None)
+        return download(request, rows, fmt=fmt, name=name, scheme=scheme, title="Cluster measures and stars")
+    nxt, prev = page_links(request, total=total, limit=limit, offset=offset)
+    return {"version": selectors.dataset().version, "count": total, "limit": limit, "offset": offset, "next": nxt,
+            "previous": prev, "results": measure_records(rows)}
+
+
+@router.get("/geojson", response={200: FeatureCollection, **ERRORS},
+            openapi_extra={"responses": {200: {"content": {
+                "application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}},
+                **p.file_formats(*FILE_FORMATS)["responses"][200]["content"]}}}},
+            summary="Map layer: NUTS 2021 regions with a measure")
+def region_map_api(request: HttpRequest, level: int = p.level(),
+                   category: str | None = Query(None, description="Category key; without it the value is the "
+                                                "number of starred traded clusters", example="automotive"),
+                   scheme: str = p.scheme(), year: int | None = p.year(),
+                   measure: Measure | None = Query(None, description="With a category only (default stars)"),
+                   min_stars: int = p.min_stars(1), fmt: MapFormat = p.fmt("geojson")):
+    """Every region of the level with a polygon (GISCO 1:60M), its measure in `properties.value`; regions without
+    data are kept with `value` null and `no_data` saying why."""
+    query = {"level": level, "category": category, "scheme": scheme, "year": year, "measure": measure,
+             "min_stars": min_stars}
+    selectors.dataset(measures=True)
+    name = view_name("map", category, measure or ("stars" if category else f"min{min_stars}stars"), scheme,
+                     selectors.check_year(year), f"nuts{level}")
+    if fmt in FILE_FORMATS:
+        return download(request, selectors.region_map_values(**query), fmt=fmt, name=name, scheme=scheme,
+                        title="Map layer values")
+    return geojson_response(selectors.region_map(**query), name=name)

@@ -1,0 +1,53 @@
+"""Query parameters shared by the endpoints: one name, one description, one constraint each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Path, Query
+
+from clusterobs.web import selectors
+from clusterobs.web.api_formats import CONTENT_TYPES
+
+
+def code() -> Any:
+    return Path(..., description="NUTS 2021 code", example="DE11")
+
+
+def category() -> Any:
+    return Path(..., description="Category key (see /api/categories)", example="automotive")
+
+
+def scheme() -> Any:
+    return Query(selectors.DEFAULT_SCHEME, description="Star scheme: eco2007, eocic2019 or uscmp")
+
+
+def year() -> Any:
+    return Query(None, ge=1900, le=2100, description="Reference year; the latest when left out")
+
+
+def level() -> Any:
+    return Query(selectors.DEFAULT_LEVEL, ge=0, le=2, description="NUTS 2021 level: 0 country, 1, 2")
+
+
+def min_stars(default: int = 0) -> Any:
+    return Query(default, ge=0, le=99, description="Only clusters with at least this many stars")
+
+
+def limit() -> Any:
+    return Query(None, ge=1, le=100_000,
+                 description="Page size (JSON: 100 when left out; files hold every row when left out)")
+
+
+def offset() -> Any:
+    return Query(0, ge=0, le=10_000_000, description="Rows to skip")
+
+
+def fmt(default: str = "json") -> Any:
+    return Query(default, alias="format", description="Answer format; files are attachments named after the view")
+
+
+def file_formats(*formats: str) -> dict[str, Any]:
+    """OpenAPI: the other media types a 200 answer can have (``?format=``)."""
+    content = {CONTENT_TYPES[f].split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for f in formats}
+    return {"responses": {200: {"content": content}}}

@@ -1,0 +1,80 @@
+"""Region endpoints: the list, one region's profile, its cluster portfolio and why a cluster has its stars."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from clusterobs.web import api_params as p
+from clusterobs.web import selectors
+from clusterobs.web.api_formats import (
+    DEFAULT_LIMIT,
+    FILE_FORMATS,
+    download,
+    measure_records,
+    page_links,
+    plain,
+    records,
+    view_name,
+)
+from clusterobs.web.api_schemas import ERRORS, Format, Portfolio, RegionDetail, RegionPage, StarTests
+
+router = Router(tags=["regions"])
+
+
+@router.get("/regions", response={200: RegionPage, **ERRORS}, openapi_extra=p.file_formats(*FILE_FORMATS),
+            summary="NUTS 2021 regions")
+def region_list_api(request: HttpRequest, level: int | None = Query(None, ge=0, le=2, description="NUTS level"),
+                    country: str | None = Query(None, description="Country code", example="DE"),
+                    q: str | None = Query(None, description="Search in codes (prefix) and names", example="stutt"),
+                    limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
+    """Regions, filtered by level, country or a search; with `q`, the best matches first."""
+    df = selectors.region_list(level=level, country=country, q=q)
+    total = len(df)
+    if fmt in FILE_FORMATS:
+        page = df.iloc[offset:offset + limit] if limit else df.iloc[offset:]
+        name = view_name("regions", f"nuts{level}" if level is not None else None, country, q and f"q-{q}")
+        return download(request, page, fmt=fmt, name=name, title="NUTS 2021 regions")
+    limit = limit or DEFAULT_LIMIT
+    nxt, prev = page_links(request, total=total, limit=limit, offset=offset)
+    return {"version": selectors.dataset().version, "count": total, "limit": limit, "offset": offset, "next": nxt,
+            "previous": prev, "results": records(df.iloc[offset:offset + limit])}
+
+
+@router.get("/regions/{code}", response={200: RegionDetail, **ERRORS}, summary="One region")
+def region_detail_api(request: HttpRequest, code: str = p.code(), scheme: str = p.scheme(),
+                      year: int | None = p.year()):
+    """Name, level, parent, country, regional context indicators and the region's starred clusters."""
+    profile = selectors.region_profile(code, scheme=scheme, year=year)
+    starred = profile.pop("starred_clusters")
+    return {**plain(profile), "version": selectors.dataset().version, "starred_clusters": measure_records(starred)}
+
+
+@router.get("/regions/{code}/portfolio", response={200: Portfolio, **ERRORS},
+            openapi_extra=p.file_formats(*FILE_FORMATS), summary="A region's cluster portfolio")
+def region_portfolio_api(request: HttpRequest, code: str = p.code(), scheme: str = p.scheme(),
+                         year: int | None = p.year(),
+                         top: int = Query(5, ge=1, le=50, description="Length of the top lists"),
+                         fmt: Format = p.fmt()):
+    """The most productive, most specialised and largest traded clusters, and every category's row (files)."""
+    pf = selectors.region_portfolio(code, scheme=scheme, year=year, top=top)
+    if fmt in FILE_FORMATS:
+        name = view_name("portfolio", code, pf["scheme"], pf["year"], f"nuts{pf['level']}")
+        return download(request, pf["rows"], fmt=fmt, name=name, scheme=pf["scheme"],
+                        title=f"Cluster portfolio of {code} {pf['name'] or ''}")
+    lists = {k: measure_records(pf[k]) for k in ("most_productive", "most_specialised", "largest")}
+    return {**plain({k: pf[k] for k in ("region", "name", "level", "scheme", "year")}), "notes": pf["notes"], **lists,
+            "version": selectors.dataset().version, "count": len(pf["rows"]), "results": measure_records(pf["rows"])}
+
+
+@router.get("/regions/{code}/clusters/{category}/tests", response={200: StarTests, **ERRORS},
+            openapi_extra=p.file_formats(*FILE_FORMATS), summary="Why a cluster has its stars")
+def star_tests_api(request: HttpRequest, code: str = p.code(), category: str = p.category(), scheme: str = p.scheme(),
+                   year: int | None = p.year(), fmt: Format = p.fmt()):
+    """Every condition of the scheme's tests with the cluster's value, the threshold and whether it passed."""
+    ex = selectors.star_explanation(code, category, scheme=scheme, year=year)
+    if fmt in FILE_FORMATS:
+        name = view_name("tests", code, category, ex["scheme"], ex["year"], f"nuts{ex['level']}")
+        return download(request, ex["conditions"], fmt=fmt, name=name, scheme=ex["scheme"],
+                        title=f"Star tests of {category} in {code}")
+    return {**plain(ex), "version": selectors.dataset().version, "conditions": records(ex["conditions"])}

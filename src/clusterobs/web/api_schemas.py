@@ -1,0 +1,258 @@
+"""Output schemas of the REST API: the keys every JSON answer documents (and every other format repeats)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+Format = Literal["json", "csv", "xlsx", "parquet"]
+MapFormat = Literal["geojson", "csv", "xlsx", "parquet"]
+RankFormat = Literal["json", "csv", "xlsx", "parquet", "geojson"]
+Kind = Literal["traded", "local", "emerging"]
+Measure = Literal["stars", "employment", "lq", "focus", "share_europe", "growth", "productivity"]  # selectors.MEASURES
+
+
+class ErrorDetail(Schema):
+    status: int = Field(..., description="HTTP status: 400 bad parameter, 404 unknown region or category, "
+                                         "503 no dataset published")
+    message: str = Field(..., description="What went wrong, in plain words")
+    parameter: str | None = Field(None, description="The query or path parameter at fault, when there is one")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+ERRORS = {400: ErrorOut, 404: ErrorOut, 503: ErrorOut}
+
+
+class Paged(Schema):
+    version: str = Field(..., description="Dataset version the answer was read from")
+    count: int = Field(..., description="Rows matching the query, over all pages")
+    limit: int | None = Field(None, description="Page size")
+    offset: int = Field(0, description="Rows skipped before this page")
+    next: str | None = Field(None, description="URL of the next page, null on the last")
+    previous: str | None = Field(None, description="URL of the previous page, null on the first")
+
+
+# ---- regions and categories --------------------------------------------------------------------------------------
+
+
+class RegionOut(Schema):
+    code: str = Field(..., description="NUTS 2021 code")
+    name: str | None = Field(None, description="Name in the national language(s)")
+    name_latn: str | None = Field(None, description="Name in Latin script")
+    level: int = Field(..., description="NUTS level: 0 country, 1, 2")
+    parent: str | None = Field(None, description="Code one level up; null for countries")
+    country: str = Field(..., description="Country code (EL Greece)")
+    has_geometry: bool = Field(..., description="The region has a polygon in the map layer")
+
+
+class RegionPage(Paged):
+    results: list[RegionOut]
+
+
+class ContextIndicator(Schema):
+    indicator: str
+    value: float
+    year: int = Field(..., description="Latest year with a value")
+    unit: str | None = None
+    description: str | None = None
+    eurostat_table: str | None = None
+
+
+class MeasureRow(Schema):
+    nuts_version: int
+    level: int
+    region: str
+    region_name: str | None = None
+    country: str | None = None
+    category: str
+    category_name: str
+    kind: str = Field(..., description="traded, local or emerging")
+    year: int
+    scheme: str
+    stars: int = Field(..., description="Tests of the scheme passed")
+    tests_evaluated: int = Field(..., description="Tests in the scheme")
+    tests_passed: list[str] = Field(..., description="Names of the tests passed (comma-separated in files)")
+    employment: float | None = Field(None, description="Persons employed; null when an industry is missing")
+    imputed_share: float | None = Field(None, description="Part of employment from imputed cells (0–1)")
+    imputed: bool | None = Field(None, description="Flag: employment includes imputed cells")
+    share_europe: float | None = None
+    focus: float | None = None
+    lq: float | None = Field(None, description="Location quotient")
+    growth: float | None = None
+    growth_window: int | None = None
+    productivity: float | None = None
+    relative_productivity: float | None = None
+    establishments: float | None = None
+    avg_size: float | None = None
+
+
+class MeasurePage(Paged):
+    results: list[MeasureRow]
+
+
+class RegionDetail(RegionOut):
+    nuts_version: int
+    children: list[str] = Field(..., description="Codes one level down")
+    context: list[ContextIndicator] = Field(..., description="Regional context from Eurostat's NUTS-2 indicators "
+                                                             "(NUTS 2016 codes, latest year of each)")
+    scheme: str
+    year: int
+    version: str
+    starred_clusters: list[MeasureRow] = Field(..., description="Clusters with at least one star, most stars first")
+
+
+class CategoryOut(Schema):
+    category: str = Field(..., description="Category key, e.g. automotive")
+    cmp_code: int | None = Field(None, description="US Cluster Mapping code; null for emerging industries")
+    name: str
+    kind: str = Field(..., description="traded, local or emerging")
+    description: str | None = None
+    status: str | None = Field(None, description="Data coverage: covered, partly covered or not covered (not mapped)")
+    coverage_share: float | None = Field(None, description="Share of the category's industries the data hold")
+
+
+class CategoryList(Schema):
+    version: str
+    count: int
+    results: list[CategoryOut]
+
+
+class CategoryDetail(CategoryOut):
+    mapped: bool = Field(..., description="The category has cluster measures")
+    scheme: str
+    year: int
+    level: int
+    version: str
+    regions: int = Field(..., description="Regions with a row for the category")
+    regions_with_employment: int
+    regions_by_stars: dict[str, int] = Field(..., description="Number of regions by stars (\"0\"…\"3\")")
+
+
+# ---- views of the measures ---------------------------------------------------------------------------------------
+
+
+class Portfolio(Schema):
+    version: str
+    region: str
+    name: str | None
+    level: int
+    scheme: str
+    year: int
+    most_productive: list[MeasureRow]
+    most_specialised: list[MeasureRow] = Field(..., description="Highest location quotients (traded)")
+    largest: list[MeasureRow] = Field(..., description="Most employment (traded)")
+    notes: list[str] = Field(..., description="Why a list is empty")
+    count: int
+    results: list[MeasureRow] = Field(..., description="Every category of the region")
+
+
+class RankedRow(MeasureRow):
+    rank: int | None = Field(None, description="1 = highest value of the measure; null when the value is missing")
+
+
+class CategoryRegions(Schema):
+    version: str
+    category: str
+    name: str
+    scheme: str
+    year: int
+    level: int
+    measure: str
+    note: str | None = Field(None, description="Why the list is empty")
+    count: int
+    results: list[RankedRow]
+
+
+class StarCondition(Schema):
+    test: str
+    condition: str = Field(..., description="Readable condition, e.g. lq >= 2")
+    measure: str
+    op: str
+    value: float | None = Field(None, description="The cluster's value; null when missing")
+    threshold: float | None = Field(None, description="The threshold applied")
+    passed: bool | None = Field(None, description="Whether the condition holds; null when skipped")
+    skipped: bool
+
+
+class StarTests(Schema):
+    version: str
+    region: str
+    region_name: str | None
+    category: str
+    category_name: str
+    scheme: str
+    year: int
+    level: int
+    stars: int | None
+    tests_evaluated: int | None
+    tests_passed: list[str]
+    note: str | None = None
+    conditions: list[StarCondition]
+
+
+class MapProperties(Schema):
+    code: str
+    name: str | None = None
+    country: str | None = None
+    level: int
+    category: str | None = None
+    scheme: str
+    year: int
+    measure: str = Field(..., description="The measure in value, or starred_clusters without a category")
+    value: float | None = Field(None, description="The measure's value; null with a no_data reason")
+    no_data: str | None = Field(None, description="Why value is null")
+    stars: int | None = None
+    employment: float | None = None
+    imputed_share: float | None = None
+    imputed: bool | None = None
+
+
+class Feature(Schema):
+    type: Literal["Feature"]
+    id: str
+    properties: MapProperties
+    geometry: dict[str, Any]
+
+
+class FeatureCollection(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[Feature]
+
+
+# ---- provenance --------------------------------------------------------------------------------------------------
+
+
+class VersionOut(Schema):
+    version: str
+    published: bool
+    created_at: str | None = None
+    parent_version: str | None = None
+
+
+class VersionList(Schema):
+    published: str = Field(..., description="The version the API serves")
+    count: int
+    results: list[VersionOut]
+
+
+class SourceOut(Schema):
+    source: str
+    title: str
+    file: str
+    sha256: str
+    bytes: int
+    url: str | None = None
+    publisher: str | None = None
+    publisher_url: str | None = None
+    licence: str | None = None
+    citation: str | None = None
+
+
+class SourceList(Schema):
+    version: str
+    count: int
+    results: list[SourceOut]

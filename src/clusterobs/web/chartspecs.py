@@ -1,0 +1,656 @@
+"""Every chart of the pages, one function each: from the page ``Query`` to a captioned Plotly figure.
+
+The pages draw these figures in the browser (Plotly.js); ``/api/figures/<name>.png|svg?<page query>`` renders the
+same figure on the server with kaleido (``figures.py``), so an exported image is the chart the page showed.
+Each spec also returns the numbers drawn (the chart's Table tab), a one-sentence summary (its text alternative),
+its notes and a file name that encodes the view.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from clusterobs import charts
+from clusterobs.charts.caption import Caption
+from clusterobs.charts.palette import STAR_COLOURS
+from clusterobs.web import selectors
+from clusterobs.web.labels import (
+    LEVEL_LABELS,
+    MEASURE_INLINE,
+    MEASURE_LABELS,
+    MEASURE_SHORT,
+    MEASURE_UNITS,
+    NOT_AVAILABLE,
+    TEST_LABELS,
+    imputed_words,
+    missing,
+    num,
+    pct,
+    scheme_short,
+    star_labels,
+    value_text,
+)
+from clusterobs.web.query import Query
+
+SBS = "eurostat_sbs_2015"
+GISCO = "gisco_nuts"
+INDICATORS = "eurostat_nuts2_indicators"
+#: maps outline regions with at least this share of the value imputed (quiet when imputation is small, UX.md §2)
+IMPUTED_OUTLINE = 0.1
+#: rows of the region overview's star strip
+REGION_STAR_ROWS = 20
+
+
+class EmptyChart(Exception):
+    """Nothing to draw for this view; the message says why (shown in place of the chart)."""
+
+
+@dataclass
+class ChartOut:
+    name: str
+    fig: go.Figure
+    title: str
+    summary: str
+    table: list[list[str]]
+    filename: str
+    notes: list[str] = field(default_factory=list)
+
+
+Spec = Callable[[Query], ChartOut]
+CHARTS: dict[str, Spec] = {}
+#: the parameters each chart reads (besides scheme, year and level): its export URL carries them
+CHART_PARAMS: dict[str, tuple[str, ...]] = {}
+
+
+def chart(name: str, *params: str) -> Callable[[Spec], Spec]:
+    def register(fn: Spec) -> Spec:
+        CHARTS[name] = fn
+        CHART_PARAMS[name] = params
+        return fn
+    return register
+
+
+def build(name: str, q: Query) -> ChartOut:
+    if name not in CHARTS:
+        raise selectors.NotFound(f"unknown chart {name!r}; charts: {', '.join(sorted(CHARTS))}")
+    return CHARTS[name](q)
+
+
+# ---- captions --------------------------------------------------------------------------------------------------
+
+
+def source_line(source_ids: list[str]) -> str:
+    """The citations of the sources drawn, then the dataset version and its extraction date."""
+    meta = selectors.dataset_meta()
+    cites = selectors.citations(source_ids)
+    version = meta.get("version") or selectors.data().version
+    extracted = str(meta.get("created_at") or "")[:10]
+    tail = _("clusterobs dataset %(version)s (extracted %(date)s)") % {"version": version, "date": extracted}
+    return " · ".join([*cites, tail])
+
+
+def conversion_note(level: int) -> str:
+    return _("SBS 2015 employment converted from NUTS 2013 to NUTS 2021 with the JRC converter's population "
+             "weights.") if level else ""
+
+
+def scheme_title(scheme: str) -> str:
+    s = selectors.data().schemes
+    titles = s.loc[s["scheme"] == scheme, "title"]
+    return str(titles.iloc[0]) if len(titles) else scheme
+
+
+def unit_subtitle(q: Query, measure: str, *, with_scheme: bool) -> str:
+    parts = [f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})", str(q.year),
+             f"{LEVEL_LABELS[q.level]}, NUTS 2021"]
+    if with_scheme:
+        parts.append(_("stars: %(scheme)s") % {"scheme": scheme_short(q.scheme)})
+    return " · ".join(parts)
+
+
+def filename(name: str, q: Query, *parts: str | None) -> str:
+    bits = [name, *(p for p in parts if p), f"nuts{q.level}", q.scheme, str(q.year)]
+    return "_".join(bits).replace("/", "-")
+
+
+def url(view: str, *args: str, **params: object) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(view, args=args) + (f"?{query}" if query else "")
+
+
+def region_url(q: Query, code: str) -> str:
+    return url("region", code, scheme=q.scheme, year=q.year)
+
+
+def sector_url(q: Query, category: str, *, level: int | None = None, region: str | None = None) -> str:
+    return url("sector", category, scheme=q.scheme, year=q.year, level=q.level if level is None else level,
+               region=region)
+
+
+def not_covered_note(level: int) -> str:
+    cov = selectors.category_coverage(level=level)
+    n = int((cov["status"] == "not covered").sum())
+    if not n:
+        return ""
+    return ngettext("%(n)s category is not covered by the SBS data and not mapped.",
+                    "%(n)s categories are not covered by the SBS data and not mapped.", n) % {"n": n}
+
+
+def geojson(level: int) -> dict:
+    return selectors.data().geojson(level)
+
+
+# ---- maps ------------------------------------------------------------------------------------------------------
+
+
+def _map_frame(vals: pd.DataFrame, q: Query, measure: str, value_col: str = "value") -> pd.DataFrame:
+    """The map frame of ``selectors.region_map_values``: value, hover texts (translated here), click-through."""
+    frame = vals.rename(columns={value_col: "value"}).copy()
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    label = MEASURE_SHORT.get(measure, measure)
+    frame["value_text"] = [f"{label}: {value_text(measure, v)}" if not missing(v) else _("No data")
+                           for v in frame["value"]]
+    # a region with no row at all is outside the statistics; one with a row lacks this value
+    absent = frame["stars"].isna() if "stars" in frame else frame["value"].isna()
+    details = []
+    for row, out in zip(frame.itertuples(), absent, strict=True):
+        if out:
+            details.append(_("No data: not in the SBS 2015 regional statistics at this NUTS level"))
+        elif missing(row.value):
+            details.append(_("No data: %(measure)s missing or confidential in the source")
+                           % {"measure": MEASURE_INLINE["employment" if measure == "stars" else measure]})
+        else:
+            words = imputed_words(getattr(row, "imputed_share", None))
+            details.append(_("Year %(year)s") % {"year": q.year} + (f"; {words}" if words else ""))
+    frame["detail"] = details
+    frame["url"] = [region_url(q, c) for c in frame["code"]]
+    if "imputed_share" in frame:
+        frame["imputed"] = frame["imputed_share"].fillna(0) >= IMPUTED_OUTLINE
+    return frame
+
+
+def _no_data_counts(frame: pd.DataFrame) -> list[str]:
+    notes = []
+    n_missing = int(frame["value"].isna().sum())
+    if n_missing:
+        notes.append(_("%(n)s of %(total)s regions: no data (grey); hover for the reason.")
+                     % {"n": n_missing, "total": len(frame)})
+    if "imputed" in frame:
+        n_imp = int((frame["imputed"] & frame["value"].notna()).sum())
+        if n_imp:
+            notes.append(_("%(n)s regions with at least %(share)s of the value imputed from their section's residual "
+                           "(outlined); hover shows the share.") % {"n": n_imp, "share": pct(IMPUTED_OUTLINE, 0)})
+    return notes
+
+
+@chart("stars-map")
+def stars_map(q: Query) -> ChartOut:
+    """Home: the number of three-star traded clusters per region."""
+    vals = selectors.region_map_values(level=q.level, scheme=q.scheme, year=q.year, min_stars=3)
+    frame = _map_frame(vals, q, "stars")
+    frame["value_text"] = [ngettext("%(n)s three-star cluster", "%(n)s three-star clusters", int(v)) % {"n": int(v)}
+                           if not missing(v) else _("No data") for v in frame["value"]]
+    title = _("Europe's three-star clusters")
+    subtitle = " · ".join([_("Traded categories with three stars per region"), str(q.year),
+                           f"{LEVEL_LABELS[q.level]}, NUTS 2021", scheme_title(q.scheme)])
+    notes = [*_no_data_counts(frame.drop(columns="imputed", errors="ignore")), not_covered_note(q.level),
+             conversion_note(q.level)]
+    notes = [n for n in notes if n]
+    classing = charts.count_classes(["0", "1", "2", "3–4", _("5 or more")])
+    fig = charts.choropleth_map(frame, geojson(q.level), classing,
+                                Caption(title, subtitle, source_line([SBS, GISCO]), notes),
+                                legend_title=_("Three-star clusters"), no_data_label=_("No data"),
+                                no_data_detail=_("No data"))
+    have = frame.dropna(subset=["value"]).sort_values(["value", "code"], ascending=[False, True])
+    with_any = int((have["value"] > 0).sum())
+    top = ", ".join(f"{r.name} ({int(r.value)})" for r in have.head(3).itertuples())
+    summary = _("%(n)s of %(total)s regions have at least one three-star traded cluster; the most: %(top)s.") % {
+        "n": with_any, "total": len(have), "top": top}
+    table = [[_("Code"), _("Region"), _("Three-star clusters")]] + [
+        [r.code, r.name, NOT_AVAILABLE if missing(r.value) else str(int(r.value))]
+        for r in frame.sort_values(["value", "code"], ascending=[False, True]).itertuples()]
+    return ChartOut("stars-map", fig, title, summary, table, filename("stars-map", q), notes)
+
+
+@chart("strength-map", "category", "measure", "classes", "method")
+def strength_map(q: Query) -> ChartOut:
+    """Module 4: one category on the map, coloured by stars or a measure."""
+    if not q.category:
+        raise selectors.BadParameter("`category` is required for the cluster strength map.")
+    cat = selectors.category_get(q.category)
+    vals = selectors.region_map_values(level=q.level, category=q.category, scheme=q.scheme, year=q.year,
+                                       measure=q.measure)
+    if q.measure == "stars":  # a cell without employment has no stars to show, not zero
+        vals.loc[vals["employment"].isna(), "value"] = np.nan
+    frame = _map_frame(vals, q, q.measure)
+    if frame["value"].notna().sum() == 0:
+        if cat.get("status") == "not covered":
+            raise EmptyChart(_("%(name)s is not mapped: the SBS business statistics cover only %(share)s of its "
+                               "industries (finance, insurance, education, health and most of agriculture are "
+                               "outside them).") % {"name": cat["name"], "share": pct(
+                                   float(cat.get("coverage_share") or 0), 0)})
+        raise EmptyChart(_("No region has a value of “%(measure)s” for %(name)s in %(year)s at this level: %(why)s")
+                         % {"measure": MEASURE_LABELS[q.measure], "name": cat["name"], "year": q.year,
+                            "why": _measure_absent_reason(q.measure)})
+    title = _("%(category)s: %(measure)s by region") % {"category": cat["name"],
+                                                        "measure": MEASURE_INLINE[q.measure]}
+    subtitle = unit_subtitle(q, q.measure, with_scheme=q.measure == "stars")
+    notes = _no_data_counts(frame)
+    if cat.get("status") == "partly covered":
+        notes.append(_("Partly covered category: the data hold %(share)s of its industries, so employment is a "
+                       "lower bound.") % {"share": pct(float(cat.get("coverage_share") or 0), 0)})
+    classing = None
+    if q.measure == "employment":
+        method = _("circle area proportional to employment")
+    elif q.measure == "stars":
+        classing = charts.star_classes(star_labels())
+        method = _("one class per number of stars")
+    elif q.measure == "lq":
+        classing = charts.lq_classes(str(MEASURE_SHORT["lq"]), lambda x: num(x, 2).rstrip("0").rstrip(".,") or "0")
+        method = _("fixed breaks around LQ = 1 (Europe's structure)")
+    else:
+        classing = charts.data_classes(frame["value"], k=q.classes, method=q.method, name="x",
+                                       fmt=lambda x: value_text(q.measure, x))
+        method = (_("%(k)s quantile classes") if q.method == "quantile" else
+                  _("%(k)s equal intervals between the 2nd and 98th percentiles")) % {"k": len(classing.bins)}
+    notes += [conversion_note(q.level), _("Classes: %(method)s.") % {"method": method}]
+    notes = [n for n in notes if n]
+    caption = Caption(title, subtitle, source_line([SBS, GISCO]), notes)
+    geo = geojson(q.level)
+    common = {"no_data_label": _("No data"), "imputed_label": _("Outlined: ≥ 10% imputed"),
+              "no_data_detail": _("No data")}
+    if classing is None:
+        vmax = float(frame["value"].max())
+        refs = [(v, num(v)) for v in _round_refs(vmax)]
+        fig = charts.symbol_map(frame, geo, selectors.label_points(q.level), caption,
+                                legend_title=_("Employment (circle area)"), with_data_label=_("With data"),
+                                reference=refs, **common)
+    else:
+        fig = charts.choropleth_map(frame, geo, classing, caption, legend_title=str(MEASURE_SHORT[q.measure]),
+                                    **common)
+    have = frame.dropna(subset=["value"]).sort_values("value", ascending=False)
+    top = ", ".join(f"{r.name} ({value_text(q.measure, r.value)})" for r in have.head(3).itertuples())
+    summary = _("%(measure)s of %(category)s in %(n)s regions with data; highest: %(top)s.") % {
+        "measure": MEASURE_SHORT[q.measure], "category": cat["name"], "n": len(have), "top": top}
+    table = [[_("Code"), _("Region"), str(MEASURE_SHORT[q.measure]), _("Note")]] + [
+        [r.code, r.name, value_text(q.measure, r.value), r.detail]
+        for r in frame.sort_values(["value", "code"], ascending=[False, True]).itertuples()]
+    return ChartOut("strength-map", fig, title, summary, table,
+                    filename("strength-map", q, q.category, q.measure), caption.notes)
+
+
+def _round_refs(vmax: float) -> list[float]:
+    if not vmax or not math.isfinite(vmax):
+        return []
+    top = 10 ** math.floor(math.log10(vmax))
+    return [top, top / 10] if top / 10 >= 1 else [top]
+
+
+def _measure_absent_reason(measure: str) -> str:
+    if measure == "growth":
+        return _("growth needs two years of data and the SBS regional data have one (2015).")
+    if measure in ("productivity", "relative_productivity"):
+        return _("the SBS regional data have no wages.")
+    return _("the value is missing or confidential in the source.")
+
+
+@chart("locator", "region")
+def locator(q: Query) -> ChartOut:
+    if not q.region:
+        raise selectors.BadParameter("`region` is required for the locator map.")
+    region = selectors.region_get(q.region)
+    level = int(region["level"])
+    regions = selectors.data().regions
+    same = regions[(regions["country"] == region["country"]) & (regions["level"] == level)]["code"]
+    title = _("Where %(name)s is") % {"name": region["name"]}
+    subtitle = f"{region['code']} · {LEVEL_LABELS[level]}, NUTS 2021"
+    fig = charts.locator_map(geojson(level), q.region, str(region["name"]),
+                             Caption(title, subtitle, source_line([GISCO])), country_codes=list(same),
+                             labels=(str(region["name"]), _("Same country"), _("Other regions")))
+    summary = _("%(name)s (%(code)s) highlighted among the %(n)s regions of its country at this level.") % {
+        "name": region["name"], "code": q.region, "n": len(same)}
+    table = [[_("Code"), _("Region")], [q.region, str(region["name"])]]
+    return ChartOut("locator", fig, title, summary, table, filename("locator", q, q.region))
+
+
+@chart("region-stars", "region")
+def region_stars(q: Query) -> ChartOut:
+    """Region overview: its starred categories under each scheme (a star strip)."""
+    if not q.region:
+        raise selectors.BadParameter("`region` is required for this chart.")
+    region = selectors.region_get(q.region)
+    level = int(region["level"])
+    schemes = list(dict.fromkeys(selectors.data().schemes["scheme"]))
+    frames = []
+    for scheme in schemes:
+        m = selectors.measures(scheme=scheme, year=q.year, level=level, region=q.region)
+        frames.append(m)
+    m = pd.concat(frames, ignore_index=True)
+    starred = m[(m["stars"] > 0) & m["employment"].notna()]
+    if starred.empty:
+        raise EmptyChart(_("%(name)s has no starred cluster under any scheme in %(year)s.")
+                         % {"name": region["name"], "year": q.year})
+    order = starred.groupby("category_name")["stars"].sum().sort_values(ascending=False, kind="stable")
+    more = max(0, len(order) - REGION_STAR_ROWS)
+    order = order.head(REGION_STAR_ROWS)
+    cells = m[m["category_name"].isin(order.index)].copy()
+    cells["row"] = cells["category_name"]
+    cells["column"] = [scheme_short(s) for s in cells["scheme"]]
+    cells.loc[cells["employment"].isna(), "stars"] = np.nan
+    cells["stars"] = cells["stars"].astype(float)
+    cells["url"] = [sector_url(q, c, level=level, region=q.region) for c in cells["category"]]
+    cells["hover"] = [_star_hover(r) for r in cells.itertuples()]
+    title = _("Starred clusters of %(name)s") % {"name": region["name"]}
+    subtitle = " · ".join([_("Stars under each scheme (tests passed)"), str(q.year), f"{LEVEL_LABELS[level]}, "
+                           "NUTS 2021"])
+    notes = [_("US CMP has one test (strong cluster): one star at most. EOCIC 2019's productivity test needs "
+               "wages, which SBS 2015 lacks."), conversion_note(level)]
+    if more:
+        notes.insert(0, _("The %(n)s categories with the most stars; %(more)s more in the table of starred clusters.")
+                     % {"n": REGION_STAR_ROWS, "more": more})
+    fig = charts.star_strip(cells, Caption(title, subtitle, source_line([SBS]), [n for n in notes if n]),
+                            star_labels=star_labels(), no_data_label=_("No data"),
+                            columns=[scheme_short(s) for s in schemes], rows=list(order.index))
+    by_scheme = starred[starred["scheme"] == q.scheme]
+    summary = ngettext("%(name)s has %(n)s starred cluster under %(scheme)s",
+                       "%(name)s has %(n)s starred clusters under %(scheme)s", len(by_scheme)) % {
+        "name": region["name"], "n": len(by_scheme), "scheme": scheme_short(q.scheme)}
+    if len(by_scheme):
+        best = by_scheme.sort_values(["stars", "employment"], ascending=False).head(3)
+        summary += ": " + ", ".join(f"{r.category_name} ({'★' * int(r.stars)})" for r in best.itertuples())
+    summary += "."
+    table = [[_("Category"), *[scheme_short(s) for s in schemes]]]
+    for name in order.index:
+        row = [str(name)]
+        for s in schemes:
+            v = cells[(cells["category_name"] == name) & (cells["scheme"] == s)]["stars"]
+            row.append(NOT_AVAILABLE if v.empty or missing(v.iloc[0]) else str(int(v.iloc[0])))
+        table.append(row)
+    return ChartOut("region-stars", fig, title, summary, table, filename("region-stars", q, q.region), notes)
+
+
+def _star_hover(r: Any) -> str:
+    stars = r.stars
+    if missing(stars):
+        return f"<b>{r.category_name}</b><br>{scheme_short(r.scheme)}: {_('No data')}"
+    passed = [str(TEST_LABELS.get(t, t)) for t in (r.tests_passed or "").split(",") if t]
+    return (f"<b>{r.category_name}</b><br>{scheme_short(r.scheme)}: "
+            f"{star_labels()[int(stars)]}" + (f" ({', '.join(passed)})" if passed else ""))
+
+
+# ---- portfolio, sector ---------------------------------------------------------------------------------------
+
+
+@chart("portfolio", "region")
+def portfolio(q: Query) -> ChartOut:
+    if not q.region:
+        raise selectors.BadParameter("`region` is required for the portfolio chart.")
+    region = selectors.region_get(q.region)
+    level = int(region["level"])
+    rows = selectors.region_portfolio(q.region, scheme=q.scheme, year=q.year)["rows"]
+    rows = rows[rows["kind"] == "traded"].copy()
+    growth = rows["growth"].notna().any()
+    rows["x"] = rows["growth"] if growth else rows["employment"]
+    rows["name"] = rows["category_name"]
+    rows["stars"] = rows["stars"].astype(int)
+    rows["imputed"] = rows["imputed_share"].fillna(0) >= IMPUTED_OUTLINE
+    rows["url"] = [sector_url(q, c, level=level, region=q.region) for c in rows["category"]]
+    rows["hover"] = [
+        f"<b>{r.category_name}</b><br>{star_labels()[int(r.stars)]}<br>"
+        f"{MEASURE_SHORT['employment']}: {value_text('employment', r.employment)}<br>"
+        f"{MEASURE_SHORT['lq']}: {value_text('lq', r.lq)}<br>{MEASURE_SHORT['focus']}: {value_text('focus', r.focus)}"
+        + (f"<br>{MEASURE_SHORT['growth']}: {value_text('growth', r.growth)}" if growth else "")
+        + (f"<br>{imputed_words(r.imputed_share)}" if r.imputed else "") for r in rows.itertuples()]
+    drawn = rows[rows["lq"].notna() & (rows["lq"] > 0) & rows["x"].notna() & ((rows["x"] > 0) | growth)]
+    if drawn.empty:
+        raise EmptyChart(_("No traded category of %(name)s has employment data in %(year)s.")
+                         % {"name": region["name"], "year": q.year})
+    title = _("Cluster portfolio of %(name)s") % {"name": region["name"]}
+    x_title = str(MEASURE_LABELS["growth"]) if growth else _("Employment (persons, log scale)")
+    subtitle = " · ".join([
+        _("x: %(x)s; y: location quotient (log scale); bubble area: employment; colour: stars (%(scheme)s)")
+        % {"x": MEASURE_SHORT["growth"] if growth else MEASURE_SHORT["employment"], "scheme": scheme_short(q.scheme)},
+        str(q.year), f"{LEVEL_LABELS[level]}, NUTS 2021"])
+    notes = []
+    if not growth:
+        notes.append(_("Growth needs two years of data; SBS 2015 has one, so the x axis shows employment."))
+    left_out = len(rows) - len(drawn)
+    if left_out:
+        notes.append(ngettext("%(n)s traded category without employment data is not drawn.",
+                              "%(n)s traded categories without employment data or with zero employment are not "
+                              "drawn.", left_out) % {"n": left_out})
+    if drawn["imputed"].any():
+        notes.append(_("%(n)s bubbles with a black outline have at least %(share)s of the value imputed.")
+                     % {"n": int(drawn["imputed"].sum()), "share": pct(IMPUTED_OUTLINE, 0)})
+    notes.append(conversion_note(level))
+    notes = [n for n in notes if n]
+    fig = charts.bubble_portfolio(
+        drawn, Caption(title, subtitle, source_line([SBS]), notes), x_title=x_title, y_title=_("Location quotient"),
+        star_labels=star_labels(), x_log=not growth, x_reference=0.0 if growth else None,
+        x_reference_label=_("no growth"), lq_labels=(_("LQ = 1: Europe's structure"),
+                                                      _("LQ = 2: specialisation star")))
+    spec = drawn.sort_values("lq", ascending=False)
+    summary = _("%(n)s traded categories of %(name)s; most specialised: %(top)s.") % {
+        "n": len(drawn), "name": region["name"],
+        "top": ", ".join(f"{r.category_name} ({MEASURE_SHORT['lq']} {value_text('lq', r.lq)})"
+                         for r in spec.head(3).itertuples())}
+    table = [[_("Category"), _("Stars"), str(MEASURE_SHORT["employment"]), str(MEASURE_SHORT["lq"]),
+              str(MEASURE_SHORT["growth"])]] + [
+        [r.category_name, str(int(r.stars)), value_text("employment", r.employment), value_text("lq", r.lq),
+         value_text("growth", r.growth)] for r in spec.itertuples()]
+    return ChartOut("portfolio", fig, title, summary, table, filename("portfolio", q, q.region), notes)
+
+
+def _sector_rows(q: Query) -> tuple[dict, pd.DataFrame, str]:
+    if not q.category:
+        raise selectors.BadParameter("`category` is required for this chart.")
+    cat = selectors.category_get(q.category)
+    measure = "employment" if q.measure == "stars" else q.measure
+    rows = selectors.category_regions(q.category, scheme=q.scheme, year=q.year, level=q.level, measure=measure)
+    if rows[measure].notna().sum() == 0:
+        if cat.get("status") == "not covered" or rows.empty:
+            raise EmptyChart(_("%(name)s is not mapped: the SBS business statistics do not cover enough of its "
+                               "industries.") % {"name": cat["name"]})
+        raise EmptyChart(_("No region has a value of “%(measure)s” for %(name)s: %(why)s") % {
+            "measure": MEASURE_LABELS[measure], "name": cat["name"], "why": _measure_absent_reason(measure)})
+    return cat, rows, measure
+
+
+@chart("sector-top", "category", "measure", "region")
+def sector_top(q: Query) -> ChartOut:
+    """Data by sector: the top 15 regions of a category by a measure, coloured by stars."""
+    cat, rows, measure = _sector_rows(q)
+    have = rows[rows[measure].notna()]
+    top = have.sort_values([measure, "region"], ascending=[False, True]).head(15).copy()
+    top["label"] = [f"{r.region_name} ({r.region})" for r in top.itertuples()]
+    top["value"] = top[measure].astype(float)
+    top["value_text"] = [value_text(measure, v) for v in top["value"]]
+    top["imputed"] = top["imputed_share"].fillna(0) >= IMPUTED_OUTLINE
+    top["url"] = [region_url(q, c) for c in top["region"]]
+    top["hover"] = [f"<b>{r.region_name}</b> ({r.region})<br>{MEASURE_SHORT[measure]}: {r.value_text}<br>"
+                    f"{star_labels()[int(r.stars)]}" + (f"<br>{imputed_words(r.imputed_share)}" if r.imputed else "")
+                    for r in top.itertuples()]
+    colours = [STAR_COLOURS[int(s)] for s in top["stars"]]
+    title = _("%(category)s: top regions by %(measure)s") % {"category": cat["name"],
+                                                             "measure": MEASURE_INLINE[measure]}
+    subtitle = unit_subtitle(q, measure, with_scheme=True) + " · " + _("bar colour: stars")
+    notes = [_("%(n)s of %(total)s regions have no value (not ranked).") % {
+        "n": len(rows) - len(have), "total": len(rows)} if len(rows) > len(have) else "",
+        _("Hatched bars: at least %(share)s of the value imputed.") % {"share": pct(IMPUTED_OUTLINE, 0)}
+        if top["imputed"].any() else "", conversion_note(q.level)]
+    notes = [n for n in notes if n]
+    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line([SBS]), notes),
+                             value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})", colours=colours,
+                             reference=1.0 if measure == "lq" else None, reference_label=_("Europe (LQ = 1)"))
+    summary = _("Top region for %(category)s by %(measure)s: %(first)s; %(n)s regions ranked.") % {
+        "category": cat["name"], "measure": MEASURE_INLINE[measure],
+        "first": f"{top['label'].iloc[0]}, {top['value_text'].iloc[0]}", "n": len(have)}
+    table = [[_("Rank"), _("Region"), str(MEASURE_SHORT[measure]), _("Stars")]] + [
+        [str(i + 1), r.label, r.value_text, str(int(r.stars))] for i, r in enumerate(top.itertuples())]
+    return ChartOut("sector-top", fig, title, summary, table, filename("sector-top", q, q.category, measure), notes)
+
+
+@chart("sector-distribution", "category", "measure", "region")
+def sector_distribution(q: Query) -> ChartOut:
+    """Data by sector: how a measure is distributed across regions, with Europe and the star threshold marked."""
+    cat, rows, measure = _sector_rows(q)
+    values = rows[measure].astype(float)
+    have = values.dropna()
+    positive = have[have > 0]
+    log = measure in ("employment", "lq", "focus", "share_europe") and len(positive) > 0
+    refs: list[tuple[float, str]] = []
+    if measure == "lq":
+        refs += [(1.0, _("Europe (LQ = 1)")), (2.0, _("LQ = 2 (star)"))]
+    elif measure in ("employment", "focus") and len(positive):
+        refs.append((float(np.percentile(positive, 90)), _("top 10% (star threshold)")))
+    if q.region and q.region in set(rows["region"]):
+        v = rows.loc[rows["region"] == q.region, measure].iloc[0]
+        if not missing(v):
+            refs.append((float(v), str(q.region)))
+    title = _("%(category)s: %(measure)s across regions") % {"category": cat["name"],
+                                                             "measure": MEASURE_INLINE[measure]}
+    subtitle = unit_subtitle(q, measure, with_scheme=False) + (" · " + _("log scale") if log else "")
+    notes = []
+    if len(have) < len(rows):
+        notes.append(_("%(n)s of %(total)s regions have no value (not counted).")
+                     % {"n": len(rows) - len(have), "total": len(rows)})
+    if log and len(positive) < len(have):
+        notes.append(_("%(n)s regions with zero are left out of the log scale.") % {"n": len(have) - len(positive)})
+    notes.append(conversion_note(q.level))
+    notes = [n for n in notes if n]
+    hover = _("%(from)s to %(to)s: %(n)s regions") % {"from": "%{customdata[0]:.3g}", "to": "%{customdata[1]:.3g}",
+                                                      "n": "%{y}"}
+    fig = charts.histogram(pd.DataFrame({"value": have}), Caption(title, subtitle, source_line([SBS]), notes),
+                           value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})",
+                           count_title=_("Regions"), references=refs, log=log, hover=hover)
+    median = float(have.median())
+    summary = _("%(n)s regions; median %(measure)s %(median)s, highest %(max)s.") % {
+        "n": len(have), "measure": MEASURE_INLINE[measure], "median": value_text(measure, median),
+        "max": value_text(measure, float(have.max()))}
+    qs = np.quantile(have, [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]) if len(have) else []
+    table = [[_("Statistic"), str(MEASURE_SHORT[measure])]] + [
+        [name, value_text(measure, v)] for name, v in zip(
+            [_("minimum"), "p10", "p25", _("median"), "p75", "p90", _("maximum")], qs, strict=True)]
+    return ChartOut("sector-distribution", fig, title, summary, table,
+                    filename("sector-distribution", q, q.category, measure), notes)
+
+
+# ---- comparison -------------------------------------------------------------------------------------------------
+
+
+def compare_measures(q: Query) -> pd.DataFrame:
+    """The measures of the compared regions, each at its own NUTS level."""
+    if not q.regions:
+        raise EmptyChart(_("Choose up to 10 regions to compare."))
+    regions = [selectors.region_get(c) for c in q.regions]
+    frames = []
+    for level in sorted({int(r["level"]) for r in regions}):
+        codes = [r["code"] for r in regions if int(r["level"]) == level]
+        frames.append(selectors.measures(scheme=q.scheme, year=q.year, level=level, regions=codes).assign(
+            level=level))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _series_name(code: str, name: str) -> str:
+    short = name if len(name) <= 22 else name[:21] + "…"
+    return f"{code} {short}"
+
+
+@chart("compare-stars", "regions")
+def compare_stars(q: Query) -> ChartOut:
+    m = compare_measures(q)
+    names = {r["code"]: _series_name(r["code"], str(r["name"])) for r in map(selectors.region_get, q.regions)}
+    starred = m[(m["stars"] > 0) & m["employment"].notna()]
+    if starred.empty:
+        raise EmptyChart(_("None of these regions has a starred cluster under %(scheme)s in %(year)s.")
+                         % {"scheme": scheme_short(q.scheme), "year": q.year})
+    order = starred.groupby("category_name")["stars"].sum().sort_values(ascending=False).head(30)
+    cells = m[m["category_name"].isin(order.index)].copy()
+    cells["row"] = cells["category_name"]
+    cells["column"] = [names[c] for c in cells["region"]]
+    cells.loc[cells["employment"].isna(), "stars"] = np.nan
+    cells["stars"] = cells["stars"].astype(float)
+    cells["url"] = [sector_url(q, c, level=int(lv), region=r) for c, lv, r in
+                    zip(cells["category"], cells["level"], cells["region"], strict=True)]
+    cells["hover"] = [f"<b>{r.category_name}</b><br>{names[r.region]}<br>"
+                      + (star_labels()[int(r.stars)] if not missing(r.stars) else _("No data"))
+                      + (f" ({', '.join(str(TEST_LABELS.get(t, t)) for t in r.tests_passed.split(',') if t)})"
+                         if not missing(r.stars) and r.tests_passed else "") for r in cells.itertuples()]
+    title = _("Starred clusters compared")
+    subtitle = " · ".join([_("Stars per category and region (%(scheme)s)") % {"scheme": scheme_title(q.scheme)},
+                           str(q.year), "NUTS 2021"])
+    notes = [_("Categories with at least one star in one of the regions (at most 30)."),
+             conversion_note(max(int(lv) for lv in m["level"]))]
+    fig = charts.star_strip(cells, Caption(title, subtitle, source_line([SBS]), [n for n in notes if n]),
+                            star_labels=star_labels(), no_data_label=_("No data"),
+                            columns=[names[c] for c in q.regions], rows=list(order.index))
+    counts = starred.groupby("region").size()
+    summary = "; ".join(f"{names[c]}: {int(counts.get(c, 0))}" for c in q.regions)
+    summary = _("Starred clusters per region: %(list)s.") % {"list": summary}
+    table = [[_("Category"), *[names[c] for c in q.regions]]]
+    for cat_name in order.index:
+        row = [str(cat_name)]
+        for c in q.regions:
+            v = cells[(cells["category_name"] == cat_name) & (cells["region"] == c)]["stars"]
+            row.append(NOT_AVAILABLE if v.empty or missing(v.iloc[0]) else str(int(v.iloc[0])))
+        table.append(row)
+    return ChartOut("compare-stars", fig, title, summary, table, filename("compare-stars", q, "-".join(q.regions)),
+                    notes)
+
+
+@chart("compare-measure", "regions", "measure")
+def compare_measure(q: Query) -> ChartOut:
+    measure = q.measure if q.measure in ("lq", "employment", "focus", "share_europe") else "lq"
+    m = compare_measures(q)
+    m = m[m["kind"] == "traded"]
+    names = {r["code"]: _series_name(r["code"], str(r["name"])) for r in map(selectors.region_get, q.regions)}
+    have = m[m[measure].notna()]
+    if have.empty:
+        raise EmptyChart(_("No value of “%(measure)s” for these regions: %(why)s") % {
+            "measure": MEASURE_LABELS[measure], "why": _measure_absent_reason(measure)})
+    top = have.sort_values(measure, ascending=False).groupby("region").head(3)
+    cats = list(dict.fromkeys(top.sort_values(measure, ascending=False)["category_name"]))[:15]
+    rows = m[m["category_name"].isin(cats)].copy()
+    rows["label"] = rows["category_name"]
+    rows["series"] = [names[c] for c in rows["region"]]
+    rows["value"] = rows[measure].astype(float)
+    rows["imputed"] = rows["imputed_share"].fillna(0) >= IMPUTED_OUTLINE
+    rows["url"] = [sector_url(q, c, level=int(lv), region=r) for c, lv, r in
+                   zip(rows["category"], rows["level"], rows["region"], strict=True)]
+    rows["hover"] = [f"<b>{r.category_name}</b><br>{names[r.region]}<br>{MEASURE_SHORT[measure]}: "
+                     f"{value_text(measure, r.value)}" + (f"<br>{imputed_words(r.imputed_share)}" if r.imputed else "")
+                     for r in rows.itertuples()]
+    rows = rows.set_index("label").loc[cats].reset_index()
+    title = _("%(measure)s compared: the leading traded categories") % {"measure": MEASURE_SHORT[measure]}
+    subtitle = unit_subtitle(q, measure, with_scheme=False)
+    notes = [_("The three highest categories of each region (at most 15); one shared axis."),
+             _("Hatched bars: at least %(share)s of the value imputed.") % {"share": pct(IMPUTED_OUTLINE, 0)}
+             if rows["imputed"].any() else "",
+             _("Missing bars: no data.") if rows["value"].isna().any() else ""]
+    notes = [n for n in notes if n]
+    fig = charts.grouped_bars(rows, Caption(title, subtitle, source_line([SBS]), notes),
+                              value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})",
+                              series_order=[names[c] for c in q.regions],
+                              reference=1.0 if measure == "lq" else None, reference_label=_("Europe (LQ = 1)"))
+    summary = _("%(measure)s of %(n)s categories in %(r)s regions, on one shared axis.") % {
+        "measure": MEASURE_SHORT[measure], "n": len(cats), "r": len(q.regions)}
+    table = [[_("Category"), *[names[c] for c in q.regions]]]
+    for cat_name in cats:
+        row = [cat_name]
+        for c in q.regions:
+            v = rows[(rows["label"] == cat_name) & (rows["region"] == c)]["value"]
+            row.append(value_text(measure, v.iloc[0]) if len(v) else NOT_AVAILABLE)
+        table.append(row)
+    return ChartOut("compare-measure", fig, title, summary, table,
+                    filename("compare-measure", q, "-".join(q.regions), measure), notes)

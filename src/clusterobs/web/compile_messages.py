@@ -1,0 +1,76 @@
+"""Compile the interface translations (``locale/<lang>/LC_MESSAGES/django.po`` → ``.mo``) with polib.
+
+Django's ``compilemessages`` needs GNU gettext's ``msgfmt``; this needs only polib (a dev dependency), so the
+``.mo`` files can be rebuilt anywhere and are committed beside the ``.po``. ``--check`` fails when a catalogue has
+an untranslated or fuzzy entry, or when a ``.mo`` is out of date with its ``.po``.
+
+    python -m clusterobs.web.compile_messages            # compile every catalogue
+    python -m clusterobs.web.compile_messages --check    # verify, write nothing
+
+New strings: ``cd src/clusterobs/web && python -P -m django makemessages -l fr --no-location --ignore 'api*.py'``
+(with ``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``; ``-P`` keeps ``web/selectors.py`` from shadowing the
+standard library's ``selectors``), translate, then compile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import polib
+
+LOCALE = Path(__file__).resolve().parent / "locale"
+
+
+def catalogues(locale: Path = LOCALE) -> list[Path]:
+    return sorted(locale.glob("*/LC_MESSAGES/django.po"))
+
+
+def problems(po_path: Path) -> list[str]:
+    """What keeps a catalogue from being complete: untranslated, fuzzy or obsolete-format entries."""
+    po = polib.pofile(str(po_path))
+    out = [f"{po_path}: untranslated: {e.msgid!r}" for e in po.untranslated_entries()]
+    out += [f"{po_path}: fuzzy: {e.msgid!r}" for e in po.fuzzy_entries()]
+    for e in po.translated_entries():
+        if e.msgid_plural and not all(e.msgstr_plural.values()):
+            out.append(f"{po_path}: plural form missing: {e.msgid!r}")
+    return out
+
+
+def compiled(po_path: Path) -> bytes:
+    po = polib.pofile(str(po_path))
+    mo = polib.MOFile(encoding="utf-8")
+    mo.metadata = po.metadata
+    for entry in po.translated_entries():
+        mo.append(entry)
+    out = po_path.with_suffix(".tmp.mo")
+    mo.save(str(out))
+    try:
+        return out.read_bytes()
+    finally:
+        out.unlink()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="verify completeness and freshness, write nothing")
+    args = parser.parse_args(argv)
+    errors: list[str] = []
+    for po_path in catalogues():
+        errors += problems(po_path)
+        mo_path = po_path.with_suffix(".mo")
+        data = compiled(po_path)
+        if args.check:
+            if not mo_path.exists() or mo_path.read_bytes() != data:
+                errors.append(f"{mo_path}: out of date; run python -m clusterobs.web.compile_messages")
+        else:
+            mo_path.write_bytes(data)
+            print(f"{mo_path.relative_to(LOCALE.parent)}: {len(polib.mofile(str(mo_path)))} messages")
+    for e in errors:
+        print(e, file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

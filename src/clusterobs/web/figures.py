@@ -1,0 +1,93 @@
+"""Server-side image export: ``/api/figures/<chart>.png|svg?<page query>`` renders the page's chart with kaleido.
+
+The figure is the one the page draws (``chartspecs``), caption included. kaleido drives the system Chromium
+(``BROWSER_PATH``, default ``/usr/bin/chromium`` when it exists); one kaleido server is started lazily per process
+(``kaleido.start_sync_server``) and requests are serialised through it, about 0.3 s an image once warm. MathJax is
+off, so the browser loads nothing from the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from pathlib import Path
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+
+from clusterobs.web import chartspecs, selectors
+from clusterobs.web.query import parse_query
+
+log = logging.getLogger(__name__)
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+WIDTH = 1000
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+
+_lock = threading.Lock()
+_server_started = False
+
+
+def _kaleido():
+    """Import kaleido with the browser configured, starting its sync server once for this process."""
+    global _server_started
+    if "BROWSER_PATH" not in os.environ and DEBIAN_CHROMIUM.exists():
+        os.environ["BROWSER_PATH"] = str(DEBIAN_CHROMIUM)
+    import kaleido
+
+    if not _server_started and hasattr(kaleido, "start_sync_server"):
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        _server_started = True
+    return kaleido
+
+
+def render_image(fig, fmt: str, *, width: int = WIDTH) -> bytes:
+    """PNG or SVG bytes of a Plotly figure, at the figure's own height."""
+    height = int(fig.layout.height or 500)
+    with _lock:  # kaleido's sync server answers one call at a time, in order
+        kaleido = _kaleido()
+        opts = {"format": fmt, "width": width, "height": height, "scale": 2 if fmt == "png" else 1}
+        if _server_started:
+            return kaleido.calc_fig_sync(fig, opts=opts)
+        return kaleido.calc_fig_sync(fig, opts=opts, kopts={"mathjax": False})
+
+
+def _error(status: int, message: str, **extra: object) -> JsonResponse:
+    return JsonResponse({"error": {"status": status, "message": message, **extra}}, status=status)
+
+
+@require_GET
+def figure(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        return _error(404, f"`format` must be one of {', '.join(FORMATS)}; got {fmt!r}.")
+    if chart not in chartspecs.CHARTS:
+        return _error(404, f"unknown chart {chart!r}; charts: {', '.join(sorted(chartspecs.CHARTS))}")
+    try:
+        if selectors.published_version() is None:
+            return _error(503, "no dataset is published: run `clusterobs ingest` and `clusterobs compute`")
+        q = parse_query(request.GET, measure=request.GET.get("measure") or
+                        ("lq" if chart == "compare-measure" else "employment" if chart.startswith("sector")
+                         else "stars"))
+        if q.region:
+            selectors.region_get(q.region)
+            if chart in ("locator", "region-stars", "portfolio"):
+                q = parse_query(request.GET, level=int(selectors.region_get(q.region)["level"]))
+        out = chartspecs.build(chart, q)
+    except chartspecs.EmptyChart as exc:
+        return _error(404, str(exc))
+    except selectors.NotFound as exc:
+        return _error(404, str(exc))
+    except selectors.BadParameter as exc:
+        return _error(400, str(exc))
+    try:
+        body = render_image(out.fig, fmt)
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("image export of %s failed (ref %s)", chart, ref)
+        return _error(500, "the image could not be rendered (Chromium/kaleido); see the server log", reference=ref)
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{out.filename}.{fmt}"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,147 @@
+"""Translated labels of the measures, schemes, levels and kinds, and number formatting for pages and charts."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+MEASURE_LABELS = {
+    "stars": gettext_lazy("Cluster stars"),
+    "employment": gettext_lazy("Employment"),
+    "lq": gettext_lazy("Location quotient (LQ)"),
+    "focus": gettext_lazy("Focus (share of the region's traded employment)"),
+    "share_europe": gettext_lazy("Share of Europe's employment in the category"),
+    "growth": gettext_lazy("Employment growth a year"),
+    "productivity": gettext_lazy("Wages per person employed"),
+}
+MEASURE_SHORT = {
+    "stars": gettext_lazy("Stars"),
+    "employment": gettext_lazy("Employment"),
+    "lq": gettext_lazy("LQ"),
+    "focus": gettext_lazy("Focus"),
+    "share_europe": gettext_lazy("Share of Europe"),
+    "growth": gettext_lazy("Growth"),
+    "productivity": gettext_lazy("Productivity"),
+}
+#: the measure's name inside a sentence ("Automotive: employment by region")
+MEASURE_INLINE = {
+    "stars": gettext_lazy("stars"),
+    "employment": gettext_lazy("employment"),
+    "lq": gettext_lazy("LQ"),
+    "focus": gettext_lazy("focus"),
+    "share_europe": gettext_lazy("share of Europe"),
+    "growth": gettext_lazy("growth"),
+    "productivity": gettext_lazy("productivity"),
+}
+MEASURE_UNITS = {
+    "stars": gettext_lazy("number of tests passed"),
+    "employment": gettext_lazy("persons employed"),
+    "lq": gettext_lazy("ratio, Europe = 1"),
+    "focus": gettext_lazy("% of the region's traded employment"),
+    "share_europe": gettext_lazy("% of Europe's employment in the category"),
+    "growth": gettext_lazy("% a year"),
+    "productivity": gettext_lazy("EUR per person"),
+}
+#: measures the map and the sector page offer (growth and productivity: no data in SBS 2015)
+MAP_MEASURES = ("stars", "lq", "employment", "focus", "share_europe")
+SECTOR_MEASURES = ("employment", "lq", "focus", "share_europe")
+COMPARE_MEASURES = ("lq", "employment", "focus", "share_europe")
+KIND_LABELS = {"traded": gettext_lazy("Traded"), "local": gettext_lazy("Local"),
+               "emerging": gettext_lazy("Emerging industries")}
+DENOMINATOR_LABELS = {"traded": gettext_lazy("traded"), "all": gettext_lazy("all")}
+LEVEL_LABELS = {0: gettext_lazy("NUTS 0 (countries)"), 1: gettext_lazy("NUTS 1 (major regions)"),
+                2: gettext_lazy("NUTS 2 (regions)")}
+STATUS_LABELS = {"covered": gettext_lazy("covered"), "partly covered": gettext_lazy("partly covered"),
+                 "not covered": gettext_lazy("not covered")}
+TEST_LABELS = {"size": gettext_lazy("size"), "specialisation": gettext_lazy("specialisation"),
+               "focus": gettext_lazy("focus"), "productivity": gettext_lazy("productivity"),
+               "strong": gettext_lazy("strong cluster")}
+SCHEME_SHORT = {"eco2007": "ECO 2007", "eocic2019": "EOCIC 2019", "uscmp": "US CMP"}
+METHOD_LABELS = {"quantile": gettext_lazy("Quantiles"), "equal": gettext_lazy("Equal intervals")}
+CONTEXT_INDICATORS = (
+    ("gdp_per_capita_eur", gettext_lazy("GDP per inhabitant"), "eur"),
+    ("region_population", gettext_lazy("Population"), "int"),
+    ("unemployment_rate_t", gettext_lazy("Unemployment rate"), "rate"),
+    ("region_gdp", gettext_lazy("GDP"), "meur"),
+)
+NOT_AVAILABLE = ":"
+
+
+def star_labels() -> list[str]:
+    return [_("0 stars"), _("1 star"), _("2 stars"), _("3 stars")]
+
+
+def scheme_short(scheme: str) -> str:
+    return SCHEME_SHORT.get(scheme, scheme)
+
+
+def missing(x: Any) -> bool:
+    try:
+        return x is None or math.isnan(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+def num(x: Any, digits: int = 0) -> str:
+    """A localised number with grouping ("126,714" in English, "126 714" in French); ':' when missing."""
+    if missing(x):
+        return NOT_AVAILABLE
+    return number_format(round(float(x), digits), decimal_pos=digits, use_l10n=True, force_grouping=True)
+
+
+def pct(x: Any, digits: int = 1) -> str:
+    if missing(x):
+        return NOT_AVAILABLE
+    return _("%(value)s%%") % {"value": num(100 * float(x), digits)}
+
+
+def sig_pct(x: Any) -> str:
+    """A share as a percentage with enough decimals to show small shares (0.012% rather than 0.0%)."""
+    if missing(x):
+        return NOT_AVAILABLE
+    v = 100 * float(x)
+    digits = 1 if v >= 1 else 2 if v >= 0.1 else 3
+    return pct(x, digits)
+
+
+def value_text(measure: str, x: Any) -> str:
+    """A measure's value as shown in tables, hover labels and bar labels."""
+    if missing(x):
+        return NOT_AVAILABLE
+    if measure == "stars":
+        return "★" * int(x) if int(x) else "0"
+    if measure == "employment":
+        return num(x, 0)
+    if measure in ("lq", "relative_productivity"):
+        return num(x, 2)
+    if measure in ("focus", "share_europe"):
+        return sig_pct(x)
+    if measure == "growth":
+        sign = "+" if float(x) > 0 else "−" if float(x) < 0 else ""
+        return sign + pct(abs(float(x)), 1)
+    if measure == "productivity":
+        return num(x, 0) + " EUR"
+    return num(x, 2)
+
+
+def indicator_text(kind: str, x: Any) -> str:
+    if missing(x):
+        return NOT_AVAILABLE
+    if kind == "eur":
+        return num(x, 0) + " EUR"
+    if kind == "meur":
+        return _("%(value)s million EUR") % {"value": num(x, 0)}
+    if kind == "rate":
+        return _("%(value)s%%") % {"value": num(x, 1)}
+    return num(x, 0)
+
+
+def imputed_words(share: Any) -> str:
+    """The imputed flag in words (hover labels and tables)."""
+    if missing(share) or float(share) <= 0:
+        return ""
+    return _("%(share)s of the employment imputed (Eurostat cells missing)") % {"share": pct(share, 0)}

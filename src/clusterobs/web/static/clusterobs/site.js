@@ -1,0 +1,108 @@
+/* clusterobs pages: draw the server-built Plotly figures, follow clicks to their pages, copy links. */
+(function () {
+  "use strict";
+  var T = window.CLUSTEROBS_I18N || {};
+
+  function wrap(text, width) {
+    var out = [], line = "";
+    String(text || "").split(/\s+/).forEach(function (word) {
+      if (!word) { return; }
+      if (line && line.length + 1 + word.length > width) { out.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { out.push(line); }
+    return out;
+  }
+
+  /* The server wraps the caption for a 1000 px image; re-wrap it to the width the chart really has. */
+  function fitCaption(layout, px) {
+    var meta = layout.meta;
+    if (!meta || !px) { return; }
+    var footer = (layout.annotations || []).filter(function (a) { return a.name === "caption-footer"; })[0];
+    if (footer) {
+      var lines = wrap(meta.source, Math.max(28, Math.floor((px - 20) / 6.1)));
+      (meta.notes || []).forEach(function (n) { lines = lines.concat(wrap(n, Math.max(28, Math.floor((px - 20) / 6.1)))); });
+      var before = String(footer.text).split("<br>").length;
+      footer.text = lines.join("<br>");
+      var extra = 15 * (lines.length - before);
+      layout.margin.b += extra; layout.height += extra;
+    }
+    if (layout.title && layout.title.subtitle && meta.subtitle) {
+      var sub = wrap(meta.subtitle, Math.max(24, Math.floor((px - 20) / 6.7)));
+      var old = String(layout.title.subtitle.text || "").split("<br>").length;
+      layout.title.subtitle.text = sub.join("<br>");
+      var more = 17 * (sub.length - old);
+      layout.margin.t += more; layout.height += more;
+    }
+    if (layout.title && meta.title && px < 600) {
+      var t = wrap(meta.title, Math.max(20, Math.floor((px - 20) / 9.5)));
+      if (t.length > 1) {
+        layout.title.text = "<b>" + t.join("<br>") + "</b>";
+        layout.margin.t += 20 * (t.length - 1); layout.height += 20 * (t.length - 1);
+      }
+    }
+  }
+
+  function draw(figure) {
+    var data = document.getElementById(figure.dataset.plotly);
+    var plot = figure.querySelector(".plot");
+    var placeholder = figure.querySelector(".placeholder .loading");
+    function fail(err) {
+      figure.classList.add("failed");
+      if (placeholder) { placeholder.parentNode.appendChild(document.createTextNode(T.chartFailed || "Chart failed")); }
+      if (window.console && err) { console.error(err); }
+    }
+    if (!window.Plotly) { fail(new Error("plotly.js not loaded")); return; }
+    var spec;
+    try { spec = JSON.parse(data.textContent); } catch (e) { fail(e); return; }
+    var layout = spec.layout || {};
+    var px = plot.clientWidth || figure.clientWidth;
+    fitCaption(layout, px);
+    if (px && px < 560 && layout.legend) {
+      layout.legend.font = { size: 10 };
+    }
+    var config = {
+      responsive: true, displaylogo: false, scrollZoom: false,
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+      toImageButtonOptions: { format: "png", filename: figure.dataset.filename || "chart", scale: 2 }
+    };
+    window.Plotly.newPlot(plot, spec.data, layout, config).then(function (gd) {
+      figure.classList.add("drawn");
+      plot.removeAttribute("aria-hidden");
+      gd.on("plotly_click", function (ev) {
+        var p = ev && ev.points && ev.points[0];
+        var url = p && p.customdata && p.customdata[0];
+        if (typeof url === "string" && url.charAt(0) === "/") { window.location.href = url; }
+      });
+    }, fail);
+  }
+
+  function copy(button) {
+    var input = document.getElementById(button.dataset.copy);
+    var status = button.parentNode.querySelector(".copy-status");
+    function say(text) { if (status) { status.textContent = text; } }
+    input.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(function () { say(T.copied); }, function () { say(T.copyFailed); });
+    } else {
+      try { say(document.execCommand("copy") ? T.copied : T.copyFailed); } catch (e) { say(T.copyFailed); }
+    }
+  }
+
+  function start() {
+    var figures = document.querySelectorAll("figure.chart[data-plotly]");
+    if (figures.length && !window.Plotly) {
+      var s = document.createElement("script");
+      s.src = window.CLUSTEROBS_PLOTLY || "/static/plotly/plotly.min.js";
+      s.onload = function () { figures.forEach(draw); };
+      s.onerror = function () { figures.forEach(function (f) { draw(f); }); };
+      document.head.appendChild(s);
+    } else {
+      figures.forEach(draw);
+    }
+    document.querySelectorAll("button[data-copy]").forEach(function (b) {
+      b.addEventListener("click", function () { copy(b); });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+}());

@@ -1,0 +1,144 @@
+"""What every page shares: error pages, chart slots, download and share links, the filter choices."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from clusterobs.web import chartspecs, selectors
+from clusterobs.web.labels import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS, STATUS_LABELS, scheme_short
+from clusterobs.web.query import Query
+
+log = logging.getLogger("clusterobs.web")
+
+View = Callable[..., HttpResponse]
+
+
+def not_found(request: HttpRequest, message: str, *, status: int = 404) -> HttpResponse:
+    """The 404 page: what was not found and why, with the search form and the entry points."""
+    return render(request, "observatory/not_found.html", {"message": message}, status=status)
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "observatory/bad_request.html",
+                  {"message": message, "reset_url": request.path}, status=400)
+
+
+def page(view: View) -> View:
+    """Turn the selectors' errors into pages: unknown code → 404, bad parameter → 400, no dataset → 503."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except selectors.NotFound as exc:
+            if selectors.published_version() is None:
+                return render(request, "observatory/empty.html", {"message": str(exc)}, status=503)
+            return not_found(request, str(exc))
+        except selectors.BadParameter as exc:
+            return bad_request(request, str(exc))
+        except selectors.NoDataset as exc:
+            return render(request, "observatory/empty.html", {"message": str(exc)}, status=503)
+
+    return wrapper
+
+
+def _json_for_html(fig_json: str) -> str:
+    """Figure JSON safe inside <script type="application/json"> (as Django's json_script escapes)."""
+    return fig_json.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def figure_url(name: str, q: Query, fmt: str) -> str:
+    return reverse("figure", args=[name, fmt]) + "?" + q.qs(*chartspecs.CHART_PARAMS[name])
+
+
+def chart_slot(name: str, q: Query) -> dict[str, Any]:
+    """Everything a template needs to draw one chart, or say why it cannot (empty) or what failed (error)."""
+    slot: dict[str, Any] = {"name": name, "id": f"chart-{name}", "png": figure_url(name, q, "png"),
+                            "svg": figure_url(name, q, "svg")}
+    try:
+        out = chartspecs.build(name, q)
+    except chartspecs.EmptyChart as exc:
+        return {**slot, "empty": str(exc)}
+    except (selectors.NotFound, selectors.BadParameter):
+        raise
+    except Exception:  # a chart that fails must not take the page down: say so, with a reference
+        ref = uuid.uuid4().hex[:8]
+        log.exception("chart %s failed (ref %s) for %s", name, ref, q)
+        return {**slot, "error": _("This chart could not be drawn (reference %(ref)s).") % {"ref": ref}}
+    return {**slot, "title": out.title, "summary": out.summary, "notes": out.notes,
+            "json": mark_safe(_json_for_html(out.fig.to_json())),  # escaped above
+            "height": int(out.fig.layout.height or 480), "filename": out.filename,
+            "table_head": out.table[0], "table_rows": out.table[1:]}
+
+
+def api_url(endpoint: str, params: dict[str, Any], fmt: str | None = None) -> str:
+    """A link to the REST API with the page's query (``format`` added for file downloads)."""
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if fmt:
+        query["format"] = fmt
+    return f"/api/{endpoint}?{urlencode(query, doseq=True)}"
+
+
+def downloads(endpoint: str, params: dict[str, Any]) -> dict[str, str]:
+    return {"csv": api_url(endpoint, params, "csv"), "xlsx": api_url(endpoint, params, "xlsx"),
+            "json": api_url(endpoint, params)}
+
+
+def share_url(request: HttpRequest, path: str, params: dict[str, str]) -> str:
+    """The over-specified deep link of the view, carrying the data release it was made with."""
+    params = {**params, "release": selectors.data().version}
+    return request.build_absolute_uri(f"{path}?{urlencode(params)}")
+
+
+def release_notice(request: HttpRequest) -> str:
+    asked = request.GET.get("release")
+    current = selectors.data().version
+    if asked and asked != current:
+        return _("This link was made with data release %(asked)s; it now shows release %(current)s, the one "
+                 "published.") % {"asked": asked, "current": current}
+    return ""
+
+
+def choices(level: int | None = None) -> dict[str, Any]:
+    """The options of the filter controls."""
+    obs = selectors.data()
+    schemes = obs.schemes.drop_duplicates("scheme")
+    cats = obs.categories
+    cov = selectors.category_coverage(level=selectors.DEFAULT_LEVEL if level is None else level)
+    status = dict(zip(cov["category"], cov["status"], strict=True))
+    groups = []
+    for kind in ("traded", "local", "emerging"):
+        rows = cats[cats["kind"] == kind].sort_values("name")
+        groups.append({"label": KIND_LABELS[kind], "options": [
+            {"value": r.category, "label": r.name + (f" ({STATUS_LABELS['not covered']})"
+                                                     if status.get(r.category) == "not covered" else "")}
+            for r in rows.itertuples()]})
+    return {
+        "years": obs.years,
+        "schemes": [{"value": r.scheme, "label": f"{scheme_short(r.scheme)}: {r.title}"} for r in schemes.itertuples()],
+        "levels": [{"value": k, "label": v} for k, v in LEVEL_LABELS.items()],
+        "category_groups": groups,
+        "measure_labels": MEASURE_LABELS,
+    }
+
+
+def base_context(request: HttpRequest, q: Query, path: str, *keys: str) -> dict[str, Any]:
+    params = q.params(*keys)
+    return {"q": q, "share": share_url(request, path, params), "release_notice": release_notice(request),
+            **choices(q.level)}
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Any unknown address: say so, with the search form and the entry points."""
+    return not_found(request, _("There is no page at %(path)s.") % {"path": request.path})

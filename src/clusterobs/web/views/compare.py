@@ -1,0 +1,74 @@
+"""Region comparison: up to 10 regions side by side, on shared axes."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from clusterobs.web import selectors
+from clusterobs.web.labels import (
+    COMPARE_MEASURES,
+    CONTEXT_INDICATORS,
+    LEVEL_LABELS,
+    MEASURE_LABELS,
+    indicator_text,
+    num,
+)
+from clusterobs.web.query import MAX_COMPARE, parse_query
+from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
+
+
+def _codes_by_level(codes: tuple[str, ...]) -> dict[int, str]:
+    """The compared regions by NUTS level, comma-separated (the API's ``/measures`` takes one level at a time)."""
+    out: dict[int, list[str]] = {}
+    for code in codes:
+        out.setdefault(int(selectors.region_get(code)["level"]), []).append(code)
+    return {lv: ",".join(out[lv]) for lv in sorted(out)}
+
+
+@page
+def compare(request: HttpRequest) -> HttpResponse:
+    q = parse_query(request.GET, measure="lq", measures=COMPARE_MEASURES)
+    unknown = [c for c in q.regions if c not in set(selectors.data().regions["code"])]
+    if unknown:
+        return not_found(request, _("Unknown region codes: %(codes)s. Search for a region by name or code, then "
+                                    "add it to the comparison.") % {"codes": ", ".join(unknown)})
+    rows = []
+    for code in q.regions:
+        region = selectors.region_get(code)
+        level = int(region["level"])
+        m = selectors.measures(scheme=q.scheme, year=q.year, level=level, region=code)
+        has = m["employment"].notna()
+        traded = m[(m["kind"] == "traded") & has]
+        context = selectors.region_context(code)
+        rows.append({
+            "code": code, "name": region["name"], "level": LEVEL_LABELS[level],
+            "traded_employment": num(traded["employment"].sum()) if len(traded) else ":",
+            "stars": [int(((m["stars"] == s) & has).sum()) for s in (3, 2, 1)],
+            "indicators": [indicator_text(kind, context[key]["value"]) + f" ({context[key]['year']})"
+                           if key in context else ":" for key, _label, kind in CONTEXT_INDICATORS[:3]],
+            "remove": reverse("compare") + "?" + q.qs("regions", "measure",
+                                                       regions=tuple(c for c in q.regions if c != code)),
+        })
+    peers = []
+    if q.regions and len(q.regions) < MAX_COMPARE:
+        for r in selectors.peer_regions(q.regions[0], limit=30).itertuples():
+            if r.code not in q.regions:
+                peers.append({"code": r.code, "name": r.name, "url": reverse("compare") + "?" + q.qs(
+                    "regions", "measure", regions=(*q.regions, r.code))})
+    ctx = {
+        **base_context(request, q, reverse("compare"), "regions", "measure"),
+        "rows": rows, "peers": peers[:12], "max": MAX_COMPARE,
+        "indicator_labels": [label for _key, label, _kind in CONTEXT_INDICATORS[:3]],
+        "measures": [(m, MEASURE_LABELS[m]) for m in COMPARE_MEASURES],
+        "regions_text": ", ".join(q.regions),
+        "stars_chart": chart_slot("compare-stars", q) if q.regions else None,
+        "measure_chart": chart_slot("compare-measure", q) if q.regions else None,
+        "downloads": [{"level": LEVEL_LABELS[lv], **downloads("measures", {**q.params(), "level": lv, "region": codes})}
+                      for lv, codes in _codes_by_level(q.regions).items()],
+        "example": reverse("compare") + "?" + q.qs("regions", "measure",
+                                                   regions=("DE11", "FR10", "ITC4", "NL33", "PL91")),
+    }
+    return render(request, "observatory/compare.html", ctx)

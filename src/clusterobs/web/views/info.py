@@ -1,0 +1,78 @@
+"""Region search, the methodology (generated from the star schemes as configured), data sources and help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from clusterobs.web import selectors
+from clusterobs.web.labels import DENOMINATOR_LABELS, LEVEL_LABELS, MEASURE_LABELS, TEST_LABELS, num, scheme_short
+from clusterobs.web.views.common import page
+
+
+@page
+def search(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()
+    results: list[dict[str, Any]] = []
+    if text:
+        found = selectors.region_search(text, limit=50)
+        results = [{"code": r.code, "name": r.name, "latn": r.name_latn if r.name_latn != r.name else "",
+                    "level": LEVEL_LABELS.get(int(r.level), r.level), "country": r.country,
+                    "exact": r.code.lower() == text.lower()} for r in found.itertuples()]
+    return render(request, "observatory/search.html", {"text": text, "results": results})
+
+
+def _threshold(row: Any) -> str:
+    if row.percentile is not None and row.percentile == row.percentile:
+        p = int(row.percentile) if float(row.percentile).is_integer() else row.percentile
+        return _("%(p)sth percentile of the regions with the category (p%(p)s)") % {"p": p}
+    return num(row.value, 2).rstrip("0").rstrip(".,")
+
+
+@page
+def methodology(request: HttpRequest) -> HttpResponse:
+    obs = selectors.data()
+    schemes_df = obs.schemes
+    references = {k: v.get("reference") for k, v in (obs.meta.get("compute", {}).get("schemes") or {}).items()}
+    schemes = []
+    for scheme, rows in schemes_df.groupby("scheme", sort=False):
+        tests: dict[str, dict[str, Any]] = {}
+        for r in rows.itertuples():
+            t = tests.setdefault(r.test, {"name": TEST_LABELS.get(r.test, r.test), "key": r.test,
+                                          "description": r.test_description, "conditions": []})
+            t["conditions"].append({
+                "condition": r.condition, "measure": MEASURE_LABELS.get(r.measure, r.measure), "op": r.op,
+                "threshold": _threshold(r), "optional": bool(r.optional), "ours": bool(r.ours)})
+        first = rows.iloc[0]
+        schemes.append({"scheme": scheme, "short": scheme_short(scheme), "title": first["title"],
+                        "denominator": DENOMINATOR_LABELS.get(first["denominator"], first["denominator"]),
+                        "reference": references.get(scheme),
+                        "tests": list(tests.values()), "max_stars": len(tests)})
+    compute = obs.meta.get("compute", {})
+    return render(request, "observatory/methodology.html", {
+        "schemes": schemes, "computed_at": compute.get("computed_at"), "impute": compute.get("impute"),
+        "units": compute.get("units", [])})
+
+
+@page
+def sources(request: HttpRequest) -> HttpResponse:
+    src = selectors.sources()
+    meta = selectors.dataset_meta()
+    groups: dict[str, dict[str, Any]] = {}
+    for r in src.itertuples():
+        g = groups.setdefault(r.source, {"source": r.source, "title": r.title, "publisher": r.publisher,
+                                         "publisher_url": r.publisher_url, "licence": r.licence,
+                                         "citation": r.citation, "files": []})
+        g["files"].append({"file": r.file, "sha256": r.sha256, "bytes": num(r.bytes), "url": r.url})
+    return render(request, "observatory/sources.html", {
+        "groups": list(groups.values()), "meta": meta, "compute": meta.get("compute", {}),
+        "versions_url": "/api/versions"})
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "observatory/help.html", {"example_map": reverse("map") + "?category=automotive"
+                                                     "&measure=lq&scheme=eco2007&level=2"})

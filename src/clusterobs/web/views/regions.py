@@ -1,0 +1,173 @@
+"""Module 1, region overview, and module 2, the regional cluster portfolio."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from clusterobs.web import selectors
+from clusterobs.web.labels import (
+    CONTEXT_INDICATORS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    MEASURE_INLINE,
+    MEASURE_SHORT,
+    TEST_LABELS,
+    imputed_words,
+    indicator_text,
+    missing,
+    num,
+    scheme_short,
+    star_labels,
+    value_text,
+)
+from clusterobs.web.query import Query, parse_query
+from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
+
+PORTFOLIO_SORTS = ("category_name", "kind", "stars", "employment", "lq", "focus", "share_europe", "growth",
+                   "imputed_share")
+
+
+def _region(request: HttpRequest, code: str, view: str) -> dict[str, Any] | HttpResponse:
+    if code != code.upper():
+        target = reverse(view, args=[code.upper()])
+        return HttpResponseRedirect(f"{target}?{request.GET.urlencode()}" if request.GET else target)
+    try:
+        return selectors.region_get(code)
+    except selectors.NotFound:
+        return not_found(request, _("There is no NUTS 2021 region with the code “%(code)s”. Region codes look like "
+                                    "DE11 (NUTS 2), DE1 (NUTS 1) or DE (country); search by name or code below.")
+                         % {"code": code})
+
+
+def _header(region: dict[str, Any], q: Query) -> dict[str, Any]:
+    regions = selectors.data().regions
+    parent = regions[regions["code"] == region["parent"]] if region.get("parent") else regions.head(0)
+    children = regions[regions["parent"] == region["code"]]
+    return {"region": region, "level_label": LEVEL_LABELS[int(region["level"])],
+            "parent": parent.iloc[0].to_dict() if len(parent) else None,
+            "children": children[["code", "name"]].to_dict("records")}
+
+
+OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+
+
+def _condition_text(r: Any) -> str:
+    """"employment 174,647 ≥ 29,838 (p90)": the cell's value against the threshold used."""
+    value = value_text(r.measure, r.value)
+    threshold = value_text(r.measure, r.threshold)
+    cond = str(r.condition).split()
+    if cond and cond[-1].startswith("p") and cond[-1][1:].replace(".", "").isdigit():
+        threshold += f" ({cond[-1]})"
+    text = f"{value} {OPS.get(r.op, r.op)} {threshold}"
+    return text if r.test == r.measure else f"{MEASURE_INLINE.get(r.measure, r.measure)} {text}"
+
+
+@page
+def region(request: HttpRequest, code: str) -> HttpResponse:
+    reg = _region(request, code, "region")
+    if isinstance(reg, HttpResponse):
+        return reg
+    level = int(reg["level"])
+    q = parse_query(request.GET, level=level, region=code)
+    m = selectors.measures(scheme=q.scheme, year=q.year, level=level, region=code)
+    has = m["employment"].notna()
+    starred = m[has & (m["stars"] > 0)].sort_values(["stars", "employment"], ascending=[False, False])
+    tests = selectors.region_star_tests(region=code, scheme=q.scheme, year=q.year, level=level)
+    why: dict[str, list[dict[str, Any]]] = {}
+    for r in tests[tests["category"].isin(starred["category"])].itertuples():
+        why.setdefault(r.category, []).append({
+            "test": TEST_LABELS.get(r.test, r.test), "text": _condition_text(r),
+            "passed": bool(r.passed) if not missing(r.passed) else None, "skipped": bool(r.skipped)})
+    starred_rows = [{
+        "category": r.category, "name": r.category_name, "kind": KIND_LABELS.get(r.kind, r.kind),
+        "stars": int(r.stars), "stars_text": "★" * int(r.stars), "stars_label": star_labels()[int(r.stars)],
+        "tests": ", ".join(str(TEST_LABELS.get(t, t)) for t in r.tests_passed.split(",") if t),
+        "employment": value_text("employment", r.employment), "lq": value_text("lq", r.lq),
+        "imputed": imputed_words(r.imputed_share), "why": why.get(r.category, [])} for r in starred.itertuples()]
+    context = selectors.region_context(code)
+    indicators = [{"label": label, "value": indicator_text(kind, context[key]["value"]),
+                   "year": context[key]["year"]} for key, label, kind in CONTEXT_INDICATORS if key in context]
+    lfs = selectors.region_employment(code)
+    traded = m[(m["kind"] == "traded")]
+    traded_emp = traded["employment"].sum(min_count=1)
+    facts = []
+    if lfs:
+        facts.append({"label": _("Employment, whole economy (LFS)"), "value": num(lfs["value"]), "year": lfs["year"]})
+    if not missing(traded_emp):
+        facts.append({"label": _("Employment in traded categories with data (SBS)"), "value": num(traded_emp),
+                      "year": q.year})
+    ctx = {
+        **base_context(request, q, reverse("region", args=[code])),
+        **_header(reg, q),
+        "has_measures": bool(len(m)),
+        "cells_with_data": int(has.sum()), "cells": len(m),
+        "imputed_cells": int((m["imputed_share"].fillna(0) > 0).sum()),
+        "starred": starred_rows, "facts": facts + indicators,
+        "context_missing": not indicators,
+        "scheme_label": scheme_short(q.scheme),
+        "locator": chart_slot("locator", q),
+        "stars_chart": chart_slot("region-stars", q) if len(m) else None,
+        "downloads": downloads("measures", {**q.params(), "level": level, "region": code, "min_stars": 1}),
+        "top_category": starred_rows[0]["category"] if starred_rows else None,
+    }
+    return render(request, "observatory/region.html", ctx)
+
+
+def _sorted(rows: pd.DataFrame, sort: str, direction: str, default: str) -> tuple[pd.DataFrame, str]:
+    key = sort if sort in PORTFOLIO_SORTS else default
+    if sort and sort not in PORTFOLIO_SORTS:
+        raise selectors.BadParameter(f"`sort` must be one of {', '.join(PORTFOLIO_SORTS)}; got {sort!r}.")
+    out = rows.sort_values([key, "category_name"], ascending=[direction == "asc", True], na_position="last")
+    return out, key
+
+
+@page
+def portfolio(request: HttpRequest, code: str) -> HttpResponse:
+    reg = _region(request, code, "portfolio")
+    if isinstance(reg, HttpResponse):
+        return reg
+    level = int(reg["level"])
+    q = parse_query(request.GET, level=level, region=code)
+    pf = selectors.region_portfolio(code, scheme=q.scheme, year=q.year, top=5)
+    rows = pf["rows"].copy()
+    rows, key = _sorted(rows, q.sort, q.dir, "employment")
+
+    def top(df: pd.DataFrame, measure: str) -> list[dict[str, Any]]:
+        return [{"category": r.category, "name": r.category_name, "value": value_text(measure, getattr(r, measure)),
+                 "imputed": bool(r.imputed_share and r.imputed_share > 0)} for r in df.itertuples()]
+
+    table = [{
+        "category": r.category, "name": r.category_name, "kind": KIND_LABELS.get(r.kind, r.kind),
+        "stars": int(r.stars) if not missing(r.employment) else None, "stars_text": "★" * int(r.stars),
+        "employment": value_text("employment", r.employment), "lq": value_text("lq", r.lq),
+        "focus": value_text("focus", r.focus), "share_europe": value_text("share_europe", r.share_europe),
+        "growth": value_text("growth", r.growth), "imputed": imputed_words(r.imputed_share),
+    } for r in rows.itertuples()]
+    path = reverse("portfolio", args=[code])
+    columns = [("category_name", _("Category")), ("kind", _("Kind")), ("stars", _("Stars")),
+               ("employment", MEASURE_SHORT["employment"]), ("lq", MEASURE_SHORT["lq"]),
+               ("focus", MEASURE_SHORT["focus"]), ("share_europe", MEASURE_SHORT["share_europe"]),
+               ("growth", MEASURE_SHORT["growth"]), ("imputed_share", _("Imputed"))]
+    headers = [{"key": k, "label": label, "sorted": k == key, "dir": q.dir if k == key else None,
+                "url": f"{path}?{q.qs(sort=k, dir='asc' if k == key and q.dir == 'desc' else 'desc')}"}
+               for k, label in columns]
+    ctx = {
+        **base_context(request, q, path, "sort", "dir"),
+        **_header(reg, q),
+        "most_productive": top(pf["most_productive"], "productivity"),
+        "most_specialised": top(pf["most_specialised"], "lq"),
+        "largest": top(pf["largest"], "employment"),
+        "table": table, "headers": headers,
+        "n_missing": int(rows["employment"].isna().sum()),
+        "n_imputed": int((rows["imputed_share"].fillna(0) > 0).sum()),
+        "bubble": chart_slot("portfolio", q),
+        "downloads": downloads(f"regions/{code}/portfolio", {"scheme": q.scheme, "year": q.year}),
+        "scheme_label": scheme_short(q.scheme),
+    }
+    return render(request, "observatory/portfolio.html", ctx)

@@ -1,0 +1,132 @@
+"""Module 3, data by sector (one category across all regions), and the category index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from clusterobs.web import selectors
+from clusterobs.web.labels import (
+    KIND_LABELS,
+    MEASURE_LABELS,
+    MEASURE_SHORT,
+    SECTOR_MEASURES,
+    STATUS_LABELS,
+    imputed_words,
+    missing,
+    num,
+    pct,
+    value_text,
+)
+from clusterobs.web.query import parse_query
+from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
+
+SECTOR_SORTS = ("rank", "region", "region_name", "stars", "employment", "lq", "focus", "share_europe")
+
+
+def _category(request: HttpRequest, category: str) -> dict[str, Any] | HttpResponse:
+    try:
+        return selectors.category_get(category)
+    except selectors.NotFound:
+        return not_found(request, _("There is no category “%(category)s”. The category index lists every traded "
+                                    "and local cluster category and the emerging industries.")
+                         % {"category": category})
+
+
+@page
+def sector(request: HttpRequest, category: str) -> HttpResponse:
+    cat = _category(request, category)
+    if isinstance(cat, HttpResponse):
+        return cat
+    q = parse_query(request.GET, measure="employment", measures=(*SECTOR_MEASURES, "stars"), category=category)
+    if q.region:
+        selectors.region_get(q.region)
+    measure = "employment" if q.measure == "stars" else q.measure
+    rows = selectors.category_regions(category, scheme=q.scheme, year=q.year, level=q.level, measure=measure)
+    sort = q.sort or "rank"
+    if sort not in SECTOR_SORTS:
+        raise selectors.BadParameter(f"`sort` must be one of {', '.join(SECTOR_SORTS)}; got {sort!r}.")
+    direction = q.dir if q.sort else "asc"
+    ascending = direction == "asc"
+    if sort == "rank":
+        rows = rows.sort_values(["rank", "region"], ascending=[ascending, True], na_position="last")
+    else:
+        rows = rows.sort_values([sort, "region"], ascending=[ascending, True], na_position="last")
+    table = [{
+        "rank": "" if missing(r.rank) else int(r.rank), "region": r.region, "name": r.region_name,
+        "stars": None if missing(r.employment) else int(r.stars), "stars_text": "★" * int(r.stars),
+        "employment": value_text("employment", r.employment), "lq": value_text("lq", r.lq),
+        "focus": value_text("focus", r.focus), "share_europe": value_text("share_europe", r.share_europe),
+        "imputed": imputed_words(r.imputed_share), "highlight": r.region == q.region,
+    } for r in rows.itertuples()]
+    path = reverse("sector", args=[category])
+    columns = [("rank", _("Rank")), ("region", _("Code")), ("region_name", _("Region")), ("stars", _("Stars")),
+               ("employment", MEASURE_SHORT["employment"]), ("lq", MEASURE_SHORT["lq"]),
+               ("focus", MEASURE_SHORT["focus"]), ("share_europe", MEASURE_SHORT["share_europe"])]
+    headers = [{"key": k, "label": label, "sorted": k == sort, "dir": direction if k == sort else None,
+                "url": f"{path}?{q.qs('measure', 'region', sort=k, dir=_next_dir(k, sort, direction))}"}
+               for k, label in columns]
+    status = cat.get("status")
+    mapped = len(rows) > 0 and rows["employment"].notna().any()
+    ctx = {
+        **base_context(request, q, path, "measure", "region", "sort", "dir"),
+        "category": cat, "kind_label": KIND_LABELS.get(cat["kind"], cat["kind"]),
+        "status_label": STATUS_LABELS.get(status, status) if isinstance(status, str) else None,
+        "coverage": pct(cat.get("coverage_share"), 0) if not missing(cat.get("coverage_share")) else None,
+        "mapped": mapped, "measure": measure, "measure_label": MEASURE_LABELS[measure],
+        "measures": [(m, MEASURE_LABELS[m]) for m in SECTOR_MEASURES],
+        "table": table, "headers": headers,
+        "n_regions": len(rows), "n_missing": int(rows["employment"].isna().sum()),
+        "n_imputed": int((rows["imputed_share"].fillna(0) > 0).sum()),
+        "n_starred": int(((rows["stars"] > 0) & rows["employment"].notna()).sum()),
+        "top": chart_slot("sector-top", q) if mapped else None,
+        "distribution": chart_slot("sector-distribution", q) if mapped else None,
+        "downloads": downloads(f"categories/{category}/regions", {**q.params(), "measure": measure}),
+        "map_url": reverse("map") + "?" + q.qs(category=category, measure="stars"),
+    }
+    return render(request, "observatory/sector.html", ctx)
+
+
+def _next_dir(key: str, sort: str, direction: str) -> str:
+    if key == sort:
+        return "asc" if direction == "desc" else "desc"
+    return "asc" if key in ("rank", "region", "region_name") else "desc"
+
+
+@page
+def categories(request: HttpRequest) -> HttpResponse:
+    q = parse_query(request.GET)
+    kind = request.GET.get("kind") or None
+    if kind is not None and kind not in KIND_LABELS:
+        raise selectors.BadParameter(f"`kind` must be one of traded, local, emerging; got {kind!r}.")
+    cats = selectors.category_list(kind)
+    counts = selectors.category_star_counts(scheme=q.scheme, year=q.year, level=q.level)
+    cov = selectors.category_coverage(level=q.level)[["category", "status", "coverage_share"]]
+    merged = cats.drop(columns=[c for c in ("status", "coverage_share") if c in cats]).merge(
+        cov, on="category", how="left").merge(counts, on="category", how="left")
+    groups = []
+    for k in ("traded", "local", "emerging"):
+        part = merged[merged["kind"] == k].sort_values("name")
+        if part.empty:
+            continue
+        groups.append({"kind": k, "label": KIND_LABELS[k], "rows": [{
+            "category": r.category, "name": r.name,
+            "status": STATUS_LABELS.get(r.status, r.status) if isinstance(r.status, str) else "",
+            "not_covered": r.status == "not covered",
+            "coverage": pct(r.coverage_share, 0) if not missing(r.coverage_share) else "",
+            "with_data": "" if missing(r.with_data) else int(r.with_data),
+            "stars_3": "" if missing(r.stars_3) else int(r.stars_3),
+            "stars_2": "" if missing(r.stars_2) else int(r.stars_2),
+            "stars_1": "" if missing(r.stars_1) else int(r.stars_1),
+            "employment": num(r.employment) if not missing(r.employment) and r.employment else ":",
+        } for r in part.itertuples()]})
+    n_not_covered = int((merged["status"] == "not covered").sum())
+    ctx = {**base_context(request, q, reverse("categories"), ), "groups": groups, "kind": kind,
+           "kinds": list(KIND_LABELS.items()), "n_not_covered": n_not_covered,
+           "downloads": downloads("categories", {"kind": kind} if kind else {}),
+           "regions_downloads": downloads("measures", {**q.params(), "min_stars": 3})}
+    return render(request, "observatory/categories.html", ctx)

@@ -1,0 +1,97 @@
+"""The figure builders, without Django or a store: classes, "No data" legend entries, captions, hatching."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clusterobs import charts
+from clusterobs.charts.caption import Caption
+from clusterobs.charts.classing import nice
+from clusterobs.charts.palette import NO_DATA, STAR_COLOURS
+
+
+def square(code: str, x: float) -> dict:
+    return {"type": "Feature", "id": code, "properties": {"name": code.lower()},
+            "geometry": {"type": "Polygon", "coordinates": [[[x, 50], [x + 1, 50], [x + 1, 51], [x, 51], [x, 50]]]}}
+
+
+GEO = {"type": "FeatureCollection", "features": [square(c, i) for i, c in enumerate(["AA1", "AA2", "BB1", "BB2"])]}
+
+
+def frame(values: dict[str, float], imputed: set[str] = frozenset()) -> pd.DataFrame:
+    return pd.DataFrame([{"code": c, "name": c, "value": v, "value_text": f"{v}", "detail": "", "url": f"/r/{c}/",
+                          "imputed": c in imputed} for c, v in values.items()])
+
+
+def test_nice_rounds_to_two_significant_digits():
+    assert nice(0.012345) == 0.012
+    assert nice(23456) == 23000
+    assert nice(0) == 0
+
+
+def test_quantile_classes_are_nice_increasing_and_keep_missing_apart():
+    values = pd.Series([0.0, 1, 2, 3, 5, 8, 13, 21, 34, 55, np.nan])
+    cls = charts.data_classes(values, k=5)
+    lowers = [b.lower for b in cls.bins if b.lower is not None]
+    assert lowers == sorted(lowers) and len(cls.bins) == 5
+    assigned = cls.assign(values)
+    assert assigned.iloc[-1] == -1  # missing is no class, not the lowest
+    assert assigned.iloc[0] == 0  # zero is a value: the lowest class
+    assert cls.bins[0].label.startswith("x <") and cls.bins[-1].label.startswith("x ≥")
+
+
+def test_equal_intervals_trim_outliers():
+    values = pd.Series([*range(100), 10_000])
+    cls = charts.data_classes(values, k=5, method="equal")
+    assert cls.bins[-1].lower is not None and cls.bins[-1].lower < 200  # one outlier does not flatten the map
+
+
+def test_lq_classes_are_fixed_and_centred_on_one():
+    cls = charts.lq_classes()
+    idx = cls.assign(pd.Series([0.1, 1.0, 1.9, 2.0, 9.0]))
+    assert list(idx) == [0, 2, 3, 4, 5]
+    assert cls.bins[2].label == "0.8 ≤ LQ < 1.25"
+
+
+def test_choropleth_keeps_regions_without_data_on_the_map_with_their_own_entry():
+    cls = charts.star_classes(["0 stars", "1 star", "2 stars", "3 stars"])
+    fig = charts.choropleth_map(frame({"AA1": 0, "AA2": 3, "BB1": math.nan}, imputed={"AA2"}), GEO, cls,
+                                Caption("T", "S", "Source: test", ["a note"]))
+    by_name = {t.name.split(" (")[0]: t for t in fig.data}
+    assert set(by_name) == {"0 stars", "3 stars", "No data", "Partly imputed"}
+    assert set(by_name["No data"].locations) == {"BB1", "BB2"}  # BB2 is absent from the frame: no data too
+    assert by_name["No data"].colorscale[0][1] == NO_DATA != STAR_COLOURS[0]
+    assert list(by_name["Partly imputed"].locations) == ["AA2"]
+    assert fig.layout.map.style == "white-bg"
+    footer = next(a for a in fig.layout.annotations if a.name == "caption-footer")
+    assert "Source: test" in footer.text and "a note" in footer.text
+
+
+def test_symbol_map_sizes_circles_by_area():
+    fig = charts.symbol_map(frame({"AA1": 100.0, "AA2": 400.0}), GEO, {"AA1": (0.5, 50.5), "AA2": (1.5, 50.5)},
+                            Caption("T"))
+    circles = next(t for t in fig.data if t.type == "scattermap" and t.lat[0] is not None)
+    assert circles.marker.sizemode == "area"
+    assert list(circles.marker.size) == [400.0, 100.0]
+
+
+def test_ranked_bars_hatch_imputed_and_label_zero():
+    df = pd.DataFrame({"label": ["a", "b", "c"], "value": [0.0, 2.0, np.nan], "value_text": ["0", "2", ":"],
+                       "imputed": [False, True, False], "url": ["", "", ""], "hover": ["", "", ""]})
+    fig = charts.ranked_bars(df, Caption("T"), value_title="v")
+    bars = fig.data[0]
+    assert list(bars.y) == ["a", "b"]  # the missing value is not a bar
+    assert list(bars.text) == ["0", "2"]
+    assert list(bars.marker.pattern.shape) == ["", "/"]
+
+
+def test_caption_wraps_long_footers():
+    long = "word " * 80
+    fig = charts.captioned(pytest.importorskip("plotly.graph_objects").Figure(), Caption("T", source=long))
+    footer = next(a for a in fig.layout.annotations if a.name == "caption-footer")
+    assert footer.text.count("<br>") >= 2
+    assert fig.layout.meta["title"] == "T"

@@ -43,7 +43,8 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
     }
     for extra in ("wages", "establishments"):
         if extra in cols:
-            out[extra] = ibis.ifelse(g[f"{extra}_missing"] == 0, g[f"{extra}_known"], ibis.null("float64"))
+            # rounded like employment, so ties at percentile thresholds do not depend on the backend
+            out[extra] = ibis.ifelse(g[f"{extra}_missing"] == 0, g[f"{extra}_known"].round(6), ibis.null("float64"))
     return g.select("region", "year", "category", **out)
 
 

@@ -43,3 +43,20 @@ def computed(ingested):
 
     store, _ = ingested
     return store, run_compute(store)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession (2 threads, temporary warehouse) for every Spark test of the run."""
+    from clusterobs.mapping.backends import java_version, spark_available, spark_backend
+
+    reason = spark_available()
+    if reason:
+        pytest.skip(reason)
+    if java_version() is None:
+        pytest.fail("PySpark is installed but no Java runtime was found (java on PATH or JAVA_HOME): "
+                    "install openjdk-17-jre-headless; CI must run the Spark parity tests")
+    # C1-only JIT: the JVM warms up faster, a quarter less wall time for these short runs
+    backend = spark_backend("local[2]", conf={"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"})
+    yield backend
+    backend.disconnect()

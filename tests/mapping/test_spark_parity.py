@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterobs.mapping.backends import duckdb_backend, java_version, load_tables, spark_available, spark_backend
+from clusterobs.mapping.backends import duckdb_backend, load_tables
 from clusterobs.mapping.compute import compute_unit
 from clusterobs.mapping.schemes import load_schemes
 
@@ -41,20 +41,6 @@ def frames(ingested) -> dict[str, pd.DataFrame]:
     store, _ = ingested
     return {name: store.table(name) for name in TABLES}
 
-
-@pytest.fixture(scope="module")
-def spark():
-    """One local SparkSession (2 threads, temporary warehouse) for the module."""
-    reason = spark_available()
-    if reason:
-        pytest.skip(reason)
-    if java_version() is None:
-        pytest.fail("PySpark is installed but no Java runtime was found (java on PATH or JAVA_HOME): "
-                    "install openjdk-17-jre-headless; CI must run the Spark parity test")
-    # C1-only JIT: the JVM warms up faster, a quarter less wall time for this short run
-    backend = spark_backend("local[2]", conf={"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"})
-    yield backend
-    backend.disconnect()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from microdata_cases import ROWS, expected_counts, hand_lookups, write_csv
 
-from clusterobs.mapping.backends import duckdb_backend, java_version, spark_available, spark_backend
+from clusterobs.mapping.backends import duckdb_backend
 from clusterobs.microdata import map_firms, store_lookups
 from clusterobs.microdata.synthetic import write_firms
 
@@ -26,19 +26,6 @@ KWARGS = {"levels": (2,), "schemes": ("eco2007", "eocic2019", "uscmp"), "panels"
 
 pytestmark = [pytest.mark.spark, pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
 
-
-@pytest.fixture(scope="module")
-def spark():
-    """One local SparkSession (2 threads, temporary warehouse) for the module."""
-    reason = spark_available()
-    if reason:
-        pytest.skip(reason)
-    if java_version() is None:
-        pytest.fail("PySpark is installed but no Java runtime was found (java on PATH or JAVA_HOME): "
-                    "install openjdk-17-jre-headless; CI must run the Spark parity test")
-    backend = spark_backend("local[2]", conf={"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"})
-    yield backend
-    backend.disconnect()
 
 
 @pytest.fixture(scope="module")

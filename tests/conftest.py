@@ -60,3 +60,19 @@ def spark():
     backend = spark_backend("local[2]", conf={"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"})
     yield backend
     backend.disconnect()
+
+
+@pytest.fixture(scope="session")
+def symlink_mirror(mirror: Path):
+    """Make a mirror of symlinks to the real one, whose files a test can replace one by one."""
+
+    def make(dest: Path) -> Path:
+        dest.mkdir()
+        for folder in mirror.iterdir():
+            if folder.is_dir():
+                (dest / folder.name).mkdir()
+                for f in folder.iterdir():
+                    (dest / folder.name / f.name).symlink_to(f)
+        return dest
+
+    return make

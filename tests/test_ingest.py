@@ -18,16 +18,6 @@ from clusterobs.store import Store, VersionWriter
 SBS = ("eurostat-sbs-nuts2-2015", "sbs_r_nuts06_r2_2015.csv")
 
 
-def make_mirror(real: Path, dest: Path) -> Path:
-    """A mirror of symlinks to the real one, whose files a test can replace one by one."""
-    dest.mkdir()
-    for folder in real.iterdir():
-        if folder.is_dir():
-            (dest / folder.name).mkdir()
-            for f in folder.iterdir():
-                (dest / folder.name / f.name).symlink_to(f)
-    return dest
-
 
 def replace(mirror: Path, folder: str, name: str, text: str) -> Path:
     target = mirror / folder / name
@@ -45,8 +35,8 @@ def served(tmp_path_factory, mirror):
 
 
 @pytest.fixture
-def bad_mirror(tmp_path, mirror):
-    return make_mirror(mirror, tmp_path / "mirror")
+def bad_mirror(tmp_path, symlink_mirror):
+    return symlink_mirror(tmp_path / "mirror")
 
 
 def sbs_lines(mirror: Path) -> list[str]:

@@ -55,16 +55,6 @@ def sdmx_csv(regions: list[str], nace: list[str]) -> str:
     return HEADER + "".join(r + "\n" for r in rows) + "".join(ROW + text + "\n" for text, _ in EXTRA)
 
 
-def make_mirror(real: Path, dest: Path) -> Path:
-    """A mirror of symlinks to the real one (as in tests/test_ingest.py)."""
-    dest.mkdir()
-    for folder in real.iterdir():
-        if folder.is_dir():
-            (dest / folder.name).mkdir()
-            for f in folder.iterdir():
-                (dest / folder.name / f.name).symlink_to(f)
-    return dest
-
 
 @pytest.fixture(scope="module")
 def body(ingested) -> str:
@@ -77,10 +67,10 @@ def body(ingested) -> str:
 
 
 @pytest.fixture(scope="module")
-def with_api(tmp_path_factory: pytest.TempPathFactory, mirror: Path, body: str):
+def with_api(tmp_path_factory: pytest.TempPathFactory, symlink_mirror, body: str):
     """`clusterobs fetch-eurostat` with its default --dest, run from a folder holding ./mirror, then an ingest."""
     root = tmp_path_factory.mktemp("api")
-    copy = make_mirror(mirror, root / "mirror")
+    copy = symlink_mirror(root / "mirror")
     seen: list[httpx.Request] = []
 
     def eurostat(request: httpx.Request) -> httpx.Response:

@@ -8,6 +8,7 @@ their thresholds as configured, the code version and the sources' checksums.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -41,6 +42,13 @@ TABLES = {
 }
 
 Progress = Callable[[str, int, int], None]
+
+#: Engine stages run after the mapping, in order, into the same new version. Each is a module exposing
+#: ``TABLES`` (table name → description, like ``TABLES`` above) and
+#: ``compute_stage(store, tables, progress) -> dict[str, pandas.DataFrame]``: ``store`` is the published (parent)
+#: version, ``tables`` what this compute has produced so far (the mapping's tables and earlier stages'), ``progress``
+#: may be ``None``. A stage must return every table of its ``TABLES`` and nothing else.
+STAGES: tuple[str, ...] = ()
 
 
 @dataclass
@@ -158,13 +166,22 @@ def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progr
         con.disconnect()
     tables = {k: pd.concat(v, ignore_index=True) for k, v in collected.items()}
     tables["star_schemes"] = scheme_table(schemes)
+    descriptions = dict(TABLES)
+    for stage_name in STAGES:
+        stage = importlib.import_module(stage_name)
+        produced = stage.compute_stage(store, tables, progress)
+        if set(produced) != set(stage.TABLES):
+            raise RuntimeError(f"compute stage {stage_name} returned {sorted(produced)}, "
+                               f"declared {sorted(stage.TABLES)}")
+        tables.update(produced)
+        descriptions.update(stage.TABLES)
     stars = tables["cluster_stars"]
     main = stars[(stars["nuts_version"] == 2021) & (stars["level"] == 2)]
     counts = {s: {int(k): int(v) for k, v in g["stars"].value_counts().sort_index().items()}
               for s, g in main.groupby("scheme")}
     with store.derive() as writer:
         for name, df in tables.items():
-            writer.write(name, df, description=TABLES[name])
+            writer.write(name, df, description=descriptions[name])
         writer.set_meta("compute", {
             "code_version": clusterobs.__version__, "impute": impute, "engine": engine,
             "units": [list(u) for u in units],

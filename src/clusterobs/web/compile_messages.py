@@ -7,9 +7,15 @@ an untranslated or fuzzy entry, or when a ``.mo`` is out of date with its ``.po`
     python -m clusterobs.web.compile_messages            # compile every catalogue
     python -m clusterobs.web.compile_messages --check    # verify, write nothing
 
-New strings: ``cd src/clusterobs/web && python -P -m django makemessages -l fr --no-location --ignore 'api*.py'``
-(with ``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``; ``-P`` keeps ``web/selectors.py`` from shadowing the
-standard library's ``selectors``), translate, then compile.
+New strings of the site (with ``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``; ``-P`` keeps ``web/selectors.py``
+from shadowing the standard library's ``selectors``)::
+
+    cd src/clusterobs/web && python -P -m django makemessages -l fr --no-location --ignore 'api*.py' \
+        --ignore 'linkages/*' --ignore 'scoreboard/*' --ignore 'assessments/*' --ignore 'registry/*' \
+        --ignore 'reports/*'
+
+and of a feature app, into its own catalogue: ``cd src/clusterobs/web/<app> && mkdir -p locale && python -P -m django
+makemessages -l fr --no-location``. Translate, then compile.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ LOCALE = Path(__file__).resolve().parent / "locale"
 
 
 def catalogues(locale: Path = LOCALE) -> list[Path]:
-    return sorted(locale.glob("*/LC_MESSAGES/django.po"))
+    """The site's catalogue and each feature app's own (``web/<app>/locale``)."""
+    return sorted([*locale.glob("*/LC_MESSAGES/django.po"), *locale.parent.glob("*/locale/*/LC_MESSAGES/django.po")])
 
 
 def problems(po_path: Path) -> list[str]:

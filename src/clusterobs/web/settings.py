@@ -31,6 +31,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "clusterobs.web",
+    # one Django app per feature: own templates, URLs (namespaced), API router and translations (locale/)
+    "clusterobs.web.linkages",
+    "clusterobs.web.scoreboard",
+    "clusterobs.web.assessments",
+    "clusterobs.web.registry",
+    "clusterobs.web.reports",
     "ninja",  # the API docs' Swagger UI from the package's static files, not a CDN
 ]
 

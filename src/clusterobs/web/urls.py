@@ -7,6 +7,8 @@ from django.views.generic import RedirectView
 from clusterobs.web import figures, views
 from clusterobs.web.api import api
 
+FEATURE_APPS = ("linkages", "scoreboard", "assessments", "registry", "reports")
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("regions/", RedirectView.as_view(pattern_name="search", query_string=True), name="regions"),
@@ -21,6 +23,8 @@ urlpatterns = [
     path("methodology/", views.methodology, name="methodology"),
     path("sources/", views.sources, name="sources"),
     path("help/", views.help_page, name="help"),
+    # feature apps (each a namespace: linkages:…, scoreboard:…, assessments:…, registry:…, reports:…)
+    *[path("", include(f"clusterobs.web.{app}.urls")) for app in FEATURE_APPS],
     re_path(r"^api/figures/(?P<chart>[a-z0-9-]+)\.(?P<fmt>[a-z]+)$", figures.figure, name="figure"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,5 @@
+"""API endpoints of the registry feature, mounted under /api/ by ``clusterobs.web.api``."""
+
+from ninja import Router
+
+router = Router(tags=["registry"])

@@ -43,7 +43,8 @@ def opportunities(lq: pd.DataFrame, relatedness: pd.DataFrame, *, specialised_lq
     relatedness frame (category × category). Categories outside the relatedness matrix are left out.
     Returns region, category, density, lq, specialised, rank (rank among the region's not-specialised
     categories with a density; 1 = closest, ties broken by category key)."""
-    cats = [c for c in relatedness.index if c in set(lq["category"])]
+    present = set(lq["category"])
+    cats = [c for c in relatedness.index if c in present]
     wide = lq.pivot_table(index="region", columns="category", values="lq", aggfunc="first", dropna=False)
     wide = wide.reindex(columns=cats).sort_index()
     phi = relatedness.reindex(index=cats, columns=cats).to_numpy(dtype=float)

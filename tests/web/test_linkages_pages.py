@@ -202,3 +202,28 @@ def test_api_errors_in_the_envelope(client, url, status, parameter):
     assert r.status_code == status
     err = r.json()["error"]
     assert err["status"] == status and err["parameter"] == parameter and err["message"]
+
+
+# ---- image export ---------------------------------------------------------------------------------------------
+
+
+def test_network_export_error_is_json(client):
+    r = client.get("/api/figures/related-network.svg?category=automotive&threshold=5")
+    assert r.status_code == 400 and "`threshold`" in r.json()["error"]["message"]
+
+
+def test_us_cmp_network_cites_the_us_cluster_mapping():
+    out = related_network(Query(year=YEAR, category="automotive", method="uscmp", extra={"threshold": "90"}))
+    footer = next(a for a in out.fig.layout.annotations if a.name == "caption-footer")
+    assert "Cluster Mapping" in footer.text and "published once" in out.fig.layout.meta["subtitle"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not __import__("pathlib").Path("/usr/bin/chromium").exists(), reason="no Chromium for kaleido")
+def test_network_svg_export_carries_title_and_caption(client):
+    r = client.get("/api/figures/related-network.svg?category=automotive&method=colocation_loglq&year=2015"
+                   "&threshold=95")
+    assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml"
+    assert 'filename="related-network_automotive_colocation_loglq_p95_nuts2_2015.svg"' in r["Content-Disposition"]
+    svg = r.content.decode()
+    assert "Clusters related to Automotive" in svg and "log location quotients" in svg

@@ -74,6 +74,7 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     rows16: list[tuple[str, str, int, float, int]] = []
     rows13: list[tuple[str, str, int, float, int]] = []
     seen: dict[tuple[str, int], int] = {}
+    empty: list[tuple[int, str]] = []
     for line, rec in iter_rows(path, source=META.id, log=log, delimiter="\t", expected=("NUTS2", "YEAR", *indicators),
                                min_rows=META.file(FILE).min_rows):
         code = rec["NUTS2"].strip()
@@ -99,7 +100,7 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
         for col in indicators:
             text = rec[col].strip()
             if text == "":
-                log.quirk(source=META.id, file=path, kind="empty cell (not available)", line=line, value=code)
+                empty.append((line, code))
                 continue
             try:
                 value = float(text)
@@ -110,6 +111,9 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
                            reason="cell is not a number")
                 continue
             target.append((code, col, year, value, line))
+    if empty:
+        log.quirk(source=META.id, file=path, kind="empty cell (not available)", line=empty[0][0], value=empty[0][1],
+                  count=len(empty))
     cols = ["region_source_code", "indicator", "year", "value", "line"]
     counts = {i for i in indicators if aggregation(i) == "sum"}
     parts = []
@@ -129,7 +133,8 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     new, old = parts
     key = ["region", "indicator", "year"]
     covered = old.set_index(key).index.isin(new.set_index(key).index)
-    old_only = old["region_source_code"].str.split("+").map(lambda xs: any(x not in c16 for x in xs))
+    names = {n: any(x not in c16 for x in n.split("+")) for n in old["region_source_code"].unique()}
+    old_only = old["region_source_code"].map(names).astype(bool)
     superseded = old.loc[covered & old_only]
     for rec in superseded.itertuples(index=False):
         log.quirk(source=META.id, file=path, kind="NUTS 2013 value not used: the NUTS 2016 codes give this region a "

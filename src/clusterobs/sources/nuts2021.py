@@ -17,6 +17,7 @@ value got there (``method``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -99,10 +100,11 @@ def _sum(df: pd.DataFrame, conv: pd.DataFrame, from_version: int) -> pd.DataFram
                   max_missing_share=MAX_MISSING_SHARE)
     res = res.loc[~res["unmatched"] & res["value"].notna()].copy()
     res["value"] = res["value"].astype(float)
-    lines = df.groupby("region_source_code")["line"].min()
-    parts = res["conversion"].str.extract(r": (.*)$")[0].fillna("")
-    res["region_source_code"] = parts.str.findall(r"([A-Z0-9]+)×").map(lambda xs: "+".join(sorted(set(xs))))
-    res["line"] = res["region_source_code"].str.split("+").map(lambda xs: min(int(lines.get(x, 0)) for x in xs))
+    lines = df.groupby(["region_source_code", "indicator", "year"])["line"].min().to_dict()
+    names = {text: "+".join(sorted(set(re.findall(r"([A-Z0-9]+)×", text)))) for text in res["conversion"].unique()}
+    res["region_source_code"] = res["conversion"].map(names)
+    res["line"] = [min(lines.get((c, i, y), 0) for c in codes.split("+"))
+                   for codes, i, y in zip(res["region_source_code"], res["indicator"], res["year"], strict=True)]
     res["method"] = np.where(res["converted"], res["conversion"].str.replace(": ", " JRC share split: ", n=1), SAME)
     return res
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from clusterobs.errors import SourceError
@@ -108,7 +110,7 @@ def test_wrong_delimiter_fails_on_line_1(ingested, symlink_mirror, tmp_path):
     assert ris.FILE in message and "line 1" in message and "wrong delimiter" in message
 
 
-def test_bad_rows_are_quarantined_with_line(ingested, symlink_mirror, tmp_path):
+def test_bad_rows_are_quarantined_with_line(ingested, symlink_mirror, tmp_path, monkeypatch):
     store, _ = ingested
     mirror = symlink_mirror(tmp_path / "m")
     lines = head((mirror / ris.META.folder / ris.FILE).resolve(), 3).splitlines(keepends=True)
@@ -120,17 +122,10 @@ def test_bad_rows_are_quarantined_with_line(ingested, symlink_mirror, tmp_path):
     ]
     replace_file(mirror, ris.META.folder, ris.FILE, "".join(lines + bad))
     log = IngestLog()
-    ris.META.files[0].__class__  # the metadata stays the real one: lower min_rows for this small file
-    import dataclasses
-
     small = dataclasses.replace(ris.META, files=(dataclasses.replace(ris.META.files[0], min_rows=0),
                                                  *ris.META.files[1:]))
-    original = ris.META
-    ris.META = small
-    try:
-        out = ris.read(mirror, log, ref_tables(store))["ris_indicators"]
-    finally:
-        ris.META = original
+    monkeypatch.setattr(ris, "META", small)
+    out = ris.read(mirror, log, ref_tables(store))["ris_indicators"]
     q = log.quarantine_frame()
     assert list(zip(q["line"], q["reason"], strict=True)) == [
         (4, "region code is not a NUTS 2021 code of level 1 or 2, a single-region country or EU"),

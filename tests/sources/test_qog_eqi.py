@@ -8,8 +8,6 @@ from clusterobs.errors import SourceError
 from clusterobs.sources import qog_eqi
 from clusterobs.sources.ingestlog import IngestLog
 
-from .scoreboard_helpers import head, ref_tables, replace_file
-
 
 @pytest.fixture(scope="module")
 def table(ingested):
@@ -53,13 +51,12 @@ def test_coverage(table, ingested):
     assert quirks["qog_eqi_2021", "number without leading zero (Stata export), read as float"] == 866
 
 
-def test_bad_input(ingested, symlink_mirror, tmp_path):
-    store, _ = ingested
-    mirror = symlink_mirror(tmp_path / "m")
+def test_bad_input(ref, editable_mirror):
+    mirror = editable_mirror.path
     raw = (mirror / qog_eqi.META.folder / qog_eqi.FILE).resolve()
-    replace_file(mirror, qog_eqi.META.folder, qog_eqi.FILE, head(raw, 40))
+    editable_mirror.replace(qog_eqi.META.folder, qog_eqi.FILE, editable_mirror.head(raw, 40))
     with pytest.raises(SourceError, match=r"eqi_2021_nuts.csv.*only 39 data rows"):
-        qog_eqi.read(mirror, IngestLog(), ref_tables(store))
-    replace_file(mirror, qog_eqi.META.folder, qog_eqi.FILE, raw.read_text(encoding="utf-8").replace(",", "\t"))
+        qog_eqi.read(mirror, IngestLog(), ref)
+    editable_mirror.replace(qog_eqi.META.folder, qog_eqi.FILE, raw.read_text(encoding="utf-8").replace(",", "\t"))
     with pytest.raises(SourceError, match=r"eqi_2021_nuts.csv.*line 1.*wrong delimiter"):
-        qog_eqi.read(mirror, IngestLog(), ref_tables(store))
+        qog_eqi.read(mirror, IngestLog(), ref)

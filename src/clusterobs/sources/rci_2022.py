@@ -97,7 +97,7 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     pop = _values(pop_path, log, ref, members, {c: f"rci_{c}" for c in POPULATION_COLUMNS}, POPULATION)
     df = pd.concat([values, pop], ignore_index=True)
     src = df["region_source_code"]
-    direct = df.loc[~src.isin(set(members))].assign(region=src, method=nuts2021.SAME)
+    direct = df.loc[~src.isin(set(members))].assign(region=lambda d: d["region_source_code"], method=nuts2021.SAME)
     merged = df.loc[src.isin(set(members))]
     for rec in merged.loc[merged["indicator"].isin(COUNTS)].itertuples(index=False):
         log.reject(source=META.id, file=rec.file, line=int(rec.line), value=f"{rec.region_source_code} {rec.indicator}",

@@ -107,7 +107,7 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     df["regional"] = df["indicator_name"].str.endswith("(Regional)")
     df["value_kind"] = VALUE_KIND
     src = df["region_source_code"]
-    nuts2 = df.loc[src.isin(known[2])].assign(region=src, method=nuts2021.SAME)
+    nuts2 = df.loc[src.isin(known[2])].assign(region=lambda d: d["region_source_code"], method=nuts2021.SAME)
     eu = df.loc[src == "EU"].assign(region="EU", method="EU average (not a region)")
     level1 = sorted(set(src) & (known[1] | uk_level1))
     parents = nuts2021.expand(df, {c: nuts2021.children_2021(ref, c) for c in level1},

@@ -80,8 +80,10 @@ def _typed(text: str) -> object:
         return None
     if _INT.fullmatch(text):
         return int(text)
-    if _FLOAT.fullmatch(text):
+    if _FLOAT.fullmatch(text) and float(f"{float(text):.16g}") == float(text):
         return float(text)
+    # openpyxl writes floats with 16 significant digits: 5.2191629410000004 (RCI raw line 80) needs 17, so the
+    # made-up workbook holds it as text (the real one holds the number; either way the CSV cell is the same)
     return text
 
 

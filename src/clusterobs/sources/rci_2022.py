@@ -222,7 +222,8 @@ WORKBOOK = "RCI_2022.xlsx"
 RAW_SHEET = "RCI_2022_raw_data"
 CAPITALS_HEADER = ("country", "rci_code", "rci_name", "nuts2_2021_code", "nuts2_2021_name")
 POPULATION_HEADER = ("NUTS", "Region name", "reference_code", *POPULATION_COLUMNS)
-_REGION = re.compile(r"^[A-Z]{2}(?:[0-9A-Z]{2}|_C)$")
+_REGION = re.compile(r"^[A-Z]{2}(?:(?=[0-9A-Z]{0,1}[0-9])[0-9A-Z]{2}|_C)$")
+"""A NUTS-2 code (a digit in its last two characters: not the header word ``NUTS``) or a merged ``AT_C``."""
 
 
 def after_download(folder: Path) -> list[Path]:

@@ -1,7 +1,8 @@
 """Writing workbook sheets as the mirror's CSV files (the RIS and RCI sources were converted from xlsx).
 
 The mirror converted with openpyxl (cached values): comma-separated UTF-8, LF line ends, fields
-quoted only when needed, blank rows left out, integers (and integral floats) without a decimal point, other floats in
+quoted only when needed, blank rows left out, every row as wide as the
+header, integers (and integral floats) without a decimal point, other floats in
 shortest round-trip form, empty cells empty. ``open_workbook`` and ``write_csv`` reproduce that.
 """
 
@@ -40,8 +41,12 @@ def write_csv(dest: Path, rows: Iterable[Sequence[object]]) -> Path:
     """Write ``rows`` (cell values) to ``dest`` atomically, as the mirror wrote its CSVs."""
     with replacing(dest) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
+        width = 0
         for row in rows:
             if all(v is None or v == "" for v in row):
                 continue  # blank sheet rows (formatting only) are not data
-            writer.writerow([v if isinstance(v, str) else cell_text(v) for v in row])
+            width = width or len(row)
+            cells = [v if isinstance(v, str) else cell_text(v) for v in row]
+            # read-only sheets may drop a row's trailing empty cells: pad to the header's width
+            writer.writerow(cells + [""] * (width - len(cells)))
     return dest

@@ -37,6 +37,11 @@ def test_shipped_questionnaires():
     assert sum(1 for q in bench.questions if q.kind == "choice") == 30
     assert "ESCA" in bench.basis and "not an ESCA label" in bench.basis
     assert {s["value"] for s in bench.extra["size_classes"]} == {"small", "medium", "large"}
+    codes = [c for g in bench.extra["country_groups"].values() for c in g["countries"]]
+    assert all(isinstance(c, str) and len(c) == 2 for c in codes) and "NO" in codes  # YAML reads NO as false
+    assert len(codes) == len(set(codes))
+    labels = {o.label for q in stress.questions for o in q.options}
+    assert "In place, in part" in labels  # a comma inside a flow mapping must be quoted
     for q in (*stress.questions, *bench.questions):  # guidance for every answer level
         assert all(o.guidance and o.label for o in q.options)
 

@@ -91,7 +91,7 @@ def test_save_for_later_and_resume_from_the_private_link(client):
     r = other.get(f"/self-assessment/a/{a.token}/step/1/")
     assert r.status_code == 200
     assert re.search(r'name="st_strategy" value="1"[^>]*checked', r.content.decode())
-    assert "Referrer-Policy" in r.headers and r["Referrer-Policy"] == "no-referrer"
+    assert "Referrer-Policy" in r.headers and r["Referrer-Policy"] == "same-origin"
     assert "no-cache" in r["Cache-Control"] or "max-age=0" in r["Cache-Control"]
 
 

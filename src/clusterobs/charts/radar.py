@@ -11,8 +11,11 @@ from collections.abc import Mapping
 
 import plotly.graph_objects as go
 
-from clusterobs.charts.caption import Caption, captioned
+from clusterobs.charts.caption import Caption, _wrap, captioned
 from clusterobs.charts.palette import ACCENT
+
+#: characters per line of a dimension's label around the circle
+LABEL_WRAP = 18
 
 
 def _closed(values: list[float], labels: list[str]) -> tuple[list[float], list[str]]:
@@ -21,7 +24,8 @@ def _closed(values: list[float], labels: list[str]) -> tuple[list[float], list[s
 
 def score_radar(scores: Mapping[str, float], caption: Caption, *, name: str,
                 reference: Mapping[str, float] | None = None, reference_name: str = "") -> go.Figure:
-    labels = list(scores)
+    labels = ["<br>".join(_wrap(str(k), LABEL_WRAP)) for k in scores]
+    reference = {"<br>".join(_wrap(str(k), LABEL_WRAP)): v for k, v in (reference or {}).items()}
     fig = go.Figure()
     if reference:
         r, theta = _closed([float(reference.get(k, 0.0)) for k in labels], labels)
@@ -39,4 +43,4 @@ def score_radar(scores: Mapping[str, float], caption: Caption, *, name: str,
                                "gridcolor": "#d9d9d9"},
                "bgcolor": "white"},
         showlegend=True, legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.05, "yanchor": "top"})
-    return captioned(fig, caption, height=460, axis_space=50, left=90, right=90)
+    return captioned(fig, caption, height=460, axis_space=50, left=120, right=120)

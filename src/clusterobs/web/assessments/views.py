@@ -25,12 +25,14 @@ View = Callable[..., HttpResponse]
 
 
 def private(view: View) -> View:
-    """Pages reached by a private or public token: never cached, never indexed, no Referer carrying the token."""
+    """Pages reached by a private or public token: never cached, never indexed, no Referer to other sites."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin: the token never leaves in a Referer to another site; "no-referrer" would make browsers
+        # send "Origin: null" with the forms, which Django's CSRF check refuses
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

@@ -158,3 +158,13 @@ def test_logged_in_users_see_their_assessments_listed(client, django_user_model)
     assert a.token not in other.get("/self-assessment/").content.decode()
     anonymous = Client()
     assert a.token not in anonymous.get("/self-assessment/").content.decode()
+
+
+def test_pages_are_translated_to_french(client):
+    r = client.get("/self-assessment/", HTTP_ACCEPT_LANGUAGE="fr")
+    html = r.content.decode()
+    assert "Deux questionnaires avec scores" in html and "ne sont pas publiques" in html
+    a = start_stress(client)
+    html = client.get(f"/self-assessment/a/{a.token}/step/1/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Enregistrer et continuer" in html and "Étape 1 sur 7" in html
+    assert 'saved: "Enregistr\\u00e9"' in html or 'saved: "Enregistré"' in html

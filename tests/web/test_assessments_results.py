@@ -137,3 +137,42 @@ def test_scoreboard_weaknesses_when_the_table_exists():
     assert [r["indicator"] for r in rows] == ["tertiary", "broadband"]
     empty = duckdb.connect()
     assert selectors.scoreboard_weaknesses(FakeObservatory(empty), "DE11") is None
+
+
+def test_migrations_are_complete():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "assessments", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_api_lists_the_questionnaires_and_reads_a_result_by_token():
+    body = Client().get("/api/assessments/questionnaires").json()
+    assert {q["key"] for q in body} == {"stress_test", "cluster_excellence"}
+    stress = next(q for q in body if q["key"] == "stress_test")
+    assert sum(d["questions"] for d in stress["dimensions"]) == 34
+    a = completed(level="3")
+    r = Client().get(f"/api/assessments/results/{a.token}").json()
+    assert r["overall"] == 100 and r["region"] == "DE11" and r["answers"]["st_strategy"] == "3"
+    v = Client().get(f"/api/assessments/questionnaires/stress_test/{stress['version']}").json()
+    assert v["key"] == "stress_test" and len(v["dimensions"]) == 7
+
+
+needs_chromium = pytest.mark.skipif(not __import__("pathlib").Path("/usr/bin/chromium").exists(),
+                                    reason="no Chromium for kaleido")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_radar_exports_as_svg_and_png_with_its_caption():
+    a = completed(level="2")
+    r = Client().get(f"/self-assessment/a/{a.token}/radar.svg")
+    assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml"
+    svg = r.content.decode()
+    assert "Self-assessment: Stuttgart (DE11)" in svg and "Strategy and" in svg
+    png = Client().get(f"/self-assessment/a/{a.token}/radar.png")
+    assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Client().get(f"/self-assessment/a/{a.token}/radar.gif").status_code == 404

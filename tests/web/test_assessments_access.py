@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import translation
 
 from clusterobs.web.assessments import services
+from clusterobs.web.assessments.models import Assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,17 @@ def test_the_stress_test_has_no_public_summary():
     assert Client().post(f"/self-assessment/a/{a.token}/publish/", {"publish": "1"}).status_code == 404
     a.refresh_from_db()
     assert a.public_token is None
+
+
+def test_the_owner_can_delete_an_assessment_for_good():
+    a = completed("cluster_excellence")
+    services.assessment_publish(assessment=a, publish=True)
+    c = Client()
+    r = c.post(f"/self-assessment/a/{a.token}/delete/")  # not confirmed: kept
+    assert r.status_code == 302 and Assessment.objects.filter(pk=a.pk).exists()
+    r = c.post(f"/self-assessment/a/{a.token}/delete/", {"confirm": "1"})
+    assert r.status_code == 302 and r["Location"] == "/self-assessment/"
+    assert not Assessment.objects.filter(pk=a.pk).exists()
+    assert c.get(f"/self-assessment/a/{a.token}/").status_code == 404
+    assert c.get(f"/self-assessment/public/{a.public_token}/").status_code == 404
+    assert Client().post(f"/self-assessment/a/{a.token}/delete/", {"confirm": "1"}).status_code == 404

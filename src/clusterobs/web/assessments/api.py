@@ -6,13 +6,43 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from clusterobs.web.api_schemas import ERRORS
 from clusterobs.web.assessments import selectors
 from clusterobs.web.assessments.models import Assessment, QuestionnaireVersion
 
 router = Router(tags=["assessments"])
+
+
+class DimensionSummary(Schema):
+    id: str
+    title: str
+    weight: float
+    questions: int
+
+
+class QuestionnaireSummary(Schema):
+    key: str
+    version: str
+    title: str
+    subject: str
+    dimensions: list[DimensionSummary]
+
+
+class ResultOut(Schema):
+    questionnaire: str
+    version: str
+    completed: str | None
+    overall: float | None
+    dimensions: dict[str, float]
+    region: str | None = None
+    region_name: str | None = None
+    size_class: str | None = None
+    country_group: str | None = None
+    name: str | None = None
+    answers: dict[str, str] | None = None
 
 
 def _summary(v: QuestionnaireVersion) -> dict[str, Any]:
@@ -22,12 +52,14 @@ def _summary(v: QuestionnaireVersion) -> dict[str, Any]:
                            for d in q.dimensions]}
 
 
-@router.get("assessments/questionnaires", summary="The questionnaires offered (newest published versions)")
+@router.get("/assessments/questionnaires", response={200: list[QuestionnaireSummary], **ERRORS},
+            summary="The questionnaires offered (newest published versions)")
 def questionnaire_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_summary(v) for v in selectors.questionnaires_offered()]
 
 
-@router.get("assessments/questionnaires/{key}/{version}", summary="One questionnaire version's full definition")
+@router.get("/assessments/questionnaires/{key}/{version}", response={200: dict[str, Any], **ERRORS},
+            summary="One questionnaire version's full definition")
 def questionnaire_get(request: HttpRequest, key: str, version: str) -> dict[str, Any]:
     v = QuestionnaireVersion.objects.filter(key=key, version=version, published=True).first()
     if v is None:
@@ -49,7 +81,8 @@ def _result(a: Assessment, *, public: bool) -> dict[str, Any]:
     return out
 
 
-@router.get("assessments/results/{token}", summary="A result through its private token")
+@router.get("/assessments/results/{token}", response={200: ResultOut, **ERRORS},
+            summary="A result through its private token")
 def result_private(request: HttpRequest, token: str) -> dict[str, Any]:
     try:
         return _result(selectors.assessment_get(token), public=False)
@@ -57,7 +90,8 @@ def result_private(request: HttpRequest, token: str) -> dict[str, Any]:
         raise HttpError(404, "no such assessment") from exc
 
 
-@router.get("assessments/public/{public_token}", summary="A published benchmark summary (no answers)")
+@router.get("/assessments/public/{public_token}", response={200: ResultOut, **ERRORS},
+            summary="A published benchmark summary (no answers)")
 def result_public(request: HttpRequest, public_token: str) -> dict[str, Any]:
     try:
         return _result(selectors.assessment_public_get(public_token), public=True)

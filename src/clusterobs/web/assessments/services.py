@@ -114,3 +114,8 @@ def assessment_publish(*, assessment: Assessment, publish: bool) -> Assessment:
     assessment.public_token = new_token() if publish else None
     assessment.save(update_fields=["public_token", "updated_at"])
     return assessment
+
+
+def assessment_delete(*, assessment: Assessment) -> None:
+    """Delete the assessment and its answers for good (its private and public links then answer 404)."""
+    assessment.delete()

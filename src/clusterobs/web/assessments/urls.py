@@ -21,6 +21,7 @@ urlpatterns = [
     path("self-assessment/a/<str:token>/answers.csv", views.answers_csv, name="answers_csv"),
     path("self-assessment/a/<str:token>/radar.<str:fmt>", views.radar, name="radar"),
     path("self-assessment/a/<str:token>/publish/", views.publish, name="publish"),
+    path("self-assessment/a/<str:token>/delete/", views.delete, name="delete"),
     path("self-assessment/public/<str:public_token>/", views.public, name="public"),
     path("self-assessment/public/<str:public_token>/radar.<str:fmt>", views.public_radar, name="public_radar"),
 ]

@@ -238,6 +238,20 @@ def publish(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @private
+@require_POST
+def delete(request: HttpRequest, token: str) -> HttpResponse:
+    """Delete the assessment (the form asks to confirm); its links answer 404 afterwards."""
+    assessment = selectors.assessment_get(token)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Tick the box to confirm the deletion."))
+        return HttpResponseRedirect(reverse("assessments:overview", args=[token]) + "#delete")
+    services.assessment_delete(assessment=assessment)
+    request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != token]
+    messages.success(request, _("The assessment and its answers are deleted."))
+    return HttpResponseRedirect(reverse("assessments:index"))
+
+
+@private
 @require_GET
 def public(request: HttpRequest, public_token: str) -> HttpResponse:
     assessment = selectors.assessment_public_get(public_token)

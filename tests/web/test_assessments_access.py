@@ -115,3 +115,13 @@ def test_the_owner_can_delete_an_assessment_for_good():
     assert c.get(f"/self-assessment/a/{a.token}/").status_code == 404
     assert c.get(f"/self-assessment/public/{a.public_token}/").status_code == 404
     assert Client().post(f"/self-assessment/a/{a.token}/delete/", {"confirm": "1"}).status_code == 404
+
+
+def test_an_organisation_name_with_markup_is_text_everywhere():
+    a = completed("cluster_excellence", size_class="small", country="DE", country_group="north_west",
+                  name='<a href="https://evil.example">X</a>')
+    services.assessment_publish(assessment=a, publish=True)
+    html = Client().get(f"/self-assessment/public/{a.public_token}/").content.decode()
+    assert '<a href="https://evil.example">' not in html
+    assert "&lt;a href=&quot;https://evil.example&quot;&gt;X&lt;/a&gt;" in html
+    assert "\\u003ca href" not in html.split('id="chart-assessment-radar-data"')[1].split("</script>")[0]

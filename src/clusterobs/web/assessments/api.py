@@ -90,7 +90,7 @@ def result_private(request: HttpRequest, token: str) -> dict[str, Any]:
         raise HttpError(404, "no such assessment") from exc
 
 
-@router.get("/assessments/public/{public_token}", response={200: ResultOut, **ERRORS},
+@router.get("/assessments/public/{public_token}", response={200: ResultOut, **ERRORS}, exclude_none=True,
             summary="A published benchmark summary (no answers)")
 def result_public(request: HttpRequest, public_token: str) -> dict[str, Any]:
     try:

@@ -67,10 +67,16 @@ def result_context(a: Assessment, *, public: bool = False) -> dict[str, Any]:
     return ctx
 
 
+def plotly_text(text: str) -> str:
+    """User text inside a Plotly string: Plotly reads a few HTML tags (links among them), so escape them."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def figure(a: Assessment, ctx: dict[str, Any]):
     """The radar chart of the result, with the peers' median when a comparison group exists."""
     q, res, comp = ctx["questionnaire"], ctx["result"], ctx["comparison"]
-    title = _("Self-assessment: %(subject)s") % {"subject": ctx["subject"]}
+    subject = plotly_text(ctx["subject"])
+    title = _("Self-assessment: %(subject)s") % {"subject": subject}
     subtitle = " · ".join([_("%(title)s, version %(version)s") % {"title": q.title, "version": q.version},
                            _("score per dimension, 0-100"), _("overall %(score)s") % {"score": ctx["overall_text"]}])
     done = a.completed_at.date().isoformat() if a.completed_at else ""
@@ -83,7 +89,7 @@ def figure(a: Assessment, ctx: dict[str, Any]):
         notes.append(_("Dashed: median of %(n)s other completed assessments of this version%(group)s.") % {
             "n": comp.n, "group": f" ({ctx['peer_description']})" if ctx["peer_description"] else ""})
     scores = {d.title: d.score for d in res.dimensions}
-    fig = charts.score_radar(scores, Caption(title, subtitle, source, notes), name=ctx["subject"],
+    fig = charts.score_radar(scores, Caption(title, subtitle, source, notes), name=subject,
                              reference=reference, reference_name=_("Median of the comparison group"))
     return fig, title
 
@@ -95,7 +101,8 @@ def filename(a: Assessment) -> str:
 
 def chart_slot(a: Assessment, ctx: dict[str, Any], *, png: str, svg: str) -> dict[str, Any]:
     """What ``observatory/_chart.html`` draws: the figure, its summary, its table and its PNG/SVG links."""
-    fig, title = figure(a, ctx)
+    fig, _title = figure(a, ctx)
+    title = _("Self-assessment: %(subject)s") % {"subject": ctx["subject"]}  # escaped by the template
     res = ctx["result"]
     best = max(res.dimensions, key=lambda d: d.score)
     worst = min(res.dimensions, key=lambda d: d.score)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clusterobs.assessment import AnswerError, Questionnaire, bundled, parse_yaml, score, validate
@@ -29,8 +29,11 @@ def questionnaires_load_bundled() -> list[QuestionnaireVersion]:
         text = path.read_text(encoding="utf-8")
         q = parse_yaml(text, source=str(path))
         if not QuestionnaireVersion.objects.filter(key=key, version=q.version).exists():
-            with transaction.atomic():
-                created.append(questionnaire_version_from_yaml(text=text, published=True, source=str(path)))
+            try:
+                with transaction.atomic():
+                    created.append(questionnaire_version_from_yaml(text=text, published=True, source=str(path)))
+            except IntegrityError:  # another worker loaded it at the same moment
+                pass
     return created
 
 

@@ -168,3 +168,24 @@ def test_pages_are_translated_to_french(client):
     html = client.get(f"/self-assessment/a/{a.token}/step/1/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Enregistrer et continuer" in html and "Étape 1 sur 7" in html
     assert 'saved: "Enregistr\\u00e9"' in html or 'saved: "Enregistré"' in html
+
+
+def test_benchmark_start_sets_the_country_group(client):
+    r = client.post("/self-assessment/start/cluster_excellence/", {"size_class": "medium", "country": "XX"})
+    assert r.status_code == 400 and "Select a valid choice" in r.content.decode()
+    r = client.post("/self-assessment/start/cluster_excellence/", {"size_class": "medium", "country": "NO",
+                                                                     "name": "Arena"})
+    assert r.status_code == 302
+    a = Assessment.objects.get(token=r["Location"].split("/")[3])
+    assert (a.size_class, a.country, a.country_group, a.name, a.region) == ("medium", "NO", "north_west", "Arena", "")
+    assert "Norge" in client.get("/self-assessment/start/cluster_excellence/").content.decode()  # store's name
+
+
+def test_result_page_in_french(client):
+    a = start_stress(client)
+    answer_all(client, a, "1")
+    client.post(f"/self-assessment/a/{a.token}/finish/")
+    r = client.get(f"/self-assessment/a/{a.token}/result/", HTTP_ACCEPT_LANGUAGE="fr")
+    html = r.content.decode()
+    assert r.status_code == 200 and "Points faibles et conseils" in html and "Score global" in html
+    assert "1,5" in html  # the dimension weights, written the French way

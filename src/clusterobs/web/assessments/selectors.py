@@ -39,7 +39,7 @@ def questionnaires_offered() -> list[QuestionnaireVersion]:
 
     questionnaires_load_bundled()
     keys = QuestionnaireVersion.objects.filter(published=True).values_list("key", flat=True).distinct()
-    return [questionnaire_current(k) for k in sorted(set(keys))]
+    return [questionnaire_current(k) for k in sorted(set(keys), key=lambda k: (k != "stress_test", k))]
 
 
 def assessment_get(token: str) -> Assessment:

@@ -108,6 +108,7 @@ def test_curators_edit_versions_in_the_admin(django_user_model):
     draft = QuestionnaireVersion.objects.get(key="stress_test", version=f"{v1.version}.1")
     r = c.get(f"/admin/assessments/questionnaireversion/{draft.pk}/change/")
     assert 'name="source"' in r.content.decode()
+    assert c.get("/admin/assessments/assessment/").status_code == 403  # curators do not read answers
     assert Client().get("/admin/assessments/questionnaireversion/").status_code == 302  # anonymous: to login
 
 

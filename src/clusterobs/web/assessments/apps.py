@@ -5,12 +5,11 @@ CURATOR_GROUP = "curator"
 
 
 def ensure_curator_group(sender: AppConfig, **kwargs: object) -> None:
-    """The ``curator`` group: may add, change and view questionnaire versions and view assessments."""
+    """The ``curator`` group: may add, change and view questionnaire versions (not read anyone's answers)."""
     from django.contrib.auth.models import Group, Permission
 
     group, _ = Group.objects.get_or_create(name=CURATOR_GROUP)
-    codenames = ["add_questionnaireversion", "change_questionnaireversion", "view_questionnaireversion",
-                 "view_assessment"]
+    codenames = ["add_questionnaireversion", "change_questionnaireversion", "view_questionnaireversion"]
     perms = Permission.objects.filter(content_type__app_label="assessments", codename__in=codenames)
     group.permissions.add(*perms)
 

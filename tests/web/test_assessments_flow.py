@@ -60,6 +60,11 @@ def test_start_validates_the_region_against_the_store(client):
     assert len(a.token) >= 43
 
 
+def test_a_region_link_prefills_the_start_form(client):
+    html = client.get("/self-assessment/start/stress_test/?region=FR10").content.decode()
+    assert re.search(r'name="region" value="FR10"', html)
+
+
 def test_a_validation_error_keeps_every_typed_answer_and_saves_the_valid_ones(client):
     a = start_stress(client)
     data = {"st_strategy": "3", "st_owner": "1", "st_comment": "Our <b>plan</b> & more", "action": "next"}

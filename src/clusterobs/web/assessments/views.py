@@ -73,7 +73,9 @@ def start(request: HttpRequest, key: str) -> HttpResponse:
     q = version.questionnaire()
     regions: list[dict[str, str]] = []
     if q.subject == "region":
-        form: RegionStartForm | OrganisationStartForm = RegionStartForm(request.POST or None)
+        # ?region=DE11 pre-fills the code (a link from a region's page)
+        form: RegionStartForm | OrganisationStartForm = RegionStartForm(
+            request.POST or None, initial={"region": request.GET.get("region", "")[:16]})
         regions = selectors.region_choices()
     else:
         form = OrganisationStartForm(request.POST or None, questionnaire=q)

@@ -11,8 +11,10 @@ from clusterobs.charts.distribution import histogram
 from clusterobs.charts.maps import choropleth_map, locator_map, symbol_map
 from clusterobs.charts.network import related_network
 from clusterobs.charts.portfolio import bubble_portfolio
+from clusterobs.charts.radar import score_radar
 from clusterobs.charts.stars import star_strip
 
 __all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
            "data_classes", "grouped_bars", "histogram", "locator_map", "lq_classes", "ranked_bars", "related_network",
+           "score_radar",
            "star_classes", "star_strip", "symbol_map"]

@@ -8,10 +8,12 @@ from clusterobs.charts.bars import grouped_bars, ranked_bars
 from clusterobs.charts.caption import Caption, captioned
 from clusterobs.charts.classing import Classing, count_classes, data_classes, lq_classes, star_classes
 from clusterobs.charts.distribution import histogram
+from clusterobs.charts.lines import line_chart
 from clusterobs.charts.maps import choropleth_map, locator_map, symbol_map
 from clusterobs.charts.portfolio import bubble_portfolio
+from clusterobs.charts.scatter import scatter
 from clusterobs.charts.stars import star_strip
 
 __all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
-           "data_classes", "grouped_bars", "histogram", "locator_map", "lq_classes", "ranked_bars", "star_classes",
+           "data_classes", "grouped_bars", "histogram", "line_chart", "locator_map", "lq_classes", "ranked_bars", "scatter", "star_classes",
            "star_strip", "symbol_map"]

@@ -1,0 +1,1 @@
+def build_scorecard(*a, **k): raise NotImplementedError

@@ -9,7 +9,7 @@ from clusterobs.reports.model import Section, Table
 SBS = "eurostat_sbs_2015"
 GISCO = "gisco_nuts"
 INDICATORS = "eurostat_nuts2_indicators"
-LFS = "eurostat_lfs"
+LFS = "eurostat_lfs_sectors"
 STAR_LABELS = ["0 stars", "1 star", "2 stars", "3 stars"]
 SCHEME_SHORT = {"eco2007": "ECO 2007", "eocic2019": "EOCIC 2019", "uscmp": "US CMP"}
 LEVEL_LABELS = {0: "Countries (NUTS 0)", 1: "NUTS 1 regions", 2: "NUTS 2 regions"}

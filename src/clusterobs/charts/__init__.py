@@ -15,5 +15,5 @@ from clusterobs.charts.scatter import scatter
 from clusterobs.charts.stars import star_strip
 
 __all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
-           "data_classes", "grouped_bars", "histogram", "line_chart", "locator_map", "lq_classes", "ranked_bars", "scatter", "star_classes",
-           "star_strip", "symbol_map"]
+           "data_classes", "grouped_bars", "histogram", "line_chart", "locator_map", "lq_classes", "ranked_bars",
+           "scatter", "star_classes", "star_strip", "symbol_map"]

@@ -61,7 +61,8 @@ def _table(table: Table) -> str:
     body = "".join(
         "<tr>" + "".join(f'<td class="{"num" if i in table.numeric else "hash" if len(str(c)) == 64 else ""}">'
                          f"{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>" for row in table.rows)
-    return f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
 
 
 def _section(section: Section) -> str:

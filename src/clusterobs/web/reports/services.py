@@ -100,7 +100,7 @@ def _run(key: ReportKey, job: Job, home: Path) -> None:
     try:
         with _generate:
             _build(key, home)
-    except (ReportError, OSError, Exception) as exc:  # noqa: BLE001 - any failure is shown, with a reference
+    except (ReportError, OSError, Exception) as exc:
         job.reference = uuid.uuid4().hex[:8]
         job.error = str(exc) if isinstance(exc, ReportError) else "the report could not be generated"
         log.exception("report %s failed (ref %s)", key.slug, job.reference)

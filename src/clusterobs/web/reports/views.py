@@ -29,9 +29,9 @@ def index(request: HttpRequest) -> HttpResponse:
     mapped = set(selectors.measures(scheme=key.scheme, year=key.year, level=2)["region"])
     regions = obs.regions[obs.regions["code"].isin(mapped)]
     countries = obs.regions[(obs.regions["level"] == 0) & obs.regions["code"].isin(set(regions["country"]))]
-    groups = [{"code": c.code, "name": c.name,
-               "regions": [{"code": r.code, "name": r.name} for r in regions[regions["country"] == c.code].itertuples()]}
-              for c in countries.itertuples()]
+    groups = [{"code": c.code, "name": c.name, "regions": [
+        {"code": r.code, "name": r.name} for r in regions[regions["country"] == c.code].itertuples()]}
+        for c in countries.itertuples()]
     query = f"?scheme={key.scheme}&year={key.year}"
     return render(request, "reports/index.html", {
         "groups": groups, "query": query, "scheme": key.scheme, "year": key.year,
@@ -63,8 +63,8 @@ def _views(kind: str, title_of):
         state = report_get(key)
         q = f"?scheme={key.scheme}&year={key.year}"
         args = [code] if code else []
-        return _report_page(request, state, title_of(code),
-                            reverse(f"reports:{kind}_html", args=args) + q, reverse(f"reports:{kind}_pdf", args=args) + q)
+        return _report_page(request, state, title_of(code), reverse(f"reports:{kind}_html", args=args) + q,
+                            reverse(f"reports:{kind}_pdf", args=args) + q)
 
     @page
     def document(request: HttpRequest, code: str | None = None, fmt: str = "html") -> HttpResponse:

@@ -10,10 +10,11 @@ from clusterobs.charts.classing import Classing, count_classes, data_classes, lq
 from clusterobs.charts.distribution import histogram
 from clusterobs.charts.lines import line_chart
 from clusterobs.charts.maps import choropleth_map, locator_map, symbol_map
+from clusterobs.charts.network import related_network
 from clusterobs.charts.portfolio import bubble_portfolio
 from clusterobs.charts.scatter import scatter
 from clusterobs.charts.stars import star_strip
 
 __all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
            "data_classes", "grouped_bars", "histogram", "line_chart", "locator_map", "lq_classes", "ranked_bars",
-           "scatter", "star_classes", "star_strip", "symbol_map"]
+           "related_network", "scatter", "star_classes", "star_strip", "symbol_map"]

@@ -71,6 +71,8 @@ Spec = Callable[[Query], ChartOut]
 CHARTS: dict[str, Spec] = {}
 #: the parameters each chart reads (besides scheme, year and level): its export URL carries them
 CHART_PARAMS: dict[str, tuple[str, ...]] = {}
+#: charts whose query is parsed by their own function (a feature app's filters), by the image export too
+CHART_PARSERS: dict[str, Callable[[Any], Query]] = {}
 
 
 def chart(name: str, *params: str) -> Callable[[Spec], Spec]:
@@ -654,3 +656,8 @@ def compare_measure(q: Query) -> ChartOut:
         table.append(row)
     return ChartOut("compare-measure", fig, title, summary, table,
                     filename("compare-measure", q, "-".join(q.regions), measure), notes)
+
+
+# ---- feature apps' charts (registered on import) -----------------------------------------------------------------
+
+from clusterobs.web.linkages import charts as _linkages_charts  # noqa: E402,F401

@@ -67,12 +67,13 @@ def figure(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
     try:
         if selectors.published_version() is None:
             return _error(503, "no dataset is published: run `clusterobs ingest` and `clusterobs compute`")
-        q = parse_query(request.GET, measure=request.GET.get("measure") or
-                        ("lq" if chart == "compare-measure" else "employment" if chart.startswith("sector")
-                         else "stars"))
+        parser = chartspecs.CHART_PARSERS.get(chart)
+        q = parser(request.GET) if parser else parse_query(
+            request.GET, measure=request.GET.get("measure") or
+            ("lq" if chart == "compare-measure" else "employment" if chart.startswith("sector") else "stars"))
         if q.region:
             selectors.region_get(q.region)
-            if chart in ("locator", "region-stars", "portfolio"):
+            if chart in ("locator", "region-stars", "portfolio") and not parser:
                 q = parse_query(request.GET, level=int(selectors.region_get(q.region)["level"]))
         out = chartspecs.build(chart, q)
     except chartspecs.EmptyChart as exc:

@@ -1,0 +1,168 @@
+"""Regional Innovation Scoreboard 2023, full regional database 2016-2023 (DG GROW).
+
+Every value is a RIS **normalised score** relative to the EU in 2016 (EU = 100), not a raw
+indicator value: ``value_kind`` says so on every row, and the scoreboard must not normalise
+these scores again without saying so.
+
+Lineage: raw CSV (checksum; derived from the published workbook) → indicator label split into
+code and name (``5.1,7`` read as ``5.1.7``) → region codes checked against NUTS 2021 (the UK
+against NUTS 2016 NUTS-1), ``NO0B`` dropped (no data) → values on NUTS 2021 level-2 codes:
+NUTS-2 codes as they are, a NUTS-1 region's score applied to each of its NUTS-2 regions, a
+single-region country's to its one NUTS-2 region; the ``EU`` rows kept at level 0 → ``ris_indicators``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from clusterobs.errors import SourceError
+from clusterobs.sources import nuts2021
+from clusterobs.sources.base import load_meta, source_path
+from clusterobs.sources.csvio import iter_rows
+from clusterobs.sources.download import replacing
+from clusterobs.sources.ingestlog import IngestLog
+
+META = load_meta(__file__)
+FILE = "ris2023_regional_database.csv"
+WORKBOOK = "RIS_2023.xlsx"
+SHEET = "RIS"
+COLUMNS = ("Indicator", "Year", "Zone", "Country", "CountryName", "Region", "RegionName", "Level", "Value",
+           "performance group")
+YEARS = range(2016, 2024)
+NUTS_VERSION = 2021
+UK_NUTS_VERSION = 2016
+VALUE_KIND = "normalised score (EU 2016 = 100)"
+DROPPED = {"NO0B": "NO0B (Jan Mayen and Svalbard) has no RIS data: dropped"}
+_LABEL = re.compile(r"^(?P<code>\d+(?:[.,]\d+)*)\s+(?P<name>.+)$")
+EXTRA = ["indicator_code", "indicator_name", "kind", "regional", "value_kind", "performance_group"]
+TABLES = {
+    "ris_indicators": "Regional Innovation Scoreboard 2023 (2016-2023): summary index, dimensions and indicators as RIS "
+    "normalised scores (EU 2016 = 100) on NUTS 2021 level-2 codes (NUTS-1 scores applied to their NUTS-2 regions) "
+    "and EU rows; long form, NULL-free",
+}
+
+
+def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Read the RIS database; needs ``nuts_codes`` in ``ref``."""
+    path = source_path(mirror, META, FILE)
+    known = {lev: nuts2021.codes(ref, NUTS_VERSION, lev) for lev in (0, 1, 2)}
+    uk_level1 = {c for c in nuts2021.codes(ref, UK_NUTS_VERSION, 1) if c.startswith("UK")}
+    rows: list[tuple] = []
+    seen: dict[tuple[str, str, int], int] = {}
+    for line, rec in iter_rows(path, source=META.id, log=log, expected=COLUMNS, min_rows=META.file(FILE).min_rows):
+        label = rec["Indicator"].strip()
+        m = _LABEL.match(label)
+        if m is None:
+            log.reject(source=META.id, file=path, line=line, value=label, reason="indicator label has no code")
+            continue
+        code = m["code"]
+        if "," in code:
+            log.quirk(source=META.id, file=path, kind="comma in the indicator code (5.1,7) read as a dot",
+                      line=line, value=label)
+            code = code.replace(",", ".")
+        region = rec["Region"].strip()
+        if region in DROPPED:
+            log.reject(source=META.id, file=path, line=line, value=region, reason=DROPPED[region])
+            continue
+        if region == "EU" or region in known[2] or region in known[1] or region in uk_level1:
+            pass
+        elif region in known[0] and nuts2021.children_2021(ref, region) == [f"{region}00"]:
+            pass
+        else:
+            log.reject(source=META.id, file=path, line=line, value=region,
+                       reason="region code is not a NUTS 2021 code of level 1 or 2, a single-region country or EU")
+            continue
+        year_text = rec["Year"].strip()
+        if not year_text.isdigit() or int(year_text) not in YEARS:
+            log.reject(source=META.id, file=path, line=line, value=year_text, reason="year is not 2016-2023")
+            continue
+        year = int(year_text)
+        key = (code, region, year)
+        if key in seen:
+            log.reject(source=META.id, file=path, line=line, value=f"{label},{region},{year}",
+                       reason="duplicate of an earlier line (same indicator, region and year)")
+            continue
+        seen[key] = line
+        text = rec["Value"].strip()
+        if text == "":
+            log.quirk(source=META.id, file=path, kind="Value empty (not available)", line=line, value=region)
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            log.reject(source=META.id, file=path, line=line, value=text, reason="Value is not a number")
+            continue
+        if not math.isfinite(value) or (value < 0 and not code.startswith("5.")):
+            # structural differences (5.x.y) may be negative (growth rates, FDI inflows); scores may not
+            log.reject(source=META.id, file=path, line=line, value=text,
+                       reason="Value negative (not a structural indicator) or not finite")
+            continue
+        rows.append((region, "ris_" + code.replace(".", "_"), year, value, line, code, m["name"].strip(),
+                     rec["performance group"].strip() or None))
+    df = pd.DataFrame(rows, columns=["region_source_code", "indicator", "year", "value", "line", "indicator_code",
+                                     "indicator_name", "performance_group"])
+    df["kind"] = df["indicator_code"].map(_kind)
+    df["regional"] = df["indicator_name"].str.endswith("(Regional)")
+    df["value_kind"] = VALUE_KIND
+    src = df["region_source_code"]
+    nuts2 = df.loc[src.isin(known[2])].assign(region=src, method=nuts2021.SAME)
+    eu = df.loc[src == "EU"].assign(region="EU", method="EU average (not a region)")
+    level1 = sorted(set(src) & (known[1] | uk_level1))
+    parents = nuts2021.expand(df, {c: nuts2021.children_2021(ref, c) for c in level1},
+                              "NUTS-1 value applied to each NUTS-2 region")
+    single = nuts2021.expand(df, {c: [f"{c}00"] for c in set(src) & known[0]}, "single-region country")
+    out = pd.concat([nuts2, eu, parents, single], ignore_index=True)
+    version = out["region_source_code"].isin(uk_level1).map({True: UK_NUTS_VERSION, False: NUTS_VERSION})
+    return {"ris_indicators": nuts2021.finish(out, version, extra=EXTRA)}
+
+
+def _kind(code: str) -> str:
+    parts = code.split(".")
+    if code == "0":
+        return "index"
+    if len(parts) == 2:
+        return "dimension"
+    return "structural" if parts[0] == "5" else "indicator"
+
+
+def after_download(folder: Path) -> list[Path]:
+    """Write ``ris2023_regional_database.csv`` in ``folder`` from the downloaded workbook."""
+    return [build_csv_from_workbook(folder)]
+
+
+def build_csv_from_workbook(folder: Path) -> Path:
+    """The mirror's conversion: sheet ``RIS`` as comma-separated UTF-8, numbers in shortest round-trip form.
+
+    Cell values are written as openpyxl reads them (cached values): integers without a decimal
+    point, floats as Python's ``repr``, empty cells empty; LF line ends; written atomically.
+    """
+    import csv
+
+    import openpyxl
+
+    book_path = folder / WORKBOOK
+    if not book_path.is_file():
+        raise SourceError(book_path, f"missing workbook of source {META.id!r}, needed to write {FILE}")
+    try:
+        book = openpyxl.load_workbook(book_path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
+        raise SourceError(book_path, f"not a readable xlsx workbook: {exc}") from exc
+    if SHEET not in book.sheetnames:
+        raise SourceError(book_path, f"no sheet {SHEET!r} (sheets: {', '.join(book.sheetnames)})")
+    out = folder / FILE
+    with replacing(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        for row in book[SHEET].iter_rows(values_only=True):
+            writer.writerow(["" if v is None else _cell(v) for v in row])
+    book.close()
+    return out
+
+
+def _cell(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)

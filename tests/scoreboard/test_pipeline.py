@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 import pytest
+from scoreboard_small import REGIONS, observations, registry
 
 from clusterobs.scoreboard.pipeline import Settings, run_pipeline
-from scoreboard_small import REGIONS, observations, registry
 
 
 def score(result, level: str, name: str) -> pd.Series:

@@ -42,11 +42,15 @@ def distances(z: pd.DataFrame) -> pd.DataFrame:
 def nearest_peers(z: pd.DataFrame, *, k: int = 5) -> pd.DataFrame:
     """``region``, ``peer``, ``distance``, ``rank`` (1 = nearest) for every region's ``k`` nearest regions."""
     d = distances(z)
+    m = d.to_numpy(copy=True)
+    np.fill_diagonal(m, np.nan)
+    order = np.argsort(np.where(np.isnan(m), np.inf, m), axis=1, kind="stable")[:, :k]
+    codes = np.asarray(d.index)
     rows = []
-    for region in d.index:
-        row = d.loc[region].drop(region).dropna().sort_values(kind="stable")
-        for rank, (peer, dist) in enumerate(row.head(k).items(), start=1):
-            rows.append({"region": region, "peer": peer, "distance": float(dist), "rank": rank})
+    for i, region in enumerate(codes):
+        for rank, j in enumerate(order[i], start=1):
+            if np.isfinite(m[i, j]):
+                rows.append({"region": region, "peer": codes[j], "distance": float(m[i, j]), "rank": rank})
     return pd.DataFrame(rows, columns=["region", "peer", "distance", "rank"])
 
 

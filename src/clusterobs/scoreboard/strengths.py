@@ -33,24 +33,29 @@ def strengths_weaknesses(values: pd.DataFrame, peers: dict[str, list[str]], *, t
     """``values``: the pipeline's long values (``region``, ``indicator``, ``raw``, ``normalised``).
     ``peers``: region → its peer regions. Rows for ``regions`` (default: every region with peers or values)."""
     wide = values.pivot(index="region", columns="indicator", values="normalised")
-    raw = values.pivot(index="region", columns="indicator", values="raw")
-    europe = wide.mean()
-    sd = wide.std()
-    regions = regions if regions is not None else list(wide.index)
-    frames = []
-    for region in regions:
-        if region not in wide.index:
-            continue
-        own = wide.loc[region]
-        group = [p for p in peers.get(region, []) if p in wide.index]
-        pm = wide.loc[group].mean() if group else pd.Series(np.nan, index=wide.columns)
-        pn = wide.loc[group].notna().sum() if group else pd.Series(0, index=wide.columns)
-        frames.append(pd.DataFrame({"region": region, "indicator": wide.columns, "raw": raw.loc[region].to_numpy(),
-                                    "value": own.to_numpy(), "europe": europe.to_numpy(),
-                                    "peers_mean": pm.to_numpy(), "peers_used": pn.to_numpy()}))
-    if not frames:
+    raw = values.pivot(index="region", columns="indicator", values="raw").reindex(index=wide.index,
+                                                                                 columns=wide.columns)
+    regions = [r for r in (regions if regions is not None else list(wide.index)) if r in wide.index]
+    if not regions:
         return pd.DataFrame(columns=COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
+    pos = {r: i for i, r in enumerate(wide.index)}
+    member = np.zeros((len(regions), len(wide.index)))          # region × candidate peer
+    for i, region in enumerate(regions):
+        for p in peers.get(region, []):
+            if p in pos:
+                member[i, pos[p]] = 1.0
+    x = wide.to_numpy(dtype=float)
+    present = ~np.isnan(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pn = member @ present
+        pm = (member @ np.where(present, x, 0.0)) / pn
+    own = wide.loc[regions].to_numpy(dtype=float)
+    n_ind = len(wide.columns)
+    out = pd.DataFrame({"region": np.repeat(regions, n_ind), "indicator": np.tile(wide.columns, len(regions)),
+                        "raw": raw.loc[regions].to_numpy(dtype=float).ravel(), "value": own.ravel(),
+                        "europe": np.tile(wide.mean().to_numpy(), len(regions)),
+                        "peers_mean": pm.ravel(), "peers_used": pn.ravel()})
+    sd = wide.std()
     out["sd"] = out["indicator"].map(sd)
     out["vs_europe"] = out["value"] - out["europe"]
     out["vs_peers"] = (out["value"] - out["peers_mean"]).where(out["peers_used"] > 0)

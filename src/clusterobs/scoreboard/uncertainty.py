@@ -10,8 +10,6 @@ intervals. Draws are vectorised (draws × regions × indicators arrays), one bat
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
@@ -22,12 +20,29 @@ from clusterobs.scoreboard.registry import Registry
 
 def _agg(x: np.ndarray, present: np.ndarray, w: np.ndarray, member: np.ndarray, *, geometric: bool,
          min_coverage: float) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted means of members into groups. x, present: (B, R, I); w: (B, I); member: (I, G) → (B, R, G)."""
-    filled = present.any(axis=1)                                      # (B, I): member has data somewhere
+    """Weighted means of members into groups → (B, R, G) scores and coverage flags.
+
+    x, present: (R, I) shared by every draw, or (B, R, I); w: (B, I) weights per draw; member: (I, G)."""
+    shared = x.ndim == 2
     vals = np.where(present, np.log(np.where(present, x, 1.0)) if geometric else x, 0.0)
-    num = np.einsum("bri,bi,ig->brg", vals, w, member, optimize=True)
-    have = np.einsum("bri,bi,ig->brg", present.astype(float), w, member, optimize=True)
-    total = np.einsum("bi,bi,ig->bg", filled.astype(float), w, member, optimize=True)[:, None, :]
+    pres = present.astype(float)
+    b, g = w.shape[0], member.shape[1]
+    if shared:  # one (R × I) @ (I × B) product per group: BLAS does the draws
+        r = x.shape[0]
+        num = np.empty((b, r, g))
+        have = np.empty((b, r, g))
+        for k in range(g):
+            cols = np.flatnonzero(member[:, k])
+            wk = (w[:, cols] * member[cols, k]).T                          # (members, B)
+            num[:, :, k] = (vals[:, cols] @ wk).T
+            have[:, :, k] = (pres[:, cols] @ wk).T
+        filled = np.broadcast_to(present.any(axis=0), w.shape)
+    else:
+        r, i = x.shape[1], x.shape[2]
+        num = ((vals * w[:, None, :]).reshape(b * r, i) @ member).reshape(b, r, g)
+        have = ((pres * w[:, None, :]).reshape(b * r, i) @ member).reshape(b, r, g)
+        filled = present.any(axis=1)                                       # (B, I)
+    total = ((filled * w) @ member)[:, None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
         score = num / have
     if geometric:
@@ -44,6 +59,21 @@ def _ranks(score: np.ndarray) -> np.ndarray:
     np.put_along_axis(ranks, order, np.arange(1, score.shape[1] + 1, dtype=float)[None, :].repeat(
         score.shape[0], axis=0), axis=1)
     return np.where(np.isnan(score), np.nan, ranks)
+
+
+def _percentiles(r: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """``numpy.nanpercentile(r, q, axis=0)`` (linear interpolation) for each q, vectorised over columns."""
+    srt = np.sort(r, axis=0)                          # NaN sort last
+    n = (~np.isnan(r)).sum(axis=0)
+    out = []
+    for q in qs:
+        pos = q / 100 * np.maximum(n - 1, 0)
+        lo = np.floor(pos).astype(int)
+        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
+        a = np.take_along_axis(srt, lo[None, :], axis=0)[0]
+        b = np.take_along_axis(srt, hi[None, :], axis=0)[0]
+        out.append(np.where(n > 0, a + (b - a) * (pos - lo), np.nan))
+    return out
 
 
 def monte_carlo_ranks(treated: pd.DataFrame, registry: Registry, settings: Settings | None = None, *,
@@ -86,9 +116,7 @@ def monte_carlo_ranks(treated: pd.DataFrame, registry: Registry, settings: Setti
         low = 1.0 if geometric and how == "minmax" else 0.0
         norm = normalise_matrix(x, how, directions, low=low)
         b = len(idx)
-        xb = np.broadcast_to(norm, (b, *norm.shape))
-        pb = ~np.isnan(xb)
-        sub, sub_ok = _agg(xb, pb, base_iw[None, :] * f_ind[idx], m_is, geometric=geometric,
+        sub, sub_ok = _agg(norm, ~np.isnan(norm), base_iw[None, :] * f_ind[idx], m_is, geometric=geometric,
                            min_coverage=settings.min_coverage)
         dim, dim_ok = _agg(sub, sub_ok, np.broadcast_to(sub_w, (b, len(subs))), m_sd, geometric=geometric,
                            min_coverage=settings.min_coverage)
@@ -102,9 +130,7 @@ def monte_carlo_ranks(treated: pd.DataFrame, registry: Registry, settings: Setti
         r = ranks[n]
         if np.isnan(r).all():
             continue  # a dimension no data fill: no interval
-        with warnings.catch_warnings():  # regions never ranked: all-NaN columns, dropped below
-            warnings.simplefilter("ignore", RuntimeWarning)
-            p05, p50, p95 = np.nanpercentile(r, [5, 50, 95], axis=0)
+        p05, p50, p95 = _percentiles(r, (5, 50, 95))
         ranked = (~np.isnan(r)).sum(axis=0)
         rows.append(pd.DataFrame({"region": regions, "name": name, "rank_p05": p05, "rank_median": p50,
                                   "rank_p95": p95, "draws_ranked": ranked}))

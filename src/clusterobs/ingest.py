@@ -4,7 +4,9 @@ Stages, each named in the progress display and in the version's ``_meta``:
 
 1. checksum every raw file (table ``sources``);
 2. read the classification sources (NACE, NAICS, US cluster definitions, JRC, GISCO),
-   then the statistical sources validated against them (SBS, LFS, regional indicators),
+   then the statistical sources validated against them (SBS, LFS, regional indicators), then
+   the scoreboard's indicator sources (RIS 2023, EQI 2021, RCI 2022 and RCI 2010-2019 scores,
+   the NUTS-2 R&D/HRST panel), each placed on NUTS 2021 level-2 codes,
    then, only when the mirror holds ``eurostat-sbs-api/sbs_r_nuts2021.csv``, the Eurostat
    API data (table ``sbs_api_employment``; ``_meta`` says ``"sbs_api": "absent"`` otherwise);
 3. derive the harmonised tables (regions, categories, concordance and its coverage,
@@ -34,9 +36,14 @@ from clusterobs.sources import (
     eurostat_lfs,
     eurostat_sbs,
     gisco_nuts,
+    i40_indicators,
     jrc_nuts,
     nace_classification,
     naics_nace,
+    qog_eqi,
+    rci_2022,
+    rci_scores,
+    ris,
     us_cluster_crosswalk,
     us_cmp_related,
 )
@@ -49,7 +56,9 @@ CLASSIFICATION_SOURCES: tuple[ModuleType, ...] = (
     nace_classification, naics_nace, us_cluster_crosswalk, us_cmp_related, jrc_nuts, gisco_nuts,
 )
 STATISTICAL_SOURCES: tuple[ModuleType, ...] = (eurostat_sbs, eurostat_lfs, eurostat_indicators)
-SOURCES = CLASSIFICATION_SOURCES + STATISTICAL_SOURCES
+#: The Regional Ecosystem Scoreboard's indicator sources, placed on NUTS 2021 level 2 (``sources.nuts2021``).
+SCOREBOARD_SOURCES: tuple[ModuleType, ...] = (ris, qog_eqi, rci_2022, rci_scores, i40_indicators)
+SOURCES = CLASSIFICATION_SOURCES + STATISTICAL_SOURCES + SCOREBOARD_SOURCES
 #: Read only when their file is in the mirror (``module.present(mirror)``), after the statistical sources.
 OPTIONAL_SOURCES: tuple[ModuleType, ...] = (eurostat_api,)
 
@@ -115,7 +124,7 @@ def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> 
         tables.update(module.read(mirror, log, tables))
         tick(f"read {module.META.id}")
     tables["nuts_codes"] = regions.nuts_codes(tables)
-    for module in STATISTICAL_SOURCES:
+    for module in (*STATISTICAL_SOURCES, *SCOREBOARD_SOURCES):
         tables.update(module.read(mirror, log, tables))
         tick(f"read {module.META.id}")
     for module in OPTIONAL_SOURCES:

@@ -32,10 +32,11 @@ class IngestLog:
             {"source": source, "file": Path(file).name, "line": line, "value": _text(value), "reason": reason}
         )
 
-    def quirk(self, *, source: str, file: str | Path, kind: str, line: int | None, value: object) -> None:
-        """Count a row that was loaded after a deliberate fix."""
+    def quirk(self, *, source: str, file: str | Path, kind: str, line: int | None, value: object,
+              count: int = 1) -> None:
+        """Count a row (or ``count`` rows, ``line`` the first) that was loaded after a deliberate fix."""
         key = (source, Path(file).name, kind)
-        self.quirk_counts[key] += 1
+        self.quirk_counts[key] += count
         self.quirk_first.setdefault(key, (line, _text(value)))
 
     def quarantine_frame(self) -> pd.DataFrame:

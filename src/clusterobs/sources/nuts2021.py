@@ -17,6 +17,7 @@ value got there (``method``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -43,8 +44,9 @@ def children_2021(tables: Mapping[str, pd.DataFrame], parent: str) -> list[str]:
     return sorted(c for c in codes(tables, TARGET, 2) if c.startswith(parent))
 
 
-def from_2016(df: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, extensive: Iterable[str] = ()) -> pd.DataFrame:
-    """Move rows with NUTS 2016 level-2 codes (``region_source_code``) to NUTS 2021 level 2.
+def from_2016(df: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, extensive: Iterable[str] = (),
+              from_version: int = 2016) -> pd.DataFrame:
+    """Move rows with NUTS 2016 (or ``from_version``) level-2 codes (``region_source_code``) to NUTS 2021 level 2.
 
     ``df`` has ``region_source_code, indicator, year, value, line``; ``extensive`` names the
     indicators that are counts. Returns ``region, region_source_code, indicator, year, value,
@@ -53,13 +55,13 @@ def from_2016(df: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, extensive
     same in NUTS 2016 and 2021 (candidate countries) keep their code.
     """
     conv = tables["nuts_conversion"]
-    mat = conversion_matrix(conv, from_version=2016, to_version=TARGET, level=2)
+    mat = conversion_matrix(conv, from_version=from_version, to_version=TARGET, level=2)
     has_weights = df["region_source_code"].isin(set(mat["code_from"]))
     extensive = set(extensive)
     is_count = df["indicator"].isin(extensive)
-    frames = [_mean(df.loc[has_weights & ~is_count], mat)]
+    frames = [_mean(df.loc[has_weights & ~is_count], mat, from_version)]
     if (has_weights & is_count).any():
-        frames.append(_sum(df.loc[has_weights & is_count], conv))
+        frames.append(_sum(df.loc[has_weights & is_count], conv, from_version))
     rest = df.loc[~has_weights].copy()
     same = rest["region_source_code"].isin(codes(tables, TARGET, 2))
     rest["region"] = rest["region_source_code"].where(same)
@@ -69,38 +71,40 @@ def from_2016(df: pd.DataFrame, tables: Mapping[str, pd.DataFrame], *, extensive
     return pd.concat([f[cols] for f in frames if len(f)], ignore_index=True)
 
 
-def _mean(df: pd.DataFrame, mat: pd.DataFrame) -> pd.DataFrame:
+def _mean(df: pd.DataFrame, mat: pd.DataFrame, from_version: int) -> pd.DataFrame:
     """Population-weighted mean of the old regions' values for each new region."""
-    parts = df.merge(mat, left_on="region_source_code", right_on="code_from")
     # a part without population (FRY*, NO0B) weighs by a tiny multiple of its share, so a single part still counts
-    parts["w"] = parts["mass"].fillna(0).clip(lower=0) + 1e-9 * parts["share"]
+    mat = mat.assign(w=mat["mass"].fillna(0).clip(lower=0) + 1e-9 * mat["share"])
+    by_new = mat.groupby("code_to")
+    total = by_new["w"].sum()
+    sources = by_new["code_from"].agg(lambda s: "+".join(sorted(set(s))))
+    identical = by_new.apply(lambda g: len(g) == 1 and g["code_from"].iat[0] == g.name
+                             and abs(g["share"].iat[0] - 1) < 1e-9, include_groups=False)
+    parts = df.merge(mat[["code_from", "code_to", "w"]], left_on="region_source_code", right_on="code_from")
     parts["wv"] = parts["w"] * parts["value"]
-    group = ["code_to", "indicator", "year"]
-    out = parts.groupby(group, as_index=False).agg(
-        wv=("wv", "sum"), w=("w", "sum"), line=("line", "min"),
-        sources=("region_source_code", lambda s: "+".join(sorted(set(s)))),
-        shares=("share", "sum"))
-    total = (mat.assign(w=mat["mass"].fillna(0).clip(lower=0) + 1e-9 * mat["share"])
-             .groupby("code_to")["w"].sum())
+    out = parts.groupby(["code_to", "indicator", "year"], as_index=False).agg(
+        wv=("wv", "sum"), w=("w", "sum"), line=("line", "min"))
     missing = 1 - out["w"] / out["code_to"].map(total)
     out = out.loc[missing <= MAX_MISSING_SHARE].copy()
     out["value"] = out["wv"] / out["w"]
-    identical = (out["sources"] == out["code_to"]) & ((out["shares"] - 1).abs() < 1e-9)
-    out["method"] = np.where(identical, SAME, "NUTS2016→NUTS2021 pop21-weighted mean of " + out["sources"])
-    return out.rename(columns={"code_to": "region", "sources": "region_source_code"})
+    out["region_source_code"] = out["code_to"].map(sources)
+    out["method"] = np.where(out["code_to"].map(identical).astype(bool), SAME,
+                             f"NUTS{from_version}→NUTS2021 pop21-weighted mean of " + out["region_source_code"])
+    return out.rename(columns={"code_to": "region"})
 
 
-def _sum(df: pd.DataFrame, conv: pd.DataFrame) -> pd.DataFrame:
+def _sum(df: pd.DataFrame, conv: pd.DataFrame, from_version: int) -> pd.DataFrame:
     """Counts split with the JRC shares (``nuts_conversion.convert``)."""
     res = convert(df.rename(columns={"region_source_code": "region"})[["region", "indicator", "year", "value"]],
-                  conversion=conv, from_version=2016, to_version=TARGET, level=2, keys=("indicator", "year"),
+                  conversion=conv, from_version=from_version, to_version=TARGET, level=2, keys=("indicator", "year"),
                   max_missing_share=MAX_MISSING_SHARE)
     res = res.loc[~res["unmatched"] & res["value"].notna()].copy()
     res["value"] = res["value"].astype(float)
-    lines = df.groupby("region_source_code")["line"].min()
-    parts = res["conversion"].str.extract(r": (.*)$")[0].fillna("")
-    res["region_source_code"] = parts.str.findall(r"([A-Z0-9]+)×").map(lambda xs: "+".join(sorted(set(xs))))
-    res["line"] = res["region_source_code"].str.split("+").map(lambda xs: min(int(lines.get(x, 0)) for x in xs))
+    lines = df.groupby(["region_source_code", "indicator", "year"])["line"].min().to_dict()
+    names = {text: "+".join(sorted(set(re.findall(r"([A-Z0-9]+)×", text)))) for text in res["conversion"].unique()}
+    res["region_source_code"] = res["conversion"].map(names)
+    res["line"] = [min(lines.get((c, i, y), 0) for c in codes.split("+"))
+                   for codes, i, y in zip(res["region_source_code"], res["indicator"], res["year"], strict=True)]
     res["method"] = np.where(res["converted"], res["conversion"].str.replace(": ", " JRC share split: ", n=1), SAME)
     return res
 

@@ -40,7 +40,7 @@ DROPPED = {"NO0B": "NO0B (Jan Mayen and Svalbard) has no RIS data: dropped"}
 _LABEL = re.compile(r"^(?P<code>\d+(?:[.,]\d+)*)\s+(?P<name>.+)$")
 EXTRA = ["indicator_code", "indicator_name", "kind", "regional", "value_kind", "performance_group"]
 TABLES = {
-    "ris_indicators": "Regional Innovation Scoreboard 2023 (2016-2023): summary index, dimensions and indicators as RIS "
+    "ris_indicators": "Regional Innovation Scoreboard 2023 (2016-2023): summary index, dimensions, indicators as RIS "
     "normalised scores (EU 2016 = 100) on NUTS 2021 level-2 codes (NUTS-1 scores applied to their NUTS-2 regions) "
     "and EU rows; long form, NULL-free",
 }
@@ -51,6 +51,7 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     path = source_path(mirror, META, FILE)
     known = {lev: nuts2021.codes(ref, NUTS_VERSION, lev) for lev in (0, 1, 2)}
     uk_level1 = {c for c in nuts2021.codes(ref, UK_NUTS_VERSION, 1) if c.startswith("UK")}
+    single = {c for c in known[0] if nuts2021.children_2021(ref, c) == [f"{c}00"]}
     rows: list[tuple] = []
     seen: dict[tuple[str, str, int], int] = {}
     for line, rec in iter_rows(path, source=META.id, log=log, expected=COLUMNS, min_rows=META.file(FILE).min_rows):
@@ -68,11 +69,8 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
         if region in DROPPED:
             log.reject(source=META.id, file=path, line=line, value=region, reason=DROPPED[region])
             continue
-        if region == "EU" or region in known[2] or region in known[1] or region in uk_level1:
-            pass
-        elif region in known[0] and nuts2021.children_2021(ref, region) == [f"{region}00"]:
-            pass
-        else:
+        if not (region == "EU" or region in known[2] or region in known[1] or region in uk_level1
+                or region in single):
             log.reject(source=META.id, file=path, line=line, value=region,
                        reason="region code is not a NUTS 2021 code of level 1 or 2, a single-region country or EU")
             continue
@@ -114,8 +112,8 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     level1 = sorted(set(src) & (known[1] | uk_level1))
     parents = nuts2021.expand(df, {c: nuts2021.children_2021(ref, c) for c in level1},
                               "NUTS-1 value applied to each NUTS-2 region")
-    single = nuts2021.expand(df, {c: [f"{c}00"] for c in set(src) & known[0]}, "single-region country")
-    out = pd.concat([nuts2, eu, parents, single], ignore_index=True)
+    countries = nuts2021.expand(df, {c: [f"{c}00"] for c in set(src) & single}, "single-region country")
+    out = pd.concat([nuts2, eu, parents, countries], ignore_index=True)
     version = out["region_source_code"].isin(uk_level1).map({True: UK_NUTS_VERSION, False: NUTS_VERSION})
     return {"ris_indicators": nuts2021.finish(out, version, extra=EXTRA)}
 

@@ -41,6 +41,7 @@ class Settings:
     kurt_max: float = 3.5
     win_max: int = 5
     min_year_share: float = 0.5
+    min_region_share: float = 0.2
 
     def check(self) -> None:
         if self.normalisation not in NORMALISATIONS:
@@ -86,6 +87,12 @@ def indicator_values(obs: pd.DataFrame, registry: Registry, regions: list[str],
     for ind in registry.indicators:
         o = by_ind.get(ind.id, pd.DataFrame(columns=["region", "year", "value"]))
         v = impute_latest(o, regions, year=ind.year, min_share=settings.min_year_share)
+        have = int(v["raw"].notna().sum())
+        sparse = 0 < have < settings.min_region_share * len(regions)
+        if sparse:  # e.g. a national-only RIS indicator present for the single-region countries alone
+            v["raw"] = float("nan")
+            v["year"] = pd.array([pd.NA] * len(v), dtype="Int64")
+            v["imputed"] = False
         if ind.prenormalised:
             v["transformed"] = v["raw"].astype(float)
             v["treated"] = v["transformed"]
@@ -105,7 +112,9 @@ def indicator_values(obs: pd.DataFrame, registry: Registry, regions: list[str],
         v["normalisation"] = normalisation_label(settings.normalisation, ind.prenormalised, low)
         v = v.assign(indicator=ind.id, dimension=ind.dimension, subdimension=ind.subdimension)
         domain = int((v["raw"].notna() & v["transformed"].isna()).sum())
-        stats.append({"indicator": ind.id, "regions": int(v["raw"].notna().sum()),
+        stats.append({"indicator": ind.id, "regions": int(v["raw"].notna().sum()), "regions_in_source": have,
+                      "excluded": (f"too few regions: {have} of {len(regions)} (under "
+                                   f"{settings.min_region_share:.0%})") if sparse else "",
                       "imputed": int(v["imputed"].sum()), "outside_domain": domain, **st})
         frames.append(v[VALUE_COLUMNS])
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=VALUE_COLUMNS)

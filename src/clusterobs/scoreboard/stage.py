@@ -11,7 +11,7 @@ import pandas as pd
 from clusterobs.scoreboard.build import DRAWS, SEED, Scoreboard, build
 from clusterobs.scoreboard.registry import load_registry
 from clusterobs.scoreboard.userdata import TABLE as USER_TABLE
-from clusterobs.scoreboard.userdata import read_user_file, user_registry
+from clusterobs.scoreboard.userdata import read_user_file, user_registry, user_table
 from clusterobs.store import Store
 
 TABLES = {
@@ -31,6 +31,8 @@ TABLES = {
     "scoreboard_peers": "Peer regions: the five nearest regions on standardised structural characteristics",
     "scoreboard_structure": "The structural characteristics used to find peers (raw values per region)",
     "scoreboard_notes": "What the scoreboard could not fill or had to approximate, in words (topic, note)",
+    USER_TABLE: "Indicators added by users from their own CSV files (clusterobs scoreboard add-indicators): "
+    "the definition repeated on each value row, region, year, value, and the file and row it came from",
 }
 Progress = Callable[[str, int, int], None]
 
@@ -58,7 +60,8 @@ def to_tables(sb: Scoreboard) -> dict[str, pd.DataFrame]:
     target = values.groupby("indicator")["target_year"].max()
     stats = r.treatments.set_index("indicator")
     ind["target_year"] = ind["id"].map(target).astype("Int64")
-    for c in ("regions", "imputed", "outside_domain", "treated_values"):
+    ind["excluded"] = ind["id"].map(stats["excluded"]).fillna("").astype(str)
+    for c in ("regions", "regions_in_source", "imputed", "outside_domain", "treated_values"):
         ind[c] = ind["id"].map(stats[c]).fillna(0).astype("int64")
     for c in ("skew_before", "kurt_before", "skew_after", "kurt_after"):
         ind[c] = ind["id"].map(stats[c]).astype(float)
@@ -99,7 +102,7 @@ def compute_stage(store: Store, tables: dict[str, pd.DataFrame], progress: Progr
     sb = build(read, registry=registry, user=_user_obs(user), draws=draws, seed=seed)
     if progress:
         progress("scoreboard: indicators and scores", 1, 1)
-    return to_tables(sb)
+    return {**to_tables(sb), USER_TABLE: user_table(user)}
 
 
 def _user_obs(user: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -118,13 +121,10 @@ def add_indicators(store: Store, path: Path | str, *, replace: bool = False) -> 
     codes = set(regions.loc[(regions["nuts_version"] == 2021) & (regions["level"] == 2), "code"])
     user = read_user_file(path, load_registry(), codes, previous=read(USER_TABLE), replace=replace)
     with store.derive() as writer:
-        writer.write(USER_TABLE, user, description=USER_DESCRIPTION)
         if read("cluster_stars") is not None:  # computed before: refresh the scoreboard with the new indicators
             for name, df in compute_stage(store, {USER_TABLE: user}).items():
                 writer.write(name, df, description=TABLES[name])
+        else:
+            writer.write(USER_TABLE, user_table(user), description=TABLES[USER_TABLE])
         version = writer.publish()
     return version, user
-
-
-USER_DESCRIPTION = ("Indicators added by users from their own CSV files (clusterobs scoreboard add-indicators): "
-                    "definition repeated on each value row, region, year, value, file and row")

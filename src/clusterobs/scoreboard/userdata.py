@@ -68,10 +68,14 @@ def read_user_file(path: Path | str, registry: Registry, regions: set[str], *,
         entry = {k: row.get(k, "") for k in DEFINITION} | {"id": ident, "source": "user", "source_id": ident}
         try:
             ind = parse_indicator({k: v for k, v in entry.items() if v != ""} | {"id": ident}, where, user=True)
-            registry.with_indicators([ind], file=name) if ident not in defs else None
         except RegistryError as exc:
-            msg = str(exc).replace(f" (indicator {ident})", "")
-            raise UserIndicatorError(msg) from None
+            raise UserIndicatorError(str(exc).replace(f" (indicator {ident})", "")) from None
+        if ident not in defs:
+            try:
+                registry.with_indicators([ind], file=name)
+            except RegistryError as exc:
+                reason = str(exc).split(f"indicator {ident}: ", 1)[-1]
+                raise UserIndicatorError(f"{where}: {reason}") from None
         if ident in defs and defs[ident][0] != ind:
             raise UserIndicatorError(f"{where}: the definition of {ident} differs from row {defs[ident][1]} "
                                      f"(name, dimension, subdimension, unit, direction, transformation and "
@@ -116,3 +120,12 @@ def user_registry(registry: Registry, user: pd.DataFrame | None) -> Registry:
                               "weight": r.weight}, f"{TABLE} ({r.file})", user=True)
              for r in defs.itertuples()]
     return registry.with_indicators(extra, file=TABLE)
+
+
+def user_table(user: pd.DataFrame | None) -> pd.DataFrame:
+    """The user table with its column types fixed (an empty one when no user indicator was loaded)."""
+    df = user if user is not None else pd.DataFrame(columns=COLUMNS)
+    df = df.reindex(columns=COLUMNS)
+    return df.astype({"indicator": "string", "name": "string", "dimension": "string", "subdimension": "string",
+                      "unit": "string", "direction": "int64", "transformation": "string", "weight": "float64",
+                      "region": "string", "year": "int64", "value": "float64", "file": "string", "row": "int64"})

@@ -84,6 +84,12 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     raw_path = source_path(mirror, META, RAW)
     with raw_path.open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh), [])
+    if len(header) < 3 or header[0].replace("\ufeff", "").strip() != "NUTS":
+        text = ",".join(header)
+        hint = next((f"; the header splits on {d!r}, not on ',': wrong delimiter" for d in (";", "\t", "|")
+                     if d in text), "")
+        raise SourceError(raw_path, f"header does not start with NUTS, Region name (read {text[:80]!r}){hint}",
+                          line=1)
     definitions = _definitions(mirror, log, [h.replace("\ufeff", "").strip() for h in header[2:]])
     columns = dict(zip(definitions["column"], definitions["indicator"], strict=True))
     values = _values(raw_path, log, ref, members, columns, RAW)

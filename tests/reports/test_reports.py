@@ -149,3 +149,24 @@ def test_report_data_needs_a_computed_version(ingested):
     v = store.versions()[0].version  # the ingest's version, before compute
     with pytest.raises(ReportError, match="run `clusterobs compute`"):
         ReportData.open(store, v)
+
+
+def test_scorecard_opportunities_are_the_linkages_ranks(scorecard, report_data):
+    report, _ = scorecard
+    if not report_data.has("region_opportunities"):
+        pytest.skip("the linkages stage is not part of this build")
+    store_rows = report_data.df("SELECT c.name, o.density FROM region_opportunities o JOIN categories c "
+                                "USING (category) WHERE region = 'DE21' AND nuts_version = 2021 AND level = 2 "
+                                "AND year = 2015 AND rank <= 10 ORDER BY rank")
+    table = next(s for s in report.sections if s.id == "linkages").tables[0]
+    assert [r[1] for r in table.rows] == list(store_rows["name"])
+    assert [r[2] for r in table.rows] == [f"{v:,.2f}" for v in store_rows["density"]]
+
+
+def test_scorecard_peers_are_the_scoreboard_peers(scorecard, report_data):
+    report, _ = scorecard
+    if not report_data.has("scoreboard_peers"):
+        pytest.skip("the scoreboard stage is not part of this build")
+    peers = report_data.df("SELECT peer FROM scoreboard_peers WHERE region = 'DE21' ORDER BY rank")["peer"]
+    table = next(s for s in report.sections if s.id == "peers").tables[0]
+    assert [r[1].rsplit("(", 1)[1].rstrip(")") for r in table.rows] == list(peers)

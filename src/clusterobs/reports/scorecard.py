@@ -63,7 +63,7 @@ def build_scorecard(data: ReportData, code: str, *, scheme: str = DEFAULT_SCHEME
         portfolio(ctx, traded),
         stars(ctx, m, starred),
         trends(ctx, context),
-        linkages_section(data, code, name),
+        linkages_section(data, code, name, year=year, level=level, starred=starred),
         scoreboard_section(data, code, name),
         peers_section(data, code, name),
         methodology_annex(data, [scheme]),

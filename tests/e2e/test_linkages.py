@@ -41,6 +41,17 @@ def test_network_chart_renders_for_a_category_deep_link(page, api):
     links = [t for t in traces if t["mode"] == "lines"]
     assert len(links) >= len(others)  # one to the centre per related category, plus links between them
     assert page.locator("#chart-related-network svg.main-svg").count() >= 1
+    # hovering a related category dims every link that does not touch it
+    page.wait_for_function("document.querySelector('#chart-related-network .js-plotly-plot').dataset.dimming")
+    dimmed = page.evaluate("""() => {
+      const gd = document.querySelector('#chart-related-network .js-plotly-plot');
+      const k = gd.data.map((d) => d.mode).lastIndexOf('markers+text');
+      const id = gd.data[k].ids[0];
+      gd.emit('plotly_hover', {points: [{data: gd.data[k], pointNumber: 0}]});
+      return gd.data.filter((d) => d.mode === 'lines').map((d) => [d.meta.includes(id), d.opacity]);
+    }""")
+    assert all(op == 1 for touches, op in dimmed if touches) and any(touches for touches, _ in dimmed)
+    assert all(op < 0.1 for touches, op in dimmed if not touches)
     assert not page.js_errors
 
 

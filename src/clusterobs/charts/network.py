@@ -3,7 +3,9 @@
 Deterministic layout (no random seed to fix): the focus category at the origin, its related categories on a circle
 in the order given (most related first, clockwise from the top), so the same data always give the same picture.
 Node area is proportional to European employment; a link's width and darkness grow with its relatedness; links
-between two neighbours (both related to each other) are drawn lighter. The legend states the threshold.
+between two neighbours (both related to each other) are drawn lighter. The legend states the threshold. Each link
+trace carries its pair in ``meta`` and each node its category in ``ids``, so a page can dim the links of the other
+nodes while one is hovered (UX.md §7).
 
 ``nodes`` columns: ``category``, ``label``, ``employment`` (NaN = no data), ``hover``, ``url``; the first row is the
 focus. ``links`` columns: ``category_i``, ``category_j``, ``value``, ``hover``.
@@ -65,6 +67,7 @@ def related_network(nodes: pd.DataFrame, links: pd.DataFrame, caption: Caption, 
             line={"color": LINK_COLOUR if to_focus else "#9a9a9a", "width": (1.2 + 4.8 * strength) if to_focus
                   else (0.6 + 1.8 * strength)},
             opacity=0.45 + 0.5 * strength if to_focus else 0.5, name=legend_link if to_focus else legend_other_link,
+            meta=[row.category_i, row.category_j],  # the page dims the links of other nodes on hover
             legendgroup="focus-links" if to_focus else "other-links", showlegend=not shown_legend[to_focus]))
         shown_legend[to_focus] = True
     # the links' hover: one invisible marker at each link's midpoint
@@ -83,7 +86,7 @@ def related_network(nodes: pd.DataFrame, links: pd.DataFrame, caption: Caption, 
         part = nodes.iloc[idx]
         colours = [(FOCUS_COLOUR if is_focus else ACCENT) if has[i] else NO_DATA for i in idx]
         fig.add_trace(go.Scatter(
-            x=pos[idx, 0], y=pos[idx, 1], mode="markers+text", text=list(part["label"]),
+            x=pos[idx, 0], y=pos[idx, 1], mode="markers+text", text=list(part["label"]), ids=list(part["category"]),
             textposition=[_text_position(pos[i]) for i in idx], textfont={"size": 12},
             marker={"size": sizes[idx], "color": colours, "line": {"color": "#1a1a1a", "width": 1}},
             customdata=part[["url", "hover"]].to_numpy().tolist(), hovertemplate="%{customdata[1]}<extra></extra>",

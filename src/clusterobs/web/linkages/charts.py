@@ -76,7 +76,9 @@ def related_network(q: Query) -> ChartOut:
         nodes[["category", "label", "employment", "hover", "url"]], links[["category_i", "category_j", "value",
                                                                           "hover"]], caption,
         legend_focus=str(cat["name"]), legend_related=_("Related category"),
-        legend_link=_("Link to %(name)s") % {"name": cat["name"]}, legend_other_link=_("Link between two neighbours"),
+        legend_link=_("Link to %(name)s (relatedness ≥ %(cutoff)s)") % {"name": cat["name"],
+                                                                        "cutoff": _value(net["cutoff"])},
+        legend_other_link=_("Link between two neighbours"),
         no_data_label=_("No employment data"))
     others = nodes.iloc[1:].sort_values("relatedness", ascending=False)
     summary = _("%(n)s categories are related to %(name)s; the closest: %(top)s.") % {

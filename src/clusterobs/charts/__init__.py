@@ -10,8 +10,9 @@ from clusterobs.charts.classing import Classing, count_classes, data_classes, lq
 from clusterobs.charts.distribution import histogram
 from clusterobs.charts.maps import choropleth_map, locator_map, symbol_map
 from clusterobs.charts.portfolio import bubble_portfolio
+from clusterobs.charts.scoreboard import gap_bars, rank_intervals
 from clusterobs.charts.stars import star_strip
 
 __all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
-           "data_classes", "grouped_bars", "histogram", "locator_map", "lq_classes", "ranked_bars", "star_classes",
-           "star_strip", "symbol_map"]
+           "data_classes", "gap_bars", "grouped_bars", "histogram", "locator_map", "lq_classes", "rank_intervals",
+           "ranked_bars", "star_classes", "star_strip", "symbol_map"]

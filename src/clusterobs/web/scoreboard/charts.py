@@ -9,6 +9,7 @@ import math
 import pandas as pd
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
@@ -21,8 +22,20 @@ SOURCES = ["ris_2023", "rci_2022", "qog_eqi_2021", "i40_nuts2_indicators", "euro
            "eurostat_sbs_2015", "eurostat_lfs_nuts2_sectors", GISCO]
 
 
+#: the built-in dimensions' names, translated (a user registry's other dimensions keep their own names)
+DIMENSION_LABELS = {
+    "knowledge_skills": gettext_lazy("Knowledge & skills"), "access_finance": gettext_lazy("Access to finance"),
+    "collaboration": gettext_lazy("Collaboration & internationalisation"),
+    "demand": gettext_lazy("Demand conditions"), "entrepreneurship": gettext_lazy("Entrepreneurial conditions"),
+    "governance": gettext_lazy("Quality of governance"), "industrial_change": gettext_lazy("Industrial change"),
+    "cluster_strength": gettext_lazy("Cluster strength"),
+}
+
+
 def dimension_label(name: str) -> str:
-    return _("Overall index") if name == OVERALL else sb.dimension_names().get(name, name)
+    if name == OVERALL:
+        return _("Overall index")
+    return str(DIMENSION_LABELS.get(name) or sb.dimension_names().get(name, name))
 
 
 def peers_of(q: Query) -> tuple[list[str], bool]:

@@ -9,7 +9,6 @@ import pandas as pd
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusterobs.scoreboard.pipeline import OVERALL
@@ -26,7 +25,7 @@ STATUS = {"filled": gettext_lazy("filled"), "partly filled": gettext_lazy("partl
 
 
 def _dimension_choices() -> list[tuple[str, str]]:
-    return [(OVERALL, _("Overall index")), *sb.dimensions()]
+    return [(d, dimension_label(d)) for d in (OVERALL, *sb.dimension_ids())]
 
 
 @page
@@ -41,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
                           if r.region in iv.index else ""),
              "url": reverse("scoreboard:region", args=[r.region])} for r in s.itertuples() if not pd.isna(r.score)]
     status = sb.dimension_status()
-    status_rows = [{"dimension": r.dimension_name, "subdimension": r.subdimension_name,
+    status_rows = [{"dimension": dimension_label(r.dimension), "subdimension": r.subdimension_name,
                     "indicators": f"{r.indicators_with_data} / {r.indicators_configured}",
                     "regions": r.regions_scored, "status": STATUS.get(r.status, r.status),
                     "empty": r.status == "no data"} for r in status.itertuples()]
@@ -77,7 +76,6 @@ def _dimension_rows(code: str) -> list[dict[str, Any]]:
 def _indicator_rows(code: str, peers: list[str] | None) -> list[dict[str, Any]]:
     st = sb.strengths(code, peers).set_index("indicator")
     v = sb.values(region=[code]).set_index("indicator")
-    names = dict(sb.dimensions())
     rows = []
     for ind in sb.indicators().itertuples():
         if ind.id not in v.index:
@@ -85,7 +83,7 @@ def _indicator_rows(code: str, peers: list[str] | None) -> list[dict[str, Any]]:
         val, s = v.loc[ind.id], st.loc[ind.id] if ind.id in st.index else None
         raw = val["raw"]
         rows.append({
-            "dimension": names.get(ind.dimension, ind.dimension), "name": ind.name, "id": ind.id,
+            "dimension": dimension_label(ind.dimension), "name": ind.name, "id": ind.id,
             "raw": ":" if pd.isna(raw) else f"{raw:,.4g}", "unit": ind.unit,
             "year": "" if pd.isna(val["year"]) else int(val["year"]), "imputed": bool(val["imputed"]),
             "treated": bool(val["outlier_treated"]), "score": fmt(val["normalised"]),

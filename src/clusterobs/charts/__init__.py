@@ -13,8 +13,10 @@ from clusterobs.charts.maps import choropleth_map, locator_map, symbol_map
 from clusterobs.charts.network import related_network
 from clusterobs.charts.portfolio import bubble_portfolio
 from clusterobs.charts.scatter import scatter
+from clusterobs.charts.scoreboard import gap_bars, rank_intervals
 from clusterobs.charts.stars import star_strip
 
 __all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
-           "data_classes", "grouped_bars", "histogram", "line_chart", "locator_map", "lq_classes", "ranked_bars",
-           "related_network", "scatter", "star_classes", "star_strip", "symbol_map"]
+           "data_classes", "gap_bars", "grouped_bars", "histogram", "line_chart", "locator_map", "lq_classes",
+           "rank_intervals", "ranked_bars", "related_network", "scatter", "star_classes", "star_strip",
+           "symbol_map"]

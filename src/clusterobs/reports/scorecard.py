@@ -207,7 +207,9 @@ def stars(ctx: dict, m: pd.DataFrame, starred: pd.DataFrame) -> Section:
     cells["url"] = ""
     cells["hover"] = [f"{r.category_name}: {r.tests_passed or ''}" for r in cells.itertuples()]
     title = f"Starred clusters of {ctx['name']}"
+    more = int(with_stars["category_name"].nunique()) - len(order)
     fig = charts.star_strip(cells, _caption(ctx, title, "Stars under each scheme (tests passed)", [SBS], [
+        f"The {len(order)} categories with the most stars; {more} more in the table below." if more > 0 else "",
         "US CMP has one test (strong cluster): one star at most. EOCIC 2019's productivity test needs wages, "
         "which SBS 2015 lacks."]), star_labels=STAR_LABELS, no_data_label="No data",
         columns=[scheme_short(s) for s in schemes], rows=list(order.index))

@@ -11,7 +11,7 @@ import pandas as pd
 
 from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
-from clusterobs.charts.maps import view_of
+from clusterobs.charts.maps import bbox
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
 from clusterobs.reports import competitiveness_sources, stats
 from clusterobs.reports import formatting as fmt
@@ -243,11 +243,38 @@ def _geo(ctx: _Context) -> tuple[dict, dict | None]:
     sub = {"type": "FeatureCollection", "features": [f for f in geo["features"] if f["id"] in mine]}
     if not sub["features"]:
         return sub, None
+    framed = [f for f in sub["features"] if _in_frame(bbox(f["geometry"]))] or sub["features"]
     coords = {"type": "MultiPolygon", "coordinates": []}
-    for f in sub["features"]:
+    for f in framed:
         g = f["geometry"]
         coords["coordinates"] += [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
-    return sub, view_of(coords, min_zoom=2.5, max_zoom=6.5)
+    return sub, _country_view(coords)
+
+
+def _country_view(geometry: dict, width: int = 980, height: int = 560) -> dict:
+    """Centre and zoom fitting ``geometry`` into a ``width`` × ``height`` map (web-Mercator tiles of 512 px)."""
+    x0, y0, x1, y1 = bbox(geometry)
+    span_lon, span_lat = max(x1 - x0, 0.5), max(y1 - y0, 0.3)
+    stretch = 1 / max(math.cos(math.radians((y0 + y1) / 2)), 0.3)  # Mercator: latitude degrees get longer
+    zoom = min(math.log2(width * 360 / (512 * 1.15 * span_lon)),
+               math.log2(height * 360 / (512 * 1.15 * span_lat * stretch)))
+    return {"center": {"lat": (y0 + y1) / 2, "lon": (x0 + x1) / 2}, "zoom": max(2.5, min(7.0, zoom))}
+
+
+#: the continental frame a country's map is centred on (outermost regions stay drawn, outside the view)
+FRAME = (-12.0, 34.0, 45.0, 72.0)
+
+
+def _in_frame(box: tuple[float, float, float, float]) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return FRAME[0] <= cx <= FRAME[2] and FRAME[1] <= cy <= FRAME[3]
+
+
+def _outside_note(geo: dict, view: dict | None) -> str:
+    if view is None:
+        return ""
+    out = [f["properties"]["name"] for f in geo["features"] if not _in_frame(bbox(f["geometry"]))]
+    return (f"Outside the map frame (outermost regions, in the tables): {', '.join(out)}." if out else "")
 
 
 def maps(ctx: _Context, per_region: pd.DataFrame) -> Section:
@@ -256,7 +283,7 @@ def maps(ctx: _Context, per_region: pd.DataFrame) -> Section:
     frame = _map_frame(per_region, geo, three, [f"{int(v)} three-star clusters" for v in three])
     title = f"Three-star clusters per region: {ctx.place}"
     no_data = int(frame["value"].isna().sum())
-    notes = [f"{no_data} of {len(frame)} regions: no data (grey)." if no_data else ""]
+    notes = [f"{no_data} of {len(frame)} regions: no data (grey)." if no_data else "", _outside_note(geo, view)]
     fig1 = charts.choropleth_map(frame, geo, charts.count_classes(["0", "1", "2", "3–4", "5 or more"]),
                                  ctx.caption(title, "Traded categories with three stars per region", [SBS, GISCO],
                                              notes), legend_title="Three-star clusters", view=view)

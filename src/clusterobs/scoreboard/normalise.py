@@ -6,7 +6,8 @@ Every normaliser maps higher-is-better (after ``direction``) to higher scores:
 - ``rank``: percentile rank, (rank − 1) / (n − 1) × 100, ties share their mean rank
 - ``distance``: 100 × x / x_Europe (lower-is-better: 100 × (2 − x / x_Europe)); the European value scores 100.
   The European value is the unweighted mean of the regions with a value (the "average region", not the EU
-  aggregate).
+  aggregate). An indicator with values ≤ 0 (z-scores, growth rates) has no ratio scale: there the score is
+  100 + 100 × (x − x_Europe) / (max − min), still 100 at the European value.
 """
 
 from __future__ import annotations
@@ -57,10 +58,13 @@ def normalise(x: pd.Series, how: str = "minmax", *, direction: int = 1, low: flo
         return (r - 1) / (n - 1) * 100 if n > 1 else r.where(r.isna(), 50.0)
     if how == "distance":
         ref = x.mean()
-        if not np.isfinite(ref) or ref == 0:
-            raise ValueError("`distance` normalisation needs a non-zero European value")
-        ratio = x / ref
-        return 100 * ratio if direction == 1 else 100 * (2 - ratio)
+        if x.min() > 0:  # a ratio scale: the share of the European value
+            ratio = x / ref
+            return 100 * ratio if direction == 1 else 100 * (2 - ratio)
+        span = x.max() - x.min()  # values ≤ 0 (z-scores, growth rates): the gap in ranges, 100 at Europe
+        if not np.isfinite(span) or span == 0:
+            return pd.Series(np.where(x.notna(), 100.0, np.nan), index=x.index)
+        return 100 + direction * 100 * (x - ref) / span
     raise ValueError(f"`normalisation` must be one of {', '.join(NORMALISATIONS)}; got {how!r}")
 
 

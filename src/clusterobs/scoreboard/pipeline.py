@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from clusterobs.scoreboard.aggregate import rank_desc, weighted_mean
-from clusterobs.scoreboard.impute import impute_latest
+from clusterobs.scoreboard.impute import impute_all
 from clusterobs.scoreboard.normalise import NORMALISATIONS, normalise, transform
 from clusterobs.scoreboard.outliers import winsorise
 from clusterobs.scoreboard.registry import Registry
@@ -82,11 +82,13 @@ def indicator_values(obs: pd.DataFrame, registry: Registry, regions: list[str],
                      settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Steps 1-4 for every indicator → (long values, one row of outlier statistics per indicator)."""
     low = 1.0 if settings.aggregation == "geometric" and settings.normalisation == "minmax" else 0.0
-    by_ind = {k: g for k, g in obs.groupby("indicator", sort=False)}
+    ids = [i.id for i in registry.indicators]
+    imputed = impute_all(obs, regions, ids, {i.id: i.year for i in registry.indicators},
+                         min_share=settings.min_year_share)
+    by_ind = {k: g.reset_index(drop=True) for k, g in imputed.groupby("indicator", sort=False)}
     frames, stats = [], []
     for ind in registry.indicators:
-        o = by_ind.get(ind.id, pd.DataFrame(columns=["region", "year", "value"]))
-        v = impute_latest(o, regions, year=ind.year, min_share=settings.min_year_share)
+        v = by_ind[ind.id].drop(columns="indicator")
         have = int(v["raw"].notna().sum())
         sparse = 0 < have < settings.min_region_share * len(regions)
         if sparse:  # e.g. a national-only RIS indicator present for the single-region countries alone

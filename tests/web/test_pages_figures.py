@@ -39,6 +39,10 @@ SAMPLES = {
     "sector-distribution": {"category": "automotive", "measure": "lq", "region": "DE11"},
     "compare-stars": {"regions": ("DE11", "FR10")},
     "compare-measure": {"regions": ("DE11", "FR10"), "measure": "lq"},
+    "scoreboard-map": {"extra": {"dimension": "governance"}},
+    "scoreboard-profile": {"region": "DE21"},
+    "scoreboard-ranks": {"region": "DE21"},
+    "scoreboard-gaps": {"region": "DE21", "extra": {"peers": "AT13,FR10", "dimension": "knowledge_skills"}},
 }
 
 

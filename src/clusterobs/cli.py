@@ -238,7 +238,8 @@ def download(
     """Download the sources' raw files from their canonical addresses (for users who are online).
 
     Files the mirror derives (the US cluster CSVs from their xlsx, the NUTS-2 indicators CSV
-    from twelve yearly GeoJSON files) are rebuilt after the download. Then ingest them with
+    from twelve yearly GeoJSON files, the RIS 2023 and RCI 2022 CSVs from their workbooks, the
+    NUTS-2 R&D panel from its zip) are rebuilt after the download. Then ingest them with
     ``clusterobs ingest --mirror DIR``.
     """
     from clusterobs.ingest import SOURCES

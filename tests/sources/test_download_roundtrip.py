@@ -8,14 +8,24 @@ the NUTS-2 indicators are not in the mirror, so the test makes them from the mir
 (properties in the CSV's column order, numbers as JSON numbers, empty cells as null, no geometry). The real yearly
 files could not be checked offline: that the rebuilt CSV equals the mirror's shows that the rebuild stacks and
 writes them as the mirror did, not what the real files hold.
+
+The same holds for the scoreboard sources converted from published originals the mirror lacks: the RIS 2023 and
+RCI 2022 workbooks are written here from the mirror CSVs (numbers as numbers; the RCI population sheet with a
+four-line header, as the README describes the original), and the I4.0 panel's zip from the mirror's files under
+their names in the zip. A made-up workbook cannot have the real one's checksum, so the test drops the two
+workbook checksums from the metadata for the download.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
+import io
 import json
 import os
+import re
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -26,7 +36,16 @@ from clusterobs.cli import app
 from clusterobs.config import Settings
 from clusterobs.errors import SourceError
 from clusterobs.ingest import SOURCES, run_ingest
-from clusterobs.sources import download, eurostat_api, eurostat_indicators, us_cluster_crosswalk, us_cmp_related
+from clusterobs.sources import (
+    download,
+    eurostat_api,
+    eurostat_indicators,
+    i40_indicators,
+    rci_2022,
+    ris,
+    us_cluster_crosswalk,
+    us_cmp_related,
+)
 from clusterobs.store import Store
 
 CROSSWALK = us_cluster_crosswalk.META.folder
@@ -51,9 +70,61 @@ def yearly_geojson(mirror: Path) -> dict[str, bytes]:
     return out
 
 
+_INT = re.compile(r"-?\d+")
+_FLOAT = re.compile(r"-?\d+\.\d*(e[-+]?\d+)?|-?\d+e[-+]?\d+")
+
+
+def _typed(text: str) -> object:
+    """A CSV cell as the workbook held it: int, float, text, or empty."""
+    if text == "":
+        return None
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text) and float(f"{float(text):.16g}") == float(text):
+        return float(text)
+    # openpyxl writes floats with 16 significant digits: 5.2191629410000004 (RCI raw line 80) needs 17, so the
+    # made-up workbook holds it as text (the real one holds the number; either way the CSV cell is the same)
+    return text
+
+
+def _workbook(sheets: dict[str, list[list[str]]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append([_typed(c) for c in row])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def scoreboard_originals(mirror: Path) -> dict[str, bytes]:
+    """The RIS and RCI workbooks and the I4.0 zip, made from the mirror's files."""
+    rci = mirror / rci_2022.META.folder
+    population = _rows(rci / rci_2022.POPULATION)
+    header = population[0]
+    four_lines = [header[:2] + ["indicator"] * (len(header) - 2), ["", "", "description"] + [""] * (len(header) - 3),
+                  ["", "", "source"] + ["JRC-ARDECO"] * (len(header) - 3), ["", "", "year"] + [""] * (len(header) - 3)]
+    rci_book = _workbook({
+        "Meta": [["RCI 2.0 - 2022 edition - Raw data"]],
+        rci_2022.RAW_SHEET: _rows(rci / rci_2022.RAW),
+        "Description": _rows(rci / rci_2022.DESCRIPTIONS),
+        "Population": four_lines + population[1:],
+        "Capital regions": [["Country", "RCI code", "RCI name", "NUTS 2", "Name"], *_rows(rci / rci_2022.CAPITALS)[1:]],
+    })
+    ris_book = _workbook({ris.SHEET: _rows(mirror / ris.META.folder / ris.FILE)})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, member in i40_indicators.ZIP_MEMBERS.items():
+            z.writestr(member, (mirror / i40_indicators.META.folder / name).read_bytes())
+    return {ris.WORKBOOK: ris_book, rci_2022.WORKBOOK: rci_book, i40_indicators.ZIP: buf.getvalue()}
+
+
 def internet(mirror: Path) -> tuple[dict[str, bytes], set[str]]:
     """``{url: bytes}`` for every downloadable file of every source, and the addresses of the derived files."""
-    made = yearly_geojson(mirror)
+    made = {**yearly_geojson(mirror), **scoreboard_originals(mirror)}
     served: dict[str, bytes] = {}
     derived: set[str] = set()
     for module in (*SOURCES, eurostat_api):
@@ -88,6 +159,9 @@ def downloaded(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     net = Internet(served)
     patch = pytest.MonkeyPatch()
     patch.setattr(download, "make_client", lambda **_: httpx.Client(transport=httpx.MockTransport(net)))
+    for module, name in ((ris, ris.WORKBOOK), (rci_2022, rci_2022.WORKBOOK)):  # made-up workbooks: no real checksum
+        files = tuple(dataclasses.replace(f, sha256=None) if f.name == name else f for f in module.META.files)
+        patch.setattr(module, "META", dataclasses.replace(module.META, files=files))
     try:
         root = tmp_path_factory.mktemp("online")
         result = CliRunner().invoke(app, ["download", "--to", str(root / "mirror")],
@@ -102,21 +176,26 @@ def downloaded(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
 
 def test_the_download_fetches_every_original_once_and_no_derived_file(downloaded) -> None:
     _, _, _, net, derived, output = downloaded
-    assert len(net.requests) == len(set(net.requests)) == len(net.served) == 40
+    assert len(net.requests) == len(set(net.requests)) == len(net.served) == 45
     assert set(net.requests) == set(net.served)
     assert eurostat_api.META.file(eurostat_api.FILE).url not in net.requests  # only when named
     tree_page = eurostat_indicators.META.file(eurostat_indicators.FILE).url
     assert tree_page in derived and tree_page not in net.requests
     assert sum(u.endswith(".geojson.gz") for u in net.requests) == 12
-    assert sum(u.endswith(".xlsx") for u in net.requests) == 2
+    assert sum(u.endswith(".xlsx") for u in net.requests) == 4
+    assert sum(u.endswith(".zip") for u in net.requests) == 1
     assert "us_cmp_cluster_naics: rebuilt naics_to_cmp_cluster.csv, ClusterLinkage.csv" in output
+    assert "ris_2023: rebuilt ris2023_regional_database.csv" in output
     assert "eurostat_nuts2_indicators: rebuilt nuts2_indicators_2007_2018.csv" in output
 
 
 def test_rebuilt_files_are_byte_identical_to_the_mirror(downloaded, mirror: Path) -> None:
     online = downloaded[0]
     for folder, name in ((CROSSWALK, us_cluster_crosswalk.FILE_NAICS), (CROSSWALK, us_cluster_crosswalk.FILE_LINKAGE),
-                         (INDICATORS, eurostat_indicators.FILE)):
+                         (INDICATORS, eurostat_indicators.FILE), (ris.META.folder, ris.FILE),
+                         *((rci_2022.META.folder, f) for f in (rci_2022.RAW, rci_2022.DESCRIPTIONS, rci_2022.POPULATION,
+                                                                rci_2022.CAPITALS)),
+                         *((i40_indicators.META.folder, f) for f in i40_indicators.ZIP_MEMBERS)):
         assert (online / folder / name).read_bytes() == (mirror / folder / name).read_bytes(), name
     log = json.loads((online / CROSSWALK / download.LOG_NAME).read_text())
     assert sorted(r["file"] for r in log) == [us_cluster_crosswalk.XLSX_LINKAGE, us_cluster_crosswalk.XLSX_NAICS]
@@ -131,19 +210,22 @@ def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, inge
     got = store.tables(summary.version).set_index("name")[["rows", "checksum"]]
     want = real_store.tables(real.version).set_index("name")[["rows", "checksum"]]
     assert sorted(got.index) == sorted(want.index)
-    assert len(got) == 25
+    assert len(got) == 33
     # Every table but `sources` is identical (rows and content checksum), since every rebuilt file is byte-identical.
     assert got.drop("sources").equals(want.drop("sources"))
     for name, rows in {"cluster_naics": 986, "cluster_linkage": 203, "regional_indicators": 41_628,
-                       "sbs_employment": 127_108, "quarantine": 8_177}.items():
+                       "sbs_employment": 127_108, "quarantine": 8_708, "ris_indicators": 54_219,
+                       "rci_indicators": 18_209, "i40_indicators": 248_013}.items():
         assert got.loc[name, "rows"] == want.loc[name, "rows"] == rows, name
     assert summary.quarantined == real.quarantined and summary.quirks == real.quirks
-    # `sources` lists the files read: the download has the twelve yearly GeoJSON files the mirror lacks.
+    # `sources` lists the files read: the download has the originals the mirror lacks (twelve yearly GeoJSON
+    # files, two workbooks, one zip).
     src = store.table("sources", summary.version).set_index("file")
     real_src = real_store.table("sources", real.version).set_index("file")
-    assert len(src) == len(real_src) + 12 == 43
+    assert len(src) == len(real_src) + 15 == 56
     extra = sorted(set(src.index) - set(real_src.index))
-    assert extra == [eurostat_indicators.YEARLY.format(year=y) for y in eurostat_indicators.YEARS]
+    assert extra == sorted([eurostat_indicators.YEARLY.format(year=y) for y in eurostat_indicators.YEARS]
+                           + [ris.WORKBOOK, rci_2022.WORKBOOK, i40_indicators.ZIP])
     assert src.loc[real_src.index, "sha256"].equals(real_src["sha256"])
     assert store.meta(summary.version)["sbs_api"] == "absent"
 
@@ -212,6 +294,7 @@ def test_a_rebuild_with_a_missing_or_broken_yearly_file_fails_naming_it(mirror: 
 def test_modules_without_derived_files_have_no_hook(tmp_path: Path) -> None:
     hooks = {m.META.id for m in SOURCES if hasattr(m, "after_download")}
     derived = {m.META.id for m in SOURCES if any(f.derived for f in m.META.files)}
-    assert hooks == derived == {"us_cmp_cluster_naics", "eurostat_nuts2_indicators"}
+    assert hooks == derived == {"us_cmp_cluster_naics", "eurostat_nuts2_indicators", "ris_2023", "rci_2022",
+                                "i40_nuts2_indicators"}
     assert download.after_download(us_cmp_related, tmp_path) == []
 

@@ -8,8 +8,6 @@ from clusterobs.errors import SourceError
 from clusterobs.sources import i40_indicators
 from clusterobs.sources.ingestlog import IngestLog
 
-from .scoreboard_helpers import head, ref_tables, replace_file
-
 POP = "demo_r_d2jan_UNIT_NR__SEX_T__AGE_TOTAL"
 HRST = "hrst_st_rcat_CATEGORY_HRST__UNIT_PC_POP"
 GERD = "rd_e_gerdreg_SECTPERF_TOTAL__UNIT_PC_GDP"
@@ -22,10 +20,11 @@ def table(ingested):
 
 
 def test_values_checked_by_hand(table):
-    # line 3906: DE11 2015, population 4008288.0, HRST 39.1 % (GERD empty)
+    # line 3906: DE11 2015, population 4008288.0, HRST 39.1 %, GERD 6.17 % of GDP; line 2273: HU11 2010 all empty
     assert table.loc[("DE11", POP, 2015), "value"] == 4_008_288
     assert table.loc[("DE11", HRST, 2015), "value"] == 39.1
-    assert ("DE11", GERD, 2015) not in table.index
+    assert table.loc[("DE11", GERD, 2015), "value"] == 6.17
+    assert ("HU11", POP, 2010) in table.index  # from HU10 (below), not from HU11's empty row
     assert table.loc[("DE11", HRST, 2015), "line"] == 3906
 
 
@@ -76,18 +75,17 @@ def test_definitions_quarantine_and_quirks(ingested, table):
     assert quirks["empty fourth field (trailing tab) ignored"] == 2
 
 
-def test_bad_input(ingested, symlink_mirror, tmp_path):
-    store, _ = ingested
-    mirror = symlink_mirror(tmp_path / "m")
+def test_bad_input(ref, editable_mirror):
+    mirror = editable_mirror.path
     folder = i40_indicators.META.folder
     raw = (mirror / folder / i40_indicators.FILE).resolve()
-    replace_file(mirror, folder, i40_indicators.FILE, head(raw, 300))
+    editable_mirror.replace(folder, i40_indicators.FILE, editable_mirror.head(raw, 300))
     with pytest.raises(SourceError, match=r"I40_indicator_db.tsv.*only"):
-        i40_indicators.read(mirror, IngestLog(), ref_tables(store))
-    replace_file(mirror, folder, i40_indicators.FILE, head(raw, 300).replace("\t", ","))
+        i40_indicators.read(mirror, IngestLog(), ref)
+    editable_mirror.replace(folder, i40_indicators.FILE, editable_mirror.head(raw, 300).replace("\t", ","))
     with pytest.raises(SourceError, match=r"I40_indicator_db.tsv.*line 1.*wrong delimiter"):
-        i40_indicators.read(mirror, IngestLog(), ref_tables(store))
+        i40_indicators.read(mirror, IngestLog(), ref)
     desc = (mirror / folder / i40_indicators.DESCRIPTION).resolve()
-    replace_file(mirror, folder, i40_indicators.DESCRIPTION, desc.read_text(encoding="utf-8").replace("\t", ";"))
+    editable_mirror.replace(folder, i40_indicators.DESCRIPTION, desc.read_text(encoding="utf-8").replace("\t", ";"))
     with pytest.raises(SourceError, match=r"I40_indicator_db_column_description.tsv.*line 1.*wrong delimiter"):
-        i40_indicators.read(mirror, IngestLog(), ref_tables(store))
+        i40_indicators.read(mirror, IngestLog(), ref)

@@ -8,8 +8,6 @@ from clusterobs.errors import SourceError
 from clusterobs.sources import qog_eqi
 from clusterobs.sources.ingestlog import IngestLog
 
-from .scoreboard_helpers import head, ref_tables, replace_file
-
 
 @pytest.fixture(scope="module")
 def table(ingested):
@@ -53,13 +51,34 @@ def test_coverage(table, ingested):
     assert quirks["qog_eqi_2021", "number without leading zero (Stata export), read as float"] == 866
 
 
-def test_bad_input(ingested, symlink_mirror, tmp_path):
-    store, _ = ingested
-    mirror = symlink_mirror(tmp_path / "m")
+def test_bad_input(ref, editable_mirror):
+    mirror = editable_mirror.path
     raw = (mirror / qog_eqi.META.folder / qog_eqi.FILE).resolve()
-    replace_file(mirror, qog_eqi.META.folder, qog_eqi.FILE, head(raw, 40))
+    editable_mirror.replace(qog_eqi.META.folder, qog_eqi.FILE, editable_mirror.head(raw, 40))
     with pytest.raises(SourceError, match=r"eqi_2021_nuts.csv.*only 39 data rows"):
-        qog_eqi.read(mirror, IngestLog(), ref_tables(store))
-    replace_file(mirror, qog_eqi.META.folder, qog_eqi.FILE, raw.read_text(encoding="utf-8").replace(",", "\t"))
+        qog_eqi.read(mirror, IngestLog(), ref)
+    editable_mirror.replace(qog_eqi.META.folder, qog_eqi.FILE, raw.read_text(encoding="utf-8").replace(",", "\t"))
     with pytest.raises(SourceError, match=r"eqi_2021_nuts.csv.*line 1.*wrong delimiter"):
-        qog_eqi.read(mirror, IngestLog(), ref_tables(store))
+        qog_eqi.read(mirror, IngestLog(), ref)
+
+
+def test_nuts_conversion_agrees_with_the_rci_2022_copy_of_the_eqi(ingested):
+    """RCI 2022 republishes the three EQI 2021 pillars in NUTS 2021 codes ("HR02, HR_C: value of the former HR04").
+
+    Our NUTS 2016 → 2021 conversion of QoG's own file gives the same values everywhere except where RCI merged a
+    capital region (13 members: its value is the merged region's) and where a NUTS 2021 region took in part of a
+    neighbour (NL31 from NL33, RO12 a sliver of RO11: population-weighted means, RCI kept the old value).
+    """
+    store, _ = ingested
+    eqi, rci = store.table("eqi_scores"), store.table("rci_indicators")
+    pairs = {"eqi_corruption": "rci_corruption", "eqi_quality": "rci_quality_and_accountability",
+             "eqi_impartiality": "rci_impartiality"}
+    for ours, theirs in pairs.items():
+        m = eqi[eqi["indicator"] == ours].merge(rci[rci["indicator"] == theirs], on="region", suffixes=("", "_rci"))
+        assert len(m) == 240
+        differ = m.loc[(m["value"] - m["value_rci"]).abs() > 1e-9]
+        merged = differ["region_source_code_rci"].str.endswith("_C")
+        assert merged.sum() == 13
+        assert sorted(differ.loc[~merged, "region"]) == ["NL31", "RO12"]
+        hr = m.set_index("region").loc[["HR02", "HR05", "HR06"]]
+        assert (hr["value"] - hr["value_rci"]).abs().max() < 1e-9

@@ -8,8 +8,6 @@ from clusterobs.errors import SourceError
 from clusterobs.sources import rci_2022
 from clusterobs.sources.ingestlog import IngestLog
 
-from .scoreboard_helpers import head, ref_tables, replace_file
-
 
 @pytest.fixture(scope="module")
 def tables(ingested):
@@ -53,7 +51,7 @@ def test_definitions_and_directions(tables):
     # description line 49 and its continuation lines 50-51
     assert d.loc["rci_potential_market_size_expressed_in_gdp", "description"].endswith(
         "computed as population weighted average of the NUTS 2 values.")
-    assert d["sub_index"].value_counts().to_dict() == {"basic": 30, "efficiency": 17, "innovation": 21}
+    assert d["sub_index"].value_counts().to_dict() == {"basic": 31, "efficiency": 17, "innovation": 20}
 
 
 def test_capital_regions(tables):
@@ -81,13 +79,12 @@ def test_quarantine_and_quirks(ingested):
     }
 
 
-def test_bad_input(ingested, symlink_mirror, tmp_path):
-    store, _ = ingested
-    mirror = symlink_mirror(tmp_path / "m")
+def test_bad_input(ref, editable_mirror):
+    mirror = editable_mirror.path
     raw = (mirror / rci_2022.META.folder / rci_2022.RAW).resolve()
-    replace_file(mirror, rci_2022.META.folder, rci_2022.RAW, head(raw, 20))
+    editable_mirror.replace(rci_2022.META.folder, rci_2022.RAW, editable_mirror.head(raw, 20))
     with pytest.raises(SourceError, match=r"rci2022_raw_indicators.csv.*only 19 data rows"):
-        rci_2022.read(mirror, IngestLog(), ref_tables(store))
-    replace_file(mirror, rci_2022.META.folder, rci_2022.RAW, raw.read_text(encoding="utf-8").replace(",", ";"))
+        rci_2022.read(mirror, IngestLog(), ref)
+    editable_mirror.replace(rci_2022.META.folder, rci_2022.RAW, raw.read_text(encoding="utf-8").replace(",", ";"))
     with pytest.raises(SourceError, match=r"rci2022_raw_indicators.csv.*line 1.*wrong delimiter"):
-        rci_2022.read(mirror, IngestLog(), ref_tables(store))
+        rci_2022.read(mirror, IngestLog(), ref)

@@ -8,8 +8,6 @@ from clusterobs.errors import SourceError
 from clusterobs.sources import rci_scores
 from clusterobs.sources.ingestlog import IngestLog
 
-from .scoreboard_helpers import head, ref_tables, replace_file
-
 
 @pytest.fixture(scope="module")
 def table(ingested):
@@ -63,13 +61,12 @@ def test_coverage_and_quirks(table, ingested):
     assert not (store.table("quarantine")["source"] == "rci_scores_2010_2019").any()
 
 
-def test_bad_input(ingested, symlink_mirror, tmp_path):
-    store, _ = ingested
-    mirror = symlink_mirror(tmp_path / "m")
+def test_bad_input(ref, editable_mirror):
+    mirror = editable_mirror.path
     raw = (mirror / rci_scores.META.folder / rci_scores.FILE).resolve()
-    replace_file(mirror, rci_scores.META.folder, rci_scores.FILE, head(raw, 500))
+    editable_mirror.replace(rci_scores.META.folder, rci_scores.FILE, editable_mirror.head(raw, 500))
     with pytest.raises(SourceError, match=r"rci_2010_2019_zscores.csv.*only 499 data rows"):
-        rci_scores.read(mirror, IngestLog(), ref_tables(store))
-    replace_file(mirror, rci_scores.META.folder, rci_scores.FILE, raw.read_text(encoding="utf-8").replace(",", ";"))
+        rci_scores.read(mirror, IngestLog(), ref)
+    editable_mirror.replace(rci_scores.META.folder, rci_scores.FILE, raw.read_text(encoding="utf-8").replace(",", ";"))
     with pytest.raises(SourceError, match=r"rci_2010_2019_zscores.csv.*line 1.*wrong delimiter"):
-        rci_scores.read(mirror, IngestLog(), ref_tables(store))
+        rci_scores.read(mirror, IngestLog(), ref)

@@ -10,8 +10,6 @@ from clusterobs.errors import SourceError
 from clusterobs.sources import ris
 from clusterobs.sources.ingestlog import IngestLog
 
-from .scoreboard_helpers import head, ref_tables, replace_file
-
 
 @pytest.fixture(scope="module")
 def table(ingested):
@@ -89,43 +87,40 @@ def test_structural_differences_may_be_negative(table):
     assert lv["value"] == -0.84 and lv["kind"] == "structural"
 
 
-def test_truncated_file_fails_naming_it(ingested, symlink_mirror, tmp_path):
-    store, _ = ingested
-    mirror = symlink_mirror(tmp_path / "m")
+def test_truncated_file_fails_naming_it(ref, editable_mirror):
+    mirror = editable_mirror.path
     original = mirror / ris.META.folder / ris.FILE
-    replace_file(mirror, ris.META.folder, ris.FILE, head(original.resolve(), 1000))
+    editable_mirror.replace(ris.META.folder, ris.FILE, editable_mirror.head(original.resolve(), 1000))
     with pytest.raises(SourceError) as err:
-        ris.read(mirror, IngestLog(), ref_tables(store))
+        ris.read(mirror, IngestLog(), ref)
     assert ris.FILE in str(err.value) and "truncated" in str(err.value)
 
 
-def test_wrong_delimiter_fails_on_line_1(ingested, symlink_mirror, tmp_path):
-    store, _ = ingested
-    mirror = symlink_mirror(tmp_path / "m")
-    text = head((mirror / ris.META.folder / ris.FILE).resolve(), 50).replace(",", ";")
-    replace_file(mirror, ris.META.folder, ris.FILE, text)
+def test_wrong_delimiter_fails_on_line_1(ref, editable_mirror):
+    mirror = editable_mirror.path
+    text = editable_mirror.head((mirror / ris.META.folder / ris.FILE).resolve(), 50).replace(",", ";")
+    editable_mirror.replace(ris.META.folder, ris.FILE, text)
     with pytest.raises(SourceError) as err:
-        ris.read(mirror, IngestLog(), ref_tables(store))
+        ris.read(mirror, IngestLog(), ref)
     message = str(err.value)
     assert ris.FILE in message and "line 1" in message and "wrong delimiter" in message
 
 
-def test_bad_rows_are_quarantined_with_line(ingested, symlink_mirror, tmp_path, monkeypatch):
-    store, _ = ingested
-    mirror = symlink_mirror(tmp_path / "m")
-    lines = head((mirror / ris.META.folder / ris.FILE).resolve(), 3).splitlines(keepends=True)
+def test_bad_rows_are_quarantined_with_line(ref, editable_mirror, monkeypatch):
+    mirror = editable_mirror.path
+    lines = editable_mirror.head((mirror / ris.META.folder / ris.FILE).resolve(), 3).splitlines(keepends=True)
     bad = [
         "0 Summary Innovation Index,2023,EU,XX,Nowhere,XX99,Nowhere,1,50,Leader\n",  # line 4: unknown code
         "0 Summary Innovation Index,2031,EU,AT,Austria,AT1,Ostösterreich,1,50,Leader\n",  # line 5: year
         "0 Summary Innovation Index,2016,EU,AT,Austria,AT1,Ostösterreich,1,abc,Leader\n",  # line 6: duplicate of 2
         "0 Summary Innovation Index,2018,EU,AT,Austria,AT1,Ostösterreich,1,-3,Leader\n",  # line 7: negative
     ]
-    replace_file(mirror, ris.META.folder, ris.FILE, "".join(lines + bad))
+    editable_mirror.replace(ris.META.folder, ris.FILE, "".join(lines + bad))
     log = IngestLog()
     small = dataclasses.replace(ris.META, files=(dataclasses.replace(ris.META.files[0], min_rows=0),
                                                  *ris.META.files[1:]))
     monkeypatch.setattr(ris, "META", small)
-    out = ris.read(mirror, log, ref_tables(store))["ris_indicators"]
+    out = ris.read(mirror, log, ref)["ris_indicators"]
     q = log.quarantine_frame()
     assert list(zip(q["line"], q["reason"], strict=True)) == [
         (4, "region code is not a NUTS 2021 code of level 1 or 2, a single-region country or EU"),

@@ -97,7 +97,7 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     pop = _values(pop_path, log, ref, members, {c: f"rci_{c}" for c in POPULATION_COLUMNS}, POPULATION)
     df = pd.concat([values, pop], ignore_index=True)
     src = df["region_source_code"]
-    direct = df.loc[~src.isin(set(members))].assign(region=src, method=nuts2021.SAME)
+    direct = df.loc[~src.isin(set(members))].assign(region=lambda d: d["region_source_code"], method=nuts2021.SAME)
     merged = df.loc[src.isin(set(members))]
     for rec in merged.loc[merged["indicator"].isin(COUNTS)].itertuples(index=False):
         log.reject(source=META.id, file=rec.file, line=int(rec.line), value=f"{rec.region_source_code} {rec.indicator}",
@@ -214,3 +214,61 @@ def _values(path: Path, log: IngestLog, ref: dict[str, pd.DataFrame], members: d
                 continue
             rows.append((code, indicator, EDITION, value, line, file))
     return pd.DataFrame(rows, columns=["region_source_code", "indicator", "year", "value", "line", "file"])
+
+
+# ---- rebuilding the CSVs from the downloaded workbook --------------------------------------------------------
+
+WORKBOOK = "RCI_2022.xlsx"
+RAW_SHEET = "RCI_2022_raw_data"
+CAPITALS_HEADER = ("country", "rci_code", "rci_name", "nuts2_2021_code", "nuts2_2021_name")
+POPULATION_HEADER = ("NUTS", "Region name", "reference_code", *POPULATION_COLUMNS)
+_REGION = re.compile(r"^[A-Z]{2}(?:(?=[0-9A-Z]{0,1}[0-9])[0-9A-Z]{2}|_C)$")
+"""A NUTS-2 code (a digit in its last two characters: not the header word ``NUTS``) or a merged ``AT_C``."""
+
+
+def after_download(folder: Path) -> list[Path]:
+    """Write the four CSVs in ``folder`` from the downloaded workbook, as the mirror converted them.
+
+    Sheets are recognised by their content (only the raw-data sheet's name, ``RCI_2022_raw_data``,
+    is known): the one whose header starts ``NUTS, Region name`` with the indicator columns; the
+    description sheet (first cell ``Pillar name``; non-breaking spaces made plain, cells trimmed);
+    the capital-region sheet (merged codes ``AT_C``…; newlines in names made spaces; the mirror's
+    header); the population/GDP sheet (its four-line header replaced by the mirror's one line).
+    """
+    from clusterobs.sources.workbook_csv import open_workbook, write_csv
+
+    path = folder / WORKBOOK
+    book = open_workbook(path)
+    try:
+        sheets = {name: [tuple(r) for r in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+    finally:
+        book.close()
+    found: dict[str, list[tuple]] = {}
+    for name, rows in sheets.items():
+        first = [_text(v) for v in (rows[0] if rows else ())]
+        data = [r for r in rows if r and isinstance(r[0], str) and _REGION.match(r[0].strip())]
+        if name == RAW_SHEET or (first[:2] == ["NUTS", "Region name"] and len(first) > 60):
+            found.setdefault(RAW, rows)
+        elif first[:1] == ["Pillar name"]:
+            found[DESCRIPTIONS] = [tuple(_clean(v) for v in r) for r in rows]
+        elif any(len(r) > 1 and isinstance(r[1], str) and r[1].strip().endswith("_C") for r in rows[1:]):
+            members = [r for r in rows if len(r) > 1 and isinstance(r[1], str) and r[1].strip().endswith("_C")]
+            found[CAPITALS] = [CAPITALS_HEADER, *[tuple(_oneline(v) for v in r[:5]) for r in members]]
+        elif len(data) > 200 and len(first) <= len(POPULATION_HEADER) + 1:
+            found[POPULATION] = [POPULATION_HEADER, *[r[:len(POPULATION_HEADER)] for r in data]]
+    missing = [f for f in (RAW, DESCRIPTIONS, CAPITALS, POPULATION) if f not in found]
+    if missing:
+        raise SourceError(path, f"no sheet recognised for {', '.join(missing)} (sheets: {', '.join(sheets)})")
+    return [write_csv(folder / name, found[name]) for name in (RAW, DESCRIPTIONS, POPULATION, CAPITALS)]
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _clean(value: object) -> object:
+    return value.replace("\xa0", " ").strip() if isinstance(value, str) else value
+
+
+def _oneline(value: object) -> object:
+    return value.replace("\r\n", " ").replace("\n", " ") if isinstance(value, str) else value

@@ -23,8 +23,8 @@ from clusterobs.errors import SourceError
 from clusterobs.sources import nuts2021
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
-from clusterobs.sources.download import replacing
 from clusterobs.sources.ingestlog import IngestLog
+from clusterobs.sources.workbook_csv import open_workbook, write_csv
 
 META = load_meta(__file__)
 FILE = "ris2023_regional_database.csv"
@@ -107,7 +107,7 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     df["regional"] = df["indicator_name"].str.endswith("(Regional)")
     df["value_kind"] = VALUE_KIND
     src = df["region_source_code"]
-    nuts2 = df.loc[src.isin(known[2])].assign(region=src, method=nuts2021.SAME)
+    nuts2 = df.loc[src.isin(known[2])].assign(region=lambda d: d["region_source_code"], method=nuts2021.SAME)
     eu = df.loc[src == "EU"].assign(region="EU", method="EU average (not a region)")
     level1 = sorted(set(src) & (known[1] | uk_level1))
     parents = nuts2021.expand(df, {c: nuts2021.children_2021(ref, c) for c in level1},
@@ -133,34 +133,11 @@ def after_download(folder: Path) -> list[Path]:
 
 
 def build_csv_from_workbook(folder: Path) -> Path:
-    """The mirror's conversion: sheet ``RIS`` as comma-separated UTF-8, numbers in shortest round-trip form.
-
-    Cell values are written as openpyxl reads them (cached values): integers without a decimal
-    point, floats as Python's ``repr``, empty cells empty; LF line ends; written atomically.
-    """
-    import csv
-
-    import openpyxl
-
-    book_path = folder / WORKBOOK
-    if not book_path.is_file():
-        raise SourceError(book_path, f"missing workbook of source {META.id!r}, needed to write {FILE}")
+    """The mirror's conversion: sheet ``RIS`` as CSV (``workbook_csv``), written atomically."""
+    book = open_workbook(folder / WORKBOOK)
     try:
-        book = openpyxl.load_workbook(book_path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise SourceError(book_path, f"not a readable xlsx workbook: {exc}") from exc
-    if SHEET not in book.sheetnames:
-        raise SourceError(book_path, f"no sheet {SHEET!r} (sheets: {', '.join(book.sheetnames)})")
-    out = folder / FILE
-    with replacing(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        for row in book[SHEET].iter_rows(values_only=True):
-            writer.writerow(["" if v is None else _cell(v) for v in row])
-    book.close()
-    return out
-
-
-def _cell(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+        if SHEET not in book.sheetnames:
+            raise SourceError(folder / WORKBOOK, f"no sheet {SHEET!r} (sheets: {', '.join(book.sheetnames)})")
+        return write_csv(folder / FILE, book[SHEET].iter_rows(values_only=True))
+    finally:
+        book.close()

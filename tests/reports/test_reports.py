@@ -170,3 +170,14 @@ def test_scorecard_peers_are_the_scoreboard_peers(scorecard, report_data):
     peers = report_data.df("SELECT peer FROM scoreboard_peers WHERE region = 'DE21' ORDER BY rank")["peer"]
     table = next(s for s in report.sections if s.id == "peers").tables[0]
     assert [r[1].rsplit("(", 1)[1].rstrip(")") for r in table.rows] == list(peers)
+
+
+def test_panorama_lists_every_source_file_with_its_checksum(panorama, report_data):
+    report, out = panorama
+    text = pdf_text(out.pdf)
+    sources = report_data.sources()
+    assert len(sources) > 20
+    for r in sources.itertuples():
+        assert squash(r.sha256) in text, r.file
+    assert squash(f"Dataset version {report.version}") in text
+    assert squash(f"code version clusterobs {report_data.meta['code_version']}") in text

@@ -58,7 +58,7 @@ def methodology_annex(data: ReportData, schemes: list[str] | None = None) -> Sec
     return section
 
 
-def sources_annex(data: ReportData, *, used: list[str] | None = None) -> Section:
+def sources_annex(data: ReportData, *, used: list[str] | None = None, checksums: bool = True) -> Section:
     """Every raw file behind the dataset with its SHA-256, plus the dataset and code versions (reproducibility)."""
     src = data.sources()
     if used:
@@ -71,8 +71,13 @@ def sources_annex(data: ReportData, *, used: list[str] | None = None) -> Section
         f"code version clusterobs {meta.get('code_version') or '—'}. Regenerate this report with the same dataset "
         "version and code version to get the same numbers.",
         "The raw files below were read by the ingest; each checksum is the SHA-256 of the file as read."]
+    cites = Table("Citations and licences", ["Source", "Files", "Citation", "Licence"],
+                  [[r.source, str(int((src["source"] == r.source).sum())), r.citation or "", r.licence or ""]
+                   for r in src.drop_duplicates("source").itertuples()])
+    if not checksums:  # the dataset version pins every file; their checksums are in the Panorama and `info`
+        paragraphs[1] = (f"The raw files behind these sources and their SHA-256 checksums are listed by `clusterobs "
+                         f"info`, on the observatory's Sources page and in the Panorama of dataset {data.version}.")
+        return Section("sources", "Annex: sources and reproducibility", paragraphs, tables=[cites], annex=True)
     table = Table(f"Sources ({len(src)} files)", ["Source", "File", "SHA-256", "Bytes"],
                   [[r.source, r.file, r.sha256, fmt.integer(r.bytes)] for r in src.itertuples()], numeric=(3,))
-    cites = Table("Citations and licences", ["Source", "Citation", "Licence"],
-                  [[r.source, r.citation or "", r.licence or ""] for r in src.drop_duplicates("source").itertuples()])
     return Section("sources", "Annex: sources and reproducibility", paragraphs, tables=[table, cites], annex=True)

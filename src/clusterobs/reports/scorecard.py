@@ -68,7 +68,7 @@ def build_scorecard(data: ReportData, code: str, *, scheme: str = DEFAULT_SCHEME
         peers_section(data, code, name),
         methodology_annex(data, [scheme]),
         sources_annex(data, used=[SBS, GISCO, INDICATORS, LFS, "nace_rev2", "naics2017_nace", "us_cmp_cluster_naics",
-                                  "jrc_nuts_converter"]),
+                                  "jrc_nuts_converter"], checksums=False),
     ]
     report = Report("region", f"region_{code}_{scheme}_{year}", f"Region scorecard: {name} ({code})",
                     f"Cluster portfolio and stars ({data.scheme_title(scheme)}), {year}, {LEVEL_LABELS[level]} "

@@ -174,3 +174,23 @@ def test_user_indicators_bad_file_changes_nothing_good_file_is_scored(computed, 
     with pytest.raises(UserIndicatorError, match="was loaded before; load with --replace"):
         add_indicators(store, good)
     add_indicators(store, good, replace=True)
+
+
+def test_cli_add_indicators_reports_file_row_reason(computed, tmp_path):
+    from typer.testing import CliRunner
+
+    from clusterobs.cli import app
+
+    store = _copy_store(computed[0], tmp_path)
+    before = store.current()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,name,dimension,subdimension,region,year,value\n"
+                   "x1,X,demand,income,AT11,twenty,1\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["scoreboard", "add-indicators", str(bad), "--home", str(store.home)])
+    assert out.exit_code == 1
+    assert "bad.csv, row 2: `year` must be a whole number; got 'twenty'" in " ".join(out.output.split())
+    assert store.current() == before
+    listed = CliRunner().invoke(app, ["scoreboard", "indicators", "--home", str(store.home)])
+    assert listed.exit_code == 0
+    assert "39 indicators in 8 dimensions; 2 left out for too few regions; 0 added by users." in " ".join(
+        listed.output.split())

@@ -68,3 +68,6 @@ def indicators(home: HomeOpt = None) -> None:
         t.add_row(r.id, f"{r.dimension} / {r.subdimension}", f"{r.source}:{r.source_id}"[:48],
                   f"{r.direction:+d}", r.transformation, str(r.regions), str(r.imputed), str(r.treated_values))
     console.print(t)
+    left_out = int((df["excluded"].fillna("") != "").sum())
+    console.print(f"{len(df)} indicators in {df['dimension'].nunique()} dimensions; {left_out} left out for too "
+                  f"few regions; {int(df['user'].sum())} added by users.")

@@ -163,7 +163,8 @@ def gaps(q: Query) -> ChartOut:
     st = st.dropna(subset=["value"])
     if st.empty:
         raise EmptyChart(_("No indicator value for this region."))
-    frame = pd.DataFrame({"label": st["indicator_name"], "value": st["vs_europe"], "kind": st["kind"]})
+    frame = pd.DataFrame({"label": [short(n) for n in st["indicator_name"]], "value": st["vs_europe"],
+                          "kind": st["kind"]})
     frame["hover"] = [_("%(name)s<br>score %(v)s, Europe %(e)s, peers %(p)s") % {
         "name": r.indicator_name, "v": fmt(r.value), "e": fmt(r.europe), "p": fmt(r.peers_mean)}
         for r in st.itertuples()]
@@ -181,6 +182,11 @@ def gaps(q: Query) -> ChartOut:
         "s": int((st["kind"] == "strength").sum()), "w": int((st["kind"] == "weakness").sum()),
         "region": region["name"], "n": len(st)}
     return ChartOut("scoreboard-gaps", fig, title, summary, table, filename("scoreboard-gaps", q, code, dim), notes)
+
+
+def short(name: str, width: int = 48) -> str:
+    """An axis label that fits the chart's margin (the full name is in the hover and the table)."""
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 
 
 def kind_label(kind: str) -> str:

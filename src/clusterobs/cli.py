@@ -132,6 +132,9 @@ def compute(
     impute: Annotated[bool, typer.Option("--impute/--no-impute", help="Impute confidential and missing cells")] = True,
     engine: Annotated[str, typer.Option(help="duckdb, or spark (needs clusterobs[spark] and Java)")] = "duckdb",
     spark_master: Annotated[str, typer.Option(help="Spark master: local[N] or a cluster URL")] = "local[2]",
+    scoreboard_indicators: Annotated[Path | None, typer.Option(
+        "--scoreboard-indicators", help="A CSV of your own scoreboard indicators, validated and loaded first "
+        "(as `clusterobs scoreboard add-indicators`)")] = None,
 ) -> None:
     """Map clusters for every scheme, year and NUTS level into a new dataset version."""
     from clusterobs.mapping.compute import run_compute
@@ -141,6 +144,10 @@ def compute(
     if previous is None:
         err.print(f"[bold red]no published dataset in {store.home}: run `clusterobs ingest` first[/]")
         raise typer.Exit(1)
+    if scoreboard_indicators is not None:
+        from clusterobs.scoreboard.cli import load_user_file
+
+        load_user_file(store, scoreboard_indicators, replace=True)
     with _progress() as bar:
         task = bar.add_task("mapping", total=None)
 
@@ -331,6 +338,8 @@ def serve(
 
 
 app.add_typer(__import__("clusterobs.microdata.cli", fromlist=["app"]).app, name="microdata")
+app.add_typer(__import__("clusterobs.reports.cli", fromlist=["app"]).app, name="report")
+app.add_typer(__import__("clusterobs.scoreboard.cli", fromlist=["app"]).app, name="scoreboard")
 
 
 def main() -> None:  # pragma: no cover - console entry point

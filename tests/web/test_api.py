@@ -31,7 +31,8 @@ def test_docs_and_schema_are_served(client):
     assert paths >= {"/api/regions", "/api/regions/{code}", "/api/regions/{code}/portfolio",
                      "/api/regions/{code}/clusters/{category}/tests", "/api/categories", "/api/categories/{category}",
                      "/api/categories/{category}/regions", "/api/measures", "/api/geojson", "/api/versions",
-                     "/api/sources"}
+                     "/api/sources", "/api/scoreboard/scores", "/api/scoreboard/ranks", "/api/scoreboard/intervals",
+                     "/api/scoreboard/values", "/api/scoreboard/indicators", "/api/scoreboard/strengths"}
     assert client.get("/api/docs").status_code == 200
 
 

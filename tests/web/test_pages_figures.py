@@ -44,6 +44,10 @@ SAMPLES = {
     "opportunities": {"region": "DE11"},
     "emerging-composition": {"category": "emerging_digital"},
     "emerging-map": {"category": "emerging_digital"},
+    "scoreboard-map": {"extra": {"dimension": "governance"}},
+    "scoreboard-profile": {"region": "DE21"},
+    "scoreboard-ranks": {"region": "DE21"},
+    "scoreboard-gaps": {"region": "DE21", "extra": {"peers": "AT13,FR10", "dimension": "knowledge_skills"}},
 }
 SCHEME_FREE = {"related-network", "opportunities", "emerging-composition", "emerging-map"}
 

@@ -8,13 +8,16 @@ from clusterobs.charts.bars import grouped_bars, ranked_bars
 from clusterobs.charts.caption import Caption, captioned
 from clusterobs.charts.classing import Classing, count_classes, data_classes, lq_classes, star_classes
 from clusterobs.charts.distribution import histogram
+from clusterobs.charts.lines import line_chart
 from clusterobs.charts.maps import choropleth_map, locator_map, symbol_map
 from clusterobs.charts.network import related_network
 from clusterobs.charts.portfolio import bubble_portfolio
 from clusterobs.charts.radar import score_radar
+from clusterobs.charts.scatter import scatter
+from clusterobs.charts.scoreboard import gap_bars, rank_intervals
 from clusterobs.charts.stars import star_strip
 
 __all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
-           "data_classes", "grouped_bars", "histogram", "locator_map", "lq_classes", "ranked_bars", "related_network",
-           "score_radar",
-           "star_classes", "star_strip", "symbol_map"]
+           "data_classes", "gap_bars", "grouped_bars", "histogram", "line_chart", "locator_map", "lq_classes",
+           "rank_intervals", "ranked_bars", "related_network", "scatter", "score_radar", "star_classes",
+           "star_strip", "symbol_map"]

@@ -18,6 +18,8 @@ from clusterobs.web.labels import MEASURE_LABELS
 
 MAX_COMPARE = 10
 SORT_DIRS = ("asc", "desc")
+#: parameters of feature apps' pages, carried as given in ``Query.extra`` (each app validates its own)
+EXTRA_KEYS = ("dimension", "peers", "view")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Query:
         q = replace(self, **{k: v for k, v in overrides.items() if k in self.__dataclass_fields__})
         out: dict[str, str] = {"scheme": q.scheme, "year": str(q.year), "level": str(q.level)}
         for key in keys:
-            value = getattr(q, key)
+            value = getattr(q, key) if key in self.__dataclass_fields__ else self.extra.get(key)
             if key == "regions":
                 if value:
                     out[key] = ",".join(value)
@@ -98,4 +100,5 @@ def parse_query(get: QueryDict, *, measure: str = "stars", measures: tuple[str, 
     region = path.pop("region", None) or get.get("region") or None
     return Query(scheme=scheme, year=year, level=lvl, category=category, measure=m, region=region,
                  regions=parse_regions(get.getlist("regions")), classes=classes, method=method,
-                 sort=get.get("sort", ""), dir=direction, extra={k: str(v) for k, v in path.items()})
+                 sort=get.get("sort", ""), dir=direction,
+                 extra={**{k: get[k] for k in EXTRA_KEYS if get.get(k)}, **{k: str(v) for k, v in path.items()}})

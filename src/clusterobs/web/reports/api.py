@@ -1,5 +1,69 @@
-"""API endpoints of the reports feature, mounted under /api/ by ``clusterobs.web.api``."""
+"""API endpoints of the reports feature, mounted under /api/ by ``clusterobs.web.api``.
 
-from ninja import Router
+``GET /api/reports/europe.pdf|html``, ``/api/reports/country/{code}.pdf|html``, ``/api/reports/region/{code}.pdf|html``
+return the report file (200), or 202 with ``{"status": "generating", "retry_after": 5}`` while it is being generated.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from ninja import Path, Query, Router
+
+from clusterobs.web import selectors
+from clusterobs.web.reports.services import FORMATS, report_get, report_key
 
 router = Router(tags=["reports"])
+RETRY_AFTER = 5
+
+
+def _error(status: int, message: str, **extra: object) -> JsonResponse:
+    return JsonResponse({"error": {"status": status, "message": message, "parameter": None, **extra}}, status=status)
+
+
+def _serve(kind: str, code: str | None, fmt: str, scheme: str, year: int | None) -> HttpResponse:
+    if fmt not in FORMATS:
+        return _error(404, f"`format` must be one of {', '.join(FORMATS)}; got {fmt!r}.")
+    try:
+        key = report_key(kind, code, scheme=scheme, year=year)
+    except selectors.NoDataset as exc:
+        return _error(503, str(exc))
+    except selectors.NotFound as exc:
+        return _error(404, str(exc))
+    except selectors.BadParameter as exc:
+        return _error(400, str(exc))
+    state = report_get(key)
+    if state.status == "generating":
+        response = JsonResponse({"status": "generating", "retry_after": RETRY_AFTER, "report": key.slug}, status=202)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+    if state.status == "failed":
+        return _error(500, state.error or "the report could not be generated", reference=state.reference)
+    response = FileResponse(state.path(fmt).open("rb"), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'{"attachment" if fmt == "pdf" else "inline"}; filename="{key.slug}.{fmt}"'
+    response["X-Dataset-Version"] = key.version
+    return response
+
+
+SCHEME = Query(selectors.DEFAULT_SCHEME, description="Star scheme: eco2007, eocic2019, uscmp")
+YEAR = Query(None, description="Year of the cluster data (default: the latest)")
+
+
+@router.get("/reports/europe.{fmt}", summary="The European Cluster Panorama (PDF or HTML)")
+def panorama_api(request: HttpRequest, fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME,
+                 year: int | None = YEAR):
+    """The European Cluster Panorama; 202 while it is being generated (retry after the given seconds)."""
+    return _serve("panorama", None, fmt, scheme, year)
+
+
+@router.get("/reports/country/{code}.{fmt}", summary="One country's Cluster Panorama (PDF or HTML)")
+def country_api(request: HttpRequest, code: str = Path(..., description="NUTS country code, e.g. DE"),
+                fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR):
+    """The Panorama restricted to one country's regions; 202 while it is being generated."""
+    return _serve("country", code, fmt, scheme, year)
+
+
+@router.get("/reports/region/{code}.{fmt}", summary="A region scorecard (PDF or HTML)")
+def region_api(request: HttpRequest, code: str = Path(..., description="NUTS 2021 region code, e.g. DE21"),
+               fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR):
+    """A region's scorecard: portfolio, stars and their reasons, trends and the optional sections."""
+    return _serve("region", code, fmt, scheme, year)

@@ -1,6 +1,21 @@
 """URLs of the reports pages, included at the site root under the ``reports`` namespace."""
 
-from django.urls import path  # noqa: F401
+from functools import partial
+
+from django.urls import path
+
+from clusterobs.web.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("reports/", views.index, name="index"),
+    path("reports/europe/", views.panorama, name="panorama"),
+    path("reports/europe.html", partial(views.panorama_document, fmt="html"), name="panorama_html"),
+    path("reports/europe.pdf", partial(views.panorama_document, fmt="pdf"), name="panorama_pdf"),
+    path("reports/country/<str:code>/", views.country, name="country"),
+    path("reports/country/<str:code>.html", partial(views.country_document, fmt="html"), name="country_html"),
+    path("reports/country/<str:code>.pdf", partial(views.country_document, fmt="pdf"), name="country_pdf"),
+    path("reports/region/<str:code>/", views.region, name="region"),
+    path("reports/region/<str:code>.html", partial(views.region_document, fmt="html"), name="region_html"),
+    path("reports/region/<str:code>.pdf", partial(views.region_document, fmt="pdf"), name="region_pdf"),
+]

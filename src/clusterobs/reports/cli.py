@@ -1,0 +1,76 @@
+"""``clusterobs report panorama|region``: write a report's HTML and PDF, with Rich progress."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from clusterobs.config import Settings
+from clusterobs.errors import ClusterobsError
+from clusterobs.store import Store
+
+app = typer.Typer(help="Cluster Panorama reports and region scorecards (HTML and PDF).", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+HomeOpt = Annotated[Path | None, typer.Option("--home", help="Data directory [env CLUSTEROBS_HOME; ./var]")]
+YearOpt = Annotated[int | None, typer.Option(help="Year of the cluster data (default: the latest)")]
+SchemeOpt = Annotated[str, typer.Option(help="Star scheme: eco2007, eocic2019, uscmp")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder to write <report>.html and <report>.pdf into")]
+PdfOpt = Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF (WeasyPrint)")]
+
+
+def _run(build, home: Path | None, out: Path, pdf: bool) -> None:
+    from clusterobs.reports import ReportData, write_report
+
+    store = Store(Settings.from_env(home=home).home)
+    start = time.perf_counter()
+    with Progress(TextColumn("[bold]{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("reading the dataset", total=None)
+
+        def report(label: str, done: int, total: int) -> None:
+            bar.update(task, description=label, completed=done, total=total)
+
+        try:
+            data = ReportData.open(store)
+            with contextlib.closing(data):
+                report("building sections", 0, 1)
+                built = build(data)
+                output = write_report(built, out, pdf=pdf, progress=report)
+        except (ClusterobsError, OSError) as exc:
+            bar.stop()
+            err.print(f"[bold red]Report failed:[/] {exc}")
+            raise typer.Exit(1) from exc
+    console.print(f"Wrote [cyan]{output.html}[/]" + (f" and [cyan]{output.pdf}[/]" if output.pdf else "")
+                  + f": {len(built.charts)} charts, dataset {built.version}, {time.perf_counter() - start:.1f} s.")
+
+
+@app.command()
+def panorama(
+    year: YearOpt = None, scheme: SchemeOpt = "eco2007",
+    country: Annotated[str | None, typer.Option(help="Only this country (NUTS code such as DE, FR, EL)")] = None,
+    out: OutOpt = Path("reports"), pdf: PdfOpt = True, home: HomeOpt = None,
+) -> None:
+    """The European Cluster Panorama (or one country's): stars, maps, top regions and competitiveness."""
+    from clusterobs.reports import build_panorama
+
+    _run(lambda data: build_panorama(data, scheme=scheme, year=year, country=country), home, out, pdf)
+
+
+@app.command()
+def region(
+    code: Annotated[str, typer.Argument(help="NUTS 2021 region code, e.g. DE21")],
+    year: YearOpt = None, scheme: SchemeOpt = "eco2007", out: OutOpt = Path("reports"), pdf: PdfOpt = True,
+    home: HomeOpt = None,
+) -> None:
+    """A region scorecard: portfolio, stars and their reasons, trends, linkages, scoreboard and peers."""
+    from clusterobs.reports import build_scorecard
+
+    _run(lambda data: build_scorecard(data, code, scheme=scheme, year=year), home, out, pdf)

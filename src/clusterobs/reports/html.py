@@ -1,0 +1,101 @@
+"""The report as one self-contained HTML document (charts inline as SVG images), styled for screen and print.
+
+No template engine is installed beside Django's (which engine code may not import), so the document is written
+here with MarkupSafe's escaping: every value from the data passes through ``escape``.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from markupsafe import Markup, escape
+
+from clusterobs.reports.model import Chart, Report, Section, Table
+
+CSS = """
+@page { size: A4; margin: 18mm 15mm 18mm 15mm;
+        @bottom-left { content: string(doc-title); font-size: 8pt; color: #555; }
+        @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; } }
+html { font-family: "DejaVu Sans", "Liberation Sans", Helvetica, Arial, sans-serif; font-size: 10pt;
+       color: #1a1a1a; line-height: 1.4; }
+body { max-width: 190mm; margin: 0 auto; }
+header.report { border-bottom: 3px solid #0072B2; margin-bottom: 1em; }
+header.report h1 { string-set: doc-title content(); font-size: 20pt; margin: 0 0 .2em 0; color: #08306b; }
+header.report p.subtitle { font-size: 11pt; margin: 0 0 .6em 0; color: #333; }
+h2 { font-size: 14pt; color: #08306b; border-bottom: 1px solid #c6dbef; margin-top: 1.4em;
+     break-after: avoid; }
+section.annex { break-before: page; }
+p.absent { background: #f4f4f4; border-left: 4px solid #b0b0b0; padding: .4em .8em; }
+dl.facts { display: flex; flex-wrap: wrap; gap: .6em 1.6em; margin: .6em 0; }
+dl.facts div { min-width: 38mm; }
+dl.facts dt { font-size: 8.5pt; color: #4d4d4d; }
+dl.facts dd { margin: 0; font-size: 14pt; font-weight: bold; color: #08306b; }
+figure.chart { margin: .8em 0; break-inside: avoid; }
+figure.chart img { width: 100%; height: auto; }
+figure.chart figcaption { font-size: 8.5pt; color: #4d4d4d; }
+table { border-collapse: collapse; width: 100%; margin: .6em 0 1em 0; font-size: 8.5pt; }
+table caption { text-align: left; font-weight: bold; font-size: 9pt; padding-bottom: .3em; }
+th, td { border-bottom: 1px solid #ddd; padding: .15em .4em; text-align: left; vertical-align: top; }
+th { background: #deebf7; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr { break-inside: avoid; }
+td.hash { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7pt; word-break: break-all; }
+nav.toc ol { columns: 2; font-size: 9pt; }
+footer.provenance { margin-top: 2em; font-size: 8pt; color: #4d4d4d; border-top: 1px solid #ddd; }
+"""
+
+
+def _chart(chart: Chart) -> str:
+    if chart.svg is None:
+        raise ValueError(f"chart {chart.name!r} has no image: render the report's images first")
+    data = base64.b64encode(chart.svg).decode("ascii")
+    alt = f"{chart.title}. {chart.summary}"
+    return (f'<figure class="chart" id="chart-{escape(chart.name)}" data-chart="{escape(chart.name)}">'
+            f'<img class="chart" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}">'
+            f"<figcaption>{escape(chart.summary)}</figcaption></figure>")
+
+
+def _table(table: Table) -> str:
+    head = "".join(f'<th scope="col"{" class=num" if i in table.numeric else ""}>{escape(h)}</th>'
+                   for i, h in enumerate(table.header))
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{"num" if i in table.numeric else "hash" if len(str(c)) == 64 else ""}">'
+                         f"{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>" for row in table.rows)
+    return (f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
+def _section(section: Section) -> str:
+    parts = [f'<section id="{escape(section.id)}"{" class=annex" if section.annex else ""}>',
+             f"<h2>{escape(section.title)}</h2>"]
+    if section.absent:
+        parts.append(f'<p class="absent">{escape(section.absent)}</p>')
+    parts += [f"<p>{escape(p)}</p>" for p in section.paragraphs]
+    parts += [_chart(c) for c in section.charts]
+    parts += [_table(t) for t in section.tables]
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def facts_list(items: list[tuple[str, str]]) -> Markup:
+    return Markup('<dl class="facts">' + "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>"
+                                                 for k, v in items) + "</dl>")
+
+
+def render_html(report: Report) -> str:
+    """The complete HTML document of ``report`` (its charts must have their SVG)."""
+    toc = "".join(f'<li><a href="#{escape(s.id)}">{escape(s.title)}</a></li>' for s in report.sections)
+    body = "".join(_section(s) for s in report.sections)
+    lead = facts_list(report.highlights) if report.highlights else ""
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(report.title)}</title>"
+        f'<meta name="generator" content="clusterobs {escape(report.code_version)}">'
+        f'<meta name="dataset-version" content="{escape(report.version)}">'
+        f"<style>{CSS}</style></head><body>"
+        f'<header class="report"><h1>{escape(report.title)}</h1><p class="subtitle">{escape(report.subtitle)}</p>'
+        f"{lead}</header>"
+        f'<nav class="toc" aria-label="Contents"><ol>{toc}</ol></nav>{body}'
+        f'<footer class="provenance"><p>clusterobs {escape(report.code_version)} · dataset version '
+        f"{escape(report.version)} (extracted {escape(report.created_at[:10])}) · generated "
+        f"{escape(report.generated_at)}</p></footer></body></html>")

@@ -1,0 +1,60 @@
+"""What a report is made of: sections holding paragraphs, charts and tables, plus its provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
+
+
+@dataclass
+class Chart:
+    """A captioned Plotly figure (title and caption are inside the image) and its one-sentence text alternative."""
+
+    name: str
+    title: str
+    summary: str
+    fig: go.Figure
+    svg: bytes | None = None
+
+
+@dataclass
+class Table:
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+    numeric: tuple[int, ...] = ()  # columns aligned right
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    #: set when the section's data are not in the dataset: the report says so instead of the content
+    absent: str | None = None
+    annex: bool = False
+
+
+@dataclass
+class Report:
+    kind: str  # panorama, country, region
+    slug: str  # file stem: panorama_eco2007_2015, region_DE21_eco2007_2015
+    title: str
+    subtitle: str
+    sections: list[Section]
+    #: the headline figures as printed (label, value), under the title
+    highlights: list[tuple[str, str]] = field(default_factory=list)
+    #: the headline figures, by key, as numbers (tests compare them with the API)
+    facts: dict[str, Any] = field(default_factory=dict)
+    version: str = ""
+    code_version: str = ""
+    created_at: str = ""
+    generated_at: str = ""
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [c for s in self.sections for c in s.charts]

@@ -1,0 +1,131 @@
+"""Scorecard sections that need tables of optional engine stages: linkages (``region_opportunities``,
+``related_pairs``) and the Regional Ecosystem Scoreboard (``scoreboard_strengths``, ``scoreboard_scores``,
+``scoreboard_peers``). Each says plainly when its table is not in the dataset."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clusterobs import charts
+from clusterobs.charts.caption import Caption
+from clusterobs.charts.palette import ACCENT
+from clusterobs.reports import formatting as fmt
+from clusterobs.reports.common import source_line
+from clusterobs.reports.data import NUTS_VERSION, ReportData
+from clusterobs.reports.model import Chart, Section, Table
+
+OPPORTUNITIES = 10
+RELATED_METHOD = "colocation_share"
+
+
+def _absent(table: str, what: str) -> str:
+    return (f"Not in this dataset: {what} (table {table}) has not been computed for this dataset version. Run "
+            "`clusterobs compute` with a version of clusterobs that includes it.")
+
+
+def linkages_section(data: ReportData, code: str, name: str, *, year: int, level: int,
+                     starred: pd.DataFrame) -> Section:
+    section = Section("linkages", "Linkages and opportunities")
+    if not data.has("region_opportunities"):
+        section.absent = _absent("region_opportunities", "the cross-sectoral linkages and opportunities")
+        return section
+    opp = data.df("""SELECT o.category, c.name AS category_name, o.density, o.lq, o.rank FROM region_opportunities o
+                     JOIN categories c USING (category)
+                     WHERE o.region = ? AND o.nuts_version = ? AND o.level = ? AND o.year = ? AND o.rank IS NOT NULL
+                     ORDER BY o.rank LIMIT ?""", [code, NUTS_VERSION, level, year, OPPORTUNITIES])
+    section.paragraphs.append(
+        "Opportunities are the traded categories the region is not specialised in (LQ < 1) that are most related "
+        "to those it is specialised in: density is the relatedness-weighted share of a category's related "
+        "categories (co-location of employment shares across regions) in which the region has LQ ≥ 1, from 0 to 1.")
+    if opp.empty:
+        section.absent = f"No opportunity is computed for {name} in {year} at this level."
+        return section
+    frame = opp.assign(label=opp["category_name"], value=opp["density"],
+                       value_text=[fmt.number(v) for v in opp["density"]], imputed=False, url="",
+                       hover=[f"{n}: density {fmt.number(d)}, LQ {fmt.number(q)}" for n, d, q in
+                              zip(opp["category_name"], opp["density"], opp["lq"], strict=True)])
+    title = f"Cluster opportunities of {name}"
+    fig = charts.ranked_bars(frame, Caption(title, f"Density of related specialisations (0-1), {year}, "
+                                            f"NUTS {NUTS_VERSION}", source_line(data, ["eurostat_sbs_2015"]),
+                                            [f"The {len(opp)} categories with the highest density among those "
+                                             "where the region's LQ is below 1."]),
+                             value_title="Density", colour=ACCENT)
+    section.charts.append(Chart("opportunities", title, "Closest opportunities: " + ", ".join(
+        f"{r.category_name} ({fmt.number(r.density)})" for r in opp.head(3).itertuples()) + ".", fig))
+    section.tables.append(Table(f"Opportunities of {name}", ["Rank", "Category", "Density", "LQ"],
+                                [[str(int(r.rank)), r.category_name, fmt.number(r.density), fmt.number(r.lq)]
+                                 for r in opp.itertuples()], numeric=(0, 2, 3)))
+    if data.has("related_pairs") and len(starred):
+        top = starred[starred["kind"] == "traded"].head(5)
+        pairs = data.df("""SELECT category_i, category_j, value FROM related_pairs WHERE method = ?
+                           AND nuts_version = ? AND level = ? AND year = ?""", [RELATED_METHOD, NUTS_VERSION, 2, year])
+        names = data.categories.set_index("category")["name"].to_dict()
+        rows = []
+        for r in top.itertuples():
+            mine = pairs[(pairs["category_i"] == r.category) | (pairs["category_j"] == r.category)]
+            other = [(b if a == r.category else a, v) for a, b, v in zip(mine["category_i"], mine["category_j"],
+                                                                        mine["value"], strict=True)]
+            other.sort(key=lambda t: -t[1])
+            rows.append([r.category_name, "; ".join(f"{names.get(c, c)} ({v:.2f})" for c, v in other[:4]) or "—"])
+        section.tables.append(Table(
+            "Linkages: the categories most related to the region's leading starred traded clusters (co-location "
+            "relatedness, related pairs at the 90th percentile)", ["Starred cluster", "Related categories"], rows))
+    return section
+
+
+def scoreboard_section(data: ReportData, code: str, name: str) -> Section:
+    section = Section("scoreboard", "Scoreboard strengths and weaknesses")
+    if not data.has("scoreboard_strengths"):
+        section.absent = _absent("scoreboard_strengths", "the Regional Ecosystem Scoreboard")
+        return section
+    names = ("LEFT JOIN scoreboard_indicators i ON i.id = s.indicator" if data.has("scoreboard_indicators") else "")
+    label = "coalesce(i.name, s.indicator)" if names else "s.indicator"
+    dim = "i.dimension_name" if names else "NULL"
+    sw = data.df(f"""SELECT {label} AS name, {dim} AS dimension, s.raw, s.value, s.europe, s.peers_mean, s.kind
+                     FROM scoreboard_strengths s {names}
+                     WHERE s.region = ? AND s.kind IN ('strength', 'weakness')
+                     ORDER BY s.kind, abs(s.vs_europe) DESC""", [code])
+    if data.has("scoreboard_scores"):
+        overall = data.df("SELECT score, rank, (SELECT count(score) FROM scoreboard_scores WHERE level = 'overall') "
+                          "AS n FROM scoreboard_scores WHERE region = ? AND level = 'overall'", [code])
+        if len(overall) and not fmt.missing(overall["score"].iloc[0]):
+            o = overall.iloc[0]
+            section.paragraphs.append(f"Overall scoreboard score {fmt.number(o['score'], 1)} (0-100), rank "
+                                      f"{int(o['rank'])} of {int(o['n'])} regions.")
+    section.paragraphs.append("Strengths and weaknesses are the indicators where the region's normalised score "
+                              "(0-100) is well above or below the European average (see the scoreboard method).")
+    if sw.empty:
+        section.paragraphs.append(f"No indicator of {name} stands out from the European average.")
+        return section
+    for kind, title in (("strength", "Strengths"), ("weakness", "Weaknesses")):
+        rows = sw[sw["kind"] == kind]
+        if len(rows):
+            section.tables.append(Table(f"{title} of {name}", ["Indicator", "Dimension", "Score", "Europe",
+                                                               "Peers"],
+                                        [[r.name, r.dimension or "", fmt.number(r.value, 1), fmt.number(r.europe, 1),
+                                          fmt.number(r.peers_mean, 1)] for r in rows.itertuples()],
+                                        numeric=(2, 3, 4)))
+    return section
+
+
+def peers_section(data: ReportData, code: str, name: str) -> Section:
+    section = Section("peers", "Peer regions")
+    if not data.has("scoreboard_peers"):
+        section.absent = _absent("scoreboard_peers", "the scoreboard's peer regions")
+        return section
+    score = ("LEFT JOIN scoreboard_scores s ON s.region = p.peer AND s.level = 'overall'"
+             if data.has("scoreboard_scores") else "")
+    cols = "s.score, s.rank AS score_rank" if score else "NULL AS score, NULL AS score_rank"
+    peers = data.df(f"""SELECT p.rank, p.peer, r.name, p.distance, {cols} FROM scoreboard_peers p
+                        LEFT JOIN regions r ON r.code = p.peer AND r.nuts_version = {NUTS_VERSION} {score}
+                        WHERE p.region = ? ORDER BY p.rank""", [code])
+    section.paragraphs.append("The regions nearest to this one on structural characteristics (the scoreboard's "
+                              "peer rule), with their overall scoreboard score.")
+    if peers.empty:
+        section.absent = f"No peers are computed for {name}."
+        return section
+    section.tables.append(Table(f"Peers of {name}", ["Rank", "Region", "Distance", "Score", "Score rank"],
+                                [[str(int(r.rank)), f"{r.name} ({r.peer})", fmt.number(r.distance),
+                                  fmt.number(r.score, 1), fmt.integer(r.score_rank)] for r in peers.itertuples()],
+                                numeric=(0, 2, 3, 4)))
+    return section

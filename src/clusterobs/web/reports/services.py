@@ -1,0 +1,131 @@
+"""Reports on demand, cached on disk per dataset version: ``<CLUSTEROBS_HOME>/reports/<version>/<slug>.html|pdf``.
+
+A report is generated once, in a background thread, and reused until a new dataset version is published (the
+cache folder is per version). A request waits up to ``CLUSTEROBS_REPORT_WAIT`` seconds (default 25) for it; past
+that it gets the "being generated" state and comes back later, so a worker is never blocked for the whole Panorama.
+A failed generation is remembered with its error (shown with a reference) until the next request retries it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from clusterobs.reports import ReportData, ReportError, build_panorama, build_scorecard, write_report
+from clusterobs.store import Store
+from clusterobs.web import selectors
+
+log = logging.getLogger("clusterobs.web.reports")
+
+KINDS = ("panorama", "country", "region")
+FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+
+@dataclass(frozen=True)
+class ReportKey:
+    kind: str  # panorama, country, region
+    code: str | None
+    scheme: str
+    year: int
+    version: str
+
+    @property
+    def slug(self) -> str:
+        if self.kind == "panorama":
+            return f"panorama_{self.scheme}_{self.year}"
+        return f"{self.kind}_{self.code}_{self.scheme}_{self.year}"
+
+
+@dataclass
+class Job:
+    done: threading.Event = field(default_factory=threading.Event)
+    error: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportState:
+    key: ReportKey
+    status: str  # ready, generating, failed
+    error: str | None = None
+    reference: str | None = None
+
+    def path(self, fmt: str) -> Path:
+        return cache_dir(self.key.version) / f"{self.key.slug}.{fmt}"
+
+
+_jobs: dict[ReportKey, Job] = {}
+_lock = threading.Lock()
+_generate = threading.Lock()  # one report at a time: kaleido and WeasyPrint are CPU-bound
+
+
+def cache_dir(version: str) -> Path:
+    return Path(settings.CLUSTEROBS_HOME) / "reports" / version
+
+
+def report_key(kind: str, code: str | None = None, *, scheme: str = selectors.DEFAULT_SCHEME,
+               year: int | None = None) -> ReportKey:
+    """Check the request (unknown region → NotFound, bad scheme or year → BadParameter) and name the report."""
+    obs = selectors.dataset(measures=True)
+    scheme, year = selectors.check_scheme(scheme), selectors.check_year(year)
+    if kind == "region":
+        region = selectors.region_get(code or "")
+        if int(region["level"]) not in (0, 1, 2):
+            raise selectors.BadParameter(f"`code` must be a NUTS region of level 0-2; got {code!r}.")
+    elif kind == "country":
+        regions = obs.regions
+        if code not in set(regions.loc[regions["level"] == 0, "code"]):
+            raise selectors.NotFound(f"unknown country {code!r}: a NUTS country code such as DE, FR or EL")
+    return ReportKey(kind, code if kind != "panorama" else None, scheme, year, obs.version)
+
+
+def _build(key: ReportKey, home: Path) -> None:
+    data = ReportData.open(Store(home), key.version)
+    with contextlib.closing(data):
+        if key.kind == "region":
+            report = build_scorecard(data, key.code or "", scheme=key.scheme, year=key.year)
+        else:
+            report = build_panorama(data, scheme=key.scheme, year=key.year,
+                                    country=key.code if key.kind == "country" else None)
+        write_report(report, cache_dir(key.version))
+
+
+def _run(key: ReportKey, job: Job, home: Path) -> None:
+    try:
+        with _generate:
+            _build(key, home)
+    except (ReportError, OSError, Exception) as exc:
+        job.reference = uuid.uuid4().hex[:8]
+        job.error = str(exc) if isinstance(exc, ReportError) else "the report could not be generated"
+        log.exception("report %s failed (ref %s)", key.slug, job.reference)
+    finally:
+        job.done.set()
+
+
+def report_get(key: ReportKey, *, wait: float | None = None) -> ReportState:
+    """The report's state, starting its generation if it is neither cached nor under way."""
+    pdf = cache_dir(key.version) / f"{key.slug}.pdf"
+    if pdf.exists():
+        return ReportState(key, "ready")
+    with _lock:
+        job = _jobs.get(key)
+        if job is None or (job.done.is_set() and job.error is None and not pdf.exists()):
+            job = Job()
+            _jobs[key] = job
+            home = Path(settings.CLUSTEROBS_HOME)
+            threading.Thread(target=_run, args=(key, job, home), name=f"report-{key.slug}", daemon=True).start()
+        elif job.done.is_set() and job.error is not None:
+            _jobs.pop(key)  # the next request retries
+            return ReportState(key, "failed", job.error, job.reference)
+    job.done.wait(getattr(settings, "CLUSTEROBS_REPORT_WAIT", 25) if wait is None else wait)
+    if pdf.exists():
+        return ReportState(key, "ready")
+    if job.done.is_set() and job.error is not None:
+        return ReportState(key, "failed", job.error, job.reference)
+    return ReportState(key, "generating")

@@ -1,0 +1,106 @@
+"""Report pages and API on the real computed store: the PDF's figures equal the API's, states, errors."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from clusterobs.web import selectors
+from clusterobs.web.reports import services
+
+pytestmark = pytest.mark.django_db
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text without whitespace: extractors split words at kerned pairs ("T echnology")."""
+    reader = PdfReader(io.BytesIO(data))
+    return squash(" ".join(page.extract_text() or "" for page in reader.pages))
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def patient(settings):
+    settings.CLUSTEROBS_REPORT_WAIT = 600
+
+
+def test_region_pdf_shows_the_api_figures(client, patient):
+    api = client.get("/api/regions/DE21", {"scheme": "eco2007"}).json()
+    response = client.get("/api/reports/region/DE21.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["X-Dataset-Version"] == api["version"]
+    text = pdf_text(body(response))
+    assert squash(f"Region scorecard: {api['name']} (DE21)") in text
+    starred = [c for c in api["starred_clusters"] if c["employment"] is not None]
+    assert len(starred) > 10
+    assert squash(f"Starred clusters {len(starred)}") in text
+    three = sum(1 for c in starred if c["stars"] == 3)
+    assert squash(f"3-star clusters {three}") in text
+    for c in starred:  # each starred cluster with its employment (the size test's value) in the reasons table
+        assert squash(c["category_name"]) in text, c["category_name"]
+        assert squash(f"size: {round(c['employment']):,}") in text, c["category_name"]
+    gdp = next(i for i in api["context"] if i["indicator"] == "gdp_per_capita_eur")
+    assert squash(f"GDP per capita {gdp['year']} {round(gdp['value']):,} EUR") in text
+
+
+def test_region_html_references_every_chart(client, patient):
+    html = body(client.get("/api/reports/region/DE21.html")).decode()
+    names = re.findall(r'data-chart="([^"]+)"><img class="chart"', html)
+    expected = ["locator", "portfolio", "region-stars", "trend-employment", "trend-gdp"]
+    if "region_opportunities" in selectors.data().tables:  # the linkages stage has run
+        expected.append("opportunities")
+    assert names == expected
+    assert html.count('src="data:image/svg+xml;base64,') == len(names)
+
+
+def test_country_report_is_the_panorama_of_its_regions(client, patient):
+    name = client.get("/api/regions/LU").json()["name"]
+    html = body(client.get("/api/reports/country/LU.html")).decode()
+    assert f"Cluster Panorama: {name}" in html
+    assert "LU00" in html
+    assert client.get("/api/reports/country/XX.pdf").status_code == 404
+
+
+def test_report_pages(client, patient):
+    index = client.get("/reports/")
+    assert index.status_code == 200
+    page = index.content.decode()
+    for url in ("/reports/europe/", "/reports/country/DE/", "/reports/region/DE21/", "/reports/region/DE21.pdf"):
+        assert url in page
+    region = client.get("/reports/region/DE21/")
+    assert region.status_code == 200
+    assert b'src="/reports/region/DE21.html?scheme=eco2007&amp;year=2015"' in region.content
+    pdf = client.get("/reports/region/DE21.pdf")
+    assert pdf.status_code == 200 and body(pdf).startswith(b"%PDF")
+    assert "/reports/region/DE21/" in client.get("/regions/DE21/").content.decode()  # the region page links here
+
+
+def test_being_generated_state_then_ready(client, settings):
+    settings.CLUSTEROBS_REPORT_WAIT = 0
+    key = services.report_key("region", "FR10")
+    for path in (services.cache_dir(key.version) / f"{key.slug}.{f}" for f in ("html", "pdf")):
+        path.unlink(missing_ok=True)
+    page = client.get("/reports/region/FR10/")
+    assert page.status_code == 202
+    assert b"being generated" in page.content and b'http-equiv="refresh"' in page.content
+    api = client.get("/api/reports/region/FR10.pdf")
+    assert api.status_code == 202 and api["Retry-After"] == "5" and api.json()["status"] == "generating"
+    services._jobs[key].done.wait(600)
+    assert client.get("/api/reports/region/FR10.pdf").status_code == 200
+
+
+def test_errors(client):
+    assert client.get("/api/reports/region/XX99.pdf").json()["error"]["status"] == 404
+    assert client.get("/api/reports/region/DE21.pdf", {"scheme": "nope"}).status_code == 400
+    assert client.get("/api/reports/region/DE21.doc").status_code == 404
+    assert client.get("/reports/region/XX99/").status_code == 404
+    assert client.get("/reports/region/DE21/", {"year": "soon"}).status_code == 400

@@ -194,3 +194,30 @@ def test_cli_add_indicators_reports_file_row_reason(computed, tmp_path):
     assert listed.exit_code == 0
     assert "39 indicators in 8 dimensions; 2 left out for too few regions; 0 added by users." in " ".join(
         listed.output.split())
+
+
+def test_cli_run_with_other_options(computed, tmp_path):
+    from typer.testing import CliRunner
+
+    from clusterobs.cli import app
+
+    store, summary = computed
+    out = tmp_path / "arith.csv"
+    res = CliRunner().invoke(app, ["scoreboard", "run", "-o", str(out), "--home", str(store.home)])
+    assert res.exit_code == 0, res.output
+    stored = store.table("scoreboard_scores", summary.version).set_index(["region", "name"])["score"]
+    again = pd.read_csv(out).set_index(["region", "name"])["score"]
+    pd.testing.assert_series_equal(again.sort_index(), stored.sort_index(), check_dtype=False)
+    geo = tmp_path / "geo.csv"
+    res = CliRunner().invoke(app, ["scoreboard", "run", "-o", str(geo), "--aggregation", "geometric",
+                                   "--home", str(store.home)])
+    assert res.exit_code == 0, res.output
+    g = pd.read_csv(geo)
+    dims = g[g["level"] == "dimension"].groupby("region")["score"].mean()
+    overall = g[g["level"] == "overall"].set_index("region")["score"].dropna()
+    complete = g[g["level"] == "dimension"].groupby("region")["score"].count() == 8
+    both = overall[overall.index.isin(complete[complete].index)]
+    assert len(both) > 200 and (both <= dims[both.index] + 1e-9).all()  # geometric ≤ arithmetic mean
+    bad = CliRunner().invoke(app, ["scoreboard", "run", "-o", str(geo), "--normalisation", "zscore",
+                                   "--aggregation", "geometric", "--home", str(store.home)])
+    assert bad.exit_code == 1 and "geometric needs positive scores" in " ".join(bad.output.split())

@@ -77,6 +77,13 @@ def test_peer_chooser(client):
     assert client.get("/scoreboard/ZZ99/").status_code == 404
 
 
+def test_a_nuts1_code_lists_its_nuts2_regions(client):
+    r = client.get("/scoreboard/DE2/")
+    assert r.status_code == 200
+    page = text(r)
+    assert "/scoreboard/DE21/" in page and "/scoreboard/DE27/" in page and "/scoreboard/DE30/" not in page
+
+
 def test_api_scores_json_and_csv(client):
     r = client.get("/api/scoreboard/scores?name=overall&region=DE21,PL91")
     assert r.status_code == 200

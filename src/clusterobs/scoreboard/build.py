@@ -79,7 +79,8 @@ def build(read: Reader, *, registry: Registry | None = None, settings: Settings 
     strengths = strengths_weaknesses(result.values, peer_map, regions=regions)
     treated = result.values.pivot(index="region", columns="indicator", values="treated").reindex(
         index=regions, columns=[i.id for i in registry.indicators])
-    intervals = monte_carlo_ranks(treated, registry, settings, draws=draws, seed=seed)
+    intervals = (monte_carlo_ranks(treated, registry, settings, draws=draws, seed=seed) if draws > 0
+                 else pd.DataFrame())
     return Scoreboard(result=result, registry=registry, regions=regions_df, peers=peers, strengths=strengths,
                       intervals=intervals, structure=structure.reset_index(), technology=tech,
                       notes=[*notes, *result.notes])

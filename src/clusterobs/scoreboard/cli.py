@@ -71,3 +71,35 @@ def indicators(home: HomeOpt = None) -> None:
     left_out = int((df["excluded"].fillna("") != "").sum())
     console.print(f"{len(df)} indicators in {df['dimension'].nunique()} dimensions; {left_out} left out for too "
                   f"few regions; {int(df['user'].sum())} added by users.")
+
+
+@app.command("run")
+def run(
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV of the scores (region, level, name, score, "
+                                         "rank, indicators_used, normalisation, aggregation)")],
+    home: HomeOpt = None,
+    normalisation: Annotated[str, typer.Option(help="minmax, zscore, rank or distance")] = "minmax",
+    aggregation: Annotated[str, typer.Option(help="arithmetic or geometric")] = "arithmetic",
+    min_coverage: Annotated[float, typer.Option(help="Share of a node's weight a region needs to be scored")] = 0.5,
+    registry: Annotated[Path | None, typer.Option(help="Another registry YAML file [default: the built-in one]")]
+    = None,
+) -> None:
+    """Recompute the scoreboard with other options from the published version, into a CSV (nothing is
+    published)."""
+    from clusterobs.scoreboard.build import build
+    from clusterobs.scoreboard.pipeline import Settings as ScoreSettings
+    from clusterobs.scoreboard.registry import REGISTRY_FILE, load_registry
+    from clusterobs.scoreboard.stage import reader
+
+    store = Store(Settings.from_env(home=home).home)
+    settings = ScoreSettings(normalisation=normalisation, aggregation=aggregation, min_coverage=min_coverage)
+    try:
+        settings.check()
+        reg = load_registry(registry or REGISTRY_FILE)
+        sb = build(reader(store, {}), registry=reg, settings=settings, draws=0)
+    except (ClusterobsError, ValueError) as exc:
+        err.print(f"[bold red]Scoreboard not computed:[/] {exc}")
+        raise typer.Exit(1) from exc
+    sb.result.scores.to_csv(output, index=False)
+    ov = sb.result.scores.query("level == 'overall'").dropna(subset=["score"])
+    console.print(f"{len(ov)} regions scored ({normalisation}, {aggregation}); scores written to {output}.")

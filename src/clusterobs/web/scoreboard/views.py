@@ -95,9 +95,29 @@ def _indicator_rows(code: str, peers: list[str] | None) -> list[dict[str, Any]]:
     return rows
 
 
+def _children(request: HttpRequest, code: str) -> HttpResponse | None:
+    """A country or NUTS 1 code: the scoreboard works at NUTS 2, so list the region's NUTS 2 regions."""
+    regions = sb.regions()
+    kids = regions[regions["code"].str.startswith(code.upper()) & (regions["code"] != code.upper())]
+    if kids.empty:
+        return None
+    s = sb.scores(name=OVERALL).set_index("region")
+    rows = [{"code": r.code, "name": r.name, "url": reverse("scoreboard:region", args=[r.code]),
+             "score": fmt(s["score"].get(r.code, float("nan"))),
+             "rank": "" if pd.isna(s["rank"].get(r.code)) else int(s["rank"].get(r.code))}
+            for r in kids.itertuples()]
+    return render(request, "scoreboard/children.html", {"code": code.upper(), "rows": rows})
+
+
 @page
 def region(request: HttpRequest, code: str) -> HttpResponse:
-    info = sb.region_get(code)
+    try:
+        info = sb.region_get(code)
+    except sb.NotFound:
+        listing = _children(request, code)
+        if listing is None:
+            raise
+        return listing
     code = info["code"]
     q = parse_query(request.GET, region=code)
     view = q.extra.get("view") or "overall"

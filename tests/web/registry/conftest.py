@@ -19,6 +19,13 @@ EMERGING = "emerging_digital"
 
 
 @pytest.fixture(autouse=True)
+def _fast_hashing(settings, request):
+    """Argon2 is deliberately slow: tests that create many users hash with MD5 (test_registry_accounts checks argon2)."""
+    if "argon2" not in request.node.name:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
     yield

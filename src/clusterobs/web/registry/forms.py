@@ -69,7 +69,13 @@ class CategoriesMixin(forms.Form):
         obj.categories.set(category_sync(self.cleaned_data.get("category_slugs") or []))
 
 
+def url_field(label: str) -> forms.URLField:
+    return forms.URLField(label=label, required=False, assume_scheme="https", max_length=200)
+
+
 class OrganisationForm(CategoriesMixin, forms.ModelForm):
+    website = url_field(_("Website"))
+
     class Meta:
         model = Organisation
         fields = ("name", "acronym", "region", "category_slugs", "keywords", "description", "website", "members_sme",
@@ -102,6 +108,8 @@ class ReplyForm(forms.ModelForm):
 
 
 class EventForm(CategoriesMixin, forms.ModelForm):
+    link = url_field(_("Link"))
+
     class Meta:
         model = Event
         fields = ("title", "start", "end", "place", "online", "organiser", "category_slugs", "link", "description")
@@ -118,6 +126,8 @@ class EventForm(CategoriesMixin, forms.ModelForm):
 
 
 class ProgrammeForm(CategoriesMixin, forms.ModelForm):
+    link = url_field(_("Link"))
+
     class Meta:
         model = Programme
         fields = ("name", "country", "region", "managing_body", "start_year", "end_year", "budget_eur", "instruments",
@@ -136,6 +146,8 @@ class ProgrammeForm(CategoriesMixin, forms.ModelForm):
 
 
 class NewsForm(forms.ModelForm):
+    link = url_field(_("Link"))
+
     class Meta:
         model = NewsItem
         fields = ("kind", "title", "summary", "body", "authors", "published", "file", "link")

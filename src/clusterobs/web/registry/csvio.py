@@ -2,7 +2,8 @@
 
 Import checks every row first (the same form as the site, plus the categories) and writes nothing unless every row
 is valid: errors name the row (the file's line number, header = line 1), the column and the reason. A row with an
-``id`` of an existing profile updates it; without, it creates a profile with no owner.
+``id`` of an existing profile updates the columns given (a file of ``id`` and some columns is a partial update);
+without, it creates a profile with no owner (``name`` and ``region`` then required).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def profiles_import(data: bytes) -> ImportResult:
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
-    if missing:
+    if missing and "id" not in header:
         return ImportResult(errors=[f"line 1: missing column(s) {', '.join(missing)}"])
     unknown = [c for c in header if c not in COLUMNS]
     if unknown:

@@ -17,7 +17,7 @@ _new = ", ".join(f"new.{c}" for c in COLUMNS)
 _old = ", ".join(f"old.{c}" for c in COLUMNS)
 STATEMENTS = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({_cols}, content='registry_organisation', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
     f"CREATE TRIGGER IF NOT EXISTS registry_organisation_fts_ai AFTER INSERT ON registry_organisation BEGIN "
     f"INSERT INTO {TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END",
     f"CREATE TRIGGER IF NOT EXISTS registry_organisation_fts_ad AFTER DELETE ON registry_organisation BEGIN "

@@ -20,7 +20,7 @@ EMERGING = "emerging_digital"
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings, request):
-    """Argon2 is deliberately slow: tests that create many users hash with MD5 (test_registry_accounts checks argon2)."""
+    """Argon2 is deliberately slow: tests creating many users hash with MD5 (the argon2 tests keep it)."""
     if "argon2" not in request.node.name:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -57,7 +57,7 @@ def objects(people):
         Programme,
     )
 
-    auto, aero, bio = category_sync(TRADED)
+    auto, _aero, bio = category_sync(TRADED)
     org = Organisation.objects.create(owner=people.owner, name="Stuttgart Mobility Cluster", acronym="SMC",
                                       region="DE11", keywords="batteries, e-mobility",
                                       description="Battery cells and electric drive trains.",

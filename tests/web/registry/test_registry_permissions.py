@@ -19,15 +19,15 @@ from clusterobs.web.registry.models import (
 )
 
 ROLES = ("anonymous", "other", "owner", "curator")
-A, O, W, C = ROLES  # short names for the matrix below
+A, OT, W, C = ROLES  # short names for the matrix below: anonymous, other, owner (W), curator
 EVERYONE = set(ROLES)
 
 # the matrix of docs/registry.md: who may do what
 MATRIX = {
-    "profile": {"view": EVERYONE, "create": {O, W, C}, "edit": {W, C}, "delete": {W, C}},
-    "request": {"view": EVERYONE, "create": {O, W, C}, "edit": {W, C}, "delete": {W, C}},
-    "reply": {"view": {W, C}, "create": {O, W, C}, "edit": {W, C}, "delete": {W, C}},
-    "event": {"view": EVERYONE, "create": {O, W, C}, "edit": {W, C}, "delete": {W, C}},
+    "profile": {"view": EVERYONE, "create": {OT, W, C}, "edit": {W, C}, "delete": {W, C}},
+    "request": {"view": EVERYONE, "create": {OT, W, C}, "edit": {W, C}, "delete": {W, C}},
+    "reply": {"view": {W, C}, "create": {OT, W, C}, "edit": {W, C}, "delete": {W, C}},
+    "event": {"view": EVERYONE, "create": {OT, W, C}, "edit": {W, C}, "delete": {W, C}},
     "programme": {"view": EVERYONE, "create": {C}, "edit": {C}, "delete": {C}},
     "news": {"view": EVERYONE, "create": {C}, "edit": {C}, "delete": {C}},
 }

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -60,7 +60,7 @@ class ProfileIn(Schema):
     name: str
     acronym: str = ""
     region: str
-    categories: list[str] = []
+    categories: list[str] = Field(default_factory=list)
     keywords: str = ""
     description: str = ""
     website: str = ""
@@ -91,7 +91,7 @@ class RequestIn(Schema):
     organisation: int
     title: str
     description: str
-    categories: list[str] = []
+    categories: list[str] = Field(default_factory=list)
     deadline: date | None = None
     is_open: bool = True
 
@@ -116,7 +116,7 @@ class EventIn(Schema):
     place: str = ""
     online: bool = False
     organiser: str
-    categories: list[str] = []
+    categories: list[str] = Field(default_factory=list)
     link: str = ""
     description: str = ""
 
@@ -187,10 +187,10 @@ def profile(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/registry/profiles", response={201: ProfileOut}, auth=TokenAuth(), summary="Create a profile")
-def profile_create(request: HttpRequest, payload: ProfileIn) -> tuple[int, dict[str, Any]]:
+def profile_create(request: HttpRequest, payload: ProfileIn) -> Status:
     if not permissions.can_create(request.user, Organisation):
         _forbid(request)
-    return 201, _profile(_save(OrganisationForm(data=_data(payload)), owner=request.user))
+    return Status(201, _profile(_save(OrganisationForm(data=_data(payload)), owner=request.user)))
 
 
 @router.put("/registry/profiles/{pk}", response=ProfileOut, auth=TokenAuth(), summary="Replace a profile")
@@ -202,12 +202,12 @@ def profile_update(request: HttpRequest, pk: int, payload: ProfileIn) -> dict[st
 
 
 @router.delete("/registry/profiles/{pk}", response={204: None}, auth=TokenAuth(), summary="Delete a profile")
-def profile_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+def profile_delete(request: HttpRequest, pk: int) -> Status:
     org = _get(Organisation, pk)
     if not permissions.can_delete(request.user, org):
         _forbid(request)
     org.delete()
-    return 204, None
+    return Status(204, None)
 
 
 # ---- partnership requests -----------------------------------------------------------------------------------
@@ -229,10 +229,10 @@ def request_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/registry/requests", response={201: RequestOut}, auth=TokenAuth(), summary="Post a request")
-def request_create(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[str, Any]]:
+def request_create(request: HttpRequest, payload: RequestIn) -> Status:
     if not permissions.can_create(request.user, PartnershipRequest):
         _forbid(request)
-    return 201, _request(_save(RequestForm(data=_data(payload), user=request.user)))
+    return Status(201, _request(_save(RequestForm(data=_data(payload), user=request.user))))
 
 
 @router.put("/registry/requests/{pk}", response=RequestOut, auth=TokenAuth(), summary="Replace a request")
@@ -244,12 +244,12 @@ def request_update(request: HttpRequest, pk: int, payload: RequestIn) -> dict[st
 
 
 @router.delete("/registry/requests/{pk}", response={204: None}, auth=TokenAuth(), summary="Delete a request")
-def request_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+def request_delete(request: HttpRequest, pk: int) -> Status:
     req = _get(PartnershipRequest, pk)
     if not permissions.can_delete(request.user, req):
         _forbid(request)
     req.delete()
-    return 204, None
+    return Status(204, None)
 
 
 # ---- events -------------------------------------------------------------------------------------------------
@@ -270,10 +270,10 @@ def event_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/registry/events", response={201: EventOut}, auth=TokenAuth(), summary="Add an event")
-def event_create(request: HttpRequest, payload: EventIn) -> tuple[int, dict[str, Any]]:
+def event_create(request: HttpRequest, payload: EventIn) -> Status:
     if not permissions.can_create(request.user, Event):
         _forbid(request)
-    return 201, _event(_save(EventForm(data=_data(payload)), created_by=request.user))
+    return Status(201, _event(_save(EventForm(data=_data(payload)), created_by=request.user)))
 
 
 @router.put("/registry/events/{pk}", response=EventOut, auth=TokenAuth(), summary="Replace an event")
@@ -285,9 +285,9 @@ def event_update(request: HttpRequest, pk: int, payload: EventIn) -> dict[str, A
 
 
 @router.delete("/registry/events/{pk}", response={204: None}, auth=TokenAuth(), summary="Delete an event")
-def event_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+def event_delete(request: HttpRequest, pk: int) -> Status:
     event = _get(Event, pk)
     if not permissions.can_delete(request.user, event):
         _forbid(request)
     event.delete()
-    return 204, None
+    return Status(204, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -34,7 +34,7 @@ class SignupForm(UserCreationForm):
 class ThrottledLoginForm(AuthenticationForm):
     """Django's login form, refusing attempts while ``throttle`` says the username or address is blocked."""
 
-    error_messages = {**AuthenticationForm.error_messages,
+    error_messages: ClassVar[dict[str, Any]] = {**AuthenticationForm.error_messages,
                       "throttled": _("Too many failed logins. Wait %(minutes)d minutes, or reset your password."),
                       "inactive": _("This account is not confirmed yet: follow the link in the e-mail we sent.")}
 
@@ -90,7 +90,7 @@ class RequestForm(CategoriesMixin, forms.ModelForm):
     class Meta:
         model = PartnershipRequest
         fields = ("organisation", "title", "description", "category_slugs", "deadline", "is_open")
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+        widgets: ClassVar[dict[str, Any]] = {"deadline": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,8 +113,9 @@ class EventForm(CategoriesMixin, forms.ModelForm):
     class Meta:
         model = Event
         fields = ("title", "start", "end", "place", "online", "organiser", "category_slugs", "link", "description")
-        widgets = {"start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-                   "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+        widgets: ClassVar[dict[str, Any]] = {
+            "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -151,7 +152,7 @@ class NewsForm(forms.ModelForm):
     class Meta:
         model = NewsItem
         fields = ("kind", "title", "summary", "body", "authors", "published", "file", "link")
-        widgets = {"published": forms.DateInput(attrs={"type": "date"})}
+        widgets: ClassVar[dict[str, Any]] = {"published": forms.DateInput(attrs={"type": "date"})}
 
 
 class CsvImportForm(forms.Form):

@@ -27,7 +27,7 @@ class Category(models.Model):
     kind = models.CharField(max_length=20)
 
     class Meta:
-        ordering = ["kind", "name"]
+        ordering = ("kind", "name")
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
@@ -43,7 +43,7 @@ class Label(models.TextChoices):
 
 
 class Organisation(models.Model):
-    """A cluster organisation's profile, owned by the member who created it (or by no one when a curator imported it)."""
+    """A cluster organisation's profile, owned by the member who created it (no one when a curator imported it)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="organisations", verbose_name=_("owner"))
@@ -77,7 +77,7 @@ class Organisation(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ("name",)
         verbose_name = _("cluster organisation")
         verbose_name_plural = _("cluster organisations")
 
@@ -105,7 +105,8 @@ class Organisation(models.Model):
         return [
             (_("at least %(n)d committed members") % {"n": VALIDATION_MIN_MEMBERS},
              self.members_total >= VALIDATION_MIN_MEMBERS),
-            (_("members of at least %(n)d types") % {"n": VALIDATION_MIN_TYPES}, self.member_types >= VALIDATION_MIN_TYPES),
+            (_("members of at least %(n)d types") % {"n": VALIDATION_MIN_TYPES},
+             self.member_types >= VALIDATION_MIN_TYPES),
             (_("at least %(fte)s FTE management staff") % {"fte": VALIDATION_MIN_FTE},
              float(self.management_fte) >= VALIDATION_MIN_FTE),
             (_("a website"), bool(self.website)),
@@ -132,7 +133,7 @@ class PartnershipRequest(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-created"]
+        ordering = ("-created",)
         verbose_name = _("partnership request")
         verbose_name_plural = _("partnership requests")
 
@@ -161,7 +162,7 @@ class InterestReply(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-created"]
+        ordering = ("-created",)
         verbose_name = _("interest reply")
         verbose_name_plural = _("interest replies")
 
@@ -196,7 +197,7 @@ class Event(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["start"]
+        ordering = ("start",)
         verbose_name = _("event")
         verbose_name_plural = _("events")
 
@@ -234,7 +235,7 @@ class Programme(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["country", "name"]
+        ordering = ("country", "name")
         verbose_name = _("cluster programme")
         verbose_name_plural = _("cluster programmes")
 
@@ -276,7 +277,7 @@ class NewsItem(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-published", "-created"]
+        ordering = ("-published", "-created")
         verbose_name = _("news item or publication")
         verbose_name_plural = _("news and publications")
 

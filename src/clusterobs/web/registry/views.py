@@ -70,7 +70,8 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/profile_detail.html", {
         "org": org, "region_name": known_regions().get(org.region, ""),
         "requests": org.requests.all(), "checks": org.validation_checks(),
-        "can_change": permissions.can_change(request.user, org), "can_delete": permissions.can_delete(request.user, org),
+        "can_change": permissions.can_change(request.user, org),
+        "can_delete": permissions.can_delete(request.user, org),
         "can_post_request": permissions.can_change(request.user, org)})
 
 
@@ -97,7 +98,8 @@ def profile_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def profile_matches(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation.objects.prefetch_related("categories"), pk=pk)
-    return render(request, "registry/matches.html", {"source": org, "source_name": org.name, **services.matches_for(org)})
+    return render(request, "registry/matches.html", {"source": org, "source_name": org.name,
+                                                     **services.matches_for(org)})
 
 
 # ---- partnership requests and replies -----------------------------------------------------------------------
@@ -126,7 +128,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/request_detail.html", {
         "req": req, "replies": replies, "can_reply": can_reply,
         "reply_form": ReplyForm(user=request.user) if can_reply else None,
-        "can_change": permissions.can_change(request.user, req), "can_delete": permissions.can_delete(request.user, req)})
+        "can_change": permissions.can_change(request.user, req),
+        "can_delete": permissions.can_delete(request.user, req)})
 
 
 def request_create(request: HttpRequest) -> HttpResponse:

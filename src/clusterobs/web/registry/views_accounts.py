@@ -32,7 +32,8 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     return redirect("registry:login")
 
 
-login = auth_views.LoginView.as_view(template_name="registry/accounts/login.html", authentication_form=ThrottledLoginForm)
+login = auth_views.LoginView.as_view(template_name="registry/accounts/login.html",
+                                     authentication_form=ThrottledLoginForm)
 logout = auth_views.LogoutView.as_view()
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="registry/accounts/password_reset.html",

@@ -16,5 +16,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    dependencies = (("registry", "0001_initial"),)
+    operations = (migrations.RunPython(forwards, backwards),)

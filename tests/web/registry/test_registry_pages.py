@@ -249,3 +249,10 @@ def test_api_writes_need_a_token_and_follow_site_permissions(people, objects, cl
     assert client.delete(f"/api/registry/events/{objects.event.pk}", **_bearer(people.other)).status_code == 403
     assert client.delete(f"/api/registry/events/{objects.event.pk}", **_bearer(people.owner)).status_code == 204
     assert not Event.objects.exists()
+
+
+def test_pages_in_french(objects, client):
+    page = client.get(reverse("registry:profile", args=[objects.profile.pk]), HTTP_ACCEPT_LANGUAGE="fr").content
+    text = page.decode()
+    assert "Remplit les critères de validation" in text and "Critères de validation" in text
+    assert "Trouver des partenaires" in client.get(reverse("registry:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()

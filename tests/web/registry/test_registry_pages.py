@@ -255,4 +255,5 @@ def test_pages_in_french(objects, client):
     page = client.get(reverse("registry:profile", args=[objects.profile.pk]), HTTP_ACCEPT_LANGUAGE="fr").content
     text = page.decode()
     assert "Remplit les critères de validation" in text and "Critères de validation" in text
-    assert "Trouver des partenaires" in client.get(reverse("registry:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    index = client.get(reverse("registry:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Trouver des partenaires" in index

@@ -118,7 +118,7 @@ def test_html_escaped_in_every_text_field_on_every_page(people, objects, login):
 
 
 @pytest.mark.parametrize("text", ["' OR 1=1 --", "%", "_", '"', "\"'; DROP TABLE registry_organisation; --",
-                                  "batter%", "zz_qq", "NEAR(", "*", "-battery", "^", "battery ((", "(("])
+                                  "batter%", "zz_qq", "NEAR(", "*", "-battery", "^", "battery ((", "((", "nul\x00byte"])
 def test_search_with_sql_metacharacters_returns_normal_results(objects, client, text):
     response = client.get(reverse("registry:profiles"), {"q": text})
     assert response.status_code == 200
@@ -131,8 +131,9 @@ def test_search_with_sql_metacharacters_returns_normal_results(objects, client, 
     else:
         assert names == []  # "or 1 1", "drop table …": no profile has these words
     assert Organisation.objects.count() == 2
-    for url in (reverse("registry:programmes"), reverse("registry:requests"), "/api/registry/profiles"):
-        assert client.get(url, {"q": text}).status_code == 200
+    for url in (reverse("registry:programmes"), reverse("registry:requests"), reverse("registry:events"),
+                "/api/registry/profiles"):
+        assert client.get(url, {"q": text, "category": text}).status_code == 200
 
 
 def _django(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from clusterobs.web.api_schemas import ErrorOut
 from clusterobs.web.registry import permissions, services
 from clusterobs.web.registry.forms import EventForm, OrganisationForm, RequestForm
 from clusterobs.web.registry.models import Event, Organisation, PartnershipRequest
@@ -24,6 +25,14 @@ from clusterobs.web.registry.search import ProfileFilters, profile_search
 
 router = Router(tags=["registry"])
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000
+
+
+def _window(limit: int, offset: int) -> slice:
+    start = min(max(offset, 0), MAX_OFFSET)
+    return slice(start, start + max(1, min(limit, MAX_LIMIT)))
+READ_ERRORS = {400: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class TokenAuth(HttpBearer):
@@ -172,28 +181,30 @@ def _forbid(request: HttpRequest) -> None:
 # ---- profiles ------------------------------------------------------------------------------------------------
 
 
-@router.get("/registry/profiles", response=list[ProfileOut], summary="Organisation profiles (filters as the site)")
+@router.get("/registry/profiles", response={200: list[ProfileOut], **READ_ERRORS},
+            summary="Organisation profiles (filters as the site)")
 def profiles(request: HttpRequest, q: str = "", country: str = "", region: str = "", category: str = "",
              label: str = "", keywords: str = "", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    limit = max(1, min(limit, MAX_LIMIT))
-    qs = profile_search(ProfileFilters(q=q[:200], country=country, region=region, category=category, label=label,
-                                       keywords=keywords[:200]))
-    return [_profile(o) for o in qs[max(offset, 0):max(offset, 0) + limit]]
+    qs = profile_search(ProfileFilters(q=q[:200], country=country[:2], region=region[:10], category=category[:80],
+                                       label=label[:10], keywords=keywords[:200]))
+    return [_profile(o) for o in qs[_window(limit, offset)]]
 
 
-@router.get("/registry/profiles/{pk}", response=ProfileOut, summary="One organisation profile")
+@router.get("/registry/profiles/{pk}", response={200: ProfileOut, **READ_ERRORS}, summary="One organisation profile")
 def profile(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _profile(_get(Organisation, pk))
 
 
-@router.post("/registry/profiles", response={201: ProfileOut}, auth=TokenAuth(), summary="Create a profile")
+@router.post("/registry/profiles", response={201: ProfileOut, **WRITE_ERRORS}, auth=TokenAuth(),
+             summary="Create a profile")
 def profile_create(request: HttpRequest, payload: ProfileIn) -> Status:
     if not permissions.can_create(request.user, Organisation):
         _forbid(request)
     return Status(201, _profile(_save(OrganisationForm(data=_data(payload)), owner=request.user)))
 
 
-@router.put("/registry/profiles/{pk}", response=ProfileOut, auth=TokenAuth(), summary="Replace a profile")
+@router.put("/registry/profiles/{pk}", response={200: ProfileOut, **WRITE_ERRORS}, auth=TokenAuth(),
+            summary="Replace a profile")
 def profile_update(request: HttpRequest, pk: int, payload: ProfileIn) -> dict[str, Any]:
     org = _get(Organisation, pk)
     if not permissions.can_change(request.user, org):
@@ -201,7 +212,8 @@ def profile_update(request: HttpRequest, pk: int, payload: ProfileIn) -> dict[st
     return _profile(_save(OrganisationForm(data=_data(payload), instance=org)))
 
 
-@router.delete("/registry/profiles/{pk}", response={204: None}, auth=TokenAuth(), summary="Delete a profile")
+@router.delete("/registry/profiles/{pk}", response={204: None, **WRITE_ERRORS}, auth=TokenAuth(),
+               summary="Delete a profile")
 def profile_delete(request: HttpRequest, pk: int) -> Status:
     org = _get(Organisation, pk)
     if not permissions.can_delete(request.user, org):
@@ -213,29 +225,31 @@ def profile_delete(request: HttpRequest, pk: int) -> Status:
 # ---- partnership requests -----------------------------------------------------------------------------------
 
 
-@router.get("/registry/requests", response=list[RequestOut], summary="Partnership requests (open ones by default)")
+@router.get("/registry/requests", response={200: list[RequestOut], **READ_ERRORS},
+            summary="Partnership requests (open ones by default)")
 def requests(request: HttpRequest, include_closed: bool = False, limit: int = 100,
              offset: int = 0) -> list[dict[str, Any]]:
     qs = PartnershipRequest.objects.select_related("organisation").prefetch_related("categories")
     if not include_closed:
         qs = qs.filter(is_open=True)
-    limit = max(1, min(limit, MAX_LIMIT))
-    return [_request(r) for r in qs[max(offset, 0):max(offset, 0) + limit]]
+    return [_request(r) for r in qs[_window(limit, offset)]]
 
 
-@router.get("/registry/requests/{pk}", response=RequestOut, summary="One partnership request")
+@router.get("/registry/requests/{pk}", response={200: RequestOut, **READ_ERRORS}, summary="One partnership request")
 def request_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _request(_get(PartnershipRequest, pk))
 
 
-@router.post("/registry/requests", response={201: RequestOut}, auth=TokenAuth(), summary="Post a request")
+@router.post("/registry/requests", response={201: RequestOut, **WRITE_ERRORS}, auth=TokenAuth(),
+             summary="Post a request")
 def request_create(request: HttpRequest, payload: RequestIn) -> Status:
     if not permissions.can_create(request.user, PartnershipRequest):
         _forbid(request)
     return Status(201, _request(_save(RequestForm(data=_data(payload), user=request.user))))
 
 
-@router.put("/registry/requests/{pk}", response=RequestOut, auth=TokenAuth(), summary="Replace a request")
+@router.put("/registry/requests/{pk}", response={200: RequestOut, **WRITE_ERRORS}, auth=TokenAuth(),
+            summary="Replace a request")
 def request_update(request: HttpRequest, pk: int, payload: RequestIn) -> dict[str, Any]:
     req = _get(PartnershipRequest, pk)
     if not permissions.can_change(request.user, req):
@@ -243,7 +257,8 @@ def request_update(request: HttpRequest, pk: int, payload: RequestIn) -> dict[st
     return _request(_save(RequestForm(data=_data(payload), user=request.user, instance=req)))
 
 
-@router.delete("/registry/requests/{pk}", response={204: None}, auth=TokenAuth(), summary="Delete a request")
+@router.delete("/registry/requests/{pk}", response={204: None, **WRITE_ERRORS}, auth=TokenAuth(),
+               summary="Delete a request")
 def request_delete(request: HttpRequest, pk: int) -> Status:
     req = _get(PartnershipRequest, pk)
     if not permissions.can_delete(request.user, req):
@@ -255,28 +270,33 @@ def request_delete(request: HttpRequest, pk: int) -> Status:
 # ---- events -------------------------------------------------------------------------------------------------
 
 
-@router.get("/registry/events", response=list[EventOut], summary="Events (from a date, default: all)")
-def events(request: HttpRequest, since: date | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+@router.get("/registry/events", response={200: list[EventOut], **READ_ERRORS},
+            summary="Events (from a date, default: all)")
+def events(request: HttpRequest, since: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     qs = Event.objects.prefetch_related("categories")
     if since:
-        qs = qs.filter(end__date__gte=since)
-    limit = max(1, min(limit, MAX_LIMIT))
-    return [_event(e) for e in qs[max(offset, 0):max(offset, 0) + limit]]
+        try:
+            day = date.fromisoformat(since)
+        except ValueError as exc:
+            raise HttpError(400, f"`since` must be a date like 2026-01-31; got {since!r}.") from exc
+        qs = qs.filter(end__date__gte=day)
+    return [_event(e) for e in qs[_window(limit, offset)]]
 
 
-@router.get("/registry/events/{pk}", response=EventOut, summary="One event")
+@router.get("/registry/events/{pk}", response={200: EventOut, **READ_ERRORS}, summary="One event")
 def event_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _event(_get(Event, pk))
 
 
-@router.post("/registry/events", response={201: EventOut}, auth=TokenAuth(), summary="Add an event")
+@router.post("/registry/events", response={201: EventOut, **WRITE_ERRORS}, auth=TokenAuth(), summary="Add an event")
 def event_create(request: HttpRequest, payload: EventIn) -> Status:
     if not permissions.can_create(request.user, Event):
         _forbid(request)
     return Status(201, _event(_save(EventForm(data=_data(payload)), created_by=request.user)))
 
 
-@router.put("/registry/events/{pk}", response=EventOut, auth=TokenAuth(), summary="Replace an event")
+@router.put("/registry/events/{pk}", response={200: EventOut, **WRITE_ERRORS}, auth=TokenAuth(),
+            summary="Replace an event")
 def event_update(request: HttpRequest, pk: int, payload: EventIn) -> dict[str, Any]:
     event = _get(Event, pk)
     if not permissions.can_change(request.user, event):
@@ -284,7 +304,8 @@ def event_update(request: HttpRequest, pk: int, payload: EventIn) -> dict[str, A
     return _event(_save(EventForm(data=_data(payload), instance=event)))
 
 
-@router.delete("/registry/events/{pk}", response={204: None}, auth=TokenAuth(), summary="Delete an event")
+@router.delete("/registry/events/{pk}", response={204: None, **WRITE_ERRORS}, auth=TokenAuth(),
+               summary="Delete an event")
 def event_delete(request: HttpRequest, pk: int) -> Status:
     event = _get(Event, pk)
     if not permissions.can_delete(request.user, event):

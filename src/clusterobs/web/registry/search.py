@@ -9,7 +9,7 @@ never passed on: they only separate words. Rank: name and acronym weigh most, th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from django.db import connection
 from django.db.models import Case, FloatField, QuerySet, Value, When
@@ -39,6 +39,8 @@ class ProfileFilters:
 
 def profile_search(filters: ProfileFilters, qs: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:
     """Profiles matching the filters; ranked by relevance (``rank`` annotation) when there is search text."""
+    filters = replace(filters, **{f.name: getattr(filters, f.name).replace("\x00", "") for f in fields(filters)
+                                  if isinstance(getattr(filters, f.name), str)})  # PostgreSQL refuses NUL
     qs = (qs if qs is not None else Organisation.objects.all()).prefetch_related("categories")
     if filters.country:
         qs = qs.filter(country=filters.country.upper()[:2])

@@ -22,9 +22,9 @@ from clusterobs.web.registry.models import (
     PartnershipRequest,
     Programme,
 )
-from clusterobs.web.registry.search import ProfileFilters, profile_search
+from clusterobs.web.registry.search import ProfileFilters, profile_search, tokens
 from clusterobs.web.registry.validators import known_regions
-from clusterobs.web.registry.views_common import delete_page, deny, form_page, save_with_categories
+from clusterobs.web.registry.views_common import delete_page, deny, form_page, param, save_with_categories
 from clusterobs.web.views.common import not_found
 
 PAGE_SIZE = 25
@@ -110,13 +110,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show != "all":
         qs = qs.filter(is_open=True)
-    for word in request.GET.get("q", "").split()[:8]:
+    q, category = param(request, "q"), param(request, "category", 80)
+    for word in tokens(q):
         qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
-    if request.GET.get("category"):
-        qs = qs.filter(categories__slug=request.GET["category"]).distinct()
+    if category:
+        qs = qs.filter(categories__slug=category).distinct()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/request_list.html", {
-        "page": page, "show": show, "q": request.GET.get("q", ""), "category": request.GET.get("category", ""),
+        "page": page, "show": show, "q": q, "category": category,
         "categories": category_choices(),
         "can_create": permissions.own_organisations(request.user).exists()})
 

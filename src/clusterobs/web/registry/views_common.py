@@ -16,6 +16,11 @@ from django.utils.translation import gettext as _
 from clusterobs.web.registry import permissions
 
 
+def param(request: HttpRequest, name: str, limit: int = 200) -> str:
+    """A query parameter, cut to ``limit`` characters, without NUL (PostgreSQL refuses it in a string)."""
+    return request.GET.get(name, "")[:limit].replace("\x00", "")
+
+
 def deny(request: HttpRequest) -> HttpResponse:
     """Anonymous users go to the login page; logged-in users get 403."""
     if not request.user.is_authenticated:

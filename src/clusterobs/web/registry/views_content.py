@@ -17,19 +17,19 @@ from clusterobs.web.registry.categories import category_choices
 from clusterobs.web.registry.forms import NewsForm, ProgrammeForm
 from clusterobs.web.registry.models import NewsItem, Programme
 from clusterobs.web.registry.search import tokens
-from clusterobs.web.registry.views_common import delete_page, deny, form_page, save_with_categories
+from clusterobs.web.registry.views_common import delete_page, deny, form_page, param, save_with_categories
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
     qs = Programme.objects.prefetch_related("categories")
-    q = request.GET.get("q", "")[:200]
+    q = param(request, "q")
     for word in tokens(q):
         qs = qs.filter(Q(name__icontains=word) | Q(managing_body__icontains=word) | Q(instruments__icontains=word)
                        | Q(description__icontains=word))
-    country = request.GET.get("country", "").upper()[:2]
+    country = param(request, "country", 2).upper()
     if country:
         qs = qs.filter(country=country)
-    category = request.GET.get("category", "")
+    category = param(request, "category", 80)
     if category:
         qs = qs.filter(categories__slug=category).distinct()
     page = Paginator(qs, 25).get_page(request.GET.get("page"))

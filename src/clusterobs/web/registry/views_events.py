@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from clusterobs.web.registry import ical, permissions
 from clusterobs.web.registry.forms import EventForm
 from clusterobs.web.registry.models import Event
-from clusterobs.web.registry.views_common import delete_page, deny, form_page, save_with_categories
+from clusterobs.web.registry.views_common import delete_page, deny, form_page, param, save_with_categories
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -22,8 +22,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     qs = Event.objects.prefetch_related("categories")
     now = timezone.now()
     qs = qs.filter(end__lt=now).order_by("-start") if show == "past" else qs.filter(end__gte=now)
-    if request.GET.get("category"):
-        qs = qs.filter(categories__slug=request.GET["category"]).distinct()
+    if param(request, "category", 80):
+        qs = qs.filter(categories__slug=param(request, "category", 80)).distinct()
     return render(request, "registry/event_list.html", {
         "events": qs[:200], "show": show, "can_create": permissions.can_create(request.user, Event)})
 

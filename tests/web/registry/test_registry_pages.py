@@ -257,3 +257,22 @@ def test_pages_in_french(objects, client):
     assert "Remplit les critères de validation" in text and "Critères de validation" in text
     index = client.get(reverse("registry:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Trouver des partenaires" in index
+
+
+def test_examples_are_badged_on_every_page(db, client):
+    from clusterobs.web.registry.examples import examples_load, examples_remove
+    from clusterobs.web.registry.models import Programme
+
+    assert Organisation.objects.count() == 0  # a new install is empty
+    assert examples_load() == 3 and examples_load() == 0
+    org = Organisation.objects.get(acronym="NBC")
+    req = PartnershipRequest.objects.get(is_example=True)
+    pages = [reverse("registry:index"), reverse("registry:profiles"), org.get_absolute_url(),
+             reverse("registry:profile_matches", args=[org.pk]), reverse("registry:requests"), req.get_absolute_url(),
+             reverse("registry:events"), Event.objects.get().get_absolute_url(), reverse("registry:programmes"),
+             Programme.objects.get().get_absolute_url(), reverse("registry:region", args=["DE11"]),
+             reverse("registry:events_month", args=[Event.objects.get().start.year, Event.objects.get().start.month])]
+    for url in pages:
+        assert "Fictitious example" in client.get(url).content.decode(), url
+    assert examples_remove() == 3
+    assert not Organisation.objects.exists() and not Event.objects.exists() and not Programme.objects.exists()

@@ -276,3 +276,48 @@ def test_examples_are_badged_on_every_page(db, client):
         assert "Fictitious example" in client.get(url).content.decode(), url
     assert examples_remove() == 3
     assert not Organisation.objects.exists() and not Event.objects.exists() and not Programme.objects.exists()
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 114, 178)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_uploads_logo_inline_publication_as_download(people, objects, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clusterobs.web.registry.models import NewsItem
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(people.owner)
+    data = {"name": "With Logo", "region": "DE11", "members_sme": "0", "members_large": "0",
+            "members_research": "0", "members_public": "0", "management_fte": "0", "label": "none"}
+    fake = SimpleUploadedFile("x.png", b"<html><script>alert(1)</script>", content_type="image/png")
+    response = client.post(reverse("registry:profile_create"), {**data, "logo": fake})
+    assert response.status_code == 400 and "logo" in response.context["form"].errors  # not an image
+    response = client.post(reverse("registry:profile_create"),
+                           {**data, "logo": SimpleUploadedFile("logo.png", _png(), content_type="image/png")})
+    org = Organisation.objects.get(name="With Logo")
+    logo = client.get(org.logo.url)
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
+    assert "sandbox" in logo["Content-Security-Policy"] and "attachment" not in logo.get("Content-Disposition", "")
+    curator = login(people.curator)
+    html = SimpleUploadedFile("report.html", b"<script>alert(1)</script>", content_type="text/html")
+    response = curator.post(reverse("registry:news_create"), {"kind": "publication", "title": "Report",
+                                                              "summary": "s", "published": "2026-01-01",
+                                                              "file": html})
+    assert response.status_code == 400 and "file" in response.context["form"].errors
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    curator.post(reverse("registry:news_create"), {"kind": "publication", "title": "Report", "summary": "s",
+                                                   "published": "2026-01-01", "file": pdf})
+    item = NewsItem.objects.get(title="Report")
+    download = client.get(item.file.url)
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert client.get("/registry/media/../portal.sqlite3").status_code == 404
+    assert client.get("/registry/media/logos/missing.png").status_code == 404

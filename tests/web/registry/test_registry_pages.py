@@ -321,3 +321,18 @@ def test_uploads_logo_inline_publication_as_download(people, objects, login, set
     assert download["Content-Disposition"].startswith("attachment")
     assert client.get("/registry/media/../portal.sqlite3").status_code == 404
     assert client.get("/registry/media/logos/missing.png").status_code == 404
+
+
+def test_logo_size_limit(people, login, settings, tmp_path, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clusterobs.web.registry import forms
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(forms, "MAX_LOGO_BYTES", 10)
+    response = login(people.owner).post(reverse("registry:profile_create"), {
+        "name": "Big Logo", "region": "DE11", "members_sme": "0", "members_large": "0", "members_research": "0",
+        "members_public": "0", "management_fte": "0", "label": "none",
+        "logo": SimpleUploadedFile("logo.png", _png(), content_type="image/png")})
+    assert response.status_code == 400 and "larger than" in response.context["form"].errors["logo"][0]
+    assert not Organisation.objects.filter(name="Big Logo").exists()

@@ -15,6 +15,14 @@ from clusterobs.web.registry.models import Event, InterestReply, NewsItem, Organ
 from clusterobs.web.registry.permissions import own_organisations
 
 User = get_user_model()
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = 25 * 1024 * 1024
+
+
+def _size_checked(upload: Any, limit: int) -> Any:
+    if upload and getattr(upload, "size", 0) > limit:
+        raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+    return upload
 
 
 class SignupForm(UserCreationForm):
@@ -85,6 +93,9 @@ class OrganisationForm(CategoriesMixin, forms.ModelForm):
     def clean_region(self) -> str:
         return self.cleaned_data["region"].strip().upper()
 
+    def clean_logo(self) -> Any:
+        return _size_checked(self.cleaned_data.get("logo"), MAX_LOGO_BYTES)
+
 
 class RequestForm(CategoriesMixin, forms.ModelForm):
     class Meta:
@@ -153,6 +164,9 @@ class NewsForm(forms.ModelForm):
         model = NewsItem
         fields = ("kind", "title", "summary", "body", "authors", "published", "file", "link")
         widgets: ClassVar[dict[str, Any]] = {"published": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_file(self) -> Any:
+        return _size_checked(self.cleaned_data.get("file"), MAX_FILE_BYTES)
 
 
 class CsvImportForm(forms.Form):

@@ -340,6 +340,7 @@ def serve(
 app.add_typer(__import__("clusterobs.microdata.cli", fromlist=["app"]).app, name="microdata")
 app.add_typer(__import__("clusterobs.reports.cli", fromlist=["app"]).app, name="report")
 app.add_typer(__import__("clusterobs.scoreboard.cli", fromlist=["app"]).app, name="scoreboard")
+app.add_typer(__import__("clusterobs.web.registry.cli", fromlist=["app"]).app, name="registry")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -31,6 +31,7 @@ CONTENT_TYPES = {
     "geojson": "application/geo+json",
 }
 CACHE_CONTROL = "public, max-age=300"
+UNCACHED_PATHS = ("/api/registry/",)  # transactional data: changes without a new dataset version
 DEFAULT_LIMIT = 100
 LICENCE = ("Eurostat data: reuse authorised provided the source is acknowledged (Commission Decision 2011/833/EU). "
            "Computed by clusterobs (EUPL-1.2). The licence of every source is listed below and in the metadata sheet.")
@@ -243,7 +244,7 @@ def cached(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         version = selectors.published_version()
-        if version is None or request.method not in ("GET", "HEAD"):
+        if version is None or request.method not in ("GET", "HEAD") or request.path.startswith(UNCACHED_PATHS):
             return run(request, *args, **kwargs)
         tag = etag(version, request)
         if _matches(request.headers.get("If-None-Match"), tag):

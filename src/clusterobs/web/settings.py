@@ -1,7 +1,11 @@
 """Django settings, read from the environment when Django starts.
 
 ``CLUSTEROBS_HOME`` (the store), ``DATABASE_URL`` (SQLite under the data directory by default,
-PostgreSQL when it says so), ``CLUSTEROBS_SECRET_KEY``, ``CLUSTEROBS_DEBUG``, ``CLUSTEROBS_ALLOWED_HOSTS``.
+PostgreSQL when it says so), ``CLUSTEROBS_SECRET_KEY``, ``CLUSTEROBS_DEBUG``, ``CLUSTEROBS_ALLOWED_HOSTS``;
+``CLUSTEROBS_PRODUCTION=1`` (secure cookies, HSTS, SSL redirect; a real secret key is then required);
+e-mail: ``CLUSTEROBS_EMAIL_HOST`` (SMTP; console otherwise), ``CLUSTEROBS_EMAIL_PORT``, ``CLUSTEROBS_EMAIL_USER``,
+``CLUSTEROBS_EMAIL_PASSWORD``, ``CLUSTEROBS_EMAIL_TLS``, ``CLUSTEROBS_EMAIL_FILE_PATH`` (file backend, for tests),
+``CLUSTEROBS_FROM_EMAIL``. See docs/registry.md.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 import plotly
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from clusterobs.config import Settings
@@ -19,8 +24,12 @@ BASE_DIR = Path(__file__).resolve().parent
 CLUSTEROBS = Settings.from_env()
 CLUSTEROBS_HOME = CLUSTEROBS.home
 
-SECRET_KEY = os.environ.get("CLUSTEROBS_SECRET_KEY", "clusterobs-local-only-not-secret")
-DEBUG = os.environ.get("CLUSTEROBS_DEBUG", "0") == "1"
+PRODUCTION = os.environ.get("CLUSTEROBS_PRODUCTION", "0") == "1"
+_LOCAL_KEY = "clusterobs-local-only-not-secret"
+SECRET_KEY = os.environ.get("CLUSTEROBS_SECRET_KEY", _LOCAL_KEY)
+if PRODUCTION and (SECRET_KEY == _LOCAL_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured("CLUSTEROBS_PRODUCTION=1 needs CLUSTEROBS_SECRET_KEY: 50 or more random characters")
+DEBUG = os.environ.get("CLUSTEROBS_DEBUG", "0") == "1" and not PRODUCTION
 ALLOWED_HOSTS = os.environ.get("CLUSTEROBS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -101,3 +110,59 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# ---- accounts (the registry's sign-up, login, roles): docs/registry.md -------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "registry:login"
+LOGIN_REDIRECT_URL = "registry:account"
+LOGOUT_REDIRECT_URL = "registry:index"
+# login throttling (clusterobs.web.registry.throttle): failures per username and per client address, on the cache
+LOGIN_FAILURE_LIMIT = int(os.environ.get("CLUSTEROBS_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("CLUSTEROBS_LOGIN_FAILURE_WINDOW", "900"))  # seconds
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "clusterobs"}}
+
+MEDIA_ROOT = Path(os.environ.get("CLUSTEROBS_MEDIA_ROOT", CLUSTEROBS_HOME / "media"))
+MEDIA_URL = "/registry/media/"
+FILE_UPLOAD_PERMISSIONS = 0o644
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+DEFAULT_FROM_EMAIL = os.environ.get("CLUSTEROBS_FROM_EMAIL", "clusterobs <noreply@localhost>")
+if os.environ.get("CLUSTEROBS_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["CLUSTEROBS_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("CLUSTEROBS_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("CLUSTEROBS_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("CLUSTEROBS_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("CLUSTEROBS_EMAIL_TLS", "1") == "1"
+elif os.environ.get("CLUSTEROBS_EMAIL_FILE_PATH"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["CLUSTEROBS_EMAIL_FILE_PATH"]
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# ---- production mode: CLUSTEROBS_PRODUCTION=1 (behind HTTPS) ------------------------------------------------
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = os.environ.get("CLUSTEROBS_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("CLUSTEROBS_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    CSRF_COOKIE_SECURE = True
+    X_FRAME_OPTIONS = "DENY"
+    if os.environ.get("CLUSTEROBS_BEHIND_PROXY", "0") == "1":  # the proxy sets X-Forwarded-Proto
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

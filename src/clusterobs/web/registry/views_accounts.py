@@ -1,0 +1,70 @@
+"""Account pages: sign-up with e-mail confirmation, login (throttled), logout, password reset, the account page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusterobs.web.registry import roles, services
+from clusterobs.web.registry.forms import SignupForm, ThrottledLoginForm
+from clusterobs.web.registry.models import ApiToken
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_signup(form=form, request=request)
+        return render(request, "registry/accounts/signup_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "registry/accounts/signup.html", {"form": form})
+
+
+def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = services.user_confirm(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "registry/accounts/confirm_failed.html", status=400)
+    messages.success(request, _("Your account is confirmed: log in to create your organisation's profile."))
+    return redirect("registry:login")
+
+
+login = auth_views.LoginView.as_view(template_name="registry/accounts/login.html",
+                                     authentication_form=ThrottledLoginForm)
+logout = auth_views.LogoutView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="registry/accounts/password_reset.html",
+    email_template_name="registry/accounts/password_reset_email.txt",
+    subject_template_name="registry/accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("registry:password_reset_done"))
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="registry/accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="registry/accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("registry:password_reset_complete"))
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="registry/accounts/password_reset_complete.html")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/accounts/account.html", {
+        "role": roles.role_of(request.user), "organisations": request.user.organisations.all(),
+        "tokens": ApiToken.objects.filter(user=request.user), "new_token": request.session.pop("new_token", None)})
+
+
+@login_required
+@require_POST
+def token_new(request: HttpRequest) -> HttpResponse:
+    request.session["new_token"] = services.token_create(user=request.user)
+    return redirect("registry:account")
+
+
+@login_required
+@require_POST
+def token_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    ApiToken.objects.filter(user=request.user, pk=pk).delete()
+    return redirect("registry:account")

@@ -1,0 +1,120 @@
+"""Accounts: sign-up with e-mail confirmation, argon2 hashing, login throttling, password reset, roles."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from clusterobs.web.registry import roles
+
+PASSWORD = "correct horse battery staple 42"  # as in conftest.py
+
+User = get_user_model()
+
+
+def _signup(client, name="newbie", email="newbie@example.org"):
+    return client.post(reverse("registry:signup"), {"username": name, "email": email, "password1": PASSWORD,
+                                                    "password2": PASSWORD})
+
+
+def test_signup_confirm_login_with_argon2(db, client):
+    response = _signup(client)
+    assert response.status_code == 200 and "newbie@example.org" in response.content.decode()
+    user = User.objects.get(username="newbie")
+    assert not user.is_active and user.password.startswith("argon2$argon2id$")
+    assert roles.role_of(user) == "visitor"
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["newbie@example.org"]
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    assert not client.login(username="newbie", password=PASSWORD)  # not confirmed yet
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"] == reverse("registry:login")
+    user.refresh_from_db()
+    assert user.is_active and roles.role_of(user) == "member"
+    assert client.get(link).status_code == 400  # a used link does not work twice
+    response = client.post(reverse("registry:login"), {"username": "newbie", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("registry:account")
+
+
+def test_signup_refuses_a_taken_email_and_a_weak_password(people, client):
+    response = _signup(client, "someone", "owner@example.org")
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+    response = client.post(reverse("registry:signup"), {"username": "weak", "email": "w@example.org",
+                                                        "password1": "12345678", "password2": "12345678"})
+    assert "too short" in response.content.decode() or "too common" in response.content.decode()
+    assert not User.objects.filter(username__in=["someone", "weak"]).exists()
+    assert mail.outbox == []
+
+
+def test_bad_confirmation_link(db, client):
+    assert client.get(reverse("registry:confirm", args=["MTIz", "bad-token"])).status_code == 400
+
+
+def test_login_throttled_after_repeated_failures(people, client, settings):
+    settings.LOGIN_FAILURE_LIMIT = 5
+    url = reverse("registry:login")
+    for _ in range(5):
+        response = client.post(url, {"username": "owner", "password": "wrong"})
+        assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+    # the right password is refused now, from this address and from another one
+    response = client.post(url, {"username": "owner", "password": PASSWORD})
+    assert "Too many failed logins" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+    response = client.post(url, {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.9.8.7")
+    assert "Too many failed logins" in response.content.decode()
+    # another user from a fresh address still logs in
+    response = client.post(url, {"username": "other", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 302
+
+
+def test_login_success_resets_the_username_counter(people, client, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    url = reverse("registry:login")
+    for _ in range(2):
+        client.post(url, {"username": "owner", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+    assert client.post(url, {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2").status_code == 302
+    client.logout()
+    for _ in range(2):
+        client.post(url, {"username": "owner", "password": "wrong"}, REMOTE_ADDR="10.0.0.3")
+    assert client.post(url, {"username": "owner", "password": PASSWORD}, REMOTE_ADDR="10.0.0.4").status_code == 302
+
+
+def test_password_reset_by_email(people, client):
+    response = client.post(reverse("registry:password_reset"), {"email": "owner@example.org"})
+    assert response.status_code == 302 and response["Location"] == reverse("registry:password_reset_done")
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "a brand new passphrase 9", "new_password2":
+                                      "a brand new passphrase 9"})
+    assert response.status_code == 302 and response["Location"] == reverse("registry:password_reset_complete")
+    assert client.login(username="owner", password="a brand new passphrase 9")
+
+
+def test_roles(people):
+    assert [roles.role_of(u) for u in (people.owner, people.curator)] == ["member", "curator"]
+    assert people.curator.is_staff and not people.owner.is_staff
+    admin = people.other
+    roles.role_set(admin, "admin")
+    assert roles.role_of(admin) == "admin" and admin.is_superuser
+
+
+def test_logout_is_post_only(people, login):
+    client = login(people.owner)
+    assert client.get(reverse("registry:logout")).status_code == 405
+    assert client.post(reverse("registry:logout")).status_code == 302
+    assert client.get(reverse("registry:account")).status_code == 302
+
+
+def test_account_page_makes_an_api_token_once(people, login):
+    client = login(people.owner)
+    client.post(reverse("registry:token_new"))
+    page = client.get(reverse("registry:account")).content.decode()
+    token = re.search(r"<code>([A-Za-z0-9_-]{40,})</code>", page).group(1)
+    assert token not in client.get(reverse("registry:account")).content.decode()
+    from clusterobs.web.registry.services import token_user
+
+    assert token_user(token) == people.owner

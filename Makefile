@@ -1,4 +1,4 @@
-# clusterobs: make demo (install, ingest the mirror, compute the cluster mapping, serve on :8000) · make test (install + run the suite)
+# clusterobs: make demo (install, ingest the mirror, compute, load example registry records, serve on :8000) · make test (install + run the suite)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -18,6 +18,8 @@ demo: install
 	$(BIN)/clusterobs ingest
 	$(BIN)/clusterobs compute
 	$(BIN)/clusterobs info
+	# three fictitious cluster organisations, badged "Example" on every page (remove: clusterobs registry remove-examples)
+	$(BIN)/clusterobs registry load-examples
 	$(BIN)/clusterobs serve
 
 ingest: install

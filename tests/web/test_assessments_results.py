@@ -112,10 +112,25 @@ def test_curators_edit_versions_in_the_admin(django_user_model):
     assert Client().get("/admin/assessments/questionnaireversion/").status_code == 302  # anonymous: to login
 
 
-def test_no_scoreboard_table_means_no_weaknesses_section():
+def test_no_scoreboard_table_means_no_weaknesses_section(monkeypatch):
+    monkeypatch.setattr(selectors, "SCOREBOARD_TABLE", "scoreboard_strengths_not_published")
     data = selectors.region_data("DE11")
     assert data["weaknesses"] is None
     assert data["starred"] and data["starred"][0]["stars"] >= data["starred"][-1]["stars"]
+
+
+def test_scoreboard_weaknesses_come_from_the_published_scoreboard(web_store):
+    """The computed dataset has the scoreboard: DE11's weaknesses are its rows of kind "weakness", worst first,
+    named from the indicator registry."""
+    expected = web_store.table("scoreboard_strengths")
+    expected = expected[(expected["region"] == "DE11") & (expected["kind"] == "weakness")]
+    names = web_store.table("scoreboard_indicators").set_index("id")["name"]
+    rows = selectors.region_data("DE11")["weaknesses"]
+    assert rows, "DE11 has scoreboard weaknesses in the computed data"
+    worst = expected.sort_values(["vs_europe", "indicator"]).head(len(rows))
+    assert [r["indicator"] for r in rows] == list(worst["indicator"])
+    assert [r["indicator_name"] for r in rows] == [names[i] for i in worst["indicator"]]
+    assert all(r["vs_europe"] <= rows[-1]["vs_europe"] for r in rows)
 
 
 class FakeObservatory:

@@ -71,10 +71,11 @@ def test_matches_page_shows_score_and_reasons(objects, client):
     matches = response.context["matches"]
     assert matches[0]["profile"] == lyon and matches[0]["shared"] == ["Automotive"]
     assert matches[0]["parts"]["geography"] == 1.0 and matches[0]["parts"]["text"] > 0.3
-    assert response.context["related_from"] is None  # the test dataset has no relatedness table
+    # the computed dataset has the linkages stage's relatedness: its default method, latest year, NUTS 2
+    assert response.context["related_from"] == "colocation_share, NUTS 2, 2015"
     body = response.content.decode()
     assert "Shared categories: Automotive" in body and "In another country" in body
-    assert "no relatedness table" in body
+    assert "no relatedness table" not in body
     # for a request: the requesting organisation itself is never recommended
     response = client.get(reverse("registry:request_matches", args=[objects.request.pk]))
     assert objects.profile not in [m["profile"] for m in response.context["matches"]]

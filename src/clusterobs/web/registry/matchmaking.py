@@ -112,7 +112,7 @@ def related_pairs(con_df, tables: set[str]) -> tuple[set[frozenset[str]] | None,
         return None, None
     try:
         slice_ = con_df("SELECT method, level, year FROM relatedness WHERE nuts_version = 2021 "
-                        "ORDER BY level DESC, year DESC, method LIMIT 1", [])
+                        "ORDER BY level DESC, year DESC, method = 'colocation_share' DESC, method LIMIT 1", [])
         if slice_.empty:
             return None, None
         method, level, year = slice_.iloc[0]["method"], int(slice_.iloc[0]["level"]), int(slice_.iloc[0]["year"])

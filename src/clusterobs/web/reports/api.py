@@ -7,9 +7,10 @@ return the report file (200), or 202 with ``{"status": "generating", "retry_afte
 from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Schema
 
 from clusterobs.web import selectors
+from clusterobs.web.api_schemas import ERRORS, ErrorOut
 from clusterobs.web.reports.services import FORMATS, report_get, report_key
 
 router = Router(tags=["reports"])
@@ -44,25 +45,40 @@ def _serve(kind: str, code: str | None, fmt: str, scheme: str, year: int | None)
     return response
 
 
+class GeneratingOut(Schema):
+    status: str
+    retry_after: int
+    report: str
+
+
+#: the file itself (200), "being generated" (202) and the error envelope (400, 404, 500, 503), all documented
+RESPONSES = {200: None, 202: GeneratingOut, **ERRORS, 500: ErrorOut}
+FILE_CONTENT = {"responses": {"200": {"description": "The report file",
+                                      "content": {mime: {"schema": {"type": "string", "format": "binary"}}
+                                                  for mime in FORMATS.values()}}}}
+
 SCHEME = Query(selectors.DEFAULT_SCHEME, description="Star scheme: eco2007, eocic2019, uscmp")
 YEAR = Query(None, description="Year of the cluster data (default: the latest)")
 
 
-@router.get("/reports/europe.{fmt}", summary="The European Cluster Panorama (PDF or HTML)")
+@router.get("/reports/europe.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
+            summary="The European Cluster Panorama (PDF or HTML)")
 def panorama_api(request: HttpRequest, fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME,
                  year: int | None = YEAR):
     """The European Cluster Panorama; 202 while it is being generated (retry after the given seconds)."""
     return _serve("panorama", None, fmt, scheme, year)
 
 
-@router.get("/reports/country/{code}.{fmt}", summary="One country's Cluster Panorama (PDF or HTML)")
+@router.get("/reports/country/{code}.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
+            summary="One country's Cluster Panorama (PDF or HTML)")
 def country_api(request: HttpRequest, code: str = Path(..., description="NUTS country code, e.g. DE"),
                 fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR):
     """The Panorama restricted to one country's regions; 202 while it is being generated."""
     return _serve("country", code, fmt, scheme, year)
 
 
-@router.get("/reports/region/{code}.{fmt}", summary="A region scorecard (PDF or HTML)")
+@router.get("/reports/region/{code}.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
+            summary="A region scorecard (PDF or HTML)")
 def region_api(request: HttpRequest, code: str = Path(..., description="NUTS 2021 region code, e.g. DE21"),
                fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR):
     """A region's scorecard: portfolio, stars and their reasons, trends and the optional sections."""

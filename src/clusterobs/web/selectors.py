@@ -274,14 +274,20 @@ def star_tests(*, region: str, category: str, scheme: str = DEFAULT_SCHEME, year
 
 @memoized
 def headline(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL) -> dict[str, Any]:
-    """Clusters by stars and the share of traded employment in starred traded clusters."""
+    """Traded clusters by stars, and the share of traded employment in starred traded clusters.
+
+    A region × category cell without employment (missing or confidential in the source) is no data: it is left
+    out of ``by_stars`` (never counted as 0 stars) and counted in ``no_data``.
+    """
     m = measures(scheme=scheme, year=year, level=level)
     traded = m[m["kind"] == "traded"]
-    by_stars = {int(k): int(v) for k, v in traded["stars"].value_counts().sort_index().items()}
-    emp = traded["employment"].sum()
-    starred = traded.loc[traded["stars"] > 0, "employment"].sum()
+    have = traded[traded["employment"].notna()]
+    by_stars = {int(k): int(v) for k, v in have["stars"].value_counts().sort_index().items()}
+    emp = have["employment"].sum()
+    starred = have.loc[have["stars"] > 0, "employment"].sum()
     return {"by_stars": by_stars, "starred_share": float(starred / emp) if emp else None,
-            "regions": int(traded["region"].nunique()), "categories": int(traded["category"].nunique()),
+            "clusters": len(have), "no_data": len(traded) - len(have),
+            "regions": int(have["region"].nunique()), "categories": int(have["category"].nunique()),
             "year": int(m["year"].iloc[0]) if len(m) else None}
 
 
@@ -453,9 +459,10 @@ def category_profile(category: str, *, scheme: str = DEFAULT_SCHEME, year: int |
     """A category, its data coverage, and how many regions hold it with each number of stars."""
     cat = category_get(category)
     _, rows = measure_list(scheme=scheme, year=year, level=level, categories=[category])
-    by_stars = rows["stars"].value_counts().sort_index()
+    have = rows["employment"].notna()
+    by_stars = rows.loc[have, "stars"].value_counts().sort_index()  # a cell without employment: no data, not 0
     return {**cat, "mapped": bool(len(rows)), "scheme": check_scheme(scheme), "year": check_year(year),
-            "level": level, "regions": len(rows), "regions_with_employment": int(rows["employment"].notna().sum()),
+            "level": level, "regions": len(rows), "regions_with_employment": int(have.sum()),
             "regions_by_stars": {int(k): int(v) for k, v in by_stars.items()}}
 
 
@@ -515,7 +522,10 @@ def region_map_values(*, level: int = DEFAULT_LEVEL, category: str | None = None
     """One row per region with a polygon: the measure's value, or ``no_data`` saying why there is none.
 
     With a category, ``value`` is ``measure`` (default stars) of that cluster; without, the number of traded
-    categories with at least ``min_stars`` stars.
+    categories with at least ``min_stars`` stars among those with employment data (``categories_with_data``;
+    ``categories_without_data`` are not counted). A cell without employment is no data, never 0 stars: its
+    ``stars`` and (for stars) ``value`` are null. ``in_statistics`` is false for a region with no cluster
+    measures at all at this level and year.
     """
     obs = dataset(measures=True)
     level, year = check_level(level), check_year(year)
@@ -530,27 +540,39 @@ def region_map_values(*, level: int = DEFAULT_LEVEL, category: str | None = None
     _, rows = measure_list(scheme=scheme, year=year, level=level, categories=[category] if category else None,
                            kind=None if category else "traded")
     has_rows = out["code"].isin(rows["region"])
+    out["in_statistics"] = has_rows
     absent = f"no cluster measures for this region at NUTS level {level} in {year}"
     if category is not None:
         measure = check_measure(measure or "stars")
         extra = [] if measure in ("stars", "employment") else [measure]
         out = out.merge(rows[["region", "stars", "employment", "imputed_share", "imputed", *extra]],
                         left_on="code", right_on="region", how="left").drop(columns="region")
-        out["stars"] = out["stars"].astype("Int64")
+        # a cell without employment has no stars (the engine's 0 there means "no test could pass"): no data
+        out["stars"] = out["stars"].astype("Int64").mask(out["employment"].isna())
         out["value"] = out[measure]
         if category_get(category).get("status") == "not covered":
             absent = f"category {category} is not mapped: the data cover too few of its industries"
         missing = (f"{measure} not available (missing or confidential in the source)" if measure == "employment"
-                   else f"{measure} not available for this region")
+                   else "no stars: employment not available (missing or confidential in the source)"
+                   if measure == "stars" else f"{measure} not available for this region")
         out["no_data"] = None
         out.loc[~has_rows, "no_data"] = absent
         out.loc[has_rows & out["value"].isna(), "no_data"] = missing
     else:
         measure = "starred_clusters"
-        counts = rows[rows["stars"] >= min_stars].groupby("region").size()
-        out["value"] = out["code"].map(counts).fillna(0).astype("Int64").where(has_rows)
+        with_data = rows[rows["employment"].notna()]
+        counts = with_data[with_data["stars"] >= min_stars].groupby("region").size()
+        n_with = with_data.groupby("region").size()
+        n_all = rows.groupby("region").size()
+        has_data = out["code"].isin(with_data["region"])
+        out["value"] = out["code"].map(counts).fillna(0).astype("Int64").where(has_data)
+        out["categories_with_data"] = out["code"].map(n_with).fillna(0).astype("Int64").where(has_rows)
+        out["categories_without_data"] = (out["code"].map(n_all).fillna(0) - out["code"].map(n_with).fillna(0)
+                                          ).astype("Int64").where(has_rows)
         out["no_data"] = None
         out.loc[~has_rows, "no_data"] = absent
+        out.loc[has_rows & ~has_data, "no_data"] = ("no employment for any traded category of this region "
+                                                    "(missing or confidential in the source)")
     out = out.assign(category=category, scheme=scheme, year=year, measure=measure)
     front = ["code", "name", "country", "level", "category", "scheme", "year", "measure", "value"]
     return out[front + [c for c in out.columns if c not in front]]

@@ -265,8 +265,10 @@ def strength_map(q: Query) -> ChartOut:
     else:
         classing = charts.data_classes(frame["value"], k=q.classes, method=q.method, name="x",
                                        fmt=lambda x: value_text(q.measure, x))
-        method = (_("%(k)s quantile classes") if q.method == "quantile" else
-                  _("%(k)s equal intervals between the 2nd and 98th percentiles")) % {"k": len(classing.bins)}
+        method = {"quantile": _("%(k)s quantile classes"),
+                  "equal": _("%(k)s equal intervals between the 2nd and 98th percentiles"),
+                  "jenks": _("%(k)s natural-breaks classes (Fisher-Jenks: least squared deviation within classes)"),
+                  }[q.method] % {"k": len(classing.bins)}
     notes += [conversion_note(q.level), _("Classes: %(method)s.") % {"method": method}]
     notes = [n for n in notes if n]
     caption = Caption(title, subtitle, source_line([SBS, GISCO]), notes)

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "clusterobs.web.middleware.EmbedFrameMiddleware",  # after it: ?embed=1 pages may be framed
 ]
 
 ROOT_URLCONF = "clusterobs.web.urls"

@@ -21,7 +21,7 @@ import pandas as pd
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
 from clusterobs import __version__
-from clusterobs.web import selectors
+from clusterobs.web import selectors, xlsx
 from clusterobs.web.cache import CachedResponse, ResponseCache
 
 FILE_FORMATS = ("csv", "xlsx", "parquet")
@@ -184,29 +184,11 @@ def _readme_lines(meta: dict[str, Any]) -> list[str]:
 
 
 def _xlsx(df: pd.DataFrame, meta: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    data = wb.create_sheet("data")
-    for row in _rows(df):
-        data.append(row)
-    info = wb.create_sheet("metadata")
-    for key in ("title", "dataset_version", "nuts_version", "scheme", "rows", "query", "software"):
-        info.append([key, _cell(meta[key])])
-    info.append([])
-    info.append(["scheme conditions"])
-    for row in _rows(meta["scheme_conditions"]):
-        info.append(row)
-    info.append([])
-    info.append(["sources"])
-    for row in _rows(meta["sources"]):
-        info.append(row)
-    readme = wb.create_sheet("readme")
-    for line in _readme_lines(meta):
-        readme.append([line])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """The rows (sheet ``data``), the metadata (version, query, scheme conditions, sources) and a readme."""
+    info: list[list[Any]] = [[key, _cell(meta[key])] for key in ("title", "dataset_version", "nuts_version",
+                                                                   "scheme", "rows", "query", "software")]
+    info += [[], ["scheme conditions"], *_rows(meta["scheme_conditions"]), [], ["sources"], *_rows(meta["sources"])]
+    return xlsx.workbook([("data", df), ("metadata", info), ("readme", [[line] for line in _readme_lines(meta)])])
 
 
 def _parquet(df: pd.DataFrame, meta: dict[str, Any]) -> bytes:

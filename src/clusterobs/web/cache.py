@@ -4,8 +4,9 @@ A published version is immutable, so whatever was computed from it stays right u
 every key carries the version, and a new version simply misses (its old entries age out of the LRU). Two caches:
 
 * ``Memo``: one per ``selectors.Observatory`` (one per version), for selector results (``selectors.memoized``:
-  DataFrames, dicts) and the pages' chart slots. Entries are counted. Results are handed out as shallow copies, so a caller adding a column
-  to a frame does not change the cached one (pandas copy-on-write keeps the data shared until written).
+  DataFrames, dicts) and the pages' chart slots. Entries are counted. Results are handed out as shallow copies,
+  so a caller adding a column to a frame does not change the cached one (pandas copy-on-write keeps the data
+  shared until written).
 * ``ResponseCache``: one per process, for whole API answers (body, content type, headers), bounded in bytes;
   ``api_formats.cached`` puts 200 answers in it under (version, host, path, normalised query, language).
 

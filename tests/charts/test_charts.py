@@ -11,7 +11,7 @@ import pytest
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.classing import nice
-from clusterobs.charts.palette import NO_DATA, STAR_COLOURS
+from clusterobs.charts.palette import IMPUTED_OUTLINE, NO_DATA, STAR_COLOURS
 
 
 def square(code: str, x: float) -> dict:
@@ -61,11 +61,18 @@ def test_choropleth_keeps_regions_without_data_on_the_map_with_their_own_entry()
     cls = charts.star_classes(["0 stars", "1 star", "2 stars", "3 stars"])
     fig = charts.choropleth_map(frame({"AA1": 0, "AA2": 3, "BB1": math.nan}, imputed={"AA2"}), GEO, cls,
                                 Caption("T", "S", "Source: test", ["a note"]))
-    by_name = {t.name.split(" (")[0]: t for t in fig.data}
+    by_name = {t.name.split(" (")[0]: t for t in fig.data if t.type == "choroplethmap"}
     assert set(by_name) == {"0 stars", "3 stars", "No data", "Partly imputed"}
     assert set(by_name["No data"].locations) == {"BB1", "BB2"}  # BB2 is absent from the frame: no data too
     assert by_name["No data"].colorscale[0][1] == NO_DATA != STAR_COLOURS[0]
-    assert list(by_name["Partly imputed"].locations) == ["AA2"]
+    overlay = by_name["Partly imputed"]
+    assert list(overlay.locations) == ["AA2"]
+    # the overlay is an outline only: its fill is transparent, so the class colour under it stays visible
+    assert {c for _, c in overlay.colorscale} == {"rgba(0,0,0,0)"}
+    assert overlay.marker.line.color == IMPUTED_OUTLINE and overlay.showlegend is False
+    # its legend entry is a line of the outline's colour (a choropleth swatch would show the transparent fill)
+    key = next(t for t in fig.data if t.type == "scattermap" and t.name.startswith("Partly imputed"))
+    assert key.showlegend and key.line.color == IMPUTED_OUTLINE and key.mode == "lines"
     assert fig.layout.map.style == "white-bg"
     footer = next(a for a in fig.layout.annotations if a.name == "caption-footer")
     assert "Source: test" in footer.text and "a note" in footer.text

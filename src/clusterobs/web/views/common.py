@@ -171,7 +171,11 @@ def release_notice(request: HttpRequest) -> str:
 
 
 def choices(level: int | None = None) -> dict[str, Any]:
-    """The options of the filter controls."""
+    """The options of the filter controls (kept per version, level and language: they change with neither)."""
+    return selectors.data().memo.get(("choices", level, get_language()), lambda: _choices(level))
+
+
+def _choices(level: int | None) -> dict[str, Any]:
     obs = selectors.data()
     schemes = obs.schemes.drop_duplicates("scheme")
     cats = obs.categories

@@ -27,15 +27,17 @@ def test_frame_round_trips_through_openpyxl():
         "tiny": [1e-12, 0.1, -2.5],
         "flag": pd.array([True, None, False], dtype="boolean"),
         "note": ["a & b < c > d", " padded ", "bell\x07 and tab\tand\nnewline"],
+        "empty": ["", "x", None],
     })
     book = load_workbook(io.BytesIO(workbook([("data", df), ("meta", [["key", 1], [], ["k", None, 2.5]])])))
     assert book.sheetnames == ["data", "meta"]
     rows = list(book["data"].iter_rows(values_only=True))
     assert rows[0] == tuple(df.columns)
-    assert rows[1] == ("DE11", 3, 1, pytest.approx(126714.103344), 1e-12, True, "a & b < c > d")
-    # missing and non-finite values are empty cells (None), never 0; text keeps its spaces and line breaks
-    assert rows[2] == ("FR10", 0, None, None, 0.1, None, " padded ")
-    assert rows[3] == (None, -7, 2, None, -2.5, False, "bell and tab\tand\nnewline")  # \x07 is not XML
+    assert rows[1] == ("DE11", 3, 1, pytest.approx(126714.103344), 1e-12, True, "a & b < c > d", None)
+    # missing and non-finite values are empty cells (None), never 0; text keeps its spaces and line breaks; empty
+    # text is no cell, as openpyxl writes it
+    assert rows[2] == ("FR10", 0, None, None, 0.1, None, " padded ", "x")
+    assert rows[3] == (None, -7, 2, None, -2.5, False, "bell and tab\tand\nnewline", None)  # \x07 is not XML
     meta = list(book["meta"].iter_rows(values_only=True))
     assert meta[0][:2] == ("key", 1) and meta[2] == ("k", None, 2.5)
     assert book["meta"].max_row == 3  # the empty row is kept as a row

@@ -87,6 +87,13 @@ def _column_tails(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         values = s.to_numpy(dtype=float, na_value=np.nan)
         missing = missing | ~np.isfinite(values)
         out = "><v>" + values.astype(str).astype(object) + "</v></c>"
+    elif pd.api.types.is_string_dtype(s.dtype) and s.map(type, na_action="ignore").isin([str]).all():
+        text = s.fillna("").astype(str).str.replace(_ILLEGAL, "", regex=True)
+        missing = (text == "").to_numpy()
+        escaped = text.str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
+        keep = ((text != text.str.strip()) | text.str.contains("\n", regex=False)).to_numpy()
+        out = (' t="inlineStr"><is><t' + np.where(keep, ' xml:space="preserve"', "").astype(object) + ">"
+               + escaped.to_numpy(dtype=object) + "</t></is></c>")
     else:
         tails = [_tail(v) for v in s.to_numpy(dtype=object)]
         missing = np.array([t is None for t in tails], dtype=bool)

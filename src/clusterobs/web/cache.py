@@ -4,9 +4,9 @@ A published version is immutable, so whatever was computed from it stays right u
 every key carries the version, and a new version simply misses (its old entries age out of the LRU). Two caches:
 
 * ``Memo``: one per ``selectors.Observatory`` (one per version), for selector results (``selectors.memoized``:
-  DataFrames, dicts) and the pages' chart slots. Entries are counted. Results are handed out as shallow copies,
-  so a caller adding a column to a frame does not change the cached one (pandas copy-on-write keeps the data
-  shared until written).
+  DataFrames, dicts) and the pages' chart slots, bounded by count and rough size (256 MB per version). Results
+  are handed out as shallow copies, so a caller adding a column to a frame does not change the cached one
+  (pandas copy-on-write keeps the data shared until written).
 * ``ResponseCache``: one per process, for whole API answers (body, content type, headers), bounded in bytes;
   ``api_formats.cached`` puts 200 answers in it under (version, host, path, normalised query, language).
 
@@ -54,31 +54,59 @@ def freeze(value: Any) -> Hashable:
     return value
 
 
-class Memo:
-    """A thread-safe LRU of at most ``maxsize`` computed values (computed outside the lock)."""
+def size_of(value: Any) -> int:
+    """Rough bytes of a kept value: frames by their columns' buffers, text by length, containers one level deep."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum())
+    if isinstance(value, pd.Series):
+        return int(value.memory_usage(index=True, deep=False))
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, dict):
+        return 64 + sum(size_of(v) if isinstance(v, pd.DataFrame | pd.Series | str | bytes) else 64
+                        for v in value.values())
+    if isinstance(value, list | tuple):
+        return 64 + sum(size_of(v) if isinstance(v, pd.DataFrame | pd.Series | str | bytes) else 64 for v in value)
+    return 64
 
-    def __init__(self, maxsize: int = 512) -> None:
+
+class Memo:
+    """A thread-safe LRU of computed values (computed outside the lock), bounded by count and by rough size."""
+
+    def __init__(self, maxsize: int = 512, max_bytes: int = 256 * 2**20) -> None:
         self.maxsize = maxsize
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self.max_bytes = max_bytes
+        self._data: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
-            value = self._data.get(key, _MISSING)
-            if value is not _MISSING:
+            hit = self._data.get(key, _MISSING)
+            if hit is not _MISSING:
                 self._data.move_to_end(key)
                 self.hits += 1
-                return _hand_out(value)
+                return _hand_out(hit[0])
             self.misses += 1
         value = compute()  # may raise: nothing is stored then
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
+        size = size_of(value)
+        if size <= self.max_bytes // 4:  # one huge answer must not empty the memo
+            with self._lock:
+                old = self._data.pop(key, None)
+                if old is not None:
+                    self._bytes -= old[1]
+                self._data[key] = (value, size)
+                self._bytes += size
+                while self._data and (len(self._data) > self.maxsize or self._bytes > self.max_bytes):
+                    _, (_, dropped) = self._data.popitem(last=False)
+                    self._bytes -= dropped
         return _hand_out(value)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
 
     def __len__(self) -> int:
         return len(self._data)
@@ -86,6 +114,7 @@ class Memo:
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._bytes = 0
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,9 @@ MEASURES = {
 }
 
 
-#: entries kept per version in ``Observatory.memo`` (selector results and chart slots, mostly well under 1 MB each)
+#: entries and rough bytes kept per version in ``Observatory.memo`` (selector results and chart slots)
 MEMO_SIZE = 1024
+MEMO_BYTES = 256 * 2**20
 T = TypeVar("T")
 
 
@@ -57,7 +58,7 @@ class Observatory:
     version: str
     _local: threading.local = field(default_factory=threading.local, repr=False)
     #: computed reads of this version (``memoized`` selectors, chart slots): valid as long as the version is
-    memo: Memo = field(default_factory=lambda: Memo(MEMO_SIZE), repr=False)
+    memo: Memo = field(default_factory=lambda: Memo(MEMO_SIZE, MEMO_BYTES), repr=False)
 
     @cached_property
     def store(self) -> Store:

@@ -323,7 +323,7 @@ def serve(
     home: HomeOpt = None,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
-    threads: Annotated[int, typer.Option(help="Worker threads")] = 8,
+    threads: Annotated[int, typer.Option(help="Worker threads")] = 24,
 ) -> None:
     """Serve the web observatory and its API (applies the portal's database migrations first)."""
     import os

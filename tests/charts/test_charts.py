@@ -11,7 +11,7 @@ import pytest
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.classing import nice
-from clusterobs.charts.palette import NO_DATA, STAR_COLOURS
+from clusterobs.charts.palette import IMPUTED_OUTLINE, NO_DATA, STAR_COLOURS
 
 
 def square(code: str, x: float) -> dict:
@@ -61,11 +61,18 @@ def test_choropleth_keeps_regions_without_data_on_the_map_with_their_own_entry()
     cls = charts.star_classes(["0 stars", "1 star", "2 stars", "3 stars"])
     fig = charts.choropleth_map(frame({"AA1": 0, "AA2": 3, "BB1": math.nan}, imputed={"AA2"}), GEO, cls,
                                 Caption("T", "S", "Source: test", ["a note"]))
-    by_name = {t.name.split(" (")[0]: t for t in fig.data}
+    by_name = {t.name.split(" (")[0]: t for t in fig.data if t.type == "choroplethmap"}
     assert set(by_name) == {"0 stars", "3 stars", "No data", "Partly imputed"}
     assert set(by_name["No data"].locations) == {"BB1", "BB2"}  # BB2 is absent from the frame: no data too
     assert by_name["No data"].colorscale[0][1] == NO_DATA != STAR_COLOURS[0]
-    assert list(by_name["Partly imputed"].locations) == ["AA2"]
+    overlay = by_name["Partly imputed"]
+    assert list(overlay.locations) == ["AA2"]
+    # the overlay is an outline only: its fill is transparent, so the class colour under it stays visible
+    assert {c for _, c in overlay.colorscale} == {"rgba(0,0,0,0)"}
+    assert overlay.marker.line.color == IMPUTED_OUTLINE and overlay.showlegend is False
+    # its legend entry is a line of the outline's colour (a choropleth swatch would show the transparent fill)
+    key = next(t for t in fig.data if t.type == "scattermap" and t.name.startswith("Partly imputed"))
+    assert key.showlegend and key.line.color == IMPUTED_OUTLINE and key.mode == "lines"
     assert fig.layout.map.style == "white-bg"
     footer = next(a for a in fig.layout.annotations if a.name == "caption-footer")
     assert "Source: test" in footer.text and "a note" in footer.text
@@ -95,3 +102,59 @@ def test_caption_wraps_long_footers():
     footer = next(a for a in fig.layout.annotations if a.name == "caption-footer")
     assert footer.text.count("<br>") >= 2
     assert fig.layout.meta["title"] == "T"
+
+
+# ---- natural breaks (Fisher-Jenks) -----------------------------------------------------------------------------
+
+
+def _sse(groups) -> float:
+    return float(sum(((np.asarray(g) - np.mean(g)) ** 2).sum() for g in groups))
+
+
+def test_jenks_two_classes_by_hand():
+    # [1, 2, 6, 7, 8] in 2 classes, all four splits by hand: {1}{2,6,7,8} 20.75, {1,2}{6,7,8} 0.5 + 2 = 2.5,
+    # {1,2,6}{7,8} 14 + 0.5 = 14.5, {1,2,6,7}{8} 26: the second wins; the roundest break in (2, 6] is 4
+    from clusterobs.charts.classing import jenks_breaks, jenks_classes
+
+    classes = jenks_classes([8, 1, 7, 2, 6], 2)
+    assert [c.tolist() for c in classes] == [[1, 2], [6, 7, 8]]
+    assert _sse(classes) == pytest.approx(2.5)
+    assert jenks_breaks([8, 1, 7, 2, 6], 2) == [4]
+
+
+def test_jenks_three_clusters_and_an_outlier_by_hand():
+    from clusterobs.charts.classing import jenks_breaks, jenks_classes
+
+    values = [1, 2, 3, 10, 11, 12, 30, 31]
+    assert [c.tolist() for c in jenks_classes(values, 3)] == [[1, 2, 3], [10, 11, 12], [30, 31]]
+    # midpoints 6.5 and 21 rounded to one significant digit: 6 (round half to even) in (3, 10], 20 in (12, 30]
+    assert jenks_breaks(values, 3) == [6, 20]
+    # one outlier gets its own class, where quantiles would split the bulk: median 2.25
+    skewed = [1, 1.5, 2, 2.5, 3, 50]
+    assert jenks_breaks(skewed, 2) == [30]
+    assert charts.data_classes(pd.Series(skewed), k=2, method="quantile").bins[1].lower == pytest.approx(2.2)
+
+
+def test_jenks_matches_brute_force_on_small_samples():
+    import itertools
+
+    from clusterobs.charts.classing import jenks_classes
+
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        n, k = int(rng.integers(3, 9)), int(rng.integers(2, 5))
+        v = np.sort(np.round(rng.lognormal(0, 1, n), 2))
+        k = min(k, len(np.unique(v)))
+        best = min(_sse(np.split(v, cuts)) for cuts in itertools.combinations(range(1, n), k - 1))
+        got = jenks_classes(v, k)
+        assert len(got) == k and _sse(got) == pytest.approx(best)
+
+
+def test_jenks_classing_keeps_every_value_in_its_class_and_missing_apart():
+    values = pd.Series([1, 2, 3, 10, 11, 12, 30, 31, None])
+    classing = charts.data_classes(values, k=3, method="jenks", name="x")
+    assert classing.method == "jenks" and [b.lower for b in classing.bins] == [None, 6, 20]
+    assert classing.assign(values).tolist() == [0, 0, 0, 1, 1, 1, 2, 2, -1]
+    assert [b.label for b in classing.bins] == ["x < 6", "6 ≤ x < 20", "x ≥ 20"]
+    # fewer distinct values than classes: as many classes as values
+    assert len(charts.data_classes(pd.Series([5, 5, 7]), k=5, method="jenks").bins) == 2

@@ -233,11 +233,13 @@ def test_category_detail(client, duck):
     r = client.get("/api/categories/automotive").json()
     assert (r["name"], r["kind"], r["cmp_code"], r["status"], r["mapped"]) == (
         "Automotive", "traded", 4, "covered", True)
-    counts = dict(duck.execute("SELECT stars::VARCHAR, count(*) FROM cluster_stars WHERE scheme = 'eco2007' "
-                               "AND nuts_version = 2021 AND level = 2 AND category = 'automotive' GROUP BY ALL"
-                               ).fetchall())
-    assert r["regions_by_stars"] == counts == {"0": 246, "1": 14, "2": 17, "3": 13}
-    assert r["regions"] == 290
+    # regions whose automotive employment is missing have no stars (no data), not 0: 11 of the 290
+    counts = dict(duck.execute("SELECT s.stars::VARCHAR, count(*) FROM cluster_stars s JOIN cluster_measures m "
+                               "USING (nuts_version, level, region, category, year) WHERE s.scheme = 'eco2007' "
+                               "AND s.nuts_version = 2021 AND s.level = 2 AND s.category = 'automotive' "
+                               "AND m.employment IS NOT NULL GROUP BY ALL").fetchall())
+    assert r["regions_by_stars"] == counts == {"0": 235, "1": 14, "2": 17, "3": 13}
+    assert (r["regions"], r["regions_with_employment"]) == (290, 279)
 
 
 def test_geojson_keeps_regions_without_data(client, duck):
@@ -251,7 +253,9 @@ def test_geojson_keeps_regions_without_data(client, duck):
     assert props["DE11"]["value"] == 3 and props["DE11"]["no_data"] is None
     assert props["DE11"]["employment"] == pytest.approx(126714.103344)
     without = [p for p in props.values() if p["value"] is None]
-    assert len(without) == 334 - 290 and all(p["no_data"] for p in without)
+    # 44 regions without automotive measures, and 11 whose automotive employment is missing: no stars, not 0
+    assert len(without) == 334 - 290 + 11 and all(p["no_data"] for p in without)
+    assert sum(not p["in_statistics"] for p in without) == 44
     assert fc["features"][0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
 
 

@@ -75,7 +75,7 @@ def test_every_chart_is_captioned_with_source_and_summary(name):
 
 def test_imputed_regions_are_outlined_and_counted_in_the_notes():
     out = chartspecs.build("strength-map", Query(year=2015, category="automotive", measure="lq"))
-    outline = [t for t in out.fig.data if t.name.startswith("Outlined")]
+    outline = [t for t in out.fig.data if t.name.startswith("Outlined") and t.type == "choroplethmap"]
     assert outline and outline[0].marker.line.width > 0
     assert any("imputed" in n for n in out.notes)
 

@@ -1,4 +1,5 @@
-"""Map classes: fixed breaks around a pivot, quantiles or equal intervals, rounded to nice values (UX.md §3).
+"""Map classes: fixed breaks around a pivot, quantiles, equal intervals or natural breaks (Fisher-Jenks), rounded
+to nice values (UX.md §3).
 
 A ``Classing`` holds the bins and their colours; ``assign`` gives each value its bin (-1 for no data). Labels
 state the ranges with explicit operators ("0.5 ≤ LQ < 0.8").
@@ -16,7 +17,7 @@ import pandas as pd
 
 from clusterobs.charts.palette import LQ_COLOURS, STAR_COLOURS, sequential
 
-METHODS = ("quantile", "equal")
+METHODS = ("quantile", "equal", "jenks")
 #: location quotient classes: symmetric around 1 on a ratio scale (½ and 2, 0.8 and 1.25), 2 is the star threshold
 LQ_BREAKS = (0.5, 0.8, 1.25, 2.0, 4.0)
 
@@ -94,28 +95,97 @@ def lq_classes(name: str = "LQ", fmt: Formatter = lambda x: f"{x:g}") -> Classin
                                                                                     strict=True)))
 
 
+def jenks_classes(values: Sequence[float] | np.ndarray, k: int) -> list[np.ndarray]:
+    """Fisher-Jenks natural breaks: the split of the sorted ``values`` into ``k`` contiguous classes with the
+    smallest total within-class sum of squared deviations (Fisher 1958, "On grouping for maximum homogeneity";
+    Jenks' natural breaks are its iterative approximation), found exactly by dynamic programming in O(k·n²).
+
+    Returns the classes as sorted arrays; fewer than ``k`` when there are fewer distinct values.
+    """
+    v = np.sort(np.asarray(values, dtype=float))
+    v = v[np.isfinite(v)]
+    n = len(v)
+    k = min(k, len(np.unique(v)))
+    if n == 0 or k <= 1:
+        return [v] if n else []
+    s1 = np.concatenate([[0.0], np.cumsum(v)])
+    s2 = np.concatenate([[0.0], np.cumsum(v * v)])
+
+    def sse(i: np.ndarray, j: int) -> np.ndarray:
+        """Sum of squared deviations of v[i:j] (vectorised over the starts i)."""
+        m = j - i
+        total = s1[j] - s1[i]
+        return (s2[j] - s2[i]) - total * total / m
+
+    # cost[c, j]: best cost of v[:j] in c + 1 classes; start[c, j]: where its last class starts
+    cost = np.full((k, n + 1), np.inf)
+    start = np.zeros((k, n + 1), dtype=int)
+    cost[0, 1:] = [sse(np.array([0]), j)[0] for j in range(1, n + 1)]
+    for c in range(1, k):
+        for j in range(c + 1, n + 1):
+            i = np.arange(c, j)  # the last class is v[i:j], the first c classes take v[:i]
+            total = cost[c - 1, i] + sse(i, j)
+            best = int(np.argmin(total))
+            cost[c, j], start[c, j] = total[best], i[best]
+    bounds, j = [], n
+    for c in range(k - 1, 0, -1):
+        i = int(start[c, j])
+        bounds.append(i)
+        j = i
+    edges = [0, *reversed(bounds), n]
+    return [v[a:b] for a, b in itertools.pairwise(edges)]
+
+
+def nice_between(lo: float, hi: float) -> float:
+    """The roundest number in (lo, hi]: the midpoint with the fewest significant digits that stays inside."""
+    mid = (lo + hi) / 2
+    for digits in range(1, 7):
+        x = nice(mid, digits)
+        if lo < x <= hi:
+            return x
+    return hi
+
+
+def jenks_breaks(values: Sequence[float] | np.ndarray, k: int) -> list[float]:
+    """The ``k - 1`` lower bounds (inclusive) of Fisher-Jenks classes 2…k, each a round number in the gap
+    between one class's largest value and the next class's smallest."""
+    classes = jenks_classes(values, k)
+    breaks: list[float] = []
+    for a, b in itertools.pairwise(classes):
+        x = nice_between(float(a[-1]), float(b[0]))
+        if not breaks or x > breaks[-1]:
+            breaks.append(x)
+    return breaks
+
+
 def data_classes(values: pd.Series, *, k: int = 5, method: str = "quantile", name: str = "x",
                  fmt: Formatter = lambda x: f"{x:g}") -> Classing:
-    """Quantile (default) or equal-interval classes of the non-missing ``values``, breaks rounded to nice values.
+    """Quantile (default), equal-interval or natural-breaks (``jenks``) classes of the non-missing ``values``,
+    breaks rounded to nice values.
 
     Equal intervals span the 2nd to 98th percentile, so one outlier does not flatten the map; the end classes
-    are open. Fewer classes come back when the values do not support ``k`` distinct breaks.
+    are open. Natural breaks (Fisher-Jenks, exact) keep every value in the class the optimum puts it in: each
+    break is the roundest number between two classes. Fewer classes come back when the values do not support
+    ``k`` distinct breaks.
     """
     if method not in METHODS:
         raise ValueError(f"`method` must be one of {', '.join(METHODS)}; got {method!r}.")
     v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
     if len(v) == 0:
         return Classing(method, ())
-    if method == "quantile":
-        raw = np.quantile(v, [i / k for i in range(1, k)])
+    if method == "jenks":
+        breaks = jenks_breaks(v, k)
     else:
-        lo, hi = np.quantile(v, [0.02, 0.98])
-        raw = np.linspace(lo, hi, k + 1)[1:-1] if hi > lo else np.array([])
-    breaks: list[float] = []
-    for b in raw:
-        nb = nice(float(b))
-        if (not breaks or nb > breaks[-1]) and nb > v.min():
-            breaks.append(nb)
+        if method == "quantile":
+            raw = np.quantile(v, [i / k for i in range(1, k)])
+        else:
+            lo, hi = np.quantile(v, [0.02, 0.98])
+            raw = np.linspace(lo, hi, k + 1)[1:-1] if hi > lo else np.array([])
+        breaks = []
+        for b in raw:
+            nb = nice(float(b))
+            if (not breaks or nb > breaks[-1]) and nb > v.min():
+                breaks.append(nb)
     colours = sequential(len(breaks) + 1)
     ranges = _ranges(breaks, name, fmt)
     return Classing(method, tuple(Bin(lo, hi, c, lab) for (lo, hi, lab), c in zip(ranges, colours, strict=True)))

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from clusterobs.charts.caption import Caption, captioned
 from clusterobs.charts.classing import Classing
-from clusterobs.charts.palette import ACCENT, IMPUTED_OUTLINE, NO_DATA, OUTLINE
+from clusterobs.charts.palette import ACCENT, IMPUTED_OUTLINE, IMPUTED_OUTLINE_WIDTH, NO_DATA, OUTLINE
 
 #: Europe without the outermost regions: the default view of every map
 EUROPE = {"center": {"lat": 53.0, "lon": 14.0}, "zoom": 2.75}
@@ -59,12 +59,20 @@ def _region_trace(geojson: dict[str, Any], rows: pd.DataFrame, colour: str, name
         hovertemplate=HOVER, name=name, showlegend=legend, legendrank=legendrank)
 
 
-def _imputed_trace(geojson: dict[str, Any], rows: pd.DataFrame, name: str) -> go.Choroplethmap:
-    return go.Choroplethmap(
+def _imputed_traces(geojson: dict[str, Any], rows: pd.DataFrame, name: str) -> list[go.Choroplethmap | go.Scattermap]:
+    """The outline overlay (transparent fill: the class colour stays visible) and its legend entry.
+
+    A choropleth's legend swatch shows its fill, here transparent, so the overlay stays out of the legend and an
+    empty line trace in the same colour stands for it.
+    """
+    overlay = go.Choroplethmap(
         geojson=_subset(geojson, rows["code"]), locations=list(rows["code"]), z=[0] * len(rows), featureidkey="id",
         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, zmin=0, zmax=1,
-        marker={"line": {"color": IMPUTED_OUTLINE, "width": 1.2}}, hoverinfo="skip", name=name, showlegend=True,
-        legendrank=3000)
+        marker={"line": {"color": IMPUTED_OUTLINE, "width": IMPUTED_OUTLINE_WIDTH}, "opacity": 1}, hoverinfo="skip",
+        name=name, showlegend=False, legendgroup="imputed")
+    key = go.Scattermap(lat=[None], lon=[None], mode="lines", name=name, showlegend=True, legendgroup="imputed",
+                        line={"color": IMPUTED_OUTLINE, "width": 2.5}, hoverinfo="skip", legendrank=3000)
+    return [overlay, key]
 
 
 def _map_layout(fig: go.Figure, view: dict[str, Any] | None, legend_title: str) -> None:
@@ -95,7 +103,7 @@ def choropleth_map(frame: pd.DataFrame, geojson: dict[str, Any], classing: Class
                                     legendrank=2000))
     imputed = frame[frame["imputed"] & (frame["bin"] >= 0)]
     if len(imputed):
-        fig.add_trace(_imputed_trace(geojson, imputed, f"{imputed_label} ({len(imputed)})"))
+        fig.add_traces(_imputed_traces(geojson, imputed, f"{imputed_label} ({len(imputed)})"))
     _map_layout(fig, view, legend_title)
     return captioned(fig, caption, height=height, axis_space=0, left=10, right=10)
 
@@ -131,7 +139,7 @@ def symbol_map(frame: pd.DataFrame, geojson: dict[str, Any], points: dict[str, t
         # MapLibre circles take no outline: partly imputed regions keep the outline overlay on their polygon
     imputed = frame[frame["imputed"] & have]
     if len(imputed):
-        fig.add_trace(_imputed_trace(geojson, imputed, f"{imputed_label} ({len(imputed)})"))
+        fig.add_traces(_imputed_traces(geojson, imputed, f"{imputed_label} ({len(imputed)})"))
     for value, label in reference:
         if value > 0:
             fig.add_trace(go.Scattermap(lat=[None], lon=[None], mode="markers", name=label, showlegend=True,

@@ -13,8 +13,11 @@ STAR_COLOURS = {0: "#deebf7", 1: "#6baed6", 2: "#2171b5", 3: "#08306b"}
 NO_DATA = "#b0b0b0"
 #: region outlines on maps: thin, mid grey, so near-white classes still show their shape
 OUTLINE = "#6f6f6f"
-#: outline of regions whose value is partly imputed (an overlay, since map choropleths have no pattern fill)
-IMPUTED_OUTLINE = "#000000"
+#: outline of regions whose value is partly imputed (an overlay, since map choropleths have no pattern fill):
+#: Okabe-Ito vermillion, at least 3:1 against the lightest and the darkest class (black vanished on the darkest
+#: star and viridis classes), and a hue no class palette uses
+IMPUTED_OUTLINE = "#D55E00"
+IMPUTED_OUTLINE_WIDTH = 1.8
 #: the accent of the site (text contrast 5.1:1 on white)
 ACCENT = "#0072B2"
 #: LQ classes: diverging PuOr centred on 1 (orange below, purple above), neutral in the middle

@@ -14,13 +14,15 @@ import re
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 import pandas as pd
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
 from clusterobs import __version__
-from clusterobs.web import selectors
+from clusterobs.web import selectors, xlsx
+from clusterobs.web.cache import CachedResponse, ResponseCache
 
 FILE_FORMATS = ("csv", "xlsx", "parquet")
 CONTENT_TYPES = {
@@ -183,29 +185,11 @@ def _readme_lines(meta: dict[str, Any]) -> list[str]:
 
 
 def _xlsx(df: pd.DataFrame, meta: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    data = wb.create_sheet("data")
-    for row in _rows(df):
-        data.append(row)
-    info = wb.create_sheet("metadata")
-    for key in ("title", "dataset_version", "nuts_version", "scheme", "rows", "query", "software"):
-        info.append([key, _cell(meta[key])])
-    info.append([])
-    info.append(["scheme conditions"])
-    for row in _rows(meta["scheme_conditions"]):
-        info.append(row)
-    info.append([])
-    info.append(["sources"])
-    for row in _rows(meta["sources"]):
-        info.append(row)
-    readme = wb.create_sheet("readme")
-    for line in _readme_lines(meta):
-        readme.append([line])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """The rows (sheet ``data``), the metadata (version, query, scheme conditions, sources) and a readme."""
+    info: list[list[Any]] = [[key, _cell(meta[key])] for key in ("title", "dataset_version", "nuts_version",
+                                                                   "scheme", "rows", "query", "software")]
+    info += [[], ["scheme conditions"], *_rows(meta["scheme_conditions"]), [], ["sources"], *_rows(meta["sources"])]
+    return xlsx.workbook([("data", df), ("metadata", info), ("readme", [[line] for line in _readme_lines(meta)])])
 
 
 def _parquet(df: pd.DataFrame, meta: dict[str, Any]) -> bytes:
@@ -237,9 +221,34 @@ def _matches(header: str | None, tag: str) -> bool:
     return "*" in tags or tag in tags
 
 
+#: whole 200 answers of the API, per (version, host, path, normalised query, language): see ``cache.py``
+RESPONSES = ResponseCache()
+#: the endpoints whose answers depend on nothing but the published version and the request (the feature apps'
+#: routers read the portal database too: they get the ETag, not the answer cache)
+KEPT_MODULES = frozenset({"clusterobs.web.api_regions", "clusterobs.web.api_categories",
+                          "clusterobs.web.api_measures", "clusterobs.web.api_meta"})
+#: headers a cached answer carries besides its body and content type
+KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Vary")
+
+
+def normalised_query(request: HttpRequest) -> tuple[tuple[str, str], ...]:
+    """The query parameters sorted by name (the order of repeated values kept): ``b=2&a=1`` is ``a=1&b=2``."""
+    pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+    return tuple(sorted(pairs, key=lambda kv: kv[0]))
+
+
+def response_key(version: str, request: HttpRequest) -> tuple[str, ...]:
+    return (version, request.get_host(), request.path, urlencode(normalised_query(request)),
+            getattr(request, "LANGUAGE_CODE", ""))
+
+
 def cached(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Ninja view decorator: ETag (dataset version + path + full query string), 304 on If-None-Match,
-    Cache-Control on every successful answer. Errors are not cached."""
+    Cache-Control on every successful answer, and the answer itself kept in ``RESPONSES`` until the version
+    changes (a published version never changes). Errors are neither cached nor kept."""
+
+    endpoint = getattr(getattr(run, "__self__", None), "view_func", run)  # Ninja passes the bound Operation.run
+    keep = getattr(endpoint, "__module__", "") in KEPT_MODULES
 
     @wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -250,9 +259,20 @@ def cached(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if _matches(request.headers.get("If-None-Match"), tag):
             response: HttpResponse = HttpResponseNotModified()
         else:
-            response = run(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
+            key = response_key(version, request)
+            hit = RESPONSES.get(key) if keep else None
+            if hit is not None:
+                response = HttpResponse(hit.body, content_type=hit.content_type)
+                for name, value in hit.headers:
+                    response[name] = value
+            else:
+                response = run(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                if keep and not response.streaming:
+                    RESPONSES.put(key, CachedResponse(
+                        response.content, response["Content-Type"],
+                        tuple((h, response[h]) for h in KEPT_HEADERS if response.has_header(h))))
         response["ETag"] = tag
         response["Cache-Control"] = CACHE_CONTROL
         return response

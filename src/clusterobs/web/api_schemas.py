@@ -129,7 +129,8 @@ class CategoryDetail(CategoryOut):
     version: str
     regions: int = Field(..., description="Regions with a row for the category")
     regions_with_employment: int
-    regions_by_stars: dict[str, int] = Field(..., description="Number of regions by stars (\"0\"…\"3\")")
+    regions_by_stars: dict[str, int] = Field(..., description="Number of regions with employment data by stars "
+                                             "(\"0\"…\"3\"); regions without employment are not counted")
 
 
 # ---- views of the measures ---------------------------------------------------------------------------------------
@@ -203,9 +204,16 @@ class MapProperties(Schema):
     scheme: str
     year: int
     measure: str = Field(..., description="The measure in value, or starred_clusters without a category")
-    value: float | None = Field(None, description="The measure's value; null with a no_data reason")
+    value: float | None = Field(None, description="The measure's value; null with a no_data reason (a cell without "
+                                "employment has no stars: null, never 0)")
     no_data: str | None = Field(None, description="Why value is null")
-    stars: int | None = None
+    in_statistics: bool = Field(..., description="False when the region has no cluster measures at this level and "
+                                "year (outside the statistics)")
+    categories_with_data: int | None = Field(None, description="Without a category: traded categories of the region "
+                                             "with employment data (the ones counted)")
+    categories_without_data: int | None = Field(None, description="Without a category: traded categories of the "
+                                                "region without employment (not counted)")
+    stars: int | None = Field(None, description="Stars of the cluster; null where employment is missing")
     employment: float | None = None
     imputed_share: float | None = None
     imputed: bool | None = None

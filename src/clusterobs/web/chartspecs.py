@@ -164,7 +164,7 @@ def _map_frame(vals: pd.DataFrame, q: Query, measure: str, value_col: str = "val
     frame["value_text"] = [f"{label}: {value_text(measure, v)}" if not missing(v) else _("No data")
                            for v in frame["value"]]
     # a region with no row at all is outside the statistics; one with a row lacks this value
-    absent = frame["stars"].isna() if "stars" in frame else frame["value"].isna()
+    absent = ~frame["in_statistics"].astype(bool) if "in_statistics" in frame else frame["value"].isna()
     details = []
     for row, out in zip(frame.itertuples(), absent, strict=True):
         if out:
@@ -203,6 +203,11 @@ def stars_map(q: Query) -> ChartOut:
     frame = _map_frame(vals, q, "stars")
     frame["value_text"] = [ngettext("%(n)s three-star cluster", "%(n)s three-star clusters", int(v)) % {"n": int(v)}
                            if not missing(v) else _("No data") for v in frame["value"]]
+    frame["detail"] = [d + "; " + ngettext("%(n)s traded category without employment data, not counted",
+                                           "%(n)s traded categories without employment data, not counted",
+                                           int(n)) % {"n": int(n)} if not missing(v) and not missing(n) and n > 0
+                       else d for d, v, n in zip(frame["detail"], frame["value"], frame["categories_without_data"],
+                                                 strict=True)]
     title = _("Europe's three-star clusters")
     subtitle = " · ".join([_("Traded categories with three stars per region"), str(q.year),
                            f"{LEVEL_LABELS[q.level]}, NUTS 2021", scheme_title(q.scheme)])
@@ -233,8 +238,6 @@ def strength_map(q: Query) -> ChartOut:
     cat = selectors.category_get(q.category)
     vals = selectors.region_map_values(level=q.level, category=q.category, scheme=q.scheme, year=q.year,
                                        measure=q.measure)
-    if q.measure == "stars":  # a cell without employment has no stars to show, not zero
-        vals.loc[vals["employment"].isna(), "value"] = np.nan
     frame = _map_frame(vals, q, q.measure)
     if frame["value"].notna().sum() == 0:
         if cat.get("status") == "not covered":
@@ -264,8 +267,10 @@ def strength_map(q: Query) -> ChartOut:
     else:
         classing = charts.data_classes(frame["value"], k=q.classes, method=q.method, name="x",
                                        fmt=lambda x: value_text(q.measure, x))
-        method = (_("%(k)s quantile classes") if q.method == "quantile" else
-                  _("%(k)s equal intervals between the 2nd and 98th percentiles")) % {"k": len(classing.bins)}
+        method = {"quantile": _("%(k)s quantile classes"),
+                  "equal": _("%(k)s equal intervals between the 2nd and 98th percentiles"),
+                  "jenks": _("%(k)s natural-breaks classes (Fisher-Jenks: least squared deviation within classes)"),
+                  }[q.method] % {"k": len(classing.bins)}
     notes += [conversion_note(q.level), _("Classes: %(method)s.") % {"method": method}]
     notes = [n for n in notes if n]
     caption = Caption(title, subtitle, source_line([SBS, GISCO]), notes)

@@ -61,7 +61,8 @@ TEST_LABELS = {"size": gettext_lazy("size"), "specialisation": gettext_lazy("spe
                "focus": gettext_lazy("focus"), "productivity": gettext_lazy("productivity"),
                "strong": gettext_lazy("strong cluster")}
 SCHEME_SHORT = {"eco2007": "ECO 2007", "eocic2019": "EOCIC 2019", "uscmp": "US CMP"}
-METHOD_LABELS = {"quantile": gettext_lazy("Quantiles"), "equal": gettext_lazy("Equal intervals")}
+METHOD_LABELS = {"quantile": gettext_lazy("Quantiles"), "equal": gettext_lazy("Equal intervals"),
+                 "jenks": gettext_lazy("Natural breaks (Jenks)")}
 CONTEXT_INDICATORS = (
     ("gdp_per_capita_eur", gettext_lazy("GDP per inhabitant"), "eur"),
     ("region_population", gettext_lazy("Population"), "int"),

@@ -17,6 +17,8 @@ from clusterobs.web import selectors
 from clusterobs.web.labels import MEASURE_LABELS
 
 MAX_COMPARE = 10
+#: map classing of the measures without a natural pivot (``charts.classing.METHODS``)
+METHODS = ("quantile", "equal", "jenks")
 SORT_DIRS = ("asc", "desc")
 #: parameters of feature apps' pages, carried as given in ``Query.extra`` (each app validates its own)
 EXTRA_KEYS = ("dimension", "peers", "view")
@@ -91,8 +93,8 @@ def parse_query(get: QueryDict, *, measure: str = "stars", measures: tuple[str, 
     if classes not in (5, 6, 7):
         raise selectors.BadParameter(f"`classes` must be one of 5, 6, 7; got {classes}.")
     method = get.get("method") or "quantile"
-    if method not in ("quantile", "equal"):
-        raise selectors.BadParameter(f"`method` must be one of quantile, equal; got {method!r}.")
+    if method not in METHODS:
+        raise selectors.BadParameter(f"`method` must be one of {', '.join(METHODS)}; got {method!r}.")
     direction = get.get("dir") or "desc"
     if direction not in SORT_DIRS:
         raise selectors.BadParameter(f"`dir` must be one of asc, desc; got {direction!r}.")

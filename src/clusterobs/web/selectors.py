@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from django.conf import settings
 
 from clusterobs.errors import ClusterobsError
 from clusterobs.store import Store
+from clusterobs.web.cache import Memo, freeze
 
 NUTS_VERSION = 2021
 DEFAULT_SCHEME = "eco2007"
@@ -32,6 +34,12 @@ MEASURES = {
     "growth": "Employment growth (CAGR)",
     "productivity": "Wages per person employed",
 }
+
+
+#: entries and rough bytes kept per version in ``Observatory.memo`` (selector results and chart slots)
+MEMO_SIZE = 1024
+MEMO_BYTES = 256 * 2**20
+T = TypeVar("T")
 
 
 class NotFound(ClusterobsError):
@@ -49,6 +57,8 @@ class Observatory:
     home: Path
     version: str
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    #: computed reads of this version (``memoized`` selectors, chart slots): valid as long as the version is
+    memo: Memo = field(default_factory=lambda: Memo(MEMO_SIZE, MEMO_BYTES), repr=False)
 
     @cached_property
     def store(self) -> Store:
@@ -129,6 +139,21 @@ def data() -> Observatory:
         return _current
 
 
+def memoized(fn: Callable[..., T]) -> Callable[..., T]:
+    """Keep a selector's results in the published version's memo, keyed by its name and arguments.
+
+    Only for selectors that depend on nothing but their arguments and the version (no request, no language):
+    a new version starts with an empty memo. Errors (bad parameter, unknown code) are not kept.
+    """
+    name = fn.__qualname__
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        return data().memo.get((name, freeze(args), freeze(kwargs)), lambda: fn(*args, **kwargs))
+
+    return wrapper
+
+
 # ---- parameters -------------------------------------------------------------------------------------------
 
 
@@ -205,6 +230,7 @@ def category_list(kind: str | None = None) -> pd.DataFrame:
 # ---- cluster measures ---------------------------------------------------------------------------------------
 
 
+@memoized
 def measures(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL,
              region: str | None = None, category: str | None = None, min_stars: int = 0,
              regions: list[str] | None = None) -> pd.DataFrame:
@@ -236,6 +262,7 @@ def measures(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: in
     return data().df(sql, params)
 
 
+@memoized
 def star_tests(*, region: str, category: str, scheme: str = DEFAULT_SCHEME, year: int | None = None,
                level: int = DEFAULT_LEVEL) -> pd.DataFrame:
     """Why the stars: every condition with its value and threshold."""
@@ -246,18 +273,26 @@ def star_tests(*, region: str, category: str, scheme: str = DEFAULT_SCHEME, year
         "ORDER BY test, condition", [check_scheme(scheme), NUTS_VERSION, check_level(level), region, category, year])
 
 
+@memoized
 def headline(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL) -> dict[str, Any]:
-    """Clusters by stars and the share of traded employment in starred traded clusters."""
+    """Traded clusters by stars, and the share of traded employment in starred traded clusters.
+
+    A region × category cell without employment (missing or confidential in the source) is no data: it is left
+    out of ``by_stars`` (never counted as 0 stars) and counted in ``no_data``.
+    """
     m = measures(scheme=scheme, year=year, level=level)
     traded = m[m["kind"] == "traded"]
-    by_stars = {int(k): int(v) for k, v in traded["stars"].value_counts().sort_index().items()}
-    emp = traded["employment"].sum()
-    starred = traded.loc[traded["stars"] > 0, "employment"].sum()
+    have = traded[traded["employment"].notna()]
+    by_stars = {int(k): int(v) for k, v in have["stars"].value_counts().sort_index().items()}
+    emp = have["employment"].sum()
+    starred = have.loc[have["stars"] > 0, "employment"].sum()
     return {"by_stars": by_stars, "starred_share": float(starred / emp) if emp else None,
-            "regions": int(traded["region"].nunique()), "categories": int(traded["category"].nunique()),
+            "clusters": len(have), "no_data": len(traded) - len(have),
+            "regions": int(have["region"].nunique()), "categories": int(have["category"].nunique()),
             "year": int(m["year"].iloc[0]) if len(m) else None}
 
 
+@memoized
 def region_context(code: str) -> dict[str, Any]:
     """Regional context from the Eurostat indicators (NUTS 2016 codes; the same code in 2021 when unchanged)."""
     if "regional_indicators" not in data().tables:
@@ -273,6 +308,7 @@ def versions() -> list[dict[str, Any]]:
              "parent_version": v.meta.get("parent_version")} for v in store.versions()]
 
 
+@memoized
 def sources() -> pd.DataFrame:
     return data().df("SELECT source, title, file, sha256, bytes, url, publisher, publisher_url, licence, citation "
                      "FROM sources ORDER BY source, file")
@@ -348,6 +384,7 @@ def region_list(*, level: int | None = None, country: str | None = None, q: str 
     return regions.reset_index(drop=True)
 
 
+@memoized
 def measure_list(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL,
                  regions: list[str] | None = None, categories: list[str] | None = None, country: str | None = None,
                  kind: str | None = None, min_stars: int = 0, sort: str = "region,category",
@@ -394,6 +431,7 @@ def measure_list(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level
     return total, df
 
 
+@memoized
 def indicator_catalogue() -> pd.DataFrame:
     obs = dataset()
     if "indicator_catalogue" not in obs.tables:
@@ -401,6 +439,7 @@ def indicator_catalogue() -> pd.DataFrame:
     return obs.df("SELECT indicator, eurostat_table, unit, description FROM indicator_catalogue")
 
 
+@memoized
 def region_profile(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None) -> dict[str, Any]:
     """A region with its regional context (latest year of each indicator) and its starred clusters."""
     region = region_get(code)
@@ -415,17 +454,20 @@ def region_profile(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None 
             "context": context, "scheme": check_scheme(scheme), "year": check_year(year), "starred_clusters": starred}
 
 
+@memoized
 def category_profile(category: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
                      level: int = DEFAULT_LEVEL) -> dict[str, Any]:
     """A category, its data coverage, and how many regions hold it with each number of stars."""
     cat = category_get(category)
     _, rows = measure_list(scheme=scheme, year=year, level=level, categories=[category])
-    by_stars = rows["stars"].value_counts().sort_index()
+    have = rows["employment"].notna()
+    by_stars = rows.loc[have, "stars"].value_counts().sort_index()  # a cell without employment: no data, not 0
     return {**cat, "mapped": bool(len(rows)), "scheme": check_scheme(scheme), "year": check_year(year),
-            "level": level, "regions": len(rows), "regions_with_employment": int(rows["employment"].notna().sum()),
+            "level": level, "regions": len(rows), "regions_with_employment": int(have.sum()),
             "regions_by_stars": {int(k): int(v) for k, v in by_stars.items()}}
 
 
+@memoized
 def category_regions(category: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
                      level: int = DEFAULT_LEVEL, measure: str = "employment", min_stars: int = 0) -> pd.DataFrame:
     """One category across all regions, ranked by ``measure`` (1 = highest; missing values unranked, last)."""
@@ -438,6 +480,7 @@ def category_regions(category: str, *, scheme: str = DEFAULT_SCHEME, year: int |
     return rows
 
 
+@memoized
 def region_portfolio(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
                      top: int = 5) -> dict[str, Any]:
     """A region's traded clusters: the most productive, most specialised and largest, and every category's row."""
@@ -454,6 +497,7 @@ def region_portfolio(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | Non
             "year": check_year(year), **tops, "notes": notes, "rows": rows}
 
 
+@memoized
 def star_explanation(code: str, category: str, *, scheme: str = DEFAULT_SCHEME,
                      year: int | None = None) -> dict[str, Any]:
     """Why a region's cluster has its stars: each condition with its value, threshold and outcome."""
@@ -473,12 +517,16 @@ def star_explanation(code: str, category: str, *, scheme: str = DEFAULT_SCHEME,
             "conditions": tests}
 
 
+@memoized
 def region_map_values(*, level: int = DEFAULT_LEVEL, category: str | None = None, scheme: str = DEFAULT_SCHEME,
                       year: int | None = None, measure: str | None = None, min_stars: int = 1) -> pd.DataFrame:
     """One row per region with a polygon: the measure's value, or ``no_data`` saying why there is none.
 
     With a category, ``value`` is ``measure`` (default stars) of that cluster; without, the number of traded
-    categories with at least ``min_stars`` stars.
+    categories with at least ``min_stars`` stars among those with employment data (``categories_with_data``;
+    ``categories_without_data`` are not counted). A cell without employment is no data, never 0 stars: its
+    ``stars`` and (for stars) ``value`` are null. ``in_statistics`` is false for a region with no cluster
+    measures at all at this level and year.
     """
     obs = dataset(measures=True)
     level, year = check_level(level), check_year(year)
@@ -493,27 +541,39 @@ def region_map_values(*, level: int = DEFAULT_LEVEL, category: str | None = None
     _, rows = measure_list(scheme=scheme, year=year, level=level, categories=[category] if category else None,
                            kind=None if category else "traded")
     has_rows = out["code"].isin(rows["region"])
+    out["in_statistics"] = has_rows
     absent = f"no cluster measures for this region at NUTS level {level} in {year}"
     if category is not None:
         measure = check_measure(measure or "stars")
         extra = [] if measure in ("stars", "employment") else [measure]
         out = out.merge(rows[["region", "stars", "employment", "imputed_share", "imputed", *extra]],
                         left_on="code", right_on="region", how="left").drop(columns="region")
-        out["stars"] = out["stars"].astype("Int64")
+        # a cell without employment has no stars (the engine's 0 there means "no test could pass"): no data
+        out["stars"] = out["stars"].astype("Int64").mask(out["employment"].isna())
         out["value"] = out[measure]
         if category_get(category).get("status") == "not covered":
             absent = f"category {category} is not mapped: the data cover too few of its industries"
         missing = (f"{measure} not available (missing or confidential in the source)" if measure == "employment"
-                   else f"{measure} not available for this region")
+                   else "no stars: employment not available (missing or confidential in the source)"
+                   if measure == "stars" else f"{measure} not available for this region")
         out["no_data"] = None
         out.loc[~has_rows, "no_data"] = absent
         out.loc[has_rows & out["value"].isna(), "no_data"] = missing
     else:
         measure = "starred_clusters"
-        counts = rows[rows["stars"] >= min_stars].groupby("region").size()
-        out["value"] = out["code"].map(counts).fillna(0).astype("Int64").where(has_rows)
+        with_data = rows[rows["employment"].notna()]
+        counts = with_data[with_data["stars"] >= min_stars].groupby("region").size()
+        n_with = with_data.groupby("region").size()
+        n_all = rows.groupby("region").size()
+        has_data = out["code"].isin(with_data["region"])
+        out["value"] = out["code"].map(counts).fillna(0).astype("Int64").where(has_data)
+        out["categories_with_data"] = out["code"].map(n_with).fillna(0).astype("Int64").where(has_rows)
+        out["categories_without_data"] = (out["code"].map(n_all).fillna(0) - out["code"].map(n_with).fillna(0)
+                                          ).astype("Int64").where(has_rows)
         out["no_data"] = None
         out.loc[~has_rows, "no_data"] = absent
+        out.loc[has_rows & ~has_data, "no_data"] = ("no employment for any traded category of this region "
+                                                    "(missing or confidential in the source)")
     out = out.assign(category=category, scheme=scheme, year=year, measure=measure)
     front = ["code", "name", "country", "level", "category", "scheme", "year", "measure", "value"]
     return out[front + [c for c in out.columns if c not in front]]
@@ -528,6 +588,7 @@ def region_map(*, level: int = DEFAULT_LEVEL, **query: Any) -> dict[str, Any]:
         for f, p in zip(dataset().geojson(level)["features"], props, strict=True)]}
 
 
+@memoized
 def dataset_citation() -> dict[str, Any]:
     """How to cite a download: Eurostat's sources first, then the others, then clusterobs."""
     src = sources()
@@ -546,6 +607,7 @@ def dataset_meta() -> dict[str, Any]:
     return data().meta
 
 
+@memoized
 def citations(source_ids: list[str]) -> list[str]:
     """The distinct citations of the given sources, in the order asked (for a chart's source line)."""
     df = data().df("SELECT DISTINCT source, citation FROM sources WHERE list_contains(?, source)", [source_ids])
@@ -553,6 +615,7 @@ def citations(source_ids: list[str]) -> list[str]:
     return list(dict.fromkeys(by_source[s] for s in source_ids if by_source.get(s)))
 
 
+@memoized
 def category_coverage(*, level: int = DEFAULT_LEVEL) -> pd.DataFrame:
     """Per category: whether the industry data cover it (``covered``, ``partly covered``, ``not covered``)."""
     if "category_data_coverage" not in data().tables:
@@ -561,6 +624,7 @@ def category_coverage(*, level: int = DEFAULT_LEVEL) -> pd.DataFrame:
                      "WHERE nuts_version = ? AND level = ? ORDER BY category", [NUTS_VERSION, check_level(level)])
 
 
+@memoized
 def stars_by_region(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL,
                     stars: int = 3, kind: str = "traded") -> pd.DataFrame:
     """Per region: the number of ``kind`` categories with at least ``stars`` stars, and of categories with data.
@@ -577,6 +641,7 @@ def stars_by_region(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, le
     return out
 
 
+@memoized
 def category_star_counts(*, scheme: str = DEFAULT_SCHEME, year: int | None = None,
                          level: int = DEFAULT_LEVEL) -> pd.DataFrame:
     """Per mapped category: regions with data, and regions with 1, 2 and 3 stars."""
@@ -588,6 +653,7 @@ def category_star_counts(*, scheme: str = DEFAULT_SCHEME, year: int | None = Non
                                                      employment=("employment", "sum"))
 
 
+@memoized
 def region_star_tests(*, region: str, scheme: str = DEFAULT_SCHEME, year: int | None = None,
                       level: int = DEFAULT_LEVEL) -> pd.DataFrame:
     """Every condition of the scheme for every category of one region: value, threshold, passed, skipped."""
@@ -599,6 +665,7 @@ def region_star_tests(*, region: str, scheme: str = DEFAULT_SCHEME, year: int | 
         "ORDER BY category, test, condition", [check_scheme(scheme), NUTS_VERSION, check_level(level), region, year])
 
 
+@memoized
 def region_employment(code: str) -> dict[str, Any]:
     """Employment in the whole economy (LFS, latest year with a value, NUTS-2 only), persons."""
     if "lfs_employment" not in data().tables:

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "clusterobs.web.middleware.EmbedFrameMiddleware",  # after it: ?embed=1 pages may be framed
 ]
 
 ROOT_URLCONF = "clusterobs.web.urls"
@@ -96,12 +97,19 @@ STATIC_URL = "/static/"
 # Plotly.js from the plotly package itself (no CDN, no JS build): /static/plotly/plotly.min.js
 PLOTLY_JS_DIR = Path(plotly.__file__).resolve().parent / "package_data"
 STATICFILES_DIRS: list[tuple[str, Path]] = [("plotly", PLOTLY_JS_DIR)]
-WHITENOISE_USE_FINDERS = True
+# `clusterobs serve` collects the static files into the data directory with hashed names (served immutable, with
+# gzip and brotli copies: staticstorage.py); without it (tests, `manage.py runserver`) they are served unhashed from
+# the packages with a one-hour max-age.
+STATIC_ROOT = CLUSTEROBS_HOME / "static"
+HASHED_STATIC = os.environ.get("CLUSTEROBS_HASHED_STATIC", "0") == "1"
+WHITENOISE_USE_FINDERS = not HASHED_STATIC
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 3600
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "clusterobs.web.staticstorage.HashedStaticFilesStorage" if HASHED_STATIC
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 LOGGING = {

@@ -12,11 +12,13 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from clusterobs.web import chartspecs, selectors
-from clusterobs.web.labels import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS, STATUS_LABELS, scheme_short
+from clusterobs.web.labels import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS, STATUS_LABELS, num, scheme_short
 from clusterobs.web.query import Query
 
 log = logging.getLogger("clusterobs.web")
@@ -62,24 +64,34 @@ def figure_url(name: str, q: Query, fmt: str) -> str:
     return reverse("figure", args=[name, fmt]) + "?" + q.qs(*chartspecs.CHART_PARAMS[name])
 
 
-def chart_slot(name: str, q: Query) -> dict[str, Any]:
-    """Everything a template needs to draw one chart, or say why it cannot (empty) or what failed (error)."""
-    slot: dict[str, Any] = {"name": name, "id": f"chart-{name}", "png": figure_url(name, q, "png"),
-                            "svg": figure_url(name, q, "svg")}
+def _slot_body(name: str, q: Query) -> dict[str, Any]:
     try:
         out = chartspecs.build(name, q)
     except chartspecs.EmptyChart as exc:
-        return {**slot, "empty": str(exc)}
+        return {"empty": str(exc)}
+    return {"title": out.title, "summary": out.summary, "notes": out.notes,
+            "json": mark_safe(_json_for_html(out.fig.to_json())),  # escaped above
+            "height": int(out.fig.layout.height or 480), "filename": out.filename,
+            "table_head": out.table[0], "table_rows": out.table[1:]}
+
+
+def chart_slot(name: str, q: Query) -> dict[str, Any]:
+    """Everything a template needs to draw one chart, or say why it cannot (empty) or what failed (error).
+
+    The built chart is kept in the published version's memo per (chart, query, language): a version never
+    changes, so the figure JSON of a view is built once (it is most of a page's server time).
+    """
+    slot: dict[str, Any] = {"name": name, "id": f"chart-{name}", "png": figure_url(name, q, "png"),
+                            "svg": figure_url(name, q, "svg")}
+    try:
+        body = selectors.data().memo.get(("chart", name, repr(q), get_language()), lambda: _slot_body(name, q))
     except (selectors.NotFound, selectors.BadParameter):
         raise
     except Exception:  # a chart that fails must not take the page down: say so, with a reference
         ref = uuid.uuid4().hex[:8]
         log.exception("chart %s failed (ref %s) for %s", name, ref, q)
         return {**slot, "error": _("This chart could not be drawn (reference %(ref)s).") % {"ref": ref}}
-    return {**slot, "title": out.title, "summary": out.summary, "notes": out.notes,
-            "json": mark_safe(_json_for_html(out.fig.to_json())),  # escaped above
-            "height": int(out.fig.layout.height or 480), "filename": out.filename,
-            "table_head": out.table[0], "table_rows": out.table[1:]}
+    return {**slot, **body}
 
 
 def api_url(endpoint: str, params: dict[str, Any], fmt: str | None = None) -> str:
@@ -90,9 +102,57 @@ def api_url(endpoint: str, params: dict[str, Any], fmt: str | None = None) -> st
     return f"/api/{endpoint}?{urlencode(query, doseq=True)}"
 
 
-def downloads(endpoint: str, params: dict[str, Any]) -> dict[str, str]:
+def _codes(value: Any) -> list[str] | None:
+    if value in (None, ""):
+        return None
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    return [str(v).strip() for v in items if str(v).strip()] or None
+
+
+def download_rows(endpoint: str, params: dict[str, Any]) -> int | None:
+    """How many rows the CSV/XLSX download of ``endpoint`` with ``params`` holds (the selectors are memoized, so
+    this is the count of the rows the download will carry); None for an endpoint it does not know."""
+    p = {k: v for k, v in params.items() if v not in (None, "")}
+    common = {"scheme": p.get("scheme", selectors.DEFAULT_SCHEME),
+              "year": int(p["year"]) if "year" in p else None}
+    level = int(p.get("level", selectors.DEFAULT_LEVEL))
+    parts = endpoint.strip("/").split("/")
+    try:
+        if parts == ["measures"]:
+            total, _rows = selectors.measure_list(**common, level=level, regions=_codes(p.get("region")),
+                                                  categories=_codes(p.get("category")), country=p.get("country"),
+                                                  kind=p.get("kind"), min_stars=int(p.get("min_stars", 0)), limit=1)
+            return total
+        if parts == ["geojson"]:
+            return len(selectors.region_map_values(**common, level=level, category=p.get("category"),
+                                                   measure=p.get("measure"), min_stars=int(p.get("min_stars", 1))))
+        if parts == ["categories"]:
+            return len(selectors.category_list(p.get("kind")))
+        if len(parts) == 3 and parts[0] == "categories" and parts[2] == "regions":
+            return len(selectors.category_regions(parts[1], **common, level=level,
+                                                  measure=p.get("measure", "employment"),
+                                                  min_stars=int(p.get("min_stars", 0))))
+        if len(parts) == 3 and parts[0] == "regions" and parts[2] == "portfolio":
+            return len(selectors.region_portfolio(parts[1], **common)["rows"])
+    except (selectors.NotFound, selectors.BadParameter, selectors.NoDataset, ValueError):
+        return None
+    return None
+
+
+def downloads(endpoint: str, params: dict[str, Any], *, rows: int | None = None) -> dict[str, Any]:
+    """The CSV, XLSX and JSON links of a table, with its row count (``rows``, counted here when not given)."""
+    if rows is None:
+        rows = download_rows(endpoint, params)
     return {"csv": api_url(endpoint, params, "csv"), "xlsx": api_url(endpoint, params, "xlsx"),
-            "json": api_url(endpoint, params)}
+            "json": api_url(endpoint, params), "rows": rows,
+            "rows_text": None if rows is None else ngettext("%(n)s row", "%(n)s rows", rows) % {"n": num(rows)}}
+
+
+def embed_code(request: HttpRequest, share: str, *, title: str, height: int = 700) -> str:
+    """The iframe that embeds this view elsewhere: the shared deep link with ``embed=1`` (no site chrome)."""
+    src = share + ("&" if "?" in share else "?") + "embed=1"
+    return (f'<iframe src="{escape(src)}" title="{escape(title)}" width="100%" height="{int(height)}" '
+            'style="border:0" loading="lazy"></iframe>')
 
 
 def share_url(request: HttpRequest, path: str, params: dict[str, str]) -> str:
@@ -111,7 +171,11 @@ def release_notice(request: HttpRequest) -> str:
 
 
 def choices(level: int | None = None) -> dict[str, Any]:
-    """The options of the filter controls."""
+    """The options of the filter controls (kept per version, level and language: they change with neither)."""
+    return selectors.data().memo.get(("choices", level, get_language()), lambda: _choices(level))
+
+
+def _choices(level: int | None) -> dict[str, Any]:
     obs = selectors.data()
     schemes = obs.schemes.drop_duplicates("scheme")
     cats = obs.categories
@@ -135,8 +199,9 @@ def choices(level: int | None = None) -> dict[str, Any]:
 
 def base_context(request: HttpRequest, q: Query, path: str, *keys: str) -> dict[str, Any]:
     params = q.params(*keys)
-    return {"q": q, "share": share_url(request, path, params), "release_notice": release_notice(request),
-            **choices(q.level)}
+    share = share_url(request, path, params)
+    return {"q": q, "share": share, "embed": embed_code(request, share, title=_("European Cluster Observatory")),
+            "release_notice": release_notice(request), **choices(q.level)}
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

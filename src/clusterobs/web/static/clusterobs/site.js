@@ -89,7 +89,18 @@
     }
   }
 
+  /* Filter drawers: folded on narrow screens (the summary is the toggle, keyboard-usable as a native button),
+     always open on wide ones, where the summary is hidden. Without JavaScript they stay open. */
+  function drawers() {
+    var narrow = window.matchMedia ? window.matchMedia("(max-width: 600px)") : null;
+    var all = document.querySelectorAll("details.filter-drawer");
+    function fit() { all.forEach(function (d) { d.open = !(narrow && narrow.matches); }); }
+    fit();
+    if (narrow && narrow.addEventListener) { narrow.addEventListener("change", fit); }
+  }
+
   function start() {
+    drawers();
     var figures = document.querySelectorAll("figure.chart[data-plotly]");
     if (figures.length && !window.Plotly) {
       var s = document.createElement("script");

@@ -1,0 +1,24 @@
+"""Embedding: a page asked with ``?embed=1`` (no site chrome, see base.html) may be framed by other sites.
+
+Every other page keeps Django's ``X-Frame-Options: DENY`` (clickjacking protection). An embedded view shows data
+and links only; its forms (language, search) are not drawn, so framing it exposes no action to a hostile page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+
+class EmbedFrameMiddleware:
+    """Mark ``?embed=1`` answers exempt from X-Frame-Options (list it after XFrameOptionsMiddleware)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method in ("GET", "HEAD") and request.GET.get("embed") == "1":
+            response.xframe_options_exempt = True  # type: ignore[attr-defined]
+        return response

@@ -1,0 +1,95 @@
+"""The caches of computed reads: bounded, keyed by the dataset version, handing out copies; the API serves a
+repeated request from memory with the same body, ETag and Cache-Control, and never keeps errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from clusterobs.web import api_formats, selectors
+from clusterobs.web.cache import CachedResponse, Memo, ResponseCache, freeze
+
+pytestmark = pytest.mark.django_db
+
+
+def test_memo_is_an_lru_bounded_by_count_and_size():
+    memo = Memo(maxsize=2, max_bytes=10_000)
+    calls: list[str] = []
+
+    def make(key: str, value=1):
+        return lambda: calls.append(key) or value
+
+    assert memo.get("a", make("a")) == 1 and memo.get("b", make("b")) == 1
+    memo.get("a", make("a"))  # a is now the most recent
+    memo.get("c", make("c"))  # evicts b, the least recently used
+    assert calls == ["a", "b", "c"] and len(memo) == 2
+    memo.get("b", make("b"))
+    assert calls == ["a", "b", "c", "b"]
+    # a frame of 8 × 200 bytes fits; one over a quarter of the budget is computed but not kept
+    small = pd.DataFrame({"x": range(200)}, dtype="float64")
+    big = pd.DataFrame({"x": range(1000)}, dtype="float64")
+    memo = Memo(maxsize=100, max_bytes=10_000)
+    memo.get("small", lambda: small)
+    memo.get("big", lambda: big)
+    assert len(memo) == 1 and 1600 <= memo.size_bytes < 2500
+
+
+def test_memo_hands_out_copies_and_keeps_no_errors():
+    memo = Memo()
+    frame = pd.DataFrame({"x": [1, 2]})
+    first = memo.get("k", lambda: {"rows": frame})
+    first["rows"].insert(0, "rank", [1, 2])  # what category_regions does to its rows
+    first["rows"].loc[0, "x"] = 99
+    again = memo.get("k", lambda: pytest.fail("recomputed"))
+    assert list(again["rows"].columns) == ["x"] and again["rows"]["x"].tolist() == [1, 2]
+
+    def boom():
+        raise selectors.BadParameter("`x` must be …")
+
+    with pytest.raises(selectors.BadParameter):
+        memo.get("bad", boom)
+    assert memo.get("bad", lambda: 5) == 5
+
+
+def test_freeze_makes_argument_keys():
+    assert freeze({"regions": ["DE11", "FR10"], "year": None}) == (("regions", ("DE11", "FR10")), ("year", None))
+
+
+def test_response_cache_is_bounded_by_bytes():
+    cache = ResponseCache(max_bytes=10, max_entry_bytes=6)
+    cache.put("a", CachedResponse(b"12345", "text/csv", ()))
+    cache.put("b", CachedResponse(b"123456", "text/csv", ()))
+    assert cache.get("a") is None and cache.get("b").body == b"123456"  # 5 + 6 > 10: a went to make room
+    cache.put("huge", CachedResponse(b"1234567", "text/csv", ()))  # over the per-answer bound: not kept
+    assert cache.get("huge") is None and cache.size_bytes == 6
+
+
+def test_selectors_are_memoized_per_published_version(monkeypatch):
+    obs = selectors.data()
+    selectors.headline(year=2015)
+    hits = obs.memo.hits
+    assert selectors.headline(year=2015) == selectors.headline(year=2015)
+    assert obs.memo.hits == hits + 2
+    # another published version is another Observatory with its own, empty memo
+    monkeypatch.setattr(selectors.Store, "current", lambda self: obs.version + "-next")
+    monkeypatch.setattr(selectors, "_current", None)
+    fresh = selectors.data()
+    assert fresh is not obs and len(fresh.memo) == 0
+    monkeypatch.setattr(selectors, "_current", obs)
+
+
+def test_api_answers_repeat_from_memory_with_their_etag(client, monkeypatch):
+    api_formats.RESPONSES.clear()
+    first = client.get("/api/geojson?measure=lq&category=automotive")
+    assert first.status_code == 200
+    # the second request (parameters in another order) never reaches the selectors
+    monkeypatch.setattr(selectors, "region_map", lambda **_: pytest.fail("computed again"))
+    again = client.get("/api/geojson?category=automotive&measure=lq")
+    assert again.content == first.content
+    assert again["Content-Type"] == "application/geo+json" and "filename=" in again["Content-Disposition"]
+    assert again["Cache-Control"] == "public, max-age=300" and again["ETag"].startswith('"')
+    assert client.get("/api/geojson?category=automotive&measure=lq",
+                      HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+    # errors are not kept: a bad parameter is answered (and checked) every time
+    assert client.get("/api/geojson?category=automotive&measure=nope").status_code == 400
+    assert len([k for k in api_formats.RESPONSES._data if "nope" in k[3]]) == 0

@@ -27,8 +27,9 @@ PdfOpt = Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF
 
 
 def _run(build, home: Path | None, out: Path, pdf: bool) -> None:
-    from clusterobs.reports import ReportData, write_report
+    from clusterobs.reports import ReportData, images, write_report
 
+    images.start()  # Chromium starts while the dataset is read and the sections are built
     store = Store(Settings.from_env(home=home).home)
     start = time.perf_counter()
     with Progress(TextColumn("[bold]{task.description:<40}"), BarColumn(), MofNCompleteColumn(),

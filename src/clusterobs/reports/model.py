@@ -10,13 +10,15 @@ import plotly.graph_objects as go
 
 @dataclass
 class Chart:
-    """A captioned Plotly figure (title and caption are inside the image) and its one-sentence text alternative."""
+    """A captioned Plotly figure and its one-sentence text alternative. The report prints the caption (title,
+    subtitle, source line, notes) as text around the image, drawn without it (``images``)."""
 
     name: str
     title: str
     summary: str
     fig: go.Figure
-    svg: bytes | None = None
+    image: bytes | None = None
+    mime: str = "image/jpeg"
 
 
 @dataclass
@@ -25,6 +27,8 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     numeric: tuple[int, ...] = ()  # columns aligned right
+    #: printed under the table (what was left out and where to find it)
+    note: str = ""
 
 
 @dataclass

@@ -37,6 +37,8 @@ class _Browser:
         self.ready: concurrent.futures.Future[bool] = concurrent.futures.Future()
         self.loop = asyncio.new_event_loop()
         self.kaleido: Any = None
+        self.closing = threading.Lock()
+        self.closed: concurrent.futures.Future[None] | None = None
         self.thread = threading.Thread(target=self._run, name="kaleido", daemon=True)
         self.thread.start()
 
@@ -61,15 +63,54 @@ class _Browser:
             self.ready.set_result(True)
 
     def submit(self, fig: Spec, opts: dict[str, Any]) -> concurrent.futures.Future[bytes]:
-        self.ready.result()  # raises when Chromium could not start
-        return asyncio.run_coroutine_threadsafe(self.kaleido.calc_fig(fig, opts=opts), self.loop)
+        """The image's future, at once: drawn when the browser is ready (its error if Chromium could not start)."""
+        out: concurrent.futures.Future[bytes] = concurrent.futures.Future()
 
-    def close(self) -> None:
-        if self.ready.done() and self.ready.exception() is None and self.loop.is_running():
+        def draw(ready: concurrent.futures.Future[bool]) -> None:
+            if ready.exception() is not None:
+                out.set_exception(ready.exception())  # type: ignore[arg-type]
+            else:
+                _chain(asyncio.run_coroutine_threadsafe(self.kaleido.calc_fig(fig, opts=opts), self.loop), out)
+
+        self.ready.add_done_callback(draw)
+        return out
+
+    def close(self, *, wait: bool = True) -> None:
+        """Close Chromium and stop the loop, once it has started; ``wait=False`` returns at once."""
+        with self.closing:
+            if self.closed is None:
+                self.closed = concurrent.futures.Future()
+                self.ready.add_done_callback(self._close_when_ready)
+        if wait:
             with contextlib.suppress(Exception):
-                asyncio.run_coroutine_threadsafe(self.kaleido.close(), self.loop).result(timeout=10)
-            self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
+                self.closed.result(timeout=15)
+            self.thread.join(timeout=5)
+
+    def _close_when_ready(self, ready: concurrent.futures.Future[bool]) -> None:
+        assert self.closed is not None
+        if ready.exception() is not None:
+            self.closed.set_result(None)
+            return
+        job = asyncio.run_coroutine_threadsafe(self._close(), self.loop)
+        job.add_done_callback(lambda _: self.closed.set_result(None))  # type: ignore[union-attr]
+
+    async def _close(self) -> None:
+        try:
+            await self.kaleido.close()
+        finally:
+            self.loop.call_soon(self.loop.stop)
+
+
+def _chain(source: concurrent.futures.Future[bytes], target: concurrent.futures.Future[bytes]) -> None:
+    def copy(done: concurrent.futures.Future[bytes]) -> None:
+        if done.cancelled():
+            target.cancel()
+        elif done.exception() is not None:
+            target.set_exception(done.exception())  # type: ignore[arg-type]
+        else:
+            target.set_result(done.result())
+
+    source.add_done_callback(copy)
 
 
 _lock = threading.Lock()
@@ -85,6 +126,18 @@ def start() -> _Browser:
             _browser = _Browser(TABS)
             atexit.register(_browser.close)
         return _browser
+
+
+def stop(*, wait: bool = True) -> None:
+    """Close the process's browser (a one-shot command does it as soon as its charts are drawn, while it writes
+    the PDF: ``wait=False``); the next ``submit`` starts a new one."""
+    global _browser
+    with _lock:
+        browser, _browser = _browser, None
+    if browser is not None:
+        browser.close(wait=wait)
+        if not wait:
+            atexit.register(browser.close)
 
 
 def submit(fig: Spec, *, fmt: str, width: int = WIDTH, height: int | None = None,

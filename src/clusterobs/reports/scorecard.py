@@ -26,7 +26,7 @@ from clusterobs.reports.common import (
     sources_annex,
 )
 from clusterobs.reports.data import DEFAULT_SCHEME, NUTS_VERSION, ReportData, ReportError
-from clusterobs.reports.model import Chart, Report, Section, Table
+from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 from clusterobs.reports.scorecard_optional import linkages_section, peers_section, scoreboard_section
 
 IMPUTED_OUTLINE = 0.1
@@ -38,7 +38,10 @@ CONTEXT = [("gdp_per_capita_eur", "GDP per capita (EUR)", 0), ("region_populatio
                                                                   "Disposable household income (EUR)", 0)]
 
 
-def build_scorecard(data: ReportData, code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None) -> Report:
+def build_scorecard(data: ReportData, code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
+                    on_chart: OnChart | None = None) -> Report:
+    """The scorecard of region ``code``; ``on_chart`` gets each chart as soon as its section is built (the
+    renderer's ``start_drawing``: the charts are drawn while the rest is built)."""
     scheme, year = data.check_scheme(scheme), data.check_year(year)
     region = data.region(code)
     level = int(region["level"])
@@ -61,12 +64,13 @@ def build_scorecard(data: ReportData, code: str, *, scheme: str = DEFAULT_SCHEME
     }
     ctx = dict(data=data, code=code, name=name, level=level, scheme=scheme, year=year)
     context = data.region_indicators(code)
+    built = announcing(on_chart)
     sections = [
-        overview(ctx, region, m, starred, facts, context),
-        portfolio(ctx, traded),
-        stars(ctx, every, starred),
-        trends(ctx, context),
-        linkages_section(data, code, name, year=year, level=level, starred=starred),
+        built(overview(ctx, region, m, starred, facts, context)),
+        built(portfolio(ctx, traded)),
+        built(stars(ctx, every, starred)),
+        built(trends(ctx, context)),
+        built(linkages_section(data, code, name, year=year, level=level, starred=starred)),
         scoreboard_section(data, code, name),
         peers_section(data, code, name),
         methodology_annex(data, [scheme]),

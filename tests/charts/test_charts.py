@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from clusterobs import charts
-from clusterobs.charts.caption import Caption
+from clusterobs.charts.caption import Caption, caption_of, caption_space, without_caption
 from clusterobs.charts.classing import nice
 from clusterobs.charts.palette import IMPUTED_OUTLINE, NO_DATA, STAR_COLOURS
 
@@ -158,3 +158,20 @@ def test_jenks_classing_keeps_every_value_in_its_class_and_missing_apart():
     assert [b.label for b in classing.bins] == ["x < 6", "6 ≤ x < 20", "x ≥ 20"]
     # fewer distinct values than classes: as many classes as values
     assert len(charts.data_classes(pd.Series([5, 5, 7]), k=5, method="jenks").bins) == 2
+
+
+def test_without_caption_keeps_the_plot_and_drops_only_the_caption():
+    rows = pd.DataFrame({"series": ["a", "a"], "year": [2010, 2011], "value": [1.0, 2.0], "hover": ["", ""]})
+    subtitle = "s" + " long subtitle" * 10  # 141 characters: two lines at 100
+    caption = Caption("Title", subtitle, "Source: somewhere", ["First note", "Second note"])
+    fig = charts.line_chart(rows, caption, value_title="v", height=300)
+    spec = without_caption(fig)
+    layout = spec["layout"]
+    assert caption_space(caption) == (40 + 17 * 2, 15 * 3)
+    # the builder's own margins stay: 30 px of legend above the plot (plus 8 of padding), 36 + 12 below it
+    assert (layout["margin"]["t"], layout["margin"]["b"]) == (30 + 8, 36 + 12)
+    assert layout["height"] - layout["margin"]["t"] - layout["margin"]["b"] == 300  # the plot's own height
+    assert "title" not in layout
+    assert [a.get("name") for a in layout.get("annotations", [])] == []
+    assert fig.layout.title.text == "<b>Title</b>" and fig.layout.height == 300 + 30 + 74 + 36 + 12 + 45
+    assert caption_of(fig) == caption

@@ -10,10 +10,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
+from PIL import Image
 from pypdf import PdfReader
 from scipy import stats as sps
 
+from clusterobs.charts.caption import caption_of, without_caption
 from clusterobs.reports import ReportData, ReportError, build_scorecard
+from clusterobs.reports.html import column_widths
+from clusterobs.reports.model import Table
 
 
 def pdf_text(path: Path) -> str:
@@ -26,29 +31,49 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def chart_images(html: str) -> dict[str, str]:
-    """chart name → the SVG of its <img> in the HTML."""
+def chart_figures(html: str) -> dict[str, tuple[str, bytes]]:
+    """chart name → (the HTML of its <figure>, the bytes of its <img>)."""
     import base64
 
-    found = re.findall(r'data-chart="([^"]+)"><img class="chart" alt="[^"]*" src="data:image/svg\+xml;base64,'
-                       r'([A-Za-z0-9+/=]+)"', html)
-    return {name: base64.b64decode(data).decode("utf-8") for name, data in found}
+    found = re.findall(r'<figure class="chart" id="chart-[^"]+" data-chart="([^"]+)">(.*?)</figure>', html, re.S)
+    out = {}
+    for name, inner in found:
+        image = re.search(r'<img class="chart" alt="[^"]*" src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)">', inner)
+        assert image, f"chart {name!r} has no JPEG image"
+        out[name] = (inner, base64.b64decode(image.group(1)))
+    return out
 
 
 @pytest.mark.parametrize("which", ["scorecard", "panorama"])
 def test_every_chart_is_drawn_in_the_html_and_the_pdf(which, request):
     report, out = request.getfixturevalue(which)
     html = out.html.read_text(encoding="utf-8")
-    images = chart_images(html)
-    assert list(images) == [c.name for c in report.charts]
-    assert len(images) >= 5
+    figures = chart_figures(html)
+    assert list(figures) == [c.name for c in report.charts]
+    assert len(figures) >= 5
     text = pdf_text(out.pdf)
     for chart in report.charts:
-        svg = images[chart.name]
-        assert svg.startswith("<svg") and "</svg>" in svg
-        assert chart.title.replace("&", "&amp;") in svg or chart.title in svg  # the caption is in the image
+        inner, image = figures[chart.name]
+        picture = Image.open(io.BytesIO(image))
+        # print resolution (scale 2) at the figure's size without its caption, which the HTML prints as text
+        assert picture.format == "JPEG"
+        assert picture.size == (2 * 1000, 2 * without_caption(chart.fig)["layout"]["height"])
+        caption = caption_of(chart.fig)
+        assert caption.title == chart.title
+        for line in [caption.title, caption.subtitle, caption.source, *caption.notes, chart.summary]:
+            assert str(escape(line)) in inner, (chart.name, line)
         assert squash(chart.title) in text, f"chart {chart.name!r} missing from the PDF"
-    assert PdfReader(io.BytesIO(out.pdf.read_bytes())).metadata.title == report.title
+        assert squash(caption.source[:60]) in text
+    pdf = PdfReader(io.BytesIO(out.pdf.read_bytes()))
+    assert pdf.metadata.title == report.title
+    embedded = {}  # image XObjects by object number: pages share their resources
+    for page in pdf.pages:
+        for xobject in page["/Resources"].get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if xobject["/Subtype"] == "/Image":
+                embedded[xobject.indirect_reference.idnum] = (xobject["/Filter"], xobject.get_data())
+    assert {f for f, _ in embedded.values()} == {"/DCTDecode"}
+    assert sorted(d for _, d in embedded.values()) == sorted(image for _, image in figures.values())  # as they are
 
 
 def _strength(store) -> pd.Series:
@@ -181,3 +206,27 @@ def test_panorama_lists_every_source_file_with_its_checksum(panorama, report_dat
         assert squash(r.sha256) in text, r.file
     assert squash(f"Dataset version {report.version}") in text
     assert squash(f"code version clusterobs {report_data.meta['code_version']}") in text
+
+
+def test_scorecard_portfolio_table_lists_the_top_categories_and_says_where_the_rest_are(scorecard, report_data):
+    report, out = scorecard
+    table = next(s for s in report.sections if s.id == "portfolio").tables[0]
+    m = report_data.measures(scheme="eco2007", year=2015, region="DE21")
+    traded = m[m["kind"] == "traded"].sort_values(["stars", "employment"], ascending=[False, False])
+    assert len(traded) > 20
+    assert [r[0] for r in table.rows] == list(traded["category_name"].head(20))
+    assert [r[2] for r in table.rows] == [f"{round(v):,}" for v in traded["employment"].head(20)]
+    assert table.note.startswith(f"The other {len(traded) - 20} traded categories")
+    assert "/api/regions/DE21/portfolio?scheme=eco2007&year=2015&fmt=csv" in table.note
+    assert squash(table.note) in pdf_text(out.pdf)
+
+
+def test_column_widths_share_the_line_as_an_automatic_layout_would():
+    fits = Table("t", ["A", "B"], [["xx", "yyyy"]])  # natural widths 2 and 4, plus 1.5 of padding each
+    assert column_widths(fits) == pytest.approx([100 * 3.5 / 9, 100 * 5.5 / 9])
+    # too long for a line (105 characters less the padding): each column gets its longest word (10 and 4), then
+    # the 88 left in proportion to the rest of its longest cell (66 - 10 and 80 - 4: cells count 80 at most)
+    crowded = Table("t", ["Name", "Why"], [["Automotive " * 6, "word " * 40]])
+    share = (105 - 3 - 14) / (56 + 76)
+    widths = [10 + 56 * share + 1.5, 4 + 76 * share + 1.5]
+    assert column_widths(crowded) == pytest.approx([100 * w / sum(widths) for w in widths])

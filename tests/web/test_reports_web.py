@@ -54,12 +54,12 @@ def test_region_pdf_shows_the_api_figures(client, patient):
 
 def test_region_html_references_every_chart(client, patient):
     html = body(client.get("/api/reports/region/DE21.html")).decode()
-    names = re.findall(r'data-chart="([^"]+)"><img class="chart"', html)
+    names = re.findall(r'<figure class="chart" id="chart-[^"]+" data-chart="([^"]+)">', html)
     expected = ["locator", "portfolio", "region-stars", "trend-employment", "trend-gdp"]
     if "region_opportunities" in selectors.data().tables:  # the linkages stage has run
         expected.append("opportunities")
     assert names == expected
-    assert html.count('src="data:image/svg+xml;base64,') == len(names)
+    assert html.count('<img class="chart" alt="') == html.count('src="data:image/jpeg;base64,') == len(names)
 
 
 def test_country_report_is_the_panorama_of_its_regions(client, patient):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -65,10 +66,10 @@ def captioned(fig: go.Figure, caption: Caption, *, height: int = 480, axis_space
     """
     subtitle = "<br>".join(_wrap(caption.subtitle, FOOTER_WRAP - 20))
     footer = caption.footer_lines()
-    n_sub = subtitle.count("<br>") + 1 if subtitle else 0
     legend_px = 30 if legend_top else 0
-    top = 40 + 17 * n_sub + legend_px + top_extra
-    bottom = axis_space + 12 + 15 * len(footer)
+    above, below = caption_space(caption)
+    top = above + legend_px + top_extra
+    bottom = axis_space + 12 + below
     fig.update_layout(
         template="none",  # no hidden defaults (and no 10 kB of template in every page's figure JSON)
         title={"text": f"<b>{caption.title}</b>", "subtitle": {"text": subtitle, "font": {"size": 12}},
@@ -94,6 +95,43 @@ def captioned(fig: go.Figure, caption: Caption, *, height: int = 480, axis_space
     fig.layout.meta = {"title": caption.title, "subtitle": caption.subtitle, "source": caption.source,
                        "notes": list(caption.notes)}
     return fig
+
+
+def caption_space(caption: Caption) -> tuple[int, int]:
+    """Pixels ``captioned`` gives the caption: above the plot (title and subtitle), below it (source and notes)."""
+    n_sub = len(_wrap(caption.subtitle, FOOTER_WRAP - 20))
+    return 40 + 17 * n_sub, 15 * len(caption.footer_lines())
+
+
+def caption_of(fig: go.Figure) -> Caption | None:
+    """The caption ``captioned`` applied to ``fig`` (kept in ``layout.meta``), or None."""
+    meta = fig.layout.meta
+    if not isinstance(meta, dict) or "title" not in meta:
+        return None
+    return Caption(meta["title"], meta.get("subtitle", ""), meta.get("source", ""), list(meta.get("notes", [])))
+
+
+def without_caption(fig: go.Figure, *, pad: int = 8) -> dict[str, Any]:
+    """The figure as a Plotly JSON dict without its caption: no title, subtitle, source line or notes, margins and
+    height reduced by what ``captioned`` added for them (``pad`` pixels kept above the plot).
+
+    For documents that print the caption as text beside the image (the reports); ``fig`` is not changed.
+    """
+    spec = fig.to_plotly_json()
+    caption = caption_of(fig)
+    if caption is None:
+        return spec
+    above, below = caption_space(caption)
+    layout = dict(spec.get("layout", {}))
+    margin = dict(layout.get("margin", {}))
+    margin["t"] = max(0, int(margin.get("t", above)) - above + pad)
+    margin["b"] = max(0, int(margin.get("b", below)) - below)
+    layout["margin"] = margin
+    layout["height"] = int(layout.get("height", 480)) - above + pad - below
+    layout.pop("title", None)
+    layout["annotations"] = [a for a in layout.get("annotations", []) if a.get("name") != "caption-footer"]
+    spec["layout"] = layout
+    return spec
 
 
 def label_margin(labels: list[str] | tuple[str, ...], *, font_px: float = 12, lo: int = 60, hi: int = 340) -> int:

@@ -27,7 +27,11 @@ PdfOpt = Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF
 
 
 def _run(build, home: Path | None, out: Path, pdf: bool) -> None:
-    from clusterobs.reports import ReportData, write_report
+    from clusterobs.reports import images
+
+    images.start()  # Chromium starts while the modules are imported, the dataset read and the sections built
+    from clusterobs.reports import ReportData
+    from clusterobs.reports.render import render_images, start_drawing, write_report
 
     store = Store(Settings.from_env(home=home).home)
     start = time.perf_counter()
@@ -42,7 +46,9 @@ def _run(build, home: Path | None, out: Path, pdf: bool) -> None:
             data = ReportData.open(store)
             with contextlib.closing(data):
                 report("building sections", 0, 1)
-                built = build(data)
+                built = build(data, start_drawing)
+                render_images(built, progress=report)
+                images.stop(wait=False)  # Chromium closes while the PDF is written
                 output = write_report(built, out, pdf=pdf, progress=report)
         except (ClusterobsError, OSError) as exc:
             bar.stop()
@@ -61,7 +67,8 @@ def panorama(
     """The European Cluster Panorama (or one country's): stars, maps, top regions and competitiveness."""
     from clusterobs.reports import build_panorama
 
-    _run(lambda data: build_panorama(data, scheme=scheme, year=year, country=country), home, out, pdf)
+    _run(lambda data, on_chart: build_panorama(data, scheme=scheme, year=year, country=country,
+                                           on_chart=on_chart), home, out, pdf)
 
 
 @app.command()
@@ -73,4 +80,5 @@ def region(
     """A region scorecard: portfolio, stars and their reasons, trends, linkages, scoreboard and peers."""
     from clusterobs.reports import build_scorecard
 
-    _run(lambda data: build_scorecard(data, code, scheme=scheme, year=year), home, out, pdf)
+    _run(lambda data, on_chart: build_scorecard(data, code, scheme=scheme, year=year, on_chart=on_chart),
+         home, out, pdf)

@@ -134,11 +134,15 @@ class ReportData:
         return str(titles.iloc[0]) if len(titles) else scheme
 
     # ---- cluster measures -----------------------------------------------------------------------------------
-    def measures(self, *, scheme: str, year: int, level: int = DEFAULT_LEVEL, region: str | None = None,
+    def measures(self, *, scheme: str | None, year: int, level: int = DEFAULT_LEVEL, region: str | None = None,
                  country: str | None = None) -> pd.DataFrame:
-        """Cluster measures with the scheme's stars, one row per region × category (as the web's selectors)."""
-        where = ["m.nuts_version = ?", "m.level = ?", "m.year = ?", "s.scheme = ?"]
-        params: list[Any] = [NUTS_VERSION, level, year, scheme]
+        """Cluster measures with the scheme's stars, one row per region × category (as the web's selectors); with
+        ``scheme=None``, one row per region × category × scheme."""
+        where = ["m.nuts_version = ?", "m.level = ?", "m.year = ?"]
+        params: list[Any] = [NUTS_VERSION, level, year]
+        if scheme is not None:
+            where.append("s.scheme = ?")
+            params.append(scheme)
         if region:
             where.append("m.region = ?")
             params.append(region)
@@ -154,7 +158,7 @@ class ReportData:
             JOIN categories c USING (category)
             LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version
             WHERE {' AND '.join(where)}
-            ORDER BY m.region, m.category""", params)
+            ORDER BY m.region, m.category, s.scheme""", params)
 
     def star_tests(self, *, region: str, scheme: str, year: int, level: int) -> pd.DataFrame:
         """Every condition of the scheme for every category of one region: value, threshold, passed, skipped."""

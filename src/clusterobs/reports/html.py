@@ -1,4 +1,5 @@
-"""The report as one self-contained HTML document (charts inline as SVG images), styled for screen and print.
+"""The report as one self-contained HTML document (charts inline as images, their captions as text), styled for
+screen and print.
 
 No template engine is installed beside Django's (which engine code may not import), so the document is written
 here with MarkupSafe's escaping: every value from the data passes through ``escape``.
@@ -10,6 +11,7 @@ import base64
 
 from markupsafe import Markup, escape
 
+from clusterobs.charts.caption import Caption, caption_of
 from clusterobs.reports.model import Chart, Report, Section, Table
 
 CSS = """
@@ -31,38 +33,86 @@ dl.facts div { min-width: 38mm; }
 dl.facts dt { font-size: 8.5pt; color: #4d4d4d; }
 dl.facts dd { margin: 0; font-size: 14pt; font-weight: bold; color: #08306b; }
 figure.chart { margin: .8em 0; break-inside: avoid; }
-figure.chart img { width: 100%; height: auto; }
-figure.chart figcaption { font-size: 8.5pt; color: #4d4d4d; }
-table { border-collapse: collapse; width: 100%; margin: .6em 0 1em 0; font-size: 8.5pt; }
+figure.chart img { width: 100%; height: auto; display: block; }
+figure.chart p { margin: 0; }
+figure.chart p.chart-title { font-weight: bold; font-size: 11pt; color: #1a1a1a; }
+figure.chart p.chart-subtitle { font-size: 9pt; color: #333; margin-bottom: .3em; }
+figure.chart div.chart-notes { font-size: 7.5pt; color: #4d4d4d; }
+figure.chart div.chart-notes p:first-child { font-size: 8.5pt; color: #1a1a1a; }
+table { table-layout: fixed; border-collapse: collapse; width: 100%; margin: .6em 0 1em 0; font-size: 8.5pt; }
+p.table-note { font-size: 8pt; color: #4d4d4d; margin-top: -.6em; }
 table caption { text-align: left; font-weight: bold; font-size: 9pt; padding-bottom: .3em; }
 th, td { border-bottom: 1px solid #ddd; padding: .15em .4em; text-align: left; vertical-align: top; }
 th { background: #deebf7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr { break-inside: avoid; }
 td.hash { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7pt; word-break: break-all; }
-nav.toc ol { columns: 2; font-size: 9pt; }
+nav.toc ol { font-size: 9pt; padding-left: 0; counter-reset: toc; }
+nav.toc li { display: inline-block; width: 48%; counter-increment: toc; }  /* two columns (CSS columns: +50 ms) */
+nav.toc li::before { content: counter(toc) ". "; }
 footer.provenance { margin-top: 2em; font-size: 8pt; color: #4d4d4d; border-top: 1px solid #ddd; }
 """
 
 
 def _chart(chart: Chart) -> str:
-    if chart.svg is None:
+    """The chart's image with its caption as text: title and subtitle above, summary, source line and notes below."""
+    if chart.image is None:
         raise ValueError(f"chart {chart.name!r} has no image: render the report's images first")
-    data = base64.b64encode(chart.svg).decode("ascii")
-    alt = f"{chart.title}. {chart.summary}"
+    caption = caption_of(chart.fig) or Caption(chart.title)
+    data = base64.b64encode(chart.image).decode("ascii")
+    alt = f"{caption.title}. {chart.summary}"
+    head = f'<p class="chart-title">{escape(caption.title)}</p>' + (
+        f'<p class="chart-subtitle">{escape(caption.subtitle)}</p>' if caption.subtitle else "")
+    foot = "".join(f"<p>{escape(line)}</p>" for line in [chart.summary, caption.source, *caption.notes] if line)
     return (f'<figure class="chart" id="chart-{escape(chart.name)}" data-chart="{escape(chart.name)}">'
-            f'<img class="chart" alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}">'
-            f"<figcaption>{escape(chart.summary)}</figcaption></figure>")
+            f"<figcaption>{head}</figcaption>"
+            f'<img class="chart" alt="{escape(alt)}" src="data:{escape(chart.mime)};base64,{data}">'
+            f'<div class="chart-notes">{foot}</div></figure>')
+
+
+#: characters of 8.5 pt table text on a line of the 180 mm text width, and the cell padding in characters
+LINE_CHARS, CELL_PADDING, LONGEST_CELL = 105, 1.5, 80
+
+
+def column_widths(table: Table) -> list[float]:
+    """Column widths (percent) from the cells' lengths in characters, as an automatic table layout would roughly
+    share the line: each column gets its longest word, then the rest of the line in proportion to what its longest
+    cell needs beyond that. With them the table is laid out fixed, which spares WeasyPrint measuring every cell."""
+    natural = [float(len(h)) for h in table.header]
+    minimum = [float(max((len(w) for w in h.split()), default=1)) for h in table.header]
+    for row in table.rows:
+        for i, cell in enumerate(row):
+            text = str(cell)
+            natural[i] = max(natural[i], min(len(text), LONGEST_CELL))
+            longest_word = 8 if len(text) == 64 else max((len(w) for w in text.split()), default=0)  # hashes break
+            minimum[i] = max(minimum[i], longest_word)
+    minimum = [min(m, n) for m, n in zip(minimum, natural, strict=True)]
+    room = LINE_CHARS - CELL_PADDING * len(natural)
+    if sum(natural) <= room:
+        widths = natural
+    elif sum(minimum) >= room:
+        widths = minimum
+    else:
+        extra = [n - m for n, m in zip(natural, minimum, strict=True)]
+        share = (room - sum(minimum)) / sum(extra)
+        widths = [m + e * share for m, e in zip(minimum, extra, strict=True)]
+    widths = [w + CELL_PADDING for w in widths]
+    return [100 * w / sum(widths) for w in widths]
+
+
+def _cell(i: int, cell: str, table: Table) -> str:
+    cls = " class=num" if i in table.numeric else " class=hash" if len(str(cell)) == 64 else ""
+    return f"<td{cls}>{escape(cell)}</td>"
 
 
 def _table(table: Table) -> str:
+    cols = "".join(f'<col style="width:{w:.1f}%">' for w in column_widths(table))
     head = "".join(f'<th scope="col"{" class=num" if i in table.numeric else ""}>{escape(h)}</th>'
                    for i, h in enumerate(table.header))
-    body = "".join(
-        "<tr>" + "".join(f'<td class="{"num" if i in table.numeric else "hash" if len(str(c)) == 64 else ""}">'
-                         f"{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>" for row in table.rows)
-    return (f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+    body = "".join("<tr>" + "".join(_cell(i, c, table) for i, c in enumerate(row)) + "</tr>" for row in table.rows)
+    note = f'<p class="table-note">{escape(table.note)}</p>' if table.note else ""
+    return (f"<table><caption>{escape(table.caption)}</caption><colgroup>{cols}</colgroup><thead><tr>{head}</tr>"
+            f"</thead><tbody>{body}</tbody></table>{note}")
 
 
 def _section(section: Section) -> str:
@@ -83,7 +133,7 @@ def facts_list(items: list[tuple[str, str]]) -> Markup:
 
 
 def render_html(report: Report) -> str:
-    """The complete HTML document of ``report`` (its charts must have their SVG)."""
+    """The complete HTML document of ``report`` (its charts must have their image)."""
     toc = "".join(f'<li><a href="#{escape(s.id)}">{escape(s.title)}</a></li>' for s in report.sections)
     body = "".join(_section(s) for s in report.sections)
     lead = facts_list(report.highlights) if report.highlights else ""

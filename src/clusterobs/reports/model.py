@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,13 +12,17 @@ import plotly.graph_objects as go
 
 @dataclass
 class Chart:
-    """A captioned Plotly figure (title and caption are inside the image) and its one-sentence text alternative."""
+    """A captioned Plotly figure and its one-sentence text alternative. The report prints the caption (title,
+    subtitle, source line, notes) as text around the image, drawn without it (``images``)."""
 
     name: str
     title: str
     summary: str
     fig: go.Figure
-    svg: bytes | None = None
+    image: bytes | None = None
+    mime: str = "image/jpeg"
+    #: the image being drawn (``render.start_drawing``)
+    job: Future[bytes] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -25,6 +31,8 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     numeric: tuple[int, ...] = ()  # columns aligned right
+    #: printed under the table (what was left out and where to find it)
+    note: str = ""
 
 
 @dataclass
@@ -58,3 +66,19 @@ class Report:
     @property
     def charts(self) -> list[Chart]:
         return [c for s in self.sections for c in s.charts]
+
+
+OnChart = Callable[[Chart], None]
+
+
+def announcing(on_chart: OnChart | None) -> Callable[[Section], Section]:
+    """``section → section`` that hands each chart of a section to ``on_chart`` as soon as the section is built, so
+    that a renderer can draw it while the next sections are built."""
+
+    def announce(section: Section) -> Section:
+        if on_chart is not None:
+            for chart in section.charts:
+                on_chart(chart)
+        return section
+
+    return announce

@@ -28,7 +28,7 @@ from clusterobs.reports.common import (
 )
 from clusterobs.reports.competitiveness import Indicator, indicators
 from clusterobs.reports.data import DEFAULT_LEVEL, DEFAULT_SCHEME, NUTS_VERSION, ReportData
-from clusterobs.reports.model import Chart, Report, Section, Table
+from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 
 #: the star count from which a cluster is "starred" in the employment share and in cluster strength
 STARRED = 1
@@ -49,8 +49,9 @@ def strength(m: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_panorama(data: ReportData, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
-                   country: str | None = None, level: int = DEFAULT_LEVEL) -> Report:
-    """The Panorama of Europe, or of one ``country`` (the same analysis over its regions)."""
+                   country: str | None = None, level: int = DEFAULT_LEVEL, on_chart: OnChart | None = None) -> Report:
+    """The Panorama of Europe, or of one ``country`` (the same analysis over its regions); ``on_chart`` gets each
+    chart as soon as its section is built."""
     scheme, year = data.check_scheme(scheme), data.check_year(year)
     place = data.country_name(country) if country else "Europe"
     m = data.measures(scheme=scheme, year=year, level=level, country=country)
@@ -61,14 +62,16 @@ def build_panorama(data: ReportData, *, scheme: str = DEFAULT_SCHEME, year: int 
     ctx = _Context(data, scheme, year, level, country, place)
     facts = headline(traded)
     facts.update(place=place, country=country, scheme=scheme, year=year, level=level)
+    built = announcing(on_chart)
     sections = [
-        overview(ctx, traded, per_region, facts),
-        by_category(ctx, traded),
-        by_country(ctx, traded, per_region),
-        maps(ctx, per_region),
-        top_regions(ctx, traded, per_region),
+        built(overview(ctx, traded, per_region, facts)),
+        built(by_category(ctx, traded)),
+        built(by_country(ctx, traded, per_region)),
+        built(maps(ctx, per_region)),
+        built(top_regions(ctx, traded, per_region)),
     ]
     corr_section, correlations = correlation(ctx, per_region)
+    built(corr_section)
     facts["correlations"] = correlations
     sections += [corr_section, methodology_annex(data, [scheme]), sources_annex(data)]
     kind, slug = ("country", f"country_{country}_{scheme}_{year}") if country else ("panorama",

@@ -1,15 +1,24 @@
-"""From a built ``Report`` to its files: SVG images of every chart (one kaleido server), HTML, then PDF
-(WeasyPrint, fonts DejaVu/Liberation)."""
+"""From a built ``Report`` to its files: an image of every chart (kaleido, several at once), HTML, then PDF
+(WeasyPrint, fonts DejaVu/Liberation).
+
+Charts are embedded as JPEG at print resolution (``SCALE`` 2: 2000 pixels across the 180 mm text width, about
+280 dpi), drawn without their caption, which the HTML prints as text (``html``). Measured on a scorecard (six
+charts): WeasyPrint draws SVG text letter by letter (0.8 s of CPU for the charts as SVG, 0.5 s without their
+captions) and decodes and re-encodes every PNG (0.5 s), while it embeds a JPEG as it is (0.06 s); Chromium's JPEG
+(quality 0.92) of a chart on a white background shows no visible artefact at this resolution.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from clusterobs.charts.caption import without_caption
 from clusterobs.reports import images
 from clusterobs.reports.html import render_html
-from clusterobs.reports.model import Report
+from clusterobs.reports.model import Chart, Report
 
 Progress = Callable[[str, int, int], None]
 
@@ -24,13 +33,42 @@ class Output:
     pdf: Path | None
 
 
+FORMAT, MIME, SCALE = "jpg", "image/jpeg", 2
+
+
+def start_drawing(chart: Chart) -> None:
+    """Start drawing ``chart``'s image (the builders' ``on_chart``); ``render_images`` collects it."""
+    if chart.image is None and chart.job is None:
+        chart.job = images.submit(without_caption(chart.fig), fmt=FORMAT, scale=SCALE)
+
+
 def render_images(report: Report, progress: Progress = _quiet) -> None:
-    charts = report.charts
-    for i, chart in enumerate(charts):
-        progress(f"chart {chart.name}", i, len(charts))
-        if chart.svg is None:
-            chart.svg = images.svg(chart.fig)
-    progress("charts drawn", len(charts), len(charts))
+    """Draw every chart of ``report`` that has no image yet (several at once on the kaleido browser's tabs); while
+    they are drawn, make WeasyPrint ready (its first document of a process costs about 0.5 s)."""
+    charts = [c for c in report.charts if c.image is None]
+    for chart in charts:
+        start_drawing(chart)
+    jobs = {c.job: c for c in charts if c.job is not None}
+    progress("charts", 0, len(charts))
+    _warm_weasyprint()
+    try:
+        for done, job in enumerate(concurrent.futures.as_completed(jobs), start=1):
+            chart = jobs[job]
+            chart.image, chart.mime = job.result(), MIME
+            progress(f"chart {chart.name}", done, len(charts))
+    finally:
+        for chart in charts:
+            chart.job = None
+
+
+_warm = False
+
+
+def _warm_weasyprint() -> None:
+    global _warm
+    if not _warm:
+        pdf_bytes("<p>clusterobs</p>")
+        _warm = True
 
 
 def pdf_bytes(html: str) -> bytes:

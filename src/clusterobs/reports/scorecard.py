@@ -26,24 +26,30 @@ from clusterobs.reports.common import (
     sources_annex,
 )
 from clusterobs.reports.data import DEFAULT_SCHEME, NUTS_VERSION, ReportData, ReportError
-from clusterobs.reports.model import Chart, Report, Section, Table
+from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 from clusterobs.reports.scorecard_optional import linkages_section, peers_section, scoreboard_section
 
 IMPUTED_OUTLINE = 0.1
+#: rows of the portfolio table (the chart draws every category; the web and the API list them all)
+PORTFOLIO_ROWS = 20
 TREND_SECTORS = ("TOTAL", "B-E", "F", "G-I", "J", "M_N")
 CONTEXT = [("gdp_per_capita_eur", "GDP per capita (EUR)", 0), ("region_population", "Population", 0),
            ("unemployment_rate_t", "Unemployment rate (%)", 1), ("disp_income_household",
                                                                   "Disposable household income (EUR)", 0)]
 
 
-def build_scorecard(data: ReportData, code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None) -> Report:
+def build_scorecard(data: ReportData, code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
+                    on_chart: OnChart | None = None) -> Report:
+    """The scorecard of region ``code``; ``on_chart`` gets each chart as soon as its section is built (the
+    renderer's ``start_drawing``: the charts are drawn while the rest is built)."""
     scheme, year = data.check_scheme(scheme), data.check_year(year)
     region = data.region(code)
     level = int(region["level"])
     if level not in (0, 1, 2):
         raise ReportError(f"region {code} is at NUTS level {level}; scorecards cover levels 0-2")
     name = str(region["name"])
-    m = data.measures(scheme=scheme, year=year, level=level, region=code)
+    every = data.measures(scheme=None, year=year, level=level, region=code)  # every scheme: the star strip's
+    m = every[every["scheme"] == scheme].reset_index(drop=True)
     traded = m[m["kind"] == "traded"]
     starred = m[(m["stars"] > 0) & m["employment"].notna()].sort_values(["stars", "employment"],
                                                                         ascending=[False, False])
@@ -58,12 +64,13 @@ def build_scorecard(data: ReportData, code: str, *, scheme: str = DEFAULT_SCHEME
     }
     ctx = dict(data=data, code=code, name=name, level=level, scheme=scheme, year=year)
     context = data.region_indicators(code)
+    built = announcing(on_chart)
     sections = [
-        overview(ctx, region, m, starred, facts, context),
-        portfolio(ctx, traded),
-        stars(ctx, m, starred),
-        trends(ctx, context),
-        linkages_section(data, code, name, year=year, level=level, starred=starred),
+        built(overview(ctx, region, m, starred, facts, context)),
+        built(portfolio(ctx, traded)),
+        built(stars(ctx, every, starred)),
+        built(trends(ctx, context)),
+        built(linkages_section(data, code, name, year=year, level=level, starred=starred)),
         scoreboard_section(data, code, name),
         peers_section(data, code, name),
         methodology_annex(data, [scheme]),
@@ -177,23 +184,34 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
                + ", ".join(f"{r.category_name} (LQ {fmt.number(r.lq)})" for r in spec.head(3).itertuples()) + ".")
     section.charts.append(Chart("portfolio", title, summary, fig))
     table_rows = rows.sort_values(["stars", "employment"], ascending=[False, False])
+    shown, rest = table_rows.head(PORTFOLIO_ROWS), table_rows.iloc[PORTFOLIO_ROWS:]
+    note = ""
+    if len(rest):
+        starred_rest = int(((rest["stars"] > 0) & rest["employment"].notna()).sum())
+        note = (f"The other {len(rest)} traded categories"
+                + (f" ({starred_rest} of them starred: see their conditions under Stars and their reasons)"
+                   if starred_rest else "")
+                + f" are in the chart above; every row is on the observatory's portfolio page of {ctx['code']} "
+                  f"(/regions/{ctx['code']}/portfolio/) and as CSV: /api/regions/{ctx['code']}/portfolio?scheme="
+                  f"{ctx['scheme']}&year={ctx['year']}&fmt=csv.")
     section.tables.append(Table(
-        f"Traded categories of {ctx['name']}, {ctx['year']}",
+        f"Traded categories of {ctx['name']}, {ctx['year']}"
+        + (f": the {len(shown)} with the most stars, then the largest" if len(rest) else ""),
         ["Category", "Stars", "Employment", "LQ", "Focus", "Share of Europe", "Imputed"],
         [[r.category_name, fmt.stars(r.stars) if not fmt.missing(r.employment) else fmt.NOT_AVAILABLE,
           fmt.integer(r.employment), fmt.number(r.lq), fmt.percent(r.focus, 2), fmt.percent(r.share_europe, 2),
-          fmt.percent(r.imputed_share, 0)] for r in table_rows.itertuples()], numeric=(2, 3, 4, 5, 6)))
+          fmt.percent(r.imputed_share, 0)] for r in shown.itertuples()], numeric=(2, 3, 4, 5, 6), note=note))
     return section
 
 
-def stars(ctx: dict, m: pd.DataFrame, starred: pd.DataFrame) -> Section:
+def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
+    """``every``: the region's measures under every scheme."""
     data = ctx["data"]
     schemes = list(dict.fromkeys(data.schemes["scheme"]))
     section = Section("stars", "Stars and their reasons", [
         "Each test a cluster passes earns a star; the table gives, for every starred cluster, each condition "
         "with the region's value and the threshold used (from the dataset's star tests)."])
-    frames = [data.measures(scheme=s, year=ctx["year"], level=ctx["level"], region=ctx["code"]) for s in schemes]
-    every = pd.concat(frames, ignore_index=True)
+    every = pd.concat([every[every["scheme"] == s] for s in schemes], ignore_index=True)  # in the schemes' order
     with_stars = every[(every["stars"] > 0) & every["employment"].notna()]
     if with_stars.empty:
         section.absent = f"{ctx['name']} has no starred cluster under any scheme in {ctx['year']}."

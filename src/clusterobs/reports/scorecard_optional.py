@@ -15,6 +15,8 @@ from clusterobs.reports.data import NUTS_VERSION, ReportData
 from clusterobs.reports.model import Chart, Section, Table
 
 OPPORTUNITIES = 10
+#: strengths, and weaknesses, listed (those furthest from the European average; the web lists every one)
+STRENGTHS = 10
 RELATED_METHOD = "colocation_share"
 
 
@@ -99,12 +101,17 @@ def scoreboard_section(data: ReportData, code: str, name: str) -> Section:
         return section
     for kind, title in (("strength", "Strengths"), ("weakness", "Weaknesses")):
         rows = sw[sw["kind"] == kind]
-        if len(rows):
-            section.tables.append(Table(f"{title} of {name}", ["Indicator", "Dimension", "Score", "Europe",
-                                                               "Peers"],
-                                        [[r.name, r.dimension or "", fmt.number(r.value, 1), fmt.number(r.europe, 1),
-                                          fmt.number(r.peers_mean, 1)] for r in rows.itertuples()],
-                                        numeric=(2, 3, 4)))
+        if rows.empty:
+            continue
+        shown = rows.head(STRENGTHS)
+        note = (f"{len(rows) - len(shown)} more {title.lower()}: every indicator of {code} is on the observatory's "
+                f"scoreboard page (/scoreboard/{code}/) and as CSV: /api/scoreboard/strengths?region={code}&fmt=csv."
+                if len(rows) > len(shown) else "")
+        section.tables.append(Table(
+            f"{title} of {name}" + (f": the {len(shown)} furthest from the European average" if note else ""),
+            ["Indicator", "Dimension", "Score", "Europe", "Peers"],
+            [[r.name, r.dimension or "", fmt.number(r.value, 1), fmt.number(r.europe, 1), fmt.number(r.peers_mean, 1)]
+             for r in shown.itertuples()], numeric=(2, 3, 4), note=note))
     return section
 
 

@@ -1,22 +1,20 @@
 """Server-side image export: ``/api/figures/<chart>.png|svg?<page query>`` renders the page's chart with kaleido.
 
 The figure is the one the page draws (``chartspecs``), caption included. kaleido drives the system Chromium
-(``BROWSER_PATH``, default ``/usr/bin/chromium`` when it exists); one kaleido server is started lazily per process
-(``kaleido.start_sync_server``) and requests are serialised through it, about 0.3 s an image once warm. MathJax is
-off, so the browser loads nothing from the network.
+(``BROWSER_PATH``, default ``/usr/bin/chromium`` when it exists): one browser per process, started on the first
+image and shared with the reports (``clusterobs.reports.images``: two tabs, any thread may ask), about 0.3 s an
+image once warm. MathJax is off, so the browser loads nothing from the network.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import threading
 import uuid
-from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
+from clusterobs.reports import images
 from clusterobs.web import chartspecs, selectors
 from clusterobs.web.query import parse_query
 
@@ -24,34 +22,11 @@ log = logging.getLogger(__name__)
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 WIDTH = 1000
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
-
-_lock = threading.Lock()
-_server_started = False
-
-
-def _kaleido():
-    """Import kaleido with the browser configured, starting its sync server once for this process."""
-    global _server_started
-    if "BROWSER_PATH" not in os.environ and DEBIAN_CHROMIUM.exists():
-        os.environ["BROWSER_PATH"] = str(DEBIAN_CHROMIUM)
-    import kaleido
-
-    if not _server_started and hasattr(kaleido, "start_sync_server"):
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        _server_started = True
-    return kaleido
 
 
 def render_image(fig, fmt: str, *, width: int = WIDTH) -> bytes:
-    """PNG or SVG bytes of a Plotly figure, at the figure's own height."""
-    height = int(fig.layout.height or 500)
-    with _lock:  # kaleido's sync server answers one call at a time, in order
-        kaleido = _kaleido()
-        opts = {"format": fmt, "width": width, "height": height, "scale": 2 if fmt == "png" else 1}
-        if _server_started:
-            return kaleido.calc_fig_sync(fig, opts=opts)
-        return kaleido.calc_fig_sync(fig, opts=opts, kopts={"mathjax": False})
+    """PNG or SVG bytes of a Plotly figure, at the figure's own height (PNG at scale 2)."""
+    return images.image(fig, fmt=fmt, width=width, scale=2 if fmt == "png" else 1)
 
 
 def _error(status: int, message: str, **extra: object) -> JsonResponse:

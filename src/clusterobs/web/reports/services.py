@@ -17,7 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from clusterobs.reports import ReportData, ReportError, build_panorama, build_scorecard, write_report
+from clusterobs.reports import ReportData, ReportError, build_panorama, build_scorecard, images, write_report
+from clusterobs.reports.render import start_drawing
 from clusterobs.store import Store
 from clusterobs.web import selectors
 
@@ -86,13 +87,15 @@ def report_key(kind: str, code: str | None = None, *, scheme: str = selectors.DE
 
 
 def _build(key: ReportKey, home: Path) -> None:
+    images.start()  # the process's browser (already running after the first report or image export)
     data = ReportData.open(Store(home), key.version)
     with contextlib.closing(data):
         if key.kind == "region":
-            report = build_scorecard(data, key.code or "", scheme=key.scheme, year=key.year)
+            report = build_scorecard(data, key.code or "", scheme=key.scheme, year=key.year,
+                                     on_chart=start_drawing)
         else:
             report = build_panorama(data, scheme=key.scheme, year=key.year,
-                                    country=key.code if key.kind == "country" else None)
+                                    country=key.code if key.kind == "country" else None, on_chart=start_drawing)
         write_report(report, cache_dir(key.version))
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _figure(response) -> dict:
-    from tests.web.test_pages import figure
+    from test_pages import figure
 
     return figure(response, "strength-map")
 

@@ -85,7 +85,7 @@ def test_geojson_starred_cluster_counts_skip_categories_without_data(client, duc
 
 
 def test_home_map_shows_a_region_without_any_employment_as_no_data(client):
-    from tests.web.test_pages import figure
+    from test_pages import figure
 
     fig = figure(client.get("/"), "stars-map")
     no_data = next(t for t in fig["data"] if t["name"].startswith("No data"))

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from clusterobs.config import Settings
 from clusterobs.errors import ClusterobsError, SourceError, StoreError
+from clusterobs.reports import prestart  # noqa: F401  (starts Chromium now for `clusterobs report`)
 from clusterobs.store import Store
 
 app = typer.Typer(help="clusterobs: the European Cluster Observatory toolkit.", no_args_is_help=True,

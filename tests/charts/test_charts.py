@@ -175,3 +175,32 @@ def test_without_caption_keeps_the_plot_and_drops_only_the_caption():
     assert [a.get("name") for a in layout.get("annotations", [])] == []
     assert fig.layout.title.text == "<b>Title</b>" and fig.layout.height == 300 + 30 + 74 + 36 + 12 + 45
     assert caption_of(fig) == caption
+
+
+def test_locator_outline_draws_the_region_last_and_keeps_regions_inside_holes_visible():
+    ring = [[0, 60], [4, 60], [4, 64], [0, 64], [0, 60]]
+    hole = [[1, 61], [2, 61], [2, 62], [1, 62], [1, 61]]
+    geo = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "AA1", "properties": {"name": "Ring"},
+         "geometry": {"type": "Polygon", "coordinates": [ring, hole]}},
+        {"type": "Feature", "id": "AA2", "properties": {"name": "Inner"},
+         "geometry": {"type": "Polygon", "coordinates": [hole]}},
+        {"type": "Feature", "id": "BB1", "properties": {"name": "Islands"},
+         "geometry": {"type": "MultiPolygon", "coordinates": [[[[5, 60], [6, 60], [6, 61], [5, 60]]],
+                                                              [[[7, 60], [8, 60], [8, 61], [7, 60]]]]}}]}
+    fig = charts.locator_outline(geo, "AA2", "Inner region", Caption("Where", "NUTS 2"), country_codes=["AA1", "AA2"],
+                                 labels=("Region", "Same country", "Other"))
+    names = [t.name for t in fig.data]
+    # the holed ring (same country) first, then the other regions, the region itself last
+    assert names == ["Same country", "Other", "Inner region"]
+    assert [t.fill for t in fig.data] == ["toself"] * 3
+    same, other, target = fig.data
+    assert list(zip(target.x, target.y, strict=True)) == [tuple(p) for p in hole]
+    assert list(zip(same.x, same.y, strict=True)) == [tuple(p) for p in ring]  # the hole is not filled over
+    # two islands: one trace, the rings apart (None between them, each filled on its own)
+    assert list(other.x) == [5, 6, 6, 5, None, 7, 8, 8, 7] and list(other.y)[4] is None
+    assert [t.showlegend for t in fig.data] == [True, True, True]
+    # framed on the region, latitude stretched by 1/cos(latitude of its centre): an equirectangular view
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.yaxis.scaleratio == pytest.approx(1 / math.cos(math.radians(61.5)))
+    assert fig.layout.xaxis.range[0] < 1 < 2 < fig.layout.xaxis.range[1]

@@ -26,3 +26,14 @@ def test_report_errors_name_the_parameter(computed, tmp_path):
                                  "--home", str(store.home)])
     assert scheme.exit_code == 1 and "`scheme` must be one of eco2007, eocic2019, uscmp" in scheme.output
     assert not list(tmp_path.iterdir())
+
+
+def test_only_a_report_command_starts_the_browser_before_the_imports():
+    from clusterobs.reports.prestart import tabs_for
+
+    assert tabs_for(["clusterobs", "report", "region", "DE21"]) == 1
+    assert tabs_for(["clusterobs", "report", "panorama", "--country", "DE"]) == 2
+    assert tabs_for(["clusterobs", "report", "region", "--help"]) is None
+    assert tabs_for(["clusterobs", "report"]) is None
+    assert tabs_for(["clusterobs", "compute"]) is None
+    assert tabs_for(["clusterobs", "serve", "report"]) is None

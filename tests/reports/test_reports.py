@@ -162,6 +162,26 @@ def test_scorecard_lists_each_condition_behind_the_stars(scorecard, report_data)
     assert squash(f"specialisation: {auto['value']:,.2f} >= {auto['threshold']:,.2f}") in text
 
 
+def test_scorecard_locator_highlights_the_store_geometry_without_maplibre(scorecard, report_data):
+    report, _ = scorecard
+    fig = next(c for c in report.charts if c.name == "locator").fig
+    assert all(t.type == "scatter" for t in fig.data), "the report's locator should not need MapLibre"
+    code = "DE21"  # the scorecard fixture's region
+    region = report_data.regions.set_index("code").loc[code]
+    feature = next(f for f in report_data.geojson(int(region["level"]))["features"] if f["id"] == code)
+    geometry = feature["geometry"]
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    expected_x = [x for i, p in enumerate(polygons) for x in ([None] if i else []) + [pt[0] for pt in p[0]]]
+    expected_y = [y for i, p in enumerate(polygons) for y in ([None] if i else []) + [pt[1] for pt in p[0]]]
+    target = fig.data[-1]
+    assert target.name == region["name"] and target.fillcolor != fig.data[0].fillcolor
+    assert list(target.x) == expected_x and list(target.y) == expected_y
+    # the neighbours are drawn too, and the frame holds the region
+    assert len(fig.data) >= 2
+    xs = [x for x in expected_x if x is not None]
+    assert fig.layout.xaxis.range[0] < min(xs) and max(xs) < fig.layout.xaxis.range[1]
+
+
 def test_unknown_region_is_a_clear_error(report_data):
     with pytest.raises(ReportError, match="unknown region 'XX99'"):
         build_scorecard(report_data, "XX99")

@@ -9,7 +9,7 @@ from clusterobs.charts.caption import Caption, captioned
 from clusterobs.charts.classing import Classing, count_classes, data_classes, lq_classes, star_classes
 from clusterobs.charts.distribution import histogram
 from clusterobs.charts.lines import line_chart
-from clusterobs.charts.maps import choropleth_map, locator_map, symbol_map
+from clusterobs.charts.maps import choropleth_map, locator_map, locator_outline, symbol_map
 from clusterobs.charts.network import related_network
 from clusterobs.charts.portfolio import bubble_portfolio
 from clusterobs.charts.radar import score_radar
@@ -18,6 +18,6 @@ from clusterobs.charts.scoreboard import gap_bars, rank_intervals
 from clusterobs.charts.stars import star_strip
 
 __all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
-           "data_classes", "gap_bars", "grouped_bars", "histogram", "line_chart", "locator_map", "lq_classes",
-           "rank_intervals", "ranked_bars", "related_network", "scatter", "score_radar", "star_classes",
-           "star_strip", "symbol_map"]
+           "data_classes", "gap_bars", "grouped_bars", "histogram", "line_chart", "locator_map", "locator_outline",
+           "lq_classes", "rank_intervals", "ranked_bars", "related_network", "scatter", "score_radar",
+           "star_classes", "star_strip", "symbol_map"]

@@ -2,9 +2,9 @@
 image export, drawing several figures at once.
 
 kaleido starts Chromium once (about 2 s; ``start`` does it in the background, so a caller can start it before it
-builds its figures) and keeps ``TABS`` tabs, each drawing one figure at a time: a figure takes about 0.2 s (a
-MapLibre map about 1.5 s), and after each one kaleido reloads the tab, so two tabs draw a report's charts in about
-the time of the map alone. The browser runs on an event loop of its own thread: ``submit`` may be called from any
+builds its figures) and keeps ``TABS`` tabs (``start(tabs)``: each tab adds about 1.5 s to the start), each drawing
+one figure at a time: a figure takes about 0.2-0.3 s (a MapLibre map about 1.5 s), and after each one kaleido reloads
+the tab. The browser runs on an event loop of its own thread: ``submit`` may be called from any
 thread (the web's requests and the report generator), each call gets a future. MathJax is off, so the browser
 loads nothing from the network.
 """
@@ -117,13 +117,13 @@ _lock = threading.Lock()
 _browser: _Browser | None = None
 
 
-def start() -> _Browser:
-    """The process's browser, started in the background if it is not running (returns at once)."""
+def start(tabs: int = TABS) -> _Browser:
+    """The process's browser, started in the background with ``tabs`` tabs if it is not running (returns at once)."""
     global _browser
     with _lock:
         failed = _browser is not None and _browser.ready.done() and _browser.ready.exception() is not None
         if _browser is None or failed:
-            _browser = _Browser(TABS)
+            _browser = _Browser(tabs)
             atexit.register(_browser.close)
         return _browser
 

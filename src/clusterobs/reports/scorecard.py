@@ -108,14 +108,14 @@ def _locator(ctx: dict, country: str) -> Chart:
     target = next((f for f in geo["features"] if f["id"] == code), None)
     if target is not None:  # only the regions around it: a smaller map renders faster and reads better
         x0, y0, x1, y1 = bbox(target["geometry"])
-        pad = max(x1 - x0, y1 - y0, 2.0) * 1.5
-        near = [f for f in geo["features"] if _overlaps(bbox(f["geometry"]), (x0 - pad, y0 - pad, x1 + pad,
+        pad = max(x1 - x0, y1 - y0, 2.0) * 1.5  # the map is about 3:1, so 6 times the margin east and west
+        near = [f for f in geo["features"] if _overlaps(bbox(f["geometry"]), (x0 - 6 * pad, y0 - pad, x1 + 6 * pad,
                                                                               y1 + pad))]
         geo = {"type": "FeatureCollection", "features": near}
     regions = data.regions
     same = regions.loc[(regions["country"] == country) & (regions["level"] == level), "code"]
     title = f"Where {ctx['name']} is"
-    fig = charts.locator_map(geo, code, ctx["name"], Caption(title, f"{LEVEL_LABELS[level]}, NUTS {NUTS_VERSION}",
+    fig = charts.locator_outline(geo, code, ctx["name"], Caption(title, f"{LEVEL_LABELS[level]}, NUTS {NUTS_VERSION}",
                                                              source_line(data, [GISCO])),
                              country_codes=same, labels=(ctx["name"], "Same country", "Other regions"), height=300)
     return Chart("locator", title, f"{ctx['name']} ({code}) and the regions around it.", fig)

@@ -8,9 +8,12 @@ of each module painted in headless chromium under 1.5 s after navigation start.
 The real server (``clusterobs serve``: waitress + WhiteNoise) runs in a child process over an existing store
 (``--home``, default ``$CLUSTEROBS_HOME`` or ``./var``); without a computed store there, one is built with
 ``clusterobs ingest`` and ``clusterobs compute`` into a temporary directory first (about 15 s). The load comes from
-a pool of threads, each with its own keep-alive ``httpx`` client, for ``--seconds`` per endpoint (or
-``--requests`` in all), after a warm-up; latency is measured by the client from sending the request to reading the
-whole body. The client shares the machine with the server, so on 2 cores the figures include the client's CPU.
+ApacheBench (``ab -k -c 20``, Debian's apache2-utils) when it is installed, else (or with ``--client httpx``) from a
+pool of threads each with its own keep-alive ``httpx`` client, for ``--seconds`` per endpoint (or ``--requests`` in
+all), after a warm-up, asking as a browser does (``Accept-Encoding: gzip, deflate``); latency is measured by the
+client from sending the request to reading the whole body. The client shares the 2 cores with the server: 20 httpx
+threads in one Python process queue for their own GIL and use about as much CPU as the server, so their figures
+are the client's as much as the server's; ab, a C program, adds little.
 
 Time to first chart: Playwright drives Debian's chromium (``/usr/bin/chromium``, headless, the sandbox flags of
 shared/STACK-NOTES.md; never ``playwright install``). A script installed before the page's own records
@@ -20,7 +23,7 @@ document with a non-empty box, and again two animation frames later (painted). E
 (the bundle and GeoJSON cached); the medians are shown, the goal is checked on the first visit. Requests to
 anything but 127.0.0.1 are aborted and counted. Usage::
 
-    python benchmarks/web.py [--home DIR] [--clients 20] [--seconds 20 | --requests N] [--visits 3]
+    python benchmarks/web.py [--home DIR] [--clients 20] [--seconds 20 | --requests N] [--client ab|httpx] [--visits 3]
                              [--no-load] [--no-browser] [--strict] [--screenshot docs/img/map-module.png]
                              [--json PATH]
 
@@ -95,8 +98,16 @@ FIRST_CHART_PROBE = """
     requestAnimationFrame(() => requestAnimationFrame(() => { window.__firstChartPainted = performance.now(); }));
     return true;
   };
-  const observer = new MutationObserver(() => { if (check()) observer.disconnect(); });
-  observer.observe(document, {childList: true, subtree: true});
+  // drawn: site.js marks a figure `drawn` when Plotly.newPlot has resolved (a map's MapLibre layer loaded)
+  const drawn = () => {
+    if (window.__firstChartDrawn === undefined && document.querySelector('figure.chart.drawn')) {
+      window.__firstChartDrawn = performance.now();
+    }
+    return window.__firstChartDrawn !== undefined;
+  };
+  const observer = new MutationObserver(() => { const a = check() || window.__firstChart !== undefined;
+    if (drawn() && a) observer.disconnect(); });
+  observer.observe(document, {childList: true, subtree: true, attributes: true, attributeFilter: ['class']});
 })();
 """
 
@@ -215,9 +226,68 @@ class Load:
     status: int | None = None
     load: tuple[float, float] | None = None  # load average before and after
 
+    client: str = "httpx"
+    ab_count: int = 0  # requests ab completed (ab reports percentiles, not each latency)
+    ab_pcts: dict[int, float] = field(default_factory=dict)  # ms by percentile 0..100, from ab -e
+    sent_bytes: int = 0  # one response body as transferred (gzip-coded when the server compressed it)
+
+    @property
+    def count(self) -> int:
+        return self.ab_count if self.ab_pcts else len(self.latencies)
+
     def pct(self, q: float) -> float:
+        if self.ab_pcts:
+            return self.ab_pcts[int(q)]
         xs = sorted(self.latencies)
         return xs[min(len(xs) - 1, max(0, round(q / 100 * len(xs)) - 1))] * 1000 if xs else float("nan")
+
+    def max_ms(self) -> float:
+        return self.ab_pcts[100] if self.ab_pcts else max(self.latencies) * 1000
+
+
+#: what a browser sends: the server gzips JSON/GeoJSON/CSV answers once and serves the compressed copy
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+def ab_hammer(base: str, load: Load, *, clients: int, seconds: float, requests: int | None, warmup: int = 20) -> Load:
+    """The same load from ApacheBench (``ab``, Debian's apache2-utils): ``clients`` concurrent keep-alive
+    connections from a C program, so the latency is the server's and not the Python client's queue for its GIL
+    (20 httpx threads in one process on 2 cores spend about as much CPU as the server)."""
+    import httpx
+
+    load.clients, load.client = clients, "ab"
+    before = os.getloadavg()[0]
+    with httpx.Client(base_url=base, timeout=30, trust_env=False, headers={"Accept-Encoding": ACCEPT_ENCODING}) as c:
+        first = c.get(load.path)
+        load.status, load.bytes = first.status_code, len(first.content)
+        load.sent_bytes = int(first.headers.get("Content-Length", len(first.content)))
+        if first.status_code != 200:
+            return load
+        for _ in range(warmup):
+            c.get(load.path)
+    with tempfile.TemporaryDirectory() as tmp:
+        table = Path(tmp) / "pct.csv"
+        limit = ["-n", str(requests)] if requests else ["-t", f"{seconds:g}", "-n", "10000000"]
+        cmd = ["ab", "-q", "-k", "-c", str(clients), *limit, "-H", f"Accept-Encoding: {ACCEPT_ENCODING}",
+               "-e", str(table), base + load.path]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if out.returncode != 0 or not table.exists():
+            load.errors[f"ab exit {out.returncode}"] = 1
+            return load
+        for line in table.read_text().splitlines()[1:]:
+            q, ms = line.split(",")
+            load.ab_pcts[int(float(q))] = float(ms)
+
+    def field_of(name: str) -> str:
+        return next((ln.split(":", 1)[1].strip() for ln in out.stdout.splitlines() if ln.startswith(name)), "0")
+
+    load.ab_count = int(field_of("Complete requests"))
+    load.wall = float(field_of("Time taken for tests").split()[0])
+    failed = int(field_of("Failed requests")) + int(field_of("Non-2xx responses") or 0)
+    if failed:
+        load.errors["failed or non-2xx"] = failed
+    load.load = (before, os.getloadavg()[0])
+    return load
 
 
 def hammer(base: str, load: Load, *, clients: int, seconds: float, requests: int | None, warmup: int = 20) -> Load:
@@ -226,9 +296,11 @@ def hammer(base: str, load: Load, *, clients: int, seconds: float, requests: int
 
     load.clients = clients
     before = os.getloadavg()[0]
-    with httpx.Client(base_url=base, timeout=30, trust_env=False) as probe:
+    with httpx.Client(base_url=base, timeout=30, trust_env=False,
+                      headers={"Accept-Encoding": ACCEPT_ENCODING}) as probe:
         first = probe.get(load.path)
         load.status, load.bytes = first.status_code, len(first.content)
+        load.sent_bytes = int(first.headers.get("Content-Length", len(first.content)))
         if first.status_code != 200:
             return load
         for _ in range(warmup):
@@ -240,7 +312,8 @@ def hammer(base: str, load: Load, *, clients: int, seconds: float, requests: int
     def worker() -> None:
         mine: list[float] = []
         errs: dict[str, int] = {}
-        with httpx.Client(base_url=base, timeout=30, trust_env=False) as client:
+        with httpx.Client(base_url=base, timeout=30, trust_env=False,
+                          headers={"Accept-Encoding": ACCEPT_ENCODING}) as client:
             while True:
                 if left is not None:
                     with lock:
@@ -287,6 +360,8 @@ class Paint:
     status: int | None = None
     cold: list[float] = field(default_factory=list)  # ms, first chart visible
     cold_painted: list[float] = field(default_factory=list)
+    drawn: list[float] = field(default_factory=list)  # ms, the first chart's Plotly.newPlot resolved (cold)
+    bundle_name: str = ""  # the plotly.js file the page loaded
     html: list[float] = field(default_factory=list)  # ms, the page's HTML received (cold)
     bundle: list[float] = field(default_factory=list)  # ms, plotly.js received (cold)
     warm: list[float] = field(default_factory=list)
@@ -305,7 +380,9 @@ TIMINGS_JS = """() => {
   const res = performance.getEntriesByType('resource');
   const bundle = res.find((e) => /plotly[^/]*\\.js/.test(e.name));
   return {first: window.__firstChart, painted: window.__firstChartPainted, html: nav ? nav.responseEnd : null,
+          drawn: window.__firstChartDrawn === undefined ? null : window.__firstChartDrawn,
           bundle: bundle ? bundle.responseEnd : null,
+          bundleName: bundle ? bundle.name.split('/').pop().replace(/\\.[0-9a-f]{12}\\.js$/, '.js') : null,
           kib: [nav, ...res].reduce((s, e) => s + ((e && e.transferSize) || 0), 0) / 1024};
 }"""
 
@@ -316,7 +393,8 @@ def visit(page, url: str, timeout_ms: float) -> tuple[int | None, dict[str, floa
     status = response.status if response else None
     if status != 200:
         return status, {}
-    page.wait_for_function("window.__firstChartPainted !== undefined", timeout=timeout_ms)
+    page.wait_for_function("window.__firstChartPainted !== undefined && window.__firstChartDrawn !== undefined",
+                           timeout=timeout_ms)
     return status, page.evaluate(TIMINGS_JS)
 
 
@@ -391,6 +469,8 @@ def paint_times(base: str, visits: int, timeout_ms: float) -> tuple[list[Paint],
                         break
                     res.cold.append(t["first"])
                     res.cold_painted.append(t["painted"])
+                    res.drawn.append(t["drawn"])
+                    res.bundle_name = t["bundleName"] or ""
                     res.kib.append(t["kib"])
                     res.html.append(t["html"])
                     if t["bundle"] is not None:
@@ -449,9 +529,11 @@ def report(loads: list[Load], paints: list[Paint], args) -> bool:
         ok = p95 < GOAL_P95_MS and not ld.errors if graded else None
         ok_all &= ok is not False
         errs = f" ({sum(ld.errors.values())} errors)" if ld.errors else ""
-        rows.append((who, f"{ld.label}: {what}", f"{len(ld.latencies):,}",
-                     f"{len(ld.latencies) / ld.wall:,.0f}", f"{ld.pct(50):.1f}", f"{p95:.1f}",
-                     f"{max(ld.latencies) * 1000:.0f}", f"{ld.bytes / 1024:,.0f}",
+        kib = f"{ld.bytes / 1024:,.0f}" + (f" ({ld.sent_bytes / 1024:,.0f} sent)"
+                                           if ld.sent_bytes and ld.sent_bytes != ld.bytes else "")
+        rows.append((who, f"{ld.label}: {what}", f"{ld.count:,}",
+                     f"{ld.count / ld.wall:,.0f}", f"{ld.pct(50):.1f}", f"{p95:.1f}",
+                     f"{ld.max_ms():.0f}", kib,
                      f"p95 < {GOAL_P95_MS:g} ms" if graded else "(page, no goal)" if not ld.json else "",
                      ("" if ok is None else ("pass" if ok else "FAIL")) + errs))
     for p in paints:
@@ -469,11 +551,13 @@ def report(loads: list[Load], paints: list[Paint], args) -> bool:
                      "pass" if ok else "FAIL"))
         rows.append(("  painted, cold", "", str(len(p.cold_painted)), "", f"{Paint.median(p.cold_painted):.0f}",
                      "", f"{max(p.cold_painted):.0f}", "", "", ""))
+        rows.append(("  chart drawn, cold", "", str(len(p.drawn)), "", f"{Paint.median(p.drawn):.0f}",
+                     "", f"{max(p.drawn):.0f}", "", "", ""))
         rows.append(("  HTML received, cold", "", str(len(p.html)), "", f"{Paint.median(p.html):.0f}", "",
                      f"{max(p.html):.0f}", "", "", ""))
         if p.bundle:
-            rows.append(("  plotly.js received, cold", "", str(len(p.bundle)), "", f"{Paint.median(p.bundle):.0f}", "",
-                         f"{max(p.bundle):.0f}", "", "", ""))
+            rows.append((f"  {p.bundle_name or 'plotly.js'} received, cold", "", str(len(p.bundle)), "",
+                         f"{Paint.median(p.bundle):.0f}", "", f"{max(p.bundle):.0f}", "", "", ""))
         if p.warm:
             rows.append(("  first chart, warm cache", "", str(len(p.warm)), "", f"{Paint.median(p.warm):.0f}", "",
                          f"{max(p.warm):.0f}", "", "", ""))
@@ -482,7 +566,8 @@ def report(loads: list[Load], paints: list[Paint], args) -> bool:
     print("latency: client-measured, request sent to body read, keep-alive, successful (200) responses only; "
           "KiB: one response body (first chart rows: transferred by the cold visit). First chart: ms from "
           "navigation start to the first `.js-plotly-plot .main-svg` with a box (p50 column: median of the visits; "
-          "painted: two animation frames later; HTML / plotly.js received: responseEnd of the page and of the bundle; "
+          "painted: two animation frames later; drawn: Plotly.newPlot resolved, for a map once its MapLibre layer "
+          "has loaded; HTML / plotly.js received: responseEnd of the page and of the bundle it loaded; "
           "warm: the page again with the browser cache filled).")
     return ok_all
 
@@ -496,15 +581,15 @@ def write_json(path: Path, loads: list[Load], paints: list[Paint], server: Serve
         graded = ld.json and ld.clients == args.clients
         who = f"{ld.clients} client{'s' if ld.clients > 1 else ''}"
         indent = "" if ld.clients == args.clients else "  "
-        if ld.status != 200 or not ld.latencies:
+        if ld.status != 200 or not ld.count:
             out.append({"name": f"{indent}{ld.label} {ld.path}, {who}: HTTP {ld.status}", "rows": None, "wall_s": 0.0,
                         "peak_bytes": None, "rows_per_s": None, "goal": f"p95 < {GOAL_P95_MS:g} ms" if graded else "",
                         "ok": False if graded else None, "baselines": {}, "load": list(ld.load or ())})
             continue
         p95 = ld.pct(95)
         name = f"{indent}{ld.label} {ld.path}: p95 latency, {who} (p50 {ld.pct(50):.1f} ms, p95 {p95:.1f} ms)"
-        out.append({"name": name, "rows": len(ld.latencies),
-                    "wall_s": p95 / 1000, "peak_bytes": server.peak_bytes, "rows_per_s": len(ld.latencies) / ld.wall,
+        out.append({"name": name, "rows": ld.count,
+                    "wall_s": p95 / 1000, "peak_bytes": server.peak_bytes, "rows_per_s": ld.count / ld.wall,
                     "goal": f"p95 < {GOAL_P95_MS:g} ms" if graded else "",
                     "ok": (p95 < GOAL_P95_MS and not ld.errors) if graded else None, "baselines": {},
                     "load": list(ld.load or ())})
@@ -522,7 +607,8 @@ def write_json(path: Path, loads: list[Load], paints: list[Paint], server: Serve
                     "rows": None, "wall_s": cold / 1000, "peak_bytes": None, "rows_per_s": None, "goal": goal,
                     "ok": cold < GOAL_FIRST_CHART_MS, "baselines": {}, "load": list(p.load or ())})
     amount = f"{args.requests} requests" if args.requests else f"{args.seconds:g} s"
-    notes = [f"latency: {args.clients} keep-alive httpx clients on loopback against `clusterobs serve` "
+    who = "ApacheBench (ab -k) connections" if args.client == "ab" else "httpx clients"
+    notes = [f"latency: {args.clients} keep-alive {who} on loopback against `clusterobs serve` "
              f"({amount} per endpoint); "
              "wall s of a latency row is its p95, of a browser row the median time to first chart"]
     path.write_text(json.dumps({"benchmark": "web", "rows": out, "notes": notes}, indent=1))
@@ -537,6 +623,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=50, metavar="N",
                         help="first N requests per endpoint from one client (service time without queueing; 0: skip)")
     parser.add_argument("--threads", type=int, help="the server's worker threads [clusterobs serve's default]")
+    parser.add_argument("--client", choices=["ab", "httpx"], default="ab" if shutil.which("ab") else "httpx",
+                        help="load generator: ApacheBench (C, Debian's apache2-utils; the default when installed) "
+                             "or threads of Python httpx clients (their own CPU and GIL are in the figures)")
     parser.add_argument("--visits", type=int, default=3, help="cold visits per module")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a module's first chart")
     parser.add_argument("--no-load", action="store_true", help="skip the latency part")
@@ -562,16 +651,19 @@ def main() -> None:
         server = start_server(home, tmp / "serve.log", args.threads)
         stack.callback(server.stop)
         print(f"server: `clusterobs serve` at {server.url} over {home}, answering after {server.started:.1f} s; "
-              f"load: {args.clients} threads with keep-alive httpx clients, "
+              f"load: {args.clients} concurrent keep-alive "
+              + ("connections from ApacheBench (ab -k), " if args.client == "ab" else "httpx clients (threads), ")
+              + f"Accept-Encoding: {ACCEPT_ENCODING}, "
               + (f"{args.requests:,} requests" if args.requests else f"{args.seconds:g} s") + " per endpoint",
               flush=True)
         loads: list[Load] = []
         for label, path, is_json in [] if args.no_load else ENDPOINTS:
+            run = ab_hammer if args.client == "ab" else hammer
             if args.baseline:  # one client: the service time, without queueing
-                loads.append(hammer(server.url, Load(label, path, is_json), clients=1, seconds=math.inf,
-                                    requests=args.baseline))
-            loads.append(hammer(server.url, Load(label, path, is_json), clients=args.clients, seconds=args.seconds,
-                                requests=args.requests))
+                loads.append(run(server.url, Load(label, path, is_json), clients=1, seconds=math.inf,
+                                 requests=args.baseline))
+            loads.append(run(server.url, Load(label, path, is_json), clients=args.clients, seconds=args.seconds,
+                             requests=args.requests))
         if loads:
             print(f"after the load: {machine_load()}", flush=True)
         paints: list[Paint] = []

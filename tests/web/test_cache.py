@@ -3,6 +3,8 @@ repeated request from memory with the same body, ETag and Cache-Control, and nev
 
 from __future__ import annotations
 
+import gzip
+
 import pandas as pd
 import pytest
 
@@ -93,3 +95,50 @@ def test_api_answers_repeat_from_memory_with_their_etag(client, monkeypatch):
     # errors are not kept: a bad parameter is answered (and checked) every time
     assert client.get("/api/geojson?category=automotive&measure=nope").status_code == 400
     assert len([k for k in api_formats.RESPONSES._data if "nope" in k[3]]) == 0
+
+
+def _request(accept: str | None):
+    from django.test import RequestFactory
+
+    return RequestFactory().get("/", **({"HTTP_ACCEPT_ENCODING": accept} if accept is not None else {}))
+
+
+@pytest.mark.parametrize(("accept", "ok"), [
+    ("gzip, deflate, br", True), ("gzip", True), ("GZIP;q=0.5", True), ("*", True), ("x-gzip", True),
+    ("gzip;q=0", False), ("deflate, br", False), ("", False), (None, False), ("br, *;q=0", False),
+    ("gzip;q=0, *", False), ("identity", False)])
+def test_accepts_gzip_reads_q_values(accept, ok):
+    assert api_formats.accepts_gzip(_request(accept)) is ok
+
+
+def test_only_text_answers_over_a_kilobyte_are_compressed_and_always_the_same_bytes():
+    body = b'{"a": 1}' * 500
+    packed = api_formats.gzipped(body, "application/json")
+    assert packed is not None and len(packed) < len(body) and gzip.decompress(packed) == body
+    assert api_formats.gzipped(body, "application/json") == packed  # no timestamp: the same bytes every time
+    assert api_formats.gzipped(b"x" * 100, "text/csv") is None  # too small to be worth it
+    assert api_formats.gzipped(body, "application/vnd.apache.parquet") is None  # compressed already
+
+
+def test_api_answers_are_gzipped_once_for_clients_that_take_gzip(client, monkeypatch):
+    api_formats.RESPONSES.clear()
+    path = "/api/geojson?category=automotive&measure=stars"
+    plain = client.get(path)
+    coded = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert "Content-Encoding" not in plain and coded["Content-Encoding"] == "gzip"
+    assert gzip.decompress(coded.content) == plain.content
+    assert len(coded.content) < len(plain.content) / 3  # GeoJSON compresses well (231 KiB to 47 KiB)
+    for r in (plain, coded):
+        assert "Accept-Encoding" in r["Vary"] and "Accept-Language" in r["Vary"]
+    # two codings, two strong validators; either one revalidates
+    assert coded["ETag"] == plain["ETag"][:-1] + '-gz"'
+    for tag in (plain["ETag"], coded["ETag"]):
+        r = client.get(path, HTTP_IF_NONE_MATCH=tag, HTTP_ACCEPT_ENCODING="gzip")
+        assert r.status_code == 304 and r["ETag"] == tag
+    # the compressed copy is made once, when the answer is kept
+    monkeypatch.setattr(api_formats, "gzipped", lambda *a: pytest.fail("compressed again"))
+    assert client.get(path, HTTP_ACCEPT_ENCODING="gzip").content == coded.content
+    monkeypatch.undo()
+    # XLSX is a zip already: never coded again
+    x = client.get("/api/geojson?category=automotive&measure=stars&format=xlsx", HTTP_ACCEPT_ENCODING="gzip")
+    assert x.status_code == 200 and "Content-Encoding" not in x

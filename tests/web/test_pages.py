@@ -47,7 +47,7 @@ def test_every_page_renders_with_navigation_and_language_switcher(client, path):
     assert 'action="/i18n/setlang/"' in page
     for link in ("/map/", "/categories/", "/search/", "/compare/", "/methodology/", "/sources/", "/help/"):
         assert f'href="{link}"' in page
-    assert "plotly.min.js" in page  # served from the plotly package, never a CDN
+    assert "plotly.min.js" in page  # the full bundle (fallback) from the plotly package, never a CDN
     assert "cdn.plot.ly" not in page and "cdn.jsdelivr" not in page
 
 

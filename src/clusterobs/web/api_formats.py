@@ -7,6 +7,7 @@ an empty cell in CSV and XLSX, a null in Parquet; never 0. Downloads are named a
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 import numpy as np
 import pandas as pd
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 
 from clusterobs import __version__
 from clusterobs.web import selectors, xlsx
@@ -214,11 +216,60 @@ def etag(version: str, request: HttpRequest) -> str:
     return '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _matches(header: str | None, tag: str) -> bool:
+def gzip_tag(tag: str) -> str:
+    """The ETag of the gzip-coded answer (a strong validator names one content coding)."""
+    return tag[:-1] + '-gz"'
+
+
+def _matches(header: str | None, *tags: str) -> bool:
     if not header:
         return False
-    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return "*" in tags or tag in tags
+    sent = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return "*" in sent or bool(sent.intersection(tags))
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    """Does ``Accept-Encoding`` take gzip (by name or ``*``) with a q-value above 0?"""
+    q: dict[str, float] = {}
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        weight = 1.0
+        m = re.search(r"q\s*=\s*([0-9.]+)", params)
+        if m:
+            try:
+                weight = float(m.group(1))
+            except ValueError:
+                weight = 0.0
+        if name:
+            q[name.strip().lower()] = weight
+    return q.get("gzip", q.get("x-gzip", q.get("*", 0.0))) > 0
+
+
+#: answers worth compressing once (XLSX and Parquet are compressed already)
+GZIP_TYPES = ("application/json", "application/geo+json", "text/csv")
+GZIP_MIN_BYTES = 1024
+
+
+def gzipped(body: bytes, content_type: str) -> bytes | None:
+    """``body`` gzip-compressed (level 6, no timestamp: the same bytes every time), or None if not worth it."""
+    if len(body) < GZIP_MIN_BYTES or not content_type.startswith(GZIP_TYPES):
+        return None
+    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    return packed if len(packed) < len(body) else None
+
+
+def _answer(hit: CachedResponse, tag: str, gzip_ok: bool) -> HttpResponse:
+    """A kept answer as a response: gzip-coded when the client takes it and a compressed copy exists."""
+    coded = gzip_ok and hit.gzipped is not None
+    response = HttpResponse(hit.gzipped if coded else hit.body, content_type=hit.content_type)
+    for name, value in hit.headers:
+        response[name] = value
+    if hit.gzipped is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    if coded:
+        response["Content-Encoding"] = "gzip"
+    response["ETag"] = gzip_tag(tag) if coded else tag
+    return response
 
 
 #: whole 200 answers of the API, per (version, host, path, normalised query, language): see ``cache.py``
@@ -256,24 +307,27 @@ def cached(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if version is None or request.method not in ("GET", "HEAD") or request.path.startswith(UNCACHED_PATHS):
             return run(request, *args, **kwargs)
         tag = etag(version, request)
-        if _matches(request.headers.get("If-None-Match"), tag):
+        sent = request.headers.get("If-None-Match")
+        if _matches(sent, tag, gzip_tag(tag)):
             response: HttpResponse = HttpResponseNotModified()
+            response["ETag"] = gzip_tag(tag) if _matches(sent, gzip_tag(tag)) else tag
         else:
             key = response_key(version, request)
             hit = RESPONSES.get(key) if keep else None
-            if hit is not None:
-                response = HttpResponse(hit.body, content_type=hit.content_type)
-                for name, value in hit.headers:
-                    response[name] = value
-            else:
+            if hit is None:
                 response = run(request, *args, **kwargs)
                 if response.status_code != 200:
                     return response
-                if keep and not response.streaming:
-                    RESPONSES.put(key, CachedResponse(
-                        response.content, response["Content-Type"],
-                        tuple((h, response[h]) for h in KEPT_HEADERS if response.has_header(h))))
-        response["ETag"] = tag
+                if not keep or response.streaming:
+                    response["ETag"] = tag
+                    response["Cache-Control"] = CACHE_CONTROL
+                    return response
+                body = response.content
+                hit = CachedResponse(body, response["Content-Type"],
+                                     tuple((h, response[h]) for h in KEPT_HEADERS if response.has_header(h)),
+                                     gzipped(body, response["Content-Type"]))
+                RESPONSES.put(key, hit)
+            response = _answer(hit, tag, accepts_gzip(request))
         response["Cache-Control"] = CACHE_CONTROL
         return response
 

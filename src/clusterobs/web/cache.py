@@ -122,6 +122,12 @@ class CachedResponse:
     body: bytes
     content_type: str
     headers: tuple[tuple[str, str], ...]
+    #: the body gzip-compressed once when stored (text answers over 1 KiB), served to clients that accept gzip
+    gzipped: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
 
 
 class ResponseCache:
@@ -142,18 +148,18 @@ class ResponseCache:
             return hit
 
     def put(self, key: Hashable, value: CachedResponse) -> None:
-        size = len(value.body)
+        size = value.size
         if size > self.max_entry_bytes:
             return
         with self._lock:
             old = self._data.pop(key, None)
             if old is not None:
-                self._bytes -= len(old.body)
+                self._bytes -= old.size
             self._data[key] = value
             self._bytes += size
             while self._bytes > self.max_bytes and self._data:
                 _, dropped = self._data.popitem(last=False)
-                self._bytes -= len(dropped.body)
+                self._bytes -= dropped.size
 
     @property
     def size_bytes(self) -> int:

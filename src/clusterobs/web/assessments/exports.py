@@ -21,6 +21,7 @@ from clusterobs.charts.caption import Caption
 from clusterobs.web import figures
 from clusterobs.web.assessments import selectors
 from clusterobs.web.assessments.models import Assessment
+from clusterobs.web.plotlyjs import trace_types
 from clusterobs.web.views.common import _json_for_html
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ def chart_slot(a: Assessment, ctx: dict[str, Any], *, png: str, svg: str) -> dic
             for d in ctx["dims"]]
     return {"name": "assessment-radar", "id": "chart-assessment-radar", "png": png, "svg": svg, "title": title,
             "summary": summary, "notes": [], "json": mark_safe(_json_for_html(fig.to_json())),  # escaped there
+            "traces": sorted(trace_types(fig)),
             "height": int(fig.layout.height or 600), "filename": filename(a), "table_head": head, "table_rows": rows}
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from clusterobs.web import chartspecs, selectors
 from clusterobs.web.labels import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS, STATUS_LABELS, num, scheme_short
+from clusterobs.web.plotlyjs import trace_types
 from clusterobs.web.query import Query
 
 log = logging.getLogger("clusterobs.web")
@@ -71,6 +72,7 @@ def _slot_body(name: str, q: Query) -> dict[str, Any]:
         return {"empty": str(exc)}
     return {"title": out.title, "summary": out.summary, "notes": out.notes,
             "json": mark_safe(_json_for_html(out.fig.to_json())),  # escaped above
+            "traces": sorted(trace_types(out.fig)),  # which plotly.js bundle can draw it (plotlyjs.py)
             "height": int(out.fig.layout.height or 480), "filename": out.filename,
             "table_head": out.table[0], "table_rows": out.table[1:]}
 

@@ -53,8 +53,10 @@
       if (window.console && err) { console.error(err); }
     }
     if (!window.Plotly) { fail(new Error("plotly.js not loaded")); return; }
-    var spec;
-    try { spec = JSON.parse(data.textContent); } catch (e) { fail(e); return; }
+    var spec = figure.spec;
+    if (!spec) {
+      try { spec = JSON.parse(data.textContent); } catch (e) { fail(e); return; }
+    }
     var layout = spec.layout || {};
     var px = plot.clientWidth || figure.clientWidth;
     fitCaption(layout, px);
@@ -99,12 +101,26 @@
     if (narrow && narrow.addEventListener) { narrow.addEventListener("change", fit); }
   }
 
+  /* The server loads the smallest plotly.js bundle for the page's charts (its script lists the trace types it
+     draws in data-traces); a figure needing another type, or no plotly.js at all, gets the full bundle. */
+  function covered(figures) {
+    var tag = document.getElementById("plotly-js");
+    var traces = tag && tag.dataset.traces;
+    if (!traces) { return true; }
+    var have = traces.split(" ");
+    return figures.every(function (figure) {
+      try { figure.spec = JSON.parse(document.getElementById(figure.dataset.plotly).textContent); } catch (e) { return true; }
+      return (figure.spec.data || []).every(function (t) { return have.indexOf(t.type || "scatter") >= 0; });
+    });
+  }
+
   function start() {
     drawers();
-    var figures = document.querySelectorAll("figure.chart[data-plotly]");
-    if (figures.length && !window.Plotly) {
+    var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart[data-plotly]"));
+    if (figures.length && (!window.Plotly || !covered(figures))) {
       var s = document.createElement("script");
       s.src = window.CLUSTEROBS_PLOTLY || "/static/plotly/plotly.min.js";
+      s.id = "plotly-js-full";
       s.onload = function () { figures.forEach(draw); };
       s.onerror = function () { figures.forEach(function (f) { draw(f); }); };
       document.head.appendChild(s);

@@ -11,13 +11,13 @@ from clusterobs.charts.distribution import histogram
 from clusterobs.charts.lines import line_chart
 from clusterobs.charts.maps import choropleth_map, locator_map, locator_outline, symbol_map
 from clusterobs.charts.network import related_network
-from clusterobs.charts.portfolio import bubble_portfolio
+from clusterobs.charts.portfolio import bubble_portfolio, portfolio_rows
 from clusterobs.charts.radar import score_radar
 from clusterobs.charts.scatter import scatter
 from clusterobs.charts.scoreboard import gap_bars, rank_intervals
-from clusterobs.charts.stars import star_strip
+from clusterobs.charts.stars import StarCells, region_star_cells, star_strip
 
-__all__ = ["Caption", "Classing", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
+__all__ = ["Caption", "Classing", "StarCells", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
            "data_classes", "gap_bars", "grouped_bars", "histogram", "line_chart", "locator_map", "locator_outline",
-           "lq_classes", "rank_intervals", "ranked_bars", "related_network", "scatter", "score_radar",
-           "star_classes", "star_strip", "symbol_map"]
+           "lq_classes", "portfolio_rows", "rank_intervals", "ranked_bars", "region_star_cells", "related_network",
+           "scatter", "score_radar", "star_classes", "star_strip", "symbol_map"]

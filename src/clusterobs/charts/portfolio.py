@@ -7,6 +7,8 @@ specialisation star) and, for growth, the region's own growth, with the quadrant
 its sector page (``url``).
 
 Frame columns: ``category``, ``name``, ``x``, ``lq``, ``employment``, ``stars``, ``imputed``, ``url``, ``hover``.
+``portfolio_rows`` makes them (but ``url`` and ``hover``) from a region's cluster measures, for the web's portfolio
+chart and the scorecard alike.
 """
 
 from __future__ import annotations
@@ -19,6 +21,20 @@ import plotly.graph_objects as go
 
 from clusterobs.charts.caption import Caption, captioned, reference_line
 from clusterobs.charts.palette import STAR_COLOURS
+
+
+def portfolio_rows(measures: pd.DataFrame, *, imputed_outline: float) -> tuple[pd.DataFrame, bool]:
+    """A region's traded categories as the portfolio's frame, and whether ``x`` is growth (when any category has
+    it; else employment). ``imputed``: at least ``imputed_outline`` of the value imputed; ``drawn``: the bubbles
+    that can be drawn (an LQ above 0 and an x, above 0 unless x is growth)."""
+    rows = measures[measures["kind"] == "traded"].copy()
+    growth = bool(rows["growth"].notna().any())
+    rows["x"] = rows["growth"] if growth else rows["employment"]
+    rows["name"] = rows["category_name"]
+    rows["stars"] = rows["stars"].astype(int)
+    rows["imputed"] = rows["imputed_share"].fillna(0) >= imputed_outline
+    rows["drawn"] = rows["lq"].notna() & (rows["lq"] > 0) & rows["x"].notna() & ((rows["x"] > 0) | growth)
+    return rows, growth
 
 
 def bubble_portfolio(frame: pd.DataFrame, caption: Caption, *, x_title: str, y_title: str,

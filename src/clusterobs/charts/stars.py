@@ -3,18 +3,44 @@
 A filled star sized by the stars (1-3), a small ring for 0 stars (a value), a grey "×" for no data. With one
 column it lists a region's starred clusters; with several it compares regions on one shared grid.
 
-Frame columns: ``row``, ``column``, ``stars`` (NaN = no data), ``url``, ``hover``.
+Frame columns: ``row``, ``column``, ``stars`` (NaN = no data), ``url``, ``hover``. ``region_star_cells`` makes
+the frame of one region under every scheme (the web's region overview and the scorecard) from its cluster measures.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from clusterobs.charts.caption import Caption, captioned, label_margin
 from clusterobs.charts.palette import NO_DATA, STAR_COLOURS
+
+
+class StarCells(NamedTuple):
+    """The cells of a region's star strip: ``cells`` (its measures for the ``rows`` categories under each scheme,
+    with ``row``; ``stars`` NaN where employment is missing), ``rows`` (most stars first) and ``more`` (the starred
+    categories left out)."""
+
+    cells: pd.DataFrame
+    rows: list[str]
+    more: int
+
+
+def region_star_cells(measures: pd.DataFrame, schemes: Sequence[str], *, rows: int) -> StarCells:
+    """From one region's cluster measures under every scheme, the ``rows`` categories with the most stars summed
+    over ``schemes`` (a cell without employment is no data, not 0 stars), their cells in the order of ``schemes``.
+    The caller adds ``column`` (its label of ``scheme``), ``url`` and ``hover``."""
+    every = pd.concat([measures[measures["scheme"] == s] for s in schemes], ignore_index=True)
+    starred = every[(every["stars"] > 0) & every["employment"].notna()]
+    order = starred.groupby("category_name")["stars"].sum().sort_values(ascending=False, kind="stable")
+    top = list(order.index[:rows])
+    cells = every[every["category_name"].isin(top)].copy()
+    cells["row"] = cells["category_name"]
+    cells["stars"] = cells["stars"].where(cells["employment"].notna()).astype(float)
+    return StarCells(cells, top, len(order) - len(top))
 
 
 def star_strip(frame: pd.DataFrame, caption: Caption, *, star_labels: Sequence[str], no_data_label: str,

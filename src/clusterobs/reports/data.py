@@ -1,17 +1,15 @@
 """Reads for the reports: one dataset version of the store, opened read-only (no Django).
 
-The SQL mirrors the web's selectors (``clusterobs.web.selectors``) so that a number in a report is the number on
-screen: the same joins of ``cluster_measures``, ``cluster_stars``, ``categories`` and ``regions`` (NUTS 2021).
-Tables written by optional engine stages (linkages, scoreboard, competitiveness sources) are read only when the
-version holds them: ``has`` says which.
+The reads the web shows too (catalogue, regions, geometry, sources, cluster measures with their stars, star tests)
+come from ``clusterobs.store.reads.VersionReads``, the base of the web's ``Observatory`` as well, so that a number in
+a report is the number on screen; here only what the reports alone read. Tables written by optional engine stages
+(linkages, scoreboard, competitiveness sources) are read only when the version holds them: ``has`` says which.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -19,8 +17,8 @@ import pandas as pd
 
 from clusterobs.errors import ClusterobsError
 from clusterobs.store import Store
+from clusterobs.store.reads import NUTS_VERSION, VersionReads
 
-NUTS_VERSION = 2021
 DEFAULT_SCHEME = "eco2007"
 DEFAULT_LEVEL = 2
 
@@ -30,7 +28,7 @@ class ReportError(ClusterobsError):
 
 
 @dataclass
-class ReportData:
+class ReportData(VersionReads):
     """The tables of one dataset version that the reports draw from."""
 
     store: Store
@@ -58,48 +56,6 @@ class ReportData:
             with contextlib.suppress(duckdb.Error):
                 self._con.close()
             self._con = None
-
-    def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        return self.con().execute(sql, params or []).df()
-
-    # ---- catalogue ------------------------------------------------------------------------------------------
-    @cached_property
-    def tables(self) -> set[str]:
-        return set(self.df("SELECT name FROM _tables")["name"])
-
-    def has(self, *names: str) -> bool:
-        return set(names) <= self.tables
-
-    @cached_property
-    def meta(self) -> dict[str, Any]:
-        df = self.df("SELECT key, value FROM _meta")
-        return {k: json.loads(v) for k, v in zip(df["key"], df["value"], strict=True)}
-
-    @cached_property
-    def years(self) -> list[int]:
-        return [int(y) for y in self.df("SELECT DISTINCT year FROM cluster_measures ORDER BY year")["year"]]
-
-    @cached_property
-    def schemes(self) -> pd.DataFrame:
-        return self.df("SELECT * FROM star_schemes ORDER BY scheme, test, condition")
-
-    @cached_property
-    def regions(self) -> pd.DataFrame:
-        return self.df("SELECT code, name, name_latn, level, parent, country, has_geometry FROM regions "
-                       "WHERE nuts_version = ? ORDER BY code", [NUTS_VERSION])
-
-    @cached_property
-    def categories(self) -> pd.DataFrame:
-        return self.df("SELECT category, cmp_code, name, kind FROM categories ORDER BY kind, name")
-
-    def sources(self) -> pd.DataFrame:
-        return self.df("SELECT source, title, file, sha256, bytes, url, publisher, licence, citation "
-                       "FROM sources ORDER BY source, file")
-
-    def citations(self, source_ids: list[str]) -> list[str]:
-        df = self.df("SELECT DISTINCT source, citation FROM sources WHERE list_contains(?, source)", [source_ids])
-        by_source = dict(zip(df["source"], df["citation"], strict=True))
-        return list(dict.fromkeys(by_source[s] for s in source_ids if by_source.get(s)))
 
     # ---- parameters -----------------------------------------------------------------------------------------
     def check_scheme(self, scheme: str) -> str:
@@ -136,55 +92,12 @@ class ReportData:
     # ---- cluster measures -----------------------------------------------------------------------------------
     def measures(self, *, scheme: str | None, year: int, level: int = DEFAULT_LEVEL, region: str | None = None,
                  country: str | None = None) -> pd.DataFrame:
-        """Cluster measures with the scheme's stars, one row per region × category (as the web's selectors); with
-        ``scheme=None``, one row per region × category × scheme."""
-        where = ["m.nuts_version = ?", "m.level = ?", "m.year = ?"]
-        params: list[Any] = [NUTS_VERSION, level, year]
-        if scheme is not None:
-            where.append("s.scheme = ?")
-            params.append(scheme)
-        if region:
-            where.append("m.region = ?")
-            params.append(region)
-        if country:
-            where.append("r.country = ?")
-            params.append(country)
-        return self.df(f"""
-            SELECT m.region, r.name AS region_name, r.country, m.category, c.name AS category_name, c.kind, m.year,
-                   s.scheme, s.stars, s.tests_passed, m.employment, m.imputed_share, m.share_europe, m.focus, m.lq,
-                   m.growth, m.growth_window, m.productivity, m.establishments
-            FROM cluster_measures m
-            JOIN cluster_stars s USING (nuts_version, level, region, category, year)
-            JOIN categories c USING (category)
-            LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version
-            WHERE {' AND '.join(where)}
-            ORDER BY m.region, m.category, s.scheme""", params)
-
-    def star_tests(self, *, region: str, scheme: str, year: int, level: int) -> pd.DataFrame:
-        """Every condition of the scheme for every category of one region: value, threshold, passed, skipped."""
-        return self.df(
-            "SELECT category, test, condition, measure, op, value, threshold, passed, skipped FROM cluster_star_tests "
-            "WHERE scheme = ? AND nuts_version = ? AND level = ? AND region = ? AND year = ? "
-            "ORDER BY category, test, condition", [scheme, NUTS_VERSION, level, region, year])
-
-    # ---- geometry -------------------------------------------------------------------------------------------
-    def geojson(self, level: int = DEFAULT_LEVEL) -> dict[str, Any]:
-        cache = self.__dict__.setdefault("_geo", {})
-        if level not in cache:
-            rows = self.df("SELECT code, geometry FROM nuts_geometries WHERE nuts_version = ? AND level = ? "
-                           "AND kind = 'region' AND scale = '60M' ORDER BY code", [NUTS_VERSION, level])
-            names = self.regions.set_index("code")["name"].to_dict()
-            cache[level] = {"type": "FeatureCollection", "features": [
-                {"type": "Feature", "id": r.code, "properties": {"code": r.code, "name": names.get(r.code, r.code)},
-                 "geometry": json.loads(r.geometry)} for r in rows.itertuples()]}
-        return cache[level]
+        """Cluster measures with the scheme's stars, one row per region × category (``cluster_measures``, the web's
+        read); with ``scheme=None``, one row per region × category × scheme."""
+        return self.cluster_measures(scheme=scheme, year=year, level=level, regions=[region] if region else None,
+                                     country=country)
 
     # ---- regional context -----------------------------------------------------------------------------------
-    def indicator_catalogue(self) -> pd.DataFrame:
-        if not self.has("indicator_catalogue"):
-            return pd.DataFrame(columns=["indicator", "eurostat_table", "unit", "description"])
-        return self.df("SELECT indicator, eurostat_table, unit, description FROM indicator_catalogue")
-
     def indicator_values(self, indicator: str, *, year: int | None = None) -> tuple[pd.DataFrame, int | None]:
         """``regional_indicators`` for one indicator: (region, value) in ``year`` or the year closest to it with
         the most regions (NUTS 2016 codes); returns the frame and the year used."""

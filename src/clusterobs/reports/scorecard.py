@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import numpy as np
 import pandas as pd
 
 from clusterobs import __version__, charts
@@ -32,6 +31,8 @@ from clusterobs.reports.scorecard_optional import linkages_section, peers_sectio
 IMPUTED_OUTLINE = 0.1
 #: rows of the portfolio table (the chart draws every category; the web and the API list them all)
 PORTFOLIO_ROWS = 20
+#: rows of the star strip (as the web's region overview)
+STAR_ROWS = 20
 TREND_SECTORS = ("TOTAL", "B-E", "F", "G-I", "J", "M_N")
 CONTEXT = [("gdp_per_capita_eur", "GDP per capita (EUR)", 0), ("region_population", "Population", 0),
            ("unemployment_rate_t", "Unemployment rate (%)", 1), ("disp_income_household",
@@ -149,16 +150,11 @@ def overview(ctx: dict, region: dict, m: pd.DataFrame, starred: pd.DataFrame, fa
 
 
 def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
-    rows = traded.copy()
-    growth = rows["growth"].notna().any()
-    rows["x"] = rows["growth"] if growth else rows["employment"]
-    rows["name"] = rows["category_name"]
-    rows["stars"] = rows["stars"].astype(int)
-    rows["imputed"] = rows["imputed_share"].fillna(0) >= IMPUTED_OUTLINE
+    rows, growth = charts.portfolio_rows(traded, imputed_outline=IMPUTED_OUTLINE)  # the web's portfolio chart's rows
     rows["url"] = ""
     rows["hover"] = [f"<b>{r.category_name}</b><br>{STAR_LABELS[int(r.stars)]}<br>LQ {fmt.number(r.lq)}"
                      for r in rows.itertuples()]
-    drawn = rows[rows["lq"].notna() & (rows["lq"] > 0) & rows["x"].notna() & ((rows["x"] > 0) | growth)]
+    drawn = rows[rows["drawn"]]
     section = Section("portfolio", "Cluster portfolio", [
         "Every traded category of the region: its size (employment), specialisation (location quotient, LQ: the "
         "category's share of the region's traded employment relative to Europe's) and focus."])
@@ -211,26 +207,19 @@ def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
     section = Section("stars", "Stars and their reasons", [
         "Each test a cluster passes earns a star; the table gives, for every starred cluster, each condition "
         "with the region's value and the threshold used (from the dataset's star tests)."])
-    every = pd.concat([every[every["scheme"] == s] for s in schemes], ignore_index=True)  # in the schemes' order
-    with_stars = every[(every["stars"] > 0) & every["employment"].notna()]
-    if with_stars.empty:
+    cells, order, more = charts.region_star_cells(every, schemes, rows=STAR_ROWS)  # the web's region-stars cells
+    if not order:
         section.absent = f"{ctx['name']} has no starred cluster under any scheme in {ctx['year']}."
         return section
-    order = with_stars.groupby("category_name")["stars"].sum().sort_values(ascending=False, kind="stable").head(20)
-    cells = every[every["category_name"].isin(order.index)].copy()
-    cells["row"] = cells["category_name"]
     cells["column"] = [scheme_short(s) for s in cells["scheme"]]
-    cells.loc[cells["employment"].isna(), "stars"] = np.nan
-    cells["stars"] = cells["stars"].astype(float)
     cells["url"] = ""
     cells["hover"] = [f"{r.category_name}: {r.tests_passed or ''}" for r in cells.itertuples()]
     title = f"Starred clusters of {ctx['name']}"
-    more = int(with_stars["category_name"].nunique()) - len(order)
     fig = charts.star_strip(cells, _caption(ctx, title, "Stars under each scheme (tests passed)", [SBS], [
         f"The {len(order)} categories with the most stars; {more} more in the table below." if more > 0 else "",
         "US CMP has one test (strong cluster): one star at most. EOCIC 2019's productivity test needs wages, "
         "which SBS 2015 lacks."]), star_labels=STAR_LABELS, no_data_label="No data",
-        columns=[scheme_short(s) for s in schemes], rows=list(order.index))
+        columns=[scheme_short(s) for s in schemes], rows=order)
     section.charts.append(Chart("region-stars", title, f"{len(starred)} starred clusters under "
                                 f"{scheme_short(ctx['scheme'])}.", fig))
     if len(starred):

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import zlib
 from pathlib import Path
 
 import pandas as pd
 
 from clusterobs.errors import SourceError
+from clusterobs.sources import cells
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
 from clusterobs.sources.download import replacing
@@ -79,20 +79,17 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
         seen[(geo, year)] = line
         values: dict[str, float] = {}
         for col in INDICATORS:
-            text = rec[col].strip()
-            if text == "":
+            cell = cells.number(rec[col], negative=col == "gender_employ_gap")
+            if cell.problem == cells.EMPTY:
                 log.quirk(source=META.id, file=path, kind=f"{col} empty (not available)", line=line, value=geo)
                 continue
-            try:
-                v = float(text)
-            except ValueError:
-                log.reject(source=META.id, file=path, line=line, value=text, reason=f"{col} is not a number")
+            if cell.problem:
+                log.reject(source=META.id, file=path, line=line, value=cell.text,
+                           reason=f"{col} is not a number" if cell.problem == cells.NOT_A_NUMBER
+                           else f"{col} negative or not finite")
                 continue
-            if not math.isfinite(v) or (v < 0 and col != "gender_employ_gap"):
-                log.reject(source=META.id, file=path, line=line, value=text, reason=f"{col} negative or not finite")
-                continue
-            values[col] = v
-            rows.append((geo, year, col, v, line))
+            values[col] = cell.value
+            rows.append((geo, year, col, cell.value, line))
         gdp, pop = values.get("region_gdp"), values.get("region_population")
         if gdp is not None and pop:
             rows.append((geo, year, "gdp_per_capita_eur", gdp * 1e6 / pop, line))

@@ -16,7 +16,6 @@ Percentages and tone scores are averaged (pop21-weighted), counts are split (JRC
 from __future__ import annotations
 
 import csv
-import math
 import re
 import shutil
 import zipfile
@@ -25,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from clusterobs.errors import SourceError
-from clusterobs.sources import nuts2021
+from clusterobs.sources import cells, nuts2021
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import BOM, iter_rows
 from clusterobs.sources.download import replacing
@@ -98,19 +97,14 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
             continue
         seen[(code, year)] = line
         for col in indicators:
-            text = rec[col].strip()
-            if text == "":
+            cell = cells.number(rec[col])
+            if cell.problem == cells.EMPTY:
                 empty.append((line, code))
-                continue
-            try:
-                value = float(text)
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value):
-                log.reject(source=META.id, file=path, line=line, value=f"{code} {col}: {text}",
+            elif cell.problem:  # not a number, or not finite
+                log.reject(source=META.id, file=path, line=line, value=f"{code} {col}: {cell.text}",
                            reason="cell is not a number")
-                continue
-            target.append((code, col, year, value, line))
+            else:
+                target.append((code, col, year, cell.value, line))
     if empty:
         log.quirk(source=META.id, file=path, kind="empty cell (not available)", line=empty[0][0], value=empty[0][1],
                   count=len(empty))

@@ -8,12 +8,11 @@ countries' values go to their one NUTS-2 region ``CY00``…).
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
 
-from clusterobs.sources import nuts2021
+from clusterobs.sources import cells, nuts2021
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
 from clusterobs.sources.ingestlog import IngestLog
@@ -54,22 +53,19 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
             continue
         seen[code] = line
         for col, indicator in INDICATORS.items():
-            text = rec[col].strip()
-            if text == "":
+            cell = cells.number(rec[col])
+            if cell.problem == cells.EMPTY:
                 log.quirk(source=META.id, file=path, kind=f"{col} empty (not available)", line=line, value=code)
                 continue
-            try:
-                value = float(text)
-            except ValueError:
-                log.reject(source=META.id, file=path, line=line, value=text, reason=f"{col} is not a number")
+            if cell.problem:
+                log.reject(source=META.id, file=path, line=line, value=cell.text,
+                           reason=f"{col} is not a number" if cell.problem == cells.NOT_A_NUMBER
+                           else f"{col} is not finite")
                 continue
-            if not math.isfinite(value):
-                log.reject(source=META.id, file=path, line=line, value=text, reason=f"{col} is not finite")
-                continue
-            if text.startswith((".", "-.")):
+            if cell.text.startswith((".", "-.")):
                 log.quirk(source=META.id, file=path, kind="number without leading zero (Stata export), read as float",
-                          line=line, value=text)
-            rows.append((code, indicator, YEAR, value, line))
+                          line=line, value=cell.text)
+            rows.append((code, indicator, YEAR, cell.value, line))
     df = pd.DataFrame(rows, columns=["region_source_code", "indicator", "year", "value", "line"])
     countries = {c: [f"{c}00"] for c in level0 if c in set(df["region_source_code"])}
     national = nuts2021.expand(df, countries, "single-region country")

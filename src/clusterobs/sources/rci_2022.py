@@ -12,7 +12,6 @@ applications), which cannot be → ``rci_indicators``, ``rci_indicator_definitio
 from __future__ import annotations
 
 import csv
-import math
 import re
 import unicodedata
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from clusterobs.errors import SourceError
-from clusterobs.sources import nuts2021
+from clusterobs.sources import cells, nuts2021
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
 from clusterobs.sources.ingestlog import IngestLog
@@ -199,20 +198,16 @@ def _values(path: Path, log: IngestLog, ref: dict[str, pd.DataFrame], members: d
             continue
         seen[code] = line
         for col, indicator in columns.items():
-            text = rec[col].strip()
-            if text in ("", "NA"):
+            cell = cells.number(rec[col], missing=("", "NA"))
+            if cell.problem == cells.EMPTY:
                 log.quirk(source=META.id, file=path, kind="NA or empty cell (not available)", line=line,
                           value=f"{code} {col.strip()}")
                 continue
-            try:
-                value = float(text)
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value):
-                log.reject(source=META.id, file=path, line=line, value=f"{code} {col.strip()}: {text}",
+            if cell.problem:  # not a number, or not finite
+                log.reject(source=META.id, file=path, line=line, value=f"{code} {col.strip()}: {cell.text}",
                            reason="cell is not a number")
                 continue
-            rows.append((code, indicator, EDITION, value, line, file))
+            rows.append((code, indicator, EDITION, cell.value, line, file))
     return pd.DataFrame(rows, columns=["region_source_code", "indicator", "year", "value", "line", "file"])
 
 

@@ -9,12 +9,11 @@ kept at level 0.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
 
-from clusterobs.sources import nuts2021
+from clusterobs.sources import cells, nuts2021
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
 from clusterobs.sources.ingestlog import IngestLog
@@ -49,22 +48,17 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
                        reason="duplicate of an earlier line (same region and edition)")
             continue
         seen[(code, year)] = line
-        text = rec["value"].strip()
-        if text == "":
+        cell = cells.number(rec["value"])
+        if cell.problem == cells.EMPTY:
             log.quirk(source=META.id, file=path, kind="value empty (no score in this edition)", line=line, value=code)
             continue
-        try:
-            value = float(text)
-        except ValueError:
-            log.reject(source=META.id, file=path, line=line, value=text, reason="value is not a number")
-            continue
-        if not math.isfinite(value):
-            log.reject(source=META.id, file=path, line=line, value=text, reason="value is not a number")
+        if cell.problem:  # not a number, or not finite
+            log.reject(source=META.id, file=path, line=line, value=cell.text, reason="value is not a number")
             continue
         if rec["merged regions_code"].strip() == "not enough data":
             log.quirk(source=META.id, file=path, kind="region flagged 'not enough data' by the publisher: score kept",
                       line=line, value=code)
-        rows.append((code, INDICATOR, year, value, line, rec["capital region"].strip() == "capital region"))
+        rows.append((code, INDICATOR, year, cell.value, line, rec["capital region"].strip() == "capital region"))
     df = pd.DataFrame(rows, columns=["region_source_code", "indicator", "year", "value", "line", "capital_region"])
     named = set(df["region_source_code"])
     odd = sorted(c for c in named if c not in level2 and c not in level0)

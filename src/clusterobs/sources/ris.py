@@ -13,14 +13,13 @@ single-region country's to its one NUTS-2 region; the ``EU`` rows kept at level 
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from clusterobs.errors import SourceError
-from clusterobs.sources import nuts2021
+from clusterobs.sources import cells, nuts2021
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
 from clusterobs.sources.ingestlog import IngestLog
@@ -85,21 +84,17 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
                        reason="duplicate of an earlier line (same indicator, region and year)")
             continue
         seen[key] = line
-        text = rec["Value"].strip()
-        if text == "":
+        # structural differences (5.x.y) may be negative (growth rates, FDI inflows); scores may not
+        cell = cells.number(rec["Value"], negative=code.startswith("5."))
+        if cell.problem == cells.EMPTY:
             log.quirk(source=META.id, file=path, kind="Value empty (not available)", line=line, value=region)
             continue
-        try:
-            value = float(text)
-        except ValueError:
-            log.reject(source=META.id, file=path, line=line, value=text, reason="Value is not a number")
+        if cell.problem:
+            log.reject(source=META.id, file=path, line=line, value=cell.text,
+                       reason="Value is not a number" if cell.problem == cells.NOT_A_NUMBER
+                       else "Value negative (not a structural indicator) or not finite")
             continue
-        if not math.isfinite(value) or (value < 0 and not code.startswith("5.")):
-            # structural differences (5.x.y) may be negative (growth rates, FDI inflows); scores may not
-            log.reject(source=META.id, file=path, line=line, value=text,
-                       reason="Value negative (not a structural indicator) or not finite")
-            continue
-        rows.append((region, "ris_" + code.replace(".", "_"), year, value, line, code, m["name"].strip(),
+        rows.append((region, "ris_" + code.replace(".", "_"), year, cell.value, line, code, m["name"].strip(),
                      rec["performance group"].strip() or None))
     df = pd.DataFrame(rows, columns=["region_source_code", "indicator", "year", "value", "line", "indicator_code",
                                      "indicator_name", "performance_group"])

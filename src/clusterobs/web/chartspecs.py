@@ -339,23 +339,13 @@ def region_stars(q: Query) -> ChartOut:
     region = selectors.region_get(q.region)
     level = int(region["level"])
     schemes = list(dict.fromkeys(selectors.data().schemes["scheme"]))
-    frames = []
-    for scheme in schemes:
-        m = selectors.measures(scheme=scheme, year=q.year, level=level, region=q.region)
-        frames.append(m)
-    m = pd.concat(frames, ignore_index=True)
-    starred = m[(m["stars"] > 0) & m["employment"].notna()]
-    if starred.empty:
+    m = pd.concat([selectors.measures(scheme=scheme, year=q.year, level=level, region=q.region) for scheme in schemes],
+                  ignore_index=True)
+    cells, rows, more = charts.region_star_cells(m, schemes, rows=REGION_STAR_ROWS)
+    if not rows:
         raise EmptyChart(_("%(name)s has no starred cluster under any scheme in %(year)s.")
                          % {"name": region["name"], "year": q.year})
-    order = starred.groupby("category_name")["stars"].sum().sort_values(ascending=False, kind="stable")
-    more = max(0, len(order) - REGION_STAR_ROWS)
-    order = order.head(REGION_STAR_ROWS)
-    cells = m[m["category_name"].isin(order.index)].copy()
-    cells["row"] = cells["category_name"]
     cells["column"] = [scheme_short(s) for s in cells["scheme"]]
-    cells.loc[cells["employment"].isna(), "stars"] = np.nan
-    cells["stars"] = cells["stars"].astype(float)
     cells["url"] = [sector_url(q, c, level=level, region=q.region) for c in cells["category"]]
     cells["hover"] = [_star_hover(r) for r in cells.itertuples()]
     title = _("Starred clusters of %(name)s") % {"name": region["name"]}
@@ -368,8 +358,8 @@ def region_stars(q: Query) -> ChartOut:
                      % {"n": REGION_STAR_ROWS, "more": more})
     fig = charts.star_strip(cells, Caption(title, subtitle, source_line([SBS]), [n for n in notes if n]),
                             star_labels=star_labels(), no_data_label=_("No data"),
-                            columns=[scheme_short(s) for s in schemes], rows=list(order.index))
-    by_scheme = starred[starred["scheme"] == q.scheme]
+                            columns=[scheme_short(s) for s in schemes], rows=rows)
+    by_scheme = m[(m["scheme"] == q.scheme) & (m["stars"] > 0) & m["employment"].notna()]
     summary = ngettext("%(name)s has %(n)s starred cluster under %(scheme)s",
                        "%(name)s has %(n)s starred clusters under %(scheme)s", len(by_scheme)) % {
         "name": region["name"], "n": len(by_scheme), "scheme": scheme_short(q.scheme)}
@@ -378,7 +368,7 @@ def region_stars(q: Query) -> ChartOut:
         summary += ": " + ", ".join(f"{r.category_name} ({'★' * int(r.stars)})" for r in best.itertuples())
     summary += "."
     table = [[_("Category"), *[scheme_short(s) for s in schemes]]]
-    for name in order.index:
+    for name in rows:
         row = [str(name)]
         for s in schemes:
             v = cells[(cells["category_name"] == name) & (cells["scheme"] == s)]["stars"]
@@ -405,13 +395,8 @@ def portfolio(q: Query) -> ChartOut:
         raise selectors.BadParameter("`region` is required for the portfolio chart.")
     region = selectors.region_get(q.region)
     level = int(region["level"])
-    rows = selectors.region_portfolio(q.region, scheme=q.scheme, year=q.year)["rows"]
-    rows = rows[rows["kind"] == "traded"].copy()
-    growth = rows["growth"].notna().any()
-    rows["x"] = rows["growth"] if growth else rows["employment"]
-    rows["name"] = rows["category_name"]
-    rows["stars"] = rows["stars"].astype(int)
-    rows["imputed"] = rows["imputed_share"].fillna(0) >= IMPUTED_OUTLINE
+    rows, growth = charts.portfolio_rows(selectors.region_portfolio(q.region, scheme=q.scheme, year=q.year)["rows"],
+                                         imputed_outline=IMPUTED_OUTLINE)
     rows["url"] = [sector_url(q, c, level=level, region=q.region) for c in rows["category"]]
     rows["hover"] = [
         f"<b>{r.category_name}</b><br>{star_labels()[int(r.stars)]}<br>"
@@ -419,7 +404,7 @@ def portfolio(q: Query) -> ChartOut:
         f"{MEASURE_SHORT['lq']}: {value_text('lq', r.lq)}<br>{MEASURE_SHORT['focus']}: {value_text('focus', r.focus)}"
         + (f"<br>{MEASURE_SHORT['growth']}: {value_text('growth', r.growth)}" if growth else "")
         + (f"<br>{imputed_words(r.imputed_share)}" if r.imputed else "") for r in rows.itertuples()]
-    drawn = rows[rows["lq"].notna() & (rows["lq"] > 0) & rows["x"].notna() & ((rows["x"] > 0) | growth)]
+    drawn = rows[rows["drawn"]]
     if drawn.empty:
         raise EmptyChart(_("No traded category of %(name)s has employment data in %(year)s.")
                          % {"name": region["name"], "year": q.year})

@@ -20,9 +20,9 @@ from django.conf import settings
 
 from clusterobs.errors import ClusterobsError
 from clusterobs.store import Store
+from clusterobs.store.reads import MEASURE_SORTS, NUTS_VERSION, VersionReads
 from clusterobs.web.cache import Memo, freeze
 
-NUTS_VERSION = 2021
 DEFAULT_SCHEME = "eco2007"
 DEFAULT_LEVEL = 2
 MEASURES = {
@@ -51,8 +51,8 @@ class BadParameter(ClusterobsError):
 
 
 @dataclass
-class Observatory:
-    """The published version of one store, opened read-only."""
+class Observatory(VersionReads):
+    """The published version of one store, opened read-only; its reads (``VersionReads``) are the reports' too."""
 
     home: Path
     version: str
@@ -70,56 +70,6 @@ class Observatory:
             con = self.store.connect(self.version)
             self._local.con = con
         return con
-
-    def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        return self.con().execute(sql, params or []).df()
-
-    @cached_property
-    def tables(self) -> set[str]:
-        return set(self.df("SELECT name FROM _tables")["name"])
-
-    @cached_property
-    def categories(self) -> pd.DataFrame:
-        cats = self.df("SELECT category, cmp_code, name, kind, description FROM categories ORDER BY kind, name")
-        if "category_data_coverage" in self.tables:
-            cov = self.df("SELECT category, status, coverage_share FROM category_data_coverage "
-                          "WHERE nuts_version = ? AND level = 2", [NUTS_VERSION])
-            cats = cats.merge(cov, on="category", how="left")
-        return cats
-
-    @cached_property
-    def regions(self) -> pd.DataFrame:
-        return self.df("SELECT code, name, name_latn, level, parent, country, has_geometry FROM regions "
-                       "WHERE nuts_version = ? ORDER BY code", [NUTS_VERSION])
-
-    @cached_property
-    def years(self) -> list[int]:
-        if "cluster_measures" not in self.tables:
-            return []
-        return [int(y) for y in self.df("SELECT DISTINCT year FROM cluster_measures ORDER BY year")["year"]]
-
-    @cached_property
-    def schemes(self) -> pd.DataFrame:
-        if "star_schemes" not in self.tables:
-            return pd.DataFrame(columns=["scheme", "title"])
-        return self.df("SELECT * FROM star_schemes ORDER BY scheme, test, condition")
-
-    @cached_property
-    def meta(self) -> dict[str, Any]:
-        df = self.df("SELECT key, value FROM _meta")
-        return {k: json.loads(v) for k, v in zip(df["key"], df["value"], strict=True)}
-
-    def geojson(self, level: int, *, kind: str = "region", scale: str = "60M") -> dict[str, Any]:
-        key = (level, kind, scale)
-        cache = self.__dict__.setdefault("_geo", {})
-        if key not in cache:
-            rows = self.df("SELECT code, geometry FROM nuts_geometries WHERE nuts_version = ? AND level = ? "
-                           "AND kind = ? AND scale = ? ORDER BY code", [NUTS_VERSION, level, kind, scale])
-            names = self.regions.set_index("code")["name"].to_dict()
-            cache[key] = {"type": "FeatureCollection", "features": [
-                {"type": "Feature", "id": r.code, "properties": {"code": r.code, "name": names.get(r.code, r.code)},
-                 "geometry": json.loads(r.geometry)} for r in rows.itertuples()]}
-        return cache[key]
 
 
 _lock = threading.Lock()
@@ -234,43 +184,24 @@ def category_list(kind: str | None = None) -> pd.DataFrame:
 def measures(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL,
              region: str | None = None, category: str | None = None, min_stars: int = 0,
              regions: list[str] | None = None) -> pd.DataFrame:
-    """Cluster measures with the scheme's stars, one row per region × category."""
+    """Cluster measures with the scheme's stars, one row per region × category (``VersionReads.cluster_measures``);
+    ``region`` is one region, ``regions`` several."""
     scheme, level, year = check_scheme(scheme), check_level(level), check_year(year)
-    where = ["m.nuts_version = ?", "m.level = ?", "m.year = ?", "s.scheme = ?", "s.stars >= ?"]
-    params: list[Any] = [NUTS_VERSION, level, year, scheme, min_stars]
     if region:
         region_get(region)
-        where.append("m.region = ?")
-        params.append(region)
-    if regions:
-        where.append("list_contains(?, m.region)")
-        params.append(regions)
     if category:
         category_get(category)
-        where.append("m.category = ?")
-        params.append(category)
-    sql = f"""
-        SELECT m.region, r.name AS region_name, m.category, c.name AS category_name, c.kind, m.year,
-               s.scheme, s.stars, s.tests_passed, m.employment, m.imputed_share, m.share_europe, m.focus, m.lq,
-               m.growth, m.growth_window, m.productivity, m.relative_productivity, m.establishments, m.avg_size
-        FROM cluster_measures m
-        JOIN cluster_stars s USING (nuts_version, level, region, category, year)
-        JOIN categories c USING (category)
-        LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version
-        WHERE {' AND '.join(where)}
-        ORDER BY m.region, m.category"""
-    return data().df(sql, params)
+    return data().cluster_measures(scheme=scheme, year=year, level=level, min_stars=min_stars,
+                                   regions=[region] if region else regions,
+                                   categories=[category] if category else None)
 
 
 @memoized
 def star_tests(*, region: str, category: str, scheme: str = DEFAULT_SCHEME, year: int | None = None,
                level: int = DEFAULT_LEVEL) -> pd.DataFrame:
     """Why the stars: every condition with its value and threshold."""
-    year = check_year(year)
-    return data().df(
-        "SELECT test, condition, measure, op, value, threshold, passed, skipped FROM cluster_star_tests "
-        "WHERE scheme = ? AND nuts_version = ? AND level = ? AND region = ? AND category = ? AND year = ? "
-        "ORDER BY test, condition", [check_scheme(scheme), NUTS_VERSION, check_level(level), region, category, year])
+    return data().star_tests(region=region, category=category, year=check_year(year), scheme=check_scheme(scheme),
+                             level=check_level(level)).drop(columns="category")
 
 
 @memoized
@@ -310,8 +241,7 @@ def versions() -> list[dict[str, Any]]:
 
 @memoized
 def sources() -> pd.DataFrame:
-    return data().df("SELECT source, title, file, sha256, bytes, url, publisher, publisher_url, licence, citation "
-                     "FROM sources ORDER BY source, file")
+    return data().sources()
 
 
 # ---- API reads: lists, profiles, portfolios, maps (also usable by pages) -------------------------------------
@@ -323,11 +253,6 @@ class NoDataset(ClusterobsError):
 
 
 KINDS = ("traded", "local", "emerging")
-MEASURE_SORTS = {"region": "m.region", "category": "m.category", "stars": "s.stars", "employment": "m.employment",
-                 "imputed_share": "m.imputed_share", "share_europe": "m.share_europe", "focus": "m.focus",
-                 "lq": "m.lq", "growth": "m.growth", "productivity": "m.productivity",
-                 "relative_productivity": "m.relative_productivity", "establishments": "m.establishments",
-                 "avg_size": "m.avg_size"}
 MAX_CODES = 100
 
 
@@ -396,47 +321,18 @@ def measure_list(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level
     check_kind(kind)
     if min_stars < 0:
         raise BadParameter(f"`min_stars` must be at least 0; got {min_stars}.")
-    where = ["m.nuts_version = ?", "m.level = ?", "m.year = ?", "s.scheme = ?", "s.stars >= ?"]
-    params: list[Any] = [NUTS_VERSION, level, year, scheme, min_stars]
-    for name, codes, get, column in (("region", regions, region_get, "m.region"),
-                                     ("category", categories, category_get, "m.category")):
-        if check_codes(name, codes):
-            for code in codes:
-                get(code)
-            where.append(f"list_contains(?, {column})")
-            params.append(list(codes))
-    if country is not None:
-        where.append("r.country = ?")
-        params.append(country)
-    if kind is not None:
-        where.append("c.kind = ?")
-        params.append(kind)
-    body = f"""
-        FROM cluster_measures m
-        JOIN cluster_stars s USING (nuts_version, level, region, category, year)
-        JOIN categories c USING (category)
-        LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version
-        WHERE {' AND '.join(where)}"""
-    total = int(obs.con().execute(f"SELECT count(*) {body}", params).fetchone()[0])
-    order_sql = ", ".join(f"{MEASURE_SORTS[k]} {'DESC' if desc else 'ASC'} NULLS LAST" for k, desc in order)
-    page = "" if limit is None else f" LIMIT {int(limit)}"
-    page += f" OFFSET {int(offset)}" if offset else ""
-    df = obs.df(f"""
-        SELECT m.nuts_version, m.level, m.region, r.name AS region_name, r.country, m.category,
-               c.name AS category_name, c.kind, m.year, s.scheme, s.stars, s.tests_evaluated, s.tests_passed,
-               m.employment, m.imputed_share, m.imputed_share > 0 AS imputed, m.share_europe, m.focus, m.lq,
-               m.growth, m.growth_window, m.productivity, m.relative_productivity, m.establishments, m.avg_size
-        {body}
-        ORDER BY {order_sql}, m.region, m.category{page}""", params)
-    return total, df
+    for name, codes, get in (("region", regions, region_get), ("category", categories, category_get)):
+        for code in check_codes(name, codes) or ():
+            get(code)
+    filters = {"scheme": scheme, "year": year, "level": level, "regions": regions, "categories": categories,
+               "country": country, "kind": kind, "min_stars": min_stars}
+    return obs.cluster_measures_count(**filters), obs.cluster_measures(**filters, sort=order, limit=limit,
+                                                                       offset=offset)
 
 
 @memoized
 def indicator_catalogue() -> pd.DataFrame:
-    obs = dataset()
-    if "indicator_catalogue" not in obs.tables:
-        return pd.DataFrame(columns=["indicator", "eurostat_table", "unit", "description"])
-    return obs.df("SELECT indicator, eurostat_table, unit, description FROM indicator_catalogue")
+    return dataset().indicator_catalogue()
 
 
 @memoized
@@ -610,9 +506,7 @@ def dataset_meta() -> dict[str, Any]:
 @memoized
 def citations(source_ids: list[str]) -> list[str]:
     """The distinct citations of the given sources, in the order asked (for a chart's source line)."""
-    df = data().df("SELECT DISTINCT source, citation FROM sources WHERE list_contains(?, source)", [source_ids])
-    by_source = dict(zip(df["source"], df["citation"], strict=True))
-    return list(dict.fromkeys(by_source[s] for s in source_ids if by_source.get(s)))
+    return data().citations(source_ids)
 
 
 @memoized
@@ -659,10 +553,7 @@ def region_star_tests(*, region: str, scheme: str = DEFAULT_SCHEME, year: int | 
     """Every condition of the scheme for every category of one region: value, threshold, passed, skipped."""
     year = check_year(year)
     region_get(region)
-    return data().df(
-        "SELECT category, test, condition, measure, op, value, threshold, passed, skipped FROM cluster_star_tests "
-        "WHERE scheme = ? AND nuts_version = ? AND level = ? AND region = ? AND year = ? "
-        "ORDER BY category, test, condition", [check_scheme(scheme), NUTS_VERSION, check_level(level), region, year])
+    return data().star_tests(region=region, scheme=check_scheme(scheme), year=year, level=check_level(level))
 
 
 @memoized

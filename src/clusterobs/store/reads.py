@@ -1,0 +1,179 @@
+"""Reads of one dataset version shared by the web and the reports (no Django), so that a number in a report is the
+number on screen: what the version holds, its regions, geometry and sources, and the cluster measures with their
+stars and the star tests behind them.
+
+``VersionReads`` is the base of the web's ``Observatory`` (``clusterobs.web.selectors``, whose selectors validate
+parameters and memoize what the pages call) and of the reports' ``ReportData`` (``clusterobs.reports.data``); each
+supplies its own read-only DuckDB connection to the version (``con``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+NUTS_VERSION = 2021
+#: the sort keys of ``VersionReads.cluster_measures`` and their columns
+MEASURE_SORTS = {"region": "m.region", "category": "m.category", "stars": "s.stars", "employment": "m.employment",
+                 "imputed_share": "m.imputed_share", "share_europe": "m.share_europe", "focus": "m.focus",
+                 "lq": "m.lq", "growth": "m.growth", "productivity": "m.productivity",
+                 "relative_productivity": "m.relative_productivity", "establishments": "m.establishments",
+                 "avg_size": "m.avg_size"}
+_MEASURES_FROM = """
+    FROM cluster_measures m
+    JOIN cluster_stars s USING (nuts_version, level, region, category, year)
+    JOIN categories c USING (category)
+    LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version"""
+_MEASURE_COLUMNS = """
+    m.nuts_version, m.level, m.region, r.name AS region_name, r.country, m.category, c.name AS category_name, c.kind,
+    m.year, s.scheme, s.stars, s.tests_evaluated, s.tests_passed, m.employment, m.imputed_share,
+    m.imputed_share > 0 AS imputed, m.share_europe, m.focus, m.lq, m.growth, m.growth_window, m.productivity,
+    m.relative_productivity, m.establishments, m.avg_size"""
+
+
+class VersionReads:
+    """Reads of one dataset version; a subclass supplies ``con()``, a read-only DuckDB connection to it."""
+
+    def con(self) -> duckdb.DuckDBPyConnection:
+        raise NotImplementedError
+
+    def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        return self.con().execute(sql, params or []).df()
+
+    # ---- catalogue ------------------------------------------------------------------------------------------
+    @cached_property
+    def tables(self) -> set[str]:
+        return set(self.df("SELECT name FROM _tables")["name"])
+
+    def has(self, *names: str) -> bool:
+        """Whether the version holds every table named (optional engine stages write some)."""
+        return set(names) <= self.tables
+
+    @cached_property
+    def meta(self) -> dict[str, Any]:
+        df = self.df("SELECT key, value FROM _meta")
+        return {k: json.loads(v) for k, v in zip(df["key"], df["value"], strict=True)}
+
+    @cached_property
+    def years(self) -> list[int]:
+        """The years of the cluster measures (none before ``clusterobs compute``)."""
+        if not self.has("cluster_measures"):
+            return []
+        return [int(y) for y in self.df("SELECT DISTINCT year FROM cluster_measures ORDER BY year")["year"]]
+
+    @cached_property
+    def schemes(self) -> pd.DataFrame:
+        """The star schemes' tests and conditions, with their titles."""
+        if not self.has("star_schemes"):
+            return pd.DataFrame(columns=["scheme", "title"])
+        return self.df("SELECT * FROM star_schemes ORDER BY scheme, test, condition")
+
+    @cached_property
+    def regions(self) -> pd.DataFrame:
+        return self.df("SELECT code, name, name_latn, level, parent, country, has_geometry FROM regions "
+                       "WHERE nuts_version = ? ORDER BY code", [NUTS_VERSION])
+
+    @cached_property
+    def categories(self) -> pd.DataFrame:
+        """The cluster categories, with their data coverage (status, share) when the version holds it."""
+        cats = self.df("SELECT category, cmp_code, name, kind, description FROM categories ORDER BY kind, name")
+        if self.has("category_data_coverage"):
+            cov = self.df("SELECT category, status, coverage_share FROM category_data_coverage "
+                          "WHERE nuts_version = ? AND level = 2", [NUTS_VERSION])
+            cats = cats.merge(cov, on="category", how="left")
+        return cats
+
+    def geojson(self, level: int, *, kind: str = "region", scale: str = "60M") -> dict[str, Any]:
+        """The level's NUTS 2021 polygons (or label points, boundaries) as a FeatureCollection, kept per version."""
+        key = (level, kind, scale)
+        cache = self.__dict__.setdefault("_geo", {})
+        if key not in cache:
+            rows = self.df("SELECT code, geometry FROM nuts_geometries WHERE nuts_version = ? AND level = ? "
+                           "AND kind = ? AND scale = ? ORDER BY code", [NUTS_VERSION, level, kind, scale])
+            names = self.regions.set_index("code")["name"].to_dict()
+            cache[key] = {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "id": r.code, "properties": {"code": r.code, "name": names.get(r.code, r.code)},
+                 "geometry": json.loads(r.geometry)} for r in rows.itertuples()]}
+        return cache[key]
+
+    def sources(self) -> pd.DataFrame:
+        """Every raw file read, with its checksum, address, publisher, licence and citation."""
+        return self.df("SELECT source, title, file, sha256, bytes, url, publisher, publisher_url, licence, citation "
+                       "FROM sources ORDER BY source, file")
+
+    def citations(self, source_ids: list[str]) -> list[str]:
+        """The distinct citations of the given sources, in the order asked (for a chart's source line)."""
+        df = self.df("SELECT DISTINCT source, citation FROM sources WHERE list_contains(?, source)", [source_ids])
+        by_source = dict(zip(df["source"], df["citation"], strict=True))
+        return list(dict.fromkeys(by_source[s] for s in source_ids if by_source.get(s)))
+
+    def indicator_catalogue(self) -> pd.DataFrame:
+        """The Eurostat regional indicators: code, table, unit, description (empty when the version has none)."""
+        if not self.has("indicator_catalogue"):
+            return pd.DataFrame(columns=["indicator", "eurostat_table", "unit", "description"])
+        return self.df("SELECT indicator, eurostat_table, unit, description FROM indicator_catalogue")
+
+    # ---- cluster measures and stars -------------------------------------------------------------------------
+    def cluster_measures(self, *, year: int, level: int, scheme: str | None = None,
+                         regions: Sequence[str] | None = None, categories: Sequence[str] | None = None,
+                         country: str | None = None, kind: str | None = None, min_stars: int | None = None,
+                         sort: Sequence[tuple[str, bool]] = (), limit: int | None = None,
+                         offset: int = 0) -> pd.DataFrame:
+        """Cluster measures with the scheme's stars, one row per region × category (× scheme with
+        ``scheme=None``), NUTS 2021, in the order of ``sort`` (keys of ``MEASURE_SORTS``, True for descending;
+        missing values last), then by region, category and scheme. Empty ``regions``/``categories``: all."""
+        body, params = _measures_from(year=year, level=level, scheme=scheme, regions=regions, categories=categories,
+                                      country=country, kind=kind, min_stars=min_stars)
+        order = [f"{MEASURE_SORTS[k]} {'DESC' if desc else 'ASC'} NULLS LAST" for k, desc in sort]
+        page = "" if limit is None else f" LIMIT {int(limit)}"
+        page += f" OFFSET {int(offset)}" if offset else ""
+        return self.df(f"SELECT {_MEASURE_COLUMNS} {body} "
+                       f"ORDER BY {', '.join([*order, 'm.region', 'm.category', 's.scheme'])}{page}", params)
+
+    def cluster_measures_count(self, *, year: int, level: int, scheme: str | None = None,
+                               regions: Sequence[str] | None = None, categories: Sequence[str] | None = None,
+                               country: str | None = None, kind: str | None = None,
+                               min_stars: int | None = None) -> int:
+        """How many rows ``cluster_measures`` gives with these filters (without a page)."""
+        body, params = _measures_from(year=year, level=level, scheme=scheme, regions=regions, categories=categories,
+                                      country=country, kind=kind, min_stars=min_stars)
+        return int(self.con().execute(f"SELECT count(*) {body}", params).fetchone()[0])
+
+    def star_tests(self, *, region: str, scheme: str, year: int, level: int,
+                   category: str | None = None) -> pd.DataFrame:
+        """Every condition of the scheme for every category (or one ``category``) of one region: value,
+        threshold, passed, skipped."""
+        where, params = "", [scheme, NUTS_VERSION, level, region, year]
+        if category is not None:
+            where = " AND category = ?"
+            params.append(category)
+        return self.df(
+            "SELECT category, test, condition, measure, op, value, threshold, passed, skipped FROM cluster_star_tests "
+            f"WHERE scheme = ? AND nuts_version = ? AND level = ? AND region = ? AND year = ?{where} "
+            "ORDER BY category, test, condition", params)
+
+
+def _measures_from(*, year: int, level: int, scheme: str | None, regions: Sequence[str] | None,
+                   categories: Sequence[str] | None, country: str | None, kind: str | None,
+                   min_stars: int | None) -> tuple[str, list[Any]]:
+    """The FROM and WHERE of ``cluster_measures`` and its parameters."""
+    where = ["m.nuts_version = ?", "m.level = ?", "m.year = ?"]
+    params: list[Any] = [NUTS_VERSION, level, year]
+    for condition, value in (("s.scheme = ?", scheme), ("s.stars >= ?", min_stars), ("r.country = ?", country),
+                             ("c.kind = ?", kind)):
+        if value is not None:
+            where.append(condition)
+            params.append(value)
+    for column, codes in (("m.region", regions), ("m.category", categories)):
+        if codes and len(codes) == 1:
+            where.append(f"{column} = ?")
+            params.append(codes[0])
+        elif codes:
+            where.append(f"list_contains(?, {column})")
+            params.append(list(codes))
+    return f"{_MEASURES_FROM}\n    WHERE {' AND '.join(where)}", params

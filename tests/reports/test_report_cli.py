@@ -29,11 +29,11 @@ def test_report_errors_name_the_parameter(computed, tmp_path):
 
 
 def test_only_a_report_command_starts_the_browser_before_the_imports():
-    from clusterobs.reports.prestart import tabs_for
+    from clusterobs.reports.prestart import browser_for
 
-    assert tabs_for(["clusterobs", "report", "region", "DE21"]) == 1
-    assert tabs_for(["clusterobs", "report", "panorama", "--country", "DE"]) == 2
-    assert tabs_for(["clusterobs", "report", "region", "--help"]) is None
-    assert tabs_for(["clusterobs", "report"]) is None
-    assert tabs_for(["clusterobs", "compute"]) is None
-    assert tabs_for(["clusterobs", "serve", "report"]) is None
+    assert browser_for(["clusterobs", "report", "region", "DE21"]) == (1, "basic")
+    assert browser_for(["clusterobs", "report", "panorama", "--country", "DE"]) == (2, "full")
+    assert browser_for(["clusterobs", "report", "region", "--help"]) is None
+    assert browser_for(["clusterobs", "report"]) is None
+    assert browser_for(["clusterobs", "compute"]) is None
+    assert browser_for(["clusterobs", "serve", "report"]) is None

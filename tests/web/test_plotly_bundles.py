@@ -1,4 +1,4 @@
-"""Each page loads the smallest plotly.js bundle that draws all of its charts (clusterobs.web.plotlyjs)."""
+"""Each page loads the smallest plotly.js bundle that draws all of its charts (clusterobs.charts.plotlyjs)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import plotly.offline
 import pytest
 
-from clusterobs.web import plotlyjs
-from clusterobs.web.plotlyjs import FULL, bundle_for, bundle_for_slots, chart_slots, trace_types
+from clusterobs.charts import plotlyjs
+from clusterobs.charts.plotlyjs import FULL, bundle_for, bundle_for_slots, chart_slots, trace_types
 
 SCRIPT = re.compile(r'<script src="(?P<src>[^"]+)" defer id="plotly-js" data-bundle="(?P<name>[a-z]+)"'
                     r'(?: data-traces="(?P<traces>[a-z ]+)")?></script>')

@@ -11,9 +11,9 @@ import tarfile
 import httpx
 import pytest
 
-from clusterobs.web import plotlyjs_vendor
-from clusterobs.web.plotlyjs import PARTIAL
-from clusterobs.web.plotlyjs_vendor import VendorError, vendor
+from clusterobs.charts import plotlyjs_vendor
+from clusterobs.charts.plotlyjs import PARTIAL
+from clusterobs.charts.plotlyjs_vendor import VendorError, vendor
 
 VERSION = "9.8.7"
 TARBALL = f"https://registry.npmjs.org/plotly.js/-/plotly.js-{VERSION}.tgz"

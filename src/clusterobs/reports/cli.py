@@ -26,10 +26,14 @@ OutOpt = Annotated[Path, typer.Option("--out", help="Folder to write <report>.ht
 PdfOpt = Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF (WeasyPrint)")]
 
 
-def _run(build, home: Path | None, out: Path, pdf: bool, *, tabs: int) -> None:
+def _run(build, home: Path | None, out: Path, pdf: bool, *, kind: str) -> None:
     from clusterobs.reports import images
+    from clusterobs.reports.prestart import BROWSERS
 
-    images.start(tabs)  # Chromium starts while the modules are imported, the dataset read and the sections built
+    tabs, bundle = BROWSERS[kind]
+    # Chromium starts while the modules are imported, the dataset read and the sections built (already started by
+    # reports.prestart when run as the `clusterobs` command)
+    images.start(tabs, bundle=bundle)
     from clusterobs.reports import ReportData
     from clusterobs.reports.render import render_images, start_drawing, write_report
 
@@ -68,7 +72,7 @@ def panorama(
     from clusterobs.reports import build_panorama
 
     _run(lambda data, on_chart: build_panorama(data, scheme=scheme, year=year, country=country,
-                                           on_chart=on_chart), home, out, pdf, tabs=2)
+                                           on_chart=on_chart), home, out, pdf, kind="panorama")
 
 
 @app.command()
@@ -80,7 +84,7 @@ def region(
     """A region scorecard: portfolio, stars and their reasons, trends, linkages, scoreboard and peers."""
     from clusterobs.reports import build_scorecard
 
-    # one kaleido tab: a second one costs about 1.5 s more of Chromium start, more than it saves on the six charts
-    # (about 0.3 s each); the Panorama's two MapLibre maps (about 1.8 s each) are worth the second tab
+    # one kaleido tab with Plotly's basic bundle (prestart.BROWSERS): a second tab costs more Chromium start than it
+    # saves on the six charts (about 0.15 s each); the Panorama's two MapLibre maps are worth the second tab
     _run(lambda data, on_chart: build_scorecard(data, code, scheme=scheme, year=year, on_chart=on_chart),
-         home, out, pdf, tabs=1)
+         home, out, pdf, kind="region")

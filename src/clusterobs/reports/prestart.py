@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import sys
 
+#: per report: kaleido tabs and plotly.js bundle (a scorecard's charts are scatter and bar traces: Plotly's
+#: ``basic`` bundle opens in 0.6 s instead of 1.5 s; the Panorama has maps and bars: the full bundle)
+BROWSERS = {"region": (1, "basic"), "panorama": (2, "full")}
 
-def tabs_for(argv: list[str]) -> int | None:
-    """How many kaleido tabs ``argv`` wants (one for a scorecard, two for a Panorama), or None for no browser."""
+
+def browser_for(argv: list[str]) -> tuple[int, str] | None:
+    """(kaleido tabs, plotly.js bundle) that ``argv`` wants, or None for no browser."""
     if argv[1:2] != ["report"] or len(argv) < 3 or {"--help", "-h"} & set(argv):
         return None
-    return {"region": 1, "panorama": 2}.get(argv[2])
+    return BROWSERS.get(argv[2])
 
 
 def prestart(argv: list[str]) -> None:
-    tabs = tabs_for(argv)
-    if tabs is not None:
+    wanted = browser_for(argv)
+    if wanted is not None:
         from clusterobs.reports import images
 
-        images.start(tabs)
+        images.start(wanted[0], bundle=wanted[1])
 
 
 prestart(sys.argv)

@@ -18,6 +18,7 @@ import plotly
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from clusterobs.charts import plotlyjs
 from clusterobs.config import Settings
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -96,7 +97,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Plotly.js from the plotly package itself (no CDN, no JS build): /static/plotly/plotly.min.js
 PLOTLY_JS_DIR = Path(plotly.__file__).resolve().parent / "package_data"
-STATICFILES_DIRS: list[tuple[str, Path]] = [("plotly", PLOTLY_JS_DIR)]
+# Plotly's own partial bundles of the same release, vendored in clusterobs/charts/bundles (charts/plotlyjs.py)
+STATICFILES_DIRS: list[tuple[str, Path]] = [("plotly", PLOTLY_JS_DIR), (plotlyjs.STATIC_PREFIX, plotlyjs.VENDOR_DIR)]
 # `clusterobs serve` collects the static files into the data directory with hashed names (served immutable, with
 # gzip and brotli copies: staticstorage.py); without it (tests, `manage.py runserver`) they are served unhashed from
 # the packages with a one-hour max-age.

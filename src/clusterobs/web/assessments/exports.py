@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from clusterobs import charts
 from clusterobs.assessment import MIN_PEERS, score
 from clusterobs.charts.caption import Caption
+from clusterobs.charts.plotlyjs import trace_types
 from clusterobs.web import figures
 from clusterobs.web.assessments import selectors
 from clusterobs.web.assessments.models import Assessment
-from clusterobs.web.plotlyjs import trace_types
 from clusterobs.web.views.common import _json_for_html
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 
-from clusterobs.web.plotlyjs import bundle_for_slots, chart_slots
+from clusterobs.charts.plotlyjs import bundle_for_slots, chart_slots
 
 register = template.Library()
 

@@ -17,9 +17,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from clusterobs.charts.plotlyjs import trace_types
 from clusterobs.web import chartspecs, selectors
 from clusterobs.web.labels import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS, STATUS_LABELS, num, scheme_short
-from clusterobs.web.plotlyjs import trace_types
 from clusterobs.web.query import Query
 
 log = logging.getLogger("clusterobs.web")

@@ -1,8 +1,8 @@
-"""Vendor Plotly's prebuilt partial plotly.js bundles from the npm registry into ``static/plotly-bundles/``.
+"""Vendor Plotly's prebuilt partial plotly.js bundles from the npm registry into ``charts/bundles/``.
 
 Run after upgrading the ``plotly`` Python package (``make vendor-plotly``)::
 
-    python -m clusterobs.web.plotlyjs_vendor [--version 4.1.1] [--dest DIR]
+    python -m clusterobs.charts.plotlyjs_vendor [--version 4.1.1] [--dest DIR]
 
 It downloads the ``plotly.js`` release tarball whose version the Python package writes figures for, checks it
 against the registry's ``dist.integrity`` (SHA-512), takes ``dist/plotly-<name>.min.js`` for each bundle of
@@ -26,8 +26,8 @@ from typing import Any
 import httpx
 import plotly.offline
 
+from clusterobs.charts.plotlyjs import BANNER, PARTIAL, VENDOR_DIR
 from clusterobs.errors import ClusterobsError
-from clusterobs.web.plotlyjs import BANNER, PARTIAL, VENDOR_DIR
 
 REGISTRY = "https://registry.npmjs.org/plotly.js"
 LICENCE_MEMBER = "package/LICENSE"
@@ -85,7 +85,8 @@ def manifest(version: str, rel: dict[str, str], files: dict[str, bytes]) -> dict
                          "bytes": len(files[f"plotly-{name}.min.js"]),
                          "sha256": hashlib.sha256(files[f"plotly-{name}.min.js"]).hexdigest()}
                   for name, traces in PARTIAL.items()},
-        "note": "Plotly's own prebuilt partial bundles, unchanged; written by python -m clusterobs.web.plotlyjs_vendor",
+        "note": "Plotly's own prebuilt partial bundles, unchanged; "
+                "written by python -m clusterobs.charts.plotlyjs_vendor",
     }
 
 

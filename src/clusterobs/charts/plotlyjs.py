@@ -1,18 +1,19 @@
-"""Which plotly.js bundle a page loads: the smallest of Plotly's own builds that draws every chart on it.
+"""Which plotly.js bundle draws a set of figures: the smallest of Plotly's own builds that has every trace type.
 
 The full ``plotly.min.js`` shipped inside the ``plotly`` Python package (4.6 MB) takes about 0.8 s of script
-evaluation in headless Chromium on a 2-core machine before the first chart can be drawn, most of it registering
-trace types the page never uses. Plotly publishes prebuilt partial bundles of the same release on npm; two of
-them, vendored unchanged in ``static/plotly-bundles/`` (see its ``MANIFEST.json``, refreshed by
-``python -m clusterobs.web.plotlyjs_vendor``), cover most pages:
+evaluation in headless Chromium on a 2-core machine before a chart can be drawn, most of it registering trace
+types a page never uses. Plotly publishes prebuilt partial bundles of the same release on npm; two of them,
+vendored unchanged in ``charts/bundles/`` (see its ``MANIFEST.json``, refreshed by
+``python -m clusterobs.charts.plotlyjs_vendor``), cover most charts:
 
-* ``basic`` (bar, pie, scatter; 1.2 MB, ~0.15 s): portfolio, sector, comparison, linkages pages;
+* ``basic`` (bar, pie, scatter; 1.2 MB, ~0.15 s): portfolio, sector, comparison, linkages pages, the scorecard;
 * ``map`` (choroplethmap, densitymap, scatter, scattermap; 3.0 MB, ~0.45 s): the map and region pages;
 * anything else (a radar's ``scatterpolar``, a map beside a bar chart) takes the full bundle.
 
-A partial bundle is used only when its version is the plotly.js version the Python package writes figures for
-(a plotly upgrade without re-vendoring falls back to the full bundle), and the page's ``site.js`` checks the
-figures' trace types against the loaded bundle's list and loads the full bundle if one is missing.
+Users: the web pages (the ``plotly_script`` template tag; the web serves the folder as ``/static/plotly-bundles/``)
+and the kaleido browser of ``reports.images`` (a scorecard's charts are drawn with ``basic``). A partial bundle is
+used only when its version is the plotly.js version the Python package writes figures for (a plotly upgrade
+without re-vendoring falls back to the full bundle). No Django here.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ import plotly.offline
 
 log = logging.getLogger(__name__)
 
-VENDOR_DIR = Path(__file__).resolve().parent / "static" / "plotly-bundles"
+VENDOR_DIR = Path(__file__).resolve().parent / "bundles"
+#: where the web serves ``VENDOR_DIR`` (``settings.STATICFILES_DIRS``)
+STATIC_PREFIX = "plotly-bundles"
 MANIFEST = VENDOR_DIR / "MANIFEST.json"
 FULL_PATH = "plotly/plotly.min.js"
 #: Plotly's partial bundles we vendor, smallest first, with the trace types each registers (plotly.js dist/README)
@@ -43,17 +46,19 @@ BANNER = re.compile(r"plotly\.js(?: \((?P<name>[a-z0-9]+) - minified\))? v(?P<ve
 
 @dataclass(frozen=True)
 class Bundle:
-    """A plotly.js build: its name, its static path and the trace types it draws (None: all of them)."""
+    """A plotly.js build: its name, its static path, its file and the trace types it draws (None: all of them)."""
 
     name: str
     path: str
+    file: Path
     traces: frozenset[str] | None
 
     def covers(self, types: Iterable[str]) -> bool:
         return self.traces is None or set(types) <= self.traces
 
 
-FULL = Bundle("full", FULL_PATH, None)
+FULL = Bundle("full", FULL_PATH, Path(plotly.offline.__file__).resolve().parents[1] / "package_data" / "plotly.min.js",
+              None)
 
 
 def trace_types(figure: Any) -> frozenset[str]:
@@ -81,15 +86,20 @@ def available() -> tuple[Bundle, ...]:
         return ()
     if manifest.get("version") != wanted:
         log.warning("vendored plotly.js bundles are %s but the plotly package writes figures for %s: every chart "
-                    "page loads the full plotly.js (python -m clusterobs.web.plotlyjs_vendor updates them)",
+                    "page loads the full plotly.js (python -m clusterobs.charts.plotlyjs_vendor updates them)",
                     manifest.get("version"), wanted)
         return ()
     out = []
     for name, traces in PARTIAL.items():
         file = manifest.get("files", {}).get(name)
         if file and (VENDOR_DIR / file["name"]).is_file():
-            out.append(Bundle(name, f"plotly-bundles/{file['name']}", traces))
+            out.append(Bundle(name, f"{STATIC_PREFIX}/{file['name']}", VENDOR_DIR / file["name"], traces))
     return tuple(out)
+
+
+def by_name(name: str) -> Bundle:
+    """The usable bundle called ``name``; the full bundle for "full" or a partial one that cannot be used."""
+    return next((b for b in available() if b.name == name), FULL)
 
 
 def bundle_for(types: Iterable[str]) -> Bundle:

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench lock clean ingest info
+.PHONY: install demo test lint bench lock clean ingest info vendor-plotly
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: install lint
 # Every benchmarks/*.py in turn; one table of their figures, with the machine described, in benchmarks/RESULTS.md.
 bench: install
 	$(BIN)/python benchmarks/results.py
+
+# Plotly's partial plotly.js bundles for the installed plotly package's version, from npm (after upgrading plotly)
+vendor-plotly: install
+	$(BIN)/python -m clusterobs.charts.plotlyjs_vendor
 
 # Re-resolve the lock file from pyproject.toml's ranges (run after changing dependencies).
 lock:

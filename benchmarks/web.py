@@ -17,8 +17,10 @@ are the client's as much as the server's; ab, a C program, adds little.
 
 Time to first chart: Playwright drives Debian's chromium (``/usr/bin/chromium``, headless, the sandbox flags of
 shared/STACK-NOTES.md; never ``playwright install``). A script installed before the page's own records
-``performance.now()`` (milliseconds since navigation start) when the first ``.js-plotly-plot .main-svg`` is in the
-document with a non-empty box, and again two animation frames later (painted). Each module is opened
+``performance.now()`` (milliseconds since navigation start) when the first figure is marked ``drawn`` by the
+site's script (``Plotly.newPlot`` resolved: for a map, once MapLibre has drawn its regions; the graded figure),
+when the first ``.js-plotly-plot .main-svg`` is in the document with a non-empty box (axes, legend) and two
+animation frames after that (painted). Each module is opened
 ``--visits`` times in a fresh context (empty cache: the first visit of a user) and once more in the same context
 (the bundle and GeoJSON cached); the medians are shown, the goal is checked on the first visit. Requests to
 anything but 127.0.0.1 are aborted and counted. Usage::
@@ -543,16 +545,16 @@ def report(loads: list[Load], paints: list[Paint], args) -> bool:
                          goal, p.error or "no visit"))
             ok_all = False
             continue
-        cold = Paint.median(p.cold)
-        ok = cold < GOAL_FIRST_CHART_MS
+        drawn = Paint.median(p.drawn)  # graded: the chart is on screen with its data (a map's regions included)
+        ok = drawn < GOAL_FIRST_CHART_MS
         ok_all &= ok
-        rows.append(("first chart, cold", f"{p.module}: {urlsplit(p.path).path}", str(len(p.cold)), "",
-                     f"{cold:.0f}", "", f"{max(p.cold):.0f}", f"{Paint.median(p.kib):,.0f}", goal,
+        rows.append(("first chart drawn, cold", f"{p.module}: {urlsplit(p.path).path}", str(len(p.drawn)), "",
+                     f"{drawn:.0f}", "", f"{max(p.drawn):.0f}", f"{Paint.median(p.kib):,.0f}", goal,
                      "pass" if ok else "FAIL"))
-        rows.append(("  painted, cold", "", str(len(p.cold_painted)), "", f"{Paint.median(p.cold_painted):.0f}",
-                     "", f"{max(p.cold_painted):.0f}", "", "", ""))
-        rows.append(("  chart drawn, cold", "", str(len(p.drawn)), "", f"{Paint.median(p.drawn):.0f}",
-                     "", f"{max(p.drawn):.0f}", "", "", ""))
+        rows.append(("  first chart's svg in place, cold", "", str(len(p.cold)), "", f"{Paint.median(p.cold):.0f}",
+                     "", f"{max(p.cold):.0f}", "", "", ""))
+        rows.append(("  painted (two frames later), cold", "", str(len(p.cold_painted)), "",
+                     f"{Paint.median(p.cold_painted):.0f}", "", f"{max(p.cold_painted):.0f}", "", "", ""))
         rows.append(("  HTML received, cold", "", str(len(p.html)), "", f"{Paint.median(p.html):.0f}", "",
                      f"{max(p.html):.0f}", "", "", ""))
         if p.bundle:
@@ -564,11 +566,12 @@ def report(loads: list[Load], paints: list[Paint], args) -> bool:
     print()
     print_table(rows)
     print("latency: client-measured, request sent to body read, keep-alive, successful (200) responses only; "
-          "KiB: one response body (first chart rows: transferred by the cold visit). First chart: ms from "
-          "navigation start to the first `.js-plotly-plot .main-svg` with a box (p50 column: median of the visits; "
-          "painted: two animation frames later; drawn: Plotly.newPlot resolved, for a map once its MapLibre layer "
-          "has loaded; HTML / plotly.js received: responseEnd of the page and of the bundle it loaded; "
-          "warm: the page again with the browser cache filled).")
+          "KiB: one response body (first chart rows: transferred by the cold visit). First chart drawn (graded): ms "
+          "from navigation start until the first figure's Plotly.newPlot has resolved, for a map once its MapLibre "
+          "layer has loaded (p50 column: median of the visits); svg in place: the first `.js-plotly-plot .main-svg` "
+          "with a box (axes and legend, a map's regions may still be coming); painted: two animation frames later; "
+          "HTML / plotly.js received: responseEnd of the page and of the bundle it loaded; warm: svg in place with "
+          "the browser cache filled).")
     return ok_all
 
 
@@ -600,17 +603,17 @@ def write_json(path: Path, loads: list[Load], paints: list[Paint], server: Serve
                         "rows": None, "wall_s": 0.0, "peak_bytes": None, "rows_per_s": None, "goal": goal,
                         "ok": False, "baselines": {}, "load": list(p.load or ())})
             continue
-        cold = Paint.median(p.cold)
+        drawn = Paint.median(p.drawn)
         warm = f", cached {Paint.median(p.warm) / 1000:.2f} s" if p.warm else ""
-        out.append({"name": f"{p.module} {urlsplit(p.path).path}: first chart, first visit "
-                            f"(median of {len(p.cold)}{warm})",
-                    "rows": None, "wall_s": cold / 1000, "peak_bytes": None, "rows_per_s": None, "goal": goal,
-                    "ok": cold < GOAL_FIRST_CHART_MS, "baselines": {}, "load": list(p.load or ())})
+        out.append({"name": f"{p.module} {urlsplit(p.path).path}: first chart drawn, first visit "
+                            f"(median of {len(p.drawn)}; svg in place {Paint.median(p.cold) / 1000:.2f} s{warm})",
+                    "rows": None, "wall_s": drawn / 1000, "peak_bytes": None, "rows_per_s": None, "goal": goal,
+                    "ok": drawn < GOAL_FIRST_CHART_MS, "baselines": {}, "load": list(p.load or ())})
     amount = f"{args.requests} requests" if args.requests else f"{args.seconds:g} s"
     who = "ApacheBench (ab -k) connections" if args.client == "ab" else "httpx clients"
     notes = [f"latency: {args.clients} keep-alive {who} on loopback against `clusterobs serve` "
              f"({amount} per endpoint); "
-             "wall s of a latency row is its p95, of a browser row the median time to first chart"]
+             "wall s of a latency row is its p95, of a browser row the median time to the first chart drawn"]
     path.write_text(json.dumps({"benchmark": "web", "rows": out, "notes": notes}, indent=1))
 
 

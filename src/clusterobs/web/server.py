@@ -24,6 +24,7 @@ def migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("createcachetable", verbosity=verbosity)  # only for CLUSTEROBS_CACHE_URL=db://…; else nothing
 
 
 def collect_static(verbosity: int = 0) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterobs.charts import plotlyjs
 from clusterobs.config import Settings
+from clusterobs.web.cacheconfig import caches_from_url
 
 BASE_DIR = Path(__file__).resolve().parent
 CLUSTEROBS = Settings.from_env()
@@ -140,7 +141,9 @@ LOGOUT_REDIRECT_URL = "registry:index"
 # login throttling (clusterobs.web.registry.throttle): failures per username and per client address, on the cache
 LOGIN_FAILURE_LIMIT = int(os.environ.get("CLUSTEROBS_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("CLUSTEROBS_LOGIN_FAILURE_WINDOW", "900"))  # seconds
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "clusterobs"}}
+# Django's cache (the throttle counters): per process by default; CLUSTEROBS_CACHE_URL=redis://… or db://table to
+# share it between workers (clusterobs.web.cacheconfig)
+CACHES = caches_from_url(os.environ.get("CLUSTEROBS_CACHE_URL"))
 
 MEDIA_ROOT = Path(os.environ.get("CLUSTEROBS_MEDIA_ROOT", CLUSTEROBS_HOME / "media"))
 MEDIA_URL = "/registry/media/"

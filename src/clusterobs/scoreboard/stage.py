@@ -25,7 +25,8 @@ TABLES = {
     "scoreboard_scores": "Scores and ranks per region of every sub-dimension, dimension and the overall index, "
     "with the number of indicators used",
     "scoreboard_intervals": "Rank uncertainty per region for the overall index and each dimension: 5th, 50th and "
-    "95th percentile rank over seeded Monte Carlo draws of weights and normalisations",
+    "95th percentile rank over seeded Monte Carlo draws of the normalisation and of the dimension, sub-dimension "
+    "and indicator weights",
     "scoreboard_strengths": "Strengths and weaknesses: each region's normalised indicator values against the "
     "European average and the mean of its peer regions",
     "scoreboard_peers": "Peer regions: the five nearest regions on standardised structural characteristics",

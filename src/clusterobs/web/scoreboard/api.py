@@ -56,7 +56,10 @@ class IntervalOut(Schema):
     draws_ranked: int
     draws: int
     seed: int
-    weight_noise: float
+    weight_noise: float = Field(..., description="Each dimension weight multiplied by a factor uniform in "
+                                "[1 - weight_noise, 1 + weight_noise]")
+    inner_noise: float = Field(..., description="Each sub-dimension and indicator weight multiplied by a factor "
+                               "uniform in [1 - inner_noise, 1 + inner_noise]")
     normalisations: str
 
 
@@ -198,7 +201,8 @@ def scoreboard_ranks_api(request: HttpRequest, region: list[str] | None = REGION
             summary="Scoreboard rank intervals (Monte Carlo)")
 def scoreboard_intervals_api(request: HttpRequest, region: list[str] | None = REGION, name: str | None = NAME,
                              limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
-    """The Monte Carlo rank intervals with the draws, seed and weight noise used."""
+    """The Monte Carlo rank intervals with the draws, seed, weight noise (dimensions, and inside them) and
+    normalisations used."""
     codes = _regions(region)
     df = sb.intervals(name=name, region=codes)
     return _answer(request, df, fmt=fmt, limit=limit, offset=offset, title="Scoreboard rank intervals",

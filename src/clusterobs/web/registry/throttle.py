@@ -3,7 +3,8 @@ client address, within ``LOGIN_FAILURE_WINDOW`` seconds, further attempts are re
 until the window has passed since the last failure. A success clears the username's counter.
 
 The counters live in the default cache: with several web workers, set ``CLUSTEROBS_CACHE_URL`` to a shared cache
-(``redis://host:port/db`` or ``db://table``, see ``web.cacheconfig``) so they count together. The client address is ``REMOTE_ADDR`` (behind a proxy, have the proxy set it).
+(``redis://host:port/db`` or ``db://table``, see ``web.cacheconfig``) so they count together. The client address
+is ``REMOTE_ADDR`` (behind a proxy, have the proxy set it).
 """
 
 from __future__ import annotations

@@ -238,6 +238,8 @@ class Localised:
     questionnaire: Questionnaire
     language: str
     translated: bool
+    #: the languages this version is translated into (besides the original)
+    available: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=64)
@@ -250,12 +252,13 @@ def localise(raw: dict[str, Any], language: str, *, source: str = "<definition>"
     """The stored definition ``raw`` in ``language`` (``fr``, or ``fr-be``): overlaid with the translation of its
     version when there is one, else as written (``translated`` False)."""
     lang = (language or SOURCE_LANGUAGE).split("-")[0].lower()
-    if lang == SOURCE_LANGUAGE:
-        return Localised(parse(raw, source=source), lang, True)
-    path = translation_files(directory).get((str(raw.get("key")), str(raw.get("version")), lang))
-    if path is None:
-        return Localised(parse(raw, source=source), lang, False)
+    files = translation_files(directory)
+    key, version = str(raw.get("key")), str(raw.get("version"))
+    available = tuple(sorted(lg for k, v, lg in files if (k, v) == (key, version)))
+    path = files.get((key, version, lang))
+    if lang == SOURCE_LANGUAGE or path is None:
+        return Localised(parse(raw, source=source), lang, lang == SOURCE_LANGUAGE, available)
     # the stored definition is the one overlaid (a result keeps its copy); cached by its text
     text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=True)
     return Localised(parse(_overlaid(path, path.stat().st_mtime_ns, text), source=f"{source} ({path.name})"),
-                     lang, True)
+                     lang, True, available)

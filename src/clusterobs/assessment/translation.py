@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,8 +244,8 @@ class Localised:
 
 
 @functools.lru_cache(maxsize=64)
-def _overlaid(path: Path, mtime: int, raw_yaml: str) -> dict[str, Any]:
-    return load_translation(path, yaml.safe_load(raw_yaml))
+def _overlaid(path: Path, mtime: int, raw_json: str) -> dict[str, Any]:
+    return load_translation(path, json.loads(raw_json))
 
 
 def localise(raw: dict[str, Any], language: str, *, source: str = "<definition>",
@@ -259,6 +260,6 @@ def localise(raw: dict[str, Any], language: str, *, source: str = "<definition>"
     if lang == SOURCE_LANGUAGE or path is None:
         return Localised(parse(raw, source=source), lang, lang == SOURCE_LANGUAGE, available)
     # the stored definition is the one overlaid (a result keeps its copy); cached by its text
-    text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=True)
+    text = json.dumps(raw, sort_keys=True)
     return Localised(parse(_overlaid(path, path.stat().st_mtime_ns, text), source=f"{source} ({path.name})"),
                      lang, True, available)

@@ -238,5 +238,6 @@ def load(path: Path | str) -> Questionnaire:
 
 
 def bundled() -> dict[str, Path]:
-    """The questionnaire files shipped with clusterobs: ``{key: path}`` (the file name is ``<key>.yml``)."""
-    return {p.stem: p for p in sorted(QUESTIONNAIRES.glob("*.yml"))}
+    """The questionnaire files shipped with clusterobs: ``{key: path}`` (the file name is ``<key>.yml``; its
+    translations, ``<key>.<language>.yml``, are not definitions)."""
+    return {p.stem: p for p in sorted(QUESTIONNAIRES.glob("*.yml")) if "." not in p.stem}

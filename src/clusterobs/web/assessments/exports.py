@@ -38,10 +38,12 @@ def subject_label(a: Assessment, *, public: bool = False) -> str:
 
 
 def result_context(a: Assessment, *, public: bool = False) -> dict[str, Any]:
-    """Everything the result page, the PDF and the public summary show (the public one without answers)."""
-    q = a.questionnaire_def()
+    """Everything the result page, the PDF and the public summary show (the public one without answers), in the
+    active language: the stored definition overlaid with its version's translation (the same numbers)."""
+    shown = a.shown()
+    q = shown.questionnaire
     res = score(q, a.answers)
-    peers = selectors.assessment_comparison(a)
+    peers = selectors.assessment_comparison(a, q)
     comp = peers.comparison
     dims = []
     for d in res.dimensions:
@@ -52,7 +54,7 @@ def result_context(a: Assessment, *, public: bool = False) -> dict[str, Any]:
                      "peer": None if stat is None else {"median": fmt_score(stat.median), "q1": fmt_score(stat.q1),
                                                         "q3": fmt_score(stat.q3), "rank": fmt_score(stat.rank)}})
     ctx: dict[str, Any] = {
-        "a": a, "questionnaire": q, "result": res, "subject": subject_label(a, public=public),
+        "a": a, "questionnaire": q, "shown": shown, "result": res, "subject": subject_label(a, public=public),
         "overall_text": fmt_score(res.overall), "dims": dims, "comparison": comp, "peers_n": peers.n,
         "peer_description": peers.description, "min_peers": MIN_PEERS,
         "overall_peer": None if comp is None else {"median": fmt_score(comp.overall.median),
@@ -161,7 +163,8 @@ def _cell(value: object) -> str:
 
 
 def answers_csv(a: Assessment) -> str:
-    q = a.questionnaire_def()
+    """The answers with their texts in the active language (ids, values and scores are the same in all)."""
+    q = a.shown().questionnaire
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["questionnaire", "version", "dimension", "question", "text", "answer", "answer_label", "score",

@@ -6,9 +6,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from clusterobs.assessment import Questionnaire, parse
+from clusterobs.assessment import Localised, Questionnaire, localise, parse
 
 #: bytes of randomness of a private or public link: 32 bytes = 256 bits (at least 128 are required)
 TOKEN_BYTES = 32
@@ -45,6 +46,10 @@ class QuestionnaireVersion(models.Model):
     def questionnaire(self) -> Questionnaire:
         return parse(self.definition, source=f"{self.key} {self.version}")
 
+    def shown(self) -> Localised:
+        """The definition in the active language (its version's translation, else as written)."""
+        return localise(self.definition, get_language() or "en", source=f"{self.key} {self.version}")
+
 
 class Assessment(models.Model):
     """One respondent's answers to one questionnaire version, reached only through its private token."""
@@ -80,6 +85,10 @@ class Assessment(models.Model):
 
     def questionnaire_def(self) -> Questionnaire:
         return parse(self.definition, source=f"assessment {self.pk}")
+
+    def shown(self) -> Localised:
+        """Its stored definition in the active language: overlaid with the translation of that version, if any."""
+        return localise(self.definition, get_language() or "en", source=f"assessment {self.pk}")
 
     @property
     def completed(self) -> bool:

@@ -94,12 +94,13 @@ class PeerGroup:
     description: str  # which assessments form the group (no respondent named)
 
 
-def assessment_comparison(assessment: Assessment) -> PeerGroup:
+def assessment_comparison(assessment: Assessment, shown: Questionnaire | None = None) -> PeerGroup:
     """The anonymous aggregate of the other completed assessments of the same questionnaire version (for an
-    organisation: of the same size class and country group too), or no comparison below five of them."""
+    organisation: of the same size class and country group too), or no comparison below five of them; the group
+    is described with the labels of ``shown`` (the definition in the page's language) if given."""
     peers = Assessment.objects.filter(questionnaire_id=assessment.questionnaire_id, completed_at__isnull=False,
                                       scores__isnull=False).exclude(pk=assessment.pk)
-    q = assessment.questionnaire_def()
+    q = shown or assessment.questionnaire_def()
     if q.subject == "organisation":
         peers = peers.filter(size_class=assessment.size_class, country_group=assessment.country_group)
         size = next((s["label"] for s in size_classes(q) if s["value"] == assessment.size_class),

@@ -45,7 +45,7 @@ def _remember(request: HttpRequest, token: str) -> None:
 
 
 def _steps(assessment: Assessment) -> list[dict[str, Any]]:
-    q = assessment.questionnaire_def()
+    q = assessment.shown().questionnaire
     out = []
     for i, d in enumerate(q.dimensions, start=1):
         answered = sum(1 for x in d.scored if assessment.answers.get(x.id))
@@ -63,14 +63,15 @@ def _private_url(request: HttpRequest, assessment: Assessment) -> str:
 def index(request: HttpRequest) -> HttpResponse:
     mine = selectors.assessment_list(owner=request.user, tokens=request.session.get(SESSION_KEY, []))
     return render(request, "assessments/index.html", {
-        "questionnaires": [v.questionnaire() for v in selectors.questionnaires_offered()],
+        "offered": [v.shown() for v in selectors.questionnaires_offered()],
         "mine": mine, "logged_in": request.user.is_authenticated})
 
 
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, key: str) -> HttpResponse:
     version = selectors.questionnaire_current(key)
-    q = version.questionnaire()
+    shown = version.shown()
+    q = shown.questionnaire
     regions: list[dict[str, str]] = []
     if q.subject == "region":
         # ?region=DE11 pre-fills the code (a link from a region's page)
@@ -93,8 +94,9 @@ def start(request: HttpRequest, key: str) -> HttpResponse:
         messages.info(request, _("Your assessment has started. Keep its private link to come back later: "
                                  "anyone with the link can see and change it."))
         return HttpResponseRedirect(reverse("assessments:step", args=[assessment.token, 1]))
-    return render(request, "assessments/start.html", {"questionnaire": q, "version": version, "form": form,
-                                                      "regions": regions}, status=400 if form.errors else 200)
+    return render(request, "assessments/start.html", {"questionnaire": q, "shown": shown, "version": version,
+                                                      "form": form, "regions": regions},
+                  status=400 if form.errors else 200)
 
 
 @private
@@ -102,11 +104,12 @@ def start(request: HttpRequest, key: str) -> HttpResponse:
 def overview(request: HttpRequest, token: str) -> HttpResponse:
     assessment = selectors.assessment_get(token)
     _remember(request, token)
-    q = assessment.questionnaire_def()
+    shown = assessment.shown()
+    q = shown.questionnaire
     steps = _steps(assessment)
     todo = missing(q, assessment.answers)
     return render(request, "assessments/overview.html", {
-        "a": assessment, "questionnaire": q, "steps": steps, "todo": len(todo),
+        "a": assessment, "questionnaire": q, "shown": shown, "steps": steps, "todo": len(todo),
         "next_step": next((s for s in steps if not s["done"]), None), "private_url": _private_url(request, assessment)})
 
 
@@ -114,7 +117,8 @@ def overview(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, token: str, n: int) -> HttpResponse:
     assessment = selectors.assessment_get(token)
-    q = assessment.questionnaire_def()
+    shown = assessment.shown()  # the same questions, values and scores in every language: only the texts differ
+    q = shown.questionnaire
     if not 1 <= n <= len(q.dimensions):
         raise Http404("no such step")
     dimension = q.dimensions[n - 1]
@@ -144,7 +148,7 @@ def step(request: HttpRequest, token: str, n: int) -> HttpResponse:
         form = StepForm(initial=assessment.answers, dimension=dimension)
         status = 200
     return render(request, "assessments/step.html", {
-        "a": assessment, "questionnaire": q, "dimension": dimension, "form": form, "n": n,
+        "a": assessment, "questionnaire": q, "shown": shown, "dimension": dimension, "form": form, "n": n,
         "total": len(q.dimensions), "steps": _steps(assessment), "private_url": _private_url(request, assessment),
         "autosave_url": reverse("assessments:autosave", args=[token, n])}, status=status)
 
@@ -173,7 +177,7 @@ def finish(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.assessment_complete(assessment=assessment)
     except AnswerError as exc:
-        q = assessment.questionnaire_def()
+        q = assessment.questionnaire_def()  # only its structure is used
         first = next(i for i, d in enumerate(q.dimensions, 1) if any(x.id in exc.errors for x in d.questions))
         messages.error(request, _("%(n)s questions still need an answer.") % {"n": len(exc.errors)})
         return HttpResponseRedirect(reverse("assessments:step", args=[token, first]))

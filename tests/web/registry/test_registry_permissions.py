@@ -1,14 +1,18 @@
 """The permission matrix: anonymous, another member, the owner, a curator × view, create, edit, delete for every
-object type, through the site's own pages (``make test`` runs it on SQLite and PostgreSQL)."""
+object type, through the site's own pages and through the token API (``make test`` runs it on SQLite and
+PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import ClassVar
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from clusterobs.web.registry import services
 from clusterobs.web.registry.models import (
     Event,
     InterestReply,
@@ -75,51 +79,109 @@ def _urls(kind, obj, objects):
     return {"view": view, "create": create, "edit": view + "edit/", "delete": view + "delete/"}
 
 
-def _denied(response, role):
-    if role == "anonymous":
-        return response.status_code == 302 and reverse("registry:login") in response["Location"]
-    return response.status_code == 403
+API_PATHS = {"profile": "profiles", "request": "requests", "reply": "replies", "event": "events",
+             "programme": "programmes", "news": "news"}
 
 
+def _api_urls(kind, obj, objects):
+    one = f"/api/registry/{API_PATHS[kind]}/{obj.pk}"
+    create = (f"/api/registry/requests/{objects.other_request.pk}/replies" if kind == "reply"
+              else f"/api/registry/{API_PATHS[kind]}")
+    return {"view": one, "create": create, "edit": one, "delete": one}
+
+
+def _api_body(kind, objects, org, title):
+    """The site's form data as the API's JSON body."""
+    body = _form_data(kind, objects, org, title)
+    if "category_slugs" in body:
+        body["categories"] = body.pop("category_slugs")
+    if kind == "request":
+        body.update(organisation=(org or objects.profile).pk, is_open=True)
+    return json.dumps(body)
+
+
+class Site:
+    """The site's pages: forms posted with a session; success redirects, a visitor is sent to the login page."""
+
+    success: ClassVar[dict[str, int]] = {"view": 200, "create": 302, "edit": 302, "delete": 302}
+
+    def __init__(self, user, login, objects):
+        self.client, self.objects = login(user), objects
+
+    def send(self, action, kind, obj, org, title):
+        url = _urls(kind, obj, self.objects)[action]
+        if action == "view":
+            return self.client.get(url)
+        return self.client.post(url, _form_data(kind, self.objects, org, title) if action != "delete" else {})
+
+    @staticmethod
+    def denied(response, role):
+        if role == "anonymous":
+            return response.status_code == 302 and reverse("registry:login") in response["Location"]
+        return response.status_code == 403
+
+    @staticmethod
+    def explain(response):
+        form = getattr(response, "context", None) and response.context.get("form")
+        return response.status_code, form and form.errors
+
+
+class Api:
+    """The token API: JSON with ``Authorization: Bearer``; 401 without a token, 403 without the right."""
+
+    success: ClassVar[dict[str, int]] = {"view": 200, "create": 201, "edit": 200, "delete": 204}
+    methods: ClassVar[dict[str, str]] = {"view": "get", "create": "post", "edit": "put", "delete": "delete"}
+
+    def __init__(self, user, login, objects):
+        self.client, self.objects = login(None), objects
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(user=user)}"} if user else {}
+
+    def send(self, action, kind, obj, org, title):
+        url, call = _api_urls(kind, obj, self.objects)[action], getattr(self.client, self.methods[action])
+        if action in ("create", "edit"):
+            return call(url, _api_body(kind, self.objects, org, title), content_type="application/json", **self.headers)
+        return call(url, **self.headers)
+
+    @staticmethod
+    def denied(response, role):
+        return response.status_code == (401 if role == "anonymous" else 403)
+
+    @staticmethod
+    def explain(response):
+        return response.status_code, response.content[:300]
+
+
+@pytest.mark.parametrize("channel", [Site, Api], ids=["site", "api"])
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ["view", "create", "edit", "delete"])
 @pytest.mark.parametrize("kind", list(MATRIX))
-def test_permission_matrix(kind, action, role, people, objects, login):
+def test_permission_matrix(kind, action, role, channel, people, objects, login):
+    """Every cell of the matrix, through the site's pages and through the token API: the status and the effect."""
     obj = {"profile": objects.profile, "request": objects.request, "reply": objects.reply, "event": objects.event,
            "programme": objects.programme, "news": objects.news}[kind]
     model = MODELS[kind]
     allowed = role in MATRIX[kind][action]
-    client = login(_user(people, role))
-    urls = _urls(kind, obj, objects)
+    via = channel(_user(people, role), login, objects)
     org = _acting_org(people, objects, role) if role != "anonymous" else None
     title = f"{kind} by {role}"
-    if action == "view":
-        response = client.get(urls["view"])
-        assert (response.status_code == 200) == allowed, response.status_code
-        if not allowed:
-            assert _denied(response, role)
-        return
     before = model.objects.count()
-    if action == "create":
-        response = client.post(urls["create"], _form_data(kind, objects, org, title))
+    response = via.send(action, kind, obj, org, title)
+    if action == "view":
+        assert (response.status_code == via.success["view"]) == allowed, via.explain(response)
+    elif action == "create":
         created = model.objects.filter(**{TITLE_FIELD[kind]: title}).exists()
-        assert created == allowed, (response.status_code, getattr(response, "context", None) and
-                                    response.context.get("form") and response.context["form"].errors)
+        assert created == allowed, via.explain(response)
         assert model.objects.count() == before + allowed
     elif action == "edit":
-        response = client.post(urls["edit"], _form_data(kind, objects, org, title))
         obj.refresh_from_db()
-        changed = getattr(obj, TITLE_FIELD[kind]) == title
-        assert changed == allowed, (response.status_code, response.context and response.context.get("form") and
-                                    response.context["form"].errors)
+        assert (getattr(obj, TITLE_FIELD[kind]) == title) == allowed, via.explain(response)
     else:
-        response = client.post(urls["delete"])
         assert model.objects.filter(pk=obj.pk).exists() != allowed
         assert model.objects.count() == before - allowed
-    if not allowed:
-        assert _denied(response, role), response.status_code
+    if allowed:
+        assert response.status_code == via.success[action], via.explain(response)
     else:
-        assert response.status_code == 302
+        assert via.denied(response, role), via.explain(response)
 
 
 def test_request_owner_sees_replies_but_cannot_edit_them(people, objects, login):

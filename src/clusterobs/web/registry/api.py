@@ -1,8 +1,11 @@
 """API endpoints of the registry feature, mounted under /api/ by ``clusterobs.web.api``.
 
-Public reads of profiles, partnership requests and events; writes (create, update, delete) with a personal token
-(``Authorization: Bearer <token>``, made on the account page) and the same permissions as the site
-(``permissions``). Replies and programmes/news stay on the site.
+Public reads of profiles, partnership requests, events, programmes and news (and of interest replies for those who
+may see them); writes (create, replace, delete) of all of them with a personal token (``Authorization: Bearer
+<token>``, made on the account page) and the site's permissions (``permissions``), forms (the same validation) and
+services (the same side effects: a reply e-mails the request's owner). The one-object endpoints of each type come from
+``api_common.add_endpoints``. A publication's file is uploaded on the site: the API shows its address, and a
+replacement keeps it.
 """
 
 from __future__ import annotations
@@ -10,37 +13,28 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
-from django.forms import ModelForm
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
 
-from clusterobs.web.api_schemas import ErrorOut
 from clusterobs.web.registry import permissions, services
-from clusterobs.web.registry.forms import EventForm, OrganisationForm, RequestForm
-from clusterobs.web.registry.models import Event, Organisation, PartnershipRequest
+from clusterobs.web.registry.api_common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Kind,
+    TokenAuth,
+    add_endpoints,
+    check_valid,
+    forbid,
+    form_data,
+    get_or_404,
+    window,
+)
+from clusterobs.web.registry.forms import EventForm, NewsForm, OrganisationForm, ProgrammeForm, ReplyForm, RequestForm
+from clusterobs.web.registry.models import Event, InterestReply, NewsItem, Organisation, PartnershipRequest, Programme
 from clusterobs.web.registry.search import ProfileFilters, profile_search
 
 router = Router(tags=["registry"])
-MAX_LIMIT = 500
-MAX_OFFSET = 1_000_000
-
-
-def _window(limit: int, offset: int) -> slice:
-    start = min(max(offset, 0), MAX_OFFSET)
-    return slice(start, start + max(1, min(limit, MAX_LIMIT)))
-READ_ERRORS = {400: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = services.token_user(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 class ProfileOut(Schema):
@@ -105,6 +99,21 @@ class RequestIn(Schema):
     is_open: bool = True
 
 
+class ReplyOut(Schema):
+    id: int
+    request: int
+    organisation: int | None
+    author: str | None
+    message: str
+    created: datetime
+    updated: datetime
+
+
+class ReplyIn(Schema):
+    organisation: int | None = None
+    message: str
+
+
 class EventOut(Schema):
     id: int
     title: str
@@ -118,23 +127,54 @@ class EventOut(Schema):
     description: str
 
 
-class EventIn(Schema):
+class DescribedIn(Schema):
+    """What an event and a programme both have: cluster categories (slugs), a link, a description."""
+
+    categories: list[str] = Field(default_factory=list)
+    link: str = ""
+    description: str = ""
+
+
+class EventIn(DescribedIn):
     title: str
     start: datetime
     end: datetime
     place: str = ""
     online: bool = False
     organiser: str
-    categories: list[str] = Field(default_factory=list)
+
+
+class ProgrammeIn(DescribedIn):
+    name: str
+    country: str
+    region: str = ""
+    managing_body: str
+    start_year: int | None = None
+    end_year: int | None = None
+    budget_eur: int | None = None
+    instruments: str = ""
+
+
+class ProgrammeOut(ProgrammeIn):
+    id: int
+    is_example: bool
+    updated: datetime
+
+
+class NewsIn(Schema):
+    kind: str = "news"
+    title: str
+    summary: str
+    body: str = ""
+    authors: str = ""
+    published: date
     link: str = ""
-    description: str = ""
 
 
-def _get(model: type, pk: int) -> Any:
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise HttpError(404, f"no {model._meta.verbose_name} with id {pk}")
-    return obj
+class NewsOut(NewsIn):
+    id: int
+    file: str = Field(description="Address of the attached file (uploaded on the site); empty without one")
+    updated: datetime
 
 
 def _profile(o: Organisation) -> dict[str, Any]:
@@ -149,33 +189,25 @@ def _request(r: PartnershipRequest) -> dict[str, Any]:
             "deadline": r.deadline, "is_open": r.is_open, "created": r.created}
 
 
+def _reply(r: InterestReply) -> dict[str, Any]:
+    return {"id": r.pk, "request": r.request_id, "organisation": r.organisation_id,
+            "author": r.author.get_username() if r.author else None, "message": r.message, "created": r.created,
+            "updated": r.updated}
+
+
 def _event(e: Event) -> dict[str, Any]:
     return {**{f: getattr(e, f) for f in EventOut.model_fields if f != "categories"},
             "categories": [c.slug for c in e.categories.all()]}
 
 
-def _save(form: ModelForm, **extra: Any) -> Any:
-    if not form.is_valid():
-        fields = {k: [str(e) for e in v] for k, v in form.errors.items()}
-        name = next(iter(fields))
-        raise HttpError(400, f"`{'categories' if name == 'category_slugs' else name}`: {fields[name][0]}")
-    with transaction.atomic():
-        obj = form.save(commit=False)
-        for k, v in extra.items():
-            setattr(obj, k, v)
-        obj.save()
-        form.save_categories(obj)
-    return obj
+def _programme(p: Programme) -> dict[str, Any]:
+    return {**{f: getattr(p, f) for f in ProgrammeOut.model_fields if f not in ("categories", "budget_eur")},
+            "budget_eur": None if p.budget_eur is None else int(p.budget_eur),
+            "categories": [c.slug for c in p.categories.all()]}
 
 
-def _data(payload: Schema) -> dict[str, Any]:
-    data = payload.dict()
-    data["category_slugs"] = data.pop("categories", [])
-    return data
-
-
-def _forbid(request: HttpRequest) -> None:
-    raise HttpError(403, "your account may not do this")
+def _news(n: NewsItem) -> dict[str, Any]:
+    return {**{f: getattr(n, f) for f in NewsOut.model_fields if f != "file"}, "file": n.file.url if n.file else ""}
 
 
 # ---- profiles ------------------------------------------------------------------------------------------------
@@ -187,39 +219,12 @@ def profiles(request: HttpRequest, q: str = "", country: str = "", region: str =
              label: str = "", keywords: str = "", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     qs = profile_search(ProfileFilters(q=q[:200], country=country[:2], region=region[:10], category=category[:80],
                                        label=label[:10], keywords=keywords[:200]))
-    return [_profile(o) for o in qs[_window(limit, offset)]]
+    return [_profile(o) for o in qs[window(limit, offset)]]
 
 
-@router.get("/registry/profiles/{pk}", response={200: ProfileOut, **READ_ERRORS}, summary="One organisation profile")
-def profile(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _profile(_get(Organisation, pk))
-
-
-@router.post("/registry/profiles", response={201: ProfileOut, **WRITE_ERRORS}, auth=TokenAuth(),
-             summary="Create a profile")
-def profile_create(request: HttpRequest, payload: ProfileIn) -> Status:
-    if not permissions.can_create(request.user, Organisation):
-        _forbid(request)
-    return Status(201, _profile(_save(OrganisationForm(data=_data(payload)), owner=request.user)))
-
-
-@router.put("/registry/profiles/{pk}", response={200: ProfileOut, **WRITE_ERRORS}, auth=TokenAuth(),
-            summary="Replace a profile")
-def profile_update(request: HttpRequest, pk: int, payload: ProfileIn) -> dict[str, Any]:
-    org = _get(Organisation, pk)
-    if not permissions.can_change(request.user, org):
-        _forbid(request)
-    return _profile(_save(OrganisationForm(data=_data(payload), instance=org)))
-
-
-@router.delete("/registry/profiles/{pk}", response={204: None, **WRITE_ERRORS}, auth=TokenAuth(),
-               summary="Delete a profile")
-def profile_delete(request: HttpRequest, pk: int) -> Status:
-    org = _get(Organisation, pk)
-    if not permissions.can_delete(request.user, org):
-        _forbid(request)
-    org.delete()
-    return Status(204, None)
+add_endpoints(router, Kind(name="profile", noun="organisation profile", path="/registry/profiles", model=Organisation,
+                           form=OrganisationForm, schema_in=ProfileIn, schema_out=ProfileOut, out=_profile,
+                           creator="owner"))
 
 
 # ---- partnership requests -----------------------------------------------------------------------------------
@@ -232,39 +237,32 @@ def requests(request: HttpRequest, include_closed: bool = False, limit: int = 10
     qs = PartnershipRequest.objects.select_related("organisation").prefetch_related("categories")
     if not include_closed:
         qs = qs.filter(is_open=True)
-    return [_request(r) for r in qs[_window(limit, offset)]]
+    return [_request(r) for r in qs[window(limit, offset)]]
 
 
-@router.get("/registry/requests/{pk}", response={200: RequestOut, **READ_ERRORS}, summary="One partnership request")
-def request_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _request(_get(PartnershipRequest, pk))
+add_endpoints(router, Kind(name="request", noun="partnership request", path="/registry/requests",
+                           model=PartnershipRequest, form=RequestForm, schema_in=RequestIn, schema_out=RequestOut,
+                           out=_request, form_user=True))
 
 
-@router.post("/registry/requests", response={201: RequestOut, **WRITE_ERRORS}, auth=TokenAuth(),
-             summary="Post a request")
-def request_create(request: HttpRequest, payload: RequestIn) -> Status:
-    if not permissions.can_create(request.user, PartnershipRequest):
-        _forbid(request)
-    return Status(201, _request(_save(RequestForm(data=_data(payload), user=request.user))))
+# ---- interest replies ---------------------------------------------------------------------------------------
 
 
-@router.put("/registry/requests/{pk}", response={200: RequestOut, **WRITE_ERRORS}, auth=TokenAuth(),
-            summary="Replace a request")
-def request_update(request: HttpRequest, pk: int, payload: RequestIn) -> dict[str, Any]:
-    req = _get(PartnershipRequest, pk)
-    if not permissions.can_change(request.user, req):
-        _forbid(request)
-    return _request(_save(RequestForm(data=_data(payload), user=request.user, instance=req)))
+@router.post("/registry/requests/{pk}/replies", response={201: ReplyOut, **WRITE_ERRORS}, auth=TokenAuth(),
+             summary="Express interest in a request (e-mails its owner)")
+def reply_create(request: HttpRequest, pk: int, payload: ReplyIn) -> Status:
+    req = get_or_404(PartnershipRequest, pk)
+    if not permissions.can_reply(request.user, req):
+        forbid()
+    form = ReplyForm(data=form_data(payload), user=request.user)
+    check_valid(form)
+    return Status(201, _reply(services.reply_create(form=form, partnership_request=req, author=request.user,
+                                                    request=request)))
 
 
-@router.delete("/registry/requests/{pk}", response={204: None, **WRITE_ERRORS}, auth=TokenAuth(),
-               summary="Delete a request")
-def request_delete(request: HttpRequest, pk: int) -> Status:
-    req = _get(PartnershipRequest, pk)
-    if not permissions.can_delete(request.user, req):
-        _forbid(request)
-    req.delete()
-    return Status(204, None)
+add_endpoints(router, Kind(name="reply", noun="interest reply", path="/registry/replies", model=InterestReply,
+                           form=ReplyForm, schema_in=ReplyIn, schema_out=ReplyOut, out=_reply, form_user=True,
+                           public=False), create=False)  # replies are created on their request, above
 
 
 # ---- events -------------------------------------------------------------------------------------------------
@@ -280,35 +278,18 @@ def events(request: HttpRequest, since: str | None = None, limit: int = 100, off
         except ValueError as exc:
             raise HttpError(400, f"`since` must be a date like 2026-01-31; got {since!r}.") from exc
         qs = qs.filter(end__date__gte=day)
-    return [_event(e) for e in qs[_window(limit, offset)]]
+    return [_event(e) for e in qs[window(limit, offset)]]
 
 
-@router.get("/registry/events/{pk}", response={200: EventOut, **READ_ERRORS}, summary="One event")
-def event_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _event(_get(Event, pk))
+add_endpoints(router, Kind(name="event", noun="event", path="/registry/events", model=Event, form=EventForm,
+                           schema_in=EventIn, schema_out=EventOut, out=_event, creator="created_by"))
 
 
-@router.post("/registry/events", response={201: EventOut, **WRITE_ERRORS}, auth=TokenAuth(), summary="Add an event")
-def event_create(request: HttpRequest, payload: EventIn) -> Status:
-    if not permissions.can_create(request.user, Event):
-        _forbid(request)
-    return Status(201, _event(_save(EventForm(data=_data(payload)), created_by=request.user)))
+# ---- cluster programmes and policies, news and publications (curated) -----------------------------------
 
 
-@router.put("/registry/events/{pk}", response={200: EventOut, **WRITE_ERRORS}, auth=TokenAuth(),
-            summary="Replace an event")
-def event_update(request: HttpRequest, pk: int, payload: EventIn) -> dict[str, Any]:
-    event = _get(Event, pk)
-    if not permissions.can_change(request.user, event):
-        _forbid(request)
-    return _event(_save(EventForm(data=_data(payload), instance=event)))
-
-
-@router.delete("/registry/events/{pk}", response={204: None, **WRITE_ERRORS}, auth=TokenAuth(),
-               summary="Delete an event")
-def event_delete(request: HttpRequest, pk: int) -> Status:
-    event = _get(Event, pk)
-    if not permissions.can_delete(request.user, event):
-        _forbid(request)
-    event.delete()
-    return Status(204, None)
+add_endpoints(router, Kind(name="programme", noun="cluster programme", path="/registry/programmes", model=Programme,
+                           form=ProgrammeForm, schema_in=ProgrammeIn, schema_out=ProgrammeOut, out=_programme,
+                           creator="created_by"))
+add_endpoints(router, Kind(name="news", noun="news item or publication", path="/registry/news", model=NewsItem,
+                           form=NewsForm, schema_in=NewsIn, schema_out=NewsOut, out=_news, creator="created_by"))

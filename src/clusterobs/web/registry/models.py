@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -75,6 +76,9 @@ class Organisation(models.Model):
     is_example = models.BooleanField(_("fictitious example"), default=False, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # PostgreSQL: the weighted words of name, acronym, keywords, description, written by a trigger and GIN-indexed
+    # (fts_postgres); always empty on SQLite, which searches its FTS5 table (fts_sqlite)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ("name",)

@@ -3,7 +3,8 @@
 The text is cut into word tokens (letters and digits); every token must match, as a prefix, one of name, acronym,
 keywords or description. Punctuation and SQL or query-syntax characters (``'``, ``%``, ``_``, ``"``, ``--``) are
 never passed on: they only separate words. Rank: name and acronym weigh most, then keywords, then description
-(PostgreSQL ``ts_rank`` with weights A/A/B/C; SQLite ``bm25`` with weights 10/10/5/1).
+(PostgreSQL ``ts_rank`` over the stored, GIN-indexed ``search_vector`` with weights A/A/B/C, ``fts_postgres``; SQLite
+``bm25`` over the FTS5 table with weights 10/10/5/1, ``fts_sqlite``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import re
 from dataclasses import dataclass, fields, replace
 
 from django.db import connection
-from django.db.models import Case, FloatField, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, QuerySet, Value, When
 
-from clusterobs.web.registry import fts_sqlite
+from clusterobs.web.registry import fts_postgres, fts_sqlite
 from clusterobs.web.registry.models import Organisation
 
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; "_" separates, as in FTS5
@@ -65,14 +66,11 @@ def profile_search(filters: ProfileFilters, qs: QuerySet[Organisation] | None = 
 
 
 def _postgres(qs: QuerySet[Organisation], words: list[str]) -> QuerySet[Organisation]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    vector = (SearchVector("name", weight="A", config="simple") + SearchVector("acronym", weight="A", config="simple")
-              + SearchVector("keywords", weight="B", config="simple")
-              + SearchVector("description", weight="C", config="simple"))
-    query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
-    return (qs.annotate(document=vector, rank=SearchRank(vector, query)).filter(document=query)
-            .order_by("-rank", "name"))
+    query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=fts_postgres.CONFIG)
+    return (qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+            .defer("search_vector").order_by("-rank", "name"))
 
 
 def _sqlite(qs: QuerySet[Organisation], words: list[str]) -> QuerySet[Organisation]:

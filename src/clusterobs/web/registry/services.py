@@ -1,5 +1,6 @@
-"""Writes of the registry (HackSoft "services"): sign-up and confirmation, notifications, matchmaking for a profile or
-request, API tokens. CSV import and export live in ``csvio``."""
+"""Writes of the registry (HackSoft "services"): saving the forms of the pages and the API, interest replies with their
+notification, sign-up and confirmation, matchmaking for a profile or request, API tokens. CSV import and export live
+in ``csvio``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -22,6 +23,31 @@ from clusterobs.web.registry import matchmaking, roles
 from clusterobs.web.registry.models import ApiToken, InterestReply, Organisation, PartnershipRequest
 
 User = get_user_model()
+
+
+# ---- forms of the pages and the API ------------------------------------------------------------------------
+
+
+def form_save(form: Any, **fields: Any) -> models.Model:
+    """Save a valid form with ``fields`` set on the object (owner, author, request…), then its many-to-many fields
+    and cluster categories."""
+    obj = form.save(commit=False)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+    form.save_m2m()
+    if hasattr(form, "save_categories"):
+        form.save_categories(obj)
+    return obj
+
+
+@transaction.atomic
+def reply_create(*, form: Any, partnership_request: PartnershipRequest, author: Any,
+                 request: HttpRequest | None = None) -> InterestReply:
+    """Save a valid reply form as ``author``'s interest in the request and e-mail the request's owner."""
+    reply = form_save(form, request=partnership_request, author=author)
+    reply_notify(reply=reply, request=request)
+    return reply
 
 
 # ---- accounts -----------------------------------------------------------------------------------------------

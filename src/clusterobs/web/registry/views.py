@@ -24,7 +24,7 @@ from clusterobs.web.registry.models import (
 )
 from clusterobs.web.registry.search import ProfileFilters, profile_search, tokens
 from clusterobs.web.registry.validators import known_regions
-from clusterobs.web.registry.views_common import delete_page, deny, form_page, param, save_with_categories
+from clusterobs.web.registry.views_common import delete_page, deny, form_page, param
 from clusterobs.web.views.common import not_found
 
 PAGE_SIZE = 25
@@ -80,7 +80,7 @@ def profile_create(request: HttpRequest) -> HttpResponse:
         return deny(request)
     form = OrganisationForm(request.POST or None, request.FILES or None)
     return form_page(request, form=form, title=_("New organisation profile"), cancel=reverse("registry:profiles"),
-                     save=lambda f: save_with_categories(f, owner=request.user), multipart=True)
+                     save=lambda f: services.form_save(f, owner=request.user), multipart=True)
 
 
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -89,7 +89,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=org)
     return form_page(request, form=form, title=_("Edit %(name)s") % {"name": org.name}, cancel=org.get_absolute_url(),
-                     save=save_with_categories, multipart=True)
+                     save=services.form_save, multipart=True)
 
 
 def profile_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -140,7 +140,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     initial = {"organisation": request.GET.get("organisation")} if request.GET.get("organisation") else None
     form = RequestForm(request.POST or None, user=request.user, initial=initial)
     return form_page(request, form=form, title=_("New partnership request"), cancel=reverse("registry:requests"),
-                     save=save_with_categories)
+                     save=services.form_save)
 
 
 def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -149,7 +149,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     form = RequestForm(request.POST or None, user=request.user, instance=req)
     return form_page(request, form=form, title=_("Edit “%(title)s”") % {"title": req.title},
-                     cancel=req.get_absolute_url(), save=save_with_categories)
+                     cancel=req.get_absolute_url(), save=services.form_save)
 
 
 def request_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -167,14 +167,10 @@ def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_reply(request.user, req):
         return deny(request)
     form = ReplyForm(request.POST or None, user=request.user)
-
-    def save(f: ReplyForm) -> InterestReply:
-        reply = save_with_categories(f, request=req, author=request.user)
-        services.reply_notify(reply=reply, request=request)
-        return reply
-
     return form_page(request, form=form, title=_("Express interest in “%(title)s”") % {"title": req.title},
-                     cancel=req.get_absolute_url(), save=save)
+                     cancel=req.get_absolute_url(),
+                     save=lambda f: services.reply_create(form=f, partnership_request=req, author=request.user,
+                                                          request=request))
 
 
 def reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -192,7 +188,7 @@ def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     form = ReplyForm(request.POST or None, user=request.user, instance=reply)
     return form_page(request, form=form, title=_("Edit your reply"), cancel=reply.get_absolute_url(),
-                     save=save_with_categories)
+                     save=services.form_save)
 
 
 def reply_delete(request: HttpRequest, pk: int) -> HttpResponse:

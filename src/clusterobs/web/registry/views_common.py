@@ -1,4 +1,5 @@
-"""Helpers every registry page shares: permission checks that answer 403/404, and create/edit/delete flows."""
+"""Helpers every registry page shares: permission checks that answer 403/404, and create/edit/delete flows (saving
+goes through ``services.form_save``)."""
 
 from __future__ import annotations
 
@@ -48,13 +49,3 @@ def delete_page(request: HttpRequest, obj: models.Model, *, back: str) -> HttpRe
         return redirect(back)
     return render(request, "registry/confirm_delete.html", {"object": obj, "cancel": obj.get_absolute_url()})
 
-
-def save_with_categories(form: Any, **fields: Any) -> models.Model:
-    obj = form.save(commit=False)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.save()
-    form.save_m2m()
-    if hasattr(form, "save_categories"):
-        form.save_categories(obj)
-    return obj

@@ -12,12 +12,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clusterobs.web.registry import permissions
+from clusterobs.web.registry import permissions, services
 from clusterobs.web.registry.categories import category_choices
 from clusterobs.web.registry.forms import NewsForm, ProgrammeForm
 from clusterobs.web.registry.models import NewsItem, Programme
 from clusterobs.web.registry.search import tokens
-from clusterobs.web.registry.views_common import delete_page, deny, form_page, param, save_with_categories
+from clusterobs.web.registry.views_common import delete_page, deny, form_page, param
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
@@ -51,7 +51,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         return deny(request)
     form = ProgrammeForm(request.POST or None)
     return form_page(request, form=form, title=_("New cluster programme"), cancel=reverse("registry:programmes"),
-                     save=lambda f: save_with_categories(f, created_by=request.user))
+                     save=lambda f: services.form_save(f, created_by=request.user))
 
 
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -60,7 +60,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     form = ProgrammeForm(request.POST or None, instance=prog)
     return form_page(request, form=form, title=_("Edit %(name)s") % {"name": prog.name}, cancel=prog.get_absolute_url(),
-                     save=save_with_categories)
+                     save=services.form_save)
 
 
 def programme_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -89,7 +89,7 @@ def news_create(request: HttpRequest) -> HttpResponse:
         return deny(request)
     form = NewsForm(request.POST or None, request.FILES or None)
     return form_page(request, form=form, title=_("New news item or publication"), cancel=reverse("registry:news"),
-                     save=lambda f: save_with_categories(f, created_by=request.user), multipart=True)
+                     save=lambda f: services.form_save(f, created_by=request.user), multipart=True)
 
 
 def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -98,7 +98,7 @@ def news_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     form = NewsForm(request.POST or None, request.FILES or None, instance=item)
     return form_page(request, form=form, title=_("Edit “%(title)s”") % {"title": item.title},
-                     cancel=item.get_absolute_url(), save=save_with_categories, multipart=True)
+                     cancel=item.get_absolute_url(), save=services.form_save, multipart=True)
 
 
 def news_delete(request: HttpRequest, pk: int) -> HttpResponse:

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusterobs.web.registry import ical, permissions
+from clusterobs.web.registry import ical, permissions, services
 from clusterobs.web.registry.forms import EventForm
 from clusterobs.web.registry.models import Event
-from clusterobs.web.registry.views_common import delete_page, deny, form_page, param, save_with_categories
+from clusterobs.web.registry.views_common import delete_page, deny, form_page, param
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -64,7 +64,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         return deny(request)
     form = EventForm(request.POST or None)
     return form_page(request, form=form, title=_("New event"), cancel=reverse("registry:events"),
-                     save=lambda f: save_with_categories(f, created_by=request.user))
+                     save=lambda f: services.form_save(f, created_by=request.user))
 
 
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -73,7 +73,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return deny(request)
     form = EventForm(request.POST or None, instance=event)
     return form_page(request, form=form, title=_("Edit “%(title)s”") % {"title": event.title},
-                     cancel=event.get_absolute_url(), save=save_with_categories)
+                     cancel=event.get_absolute_url(), save=services.form_save)
 
 
 def event_delete(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,0 +1,145 @@
+"""What the registry's API endpoints (``api``) are made of: token authentication, the documented error
+statuses, an object or 404 (or 403 without the right to it), a page of a list, writing through the site's own forms
+(400 naming the first invalid field, saved by ``services.form_save``), and ``add_endpoints``, which makes the read,
+create, replace and delete endpoints of one object type (a ``Kind``) from those.
+
+No ``from __future__ import annotations`` in this module: Django Ninja reads an endpoint's body schema from its
+parameter's annotation, which must be the schema class itself (``kind.schema_in``), not a name to look up later.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.forms import BaseForm
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from clusterobs.web.api_schemas import ErrorOut
+from clusterobs.web.registry import permissions, services
+
+MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000
+READ_ERRORS = {400: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``: a personal token of an active account (401 otherwise)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = services.token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def window(limit: int, offset: int) -> slice:
+    start = min(max(offset, 0), MAX_OFFSET)
+    return slice(start, start + max(1, min(limit, MAX_LIMIT)))
+
+
+def get_or_404(model: type[models.Model], pk: int) -> Any:
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise HttpError(404, f"no {model._meta.verbose_name} with id {pk}")
+    return obj
+
+
+def forbid() -> None:
+    raise HttpError(403, "your account may not do this")
+
+
+def get_allowed(user: Any, action: str, model: type[models.Model], pk: int) -> Any:
+    """The object: 404 when there is none with this id, 403 unless ``permissions`` lets the user ``action`` it
+    (``view``, ``change``, ``delete``)."""
+    obj = get_or_404(model, pk)
+    if not _CAN[action](user, obj):
+        forbid()
+    return obj
+
+
+_CAN = {"view": permissions.can_view, "change": permissions.can_change, "delete": permissions.can_delete}
+
+
+def form_data(payload: Schema) -> dict[str, Any]:
+    """A request body as the site's form data (``categories`` is the forms' ``category_slugs``)."""
+    data = payload.dict()
+    if "categories" in data:
+        data["category_slugs"] = data.pop("categories")
+    return data
+
+
+def check_valid(form: BaseForm) -> None:
+    """400 naming the form's first invalid field, as the API names it."""
+    if not form.is_valid():
+        fields = {k: [str(e) for e in v] for k, v in form.errors.items()}
+        name = next(iter(fields))
+        raise HttpError(400, f"`{'categories' if name == 'category_slugs' else name}`: {fields[name][0]}")
+
+
+def save(form: BaseForm, **fields: Any) -> Any:
+    """Save a valid form as the site does (``services.form_save``), with ``fields`` set (owner, creator…)."""
+    check_valid(form)
+    with transaction.atomic():
+        return services.form_save(form, **fields)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One object type as the API writes it: where, with which model, form and schemas."""
+
+    name: str  # "profile": names the endpoints' operations (clusterobs_web_registry_api_profile_create…)
+    noun: str  # "organisation profile": names them in the summaries
+    path: str  # "/registry/profiles"; one object at "<path>/{pk}"
+    model: type[models.Model]
+    form: type[BaseForm]
+    schema_in: type[Schema]
+    schema_out: type[Schema]
+    out: Callable[[Any], dict[str, Any]]  # an object as ``schema_out``
+    creator: str | None = None  # the field that records who created it ("owner", "created_by")
+    form_user: bool = False  # the form takes ``user`` (the organisations one may act for)
+    public: bool = True  # one object is read without a token
+
+    def form_for(self, request: HttpRequest, payload: Schema, instance: models.Model | None = None) -> BaseForm:
+        user = {"user": request.user} if self.form_user else {}
+        return self.form(data=form_data(payload), instance=instance, **user)
+
+
+def add_endpoints(router: Router, kind: Kind, *, create: bool = True) -> None:
+    """``GET <path>/{pk}``, ``POST <path>`` (unless ``create`` is false), ``PUT`` and ``DELETE <path>/{pk}``."""
+    one, a_noun = f"{kind.path}/{{pk}}", f"{'an' if kind.noun[0] in 'aeiou' else 'a'} {kind.noun}"
+    token = {"auth": TokenAuth()}
+
+    def get(request: HttpRequest, pk: int) -> dict[str, Any]:
+        return kind.out(get_allowed(request.user, "view", kind.model, pk))
+
+    def post(request: HttpRequest, payload: kind.schema_in) -> Status:
+        if not permissions.can_create(request.user, kind.model):
+            forbid()
+        creator = {kind.creator: request.user} if kind.creator else {}
+        return Status(201, kind.out(save(kind.form_for(request, payload), **creator)))
+
+    def put(request: HttpRequest, pk: int, payload: kind.schema_in) -> dict[str, Any]:
+        obj = get_allowed(request.user, "change", kind.model, pk)
+        return kind.out(save(kind.form_for(request, payload, instance=obj)))
+
+    def delete(request: HttpRequest, pk: int) -> Status:
+        get_allowed(request.user, "delete", kind.model, pk).delete()
+        return Status(204, None)
+
+    def operation(verb: str) -> str:
+        return f"clusterobs_web_registry_api_{kind.name}_{verb}"
+
+    router.get(one, response={200: kind.schema_out, **(READ_ERRORS if kind.public else WRITE_ERRORS)},
+               summary=f"One {kind.noun}", operation_id=operation("get"), **({} if kind.public else token))(get)
+    if create:
+        router.post(kind.path, response={201: kind.schema_out, **WRITE_ERRORS}, summary=f"Create {a_noun}",
+                    operation_id=operation("create"), **token)(post)
+    router.put(one, response={200: kind.schema_out, **WRITE_ERRORS}, summary=f"Replace {a_noun}",
+               operation_id=operation("update"), **token)(put)
+    router.delete(one, response={204: None, **WRITE_ERRORS}, summary=f"Delete {a_noun}",
+                  operation_id=operation("delete"), **token)(delete)

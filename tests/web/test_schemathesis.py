@@ -40,3 +40,11 @@ def test_no_server_error(case):
     # identity: called in-process through WSGI, nothing decodes a gzip-coded answer before the checks read it (the
     # gzip coding itself is tested in test_cache.py, against the same answer uncoded)
     case.call_and_validate(excluded_checks=[positive_data_acceptance], headers={"Accept-Encoding": "identity"})
+
+
+def test_a_map_answer_of_the_category_ranking_matches_its_schema():
+    """A case the fuzzer once found: ``format=geojson`` answers a FeatureCollection, which the schema must say."""
+    op = schema["/api/categories/{category}/regions"]["GET"]
+    case = op.Case(path_parameters={"category": "automotive"},
+                   query={"level": 0, "measure": "growth", "format": "geojson"})
+    case.call_and_validate(excluded_checks=[positive_data_acceptance], headers={"Accept-Encoding": "identity"})

@@ -52,7 +52,7 @@ def category_detail_api(request: HttpRequest, category: str = p.category(), sche
 
 
 @router.get("/categories/{category}/regions", response={200: CategoryRegions, **ERRORS},
-            openapi_extra=p.file_formats(*FILE_FORMATS, "geojson"), summary="One category across regions, ranked")
+            openapi_extra=p.map_formats(*FILE_FORMATS), summary="One category across regions, ranked")
 def category_regions_api(request: HttpRequest, category: str = p.category(), scheme: str = p.scheme(),
                          year: int | None = p.year(), level: int = p.level(), min_stars: int = p.min_stars(),
                          measure: Measure = Query("employment", description="Ranking measure"),

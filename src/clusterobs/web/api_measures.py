@@ -58,10 +58,7 @@ def measure_list_api(request: HttpRequest,
             "previous": prev, "results": measure_records(rows)}
 
 
-@router.get("/geojson", response={200: FeatureCollection, **ERRORS},
-            openapi_extra={"responses": {200: {"content": {
-                "application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}},
-                **p.file_formats(*FILE_FORMATS)["responses"][200]["content"]}}}},
+@router.get("/geojson", response={200: FeatureCollection, **ERRORS}, openapi_extra=p.map_formats(*FILE_FORMATS),
             summary="Map layer: NUTS 2021 regions with a measure")
 def region_map_api(request: HttpRequest, level: int = p.level(),
                    category: str | None = Query(None, description="Category key; without it the value is the "

@@ -51,3 +51,10 @@ def file_formats(*formats: str) -> dict[str, Any]:
     """OpenAPI: the other media types a 200 answer can have (``?format=``)."""
     content = {CONTENT_TYPES[f].split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for f in formats}
     return {"responses": {200: {"content": content}}}
+
+
+def map_formats(*formats: str) -> dict[str, Any]:
+    """OpenAPI: a 200 answer that can be a GeoJSON FeatureCollection (``format=geojson``) or a file download."""
+    content = {"application/geo+json": {"schema": {"$ref": "#/components/schemas/FeatureCollection"}},
+               **file_formats(*formats)["responses"][200]["content"]}
+    return {"responses": {200: {"content": content}}}

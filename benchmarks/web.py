@@ -251,22 +251,29 @@ class Load:
 ACCEPT_ENCODING = "gzip, deflate"
 
 
-def ab_hammer(base: str, load: Load, *, clients: int, seconds: float, requests: int | None, warmup: int = 20) -> Load:
-    """The same load from ApacheBench (``ab``, Debian's apache2-utils): ``clients`` concurrent keep-alive
-    connections from a C program, so the latency is the server's and not the Python client's queue for its GIL
-    (20 httpx threads in one process on 2 cores spend about as much CPU as the server)."""
+def first_answer(base: str, load: Load, warmup: int) -> bool:
+    """Ask ``load.path`` once (status, body size as read and as sent) and ``warmup`` times more; False unless 200."""
     import httpx
 
-    load.clients, load.client = clients, "ab"
-    before = os.getloadavg()[0]
     with httpx.Client(base_url=base, timeout=30, trust_env=False, headers={"Accept-Encoding": ACCEPT_ENCODING}) as c:
         first = c.get(load.path)
         load.status, load.bytes = first.status_code, len(first.content)
         load.sent_bytes = int(first.headers.get("Content-Length", len(first.content)))
         if first.status_code != 200:
-            return load
+            return False
         for _ in range(warmup):
             c.get(load.path)
+    return True
+
+
+def ab_hammer(base: str, load: Load, *, clients: int, seconds: float, requests: int | None, warmup: int = 20) -> Load:
+    """The same load from ApacheBench (``ab``, Debian's apache2-utils): ``clients`` concurrent keep-alive
+    connections from a C program, so the latency is the server's and not the Python client's queue for its GIL
+    (20 httpx threads in one process on 2 cores spend about as much CPU as the server)."""
+    load.clients, load.client = clients, "ab"
+    before = os.getloadavg()[0]
+    if not first_answer(base, load, warmup):
+        return load
     with tempfile.TemporaryDirectory() as tmp:
         table = Path(tmp) / "pct.csv"
         limit = ["-n", str(requests)] if requests else ["-t", f"{seconds:g}", "-n", "10000000"]
@@ -276,9 +283,11 @@ def ab_hammer(base: str, load: Load, *, clients: int, seconds: float, requests: 
         if out.returncode != 0 or not table.exists():
             load.errors[f"ab exit {out.returncode}"] = 1
             return load
+        running = 0.0  # ab's table can dip below the previous percentile with few requests: keep it monotone
         for line in table.read_text().splitlines()[1:]:
             q, ms = line.split(",")
-            load.ab_pcts[int(float(q))] = float(ms)
+            running = max(running, float(ms))
+            load.ab_pcts[int(float(q))] = running
 
     def field_of(name: str) -> str:
         return next((ln.split(":", 1)[1].strip() for ln in out.stdout.splitlines() if ln.startswith(name)), "0")
@@ -298,15 +307,8 @@ def hammer(base: str, load: Load, *, clients: int, seconds: float, requests: int
 
     load.clients = clients
     before = os.getloadavg()[0]
-    with httpx.Client(base_url=base, timeout=30, trust_env=False,
-                      headers={"Accept-Encoding": ACCEPT_ENCODING}) as probe:
-        first = probe.get(load.path)
-        load.status, load.bytes = first.status_code, len(first.content)
-        load.sent_bytes = int(first.headers.get("Content-Length", len(first.content)))
-        if first.status_code != 200:
-            return load
-        for _ in range(warmup):
-            probe.get(load.path)
+    if not first_answer(base, load, warmup):
+        return load
     lock = threading.Lock()
     left = [requests] if requests else None
     deadline = time.perf_counter() + seconds

@@ -1,23 +1,23 @@
 """API endpoints of the registry feature, mounted under /api/ by ``clusterobs.web.api``.
 
-Public reads of profiles, partnership requests, events, programmes and news (and of interest replies for those who
-may see them); writes (create, replace, delete) of all of them with a personal token (``Authorization: Bearer
-<token>``, made on the account page) and the site's permissions (``permissions``), forms (the same validation) and
-services (the same side effects: a reply e-mails the request's owner). The one-object endpoints of each type come from
-``api_common.add_endpoints``. A publication's file is uploaded on the site: the API shows its address, and a
-replacement keeps it.
+Public reads of profiles, partnership requests, events, programmes and news, one object or a page of a list (and of
+interest replies for those who may see them: a list shows exactly the replies one may read one by one); writes
+(create, replace, delete) of all of them with a personal token (``Authorization: Bearer <token>``, made on the
+account page) and the site's permissions (``permissions``), forms (the same validation) and services (the same side
+effects: a reply e-mails the request's owner). Lists filter through ``selectors`` and ``search``, as the site's pages
+do; the one-object endpoints of each type come from ``api_common.add_endpoints``. A publication's file is uploaded
+on the site: the API shows its address, and a replacement keeps it.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema, Status
 
-from clusterobs.web.registry import permissions, services
+from clusterobs.web.registry import permissions, selectors, services
 from clusterobs.web.registry.api_common import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -25,6 +25,7 @@ from clusterobs.web.registry.api_common import (
     TokenAuth,
     add_endpoints,
     check_valid,
+    day,
     forbid,
     form_data,
     get_or_404,
@@ -260,6 +261,14 @@ def reply_create(request: HttpRequest, pk: int, payload: ReplyIn) -> Status:
                                                     request=request)))
 
 
+@router.get("/registry/replies", response={200: list[ReplyOut], **WRITE_ERRORS}, auth=TokenAuth(),
+            summary="The interest replies you may see (yours, those to your requests; curators: all)")
+def replies(request: HttpRequest, request_pk: int | None = Query(None, alias="request"), limit: int = 100,
+            offset: int = 0) -> list[dict[str, Any]]:
+    qs = selectors.reply_list(user=request.user, request_pk=request_pk)
+    return [_reply(r) for r in qs[window(limit, offset)]]
+
+
 add_endpoints(router, Kind(name="reply", noun="interest reply", path="/registry/replies", model=InterestReply,
                            form=ReplyForm, schema_in=ReplyIn, schema_out=ReplyOut, out=_reply, form_user=True,
                            public=False), create=False)  # replies are created on their request, above
@@ -272,12 +281,8 @@ add_endpoints(router, Kind(name="reply", noun="interest reply", path="/registry/
             summary="Events (from a date, default: all)")
 def events(request: HttpRequest, since: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     qs = Event.objects.prefetch_related("categories")
-    if since:
-        try:
-            day = date.fromisoformat(since)
-        except ValueError as exc:
-            raise HttpError(400, f"`since` must be a date like 2026-01-31; got {since!r}.") from exc
-        qs = qs.filter(end__date__gte=day)
+    if (first := day("since", since)) is not None:
+        qs = qs.filter(end__date__gte=first)
     return [_event(e) for e in qs[window(limit, offset)]]
 
 
@@ -286,6 +291,23 @@ add_endpoints(router, Kind(name="event", noun="event", path="/registry/events", 
 
 
 # ---- cluster programmes and policies, news and publications (curated) -----------------------------------
+
+
+@router.get("/registry/programmes", response={200: list[ProgrammeOut], **READ_ERRORS},
+            summary="Cluster programmes and policies (filters as the site, and the region page's)")
+def programmes(request: HttpRequest, q: str = "", country: str = "", region: str = "",
+               kind: Literal["national", "regional"] | None = None, category: str = "", limit: int = 100,
+               offset: int = 0) -> list[dict[str, Any]]:
+    qs = selectors.programme_list(q=q[:200], country=country, region=region, kind=kind or "", category=category)
+    return [_programme(p) for p in qs[window(limit, offset)]]
+
+
+@router.get("/registry/news", response={200: list[NewsOut], **READ_ERRORS},
+            summary="News and publications, newest first (by kind, published between two dates)")
+def news(request: HttpRequest, kind: Literal["news", "publication"] | None = None, since: str | None = None,
+         until: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    qs = selectors.news_list(kind=kind or "", since=day("since", since), until=day("until", until))
+    return [_news(n) for n in qs[window(limit, offset)]]
 
 
 add_endpoints(router, Kind(name="programme", noun="cluster programme", path="/registry/programmes", model=Programme,

@@ -1,7 +1,7 @@
 """What the registry's API endpoints (``api``) are made of: token authentication, the documented error
-statuses, an object or 404 (or 403 without the right to it), a page of a list, writing through the site's own forms
-(400 naming the first invalid field, saved by ``services.form_save``), and ``add_endpoints``, which makes the read,
-create, replace and delete endpoints of one object type (a ``Kind``) from those.
+statuses, an object or 404 (or 403 without the right to it), a page of a list, a date parameter, writing through
+the site's own forms (400 naming the first invalid field, saved by ``services.form_save``), and ``add_endpoints``,
+which makes the read, create, replace and delete endpoints of one object type (a ``Kind``) from those.
 
 No ``from __future__ import annotations`` in this module: Django Ninja reads an endpoint's body schema from its
 parameter's annotation, which must be the schema class itself (``kind.schema_in``), not a name to look up later.
@@ -9,6 +9,7 @@ parameter's annotation, which must be the schema class itself (``kind.schema_in`
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import models, transaction
@@ -20,6 +21,7 @@ from ninja.security import HttpBearer
 
 from clusterobs.web.api_schemas import ErrorOut
 from clusterobs.web.registry import permissions, services
+from clusterobs.web.selectors import BadParameter
 
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000
@@ -40,6 +42,17 @@ class TokenAuth(HttpBearer):
 def window(limit: int, offset: int) -> slice:
     start = min(max(offset, 0), MAX_OFFSET)
     return slice(start, start + max(1, min(limit, MAX_LIMIT)))
+
+
+def day(name: str, value: str | None) -> date | None:
+    """A query parameter that is a date (``2026-01-31``), or None when left out or empty; a 400 naming it otherwise.
+    Read from text rather than typed ``date``, which would also take a number (seconds since 1970)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise BadParameter(f"`{name}` must be a date like 2026-01-31; got {value!r}.") from exc
 
 
 def get_or_404(model: type[models.Model], pk: int) -> Any:

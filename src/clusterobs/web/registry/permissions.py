@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Q, QuerySet
 
 from clusterobs.web.registry.models import InterestReply, Organisation, PartnershipRequest
 
@@ -27,6 +28,17 @@ def can_view(user: Any, obj: models.Model) -> bool:
     if isinstance(obj, InterestReply):
         return _owns(user, obj) or _owns(user, obj.request) or _perm(user, "view", obj)
     return True
+
+
+def visible_replies(user: Any, qs: QuerySet[InterestReply] | None = None) -> QuerySet[InterestReply]:
+    """The interest replies ``user`` may view (``can_view``), as a query: their own, those to requests of
+    organisations they own, all for curators."""
+    qs = InterestReply.objects.all() if qs is None else qs
+    if _perm(user, "view", InterestReply):
+        return qs
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    return qs.filter(Q(author=user) | Q(request__organisation__owner=user))
 
 
 def can_create(user: Any, model: type[models.Model]) -> bool:

@@ -23,6 +23,7 @@ from clusterobs.web.registry.models import (
     Programme,
 )
 from clusterobs.web.registry.search import ProfileFilters, profile_search, tokens
+from clusterobs.web.registry.selectors import programme_list
 from clusterobs.web.registry.validators import known_regions
 from clusterobs.web.registry.views_common import delete_page, deny, form_page, param
 from clusterobs.web.views.common import not_found
@@ -124,7 +125,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(PartnershipRequest.objects.select_related("organisation"), pk=pk)
-    replies = [r for r in req.replies.select_related("author", "organisation") if permissions.can_view(request.user, r)]
+    replies = permissions.visible_replies(request.user, req.replies.select_related("author", "organisation"))
     can_reply = permissions.can_reply(request.user, req)
     return render(request, "registry/request_detail.html", {
         "req": req, "replies": replies, "can_reply": can_reply,
@@ -206,9 +207,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         reg = selectors.region_get(code)
     except selectors.NotFound:
         return not_found(request, _("There is no NUTS 2021 region with the code “%(code)s”.") % {"code": code})
-    ancestors = [code[:n] for n in range(2, len(code) + 1)]
-    programmes = Programme.objects.filter(country=code[:2]).filter(Q(region="") | Q(region__in=ancestors)
-                                                                   | Q(region__startswith=code))
+    programmes = programme_list(region=code)
     return render(request, "registry/region.html", {
         "region": reg, "organisations": Organisation.objects.filter(region__startswith=code).prefetch_related(
             "categories"), "programmes": programmes})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
@@ -12,26 +11,16 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clusterobs.web.registry import permissions, services
+from clusterobs.web.registry import permissions, selectors, services
 from clusterobs.web.registry.categories import category_choices
 from clusterobs.web.registry.forms import NewsForm, ProgrammeForm
-from clusterobs.web.registry.models import NewsItem, Programme
-from clusterobs.web.registry.search import tokens
+from clusterobs.web.registry.models import NewsItem, NewsKind, Programme
 from clusterobs.web.registry.views_common import delete_page, deny, form_page, param
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
-    qs = Programme.objects.prefetch_related("categories")
-    q = param(request, "q")
-    for word in tokens(q):
-        qs = qs.filter(Q(name__icontains=word) | Q(managing_body__icontains=word) | Q(instruments__icontains=word)
-                       | Q(description__icontains=word))
-    country = param(request, "country", 2).upper()
-    if country:
-        qs = qs.filter(country=country)
-    category = param(request, "category", 80)
-    if category:
-        qs = qs.filter(categories__slug=category).distinct()
+    q, country, category = param(request, "q"), param(request, "country", 2).upper(), param(request, "category", 80)
+    qs = selectors.programme_list(q=q, country=country, category=category)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "registry/programme_list.html", {
         "page": page, "q": q, "country": country, "category": category, "categories": category_choices(),
@@ -68,10 +57,8 @@ def programme_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def news_list(request: HttpRequest) -> HttpResponse:
-    qs = NewsItem.objects.all()
     kind = request.GET.get("kind", "")
-    if kind in ("news", "publication"):
-        qs = qs.filter(kind=kind)
+    qs = selectors.news_list(kind=kind if kind in NewsKind.values else "")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "registry/news_list.html", {
         "page": page, "kind": kind, "can_create": permissions.can_create(request.user, NewsItem)})

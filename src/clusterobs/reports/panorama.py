@@ -13,18 +13,18 @@ from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
-from clusterobs.reports import competitiveness_sources, stats
+from clusterobs.reports import competitiveness_sources, i18n, stats
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports.common import (
     GISCO,
-    LEVEL_LABELS,
     SBS,
-    STAR_LABELS,
     conversion_note,
+    level_label,
     methodology_annex,
     scheme_short,
     source_line,
     sources_annex,
+    star_labels,
 )
 from clusterobs.reports.competitiveness import Indicator, indicators
 from clusterobs.reports.data import DEFAULT_LEVEL, DEFAULT_SCHEME, NUTS_VERSION, ReportData
@@ -49,9 +49,16 @@ def strength(m: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_panorama(data: ReportData, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
-                   country: str | None = None, level: int = DEFAULT_LEVEL, on_chart: OnChart | None = None) -> Report:
-    """The Panorama of Europe, or of one ``country`` (the same analysis over its regions); ``on_chart`` gets each
-    chart as soon as its section is built."""
+                   country: str | None = None, level: int = DEFAULT_LEVEL, on_chart: OnChart | None = None,
+                   lang: str = i18n.DEFAULT_LANGUAGE) -> Report:
+    """The Panorama of Europe, or of one ``country`` (the same analysis over its regions), in ``lang``;
+    ``on_chart`` gets each chart as soon as its section is built."""
+    with i18n.language(lang):
+        return _panorama(data, scheme=scheme, year=year, country=country, level=level, on_chart=on_chart, lang=lang)
+
+
+def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str | None, level: int,
+              on_chart: OnChart | None, lang: str) -> Report:
     scheme, year = data.check_scheme(scheme), data.check_year(year)
     place = data.country_name(country) if country else "Europe"
     m = data.measures(scheme=scheme, year=year, level=level, country=country)
@@ -76,14 +83,15 @@ def build_panorama(data: ReportData, *, scheme: str = DEFAULT_SCHEME, year: int 
     sections += [corr_section, methodology_annex(data, [scheme]), sources_annex(data)]
     kind, slug = ("country", f"country_{country}_{scheme}_{year}") if country else ("panorama",
                                                                                      f"panorama_{scheme}_{year}")
+    slug += "" if lang == i18n.DEFAULT_LANGUAGE else f"_{lang}"
     title = f"Cluster Panorama: {place}" if country else "European Cluster Panorama"
     report = Report(kind, slug, title,
-                    f"Cluster stars ({data.scheme_title(scheme)}), {year}, {LEVEL_LABELS[level]} (NUTS "
+                    f"Cluster stars ({data.scheme_title(scheme)}), {year}, {level_label(level)} (NUTS "
                     f"{NUTS_VERSION}), with the correlation of cluster strength and competitiveness",
                     sections, facts=facts, version=data.version,
                     code_version=str(data.meta.get("code_version") or __version__),
                     created_at=str(data.meta.get("created_at") or ""),
-                    generated_at=datetime.now(UTC).isoformat(timespec="seconds"))
+                    generated_at=datetime.now(UTC).isoformat(timespec="seconds"), lang=lang)
     report.highlights = [
         ("Regions mapped", fmt.integer(facts["regions"])),
         ("Traded categories", fmt.integer(facts["categories"])),
@@ -108,7 +116,7 @@ class _Context:
                                                                                    country, place)
 
     def subtitle(self, what: str) -> str:
-        return " · ".join([what, str(self.year), f"{LEVEL_LABELS[self.level]}, NUTS {NUTS_VERSION}",
+        return " · ".join([what, str(self.year), f"{level_label(self.level)}, NUTS {NUTS_VERSION}",
                            scheme_short(self.scheme)])
 
     def caption(self, title: str, what: str, sources: list[str], notes: list[str] = ()) -> Caption:
@@ -131,7 +139,7 @@ def headline(traded: pd.DataFrame) -> dict:
 def overview(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame, facts: dict) -> Section:
     n_missing = int(traded["employment"].isna().sum())
     paragraphs = [
-        f"In {ctx.year}, {facts['regions']} {LEVEL_LABELS[ctx.level].lower()} of {ctx.place} hold "
+        f"In {ctx.year}, {facts['regions']} {level_label(ctx.level).lower()} of {ctx.place} hold "
         f"{facts['categories']} traded cluster categories with employment data. Under the "
         f"{ctx.data.scheme_title(ctx.scheme)} scheme, {facts['by_stars'].get(3, 0):,} region-category cells earn "
         f"three stars, {facts['by_stars'].get(2, 0):,} two and {facts['by_stars'].get(1, 0):,} one.",
@@ -157,14 +165,14 @@ def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
     for stars, col in ((1, "s1"), (2, "s2"), (3, "s3")):
         for r in top.itertuples():
             v = int(getattr(r, col))
-            rows.append({"label": r.category_name, "series": STAR_LABELS[stars], "value": float(v),
+            rows.append({"label": r.category_name, "series": star_labels()[stars], "value": float(v),
                          "imputed": False, "url": "", "hover": f"{r.category_name}: {v} regions with "
-                                                               f"{STAR_LABELS[stars]}"})
+                                                               f"{star_labels()[stars]}"})
     frame = pd.DataFrame(rows)
     title = f"Clusters by stars per category: {ctx.place}"
     fig = charts.grouped_bars(frame, ctx.caption(title, "Regions with 1, 2 and 3 stars per traded category", [SBS], [
         f"The {len(top)} categories with the most three-star regions (of {len(counts)})."]),
-        value_title="Regions", series_order=STAR_LABELS[1:])
+        value_title="Regions", series_order=star_labels()[1:])
     for i, trace in enumerate(fig.data):  # the star blues, as on the maps
         trace.marker.color = STAR_COLOURS[i + 1]
     first = top.iloc[0] if len(top) else None

@@ -146,6 +146,9 @@ def render_html(report: Report) -> str:
 def _document(report: Report) -> str:
     page = PAGE_CSS % {"page": _("Page"), "of": _("of")}
     contents = _("Contents")
+    footer = _("clusterobs {code} · dataset version {version} (extracted {date}) · generated {generated}").format(
+        code=report.code_version, version=report.version, date=fmt.date(report.created_at[:10]),
+        generated=report.generated_at)
     toc = "".join(f'<li><a href="#{escape(s.id)}">{escape(s.title)}</a></li>' for s in report.sections)
     body = "".join(_section(s) for s in report.sections)
     lead = facts_list(report.highlights) if report.highlights else ""
@@ -158,8 +161,4 @@ def _document(report: Report) -> str:
         f'<header class="report"><h1>{escape(report.title)}</h1><p class="subtitle">{escape(report.subtitle)}</p>'
         f"{lead}</header>"
         f'<nav class="toc" aria-label="{escape(contents)}"><ol>{toc}</ol></nav>{body}'
-        f'<footer class="provenance"><p>'
-        + escape(_("clusterobs {code} · dataset version {version} (extracted {date}) · generated {generated}").format(
-            code=report.code_version, version=report.version, date=fmt.date(report.created_at[:10]),
-            generated=report.generated_at))
-        + "</p></footer></body></html>")
+        f'<footer class="provenance"><p>{escape(footer)}</p></footer></body></html>')

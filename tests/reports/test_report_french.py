@@ -1,5 +1,5 @@
-"""The region scorecard in French: French headings and sentences, the English report's figures written the French
-way, names as the data give them; the catalogue covers every text of the reports."""
+"""The region scorecard and the Panorama in French: French headings and sentences, the English report's figures
+written the French way, names as the data give them; the catalogue covers every text of the reports."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from clusterobs.cli import app
-from clusterobs.reports import build_scorecard, write_report
+from clusterobs.reports import build_panorama, build_scorecard, write_report
 from clusterobs.reports.i18n import DOMAIN, LOCALE, language
 
 N = "\u202f"
@@ -76,6 +76,60 @@ def test_french_chart_captions_and_axes(scorecard_fr):
     assert portfolio.layout.yaxis.title.text == "Quotient de localisation"
     assert portfolio.layout.separators == "," + N  # axis ticks written the French way
     assert charts["region-stars"].title.startswith("Clusters étoilés de ")
+
+
+def _french(english: str) -> str:
+    """An English report's number (``1,234``, ``12.3%``) as the French report writes it."""
+    return english.replace(",", N).replace(".", ",").replace("%", N + "%")
+
+
+@pytest.fixture(scope="session")
+def panoramas_de(report_data, tmp_path_factory):
+    """Germany's Panorama in English (built only) and in French (HTML and PDF): quicker than Europe's."""
+    en = build_panorama(report_data, country="DE")
+    fr = build_panorama(report_data, country="DE", lang="fr")
+    return en, fr, write_report(fr, tmp_path_factory.mktemp("panorama_fr"))
+
+
+def test_french_country_panorama_has_french_headings_and_the_same_figures(panoramas_de):
+    en, fr, out = panoramas_de
+    assert fr.lang == "fr" and fr.slug == en.slug + "_fr" and out.pdf.name.endswith("_fr.pdf")
+    assert fr.facts == en.facts  # the numbers (and the correlations) do not depend on the language
+    text = pdf_text(out.pdf).replace("\u00a0", " ").replace(N, " ")
+    place = fr.facts["place"]
+    assert fr.title == f"Panorama des clusters\u00a0: {place}" and en.title == f"Cluster Panorama: {place}"
+    for heading in ("Panorama des clusters : ", "Chiffres clés", "Clusters par nombre d’étoiles et par catégorie",
+                    "Clusters par région", "Cartes", "Régions en tête par catégorie",
+                    "Force des clusters et compétitivité", "Annexe : méthodologie",
+                    "Annexe : sources et reproductibilité", "dénominations officielles (en anglais)"):
+        assert heading in text, heading
+    for english in ("Cluster Panorama", "Key figures", "Clusters by stars per category", "Clusters by region",
+                    "Top regions per category", "Cluster strength and competitiveness", "Annex: methodology",
+                    "Regions mapped", "three-star", "traded employment", "Correlation of cluster strength"):
+        assert english not in text, english
+    # the same figures, written the French way
+    assert en.highlights[0][0] == "Regions mapped"
+    assert fr.highlights[0][0] == "Régions cartographiées"
+    assert [v for _, v in fr.highlights] == [_french(v) for _, v in en.highlights]
+    assert any(N in v for _, v in fr.highlights)  # a percentage, at least: "12,3 %"
+    tables_en = {s.id: s.tables for s in en.sections}
+    compared = 0
+    for section in fr.sections:
+        if section.id in ("categories", "countries"):
+            for t_fr, t_en in zip(section.tables, tables_en[section.id], strict=True):
+                assert [row[0] for row in t_fr.rows] == [row[0] for row in t_en.rows]  # names as the data give
+                assert [row[1:] for row in t_fr.rows] == [[_french(c) for c in row[1:]] for row in t_en.rows]
+                compared += len(t_fr.rows)
+    assert compared > 10
+    share = _french(fmt_percent(en.facts["starred_share"])).replace(N, " ")
+    assert share in text
+    charts = {c.name: c for c in fr.charts}
+    assert charts["map-three-star"].title.startswith("Clusters trois étoiles par région")
+    assert charts["strength-by-region"].fig.layout.separators == "," + N
+
+
+def fmt_percent(x: float) -> str:
+    return f"{100 * x:.1f}%"
 
 
 def _texts(path: Path) -> set[str]:

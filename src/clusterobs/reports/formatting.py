@@ -41,6 +41,11 @@ def number(x: object, digits: int = 2) -> str:
     return NOT_AVAILABLE if missing(x) else _local(f"{float(x):,.{digits}f}")  # type: ignore[arg-type]
 
 
+def compact(x: object) -> str:
+    """A class bound as short as it goes (``2.5``, ``10``), with the language's decimal mark."""
+    return NOT_AVAILABLE if missing(x) else _local(f"{float(x):g}")  # type: ignore[arg-type]
+
+
 def percent(x: object, digits: int = 1) -> str:
     return NOT_AVAILABLE if missing(x) else _pct(f"{100 * float(x):.{digits}f}")  # type: ignore[arg-type]
 

@@ -104,3 +104,20 @@ def test_errors(client):
     assert client.get("/api/reports/region/DE21.doc").status_code == 404
     assert client.get("/reports/region/XX99/").status_code == 404
     assert client.get("/reports/region/DE21/", {"year": "soon"}).status_code == 400
+
+
+def test_french_session_gets_the_french_scorecard(client, patient):
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/reports/"})
+    page = client.get("/reports/region/LU00/")
+    assert page.status_code == 200
+    assert b"/reports/region/LU00.html" in page.content
+    html = body(client.get("/reports/region/LU00.html")).decode()
+    assert '<html lang="fr">' in html and "Fiche régionale" in html and "Étoiles et leurs raisons" in html
+    key = services.report_key("region", "LU00", lang="fr")
+    assert key.slug.endswith("_fr") and services.cache_dir(key.version).joinpath(f"{key.slug}.pdf").exists()
+    api = client.get("/api/reports/region/LU00.html", {"lang": "fr"})
+    assert api.status_code == 200 and api["Content-Language"] == "fr"
+    english = body(client.get("/api/reports/region/LU00.html")).decode()  # the API's default stays English
+    assert '<html lang="en">' in english and "Region scorecard: " in english
+    bad = client.get("/api/reports/region/LU00.pdf", {"lang": "de"})
+    assert bad.status_code == 400 and "`lang` must be one of en, fr" in bad.json()["error"]["message"]

@@ -24,6 +24,18 @@ YearOpt = Annotated[int | None, typer.Option(help="Year of the cluster data (def
 SchemeOpt = Annotated[str, typer.Option(help="Star scheme: eco2007, eocic2019, uscmp")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder to write <report>.html and <report>.pdf into")]
 PdfOpt = Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF (WeasyPrint)")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of the report's text: en, fr")]
+
+
+def _language(lang: str) -> str:
+    """``lang`` checked before anything starts (Chromium, the dataset)."""
+    from clusterobs.reports.i18n import LanguageError, check_language
+
+    try:
+        return check_language(lang)
+    except LanguageError as exc:
+        err.print(f"[bold red]Report failed:[/] {exc}")
+        raise typer.Exit(2) from exc
 
 
 def _run(build, home: Path | None, out: Path, pdf: bool, *, kind: str) -> None:
@@ -66,25 +78,27 @@ def _run(build, home: Path | None, out: Path, pdf: bool, *, kind: str) -> None:
 def panorama(
     year: YearOpt = None, scheme: SchemeOpt = "eco2007",
     country: Annotated[str | None, typer.Option(help="Only this country (NUTS code such as DE, FR, EL)")] = None,
-    out: OutOpt = Path("reports"), pdf: PdfOpt = True, home: HomeOpt = None,
+    out: OutOpt = Path("reports"), pdf: PdfOpt = True, home: HomeOpt = None, lang: LangOpt = "en",
 ) -> None:
     """The European Cluster Panorama (or one country's): stars, maps, top regions and competitiveness."""
+    lang = _language(lang)
     from clusterobs.reports import build_panorama
 
     _run(lambda data, on_chart: build_panorama(data, scheme=scheme, year=year, country=country,
-                                           on_chart=on_chart), home, out, pdf, kind="panorama")
+                                           on_chart=on_chart, lang=lang), home, out, pdf, kind="panorama")
 
 
 @app.command()
 def region(
     code: Annotated[str, typer.Argument(help="NUTS 2021 region code, e.g. DE21")],
     year: YearOpt = None, scheme: SchemeOpt = "eco2007", out: OutOpt = Path("reports"), pdf: PdfOpt = True,
-    home: HomeOpt = None,
+    home: HomeOpt = None, lang: LangOpt = "en",
 ) -> None:
     """A region scorecard: portfolio, stars and their reasons, trends, linkages, scoreboard and peers."""
+    lang = _language(lang)
     from clusterobs.reports import build_scorecard
 
     # one kaleido tab with Plotly's basic bundle (prestart.BROWSERS): a second tab costs more Chromium start than it
     # saves on the six charts (about 0.15 s each); the Panorama's two MapLibre maps are worth the second tab
-    _run(lambda data, on_chart: build_scorecard(data, code, scheme=scheme, year=year, on_chart=on_chart),
+    _run(lambda data, on_chart: build_scorecard(data, code, scheme=scheme, year=year, on_chart=on_chart, lang=lang),
          home, out, pdf, kind="region")

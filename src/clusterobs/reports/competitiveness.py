@@ -14,6 +14,7 @@ import pandas as pd
 
 from clusterobs.reports.common import INDICATORS
 from clusterobs.reports.data import ReportData
+from clusterobs.reports.i18n import _
 
 
 @dataclass
@@ -47,7 +48,7 @@ def eurostat_indicators(data: ReportData, year: int) -> list[Indicator]:
             continue
         if key in catalogue.index and catalogue.at[key, "unit"]:
             unit = str(catalogue.at[key, "unit"])
-        note = f"{used} (closest year to {year} with data)" if used != year else ""
+        note = _("{used} (closest year to {year} with data)").format(used=used, year=year) if used != year else ""
         out.append(Indicator(key, label, unit, INDICATORS, used, df.set_index("region")["value"].astype(float),
                              chart=chart, note=note))
     return out

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from clusterobs.reports.data import NUTS_VERSION, ReportData
+from clusterobs.reports.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from clusterobs.reports.competitiveness import Indicator
@@ -49,8 +50,10 @@ def _values(data: ReportData, table: str, indicator: str, year: int | None) -> p
 
 def _note(df: pd.DataFrame) -> str:
     copied = df["method"].fillna("").str.contains("applied to each|copied|merged", regex=True)
-    return (f"{int(copied.sum())} regions carry a value published for a larger or merged region "
-            "(copied to each NUTS-2 region by the source reader)." if copied.any() else "")
+    n = int(copied.sum())
+    return (ngettext("{n} region carries a value published for a larger or merged region (copied to each NUTS-2 "
+                     "region by the source reader).", "{n} regions carry a value published for a larger or merged "
+                     "region (copied to each NUTS-2 region by the source reader).", n).format(n=n) if n else "")
 
 
 def indicators(data: ReportData, year: int) -> list[Indicator]:
@@ -82,7 +85,8 @@ def indicators(data: ReportData, year: int) -> list[Indicator]:
             continue
         seen.add((indicator, used))
         df = _values(data, table, indicator, used)
-        note = " ".join(n for n in [f"{used} (closest year to {year} with data)." if rule == "closest" and
+        note = " ".join(n for n in [_("{used} (closest year to {year} with data).").format(used=used, year=year)
+                                    if rule == "closest" and
                                     used != year else "", _note(df)] if n)
         out.append(Indicator(f"{indicator}_{used}", label, unit, source, used,
                              df.set_index("region")["value"].astype(float), chart=chart, note=note))

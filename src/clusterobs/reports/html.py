@@ -12,12 +12,17 @@ import base64
 from markupsafe import Markup, escape
 
 from clusterobs.charts.caption import Caption, caption_of
+from clusterobs.reports import formatting as fmt
+from clusterobs.reports import i18n
+from clusterobs.reports.i18n import _
 from clusterobs.reports.model import Chart, Report, Section, Table
 
-CSS = """
+PAGE_CSS = """
 @page { size: A4; margin: 18mm 15mm 18mm 15mm;
         @bottom-left { content: string(doc-title); font-size: 8pt; color: #555; }
-        @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; } }
+        @bottom-right { content: "%(page)s " counter(page) " %(of)s " counter(pages); font-size: 8pt; color: #555; } }
+"""
+CSS = """
 html { font-family: "DejaVu Sans", "Liberation Sans", Helvetica, Arial, sans-serif; font-size: 10pt;
        color: #1a1a1a; line-height: 1.4; }
 body { max-width: 190mm; margin: 0 auto; }
@@ -133,19 +138,27 @@ def facts_list(items: list[tuple[str, str]]) -> Markup:
 
 
 def render_html(report: Report) -> str:
-    """The complete HTML document of ``report`` (its charts must have their image)."""
+    """The complete HTML document of ``report`` (its charts must have their image), in ``report.lang``."""
+    with i18n.language(report.lang):
+        return _document(report)
+
+
+def _document(report: Report) -> str:
+    page = PAGE_CSS % {"page": _("Page"), "of": _("of")}
+    contents = _("Contents")
+    footer = _("clusterobs {code} · dataset version {version} (extracted {date}) · generated {generated}").format(
+        code=report.code_version, version=report.version, date=fmt.date(report.created_at[:10]),
+        generated=report.generated_at)
     toc = "".join(f'<li><a href="#{escape(s.id)}">{escape(s.title)}</a></li>' for s in report.sections)
     body = "".join(_section(s) for s in report.sections)
     lead = facts_list(report.highlights) if report.highlights else ""
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{escape(report.lang)}"><head><meta charset="utf-8">'
         f"<title>{escape(report.title)}</title>"
         f'<meta name="generator" content="clusterobs {escape(report.code_version)}">'
         f'<meta name="dataset-version" content="{escape(report.version)}">'
-        f"<style>{CSS}</style></head><body>"
+        f"<style>{page}{CSS}</style></head><body>"
         f'<header class="report"><h1>{escape(report.title)}</h1><p class="subtitle">{escape(report.subtitle)}</p>'
         f"{lead}</header>"
-        f'<nav class="toc" aria-label="Contents"><ol>{toc}</ol></nav>{body}'
-        f'<footer class="provenance"><p>clusterobs {escape(report.code_version)} · dataset version '
-        f"{escape(report.version)} (extracted {escape(report.created_at[:10])}) · generated "
-        f"{escape(report.generated_at)}</p></footer></body></html>")
+        f'<nav class="toc" aria-label="{escape(contents)}"><ol>{toc}</ol></nav>{body}'
+        f'<footer class="provenance"><p>{escape(footer)}</p></footer></body></html>')

@@ -9,6 +9,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from clusterobs.reports import formatting, i18n
+
 
 @dataclass
 class Chart:
@@ -23,6 +25,10 @@ class Chart:
     mime: str = "image/jpeg"
     #: the image being drawn (``render.start_drawing``)
     job: Future[bytes] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if i18n.current() != i18n.DEFAULT_LANGUAGE:  # axis ticks the language's way (1 234,5); English unchanged
+            self.fig.update_layout(separators=formatting.plotly_separators())
 
 
 @dataclass
@@ -62,6 +68,8 @@ class Report:
     code_version: str = ""
     created_at: str = ""
     generated_at: str = ""
+    #: the language of the report's own text (``i18n.LANGUAGES``)
+    lang: str = "en"
 
     @property
     def charts(self) -> list[Chart]:

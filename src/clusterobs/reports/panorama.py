@@ -13,21 +13,23 @@ from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
-from clusterobs.reports import competitiveness_sources, stats
+from clusterobs.reports import competitiveness_sources, i18n, stats
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports.common import (
     GISCO,
-    LEVEL_LABELS,
     SBS,
-    STAR_LABELS,
     conversion_note,
+    level_label,
     methodology_annex,
+    names_note,
     scheme_short,
     source_line,
     sources_annex,
+    star_labels,
 )
 from clusterobs.reports.competitiveness import Indicator, indicators
 from clusterobs.reports.data import DEFAULT_LEVEL, DEFAULT_SCHEME, NUTS_VERSION, ReportData
+from clusterobs.reports.i18n import _, ngettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 
 #: the star count from which a cluster is "starred" in the employment share and in cluster strength
@@ -49,11 +51,18 @@ def strength(m: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_panorama(data: ReportData, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
-                   country: str | None = None, level: int = DEFAULT_LEVEL, on_chart: OnChart | None = None) -> Report:
-    """The Panorama of Europe, or of one ``country`` (the same analysis over its regions); ``on_chart`` gets each
-    chart as soon as its section is built."""
+                   country: str | None = None, level: int = DEFAULT_LEVEL, on_chart: OnChart | None = None,
+                   lang: str = i18n.DEFAULT_LANGUAGE) -> Report:
+    """The Panorama of Europe, or of one ``country`` (the same analysis over its regions), in ``lang``;
+    ``on_chart`` gets each chart as soon as its section is built."""
+    with i18n.language(lang):
+        return _panorama(data, scheme=scheme, year=year, country=country, level=level, on_chart=on_chart, lang=lang)
+
+
+def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str | None, level: int,
+              on_chart: OnChart | None, lang: str) -> Report:
     scheme, year = data.check_scheme(scheme), data.check_year(year)
-    place = data.country_name(country) if country else "Europe"
+    place = data.country_name(country) if country else _("Europe")
     m = data.measures(scheme=scheme, year=year, level=level, country=country)
     if m.empty:
         raise_empty(place, level, year)
@@ -76,21 +85,23 @@ def build_panorama(data: ReportData, *, scheme: str = DEFAULT_SCHEME, year: int 
     sections += [corr_section, methodology_annex(data, [scheme]), sources_annex(data)]
     kind, slug = ("country", f"country_{country}_{scheme}_{year}") if country else ("panorama",
                                                                                      f"panorama_{scheme}_{year}")
-    title = f"Cluster Panorama: {place}" if country else "European Cluster Panorama"
+    slug += "" if lang == i18n.DEFAULT_LANGUAGE else f"_{lang}"
+    title = _("Cluster Panorama: {place}").format(place=place) if country else _("European Cluster Panorama")
     report = Report(kind, slug, title,
-                    f"Cluster stars ({data.scheme_title(scheme)}), {year}, {LEVEL_LABELS[level]} (NUTS "
-                    f"{NUTS_VERSION}), with the correlation of cluster strength and competitiveness",
+                    _("Cluster stars ({scheme}), {year}, {level} (NUTS {nuts}), with the correlation of cluster "
+                      "strength and competitiveness").format(scheme=data.scheme_title(scheme), year=year,
+                                                             level=level_label(level), nuts=NUTS_VERSION),
                     sections, facts=facts, version=data.version,
                     code_version=str(data.meta.get("code_version") or __version__),
                     created_at=str(data.meta.get("created_at") or ""),
-                    generated_at=datetime.now(UTC).isoformat(timespec="seconds"))
+                    generated_at=datetime.now(UTC).isoformat(timespec="seconds"), lang=lang)
     report.highlights = [
-        ("Regions mapped", fmt.integer(facts["regions"])),
-        ("Traded categories", fmt.integer(facts["categories"])),
-        ("3-star clusters", fmt.integer(facts["by_stars"].get(3, 0))),
-        ("2-star clusters", fmt.integer(facts["by_stars"].get(2, 0))),
-        ("1-star clusters", fmt.integer(facts["by_stars"].get(1, 0))),
-        ("Traded employment in starred clusters", fmt.percent(facts["starred_share"])),
+        (_("Regions mapped"), fmt.integer(facts["regions"])),
+        (_("Traded categories"), fmt.integer(facts["categories"])),
+        (_("3-star clusters"), fmt.integer(facts["by_stars"].get(3, 0))),
+        (_("2-star clusters"), fmt.integer(facts["by_stars"].get(2, 0))),
+        (_("1-star clusters"), fmt.integer(facts["by_stars"].get(1, 0))),
+        (_("Traded employment in starred clusters"), fmt.percent(facts["starred_share"])),
     ]
     return report
 
@@ -108,7 +119,7 @@ class _Context:
                                                                                    country, place)
 
     def subtitle(self, what: str) -> str:
-        return " · ".join([what, str(self.year), f"{LEVEL_LABELS[self.level]}, NUTS {NUTS_VERSION}",
+        return " · ".join([what, str(self.year), f"{level_label(self.level)}, NUTS {NUTS_VERSION}",
                            scheme_short(self.scheme)])
 
     def caption(self, title: str, what: str, sources: list[str], notes: list[str] = ()) -> Caption:
@@ -128,21 +139,50 @@ def headline(traded: pd.DataFrame) -> dict:
                 traded["employment"].notna(), "category"].nunique()), "traded_employment": float(emp)}
 
 
+def _in_sentence(label: str) -> str:
+    """A NUTS level's label inside a sentence: lower case in English, only its first letter lowered otherwise."""
+    return label.lower() if i18n.current() == i18n.DEFAULT_LANGUAGE else label[:1].lower() + label[1:]
+
+
+def _indicator(label: str) -> str:
+    """An indicator's name inside a sentence: lower case in English; otherwise as the data give it (a French
+    sentence quotes the English name)."""
+    return label.lower() if i18n.current() == i18n.DEFAULT_LANGUAGE else label
+
+
+def _list(items: list[str]) -> str:
+    return ("\u00a0; " if i18n.current() == "fr" else "; ").join(items)
+
+
+def _interval(value: object, low: object, high: object) -> str:
+    return _("{value} [{low}, {high}]").format(value=fmt.corr(value), low=fmt.corr(low), high=fmt.corr(high))
+
+
 def overview(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame, facts: dict) -> Section:
     n_missing = int(traded["employment"].isna().sum())
+    by_stars = facts["by_stars"]
     paragraphs = [
-        f"In {ctx.year}, {facts['regions']} {LEVEL_LABELS[ctx.level].lower()} of {ctx.place} hold "
-        f"{facts['categories']} traded cluster categories with employment data. Under the "
-        f"{ctx.data.scheme_title(ctx.scheme)} scheme, {facts['by_stars'].get(3, 0):,} region-category cells earn "
-        f"three stars, {facts['by_stars'].get(2, 0):,} two and {facts['by_stars'].get(1, 0):,} one.",
-        f"Starred clusters (at least {STARRED} star) employ {fmt.percent(facts['starred_share'])} of the traded "
-        f"employment ({fmt.integer(facts['traded_employment'])} persons); three-star clusters "
-        f"{fmt.percent(facts['three_star_share'])}.",
+        _("In {year}, {regions} {level} of {place} hold {categories} traded cluster categories with employment "
+          "data.").format(year=ctx.year, regions=fmt.integer(facts["regions"]), level=_in_sentence(
+              level_label(ctx.level)), place=ctx.place, categories=fmt.integer(facts["categories"])) + " " +
+        _("Under the {scheme} scheme, {three} region-category cells earn three stars, {two} two and {one} one.").format(
+            scheme=ctx.data.scheme_title(ctx.scheme), three=fmt.integer(by_stars.get(3, 0)),
+            two=fmt.integer(by_stars.get(2, 0)), one=fmt.integer(by_stars.get(1, 0))),
+        ngettext("Starred clusters (at least {n} star) employ {share} of the traded employment ({employment} "
+                 "persons); three-star clusters {three}.", "Starred clusters (at least {n} stars) employ {share} of "
+                 "the traded employment ({employment} persons); three-star clusters {three}.", STARRED).format(
+            n=STARRED, share=fmt.percent(facts["starred_share"]), employment=fmt.integer(facts["traded_employment"]),
+            three=fmt.percent(facts["three_star_share"])),
     ]
     if n_missing:
-        paragraphs.append(f"{n_missing:,} region-category cells have no employment value (confidential or missing "
-                          "in the source): they are counted as no data, never as zero.")
-    return Section("overview", "Key figures", paragraphs)
+        paragraphs.append(ngettext(
+            "{n} region-category cell has no employment value (confidential or missing in the source): it is "
+            "counted as no data, never as zero.", "{n} region-category cells have no employment value (confidential "
+            "or missing in the source): they are counted as no data, never as zero.", n_missing).format(
+            n=fmt.integer(n_missing)))
+    if i18n.current() != i18n.DEFAULT_LANGUAGE:
+        paragraphs.append(names_note())
+    return Section("overview", _("Key figures"), paragraphs)
 
 
 def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
@@ -157,27 +197,29 @@ def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
     for stars, col in ((1, "s1"), (2, "s2"), (3, "s3")):
         for r in top.itertuples():
             v = int(getattr(r, col))
-            rows.append({"label": r.category_name, "series": STAR_LABELS[stars], "value": float(v),
-                         "imputed": False, "url": "", "hover": f"{r.category_name}: {v} regions with "
-                                                               f"{STAR_LABELS[stars]}"})
+            rows.append({"label": r.category_name, "series": star_labels()[stars], "value": float(v),
+                         "imputed": False, "url": "", "hover": _("{category}: {n} regions with {stars}").format(
+                             category=r.category_name, n=fmt.integer(v), stars=star_labels()[stars])})
     frame = pd.DataFrame(rows)
-    title = f"Clusters by stars per category: {ctx.place}"
-    fig = charts.grouped_bars(frame, ctx.caption(title, "Regions with 1, 2 and 3 stars per traded category", [SBS], [
-        f"The {len(top)} categories with the most three-star regions (of {len(counts)})."]),
-        value_title="Regions", series_order=STAR_LABELS[1:])
+    title = _("Clusters by stars per category: {place}").format(place=ctx.place)
+    fig = charts.grouped_bars(frame, ctx.caption(title, _("Regions with 1, 2 and 3 stars per traded category"), [SBS], [
+        _("The {n} categories with the most three-star regions (of {total}).").format(
+            n=fmt.integer(len(top)), total=fmt.integer(len(counts)))]),
+        value_title=_("Regions"), series_order=star_labels()[1:])
     for i, trace in enumerate(fig.data):  # the star blues, as on the maps
         trace.marker.color = STAR_COLOURS[i + 1]
     first = top.iloc[0] if len(top) else None
-    summary = (f"{first['category_name']} has the most three-star regions ({int(first['s3'])})."
-               if first is not None else "No traded category has data.")
-    table = Table(f"Clusters by stars per traded category, {ctx.place}, {ctx.year}",
-                  ["Category", "Regions with data", "1 star", "2 stars", "3 stars", "Employment"],
+    summary = (_("{category} has the most three-star regions ({n}).").format(
+        category=first["category_name"], n=fmt.integer(first["s3"]))
+               if first is not None else _("No traded category has data."))
+    table = Table(_("Clusters by stars per traded category, {place}, {year}").format(place=ctx.place, year=ctx.year),
+                  [_("Category"), _("Regions with data"), *star_labels()[1:], _("Employment")],
                   [[r.category_name, fmt.integer(r.regions), fmt.integer(r.s1), fmt.integer(r.s2),
                     fmt.integer(r.s3), fmt.integer(r.employment)] for r in counts.itertuples()],
                   numeric=(1, 2, 3, 4, 5))
-    return Section("categories", "Clusters by stars per category", [
-        "How many regions hold each traded category with one, two or three stars. A category with many "
-        "three-star regions is concentrated in several strong locations."],
+    return Section("categories", _("Clusters by stars per category"), [
+        _("How many regions hold each traded category with one, two or three stars. A category with many "
+          "three-star regions is concentrated in several strong locations.")],
         charts=[Chart("stars-by-category", title, summary, fig)], tables=[table])
 
 
@@ -186,6 +228,10 @@ def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) ->
     if ctx.country:
         unit = per_region.assign(label=per_region["region_name"] + " (" + per_region["region"] + ")")
         key, what = "label", "region"
+        texts = (_("Share of traded employment in starred clusters, by region: {place}"),
+                 _("The 40 regions with the highest share."), _("Starred clusters by region, {year}"),
+                 _("Clusters by region"), _("The number of starred traded clusters and the share of traded "
+                                            "employment they hold, by region."))
     else:
         unit = per_region.groupby("country", as_index=False).agg(
             regions=("region", "count"), employment=("employment", "sum"),
@@ -194,22 +240,28 @@ def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) ->
         unit["strength"] = (unit["starred_employment"] / unit["employment"]).where(unit["employment"] > 0)
         unit["label"] = unit["country"]
         key, what = "label", "country"
+        texts = (_("Share of traded employment in starred clusters, by country: {place}"),
+                 _("The 40 countries with the highest share."), _("Starred clusters by country, {year}"),
+                 _("Clusters by country"), _("The number of starred traded clusters and the share of traded "
+                                             "employment they hold, by country."))
+    title_text, top_note, table_title, heading, intro = texts
     unit = unit.sort_values(["strength", key], ascending=[False, True])
     bars = unit[unit["strength"].notna()].head(40).assign(
         value=lambda d: d["strength"] * 100, value_text=lambda d: [fmt.percent(v) for v in d["strength"]],
-        imputed=False, url="", hover=lambda d: [f"{lab}: {fmt.percent(v)}" for lab, v in zip(d[key], d["strength"],
-                                                                                           strict=True)])
-    title = f"Share of traded employment in starred clusters, by {what}: {ctx.place}"
-    notes = [f"The 40 {what}s with the highest share." if len(unit) > 40 else ""]
-    fig = charts.ranked_bars(bars, ctx.caption(title, "Employment in clusters with at least one star, % of the "
-                                               "traded employment", [SBS], notes),
-                             value_title="% of traded employment", colour=ACCENT)
-    summary = (f"Highest share: {bars[key].iloc[0]} ({bars['value_text'].iloc[0]}); lowest shown: "
-               f"{bars[key].iloc[-1]} ({bars['value_text'].iloc[-1]})." if len(bars) else "No data.")
-    header = ["Region" if ctx.country else "Country", "1 star", "2 stars", "3 stars", "Traded employment",
-              "In starred clusters"]
+        imputed=False, url="", hover=lambda d: [_("{name}: {value}").format(name=lab, value=fmt.percent(v))
+                                                for lab, v in zip(d[key], d["strength"], strict=True)])
+    title = title_text.format(place=ctx.place)
+    notes = [top_note if len(unit) > 40 else ""]
+    fig = charts.ranked_bars(bars, ctx.caption(title, _("Employment in clusters with at least one star, % of the "
+                                                        "traded employment"), [SBS], notes),
+                             value_title=_("% of traded employment"), colour=ACCENT)
+    summary = (_("Highest share: {first} ({first_value}); lowest shown: {last} ({last_value}).").format(
+        first=bars[key].iloc[0], first_value=bars["value_text"].iloc[0], last=bars[key].iloc[-1],
+        last_value=bars["value_text"].iloc[-1]) if len(bars) else _("No data."))
+    header = [_("Region") if ctx.country else _("Country"), *star_labels()[1:], _("Traded employment"),
+              _("In starred clusters")]
     if not ctx.country:
-        header.insert(1, "Regions")
+        header.insert(1, _("Regions"))
     rows = []
     for r in unit.itertuples():
         row = [getattr(r, key), fmt.integer(r.stars_1), fmt.integer(r.stars_2), fmt.integer(r.stars_3),
@@ -217,9 +269,8 @@ def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) ->
         if not ctx.country:
             row.insert(1, fmt.integer(r.regions))
         rows.append(row)
-    table = Table(f"Starred clusters by {what}, {ctx.year}", header, rows, numeric=tuple(range(1, len(header))))
-    return Section("countries", f"Clusters by {what}", [
-        f"The number of starred traded clusters and the share of traded employment they hold, by {what}."],
+    table = Table(table_title.format(year=ctx.year), header, rows, numeric=tuple(range(1, len(header))))
+    return Section("countries", heading, [intro],
         charts=[Chart("strength-by-" + what, title, summary, fig)], tables=[table])
 
 
@@ -230,8 +281,8 @@ def _map_frame(per_region: pd.DataFrame, geo: dict, value: pd.Series, text: list
     vals = dict(zip(per_region["region"], value, strict=True))
     texts = dict(zip(per_region["region"], text, strict=True))
     frame["value"] = [vals.get(c, math.nan) for c in codes]
-    frame["value_text"] = [texts.get(c, "No data") for c in codes]
-    frame["detail"] = ["" if c in vals else "No data: not in the SBS 2015 regional statistics at this level"
+    frame["value_text"] = [texts.get(c, _("No data")) for c in codes]
+    frame["detail"] = ["" if c in vals else _("No data: not in the SBS 2015 regional statistics at this level")
                        for c in codes]
     frame["url"] = ""
     return frame
@@ -277,34 +328,40 @@ def _outside_note(geo: dict, view: dict | None) -> str:
     if view is None:
         return ""
     out = [f["properties"]["name"] for f in geo["features"] if not _in_frame(bbox(f["geometry"]))]
-    return (f"Outside the map frame (outermost regions, in the tables): {', '.join(out)}." if out else "")
+    return (_("Outside the map frame (outermost regions, in the tables): {regions}.").format(regions=", ".join(out))
+            if out else "")
 
 
 def maps(ctx: _Context, per_region: pd.DataFrame) -> Section:
     geo, view = _geo(ctx)
     three = per_region["stars_3"].astype(float)
-    frame = _map_frame(per_region, geo, three, [f"{int(v)} three-star clusters" for v in three])
-    title = f"Three-star clusters per region: {ctx.place}"
+    frame = _map_frame(per_region, geo, three, [ngettext("{n} three-star cluster", "{n} three-star clusters",
+                                                         int(v)).format(n=int(v)) for v in three])
+    title = _("Three-star clusters per region: {place}").format(place=ctx.place)
     no_data = int(frame["value"].isna().sum())
-    notes = [f"{no_data} of {len(frame)} regions: no data (grey)." if no_data else "", _outside_note(geo, view)]
-    fig1 = charts.choropleth_map(frame, geo, charts.count_classes(["0", "1", "2", "3–4", "5 or more"]),
-                                 ctx.caption(title, "Traded categories with three stars per region", [SBS, GISCO],
-                                             notes), legend_title="Three-star clusters", view=view)
+    notes = [_("{n} of {total} regions: no data (grey).").format(n=no_data, total=len(frame)) if no_data else "",
+             _outside_note(geo, view)]
+    fig1 = charts.choropleth_map(frame, geo, charts.count_classes(["0", "1", "2", "3–4", _("5 or more")]),
+                                 ctx.caption(title, _("Traded categories with three stars per region"), [SBS, GISCO],
+                                             notes), legend_title=_("Three-star clusters"), view=view)
     have = frame.dropna(subset=["value"]).sort_values(["value", "code"], ascending=[False, True])
-    s1 = (f"{int((have['value'] > 0).sum())} of {len(have)} regions have at least one three-star traded cluster; "
-          f"the most: " + ", ".join(f"{r.name} ({int(r.value)})" for r in have.head(3).itertuples()) + ".")
+    s1 = _("{n} of {total} regions have at least one three-star traded cluster; the most: {top}.").format(
+        n=fmt.integer((have["value"] > 0).sum()), total=fmt.integer(len(have)),
+        top=", ".join(f"{r.name} ({int(r.value)})" for r in have.head(3).itertuples()))
     share = per_region["strength"] * 100
-    frame2 = _map_frame(per_region, geo, share, [f"{fmt.percent(v)} of traded employment in starred clusters"
-                                                 for v in per_region["strength"]])
-    title2 = f"Share of traded employment in starred clusters: {ctx.place}"
-    classing = charts.data_classes(frame2["value"], k=5, name="%", fmt=lambda x: f"{x:g}")
+    frame2 = _map_frame(per_region, geo, share, [_("{share} of traded employment in starred clusters").format(
+        share=fmt.percent(v)) for v in per_region["strength"]])
+    title2 = _("Share of traded employment in starred clusters: {place}").format(place=ctx.place)
+    classing = charts.data_classes(frame2["value"], k=5, name="%", fmt=fmt.compact)
     fig2 = charts.choropleth_map(frame2, geo, classing, ctx.caption(
-        title2, "Employment in clusters with at least one star, % of the region's traded employment", [SBS, GISCO],
-        [*notes, "Quantile classes (5)."]), legend_title="% in starred clusters", view=view)
+        title2, _("Employment in clusters with at least one star, % of the region's traded employment"),
+        [SBS, GISCO], [*notes, _("Quantile classes (5).")]), legend_title=_("% in starred clusters"), view=view)
     have2 = frame2.dropna(subset=["value"])
-    s2 = (f"Median region: {np.median(have2['value']):.1f}% of traded employment in starred clusters; highest "
-          f"{have2['value'].max():.1f}%." if len(have2) else "No data.")
-    return Section("maps", "Maps", ["Regions without data stay on the map, in grey: their absence is information."],
+    s2 = (_("Median region: {median} of traded employment in starred clusters; highest {highest}.").format(
+        median=fmt.percent(np.median(have2["value"]) / 100), highest=fmt.percent(have2["value"].max() / 100))
+          if len(have2) else _("No data."))
+    return Section("maps", _("Maps"), [_("Regions without data stay on the map, in grey: their absence is "
+                                         "information.")],
                    charts=[Chart("map-three-star", title, s1, fig1), Chart("map-starred-share", title2, s2, fig2)])
 
 
@@ -316,20 +373,21 @@ def top_regions(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) -
         best = g.head(3)
         cells = [f"{r.region_name} ({r.region}) {fmt.stars(r.stars)}" for r in best.itertuples()]
         rows.append([str(name), *cells, *[""] * (3 - len(cells))])
-    table = Table(f"The top three regions of each traded category, {ctx.year} (by stars, then employment)",
-                  ["Category", "First", "Second", "Third"], rows)
+    table = Table(_("The top three regions of each traded category, {year} (by stars, then employment)").format(
+        year=ctx.year), [_("Category"), _("First"), _("Second"), _("Third")], rows)
     best = per_region.sort_values(["stars_3", "stars_2", "region"], ascending=[False, False, True]).head(15)
     bars = best.assign(label=best["region_name"] + " (" + best["region"] + ")", value=best["stars_3"].astype(float),
                        value_text=[str(int(v)) for v in best["stars_3"]], imputed=False, url="",
-                       hover=[f"{n}: {int(v)} three-star clusters" for n, v in zip(best["region_name"],
-                                                                                  best["stars_3"], strict=True)])
-    title = f"Regions with the most three-star clusters: {ctx.place}"
-    fig = charts.ranked_bars(bars, ctx.caption(title, "Traded categories with three stars", [SBS]),
-                             value_title="Three-star clusters", colour=STAR_COLOURS[3])
-    summary = ("Most three-star clusters: " + ", ".join(f"{r.label} ({int(r.value)})"
-                                                        for r in bars.head(3).itertuples()) + ".") if len(bars) else ""
-    return Section("top-regions", "Top regions per category", [
-        "The leading regions of every traded category: stars first, then employment as the tie-breaker."],
+                       hover=[ngettext("{name}: {n} three-star cluster", "{name}: {n} three-star clusters",
+                                       int(v)).format(name=n, n=int(v))
+                              for n, v in zip(best["region_name"], best["stars_3"], strict=True)])
+    title = _("Regions with the most three-star clusters: {place}").format(place=ctx.place)
+    fig = charts.ranked_bars(bars, ctx.caption(title, _("Traded categories with three stars"), [SBS]),
+                             value_title=_("Three-star clusters"), colour=STAR_COLOURS[3])
+    summary = _("Most three-star clusters: {regions}.").format(regions=", ".join(
+        f"{r.label} ({int(r.value)})" for r in bars.head(3).itertuples())) if len(bars) else ""
+    return Section("top-regions", _("Top regions per category"), [
+        _("The leading regions of every traded category: stars first, then employment as the tie-breaker.")],
         charts=[Chart("top-regions", title, summary, fig)], tables=[table])
 
 
@@ -338,14 +396,17 @@ def correlation(ctx: _Context, per_region: pd.DataFrame) -> tuple[Section, dict]
     and Spearman with 95% intervals and the number of regions used."""
     y = per_region.set_index("region")["strength"] * 100
     names = per_region.set_index("region")["region_name"]
-    section = Section("competitiveness", "Cluster strength and competitiveness", [
-        f"Cluster strength is the share of a region's traded employment in starred clusters (at least {STARRED} "
-        f"star, {scheme_short(ctx.scheme)}). It is set against regional prosperity and competitiveness indicators. "
-        "Pearson's r comes with the Fisher z 95% interval; Spearman's ρ with the Fisher z interval using the "
-        "Bonett–Wright standard error sqrt((1 + ρ²/2)/(n − 3)). n is the number of regions with both values; "
-        "indicator codes (NUTS 2016 for the Eurostat indicators) are matched to the NUTS 2021 regions by identical "
-        "code, so regions whose code changed in 2021 are left out and counted. Correlation is not causation: "
-        "capital regions, for instance, combine high GDP per capita with a services-heavy structure."])
+    section = Section("competitiveness", _("Cluster strength and competitiveness"), [
+        ngettext("Cluster strength is the share of a region's traded employment in starred clusters (at least {n} "
+                 "star, {scheme}).", "Cluster strength is the share of a region's traded employment in starred "
+                 "clusters (at least {n} stars, {scheme}).", STARRED).format(n=STARRED,
+                                                                            scheme=scheme_short(ctx.scheme)) + " " +
+        _("It is set against regional prosperity and competitiveness indicators. "
+          "Pearson's r comes with the Fisher z 95% interval; Spearman's ρ with the Fisher z interval using the "
+          "Bonett–Wright standard error sqrt((1 + ρ²/2)/(n − 3)). n is the number of regions with both values; "
+          "indicator codes (NUTS 2016 for the Eurostat indicators) are matched to the NUTS 2021 regions by identical "
+          "code, so regions whose code changed in 2021 are left out and counted. Correlation is not causation: "
+          "capital regions, for instance, combine high GDP per capita with a services-heavy structure.")])
     results: dict[str, dict] = {}
     rows = []
     for ind in indicators(ctx.data, ctx.year):
@@ -354,19 +415,21 @@ def correlation(ctx: _Context, per_region: pd.DataFrame) -> tuple[Section, dict]
         unmatched = int(y.notna().sum() - c.n)
         results[ind.key] = {**c.as_dict(), "year": ind.year, "label": ind.label, "unmatched": unmatched}
         rows.append([ind.label, str(ind.year or ""), fmt.integer(c.n),
-                     f"{fmt.corr(c.pearson)} [{fmt.corr(c.pearson_low)}, {fmt.corr(c.pearson_high)}]",
+                     _interval(c.pearson, c.pearson_low, c.pearson_high),
                      fmt.p_value(c.pearson_p),
-                     f"{fmt.corr(c.spearman)} [{fmt.corr(c.spearman_low)}, {fmt.corr(c.spearman_high)}]",
+                     _interval(c.spearman, c.spearman_low, c.spearman_high),
                      fmt.p_value(c.spearman_p)])
         if ind.chart and c.n >= stats.MIN_REGIONS:
             section.charts.append(_scatter(ctx, ind, x, y, names, c, unmatched))
     section.tables.append(Table(
-        f"Correlation of cluster strength with competitiveness indicators, {ctx.place}",
-        ["Indicator", "Year", "Regions (n)", "Pearson r [95% CI]", "p", "Spearman ρ [95% CI]", "p"], rows,
+        _("Correlation of cluster strength with competitiveness indicators, {place}").format(place=ctx.place),
+        [_("Indicator"), _("Year"), _("Regions (n)"), _("Pearson r [95% CI]"), "p", _("Spearman ρ [95% CI]"), "p"],
+        rows,
         numeric=(2, 3, 4, 5, 6)))
     absent = competitiveness_sources.absent(ctx.data)
     if absent:
-        section.paragraphs.append("Not in this dataset (so not correlated here): " + "; ".join(absent) + ".")
+        section.paragraphs.append(_("Not in this dataset (so not correlated here): {sources}.").format(
+            sources=_list(absent)))
     return section, results
 
 
@@ -375,20 +438,25 @@ def _scatter(ctx: _Context, ind: Indicator, x: pd.Series, y: pd.Series, names: p
     frame = pd.DataFrame({"x": x, "y": y})
     frame["label"] = list(frame.index)
     frame["url"] = ""
-    frame["hover"] = [f"<b>{names.get(code, code)}</b> ({code})<br>{ind.label}: {fmt.number(a)}<br>strength: "
-                      f"{fmt.number(b, 1)}%" for code, a, b in zip(frame.index, frame["x"], frame["y"], strict=True)]
-    title = f"Cluster strength and {ind.label.lower()}: {ctx.place}"
-    notes = [f"Pearson r = {fmt.corr(c.pearson)} [{fmt.corr(c.pearson_low)}, {fmt.corr(c.pearson_high)}], "
-             f"Spearman ρ = {fmt.corr(c.spearman)} [{fmt.corr(c.spearman_low)}, {fmt.corr(c.spearman_high)}], "
-             f"n = {c.n} regions.",
-             f"{unmatched} regions with a cluster strength have no {ind.label.lower()} value for a matching code."
-             if unmatched else "", ind.note]
-    cap = Caption(title, " · ".join([f"x: {ind.label} ({ind.unit}), {ind.year}",
-                                     f"y: % of traded employment in starred clusters, {ctx.year}",
+    frame["hover"] = [_("<b>{name}</b> ({code})<br>{indicator}: {x}<br>strength: {y}%").format(
+        name=names.get(code, code), code=code, indicator=ind.label, x=fmt.number(a), y=fmt.number(b, 1))
+                      for code, a, b in zip(frame.index, frame["x"], frame["y"], strict=True)]
+    indicator = _indicator(ind.label)
+    title = _("Cluster strength and {indicator}: {place}").format(indicator=indicator, place=ctx.place)
+    notes = [_("Pearson r = {pearson}, Spearman ρ = {spearman}, n = {n} regions.").format(
+                 pearson=_interval(c.pearson, c.pearson_low, c.pearson_high),
+                 spearman=_interval(c.spearman, c.spearman_low, c.spearman_high), n=fmt.integer(c.n)),
+             ngettext("{n} region with a cluster strength has no {indicator} value for a matching code.",
+                      "{n} regions with a cluster strength have no {indicator} value for a matching code.",
+                      unmatched).format(n=fmt.integer(unmatched), indicator=indicator) if unmatched else "", ind.note]
+    cap = Caption(title, " · ".join([_("x: {indicator} ({unit}), {year}").format(indicator=ind.label, unit=ind.unit,
+                                                                                 year=ind.year),
+                                     _("y: % of traded employment in starred clusters, {year}").format(year=ctx.year),
                                      scheme_short(ctx.scheme)]),
                   source_line(ctx.data, [SBS, ind.source]), [n for n in notes if n])
-    fig = charts.scatter(frame, cap, x_title=f"{ind.label} ({ind.unit})", y_title="Cluster strength (%)",
+    fig = charts.scatter(frame, cap, x_title=f"{ind.label} ({ind.unit})", y_title=_("Cluster strength (%)"),
                          line=stats.fit_line(frame["x"], frame["y"]))
-    summary = (f"Across {c.n} regions, cluster strength and {ind.label.lower()} correlate with Pearson r = "
-               f"{fmt.corr(c.pearson)} and Spearman ρ = {fmt.corr(c.spearman)}.")
+    summary = _("Across {n} regions, cluster strength and {indicator} correlate with Pearson r = {pearson} and "
+                "Spearman ρ = {spearman}.").format(n=fmt.integer(c.n), indicator=indicator,
+                                                   pearson=fmt.corr(c.pearson), spearman=fmt.corr(c.spearman))
     return Chart(f"scatter-{ind.key}", title, summary, fig)

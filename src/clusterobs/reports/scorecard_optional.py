@@ -12,6 +12,7 @@ from clusterobs.charts.palette import ACCENT
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports.common import source_line
 from clusterobs.reports.data import NUTS_VERSION, ReportData
+from clusterobs.reports.i18n import _
 from clusterobs.reports.model import Chart, Section, Table
 
 OPPORTUNITIES = 10
@@ -21,40 +22,45 @@ RELATED_METHOD = "colocation_share"
 
 
 def _absent(table: str, what: str) -> str:
-    return (f"Not in this dataset: {what} (table {table}) has not been computed for this dataset version. Run "
-            "`clusterobs compute` with a version of clusterobs that includes it.")
+    return _("Not in this dataset: {what} (table {table}) has not been computed for this dataset version. Run "
+             "`clusterobs compute` with a version of clusterobs that includes it.").format(what=what, table=table)
 
 
 def linkages_section(data: ReportData, code: str, name: str, *, year: int, level: int,
                      starred: pd.DataFrame) -> Section:
-    section = Section("linkages", "Linkages and opportunities")
+    section = Section("linkages", _("Linkages and opportunities"))
     if not data.has("region_opportunities"):
-        section.absent = _absent("region_opportunities", "the cross-sectoral linkages and opportunities")
+        section.absent = _absent("region_opportunities", _("the cross-sectoral linkages and opportunities"))
         return section
     opp = data.df("""SELECT o.category, c.name AS category_name, o.density, o.lq, o.rank FROM region_opportunities o
                      JOIN categories c USING (category)
                      WHERE o.region = ? AND o.nuts_version = ? AND o.level = ? AND o.year = ? AND o.rank IS NOT NULL
                      ORDER BY o.rank LIMIT ?""", [code, NUTS_VERSION, level, year, OPPORTUNITIES])
     section.paragraphs.append(
-        "Opportunities are the traded categories the region is not specialised in (LQ < 1) that are most related "
-        "to those it is specialised in: density is the relatedness-weighted share of a category's related "
-        "categories (co-location of employment shares across regions) in which the region has LQ ≥ 1, from 0 to 1.")
+        _("Opportunities are the traded categories the region is not specialised in (LQ < 1) that are most related "
+          "to those it is specialised in: density is the relatedness-weighted share of a category's related "
+          "categories (co-location of employment shares across regions) in which the region has LQ ≥ 1, from 0 "
+          "to 1."))
     if opp.empty:
-        section.absent = f"No opportunity is computed for {name} in {year} at this level."
+        section.absent = _("No opportunity is computed for {name} in {year} at this level.").format(name=name,
+                                                                                                    year=year)
         return section
     frame = opp.assign(label=opp["category_name"], value=opp["density"],
                        value_text=[fmt.number(v) for v in opp["density"]], imputed=False, url="",
-                       hover=[f"{n}: density {fmt.number(d)}, LQ {fmt.number(q)}" for n, d, q in
+                       hover=[_("{name}: density {density}, LQ {lq}").format(name=n, density=fmt.number(d),
+                                                                             lq=fmt.number(q)) for n, d, q in
                               zip(opp["category_name"], opp["density"], opp["lq"], strict=True)])
-    title = f"Cluster opportunities of {name}"
-    fig = charts.ranked_bars(frame, Caption(title, f"Density of related specialisations (0-1), {year}, "
-                                            f"NUTS {NUTS_VERSION}", source_line(data, ["eurostat_sbs_2015"]),
-                                            [f"The {len(opp)} categories with the highest density among those "
-                                             "where the region's LQ is below 1."]),
-                             value_title="Density", colour=ACCENT)
-    section.charts.append(Chart("opportunities", title, "Closest opportunities: " + ", ".join(
-        f"{r.category_name} ({fmt.number(r.density)})" for r in opp.head(3).itertuples()) + ".", fig))
-    section.tables.append(Table(f"Opportunities of {name}", ["Rank", "Category", "Density", "LQ"],
+    title = _("Cluster opportunities of {name}").format(name=name)
+    fig = charts.ranked_bars(frame, Caption(title, _("Density of related specialisations (0-1), {year}, NUTS {nuts}")
+                                            .format(year=year, nuts=NUTS_VERSION),
+                                            source_line(data, ["eurostat_sbs_2015"]),
+                                            [_("The {n} categories with the highest density among those where the "
+                                               "region's LQ is below 1.").format(n=fmt.integer(len(opp)))]),
+                             value_title=_("Density"), colour=ACCENT)
+    section.charts.append(Chart("opportunities", title, _("Closest opportunities: {top}.").format(top=", ".join(
+        f"{r.category_name} ({fmt.number(r.density)})" for r in opp.head(3).itertuples())), fig))
+    section.tables.append(Table(_("Opportunities of {name}").format(name=name),
+                                [_("Rank"), _("Category"), _("Density"), _("LQ")],
                                 [[str(int(r.rank)), r.category_name, fmt.number(r.density), fmt.number(r.lq)]
                                  for r in opp.itertuples()], numeric=(0, 2, 3)))
     if data.has("related_pairs") and len(starred):
@@ -68,17 +74,19 @@ def linkages_section(data: ReportData, code: str, name: str, *, year: int, level
             other = [(b if a == r.category else a, v) for a, b, v in zip(mine["category_i"], mine["category_j"],
                                                                         mine["value"], strict=True)]
             other.sort(key=lambda t: -t[1])
-            rows.append([r.category_name, "; ".join(f"{names.get(c, c)} ({v:.2f})" for c, v in other[:4]) or "—"])
+            rows.append([r.category_name, "; ".join(f"{names.get(c, c)} ({fmt.number(v)})" for c, v in other[:4])
+                         or "—"])
         section.tables.append(Table(
-            "Linkages: the categories most related to the region's leading starred traded clusters (co-location "
-            "relatedness, related pairs at the 90th percentile)", ["Starred cluster", "Related categories"], rows))
+            _("Linkages: the categories most related to the region's leading starred traded clusters (co-location "
+              "relatedness, related pairs at the 90th percentile)"), [_("Starred cluster"), _("Related categories")],
+            rows))
     return section
 
 
 def scoreboard_section(data: ReportData, code: str, name: str) -> Section:
-    section = Section("scoreboard", "Scoreboard strengths and weaknesses")
+    section = Section("scoreboard", _("Scoreboard strengths and weaknesses"))
     if not data.has("scoreboard_strengths"):
-        section.absent = _absent("scoreboard_strengths", "the Regional Ecosystem Scoreboard")
+        section.absent = _absent("scoreboard_strengths", _("the Regional Ecosystem Scoreboard"))
         return section
     names = ("LEFT JOIN scoreboard_indicators i ON i.id = s.indicator" if data.has("scoreboard_indicators") else "")
     label = "coalesce(i.name, s.indicator)" if names else "s.indicator"
@@ -92,33 +100,39 @@ def scoreboard_section(data: ReportData, code: str, name: str) -> Section:
                           "AS n FROM scoreboard_scores WHERE region = ? AND level = 'overall'", [code])
         if len(overall) and not fmt.missing(overall["score"].iloc[0]):
             o = overall.iloc[0]
-            section.paragraphs.append(f"Overall scoreboard score {fmt.number(o['score'], 1)} (0-100), rank "
-                                      f"{int(o['rank'])} of {int(o['n'])} regions.")
-    section.paragraphs.append("Strengths and weaknesses are the indicators where the region's normalised score "
-                              "(0-100) is well above or below the European average (see the scoreboard method).")
+            section.paragraphs.append(_("Overall scoreboard score {score} (0-100), rank {rank} of {n} regions.")
+                                      .format(score=fmt.number(o["score"], 1), rank=int(o["rank"]), n=int(o["n"])))
+    section.paragraphs.append(_("Strengths and weaknesses are the indicators where the region's normalised score "
+                                "(0-100) is well above or below the European average (see the scoreboard method)."))
     if sw.empty:
-        section.paragraphs.append(f"No indicator of {name} stands out from the European average.")
+        section.paragraphs.append(_("No indicator of {name} stands out from the European average.").format(name=name))
         return section
-    for kind, title in (("strength", "Strengths"), ("weakness", "Weaknesses")):
+    kinds = (("strength", _("Strengths of {name}"), _("Strengths of {name}: the {n} furthest from the European "
+                                                      "average"),
+              _("{n} more strengths: every indicator of {code} is on the observatory's scoreboard page "
+                "(/scoreboard/{code}/) and as CSV: /api/scoreboard/strengths?region={code}&fmt=csv.")),
+             ("weakness", _("Weaknesses of {name}"), _("Weaknesses of {name}: the {n} furthest from the European "
+                                                       "average"),
+              _("{n} more weaknesses: every indicator of {code} is on the observatory's scoreboard page "
+                "(/scoreboard/{code}/) and as CSV: /api/scoreboard/strengths?region={code}&fmt=csv.")))
+    for kind, title, title_top, more in kinds:
         rows = sw[sw["kind"] == kind]
         if rows.empty:
             continue
         shown = rows.head(STRENGTHS)
-        note = (f"{len(rows) - len(shown)} more {title.lower()}: every indicator of {code} is on the observatory's "
-                f"scoreboard page (/scoreboard/{code}/) and as CSV: /api/scoreboard/strengths?region={code}&fmt=csv."
-                if len(rows) > len(shown) else "")
+        note = (more.format(n=fmt.integer(len(rows) - len(shown)), code=code) if len(rows) > len(shown) else "")
         section.tables.append(Table(
-            f"{title} of {name}" + (f": the {len(shown)} furthest from the European average" if note else ""),
-            ["Indicator", "Dimension", "Score", "Europe", "Peers"],
+            (title_top if note else title).format(name=name, n=fmt.integer(len(shown))),
+            [_("Indicator"), _("Dimension"), _("Score"), _("Europe"), _("Peers")],
             [[r.name, r.dimension or "", fmt.number(r.value, 1), fmt.number(r.europe, 1), fmt.number(r.peers_mean, 1)]
              for r in shown.itertuples()], numeric=(2, 3, 4), note=note))
     return section
 
 
 def peers_section(data: ReportData, code: str, name: str) -> Section:
-    section = Section("peers", "Peer regions")
+    section = Section("peers", _("Peer regions"))
     if not data.has("scoreboard_peers"):
-        section.absent = _absent("scoreboard_peers", "the scoreboard's peer regions")
+        section.absent = _absent("scoreboard_peers", _("the scoreboard's peer regions"))
         return section
     score = ("LEFT JOIN scoreboard_scores s ON s.region = p.peer AND s.level = 'overall'"
              if data.has("scoreboard_scores") else "")
@@ -126,12 +140,13 @@ def peers_section(data: ReportData, code: str, name: str) -> Section:
     peers = data.df(f"""SELECT p.rank, p.peer, r.name, p.distance, {cols} FROM scoreboard_peers p
                         LEFT JOIN regions r ON r.code = p.peer AND r.nuts_version = {NUTS_VERSION} {score}
                         WHERE p.region = ? ORDER BY p.rank""", [code])
-    section.paragraphs.append("The regions nearest to this one on structural characteristics (the scoreboard's "
-                              "peer rule), with their overall scoreboard score.")
+    section.paragraphs.append(_("The regions nearest to this one on structural characteristics (the scoreboard's "
+                                "peer rule), with their overall scoreboard score."))
     if peers.empty:
-        section.absent = f"No peers are computed for {name}."
+        section.absent = _("No peers are computed for {name}.").format(name=name)
         return section
-    section.tables.append(Table(f"Peers of {name}", ["Rank", "Region", "Distance", "Score", "Score rank"],
+    section.tables.append(Table(_("Peers of {name}").format(name=name),
+                                [_("Rank"), _("Region"), _("Distance"), _("Score"), _("Score rank")],
                                 [[str(int(r.rank)), f"{r.name} ({r.peer})", fmt.number(r.distance),
                                   fmt.number(r.score, 1), fmt.integer(r.score_rank)] for r in peers.itertuples()],
                                 numeric=(0, 2, 3, 4)))

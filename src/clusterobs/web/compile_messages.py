@@ -14,6 +14,12 @@ from shadowing the standard library's ``selectors``)::
         --ignore 'linkages/*' --ignore 'scoreboard/*' --ignore 'assessments/*' --ignore 'registry/*' \
         --ignore 'reports/*'
 
+the reports' own text (``clusterobs-reports``, standard gettext; ``{name}`` placeholders for ``str.format``)::
+
+    xgettext -L Python --from-code=UTF-8 --keyword=_ --keyword=ngettext:1,2 --no-location --no-wrap \
+        -o /tmp/clusterobs-reports.pot src/clusterobs/reports/*.py
+    msgmerge -U --no-wrap src/clusterobs/reports/locale/fr/LC_MESSAGES/clusterobs-reports.po /tmp/clusterobs-reports.pot
+
 and of a feature app, into its own catalogue: ``cd src/clusterobs/web/<app> && mkdir -p locale && python -P -m django
 makemessages -l fr --no-location``. Translate, then compile.
 """
@@ -29,9 +35,14 @@ import polib
 LOCALE = Path(__file__).resolve().parent / "locale"
 
 
+#: the reports' own text (``clusterobs.reports.i18n``: standard gettext, no Django)
+REPORTS_LOCALE = LOCALE.parent.parent / "reports" / "locale"
+
+
 def catalogues(locale: Path = LOCALE) -> list[Path]:
-    """The site's catalogue and each feature app's own (``web/<app>/locale``)."""
-    return sorted([*locale.glob("*/LC_MESSAGES/django.po"), *locale.parent.glob("*/locale/*/LC_MESSAGES/django.po")])
+    """The site's catalogue, each feature app's own (``web/<app>/locale``) and the reports' (``clusterobs-reports``)."""
+    return sorted([*locale.glob("*/LC_MESSAGES/django.po"), *locale.parent.glob("*/locale/*/LC_MESSAGES/django.po"),
+                   *REPORTS_LOCALE.glob("*/LC_MESSAGES/clusterobs-reports.po")])
 
 
 def problems(po_path: Path) -> list[str]:
@@ -73,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                 errors.append(f"{mo_path}: out of date; run python -m clusterobs.web.compile_messages")
         else:
             mo_path.write_bytes(data)
-            print(f"{mo_path.relative_to(LOCALE.parent)}: {len(polib.mofile(str(mo_path)))} messages")
+            print(f"{mo_path.relative_to(LOCALE.parent.parent)}: {len(polib.mofile(str(mo_path)))} messages")
     for e in errors:
         print(e, file=sys.stderr)
     return 1 if errors else 0

@@ -21,11 +21,11 @@ def _error(status: int, message: str, **extra: object) -> JsonResponse:
     return JsonResponse({"error": {"status": status, "message": message, "parameter": None, **extra}}, status=status)
 
 
-def _serve(kind: str, code: str | None, fmt: str, scheme: str, year: int | None) -> HttpResponse:
+def _serve(kind: str, code: str | None, fmt: str, scheme: str, year: int | None, lang: str = "en") -> HttpResponse:
     if fmt not in FORMATS:
         return _error(404, f"`format` must be one of {', '.join(FORMATS)}; got {fmt!r}.")
     try:
-        key = report_key(kind, code, scheme=scheme, year=year)
+        key = report_key(kind, code, scheme=scheme, year=year, lang=lang)
     except selectors.NoDataset as exc:
         return _error(503, str(exc))
     except selectors.NotFound as exc:
@@ -42,6 +42,7 @@ def _serve(kind: str, code: str | None, fmt: str, scheme: str, year: int | None)
     response = FileResponse(state.path(fmt).open("rb"), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'{"attachment" if fmt == "pdf" else "inline"}; filename="{key.slug}.{fmt}"'
     response["X-Dataset-Version"] = key.version
+    response["Content-Language"] = key.lang
     return response
 
 
@@ -59,27 +60,31 @@ FILE_CONTENT = {"responses": {"200": {"description": "The report file",
 
 SCHEME = Query(selectors.DEFAULT_SCHEME, description="Star scheme: eco2007, eocic2019, uscmp")
 YEAR = Query(None, description="Year of the cluster data (default: the latest)")
+LANG = Query("en", description="Language of the report's text: en or fr (names of categories, regions and "
+                               "indicators stay as the data give them)")
 
 
 @router.get("/reports/europe.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
             summary="The European Cluster Panorama (PDF or HTML)")
 def panorama_api(request: HttpRequest, fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME,
-                 year: int | None = YEAR):
+                 year: int | None = YEAR, lang: str = LANG):
     """The European Cluster Panorama; 202 while it is being generated (retry after the given seconds)."""
-    return _serve("panorama", None, fmt, scheme, year)
+    return _serve("panorama", None, fmt, scheme, year, lang)
 
 
 @router.get("/reports/country/{code}.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
             summary="One country's Cluster Panorama (PDF or HTML)")
 def country_api(request: HttpRequest, code: str = Path(..., description="NUTS country code, e.g. DE"),
-                fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR):
+                fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR,
+                lang: str = LANG):
     """The Panorama restricted to one country's regions; 202 while it is being generated."""
-    return _serve("country", code, fmt, scheme, year)
+    return _serve("country", code, fmt, scheme, year, lang)
 
 
 @router.get("/reports/region/{code}.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
             summary="A region scorecard (PDF or HTML)")
 def region_api(request: HttpRequest, code: str = Path(..., description="NUTS 2021 region code, e.g. DE21"),
-               fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR):
+               fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR,
+               lang: str = LANG):
     """A region's scorecard: portfolio, stars and their reasons, trends and the optional sections."""
-    return _serve("region", code, fmt, scheme, year)
+    return _serve("region", code, fmt, scheme, year, lang)

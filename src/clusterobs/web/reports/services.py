@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 
 from clusterobs.reports import ReportData, ReportError, build_panorama, build_scorecard, images, write_report
+from clusterobs.reports.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from clusterobs.reports.render import start_drawing
 from clusterobs.store import Store
 from clusterobs.web import selectors
@@ -35,12 +36,15 @@ class ReportKey:
     scheme: str
     year: int
     version: str
+    #: the language of the report's text: the cache holds one file per language (``…_fr.pdf``)
+    lang: str = DEFAULT_LANGUAGE
 
     @property
     def slug(self) -> str:
+        tail = "" if self.lang == DEFAULT_LANGUAGE else f"_{self.lang}"
         if self.kind == "panorama":
-            return f"panorama_{self.scheme}_{self.year}"
-        return f"{self.kind}_{self.code}_{self.scheme}_{self.year}"
+            return f"panorama_{self.scheme}_{self.year}{tail}"
+        return f"{self.kind}_{self.code}_{self.scheme}_{self.year}{tail}"
 
 
 @dataclass
@@ -70,9 +74,18 @@ def cache_dir(version: str) -> Path:
     return Path(settings.CLUSTEROBS_HOME) / "reports" / version
 
 
+def report_language(lang: str | None) -> str:
+    """The language a report is written in for a request's language (``fr-be`` → ``fr``; others → English)."""
+    base = (lang or DEFAULT_LANGUAGE).lower().split("-")[0]
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def report_key(kind: str, code: str | None = None, *, scheme: str = selectors.DEFAULT_SCHEME,
-               year: int | None = None) -> ReportKey:
-    """Check the request (unknown region → NotFound, bad scheme or year → BadParameter) and name the report."""
+               year: int | None = None, lang: str = DEFAULT_LANGUAGE) -> ReportKey:
+    """Check the request (unknown region → NotFound, bad scheme, year or language → BadParameter) and name the
+    report."""
+    if lang not in LANGUAGES:
+        raise selectors.BadParameter(f"`lang` must be one of {', '.join(LANGUAGES)}; got {lang!r}.")
     obs = selectors.dataset(measures=True)
     scheme, year = selectors.check_scheme(scheme), selectors.check_year(year)
     if kind == "region":
@@ -83,7 +96,7 @@ def report_key(kind: str, code: str | None = None, *, scheme: str = selectors.DE
         regions = obs.regions
         if code not in set(regions.loc[regions["level"] == 0, "code"]):
             raise selectors.NotFound(f"unknown country {code!r}: a NUTS country code such as DE, FR or EL")
-    return ReportKey(kind, code if kind != "panorama" else None, scheme, year, obs.version)
+    return ReportKey(kind, code if kind != "panorama" else None, scheme, year, obs.version, lang)
 
 
 def _build(key: ReportKey, home: Path) -> None:
@@ -92,10 +105,11 @@ def _build(key: ReportKey, home: Path) -> None:
     with contextlib.closing(data):
         if key.kind == "region":
             report = build_scorecard(data, key.code or "", scheme=key.scheme, year=key.year,
-                                     on_chart=start_drawing)
+                                     on_chart=start_drawing, lang=key.lang)
         else:
             report = build_panorama(data, scheme=key.scheme, year=key.year,
-                                    country=key.code if key.kind == "country" else None, on_chart=start_drawing)
+                                    country=key.code if key.kind == "country" else None, on_chart=start_drawing,
+                                    lang=key.lang)
         write_report(report, cache_dir(key.version))
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clusterobs.web import selectors
-from clusterobs.web.reports.services import FORMATS, ReportState, report_get, report_key
+from clusterobs.web.reports.services import FORMATS, ReportState, report_get, report_key, report_language
 from clusterobs.web.views.common import page
 
 REFRESH_SECONDS = 5
@@ -18,7 +19,8 @@ def _params(request: HttpRequest) -> dict:
     year = request.GET.get("year")
     if year is not None and not year.isdigit():
         raise selectors.BadParameter(f"`year` must be a year such as 2015; got {year!r}.")
-    return {"scheme": request.GET.get("scheme") or selectors.DEFAULT_SCHEME, "year": int(year) if year else None}
+    return {"scheme": request.GET.get("scheme") or selectors.DEFAULT_SCHEME, "year": int(year) if year else None,
+            "lang": report_language(get_language())}  # the report in the site's active language
 
 
 @page

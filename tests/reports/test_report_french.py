@@ -1,0 +1,170 @@
+"""The region scorecard and the Panorama in French: French headings and sentences, the English report's figures
+written the French way, names as the data give them; the catalogue covers every text of the reports."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from clusterobs.cli import app
+from clusterobs.reports import build_panorama, build_scorecard, write_report
+from clusterobs.reports.i18n import DOMAIN, LOCALE, language
+
+N = "\u202f"
+REGION = "DE21"  # the English scorecard fixture's region
+SOURCES = Path(__file__).resolve().parents[2] / "src" / "clusterobs" / "reports"
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text with runs of whitespace (no-break spaces too) collapsed to one space."""
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+
+
+@pytest.fixture(scope="session")
+def scorecard_fr(report_data, tmp_path_factory):
+    report = build_scorecard(report_data, REGION, lang="fr")
+    out = write_report(report, tmp_path_factory.mktemp("scorecard_fr"))
+    return report, out
+
+
+def test_french_scorecard_has_french_headings_and_the_same_figures(scorecard, scorecard_fr):
+    en, en_out = scorecard
+    fr, fr_out = scorecard_fr
+    assert fr.lang == "fr" and fr.slug == en.slug + "_fr" and fr_out.pdf.name.endswith("_fr.pdf")
+    assert fr.facts == en.facts  # the numbers do not depend on the language
+    text = pdf_text(fr_out.pdf)
+    name = fr.facts["name"]
+    for heading in (f"Fiche régionale : {name} ({REGION})", "Vue d’ensemble", "Portefeuille de clusters",
+                    "Étoiles et leurs raisons", "Tendances", "Annexe : méthodologie",
+                    "Annexe : sources et reproductibilité"):
+        assert heading.replace("\u00a0", " ") in text.replace("\u00a0", " "), heading
+    assert "Region scorecard" not in text and "Stars and their reasons" not in text
+    starred = len(fr.facts["starred"])
+    three = fr.facts["by_stars"].get(3, 0)
+    employment = round(fr.facts["traded_employment"])
+    assert employment >= 1000
+    french_employment = f"{employment:,}".replace(",", N)
+    assert f"Clusters étoilés {starred}" in text and f"Clusters trois étoiles {three}" in text
+    assert french_employment.replace(N, " ") in text.replace(N, " ")  # the extractor may give a plain space
+    share = f"{100 * fr.facts['starred_share']:.1f}".replace(".", ",")
+    assert f"{share} %" in text.replace(N, " ").replace("\u00a0", " ")
+    english = pdf_text(en_out.pdf)
+    assert f"{employment:,}" in english and f"Starred clusters {starred}" in english  # English unchanged
+    assert "Region scorecard: " in english and "," not in french_employment
+    # names stay as the data give them, and the report says so
+    for cluster in fr.facts["starred"][:3]:
+        assert cluster["category_name"] in en_out.html.read_text(encoding="utf-8")
+        assert cluster["category_name"] in fr_out.html.read_text(encoding="utf-8")
+    assert "dénominations officielles (en anglais)" in text
+    html = fr_out.html.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html and '<html lang="en">' in en_out.html.read_text(encoding="utf-8")
+
+
+def test_french_chart_captions_and_axes(scorecard_fr):
+    report, _ = scorecard_fr
+    charts = {c.name: c for c in report.charts}
+    assert charts["portfolio"].title.startswith("Portefeuille de clusters de ")
+    portfolio = charts["portfolio"].fig
+    assert portfolio.layout.yaxis.title.text == "Quotient de localisation"
+    assert portfolio.layout.separators == "," + N  # axis ticks written the French way
+    assert charts["region-stars"].title.startswith("Clusters étoilés de ")
+
+
+def _french(english: str) -> str:
+    """An English report's number (``1,234``, ``12.3%``) as the French report writes it."""
+    return english.replace(",", N).replace(".", ",").replace("%", N + "%")
+
+
+@pytest.fixture(scope="session")
+def panoramas_de(report_data, tmp_path_factory):
+    """Germany's Panorama in English (built only) and in French (HTML and PDF): quicker than Europe's."""
+    en = build_panorama(report_data, country="DE")
+    fr = build_panorama(report_data, country="DE", lang="fr")
+    return en, fr, write_report(fr, tmp_path_factory.mktemp("panorama_fr"))
+
+
+def test_french_country_panorama_has_french_headings_and_the_same_figures(panoramas_de):
+    en, fr, out = panoramas_de
+    assert fr.lang == "fr" and fr.slug == en.slug + "_fr" and out.pdf.name.endswith("_fr.pdf")
+    assert fr.facts == en.facts  # the numbers (and the correlations) do not depend on the language
+    text = pdf_text(out.pdf).replace("\u00a0", " ").replace(N, " ")
+    place = fr.facts["place"]
+    assert fr.title == f"Panorama des clusters\u00a0: {place}" and en.title == f"Cluster Panorama: {place}"
+    for heading in ("Panorama des clusters : ", "Chiffres clés", "Clusters par nombre d’étoiles et par catégorie",
+                    "Clusters par région", "Cartes", "Régions en tête par catégorie",
+                    "Force des clusters et compétitivité", "Annexe : méthodologie",
+                    "Annexe : sources et reproductibilité", "dénominations officielles (en anglais)"):
+        assert heading in text, heading
+    for english in ("Cluster Panorama", "Key figures", "Clusters by stars per category", "Clusters by region",
+                    "Top regions per category", "Cluster strength and competitiveness", "Annex: methodology",
+                    "Regions mapped", "three-star", "traded employment", "Correlation of cluster strength"):
+        assert english not in text, english
+    # the same figures, written the French way
+    assert en.highlights[0][0] == "Regions mapped"
+    assert fr.highlights[0][0] == "Régions cartographiées"
+    assert [v for _, v in fr.highlights] == [_french(v) for _, v in en.highlights]
+    assert any(N in v for _, v in fr.highlights)  # a percentage, at least: "12,3 %"
+    tables_en = {s.id: s.tables for s in en.sections}
+    compared = 0
+    for section in fr.sections:
+        if section.id in ("categories", "countries"):
+            for t_fr, t_en in zip(section.tables, tables_en[section.id], strict=True):
+                assert [row[0] for row in t_fr.rows] == [row[0] for row in t_en.rows]  # names as the data give
+                assert [row[1:] for row in t_fr.rows] == [[_french(c) for c in row[1:]] for row in t_en.rows]
+                compared += len(t_fr.rows)
+    assert compared > 10
+    share = _french(fmt_percent(en.facts["starred_share"])).replace(N, " ")
+    assert share in text
+    charts = {c.name: c for c in fr.charts}
+    assert charts["map-three-star"].title.startswith("Clusters trois étoiles par région")
+    assert charts["strength-by-region"].fig.layout.separators == "," + N
+
+
+def fmt_percent(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _texts(path: Path) -> set[str]:
+    """The msgids of ``_(…)`` and ``ngettext(…)`` calls in a module (string literals only)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+            for arg in node.args[: 1 if node.func.id == "_" else 2]:
+                assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), (path.name, ast.dump(arg))
+                out.add(arg.value)
+    return out
+
+
+def test_the_french_catalogue_translates_every_text_of_the_reports():
+    po = polib.pofile(str(LOCALE / "fr" / "LC_MESSAGES" / f"{DOMAIN}.po"))
+    known = {e.msgid for e in po.translated_entries()} | {e.msgid_plural for e in po if e.msgid_plural}
+    wanted = set().union(*(_texts(p) for p in SOURCES.glob("*.py")))
+    assert len(wanted) > 100
+    assert wanted - known == set()
+    assert (LOCALE / "fr" / "LC_MESSAGES" / f"{DOMAIN}.mo").exists()
+    with language("fr"):
+        from clusterobs.reports.i18n import _
+
+        assert _("Stars and their reasons") == "Étoiles et leurs raisons"
+
+
+def test_report_lang_option(computed, tmp_path):
+    store, _ = computed
+    runner = CliRunner()
+    bad = runner.invoke(app, ["report", "region", "LU00", "--lang", "de", "--out", str(tmp_path),
+                              "--home", str(store.home)])
+    assert bad.exit_code == 2 and "`lang` must be one of en, fr; got 'de'" in bad.output
+    assert not list(tmp_path.iterdir())
+    ok = runner.invoke(app, ["report", "region", "LU00", "--lang", "fr", "--no-pdf", "--out", str(tmp_path),
+                             "--home", str(store.home)])
+    assert ok.exit_code == 0, ok.output
+    html = (tmp_path / "region_LU00_eco2007_2015_fr.html").read_text(encoding="utf-8")
+    assert "Fiche régionale" in html and "(LU00)" in html

@@ -41,3 +41,59 @@ def test_a_figure_the_partial_bundle_cannot_draw_goes_to_a_full_bundle_browser()
         assert "polarlayer" in radar_svg  # drawn by the full bundle: the basic one has no polar traces
     finally:
         images.stop()
+
+
+class _HangingOnce:
+    """A stand-in for ``kaleido.Kaleido`` whose first browser never gets ready (as seen once with Chromium)."""
+
+    opened = 0
+    closed = 0
+
+    def __init__(self, **_: object) -> None:
+        pass
+
+    async def open(self) -> None:
+        import asyncio
+
+        type(self).opened += 1
+        if type(self).opened == 1:
+            await asyncio.sleep(3600)
+
+    async def close(self) -> None:
+        type(self).closed += 1
+
+    async def calc_fig(self, fig, opts):
+        return b"image"
+
+
+def test_a_browser_that_never_gets_ready_is_started_again(monkeypatch):
+    import kaleido
+
+    monkeypatch.setattr(kaleido, "Kaleido", _HangingOnce)
+    monkeypatch.setattr(images, "START_TIMEOUT", 0.2)
+    images.stop()
+    try:
+        fig = go.Figure(go.Bar(x=["a"], y=[1]))
+        assert images.image(fig, fmt="png") == b"image"
+        assert (_HangingOnce.opened, _HangingOnce.closed) == (2, 1)
+    finally:
+        images.stop()
+
+
+def test_a_browser_that_never_gets_ready_twice_is_an_error_not_a_hang(monkeypatch):
+    import asyncio
+
+    import kaleido
+
+    class Never(_HangingOnce):
+        async def open(self) -> None:
+            await asyncio.sleep(3600)
+
+    monkeypatch.setattr(kaleido, "Kaleido", Never)
+    monkeypatch.setattr(images, "START_TIMEOUT", 0.2)
+    images.stop()
+    try:
+        with pytest.raises(RuntimeError, match=r"did not get ready in 0\.2 s, 2 times"):
+            images.submit(go.Figure(go.Bar(x=["a"], y=[1])), fmt="png").result(timeout=10)
+    finally:
+        images.stop()

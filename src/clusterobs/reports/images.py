@@ -30,6 +30,9 @@ from clusterobs.charts.plotlyjs import FULL, Bundle
 
 WIDTH = 1000
 TABS = 2
+#: seconds for kaleido's Chromium and tabs to get ready (about 0.6-3 s), then it is started again, once more
+START_TIMEOUT = float(os.environ.get("CLUSTEROBS_CHROMIUM_START_TIMEOUT", "30"))
+START_ATTEMPTS = 2
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 
 Spec = go.Figure | dict[str, Any]
@@ -63,9 +66,18 @@ class _Browser:
             import kaleido
 
             partial = self.bundle.traces is not None
-            self.kaleido = kaleido.Kaleido(n=self.tabs, mathjax=False,
-                                           plotlyjs=str(self.bundle.file) if partial else None)
-            await self.kaleido.open()
+            for attempt in range(1, START_ATTEMPTS + 1):
+                self.kaleido = kaleido.Kaleido(n=self.tabs, mathjax=False,
+                                               plotlyjs=str(self.bundle.file) if partial else None)
+                try:
+                    await asyncio.wait_for(self.kaleido.open(), timeout=START_TIMEOUT)
+                    break
+                except TimeoutError:  # seen once in many runs: Chromium up, its tab never ready; start afresh
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(self.kaleido.close(), timeout=10)
+                    if attempt == START_ATTEMPTS:
+                        raise RuntimeError(f"Chromium ({os.environ.get('BROWSER_PATH', 'chromium')}) did not get "
+                                           f"ready in {START_TIMEOUT:g} s, {START_ATTEMPTS} times") from None
         except BaseException as exc:  # handed to every caller through the future
             self.ready.set_exception(exc)
         else:

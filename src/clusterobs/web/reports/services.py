@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 
 from clusterobs.reports import ReportData, ReportError, build_panorama, build_scorecard, images, write_report
-from clusterobs.reports.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from clusterobs.reports.i18n import DEFAULT_LANGUAGE, LANGUAGES, LanguageError, check_language
 from clusterobs.reports.render import start_drawing
 from clusterobs.store import Store
 from clusterobs.web import selectors
@@ -84,8 +84,10 @@ def report_key(kind: str, code: str | None = None, *, scheme: str = selectors.DE
                year: int | None = None, lang: str = DEFAULT_LANGUAGE) -> ReportKey:
     """Check the request (unknown region → NotFound, bad scheme, year or language → BadParameter) and name the
     report."""
-    if lang not in LANGUAGES:
-        raise selectors.BadParameter(f"`lang` must be one of {', '.join(LANGUAGES)}; got {lang!r}.")
+    try:
+        lang = check_language(lang)
+    except LanguageError as exc:
+        raise selectors.BadParameter(str(exc)) from exc
     obs = selectors.dataset(measures=True)
     scheme, year = selectors.check_scheme(scheme), selectors.check_year(year)
     if kind == "region":

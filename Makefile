@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench lock clean ingest info vendor-plotly
+.PHONY: install demo test fuzz lint bench lock clean ingest info vendor-plotly
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ lint: install
 test: install lint
 	$(BIN)/pytest -q
 	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q tests/web
+
+# API fuzzing with fresh random examples (make test runs the same fuzzing derandomized, with a fixed seed per test);
+# FUZZ_EXAMPLES per operation (default 200); a failure prints the seed: pytest --hypothesis-seed=N to replay it
+fuzz: install
+	CLUSTEROBS_FUZZ=1 CLUSTEROBS_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest -q tests/web/test_schemathesis.py
+	CLUSTEROBS_FUZZ=1 CLUSTEROBS_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q tests/web/test_schemathesis.py
 
 # Every benchmarks/*.py in turn; one table of their figures, with the machine described, in benchmarks/RESULTS.md.
 bench: install

@@ -1,9 +1,16 @@
 """API fuzzing: schemathesis generates requests from the OpenAPI schema and calls the Django WSGI app in-process.
 
 No generated request may answer 5xx; answers must match the documented status codes, media types and schemas.
+
+``make test`` runs it derandomized (the same examples on every run, no example database): a suite that draws new
+examples each run once failed a fresh clone at random. ``make fuzz`` runs it with fresh random examples and many more
+of them (``CLUSTEROBS_FUZZ_EXAMPLES``, default 200 per operation); a failure prints the seed to replay it with
+``pytest --hypothesis-seed=N``, and what it finds becomes a test case here or beside the endpoint.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 import schemathesis
@@ -32,8 +39,17 @@ def _keep_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
+FUZZ = os.environ.get("CLUSTEROBS_FUZZ") == "1"
+#: ``make test``: derandomize draws the examples from a seed fixed per test, and database=None replays nothing saved
+#: by an earlier run, so every run sends the same requests. ``make fuzz``: random, many more examples.
+RUN = (settings(max_examples=int(os.environ.get("CLUSTEROBS_FUZZ_EXAMPLES", "200")), derandomize=False, deadline=None,
+                database=None, suppress_health_check=list(HealthCheck)) if FUZZ else
+       settings(max_examples=15, derandomize=True, database=None, deadline=None,
+                suppress_health_check=list(HealthCheck)))
+
+
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@RUN
 def test_no_server_error(case):
     # positive_data_acceptance is left out: a schema-valid value can still be unknown to the data (a country
     # code, a scheme, a year), and that is a 400 by design

@@ -16,6 +16,7 @@ from clusterobs.web.api_formats import (
     records,
     view_name,
 )
+from clusterobs.web.api_params import OptionalQueryInt, QueryInt
 from clusterobs.web.api_schemas import (
     ERRORS,
     CategoryDetail,
@@ -44,7 +45,7 @@ def category_list_api(request: HttpRequest,
 
 @router.get("/categories/{category}", response={200: CategoryDetail, **ERRORS}, summary="One category")
 def category_detail_api(request: HttpRequest, category: str = p.category(), scheme: str = p.scheme(),
-                        year: int | None = p.year(), level: int = p.level()):
+                        year: OptionalQueryInt = p.year(), level: QueryInt = p.level()):
     """The category, its data coverage and the number of regions by stars."""
     profile = selectors.category_profile(category, scheme=scheme, year=year, level=level)
     by_stars = {str(k): v for k, v in profile.pop("regions_by_stars").items()}
@@ -54,7 +55,8 @@ def category_detail_api(request: HttpRequest, category: str = p.category(), sche
 @router.get("/categories/{category}/regions", response={200: CategoryRegions, **ERRORS},
             openapi_extra=p.map_formats(*FILE_FORMATS), summary="One category across regions, ranked")
 def category_regions_api(request: HttpRequest, category: str = p.category(), scheme: str = p.scheme(),
-                         year: int | None = p.year(), level: int = p.level(), min_stars: int = p.min_stars(),
+                         year: OptionalQueryInt = p.year(), level: QueryInt = p.level(),
+                         min_stars: QueryInt = p.min_stars(),
                          measure: Measure = Query("employment", description="Ranking measure"),
                          fmt: RankFormat = p.fmt()):
     """Every region holding the category, ranked by `measure` (1 = highest; missing values unranked, last).

@@ -17,6 +17,7 @@ from clusterobs.web.api_formats import (
     split_list,
     view_name,
 )
+from clusterobs.web.api_params import OptionalQueryInt, QueryCodes, QueryInt
 from clusterobs.web.api_schemas import ERRORS, FeatureCollection, Format, Kind, MapFormat, Measure, MeasurePage
 
 router = Router(tags=["measures"])
@@ -28,16 +29,16 @@ SORT_HELP = ("Comma-separated columns, `-` for descending, missing values last: 
 @router.get("/measures", response={200: MeasurePage, **ERRORS}, openapi_extra=p.file_formats(*FILE_FORMATS),
             summary="Cluster measures and stars")
 def measure_list_api(request: HttpRequest,
-                     region: list[str] | None = Query(None, description="NUTS 2021 code(s): repeated or "
+                     region: QueryCodes = Query(None, description="NUTS 2021 code(s): repeated or "
                                                       "comma-separated", example=["DE11"]),
-                     category: list[str] | None = Query(None, description="Category key(s): repeated or "
+                     category: QueryCodes = Query(None, description="Category key(s): repeated or "
                                                         "comma-separated", example=["automotive"]),
-                     year: int | None = p.year(), scheme: str = p.scheme(), min_stars: int = p.min_stars(),
-                     level: int = p.level(),
+                     year: OptionalQueryInt = p.year(), scheme: str = p.scheme(), min_stars: QueryInt = p.min_stars(),
+                     level: QueryInt = p.level(),
                      country: str | None = Query(None, description="Country code", example="DE"),
                      kind: Kind | None = Query(None, description="traded, local or emerging"),
                      sort: str = Query("region,category", description=SORT_HELP),
-                     limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
+                     limit: OptionalQueryInt = p.limit(), offset: QueryInt = p.offset(), fmt: Format = p.fmt()):
     """One row per region × category: employment (with `imputed_share` and the `imputed` flag), specialisation,
     focus, growth, productivity, and the scheme's stars with the tests passed."""
     regions, categories = split_list(region), split_list(category)
@@ -60,12 +61,12 @@ def measure_list_api(request: HttpRequest,
 
 @router.get("/geojson", response={200: FeatureCollection, **ERRORS}, openapi_extra=p.map_formats(*FILE_FORMATS),
             summary="Map layer: NUTS 2021 regions with a measure")
-def region_map_api(request: HttpRequest, level: int = p.level(),
+def region_map_api(request: HttpRequest, level: QueryInt = p.level(),
                    category: str | None = Query(None, description="Category key; without it the value is the "
                                                 "number of starred traded clusters", example="automotive"),
-                   scheme: str = p.scheme(), year: int | None = p.year(),
+                   scheme: str = p.scheme(), year: OptionalQueryInt = p.year(),
                    measure: Measure | None = Query(None, description="With a category only (default stars)"),
-                   min_stars: int = p.min_stars(1), fmt: MapFormat = p.fmt("geojson")):
+                   min_stars: QueryInt = p.min_stars(1), fmt: MapFormat = p.fmt("geojson")):
     """Every region of the level with a polygon (GISCO 1:60M), its measure in `properties.value`; regions without
     data are kept with `value` null and `no_data` saying why."""
     query = {"level": level, "category": category, "scheme": scheme, "year": year, "measure": measure,

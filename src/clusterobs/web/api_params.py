@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from ninja import Path, Query
+from pydantic import BeforeValidator, StringConstraints
 
 from clusterobs.web import selectors
 from clusterobs.web.api_formats import CONTENT_TYPES
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _whole_number(value: Any) -> Any:
+    """A query or path value declared ``integer``: ASCII digits with an optional minus sign, nothing else.
+
+    Pydantic's lax mode would also take ``+0.0``, ``1.0``, `` 5`` or ``1_000`` for an int; the OpenAPI schema says
+    ``integer``, so those are refused (422) like any other value outside the schema."""
+    if isinstance(value, str):
+        if not _WHOLE_NUMBER.fullmatch(value):
+            raise ValueError("must be a whole number written with digits only, e.g. 2015")
+        return int(value)
+    return value
+
+
+#: An integer query or path parameter: ``top: QueryInt = Query(5, ge=1)``.
+QueryInt = Annotated[int, BeforeValidator(_whole_number)]
+#: The same, optional: ``year: OptionalQueryInt = Query(None, ge=1900)``. Written as one Annotated optional (not
+#: ``QueryInt | None``) so that the schema's bounds are ``minimum``/``maximum`` (pydantic writes ``ge``/``le``, which
+#: no client reads, when a validator sits inside the union).
+OptionalQueryInt = Annotated[int | None, BeforeValidator(_whole_number)]
+#: A repeatable (or comma-separated) query parameter of codes: no empty value (``region=`` is an error, not "all").
+QueryCodes = list[Annotated[str, StringConstraints(min_length=1)]] | None
 
 
 def code() -> Any:

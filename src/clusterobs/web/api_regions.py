@@ -17,6 +17,7 @@ from clusterobs.web.api_formats import (
     records,
     view_name,
 )
+from clusterobs.web.api_params import OptionalQueryInt, QueryInt
 from clusterobs.web.api_schemas import ERRORS, Format, Portfolio, RegionDetail, RegionPage, StarTests
 
 router = Router(tags=["regions"])
@@ -24,10 +25,10 @@ router = Router(tags=["regions"])
 
 @router.get("/regions", response={200: RegionPage, **ERRORS}, openapi_extra=p.file_formats(*FILE_FORMATS),
             summary="NUTS 2021 regions")
-def region_list_api(request: HttpRequest, level: int | None = Query(None, ge=0, le=2, description="NUTS level"),
+def region_list_api(request: HttpRequest, level: OptionalQueryInt = Query(None, ge=0, le=2, description="NUTS level"),
                     country: str | None = Query(None, description="Country code", example="DE"),
                     q: str | None = Query(None, description="Search in codes (prefix) and names", example="stutt"),
-                    limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
+                    limit: OptionalQueryInt = p.limit(), offset: QueryInt = p.offset(), fmt: Format = p.fmt()):
     """Regions, filtered by level, country or a search; with `q`, the best matches first."""
     df = selectors.region_list(level=level, country=country, q=q)
     total = len(df)
@@ -43,7 +44,7 @@ def region_list_api(request: HttpRequest, level: int | None = Query(None, ge=0, 
 
 @router.get("/regions/{code}", response={200: RegionDetail, **ERRORS}, summary="One region")
 def region_detail_api(request: HttpRequest, code: str = p.code(), scheme: str = p.scheme(),
-                      year: int | None = p.year()):
+                      year: OptionalQueryInt = p.year()):
     """Name, level, parent, country, regional context indicators and the region's starred clusters."""
     profile = selectors.region_profile(code, scheme=scheme, year=year)
     starred = profile.pop("starred_clusters")
@@ -53,8 +54,8 @@ def region_detail_api(request: HttpRequest, code: str = p.code(), scheme: str = 
 @router.get("/regions/{code}/portfolio", response={200: Portfolio, **ERRORS},
             openapi_extra=p.file_formats(*FILE_FORMATS), summary="A region's cluster portfolio")
 def region_portfolio_api(request: HttpRequest, code: str = p.code(), scheme: str = p.scheme(),
-                         year: int | None = p.year(),
-                         top: int = Query(5, ge=1, le=50, description="Length of the top lists"),
+                         year: OptionalQueryInt = p.year(),
+                         top: QueryInt = Query(5, ge=1, le=50, description="Length of the top lists"),
                          fmt: Format = p.fmt()):
     """The most productive, most specialised and largest traded clusters, and every category's row (files)."""
     pf = selectors.region_portfolio(code, scheme=scheme, year=year, top=top)
@@ -70,7 +71,7 @@ def region_portfolio_api(request: HttpRequest, code: str = p.code(), scheme: str
 @router.get("/regions/{code}/clusters/{category}/tests", response={200: StarTests, **ERRORS},
             openapi_extra=p.file_formats(*FILE_FORMATS), summary="Why a cluster has its stars")
 def star_tests_api(request: HttpRequest, code: str = p.code(), category: str = p.category(), scheme: str = p.scheme(),
-                   year: int | None = p.year(), fmt: Format = p.fmt()):
+                   year: OptionalQueryInt = p.year(), fmt: Format = p.fmt()):
     """Every condition of the scheme's tests with the cluster's value, the threshold and whether it passed."""
     ex = selectors.star_explanation(code, category, scheme=scheme, year=year)
     if fmt in FILE_FORMATS:

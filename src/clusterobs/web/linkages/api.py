@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 from clusterobs.web import api_params as p
 from clusterobs.web import selectors
 from clusterobs.web.api_formats import FILE_FORMATS, download, records, view_name
+from clusterobs.web.api_params import OptionalQueryInt
 from clusterobs.web.api_schemas import ERRORS, Format
 from clusterobs.web.linkages import selectors as ls
 
@@ -96,10 +97,11 @@ class EmergingDetailOut(Schema):
             openapi_extra=p.file_formats(*FILE_FORMATS), summary="Relatedness between traded categories")
 def relatedness_api(request: HttpRequest, method: Method = Query("colocation_share", description="Relatedness "
                     "method: colocation_share, colocation_loglq or uscmp (published US CMP score)"),
-                    year: int | None = p.year(),
+                    year: OptionalQueryInt = p.year(),
                     category: str | None = Query(None, description="Only the pairs that include this category"),
-                    threshold: int | None = Query(None, ge=50, le=99, description="Only the pairs at or above this "
-                                                  "percentile of the matrix's pair values (90: the top 10%)"),
+                    threshold: OptionalQueryInt = Query(None, ge=50, le=99,
+                                                       description="Only the pairs at or above this percentile "
+                                                       "of the matrix's pair values (90: the top 10%)"),
                     fmt: Format = p.fmt()):
     """Unordered pairs of traded categories (category_i < category_j), most related first."""
     rows, cutoff = ls.relatedness(method=method, year=year, category=category, threshold=threshold)
@@ -113,7 +115,8 @@ def relatedness_api(request: HttpRequest, method: Method = Query("colocation_sha
 
 @router.get("/linkages/opportunities/{code}", response={200: OpportunitiesOut, **ERRORS},
             openapi_extra=p.file_formats(*FILE_FORMATS), summary="A region's opportunities (density)")
-def opportunities_api(request: HttpRequest, code: str = p.code(), year: int | None = p.year(), fmt: Format = p.fmt()):
+def opportunities_api(request: HttpRequest, code: str = p.code(), year: OptionalQueryInt = p.year(),
+                      fmt: Format = p.fmt()):
     """Every traded category of a NUTS 2 region: density, LQ, specialised, rank (1 = closest opportunity)."""
     rows = ls.opportunities(code, year=year)
     year = selectors.check_year(year)
@@ -126,7 +129,7 @@ def opportunities_api(request: HttpRequest, code: str = p.code(), year: int | No
 
 @router.get("/emerging", response={200: EmergingOut, **ERRORS}, openapi_extra=p.file_formats(*FILE_FORMATS),
             summary="Emerging industries")
-def emerging_api(request: HttpRequest, year: int | None = p.year(), fmt: Format = p.fmt()):
+def emerging_api(request: HttpRequest, year: OptionalQueryInt = p.year(), fmt: Format = p.fmt()):
     """The ten emerging industries with their European employment and the region of their largest share."""
     rows = ls.emerging_list(year=year)
     year = selectors.check_year(year)
@@ -137,7 +140,7 @@ def emerging_api(request: HttpRequest, year: int | None = p.year(), fmt: Format 
 
 @router.get("/emerging/{industry}", response={200: EmergingDetailOut, **ERRORS},
             openapi_extra=p.file_formats(*FILE_FORMATS), summary="One emerging industry")
-def emerging_detail_api(request: HttpRequest, industry: str, year: int | None = p.year(),
+def emerging_detail_api(request: HttpRequest, industry: str, year: OptionalQueryInt = p.year(),
                         part: Part = Query("composition", description="composition (NACE industries and categories) "
                                            "or regions (share of each NUTS 2 region's employment)"),
                         fmt: Format = p.fmt()):

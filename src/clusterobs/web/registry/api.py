@@ -17,6 +17,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from clusterobs.web.api_params import OptionalQueryInt, QueryInt
 from clusterobs.web.registry import permissions, selectors, services
 from clusterobs.web.registry.api_common import (
     READ_ERRORS,
@@ -29,6 +30,8 @@ from clusterobs.web.registry.api_common import (
     forbid,
     form_data,
     get_or_404,
+    page_limit,
+    page_offset,
     window,
 )
 from clusterobs.web.registry.forms import EventForm, NewsForm, OrganisationForm, ProgrammeForm, ReplyForm, RequestForm
@@ -217,7 +220,8 @@ def _news(n: NewsItem) -> dict[str, Any]:
 @router.get("/registry/profiles", response={200: list[ProfileOut], **READ_ERRORS},
             summary="Organisation profiles (filters as the site)")
 def profiles(request: HttpRequest, q: str = "", country: str = "", region: str = "", category: str = "",
-             label: str = "", keywords: str = "", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+             label: str = "", keywords: str = "", limit: QueryInt = page_limit(),
+             offset: QueryInt = page_offset()) -> list[dict[str, Any]]:
     qs = profile_search(ProfileFilters(q=q[:200], country=country[:2], region=region[:10], category=category[:80],
                                        label=label[:10], keywords=keywords[:200]))
     return [_profile(o) for o in qs[window(limit, offset)]]
@@ -233,8 +237,8 @@ add_endpoints(router, Kind(name="profile", noun="organisation profile", path="/r
 
 @router.get("/registry/requests", response={200: list[RequestOut], **READ_ERRORS},
             summary="Partnership requests (open ones by default)")
-def requests(request: HttpRequest, include_closed: bool = False, limit: int = 100,
-             offset: int = 0) -> list[dict[str, Any]]:
+def requests(request: HttpRequest, include_closed: bool = False, limit: QueryInt = page_limit(),
+             offset: QueryInt = page_offset()) -> list[dict[str, Any]]:
     qs = PartnershipRequest.objects.select_related("organisation").prefetch_related("categories")
     if not include_closed:
         qs = qs.filter(is_open=True)
@@ -251,7 +255,7 @@ add_endpoints(router, Kind(name="request", noun="partnership request", path="/re
 
 @router.post("/registry/requests/{pk}/replies", response={201: ReplyOut, **WRITE_ERRORS}, auth=TokenAuth(),
              summary="Express interest in a request (e-mails its owner)")
-def reply_create(request: HttpRequest, pk: int, payload: ReplyIn) -> Status:
+def reply_create(request: HttpRequest, pk: QueryInt, payload: ReplyIn) -> Status:
     req = get_or_404(PartnershipRequest, pk)
     if not permissions.can_reply(request.user, req):
         forbid()
@@ -263,8 +267,8 @@ def reply_create(request: HttpRequest, pk: int, payload: ReplyIn) -> Status:
 
 @router.get("/registry/replies", response={200: list[ReplyOut], **WRITE_ERRORS}, auth=TokenAuth(),
             summary="The interest replies you may see (yours, those to your requests; curators: all)")
-def replies(request: HttpRequest, request_pk: int | None = Query(None, alias="request"), limit: int = 100,
-            offset: int = 0) -> list[dict[str, Any]]:
+def replies(request: HttpRequest, request_pk: OptionalQueryInt = Query(None, alias="request"),
+            limit: QueryInt = page_limit(), offset: QueryInt = page_offset()) -> list[dict[str, Any]]:
     qs = selectors.reply_list(user=request.user, request_pk=request_pk)
     return [_reply(r) for r in qs[window(limit, offset)]]
 
@@ -279,7 +283,8 @@ add_endpoints(router, Kind(name="reply", noun="interest reply", path="/registry/
 
 @router.get("/registry/events", response={200: list[EventOut], **READ_ERRORS},
             summary="Events (from a date, default: all)")
-def events(request: HttpRequest, since: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+def events(request: HttpRequest, since: str | None = None, limit: QueryInt = page_limit(),
+           offset: QueryInt = page_offset()) -> list[dict[str, Any]]:
     qs = Event.objects.prefetch_related("categories")
     if (first := day("since", since)) is not None:
         qs = qs.filter(end__date__gte=first)
@@ -296,8 +301,8 @@ add_endpoints(router, Kind(name="event", noun="event", path="/registry/events", 
 @router.get("/registry/programmes", response={200: list[ProgrammeOut], **READ_ERRORS},
             summary="Cluster programmes and policies (filters as the site, and the region page's)")
 def programmes(request: HttpRequest, q: str = "", country: str = "", region: str = "",
-               kind: Literal["national", "regional"] | None = None, category: str = "", limit: int = 100,
-               offset: int = 0) -> list[dict[str, Any]]:
+               kind: Literal["national", "regional"] | None = None, category: str = "", limit: QueryInt = page_limit(),
+               offset: QueryInt = page_offset()) -> list[dict[str, Any]]:
     qs = selectors.programme_list(q=q[:200], country=country, region=region, kind=kind or "", category=category)
     return [_programme(p) for p in qs[window(limit, offset)]]
 
@@ -305,7 +310,8 @@ def programmes(request: HttpRequest, q: str = "", country: str = "", region: str
 @router.get("/registry/news", response={200: list[NewsOut], **READ_ERRORS},
             summary="News and publications, newest first (by kind, published between two dates)")
 def news(request: HttpRequest, kind: Literal["news", "publication"] | None = None, since: str | None = None,
-         until: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+         until: str | None = None, limit: QueryInt = page_limit(),
+         offset: QueryInt = page_offset()) -> list[dict[str, Any]]:
     qs = selectors.news_list(kind=kind or "", since=day("since", since), until=day("until", until))
     return [_news(n) for n in qs[window(limit, offset)]]
 

@@ -15,10 +15,11 @@ from typing import Any
 from django.db import models, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from clusterobs.web.api_params import QueryInt
 from clusterobs.web.api_schemas import ErrorOut
 from clusterobs.web.registry import permissions, services
 from clusterobs.web.selectors import BadParameter
@@ -37,6 +38,14 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+def page_limit() -> Any:
+    return Query(100, ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT})")
+
+
+def page_offset() -> Any:
+    return Query(0, ge=0, le=MAX_OFFSET, description="Objects to skip")
 
 
 def window(limit: int, offset: int) -> slice:
@@ -127,7 +136,7 @@ def add_endpoints(router: Router, kind: Kind, *, create: bool = True) -> None:
     one, a_noun = f"{kind.path}/{{pk}}", f"{'an' if kind.noun[0] in 'aeiou' else 'a'} {kind.noun}"
     token = {"auth": TokenAuth()}
 
-    def get(request: HttpRequest, pk: int) -> dict[str, Any]:
+    def get(request: HttpRequest, pk: QueryInt) -> dict[str, Any]:
         return kind.out(get_allowed(request.user, "view", kind.model, pk))
 
     def post(request: HttpRequest, payload: kind.schema_in) -> Status:
@@ -136,11 +145,11 @@ def add_endpoints(router: Router, kind: Kind, *, create: bool = True) -> None:
         creator = {kind.creator: request.user} if kind.creator else {}
         return Status(201, kind.out(save(kind.form_for(request, payload), **creator)))
 
-    def put(request: HttpRequest, pk: int, payload: kind.schema_in) -> dict[str, Any]:
+    def put(request: HttpRequest, pk: QueryInt, payload: kind.schema_in) -> dict[str, Any]:
         obj = get_allowed(request.user, "change", kind.model, pk)
         return kind.out(save(kind.form_for(request, payload, instance=obj)))
 
-    def delete(request: HttpRequest, pk: int) -> Status:
+    def delete(request: HttpRequest, pk: QueryInt) -> Status:
         get_allowed(request.user, "delete", kind.model, pk).delete()
         return Status(204, None)
 

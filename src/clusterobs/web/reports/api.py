@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from ninja import Path, Query, Router, Schema
 
 from clusterobs.web import selectors
+from clusterobs.web.api_params import OptionalQueryInt
 from clusterobs.web.api_schemas import ERRORS, ErrorOut
 from clusterobs.web.reports.services import FORMATS, report_get, report_key
 
@@ -67,7 +68,7 @@ LANG = Query("en", description="Language of the report's text: en or fr (names o
 @router.get("/reports/europe.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
             summary="The European Cluster Panorama (PDF or HTML)")
 def panorama_api(request: HttpRequest, fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME,
-                 year: int | None = YEAR, lang: str = LANG):
+                 year: OptionalQueryInt = YEAR, lang: str = LANG):
     """The European Cluster Panorama; 202 while it is being generated (retry after the given seconds)."""
     return _serve("panorama", None, fmt, scheme, year, lang)
 
@@ -75,7 +76,7 @@ def panorama_api(request: HttpRequest, fmt: str = Path(..., description="pdf or 
 @router.get("/reports/country/{code}.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
             summary="One country's Cluster Panorama (PDF or HTML)")
 def country_api(request: HttpRequest, code: str = Path(..., description="NUTS country code, e.g. DE"),
-                fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR,
+                fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: OptionalQueryInt = YEAR,
                 lang: str = LANG):
     """The Panorama restricted to one country's regions; 202 while it is being generated."""
     return _serve("country", code, fmt, scheme, year, lang)
@@ -84,7 +85,7 @@ def country_api(request: HttpRequest, code: str = Path(..., description="NUTS co
 @router.get("/reports/region/{code}.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
             summary="A region scorecard (PDF or HTML)")
 def region_api(request: HttpRequest, code: str = Path(..., description="NUTS 2021 region code, e.g. DE21"),
-               fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: int | None = YEAR,
+               fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, year: OptionalQueryInt = YEAR,
                lang: str = LANG):
     """A region's scorecard: portfolio, stars and their reasons, trends and the optional sections."""
     return _serve("region", code, fmt, scheme, year, lang)

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from clusterobs.web import api_params as p
 from clusterobs.web.api_formats import DEFAULT_LIMIT, FILE_FORMATS, download, page_links, records, split_list, view_name
+from clusterobs.web.api_params import OptionalQueryInt, QueryCodes, QueryInt
 from clusterobs.web.api_schemas import ERRORS, Format, Paged
 from clusterobs.web.scoreboard import selectors as sb
 
@@ -175,9 +176,9 @@ def _regions(region: list[str] | None) -> list[str] | None:
 
 @router.get("/scoreboard/scores", response={200: ScorePage, **ERRORS}, openapi_extra=FILES,
             summary="Scoreboard scores and ranks")
-def scoreboard_scores_api(request: HttpRequest, region: list[str] | None = REGION, name: str | None = NAME,
+def scoreboard_scores_api(request: HttpRequest, region: QueryCodes = REGION, name: str | None = NAME,
                           level: Level | None = Query(None, description="subdimension, dimension or overall"),
-                          limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
+                          limit: OptionalQueryInt = p.limit(), offset: QueryInt = p.offset(), fmt: Format = p.fmt()):
     """Scores (0-100) and ranks of every region on every sub-dimension, dimension and the overall index."""
     codes = _regions(region)
     df = sb.scores(name=name, level=level, region=codes)
@@ -187,8 +188,8 @@ def scoreboard_scores_api(request: HttpRequest, region: list[str] | None = REGIO
 
 @router.get("/scoreboard/ranks", response={200: RankPage, **ERRORS}, openapi_extra=FILES,
             summary="Scoreboard ranks with their uncertainty interval")
-def scoreboard_ranks_api(request: HttpRequest, region: list[str] | None = REGION, name: str | None = NAME,
-                         limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
+def scoreboard_ranks_api(request: HttpRequest, region: QueryCodes = REGION, name: str | None = NAME,
+                         limit: OptionalQueryInt = p.limit(), offset: QueryInt = p.offset(), fmt: Format = p.fmt()):
     """Rank of each region on the overall index and each dimension, with the 5th-95th percentile interval of
     the rank over the Monte Carlo draws of weights and normalisations."""
     codes = _regions(region)
@@ -199,8 +200,8 @@ def scoreboard_ranks_api(request: HttpRequest, region: list[str] | None = REGION
 
 @router.get("/scoreboard/intervals", response={200: IntervalPage, **ERRORS}, openapi_extra=FILES,
             summary="Scoreboard rank intervals (Monte Carlo)")
-def scoreboard_intervals_api(request: HttpRequest, region: list[str] | None = REGION, name: str | None = NAME,
-                             limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
+def scoreboard_intervals_api(request: HttpRequest, region: QueryCodes = REGION, name: str | None = NAME,
+                             limit: OptionalQueryInt = p.limit(), offset: QueryInt = p.offset(), fmt: Format = p.fmt()):
     """The Monte Carlo rank intervals with the draws, seed, weight noise (dimensions, and inside them) and
     normalisations used."""
     codes = _regions(region)
@@ -211,11 +212,11 @@ def scoreboard_intervals_api(request: HttpRequest, region: list[str] | None = RE
 
 @router.get("/scoreboard/values", response={200: ValuePage, **ERRORS}, openapi_extra=FILES,
             summary="Scoreboard indicator values, step by step")
-def scoreboard_values_api(request: HttpRequest, region: list[str] | None = REGION,
-                          indicator: list[str] | None = Query(None, description="Indicator id(s)",
+def scoreboard_values_api(request: HttpRequest, region: QueryCodes = REGION,
+                          indicator: QueryCodes = Query(None, description="Indicator id(s)",
                                                               example=["rd_expenditure"]),
                           dimension: str | None = Query(None, description="A dimension id"),
-                          limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
+                          limit: OptionalQueryInt = p.limit(), offset: QueryInt = p.offset(), fmt: Format = p.fmt()):
     """Every indicator value of the regions: raw value and year used (imputed flag), transformed, winsorised
     flag, normalised score."""
     codes = _regions(region)
@@ -226,7 +227,7 @@ def scoreboard_values_api(request: HttpRequest, region: list[str] | None = REGIO
 
 @router.get("/scoreboard/indicators", response={200: IndicatorPage, **ERRORS}, openapi_extra=FILES,
             summary="Scoreboard indicator registry")
-def scoreboard_indicators_api(request: HttpRequest, limit: int | None = p.limit(), offset: int = p.offset(),
+def scoreboard_indicators_api(request: HttpRequest, limit: OptionalQueryInt = p.limit(), offset: QueryInt = p.offset(),
                               fmt: Format = p.fmt()):
     """The registry as computed: source, unit, direction, transformation, weight, target year, coverage."""
     return _answer(request, sb.indicators(), fmt=fmt, limit=limit, offset=offset, title="Scoreboard indicators",
@@ -239,7 +240,7 @@ def scoreboard_strengths_api(request: HttpRequest,
                              region: str = Query(..., description="NUTS 2021 level-2 code", example="DE21"),
                              peers: str | None = Query(None, description="Up to 5 peer regions, comma-separated; "
                                                        "the 5 nearest regions when left out", example="AT13,FR10"),
-                             limit: int | None = p.limit(), offset: int = p.offset(), fmt: Format = p.fmt()):
+                             limit: OptionalQueryInt = p.limit(), offset: QueryInt = p.offset(), fmt: Format = p.fmt()):
     """The region's indicators against the European average and the mean of its peers, with the verdict."""
     code = sb.region_get(region)["code"]
     chosen = sb.check_peers(code, peers)

@@ -34,7 +34,7 @@ def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
         original = tables[name]
         # missing_share: the part of a value's sources that is missing (1 for a missing original cell)
         frames = [original.assign(converted=False, conversion=pd.NA,
-                                  missing_share=original["value"].isna().astype("float64"))]
+                                  missing_share=original["value"].isna().astype("float64"), split_share=0.0)]
         lost: dict[tuple, list[int]] = {}
         for target in TARGET_VERSIONS:
             for level in levels:
@@ -56,5 +56,6 @@ def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
         df["converted"] = df["converted"].astype(bool)
         df["conversion"] = df["conversion"].astype("string")
         df["flag"] = df["flag"].astype("string")
-        out[name] = df[[*original.columns.drop("line"), "converted", "conversion", "missing_share", "line"]]
+        out[name] = df[[*original.columns.drop("line"), "converted", "conversion", "missing_share", "split_share",
+                        "line"]]
     return out

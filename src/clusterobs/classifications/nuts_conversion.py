@@ -19,6 +19,9 @@ import pandas as pd
 #: weight name → (share column, raw size column) of ``nuts_conversion``.
 WEIGHTS = {"pop21": ("w_pop21", "pop21"), "area": ("w_area", "area_km2")}
 _EPS = 1e-9
+#: A part that carries less than this share of its old region is a *fraction* of that region: its industry
+#: structure is the old region's, scaled by population, not data collected for the new one.
+SPLIT_PART = 0.9
 
 
 def path(conversion: pd.DataFrame, from_version: int, to_version: int, level: int) -> list[int]:
@@ -78,6 +81,17 @@ def conversion_matrix(conversion: pd.DataFrame, *, from_version: int, to_version
     return mat[["code_from", "code_to", "share", "mass"]].reset_index(drop=True)
 
 
+def split_shares(matrix: pd.DataFrame) -> pd.Series:
+    """Per new code: the share of its weight mass that comes from fractions (share < ``SPLIT_PART``) of old regions.
+
+    1 for Budapest (HU11), two fifths of the old HU10 shared out by population; 0 for a region that is its old self
+    or gained whole old regions; small for a border adjustment."""
+    frac = matrix["mass"].where(matrix["share"] < SPLIT_PART, 0.0)
+    total = matrix.groupby("code_to")["mass"].sum()
+    share = frac.groupby(matrix["code_to"]).sum() / total.where(total > 0)
+    return share.fillna(0.0).clip(0.0, 1.0).rename("split_share")
+
+
 def describe(matrix: pd.DataFrame, versions: Sequence[int], weight: str) -> pd.DataFrame:
     """Per new code: ``conversion`` text listing the parts and shares, and ``converted``."""
     chain = "→".join(f"NUTS{v}" for v in versions)
@@ -109,8 +123,10 @@ def convert(df: pd.DataFrame, *, conversion: pd.DataFrame, from_version: int, to
     R is returned when at least one of its parts has a row. ``flag`` joins the distinct flag
     letters of the parts used (the known parts, or the missing ones when the value is NULL).
     ``converted`` is false when R is its own old code with share 1; ``conversion`` lists the
-    parts and shares. Rows whose code has no weights are returned with ``unmatched`` true, in
-    their old version and unchanged, for the caller to quarantine; nothing is dropped.
+    parts and shares; ``split_share`` is the part of R's weight mass that comes from fractions of
+    old regions (``split_shares``): R's structure there is a population-scaled copy, not data.
+    Rows whose code has no weights are returned with ``unmatched`` true, in their old version and
+    unchanged, for the caller to quarantine; nothing is dropped.
     Per country, converted totals equal the original ones when nothing is missing.
     """
     keys = list(keys)
@@ -143,6 +159,7 @@ def convert(df: pd.DataFrame, *, conversion: pd.DataFrame, from_version: int, to
     out["missing_share"] = share_missing.clip(0, 1).where(share_missing > 1e-12, 0.0)
     out["value"] = out["value"].astype("Float64").mask(out["missing_share"] > max_missing_share)
     out = out.merge(describe(mat, versions, weight), on="code_to")
+    out["split_share"] = out["code_to"].map(split_shares(mat)).fillna(0.0).astype("float64")
     if has_flag:
         out[flag_col] = _flags(parts, out, group, flag_col)
     out = out.rename(columns={"code_to": code_col, "value": value_col})
@@ -150,18 +167,18 @@ def convert(df: pd.DataFrame, *, conversion: pd.DataFrame, from_version: int, to
 
     passthrough = df.loc[lev == 0, cols]
     passthrough = passthrough.assign(converted=False, missing_share=passthrough[value_col].isna().astype("float64"),
-                                     unmatched=False,
+                                     unmatched=False, split_share=0.0,
                                                 conversion=f"NUTS{from_version}→NUTS{to_version}: country "
                                                 "code kept")
     unmatched = rows.loc[~matched].assign(
-        converted=False, missing_share=np.nan, unmatched=True,
+        converted=False, missing_share=np.nan, unmatched=True, split_share=0.0,
         conversion=f"no NUTS{from_version}→NUTS{to_version} level-{level} weights for this code (unconverted)")
     result = pd.concat([passthrough.assign(nuts_version=to_version), out.assign(nuts_version=to_version),
                         unmatched.assign(nuts_version=from_version)], ignore_index=True)
     result["level"] = result[code_col].str.len() - 2
     result[value_col] = result[value_col].astype("Float64")
     order = [*keys, code_col, "nuts_version", "level", value_col, *([flag_col] if has_flag else []),
-             "converted", "conversion", "missing_share", "unmatched"]
+             "converted", "conversion", "missing_share", "split_share", "unmatched"]
     return result[order].sort_values([*keys, code_col], kind="stable").reset_index(drop=True)
 
 

@@ -13,34 +13,48 @@ KEYS = ("region", "year", "category")
 
 
 def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
-    """e(r,c,t) = Σ_i weight(i,c) × e(r,i,t); NULL when any industry of the category is missing.
+    """e(r,c,t) = Σ_i weight(i,c) × e(r,i,t) over the industries with a value, and the cell's coverage.
 
-    ``imputed_share`` is the part of the category's employment that comes from imputed cells.
-    Wages and establishments, when present, go through the same weights.
+    ``coverage`` is the share of the category's concordance weight on industries of the data set
+    (those with a row anywhere in the panel) that have a value in this region and year: a missing
+    division lowers the cell's coverage instead of removing the cell. ``employment`` is NULL only when
+    no industry of the category has a value. ``imputed_share`` is the part of the category's
+    employment that comes from imputed cells; ``split_share`` (when the panel has it) is carried over.
+    Wages and establishments, when present, go through the same weights (NULL when any part is missing).
     """
     p = industry_panel
     cols = set(p.columns)
     conc = concordance.select("industry", "category", "weight").filter(lambda t: t.weight > 0)
+    scope = p.select("industry").distinct()
+    conc = conc.semi_join(scope, conc.industry == scope.industry)
+    in_scope = conc.group_by("category").aggregate(weight_scope=conc.weight.sum())
     j = p.join(conc, p.industry == conc.industry)
     imputed = j.imputed if "imputed" in cols else ibis.literal(False)
+    known = j.employment.notnull()
     weighted = j.employment.cast("float64") * j.weight
     aggs: dict[str, ir.Value] = {
         "employment_known": weighted.sum(),
-        "missing_parts": j.employment.isnull().cast("int64").sum(),
+        "weight_known": ibis.ifelse(known, j.weight, 0.0).sum(),
         "employment_imputed": ibis.ifelse(imputed, weighted, 0.0).sum(),
     }
+    if "split_share" in cols:
+        aggs["split_share"] = j.split_share.max()
     for extra in ("wages", "establishments"):
         if extra in cols:
             aggs[f"{extra}_known"] = (j[extra].cast("float64") * j.weight).sum()
             aggs[f"{extra}_missing"] = j[extra].isnull().cast("int64").sum()
     g = j.group_by(["region", "year", "category"]).aggregate(**aggs)
-    complete = g.missing_parts == 0
+    g = g.join(in_scope, "category")
+    has = g.weight_known > 0
     out: dict[str, ir.Value] = {
         # rounded to a millionth of a person: parallel sums then give the same value on every run
-        "employment": ibis.ifelse(complete, g.employment_known.round(6), ibis.null("float64")),
-        "imputed_share": ibis.ifelse(complete & (g.employment_known > 0),
+        "employment": ibis.ifelse(has, g.employment_known.round(6), ibis.null("float64")),
+        "imputed_share": ibis.ifelse(has & (g.employment_known > 0),
                                      g.employment_imputed / g.employment_known, ibis.null("float64")),
+        "coverage": (g.weight_known / g.weight_scope).round(9),
     }
+    if "split_share" in cols:
+        out["split_share"] = g.split_share
     for extra in ("wages", "establishments"):
         if extra in cols:
             # rounded like employment, so ties at percentile thresholds do not depend on the backend
@@ -72,3 +86,34 @@ def coverage(industry_panel: ir.Table, concordance: ir.Table, *, min_coverage: f
     status = ibis.cases((share >= 1 - 1e-9, "covered"), (share >= min_coverage, "partly covered"),
                         else_="not covered")
     return g.mutate(coverage_share=share, status=status)
+
+
+MIN_CELL_COVERAGE = 0.8
+"""Below this share of its category's concordance weight with data, a cell is shown but never starred or ranked."""
+MAX_SPLIT_SHARE = 0.5
+"""Above this share of its weight mass from fractions of older regions, a region's cells are a population-scaled
+copy of another region's structure: shown, never starred or ranked on their own."""
+
+
+def rankability(cells: ir.Table, *, min_coverage: float = MIN_CELL_COVERAGE,
+                max_split: float = MAX_SPLIT_SHARE) -> ir.Table:
+    """Add ``rankable`` (bool) and ``caveat`` (why not, NULL when rankable) to a category panel.
+
+    A cell is rankable when its employment is known, its ``coverage`` (if the panel has one) is at least
+    ``min_coverage`` and its ``split_share`` (if any) at most ``max_split``."""
+    t = cells
+    known = t.employment.notnull()
+    low = t.coverage < min_coverage if "coverage" in t.columns else ibis.literal(False)
+    split = t.split_share > max_split if "split_share" in t.columns else ibis.literal(False)
+    pct = (t.coverage * 100).round(0).cast("int64").cast("string") if "coverage" in t.columns else ibis.literal("")
+    reasons = [
+        ibis.ifelse(~known, "no data", ibis.null("string")),
+        ibis.ifelse(known & low.fill_null(False),
+                    ibis.literal("coverage ").concat(pct, f"% of the category's industries (below {min_coverage:.0%})"),
+                    ibis.null("string")),
+        ibis.ifelse(known & split.fill_null(False),
+                    ibis.literal("region split from an older NUTS region by population: its structure is the "
+                                 "older region's"), ibis.null("string")),
+    ]
+    caveat = ibis.coalesce(*reasons)
+    return t.mutate(rankable=(known & ~low.fill_null(False) & ~split.fill_null(False)), caveat=caveat)

@@ -18,8 +18,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 import clusterobs
-from clusterobs.mapping.categories import coverage, to_categories
-from clusterobs.mapping.panel import division_concordance, sbs_industry_panel
+from clusterobs.mapping.categories import MAX_SPLIT_SHARE, coverage, rankability, to_categories
+from clusterobs.mapping.panel import division_concordance, region_totals, sbs_industry_panel
 from clusterobs.mapping.pipeline import measure_panel
 from clusterobs.mapping.schemes import StarScheme, load_schemes
 from clusterobs.mapping.stars import apply_scheme, condition_key
@@ -28,11 +28,19 @@ from clusterobs.store import Store
 #: (NUTS version, level) pairs mapped by default: NUTS 2021 (the maps' geometry) at levels 0-2,
 #: NUTS 2016 level 2 (RCI 2010-2019, EQI) and the data's own NUTS 2013 level 2.
 DEFAULT_UNITS = ((2021, 2), (2021, 1), (2021, 0), (2016, 2), (2013, 2))
-MEASURE_COLUMNS = ["employment", "imputed_share", "share_europe", "focus", "lq", "region_total", "productivity",
-                   "relative_productivity", "establishments", "avg_size", "growth", "growth_window"]
+MEASURE_COLUMNS = ["employment", "imputed_share", "coverage", "split_share", "rankable", "caveat", "share_europe",
+                   "focus", "lq", "region_total", "productivity", "relative_productivity", "establishments", "avg_size",
+                   "growth", "growth_window"]
+#: A region is no-data (grey on maps, out of rankings and headlines) when fewer than this share of the traded
+#: categories mapped in its data set can be ranked there.
+MIN_REGION_RANKABLE = 0.5
 TABLES = {
     "industry_panel": "The mapped industry panel: employment by region, NACE division and year per NUTS version and "
-    "level, with imputed cells flagged (imputed, imputation_basis)",
+    "level, with imputed cells flagged (imputed, imputation_basis) and the region's split_share",
+    "region_totals": "Per NUTS version, level, region and year: the reported business-economy total and the traded "
+    "total used as LQ and focus denominators, and how they were obtained",
+    "region_data_quality": "Per NUTS version, level, region and year: traded categories mapped and rankable, imputed "
+    "and split shares, and whether the region is no-data (excluded from maps, rankings and headlines) with the reason",
     "category_data_coverage": "Per data set and category: share of its concordance weight on industries the data "
     "hold; status covered / partly covered / not covered (not covered categories are not mapped)",
     "cluster_measures": "Cluster measures per NUTS version, level, region, category and year",
@@ -83,14 +91,20 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     cat_panel = to_categories(panel, conc)
     cat_panel = cat_panel.filter(cat_panel.category.isin(list(mapped)))
     traded = cats.filter(cats.kind == "traded").select("category")
+    traded_keys = list(traded.category.execute())
+    cat_panel = rankability(cat_panel)
+    # pooled percentiles (the ECO focus test) are taken over the traded cells: the schemes' reference set
+    cat_panel = cat_panel.mutate(pool=cat_panel.category.isin(traded_keys))
     out: dict[str, list[pd.DataFrame]] = {"cluster_measures": [], "cluster_stars": [], "cluster_star_tests": []}
     keys = {"nuts_version": nuts_version, "level": level}
     cat_panel = cat_panel.cache()
+    totals = region_totals(con, panel, conc, traded, nuts_version=nuts_version, level=level).cache()
     measured: dict[str, ir.Table] = {}
     for scheme in schemes.values():
         if scheme.denominator not in measured:
-            reference = traded if scheme.denominator == "traded" else None
-            measured[scheme.denominator] = measure_panel(cat_panel, reference=reference)
+            column = "traded_total" if scheme.denominator == "traded" else "business_total"
+            measured[scheme.denominator] = measure_panel(
+                cat_panel, totals=totals.select("region", "year", total=totals[column]))
             if len(measured) == 1:
                 m = measured[scheme.denominator].execute()
                 m = m.reindex(columns=["region", "category", "year", *MEASURE_COLUMNS])
@@ -102,8 +116,9 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
             hit = wide[col].fillna(False).astype(bool)
             passed = passed.mask(hit, passed + "," + col[5:])
         passed = passed.str.lstrip(",")
-        out["cluster_stars"].append(wide[["region", "category", "year", "stars", "tests_evaluated"]].assign(
-            scheme=scheme.name, tests_passed=passed.astype("string"), **keys))
+        stars = wide[["region", "category", "year", "stars", "tests_evaluated", "rankable", "caveat"]]
+        out["cluster_stars"].append(stars.assign(stars=stars["stars"].astype("Int64"), scheme=scheme.name,
+                                                 tests_passed=passed.astype("string"), **keys))
         for t in scheme.tests:
             for c in t.conditions:
                 k = condition_key(t.name, c)
@@ -123,11 +138,42 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     frames["cluster_stars"] = st[["scheme", *front, *[c for c in st.columns if c not in (*front, "scheme")]]]
     ip = panel.execute().assign(**keys)
     frames["industry_panel"] = ip[["nuts_version", "level", "region", "industry", "year", "employment", "imputed",
-                                   "imputation_basis"]]
+                                   "imputation_basis", "split_share"]]
+    tot = totals.execute().assign(**keys)
+    frames["region_totals"] = tot[["nuts_version", "level", "region", "year", "business_total", "traded_total",
+                                   "total_basis"]]
+    frames["region_data_quality"] = data_quality(frames["cluster_measures"], ip, set(traded_keys) & mapped)
     frames["category_data_coverage"] = cov.assign(dataset="eurostat_sbs_2015", **keys)[
         ["dataset", "nuts_version", "level", "category", "status", "coverage_share", "weight_total", "weight_covered",
          "industries", "industries_covered"]]
     return frames
+
+
+def data_quality(measures: pd.DataFrame, panel: pd.DataFrame, traded: set[str]) -> pd.DataFrame:
+    """One row per region and year: how much of its traded mapping can be trusted, and whether it is no-data."""
+    m = measures[measures["category"].isin(traded)]
+    keys = ["nuts_version", "level", "region", "year"]
+    g = m.groupby(keys).agg(traded_categories=("category", "size"),
+                            traded_with_data=("employment", "count"),
+                            traded_rankable=("rankable", "sum"),
+                            split_share=("split_share", "max"))
+    p = panel.assign(_imp=panel["employment"].where(panel["imputed"], 0.0))
+    imp = p.groupby(keys).agg(_imp=("_imp", "sum"), _all=("employment", "sum"))
+    g = g.join(imp)
+    g["imputed_share"] = (g["_imp"] / g["_all"]).where(g["_all"] > 0)
+    g = g.drop(columns=["_imp", "_all"]).reset_index()
+    g["traded_rankable"] = g["traded_rankable"].astype("int64")
+    n = len(traded)
+    split = g["split_share"].fillna(0.0) > MAX_SPLIT_SHARE
+    few = g["traded_rankable"] < MIN_REGION_RANKABLE * n
+    g["no_data"] = split | few
+    reason = pd.Series(pd.NA, index=g.index, dtype="string")
+    reason = reason.mask(few, g["traded_rankable"].astype(str) + f" of {n} traded categories can be ranked "
+                         f"(fewer than {MIN_REGION_RANKABLE:.0%}: too little data or coverage)")
+    reason = reason.mask(split, "split from an older NUTS region by population: its industry structure is the older "
+                         "region's, not data collected for it")
+    g["no_data_reason"] = reason
+    return g
 
 
 ENGINE_TABLES = ("sbs_employment", "nace", "concordance", "categories")

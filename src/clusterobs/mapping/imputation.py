@@ -6,6 +6,8 @@ values of those children; where the country lacks any of them, Europe's (the sum
 countries) are used for all of them; with no usable weights the residual is shared equally.
 The residual is never below zero, so no imputed value is negative and together they never
 exceed it. A child whose parent is itself missing stays missing. Every imputed cell is flagged.
+Across a country's regions the imputed cells are then capped by the national residual
+(``cap_to_national``), and levels reconcile upward (``reconcile_with_children``).
 """
 
 from __future__ import annotations
@@ -53,3 +55,53 @@ def impute_children(children: ir.Table, parents: ir.Table, reference: ir.Table) 
     )
     return out.drop("_known", "_n_missing", "_country_gaps", "_w", "_wsum", "reference_employment",
                     "europe_employment", "parent_employment")
+
+
+def cap_to_national(filled: ir.Table, reference: ir.Table) -> ir.Table:
+    """Scale a country's imputed cells down so that they never exceed its national residual.
+
+    ``filled``: the output of ``impute_children`` (region, year, industry, employment, imputed, country, …);
+    ``reference``: country, year, industry, reference_employment (the national figures). For each country,
+    year and industry: residual = max(national − Σ reported regional values, 0); when the imputed cells
+    sum to more than the residual, each is multiplied by residual / Σ imputed and its basis gets
+    ``+national cap``. Without a national figure nothing changes.
+    """
+    f = filled
+    w = ibis.window(group_by=[f.country, f.year, f.industry])
+    f = f.mutate(_reported=ibis.ifelse(f.imputed, 0.0, f.employment.cast("float64")).fill_null(0.0).sum().over(w),
+                 _imputed=ibis.ifelse(f.imputed, f.employment.cast("float64"), 0.0).fill_null(0.0).sum().over(w))
+    f = f.left_join(reference, ["country", "year", "industry"]).drop("country_right", "year_right",
+                                                                     "industry_right")
+    residual = ibis.greatest(f.reference_employment.cast("float64") - f._reported, 0.0)
+    over = f.imputed & f.reference_employment.notnull() & (f._imputed > residual + 1e-6)
+    factor = ibis.ifelse(f._imputed > 0, residual / f._imputed, 0.0)
+    return f.mutate(
+        employment=ibis.ifelse(over, f.employment * factor, f.employment),
+        imputation_basis=ibis.ifelse(over, f.imputation_basis.concat("+national cap"), f.imputation_basis),
+    ).drop("_reported", "_imputed", "reference_employment")
+
+
+def reconcile_with_children(parents: ir.Table, children: ir.Table, *, level: int) -> ir.Table:
+    """A parent region's cell is never below the sum of its children's known values.
+
+    ``parents`` and ``children``: region, year, industry, employment, imputed, imputation_basis (children one
+    NUTS level below ``level``; a child's parent is its code cut to ``level``). A parent cell that is imputed
+    or missing and below Σ known (reported) children is raised to that sum; a missing parent whose children
+    all have a value becomes their sum. Raised or filled cells are imputed, basis ``children``. Reported
+    parents are kept as they are.
+    """
+    c = children.mutate(parent=children.region.substr(0, level + 2))
+    sums = c.group_by(["parent", "year", "industry"]).aggregate(
+        known_children=ibis.ifelse(c.imputed, 0.0, c.employment.cast("float64")).fill_null(0.0).sum(),
+        all_children=c.employment.cast("float64").sum(),
+        children_missing=c.employment.isnull().cast("int64").sum())
+    p = parents.left_join(sums, [parents.region == sums.parent, parents.year == sums.year,
+                                 parents.industry == sums.industry]).drop("parent", "year_right", "industry_right")
+    missing = p.employment.isnull()
+    fill = missing & p.all_children.notnull() & (p.children_missing == 0)
+    raise_ = ~missing & p.imputed & p.known_children.notnull() & (p.employment < p.known_children - 1e-6)
+    return p.mutate(
+        employment=ibis.cases((fill, p.all_children), (raise_, p.known_children), else_=p.employment),
+        imputed=p.imputed | fill | raise_,
+        imputation_basis=ibis.ifelse(fill | raise_, "children", p.imputation_basis),
+    ).drop("known_children", "all_children", "children_missing")

@@ -34,11 +34,14 @@ class Condition:
     percentile: float | None = None
     optional: bool = False
     ours: bool = False
+    #: a percentile over every cell of the level and year (the scheme's reference categories pooled), not over the
+    #: regions of one category
+    pooled: bool = False
 
     @property
     def name(self) -> str:
         rhs = f"p{self.percentile:g}" if self.percentile is not None else f"{self.value:g}"
-        return f"{self.measure} {self.op} {rhs}"
+        return f"{self.measure} {self.op} {rhs}" + (" of all cells" if self.pooled else "")
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,13 @@ def parse_scheme(name: str, raw: dict[str, Any]) -> StarScheme:
             value = c.get("value")
             if has_value and not isinstance(value, int | float):
                 raise _fail(name, f"{tname}.value", "a number", value)
+            pooled = c.get("pooled", False)
+            if not isinstance(pooled, bool) or (pooled and not has_pct):
+                raise _fail(name, f"{tname}.pooled", "true or false, and true only with a percentile", pooled)
             conds.append(Condition(measure=measure, op=op, value=None if value is None else float(value),
                                    percentile=None if pct is None else float(pct),
-                                   optional=bool(c.get("optional", False)), ours=bool(c.get("ours", False))))
+                                   optional=bool(c.get("optional", False)), ours=bool(c.get("ours", False)),
+                                   pooled=pooled))
         if not conds:
             raise _fail(name, f"{tname}.conditions", "a non-empty list", t.get("conditions"))
         tests.append(Test(name=tname, description=str(t.get("description", "")), conditions=tuple(conds)))

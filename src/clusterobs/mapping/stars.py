@@ -4,8 +4,12 @@ For each condition the output carries the measure's value, the threshold used an
 boolean; a test passes when all its conditions do; ``stars`` counts the tests passed.
 Percentile thresholds are computed per (category, year) over the regions of the universe
 whose measure is present and whose employment in the category is positive, by linear
-interpolation (numpy's default; DuckDB ``quantile_cont``, Spark ``percentile``).
-A missing measure never passes: the cell is excluded, not counted as zero.
+interpolation (numpy's default; DuckDB ``quantile_cont``, Spark ``percentile``); a ``pooled``
+condition's threshold is computed per year over every cell of the pool (the measures' boolean
+``pool`` column when there is one: the scheme's reference categories; else every cell).
+A missing measure never passes: the cell is excluded, not counted as zero. When the measures
+carry ``rankable`` (bool), a cell that is not rankable (too little coverage, split by
+population) counts in no percentile, passes no test and has ``stars`` NULL.
 """
 
 from __future__ import annotations
@@ -29,6 +33,14 @@ def apply_scheme(measures: ir.Table, scheme: str | StarScheme) -> ir.Table:
     ``<cond>_pass`` for every condition, ``stars`` and ``tests_evaluated``."""
     scheme = get_scheme(scheme)
     t = measures
+    ranked = "rankable" in t.columns
+
+    def eligible(tb: ir.Table) -> ir.BooleanValue:
+        return (tb.employment > 0) & (tb.rankable.fill_null(False) if ranked else True)
+
+    def pool(tb: ir.Table) -> ir.BooleanValue:
+        return tb["pool"].fill_null(False) if "pool" in tb.columns else ibis.literal(True)
+
     star_cols: dict[str, ir.BooleanValue] = {}
     evaluated = ibis.literal(0)
     for test in scheme.tests:
@@ -46,17 +58,17 @@ def apply_scheme(measures: ir.Table, scheme: str | StarScheme) -> ir.Table:
                 continue
             value = t[cond.measure].cast("float64")
             if cond.percentile is not None:
-                universe = t.filter(t[cond.measure].notnull() & (t.employment > 0))
-                q = universe.group_by(["category", "year"]).aggregate(
+                universe = t.filter(t[cond.measure].notnull() & eligible(t) & (pool(t) if cond.pooled else True))
+                by = ["year"] if cond.pooled else ["category", "year"]
+                q = universe.group_by(by).aggregate(
                     **{f"{key}_threshold": universe[cond.measure].cast("float64").quantile(cond.percentile / 100)})
-                t = (t.left_join(q, [t.category == q.category, t.year == q.year])
-                     .drop("category_right", "year_right"))
+                t = t.left_join(q, [t[k] == q[k] for k in by]).drop(*[f"{k}_right" for k in by])
                 threshold = t[f"{key}_threshold"]
             else:
                 t = t.mutate(**{f"{key}_threshold": ibis.literal(cond.value, type="float64")})
                 threshold = t[f"{key}_threshold"]
             value = t[cond.measure].cast("float64")
-            ok = (value.notnull() & (t.employment > 0) & OPS[cond.op](value, threshold)).fill_null(False)
+            ok = (value.notnull() & eligible(t) & OPS[cond.op](value, threshold)).fill_null(False)
             t = t.mutate(**{f"{key}_value": value, f"{key}_pass": ok})
             passes.append(t[f"{key}_pass"])
         test_ok = passes[0]
@@ -68,6 +80,9 @@ def apply_scheme(measures: ir.Table, scheme: str | StarScheme) -> ir.Table:
     stars = ibis.literal(0)
     for col in star_cols:
         stars = stars + t[col].cast("int64")
+    if ranked:
+        stars = ibis.ifelse(t.rankable.fill_null(False), stars, ibis.null("int64"))
+        evaluated = ibis.ifelse(t.rankable.fill_null(False), evaluated, 0)
     return t.mutate(stars=stars.cast("int64"), tests_evaluated=evaluated.cast("int64"))
 
 

@@ -9,7 +9,8 @@
 
 Percentiles interpolate linearly between order statistics (numpy's default):
 employment p90: a [10,40,100] -> 40 + 0.8*60 = 88;  b [20,50,80] -> 74;  c [10,50,140] -> 122
-focus p90:      a [.1,.2,.5] -> .44;  b [.1,.25,.8] -> .69;  c [.1,.25,.7] -> .61
+focus p90:      a [.1,.2,.5] -> .44;  b [.1,.25,.8] -> .69;  c [.1,.25,.7] -> .61 (per category)
+focus p90 of all 9 cells pooled (eco2007's focus test): [.1,.1,.1,.2,.25,.25,.5,.7,.8] -> .7 + .2*.1 = .72
 LQ p75:         a [1/3,2/3,5/3] -> 7/6;  b [1/3,5/6,8/3] -> 1.75;  c [.25,.625,1.75] -> 1.1875
 wage/employee p90: a [30,50,60] -> 58;  b [30,40,60] -> 56;  c [40,50,60] -> 58
 employment p25: a 25, b 35, c 30;  establishments p25: a [2,6,10] -> 4, b [3,5,8] -> 4, c [1,4,12] -> 2.5
@@ -59,12 +60,14 @@ def test_eco2007(data):
     out = map_table(data, scheme="eco2007")
     thr = {f"{r.category}": r.size_employment_p90_threshold for r in out.itertuples()}
     assert thr == pytest.approx({"a": 88, "b": 74, "c": 122})
-    thr = {f"{r.category}": r.focus_focus_p90_threshold for r in out.itertuples()}
-    assert thr == pytest.approx({"a": 0.44, "b": 0.69, "c": 0.61})
-    assert cells(out, "stars") == {"R1a": 2, "R1b": 0, "R1c": 0, "R2a": 0, "R2b": 3, "R2c": 0,
-                                   "R3a": 0, "R3b": 0, "R3c": 2}
+    # focus is pooled over every cell (the first Observatory's "top 10% of clusters by the share of their
+    # region's employment"): one threshold for all categories
+    assert out["focus_focus_p90_threshold"].tolist() == pytest.approx([0.72] * 9)
+    assert cells(out, "stars") == {"R1a": 1, "R1b": 0, "R1c": 0, "R2a": 0, "R2b": 3, "R2c": 0,
+                                   "R3a": 0, "R3b": 0, "R3c": 1}
     r1a = out[(out.region == "R1") & (out.category == "a")].iloc[0]
-    assert (r1a.star_size, r1a.star_specialisation, r1a.star_focus) == (True, False, True)
+    # R1a's focus .5 was in the top 10% of category a (.44) but is not among all clusters (.72)
+    assert (r1a.star_size, r1a.star_specialisation, r1a.star_focus) == (True, False, False)
     assert r1a.specialisation_lq_2_threshold == 2.0
 
 

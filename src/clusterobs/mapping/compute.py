@@ -80,10 +80,16 @@ def scheme_table(schemes: dict[str, StarScheme]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarScheme], impute: bool = True
-                 ) -> dict[str, pd.DataFrame]:
-    """Everything for one NUTS version and level, as pandas frames."""
-    panel = sbs_industry_panel(con, nuts_version=nuts_version, level=level, impute=impute)
+def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarScheme], impute: bool = True,
+                 panels: dict[tuple[int, int], ir.Table] | None = None) -> dict[str, pd.DataFrame]:
+    """Everything for one NUTS version and level, as pandas frames.
+
+    ``panels`` keeps each level's materialised industry panel for the level above (levels reconcile upward):
+    map a version's levels from the most detailed up and each panel is built once."""
+    panels = {} if panels is None else panels
+    below = panels.get((nuts_version, level + 1)) if impute else None
+    panel = sbs_industry_panel(con, nuts_version=nuts_version, level=level, impute=impute, below=below).cache()
+    panels[(nuts_version, level)] = panel
     conc = division_concordance(con)
     cats = con.table("categories")
     cov = coverage(panel, conc).execute()
@@ -201,10 +207,11 @@ def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progr
     parent = store.current()
     con = engine_backend(store, engine, spark_master=spark_master)
     collected: dict[str, list[pd.DataFrame]] = {}
+    panels: dict[tuple[int, int], ir.Table] = {}
     try:
         for i, (version, level) in enumerate(units, start=1):
             for name, df in compute_unit(con, nuts_version=version, level=level, schemes=schemes,
-                                         impute=impute).items():
+                                         impute=impute, panels=panels).items():
                 collected.setdefault(name, []).append(df)
             if progress:
                 progress(f"mapped NUTS {version} level {level}", i, len(units))

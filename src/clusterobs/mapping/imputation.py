@@ -68,27 +68,36 @@ def cap_to_national(filled: ir.Table, reference: ir.Table) -> ir.Table:
     """
     f = filled
     w = ibis.window(group_by=[f.country, f.year, f.industry])
-    f = f.mutate(_reported=ibis.ifelse(f.imputed, 0.0, f.employment.cast("float64")).fill_null(0.0).sum().over(w),
-                 _imputed=ibis.ifelse(f.imputed, f.employment.cast("float64"), 0.0).fill_null(0.0).sum().over(w))
+    # cells taken from a region's own children (basis "children") are data here, not shares
+    shared = f.imputed & (f.imputation_basis.fill_null("") != "children")
+    f = f.mutate(_reported=ibis.ifelse(shared, 0.0, f.employment.cast("float64")).fill_null(0.0).sum().over(w),
+                 _imputed=ibis.ifelse(shared, f.employment.cast("float64"), 0.0).fill_null(0.0).sum().over(w),
+                 _shared=shared)
     f = f.left_join(reference, ["country", "year", "industry"]).drop("country_right", "year_right",
                                                                      "industry_right")
     residual = ibis.greatest(f.reference_employment.cast("float64") - f._reported, 0.0)
-    over = f.imputed & f.reference_employment.notnull() & (f._imputed > residual + 1e-6)
+    over = f._shared & f.reference_employment.notnull() & (f._imputed > residual + 1e-6)
     factor = ibis.ifelse(f._imputed > 0, residual / f._imputed, 0.0)
     return f.mutate(
         employment=ibis.ifelse(over, f.employment * factor, f.employment),
         imputation_basis=ibis.ifelse(over, f.imputation_basis.concat("+national cap"), f.imputation_basis),
-    ).drop("_reported", "_imputed", "reference_employment")
+    ).drop("_reported", "_imputed", "_shared", "reference_employment")
 
 
-def reconcile_with_children(parents: ir.Table, children: ir.Table, *, level: int) -> ir.Table:
+def reconcile_with_children(parents: ir.Table, children: ir.Table, *, level: int,
+                            max_split: float = 0.5) -> ir.Table:
     """A parent region's cell is never below the sum of its children's known values.
 
-    ``parents`` and ``children``: region, year, industry, employment, imputed, imputation_basis (children one
-    NUTS level below ``level``; a child's parent is its code cut to ``level``). A parent cell that is imputed
-    or missing and below Σ known (reported) children is raised to that sum; a missing parent whose children
-    all have a value becomes their sum. Raised or filled cells are imputed, basis ``children``. Reported
-    parents are kept as they are.
+    ``parents`` and ``children``: region, year, industry, employment, imputed, imputation_basis, split_share
+    (children one NUTS level below ``level``; a child's parent is its code cut to ``level``).
+
+    * A parent cell that is missing, imputed, or a population-split copy of an older region (split_share above
+      ``max_split``: the French NUTS 1 regions of 2016 made from the ZEATs of 2013) becomes the sum of its
+      children when every child has a value: the regions' own data beat a population share.
+    * Any other parent below the sum of its children's reported values is raised to that sum (a reported
+      figure below its parts is an inconsistency of the source; the cell is then flagged).
+
+    Changed cells are imputed, basis ``children``.
     """
     c = children.mutate(parent=children.region.substr(0, level + 2))
     sums = c.group_by(["parent", "year", "industry"]).aggregate(
@@ -98,8 +107,9 @@ def reconcile_with_children(parents: ir.Table, children: ir.Table, *, level: int
     p = parents.left_join(sums, [parents.region == sums.parent, parents.year == sums.year,
                                  parents.industry == sums.industry]).drop("parent", "year_right", "industry_right")
     missing = p.employment.isnull()
-    fill = missing & p.all_children.notnull() & (p.children_missing == 0)
-    raise_ = ~missing & p.imputed & p.known_children.notnull() & (p.employment < p.known_children - 1e-6)
+    weak = missing | p.imputed | (p.split_share.fill_null(0.0) > max_split)
+    fill = weak & p.all_children.notnull() & (p.children_missing == 0)
+    raise_ = ~fill & ~missing & p.known_children.notnull() & (p.employment < p.known_children - 1e-6)
     return p.mutate(
         employment=ibis.cases((fill, p.all_children), (raise_, p.known_children), else_=p.employment),
         imputed=p.imputed | fill | raise_,

@@ -29,10 +29,12 @@ BUSINESS_SECTIONS = ("B", "C", "D", "E", "F", "G", "H", "I", "J", "L", "M", "N")
 COLUMNS = ("region", "year", "industry", "employment", "imputed", "imputation_basis", "split_share")
 
 
-def sbs_industry_panel(con: Any, *, nuts_version: int = 2021, level: int = 2, impute: bool = True) -> ir.Table:
+def sbs_industry_panel(con: Any, *, nuts_version: int = 2021, level: int = 2, impute: bool = True,
+                       below: ir.Table | None = None) -> ir.Table:
     """region, year, industry (NACE division), employment, imputed, imputation_basis, split_share.
 
-    ``con`` is an Ibis backend over a dataset version (``Store.ibis()``).
+    ``con`` is an Ibis backend over a dataset version (``Store.ibis()``); ``below``, the panel of the level
+    below of the same NUTS version when the caller already has it (it is built here otherwise).
     """
     sbs = con.table("sbs_employment")
     nace = con.table("nace")
@@ -54,13 +56,17 @@ def sbs_industry_panel(con: Any, *, nuts_version: int = 2021, level: int = 2, im
     reference = countries.join(divisions, countries.nace == divisions.code).select(
         country=countries.region, year=countries.year, industry=countries.nace,
         reference_employment=countries.value.cast("float64"))
-    filled = impute_children(children.view(), parents.view(), reference.view())
-    if level > 0:
-        filled = cap_to_national(filled, reference.view())
-    filled = filled.select(*COLUMNS)
-    if level < 2 and _has_level(rows, level + 1):
-        below = sbs_industry_panel(con, nuts_version=nuts_version, level=level + 1, impute=True)
+    filled = impute_children(children.view(), parents.view(), reference.view()).select(*COLUMNS, "country")
+    if level < 2 and (below is not None or _has_level(rows, level + 1)):
+        if below is None:
+            below = sbs_industry_panel(con, nuts_version=nuts_version, level=level + 1, impute=True)
+        # the children's data first (they beat shares), then the national cap on what is still shared out, then
+        # once more the children (a capped share may have fallen below them)
         filled = reconcile_with_children(filled, below, level=level)
+        if level > 0:
+            filled = reconcile_with_children(cap_to_national(filled, reference.view()), below, level=level)
+    elif level > 0:
+        filled = cap_to_national(filled, reference.view())
     return filled.select(*COLUMNS)
 
 

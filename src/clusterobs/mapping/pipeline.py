@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from clusterobs.errors import ClusterobsError
-from clusterobs.mapping.categories import to_categories
+from clusterobs.mapping.categories import rankability, to_categories
 from clusterobs.mapping.measures import cluster_measures, growth
 from clusterobs.mapping.schemes import StarScheme, get_scheme
 from clusterobs.mapping.stars import apply_scheme
@@ -116,7 +116,8 @@ def map_table(data: pd.DataFrame | Any, *, scheme: str | StarScheme = "eco2007",
             raise InputError(f"{source}: has `industry` but no concordance was given (ingest the mirror first, "
                              "or pass a concordance file with industry, category, weight)")
         conc = ibis.memtable(concordance[["industry", "category", "weight"]])
-        t = to_categories(t, conc)
+        # a category with a missing industry keeps the others and its coverage; under 80% it is not starred
+        t = rankability(to_categories(t, conc))
     result = map_panel(t, scheme=scheme, growth_window=growth_window).execute()
     result = result.sort_values(["year", "category", "region"], kind="stable").reset_index(drop=True)
     if output == "polars":

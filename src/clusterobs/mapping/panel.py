@@ -80,7 +80,8 @@ def region_totals(con: Any, panel: ir.Table, concordance: ir.Table, traded: ir.T
 
     ``business_total`` is the region's reported business-economy employment: the sum of its reported
     section totals (B-N without K); a section without a reported total counts as the sum of its divisions
-    in ``panel`` (known and imputed), and ``total_basis`` says how many sections were taken that way.
+    in ``panel`` (known and imputed), as does S (its one division S95), and ``total_basis`` says how many
+    sections were taken that way. A section with neither (D in many regions: D35 is all of D) stays out.
     ``traded_total`` is ``business_total`` times the traded share of the divisions with a value
     (Σ_d w_traded(d)·e(d) / Σ_d e(d), w_traded(d) the division's concordance weight in traded categories,
     at most 1). Neither shrinks when a division is missing: they never are the sum of whatever happens
@@ -108,8 +109,9 @@ def region_totals(con: Any, panel: ir.Table, concordance: ir.Table, traded: ir.T
         traded_part=(q.employment * ibis.least(q.w_traded.fill_null(0.0), 1.0)).sum(), all_part=q.employment.sum())
     t = totals.left_join(share, ["region", "year"]).drop("region_right", "year_right")
     ratio = ibis.ifelse(t.all_part > 0, t.traded_part / t.all_part, ibis.null("float64"))
-    basis = ibis.ifelse(t.sections_from_divisions == 0, "reported sections",
-                        t.sections_from_divisions.cast("string") + " section(s) from divisions")
+    basis = ibis.cases((t.business_total.isnull(), "no section or division reported"),
+                       (t.sections_from_divisions == 0, "reported sections"),
+                       else_=t.sections_from_divisions.cast("string") + " section(s) from divisions")
     return t.select("region", "year", business_total=t.business_total.round(6),
                     traded_total=(t.business_total * ratio).round(6), total_basis=basis)
 

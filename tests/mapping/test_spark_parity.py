@@ -29,6 +29,8 @@ KEYS = {
     "cluster_measures": ["region", "category", "year"],
     "cluster_stars": ["scheme", "region", "category", "year"],
     "cluster_star_tests": ["scheme", "region", "category", "year", "test", "condition"],
+    "region_totals": ["region", "year"],
+    "region_data_quality": ["region", "year"],
 }
 RTOL = 1e-9
 

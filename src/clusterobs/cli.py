@@ -207,6 +207,59 @@ def map_(
 
 
 @app.command()
+def trust(
+    home: HomeOpt = None,
+    version: Annotated[str | None, typer.Option(help="A dataset version (default: the published one)")] = None,
+    nuts_version: Annotated[int, typer.Option("--nuts-version", help="NUTS version of the regions")] = 2021,
+    level: Annotated[int, typer.Option(help="NUTS level")] = 2,
+    year: Annotated[int | None, typer.Option(help="Year (default: the latest of the cluster measures)")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown instead of a table")] = False,
+    update: Annotated[Path | None, typer.Option(
+        "--update", help="Rewrite the generated block of this Markdown page (docs/trust.md) with the figures")] = None,
+) -> None:
+    """How far to trust the numbers: cells, missing and imputed employment, coverage, split regions, SBS/LFS
+    caveats, the concordance's coverage and the biggest known limits, for one NUTS version, level and year."""
+    from datetime import UTC, datetime
+
+    from rich.markup import escape
+
+    from clusterobs.mapping.trust import replace_block, to_markdown, trust_report
+
+    store = Store(Settings.from_env(home=home).home)
+    try:
+        report = trust_report(store, nuts_version=nuts_version, level=level, year=year, version=version)
+    except ClusterobsError as exc:
+        err.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    if markdown or update is not None:
+        text = to_markdown(report, date=datetime.now(UTC).date().isoformat())
+        if update is None:
+            typer.echo(text, nl=False)
+            return
+        try:
+            update.write_text(replace_block(update.read_text(encoding="utf-8"), text), encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            err.print(f"[bold red]{exc}[/]")
+            raise typer.Exit(1) from exc
+        console.print(f"Updated the figures in [cyan]{update}[/] (dataset version {report.version}).")
+        return
+    t = Table("figure", "value", "note", title=f"How far to trust the numbers: NUTS {report.nuts_version} level "
+              f"{report.level}, {report.year} (version {report.version})")
+    for f in report.figures:
+        t.add_row(escape(f.label), escape(f.display), escape(f.note))
+    console.print(t)
+    if len(report.caveats):
+        ct = Table("region", "name", "sector", "SBS / LFS", "caveat", title="Largest SBS/LFS deviations")
+        for c in report.caveats.itertuples(index=False):
+            ct.add_row(c.region, escape(c.name) if isinstance(c.name, str) else "", c.sector, f"{c.ratio:.2f}",
+                       escape(c.caveat))
+        console.print(ct)
+    console.print("[bold]Known limits[/]")
+    for limit in report.limits:
+        console.print(f"• {escape(limit.replace('**', ''))}")
+
+
+@app.command()
 def quarantine(
     home: HomeOpt = None,
     source: Annotated[str | None, typer.Option(help="Only this source id")] = None,

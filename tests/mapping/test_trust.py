@@ -7,11 +7,11 @@ Traded categories a and b (z is local and never counted), NUTS 2021 level 2, 201
     R1 b     300         0             0.7        0          False
     R2 a       :         :             0.5        0.05       False
     R2 b     600         0.1           1.0        0.05       True
-    R3 a     200         0             0.79       0.5        False
-    R3 b       :         :             :          0.5        False
+    R3 a     200         0             0.79       0.9        False
+    R3 b       :         :             :          0.9        False
 
 6 cells, 4 with employment known; imputed employment 100 × 0.5 + 600 × 0.1 = 110 of 1,200 = 9.1667%;
-below coverage 0.8: R1 b, R2 a, R3 a = 3; split share > 0.1: R3 a, R3 b = 2 (4 with some); rankable: 2.
+below coverage 0.8: R1 b, R2 a, R3 a = 3; split share > 0.5 (the engine's MAX_SPLIT_SHARE): R3 a, R3 b = 2 (4 with some); rankable: 2.
 Regions: R4 has no data (1 of 4 in region_data_quality); SBS/LFS: R1 high, R2 low, R3 no ratio → 2 of 2 compared.
 Industry panel: 10 division cells, 2 imputed, 1 missing → 3. SBS rows: R1 converted → 1 of 3 regions.
 """
@@ -33,7 +33,7 @@ NAN = math.nan
 CELLS = [  # region, category, employment, imputed_share, coverage, split_share, rankable
     ("R1", "a", 100, 0.5, 0.9, 0.0, True), ("R1", "b", 300, 0.0, 0.7, 0.0, False),
     ("R2", "a", NAN, NAN, 0.5, 0.05, False), ("R2", "b", 600, 0.1, 1.0, 0.05, True),
-    ("R3", "a", 200, 0.0, 0.79, 0.5, False), ("R3", "b", NAN, NAN, NAN, 0.5, False),
+    ("R3", "a", 200, 0.0, 0.79, 0.9, False), ("R3", "b", NAN, NAN, NAN, 0.9, False),
     ("R1", "z", 1000, 1.0, 0.1, 0.9, False),
 ]
 

@@ -105,7 +105,9 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     out: dict[str, list[pd.DataFrame]] = {"cluster_measures": [], "cluster_stars": [], "cluster_star_tests": []}
     keys = {"nuts_version": nuts_version, "level": level}
     cat_panel = cat_panel.cache()
-    totals = region_totals(con, panel, conc, traded, nuts_version=nuts_version, level=level).cache()
+    # the traded share over the traded categories mapped here: focus then sums to the covered share of the total
+    mapped_traded = traded.filter(traded.category.isin(list(mapped)))
+    totals = region_totals(con, panel, conc, mapped_traded, nuts_version=nuts_version, level=level).cache()
     measured: dict[str, ir.Table] = {}
     for scheme in schemes.values():
         if scheme.denominator not in measured:

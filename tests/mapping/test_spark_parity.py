@@ -21,7 +21,7 @@ from clusterobs.mapping.backends import duckdb_backend, load_tables
 from clusterobs.mapping.compute import compute_unit
 from clusterobs.mapping.schemes import load_schemes
 
-TABLES = ("sbs_employment", "nace", "concordance", "categories")
+TABLES = ("sbs_employment", "nace", "concordance", "categories", "nuts_split_shares")
 UNIT = {"nuts_version": 2021, "level": 2}
 KEYS = {
     "industry_panel": ["region", "industry", "year"],

@@ -11,7 +11,8 @@ Traded categories a and b (z is local and never counted), NUTS 2021 level 2, 201
     R3 b       :         :             :          0.9        False
 
 6 cells, 4 with employment known; imputed employment 100 × 0.5 + 600 × 0.1 = 110 of 1,200 = 9.1667%;
-below coverage 0.8: R1 b, R2 a, R3 a = 3; split share > 0.5 (the engine's MAX_SPLIT_SHARE): R3 a, R3 b = 2 (4 with some); rankable: 2.
+below coverage 0.8: R1 b, R2 a, R3 a = 3; split share > 0.5 (MAX_SPLIT_SHARE): R3 a, R3 b = 2 (4 with some);
+rankable: 2.
 Regions: R4 has no data (1 of 4 in region_data_quality); SBS/LFS: R1 high, R2 low, R3 no ratio → 2 of 2 compared.
 Industry panel: 10 division cells, 2 imputed, 1 missing → 3. SBS rows: R1 converted → 1 of 3 regions.
 """

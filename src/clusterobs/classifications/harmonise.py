@@ -12,20 +12,40 @@ from __future__ import annotations
 
 import pandas as pd
 
-from clusterobs.classifications.nuts_conversion import convert
+from clusterobs.classifications.nuts_conversion import conversion_matrix, convert, split_shares
 from clusterobs.sources import eurostat_lfs, eurostat_sbs
 from clusterobs.sources.ingestlog import IngestLog
 
 TARGET_VERSIONS = (2016, 2021)
 WEIGHT = "pop21"
-TABLES: dict[str, str] = {}  # the converted rows join sbs_employment and lfs_employment
+TABLES: dict[str, str] = {  # the converted rows join sbs_employment and lfs_employment
+    "nuts_split_shares": "Per target NUTS version and level 0-1: the split share of a region made of whole NUTS 2 "
+    "regions of the target version, from the NUTS 2 conversion matrix (a parent whose children recover whole old "
+    "regions is not split, whatever its own conversion says)",
+}
+
+
+def parent_split_shares(conversion: pd.DataFrame, *, weight: str = WEIGHT) -> pd.DataFrame:
+    """``nuts_version, level, region, split_share`` for the NUTS 1 and 0 regions of each target version, from the
+    NUTS 2 matrix with its new codes cut to the parent's length: PL9 (Mazowieckie) holds all of the old PL12, so
+    it is not split although PL91 and PL92 each are."""
+    rows = []
+    for target in TARGET_VERSIONS:
+        mat = conversion_matrix(conversion, from_version=2013, to_version=target, level=2, weight=weight)
+        for level in (1, 0):
+            up = mat.assign(code_to=mat["code_to"].str[:level + 2]).groupby(["code_from", "code_to"],
+                                                                            as_index=False)[["share", "mass"]].sum()
+            shares = split_shares(up)
+            rows.append(pd.DataFrame({"nuts_version": target, "level": level, "region": shares.index,
+                                      "split_share": shares.to_numpy()}))
+    return pd.concat(rows, ignore_index=True)
 
 
 def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
                        weight: str = WEIGHT) -> dict[str, pd.DataFrame]:
-    """Return ``sbs_employment`` and ``lfs_employment`` with converted rows appended."""
+    """Return ``sbs_employment`` and ``lfs_employment`` with converted rows appended, and ``nuts_split_shares``."""
     conversion = tables["nuts_conversion"]
-    out = {}
+    out = {"nuts_split_shares": parent_split_shares(conversion, weight=weight)}
     specs = (
         ("sbs_employment", eurostat_sbs, ("nace", "year"), (1, 2)),
         ("lfs_employment", eurostat_lfs, ("sector", "year"), (2,)),

@@ -19,7 +19,8 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
     (those with a row anywhere in the panel) that have a value in this region and year: a missing
     division lowers the cell's coverage instead of removing the cell. ``employment`` is NULL only when
     no industry of the category has a value. ``imputed_share`` is the part of the category's
-    employment that comes from imputed cells; ``split_share`` (when the panel has it) is carried over.
+    employment that comes from imputed cells; ``split_share`` (when the panel has it) the part that comes
+    from cells copied from an older region split by population (employment-weighted).
     Wages and establishments, when present, go through the same weights (NULL when any part is missing).
     """
     p = industry_panel
@@ -37,8 +38,8 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
         "weight_known": ibis.ifelse(known, j.weight, 0.0).sum(),
         "employment_imputed": ibis.ifelse(imputed, weighted, 0.0).sum(),
     }
-    if "split_share" in cols:
-        aggs["split_share"] = j.split_share.max()
+    if "split_share" in cols:  # employment-weighted: the part of the cell copied from a split older region
+        aggs["_split_emp"] = (weighted * j.split_share.cast("float64")).sum()
     for extra in ("wages", "establishments"):
         if extra in cols:
             aggs[f"{extra}_known"] = (j[extra].cast("float64") * j.weight).sum()
@@ -54,7 +55,8 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
         "coverage": (g.weight_known / g.weight_scope).round(9),
     }
     if "split_share" in cols:
-        out["split_share"] = g.split_share
+        out["split_share"] = ibis.ifelse(g.employment_known > 0, (g._split_emp / g.employment_known).round(9),
+                                         ibis.null("float64"))
     for extra in ("wages", "establishments"):
         if extra in cols:
             # rounded like employment, so ties at percentile thresholds do not depend on the backend

@@ -161,11 +161,15 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
 def data_quality(measures: pd.DataFrame, panel: pd.DataFrame, traded: set[str]) -> pd.DataFrame:
     """One row per region and year: how much of its traded mapping can be trusted, and whether it is no-data."""
     m = measures[measures["category"].isin(traded)]
+    m = m.assign(_split_emp=m["split_share"].fillna(0.0) * m["employment"].fillna(0.0))
     keys = ["nuts_version", "level", "region", "year"]
     g = m.groupby(keys).agg(traded_categories=("category", "size"),
                             traded_with_data=("employment", "count"),
                             traded_rankable=("rankable", "sum"),
-                            split_share=("split_share", "max"))
+                            _split_emp=("_split_emp", "sum"), _emp=("employment", "sum"))
+    # employment-weighted: the part of the region's traded employment copied from a split older region
+    g["split_share"] = (g["_split_emp"] / g["_emp"]).where(g["_emp"] > 0, 0.0)
+    g = g.drop(columns=["_split_emp", "_emp"])
     p = panel.assign(_imp=panel["employment"].where(panel["imputed"], 0.0))
     imp = p.groupby(keys).agg(_imp=("_imp", "sum"), _all=("employment", "sum"))
     g = g.join(imp)
@@ -185,7 +189,7 @@ def data_quality(measures: pd.DataFrame, panel: pd.DataFrame, traded: set[str]) 
     return g
 
 
-ENGINE_TABLES = ("sbs_employment", "nace", "concordance", "categories")
+ENGINE_TABLES = ("sbs_employment", "nace", "concordance", "categories", "nuts_split_shares")
 
 
 def engine_backend(store: Store, engine: str = "duckdb", *, spark_master: str = "local[2]") -> Any:
@@ -197,7 +201,8 @@ def engine_backend(store: Store, engine: str = "duckdb", *, spark_master: str = 
         from clusterobs.mapping.backends import load_tables, spark_backend
 
         backend = spark_backend(spark_master)
-        load_tables(backend, {name: store.table(name) for name in ENGINE_TABLES})
+        present = set(store.tables()["name"])
+        load_tables(backend, {name: store.table(name) for name in ENGINE_TABLES if name in present})
         return backend
     raise ValueError(f"`engine` of run_compute must be one of duckdb, spark; got {engine!r}.")
 

@@ -97,7 +97,8 @@ def reconcile_with_children(parents: ir.Table, children: ir.Table, *, level: int
     * Any other parent below the sum of its children's reported values is raised to that sum (a reported
       figure below its parts is an inconsistency of the source; the cell is then flagged).
 
-    Changed cells are imputed, basis ``children``.
+    Changed cells are imputed, basis ``children``; a filled cell takes ``children_split`` (a column of ``parents``:
+    the split share of the parent as a union of its children, ``harmonise.parent_split_shares``; 0 without it).
     """
     c = children.mutate(parent=children.region.substr(0, level + 2))
     sums = c.group_by(["parent", "year", "industry"]).aggregate(
@@ -106,6 +107,8 @@ def reconcile_with_children(parents: ir.Table, children: ir.Table, *, level: int
         children_missing=c.employment.isnull().cast("int64").sum())
     p = parents.left_join(sums, [parents.region == sums.parent, parents.year == sums.year,
                                  parents.industry == sums.industry]).drop("parent", "year_right", "industry_right")
+    if "children_split" not in p.columns:
+        p = p.mutate(children_split=ibis.literal(0.0))
     missing = p.employment.isnull()
     weak = missing | p.imputed | (p.split_share.fill_null(0.0) > max_split)
     fill = weak & p.all_children.notnull() & (p.children_missing == 0)
@@ -114,4 +117,6 @@ def reconcile_with_children(parents: ir.Table, children: ir.Table, *, level: int
         employment=ibis.cases((fill, p.all_children), (raise_, p.known_children), else_=p.employment),
         imputed=p.imputed | fill | raise_,
         imputation_basis=ibis.ifelse(fill | raise_, "children", p.imputation_basis),
+        # a cell made of its children's data is as split as they are, not as its own conversion
+        split_share=ibis.ifelse(fill, p.children_split, p.split_share),
     ).drop("known_children", "all_children", "children_missing")

@@ -60,6 +60,14 @@ def sbs_industry_panel(con: Any, *, nuts_version: int = 2021, level: int = 2, im
     if level < 2 and (below is not None or _has_level(rows, level + 1)):
         if below is None:
             below = sbs_industry_panel(con, nuts_version=nuts_version, level=level + 1, impute=True)
+        sp = _optional_table(con, "nuts_split_shares")
+        if sp is not None:
+            # the children's split as a whole: the sum of PL91 and PL92 is all of the old PL12, not a share of it
+            sp = sp.filter((sp.nuts_version == nuts_version) & (sp.level == level)).select(
+                p_region="region", p_split="split_share")
+            below = below.mutate(split_share=below.split_share.cast("float64"))
+            filled = filled.left_join(sp, filled.region == sp.p_region).mutate(
+                children_split=lambda t: t.p_split.fill_null(0.0)).drop("p_region", "p_split")
         # the children's data first (they beat shares), then the national cap on what is still shared out, then
         # once more the children (a capped share may have fallen below them)
         filled = reconcile_with_children(filled, below, level=level)
@@ -68,6 +76,14 @@ def sbs_industry_panel(con: Any, *, nuts_version: int = 2021, level: int = 2, im
     elif level > 0:
         filled = cap_to_national(filled, reference.view())
     return filled.select(*COLUMNS)
+
+
+def _optional_table(con: Any, name: str) -> ir.Table | None:
+    """A table of the backend, or None when it lacks it (a store ingested before the table existed)."""
+    try:
+        return con.table(name)
+    except Exception:  # each backend raises its own "table not found"
+        return None
 
 
 def _has_level(rows: ir.Table, level: int) -> bool:

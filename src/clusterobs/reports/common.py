@@ -44,12 +44,18 @@ def category_label(name: str, kind: str, traded_names: set[str]) -> str:
     return name
 
 
-def label_categories(m: pd.DataFrame) -> pd.DataFrame:
-    """``m`` (cluster measures with ``category_name`` and ``kind``) with ``category_label``'s names."""
-    if m.empty or "kind" not in m.columns:
-        return m
-    traded = set(m.loc[m["kind"] == "traded", "category_name"])
+def label_categories(m: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``m`` (cluster measures with ``category_name`` and ``kind``) with ``category_label``'s names, and the name as
+    the data give it in ``data_name`` (for the facts, which do not depend on the language). ``catalogue``: the
+    categories (``name``, ``kind``) whose traded names count; by default those of ``m``."""
     out = m.copy()
+    out["data_name"] = out["category_name"]
+    if m.empty or "kind" not in m.columns:
+        return out
+    if catalogue is not None:
+        traded = set(catalogue.loc[catalogue["kind"] == "traded", "name"])
+    else:
+        traded = set(m.loc[m["kind"] == "traded", "category_name"])
     out["category_name"] = [category_label(n, k, traded) for n, k in zip(m["category_name"], m["kind"], strict=True)]
     return out
 

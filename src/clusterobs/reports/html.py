@@ -141,7 +141,8 @@ def caveats_box(caveats: list[str]) -> Markup:
     if not caveats:
         return Markup("")
     items = "".join(f"<li>{escape(c)}</li>" for c in caveats)
-    return Markup(f'<aside class="caveats" role="note"><p class="caveats-title">{escape(_("Read with care"))}</p>'
+    title = _("Read with care")
+    return Markup(f'<aside class="caveats" role="note"><p class="caveats-title">{escape(title)}</p>'
                   f"<ul>{items}</ul></aside>")
 
 

@@ -102,7 +102,7 @@ def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str |
               on_chart: OnChart | None, lang: str) -> Report:
     scheme, year = data.check_scheme(scheme), data.check_year(year)
     place = data.country_name(country) if country else _("Europe")
-    m = label_categories(data.measures(scheme=scheme, year=year, level=level, country=country))
+    m = label_categories(data.measures(scheme=scheme, year=year, level=level, country=country), data.categories)
     if m.empty:
         raise_empty(place, level, year)
     quality = data.quality(year=year, level=level)

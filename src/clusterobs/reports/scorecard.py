@@ -83,7 +83,7 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
         raise ReportError(f"region {code} is at NUTS level {level}; scorecards cover levels 0-2")  # not translated
     name = str(region["name"])
     # every scheme (the star strip's); emerging industries named like a traded category say "(emerging)"
-    every = label_categories(data.measures(scheme=None, year=year, level=level, region=code))
+    every = label_categories(data.measures(scheme=None, year=year, level=level, region=code), data.categories)
     m = every[every["scheme"] == scheme].reset_index(drop=True)
     traded = m[m["kind"] == "traded"]
     starred = m[(m["stars"] > 0) & m["employment"].notna()].sort_values(["stars", "employment"],
@@ -95,7 +95,7 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
     emp = traded["employment"].sum()
     facts = {
         "code": code, "name": name, "country": region["country"], "level": level, "scheme": scheme, "year": year,
-        "starred": [{"category": r.category, "category_name": r.category_name, "kind": r.kind, "stars": int(r.stars),
+        "starred": [{"category": r.category, "category_name": r.data_name, "kind": r.kind, "stars": int(r.stars),
                      "employment": float(r.employment)} for r in starred.itertuples()],
         # the engine's headline: traded categories, rankable cells, nothing for a region left out
         "by_stars": head["by_stars"], "starred_traded": head["starred"],

@@ -143,12 +143,12 @@ def data_quality_paragraphs() -> list[str]:
     """How the reports treat gaps: the ECO 2007 definitions, coverage, imputation, split regions and no-data."""
     return [
         _("The ECO 2007 scheme, as the European Cluster Observatory defined it, awards the size star to a cluster "
-          "whose employment is in the top 10% of all clusters in Europe within the same cluster category (the "
-          "percentile is taken per category), and the focus star to a cluster in the top 10% of all clusters by the "
-          "share of its region's employment it accounts for (the percentile is taken over every region × traded "
+          "whose employment is in the top {top} of all clusters in Europe within the same cluster category (the "
+          "percentile is taken per category), and the focus star to a cluster in the top {top} of all clusters by "
+          "the share of its region's employment it accounts for (the percentile is taken over every region × traded "
           "category cell of the level and year, categories pooled). Within one category focus is the location "
           "quotient times a constant, so a focus test per category would only repeat the specialisation test "
-          "(LQ ≥ 2)."),
+          "(LQ ≥ 2).").format(top=fmt.percent(0.1, 0)),
         _("Coverage. A category is made of industries; a cell (region × category) is mapped from the industries "
           "the region has data for, and its coverage is the share of the category's concordance weight with data "
           "there. A cell below {coverage} coverage is shown with its value but is not rankable: it earns no stars, "

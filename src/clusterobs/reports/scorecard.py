@@ -261,9 +261,9 @@ def overview(ctx: dict, region: dict, m: pd.DataFrame, starred: pd.DataFrame, fa
              _("{name} ({code}, {country}) has no starred traded cluster under {scheme} in {year}.")).format(
                 **says),
             _("Its traded categories employ {employment} persons (SBS); of the {ranked} in the categories that can "
-              "be ranked, {share} are in starred clusters ({starred} traded clusters).").format(
+              "be ranked, {share} are in starred clusters.").format(
                 employment=fmt.integer(facts["traded_employment"]), ranked=fmt.integer(facts["ranked_employment"]),
-                share=fmt.percent(facts["starred_share"]), starred=fmt.integer(facts["starred_traded"]))]
+                share=fmt.percent(facts["starred_share"]))]
         others = len(starred) - len(traded)
         if others:
             paragraphs.append(ngettext(
@@ -333,9 +333,11 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
     if len(grey):
         _not_rankable_bubbles(fig, drawn, grey, _("Not rankable"))
     spec = drawn[drawn["stars"] >= 0].sort_values("lq", ascending=False)
-    summary = _("{n} traded categories of {name}; most specialised: {top}.").format(
+    summary = (_("{n} traded categories of {name}; most specialised: {top}.").format(
         n=fmt.integer(len(drawn)), name=ctx["name"],
-        top=", ".join(f"{r.category_name} ({lq} {fmt.number(r.lq)})" for r in spec.head(3).itertuples()) or "—")
+        top=", ".join(f"{r.category_name} ({lq} {fmt.number(r.lq)})" for r in spec.head(3).itertuples()))
+        if len(spec) else _("{n} traded categories of {name}, none of which can be ranked.").format(
+            n=fmt.integer(len(drawn)), name=ctx["name"]))
     section.charts.append(Chart("portfolio", title, summary, fig))
     table_rows = rows.assign(stars=rows["stars"].where(rows["stars"] >= 0)).sort_values(
         ["stars", "employment"], ascending=[False, False])
@@ -381,7 +383,7 @@ def _not_rankable_bubbles(fig: go.Figure, drawn: pd.DataFrame, grey: pd.DataFram
     """The portfolio's cells that cannot be ranked, as grey bubbles on the scale of the others."""
     emp_max = float(drawn["employment"].max()) if len(drawn) else 1.0
     fig.add_trace(go.Scatter(
-        x=grey["x"], y=grey["lq"], mode="markers", name=label,
+        x=grey["x"], y=grey["lq"], mode="markers", name=label, showlegend=True,
         marker={"size": grey["employment"].clip(lower=0).tolist(), "sizemode": "area",
                 "sizeref": 2.0 * emp_max / 48.0**2, "sizemin": 4, "color": NO_DATA, "opacity": 0.85,
                 "line": {"color": "#4d4d4d", "width": 0.8}},

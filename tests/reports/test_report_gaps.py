@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from clusterobs.mapping.headlines import headline
-from clusterobs.reports import build_scorecard, write_report
+from clusterobs.reports import build_panorama, build_scorecard, write_report
 from clusterobs.reports import common as report_common
 from clusterobs.reports.common import MARK_IMPUTED, MARK_NOT_RANKABLE, MARK_PARTIAL, category_label
 from clusterobs.reports.i18n import language
@@ -285,3 +285,17 @@ def test_french_panorama_carries_the_new_texts(panoramas_de):
                    "dans les 10 % supérieurs de tous les clusters d’Europe de la même catégorie",
                    "catégories confondues", "Régions classées", "Régions exclues (trop peu de données)"):
         assert phrase in text, phrase
+
+
+def test_a_country_whose_regions_are_all_left_out_still_has_its_panorama(report_data, quality):
+    """Ireland's three NUTS 2021 regions were split from the NUTS 2013 ones by population: none can be ranked."""
+    report = build_panorama(report_data, country="IE")
+    ie = set(quality.loc[quality["no_data"] & quality["region"].str.startswith("IE"), "region"])
+    assert ie == {"IE04", "IE05", "IE06"}
+    assert report.facts["regions"] == 0 and report.facts["by_stars"] == {} and report.facts["starred_share"] is None
+    assert set(report.facts["excluded_regions"]) == ie
+    overview = next(s for s in report.sections if s.id == "overview")
+    assert overview.paragraphs[0] == (f"In 2015, no region of {report.facts['place']} can be ranked: each is left out "
+                                      "for too little data, and the figures below are empty.")
+    assert overview.paragraphs[1].startswith("3 regions left out for too little data: ")
+    assert dict(report.highlights)["Regions left out (too little data)"] == "3"

@@ -214,6 +214,14 @@ def left_out_sentence(ctx: _Context) -> str:
 
 def overview(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame, facts: dict) -> Section:
     by_stars = facts["by_stars"]
+    if not facts["regions"]:
+        paragraphs = [_("In {year}, no region of {place} can be ranked: each is left out for too little data, and the "
+                        "figures below are empty.").format(year=ctx.year, place=ctx.place)]
+        if len(ctx.left_out):
+            paragraphs.append(left_out_sentence(ctx))
+        if i18n.current() != i18n.DEFAULT_LANGUAGE:
+            paragraphs.append(names_note())
+        return Section("overview", _("Key figures"), paragraphs)
     paragraphs = [
         _("In {year}, {regions} {level} of {place} hold {categories} traded cluster categories with employment "
           "data that can be ranked.").format(year=ctx.year, regions=fmt.integer(facts["regions"]),

@@ -215,19 +215,35 @@ def test_normal_region_keeps_its_stars_with_coverage_marks(de11, report_data, qu
 
 
 def test_region_caveats_are_shown_when_the_table_is_present(report_data, monkeypatch):
-    """``region_caveats`` (the SBS/LFS check, another engine stage) is read when present: a stand-in row."""
-    row = pd.DataFrame({"region": ["DE11"], "sector": ["B-E"], "flag": [True],
-                        "caveat": ["SBS industry employment is 2.7 times the LFS figure (head offices)"]})
-    monkeypatch.setattr(report_data, "region_caveats", lambda code, **_: row if code == "DE11" else None)
+    """``region_caveats`` (the SBS/LFS check, an engine stage) in the box: a stand-in with the table's columns."""
+    rows = pd.DataFrame({"region": ["DE11", "DE11"], "sector": ["B-E", "J"],
+                         "sector_name": ["Industry (except construction)", "Information and communication"],
+                         "sbs_missing": [None, None], "ratio": [2.739, 0.42], "flag": ["high", "low"],
+                         "caveat": ["SBS counts 2.7× the LFS employment in industry (B–E): …", "…"]})
+    monkeypatch.setattr(report_data, "region_caveats", lambda code, **_: rows if code == "DE11" else None)
     report = build_scorecard(report_data, "DE11")
-    assert "SBS/LFS check: SBS industry employment is 2.7 times the LFS figure (head offices)" in report.caveats
+    assert ("SBS/LFS check: the SBS counts 2.7× the LFS employment in Industry (except construction) (B-E): head "
+            "offices registered here, or workers commuting in?") in report.caveats
+    assert any(c.startswith("SBS/LFS check: the SBS counts only 42% of the LFS employment in Information and "
+                            "communication (J)") for c in report.caveats)
+    french = build_scorecard(report_data, "DE11", lang="fr")
+    assert any(c.startswith("Contrôle SBS/EFT\u00a0: les SBS comptent 2,7\u00d7 l’emploi EFT") for c in french.caveats)
 
 
-def test_region_caveats_read_is_skipped_without_the_table(report_data):
-    if report_data.has("region_caveats"):
-        assert report_data.region_caveats("FR10", year=2015, level=2) is not None
-    else:
+def test_region_caveats_of_the_dataset(report_data):
+    """With the engine's ``region_caveats`` (merged from the trust branch), a flagged region says so; without it,
+    the read is skipped."""
+    if not report_data.has("region_caveats"):
         assert report_data.region_caveats("FR10", year=2015, level=2) is None
+        return
+    flagged = report_data.region_caveats("FR10", year=2015, level=2)
+    assert len(flagged) and set(flagged["flag"].astype(str)) <= {"high", "low", "True"}
+    report = build_scorecard(report_data, "FR10")
+    checks = [c for c in report.caveats if c.startswith("SBS/LFS check")]
+    assert len(checks) == len(flagged)
+    industry = flagged[flagged["sector"] == "B-E"]
+    if len(industry):  # Île-de-France: head offices (2.7× on the 2026-11 mirror)
+        assert any(f"{industry['ratio'].iloc[0]:.1f}× the LFS employment" in c for c in checks)
 
 
 def test_emerging_industries_named_like_a_traded_category_say_so(report_data):

@@ -156,12 +156,14 @@ class ReportData(VersionReads):
                        f"AND year = ? AND kind = ?{where} ORDER BY region", params)
 
     def region_caveats(self, code: str, *, year: int, level: int) -> pd.DataFrame | None:
-        """The flagged rows of the SBS/LFS plausibility check (``region_caveats``) for one region, or None when the
-        version has no such table (another engine stage writes it)."""
+        """The flagged rows of the SBS/LFS plausibility check (``region_caveats``, an engine stage) for one region:
+        ``flag`` is ``high`` or ``low`` (a true boolean is taken as flagged too), with ``sector``, ``sector_name``,
+        ``ratio``, ``sbs_missing`` and the engine's ``caveat``; None when the version has no such table."""
         columns = self._columns("region_caveats")
         if not columns or not {"region", "flag", "caveat"} <= columns:
             return None
-        where, params = ["region = ?", "flag"], [code]
+        where = ["region = ?", "flag IS NOT NULL", "lower(CAST(flag AS VARCHAR)) NOT IN ('false', '0', '')"]
+        params: list[Any] = [code]
         for column, value in (("nuts_version", NUTS_VERSION), ("level", level), ("year", year)):
             if column in columns:
                 where.append(f"{column} = ?")

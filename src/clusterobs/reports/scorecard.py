@@ -201,9 +201,27 @@ def caveats(ctx: dict, m: pd.DataFrame, quality: pd.DataFrame | None, checks: pd
                      "{mark} imputed are marked *.").format(share=fmt.percent(imputed, 0),
                                                           mark=fmt.percent(IMPUTED_MARK, 0)))
     if checks is not None:
-        for r in checks.itertuples():
-            out.append(_("SBS/LFS check: {caveat}").format(caveat=str(r.caveat)))
+        out += [sbs_lfs_caveat(r) for r in checks.itertuples()]
     return out
+
+
+def sbs_lfs_caveat(row: object) -> str:
+    """A flagged row of ``region_caveats`` (SBS against LFS employment) in the report's language; the engine's own
+    (English) text when the row lacks the ratio or the direction."""
+    flag, ratio = str(getattr(row, "flag", "")).lower(), getattr(row, "ratio", None)
+    sector = getattr(row, "sector_name", None) or getattr(row, "sector", None)
+    if flag not in ("high", "low") or fmt.missing(ratio) or not sector:
+        return _("SBS/LFS check: {caveat}").format(caveat=str(row.caveat))  # type: ignore[attr-defined]
+    where = f"{sector} ({row.sector})" if getattr(row, "sector", None) else str(sector)  # type: ignore[attr-defined]
+    if flag == "high":
+        lower_bound = not fmt.missing(getattr(row, "sbs_missing", None)) and bool(getattr(row, "sbs_missing", ""))
+        return (_("SBS/LFS check: the SBS counts at least {ratio}× the LFS employment in {sector}: head offices "
+                  "registered here, or workers commuting in?") if lower_bound else
+                _("SBS/LFS check: the SBS counts {ratio}× the LFS employment in {sector}: head offices registered "
+                  "here, or workers commuting in?")).format(ratio=fmt.number(ratio, 1), sector=where)
+    return _("SBS/LFS check: the SBS counts only {share} of the LFS employment in {sector}: employment registered in "
+             "another region (head offices elsewhere), or residents working outside the region?").format(
+        share=fmt.percent(ratio, 0), sector=where)
 
 
 def _caption(ctx: dict, title: str, what: str, sources: list[str], notes: list[str] = ()) -> Caption:

@@ -40,3 +40,11 @@ def panorama(report_data, tmp_path_factory):
     report = build_panorama(report_data)
     out = write_report(report, tmp_path_factory.mktemp("panorama"))
     return report, out
+
+
+@pytest.fixture(scope="session")
+def panoramas_de(report_data, tmp_path_factory):
+    """Germany's Panorama in English (built only) and in French (HTML and PDF): quicker than Europe's."""
+    en = build_panorama(report_data, country="DE")
+    fr = build_panorama(report_data, country="DE", lang="fr")
+    return en, fr, write_report(fr, tmp_path_factory.mktemp("panorama_fr"))

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from clusterobs.cli import app
-from clusterobs.reports import build_panorama, build_scorecard, write_report
+from clusterobs.reports import build_scorecard, write_report
 from clusterobs.reports.i18n import DOMAIN, LOCALE, language
 
 N = "\u202f"
@@ -47,17 +47,18 @@ def test_french_scorecard_has_french_headings_and_the_same_figures(scorecard, sc
                     "Annexe : sources et reproductibilité"):
         assert heading.replace("\u00a0", " ") in text.replace("\u00a0", " "), heading
     assert "Region scorecard" not in text and "Stars and their reasons" not in text
-    starred = len(fr.facts["starred"])
+    starred = fr.facts["starred_traded"]  # the engine's headline: traded clusters
     three = fr.facts["by_stars"].get(3, 0)
+    assert starred == sum(n for k, n in fr.facts["by_stars"].items() if k > 0) and starred > 10
     employment = round(fr.facts["traded_employment"])
     assert employment >= 1000
     french_employment = f"{employment:,}".replace(",", N)
-    assert f"Clusters étoilés {starred}" in text and f"Clusters trois étoiles {three}" in text
+    assert f"Clusters exportateurs étoilés {starred}" in text and f"Clusters exportateurs trois étoiles {three}" in text
     assert french_employment.replace(N, " ") in text.replace(N, " ")  # the extractor may give a plain space
     share = f"{100 * fr.facts['starred_share']:.1f}".replace(".", ",")
     assert f"{share} %" in text.replace(N, " ").replace("\u00a0", " ")
     english = pdf_text(en_out.pdf)
-    assert f"{employment:,}" in english and f"Starred clusters {starred}" in english  # English unchanged
+    assert f"{employment:,}" in english and f"Starred traded clusters {starred}" in english  # English unchanged
     assert "Region scorecard: " in english and "," not in french_employment
     # names stay as the data give them, and the report says so
     for cluster in fr.facts["starred"][:3]:
@@ -81,14 +82,6 @@ def test_french_chart_captions_and_axes(scorecard_fr):
 def _french(english: str) -> str:
     """An English report's number (``1,234``, ``12.3%``) as the French report writes it."""
     return english.replace(",", N).replace(".", ",").replace("%", N + "%")
-
-
-@pytest.fixture(scope="session")
-def panoramas_de(report_data, tmp_path_factory):
-    """Germany's Panorama in English (built only) and in French (HTML and PDF): quicker than Europe's."""
-    en = build_panorama(report_data, country="DE")
-    fr = build_panorama(report_data, country="DE", lang="fr")
-    return en, fr, write_report(fr, tmp_path_factory.mktemp("panorama_fr"))
 
 
 def test_french_country_panorama_has_french_headings_and_the_same_figures(panoramas_de):

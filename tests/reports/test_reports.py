@@ -77,15 +77,17 @@ def test_every_chart_is_drawn_in_the_html_and_the_pdf(which, request):
 
 
 def _strength(store) -> pd.Series:
-    """Cluster strength recomputed from the raw tables: share of traded employment in 1-3 star clusters."""
+    """Cluster strength recomputed from the raw tables: share of traded employment in 1-3 star clusters, over the
+    rankable cells of the regions that are not no-data."""
     con = store.connect()
     try:
         df = con.execute("""
             SELECT m.region, m.employment, s.stars FROM cluster_measures m
             JOIN cluster_stars s USING (nuts_version, level, region, category, year)
             JOIN categories c USING (category)
+            JOIN region_data_quality q USING (nuts_version, level, region, year)
             WHERE m.nuts_version = 2021 AND m.level = 2 AND m.year = 2015 AND s.scheme = 'eco2007'
-              AND c.kind = 'traded' AND m.employment IS NOT NULL""").df()
+              AND c.kind = 'traded' AND m.employment IS NOT NULL AND m.rankable AND NOT q.no_data""").df()
         gdp = con.execute("SELECT region, value FROM regional_indicators WHERE indicator = 'gdp_per_capita_eur' "
                           "AND year = 2015").df().set_index("region")["value"]
     finally:
@@ -106,6 +108,7 @@ def test_correlation_with_gdp_per_capita_equals_scipy(computed, panorama):
     rho = sps.spearmanr(pair["gdp"], pair["strength"])
     got = report.facts["correlations"]["gdp_per_capita_eur"]
     assert got["n"] == n and n > 250
+    assert not set(pair.index) & set(report.facts["excluded_regions"])  # no-data regions are not correlated
     assert got["pearson"] == pytest.approx(r.statistic, abs=1e-9)
     assert got["spearman"] == pytest.approx(rho.statistic, abs=1e-9)
     assert got["pearson_p"] == pytest.approx(r.pvalue, rel=1e-6)
@@ -133,12 +136,21 @@ def test_competitiveness_sources_are_correlated_when_ingested(panorama, report_d
         assert squash(c["label"]) in text
 
 
-def test_panorama_headline_counts_every_traded_cell(panorama, report_data):
+def test_panorama_headline_counts_every_rankable_traded_cell(panorama, report_data):
+    """Every traded cell with employment is counted once: ranked (by stars), not rankable, or in a region left
+    out; the cells without employment are no data, never zero stars."""
     report, _ = panorama
     m = report_data.measures(scheme="eco2007", year=2015)
     traded = m[m["kind"] == "traded"]
-    assert sum(report.facts["by_stars"].values()) == len(traded)
-    assert report.facts["by_stars"][3] == int((traded["stars"] == 3).sum())
+    quality = report_data.quality(year=2015, level=2)
+    out = set(quality.loc[quality["no_data"], "region"])
+    ranked = traded[traded["rankable"] & ~traded["region"].isin(out)]
+    assert sum(report.facts["by_stars"].values()) == len(ranked) == report.facts["clusters"]
+    assert report.facts["by_stars"][3] == int((ranked["stars"] == 3).sum())
+    with_data = int(traded["employment"].notna().sum())
+    assert report.facts["clusters"] + report.facts["not_rankable"] == with_data
+    assert report.facts["no_data"] == len(traded) - with_data
+    assert traded.loc[~traded["rankable"], "stars"].isna().all()  # not rankable: no stars, not 0
 
 
 def test_scorecard_says_which_optional_sections_are_absent(scorecard, report_data):
@@ -234,7 +246,8 @@ def test_scorecard_portfolio_table_lists_the_top_categories_and_says_where_the_r
     m = report_data.measures(scheme="eco2007", year=2015, region="DE21")
     traded = m[m["kind"] == "traded"].sort_values(["stars", "employment"], ascending=[False, False])
     assert len(traded) > 20
-    assert [r[0] for r in table.rows] == list(traded["category_name"].head(20))
+    # the name, then the cell's marks (‡ not rankable, † partly covered, * partly imputed: common.cell_marks)
+    assert [r[0].rstrip(" *†‡") for r in table.rows] == list(traded["category_name"].head(20))
     assert [r[2] for r in table.rows] == [f"{round(v):,}" for v in traded["employment"].head(20)]
     assert table.note.startswith(f"The other {len(traded) - 20} traded categories")
     assert "/api/regions/DE21/portfolio?scheme=eco2007&year=2015&fmt=csv" in table.note

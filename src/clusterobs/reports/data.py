@@ -4,6 +4,12 @@ The reads the web shows too (catalogue, regions, geometry, sources, cluster meas
 come from ``clusterobs.store.reads.VersionReads``, the base of the web's ``Observatory`` as well, so that a number in
 a report is the number on screen; here only what the reports alone read. Tables written by optional engine stages
 (linkages, scoreboard, competitiveness sources) are read only when the version holds them: ``has`` says which.
+
+What the engine says about the trust in each number is read here too: a cell's ``coverage``, ``split_share``,
+``rankable`` and ``caveat`` (``cluster_measures``), a region's ``region_data_quality`` (no-data regions and why), the
+headline figures computed once by the engine (``region_headlines``, ``clusterobs.mapping.headlines``) and, when the
+version holds it, the SBS/LFS plausibility check ``region_caveats``. A dataset computed before them reads as if every
+cell with employment could be ranked.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from clusterobs.store.reads import NUTS_VERSION, VersionReads
 
 DEFAULT_SCHEME = "eco2007"
 DEFAULT_LEVEL = 2
+#: what ``cluster_measures`` says about the trust in a cell (added to the shared read when it does not give them)
+QUALITY_COLUMNS = ("coverage", "split_share", "rankable", "caveat")
 
 
 class ReportError(ClusterobsError):
@@ -94,8 +102,74 @@ class ReportData(VersionReads):
                  country: str | None = None) -> pd.DataFrame:
         """Cluster measures with the scheme's stars, one row per region × category (``cluster_measures``, the web's
         read); with ``scheme=None``, one row per region × category × scheme."""
-        return self.cluster_measures(scheme=scheme, year=year, level=level, regions=[region] if region else None,
-                                     country=country)
+        m = self.cluster_measures(scheme=scheme, year=year, level=level, regions=[region] if region else None,
+                                  country=country)
+        return self._with_quality(m, year=year, level=level)
+
+    def _columns(self, table: str) -> set[str]:
+        if not self.has(table):
+            return set()
+        return set(self.df("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                           [table])["column_name"])
+
+    def _with_quality(self, m: pd.DataFrame, *, year: int, level: int) -> pd.DataFrame:
+        """``m`` with ``coverage``, ``split_share``, ``rankable`` (bool) and ``caveat``, and ``stars`` a float that
+        is NaN where the cell cannot be ranked (no employment, coverage below the threshold, a region split by
+        population): such a cell has no stars, never 0."""
+        missing = [c for c in QUALITY_COLUMNS if c not in m.columns]
+        if missing and set(missing) <= self._columns("cluster_measures") and len(m):
+            q = self.df(f"SELECT region, category, {', '.join(missing)} FROM cluster_measures "
+                        "WHERE nuts_version = ? AND level = ? AND year = ? AND list_contains(?, region)",
+                        [NUTS_VERSION, level, year, sorted(set(m["region"]))])
+            m = m.merge(q, on=["region", "category"], how="left")
+        m = m.copy()
+        known = m["employment"].notna()
+        if "rankable" not in m.columns:  # a dataset computed before the engine said which cells can be ranked
+            m["rankable"] = known
+        m["rankable"] = m["rankable"].astype("boolean").fillna(False).astype(bool) & known
+        for column, default in (("coverage", float("nan")), ("split_share", 0.0)):
+            m[column] = pd.to_numeric(m[column], errors="coerce") if column in m.columns else default
+        if "caveat" not in m.columns:
+            m["caveat"] = None
+        m["stars"] = pd.to_numeric(m["stars"], errors="coerce").astype(float).where(m["rankable"])
+        return m
+
+    def quality(self, *, year: int, level: int = DEFAULT_LEVEL) -> pd.DataFrame | None:
+        """``region_data_quality`` of one year and level (NUTS 2021): per region, its traded categories with data and
+        rankable, split and imputed shares, ``no_data`` and its reason; None when the version has no such table."""
+        if not self.has("region_data_quality"):
+            return None
+        return self.df("SELECT * FROM region_data_quality WHERE nuts_version = ? AND level = ? AND year = ? "
+                       "ORDER BY region", [NUTS_VERSION, level, year])
+
+    def region_headlines(self, *, scheme: str, year: int, level: int = DEFAULT_LEVEL, kind: str = "traded",
+                         region: str | None = None) -> pd.DataFrame | None:
+        """The engine's headline figures per region (``region_headlines``: clusters by stars, employment in starred
+        clusters and its share, cells ranked and left out, ``no_data``); None when the version has no such table."""
+        if not self.has("region_headlines"):
+            return None
+        where, params = "", [scheme, NUTS_VERSION, level, year, kind]
+        if region is not None:
+            where = " AND region = ?"
+            params.append(region)
+        return self.df("SELECT * FROM region_headlines WHERE scheme = ? AND nuts_version = ? AND level = ? "
+                       f"AND year = ? AND kind = ?{where} ORDER BY region", params)
+
+    def region_caveats(self, code: str, *, year: int, level: int) -> pd.DataFrame | None:
+        """The flagged rows of the SBS/LFS plausibility check (``region_caveats``, an engine stage) for one region:
+        ``flag`` is ``high`` or ``low`` (a true boolean is taken as flagged too), with ``sector``, ``sector_name``,
+        ``ratio``, ``sbs_missing`` and the engine's ``caveat``; None when the version has no such table."""
+        columns = self._columns("region_caveats")
+        if not columns or not {"region", "flag", "caveat"} <= columns:
+            return None
+        where = ["region = ?", "flag IS NOT NULL", "lower(CAST(flag AS VARCHAR)) NOT IN ('false', '0', '')"]
+        params: list[Any] = [code]
+        for column, value in (("nuts_version", NUTS_VERSION), ("level", level), ("year", year)):
+            if column in columns:
+                where.append(f"{column} = ?")
+                params.append(value)
+        order = " ORDER BY sector" if "sector" in columns else ""
+        return self.df(f"SELECT * FROM region_caveats WHERE {' AND '.join(where)}{order}", params)
 
     # ---- regional context -----------------------------------------------------------------------------------
     def indicator_values(self, indicator: str, *, year: int | None = None) -> tuple[pd.DataFrame, int | None]:

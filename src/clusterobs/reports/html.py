@@ -55,6 +55,10 @@ td.hash { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-si
 nav.toc ol { font-size: 9pt; padding-left: 0; counter-reset: toc; }
 nav.toc li { display: inline-block; width: 48%; counter-increment: toc; }  /* two columns (CSS columns: +50 ms) */
 nav.toc li::before { content: counter(toc) ". "; }
+aside.caveats { border: 1px solid #d55e00; border-left: 5px solid #d55e00; background: #fff5ee;
+                padding: .4em .9em; margin: .8em 0 1em 0; break-inside: avoid; }
+aside.caveats p.caveats-title { font-weight: bold; color: #8c3a00; margin: .2em 0; }
+aside.caveats ul { margin: .2em 0; padding-left: 1.2em; }
 footer.provenance { margin-top: 2em; font-size: 8pt; color: #4d4d4d; border-top: 1px solid #ddd; }
 """
 
@@ -132,6 +136,16 @@ def _section(section: Section) -> str:
     return "".join(parts)
 
 
+def caveats_box(caveats: list[str]) -> Markup:
+    """The caveats of a report, in a box under its title."""
+    if not caveats:
+        return Markup("")
+    items = "".join(f"<li>{escape(c)}</li>" for c in caveats)
+    title = _("Read with care")
+    return Markup(f'<aside class="caveats" role="note"><p class="caveats-title">{escape(title)}</p>'
+                  f"<ul>{items}</ul></aside>")
+
+
 def facts_list(items: list[tuple[str, str]]) -> Markup:
     return Markup('<dl class="facts">' + "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>"
                                                  for k, v in items) + "</dl>")
@@ -159,6 +173,6 @@ def _document(report: Report) -> str:
         f'<meta name="dataset-version" content="{escape(report.version)}">'
         f"<style>{page}{CSS}</style></head><body>"
         f'<header class="report"><h1>{escape(report.title)}</h1><p class="subtitle">{escape(report.subtitle)}</p>'
-        f"{lead}</header>"
+        f"{lead}{caveats_box(report.caveats)}</header>"
         f'<nav class="toc" aria-label="{escape(contents)}"><ol>{toc}</ol></nav>{body}'
         f'<footer class="provenance"><p>{escape(footer)}</p></footer></body></html>')

@@ -64,6 +64,9 @@ class Report:
     highlights: list[tuple[str, str]] = field(default_factory=list)
     #: the headline figures, by key, as numbers (tests compare them with the API)
     facts: dict[str, Any] = field(default_factory=dict)
+    #: what a reader must know before reading the figures (a region left out, split by population, cells below
+    #: coverage, much imputation, an SBS/LFS caveat), printed in a box under the title
+    caveats: list[str] = field(default_factory=list)
     version: str = ""
     code_version: str = ""
     created_at: str = ""

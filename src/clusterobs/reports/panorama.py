@@ -1,5 +1,10 @@
 """The European Cluster Panorama (or one country's): the statistical map of clusters and its correlation with
-competitiveness, from the store and the shared chart builders (``clusterobs.charts``)."""
+competitiveness, from the store and the shared chart builders (``clusterobs.charts``).
+
+Every figure counts what can be trusted, as the engine says (``clusterobs.mapping.headlines``): traded categories,
+rankable cells only (coverage of at least 80%, not from a region split by population), no-data regions
+(``region_data_quality``) left out of the headline, the tables, the rankings, the maps' classes and the
+correlations, and named with the reason."""
 
 from __future__ import annotations
 
@@ -13,15 +18,19 @@ from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
+from clusterobs.mapping.headlines import headline, usable
 from clusterobs.reports import competitiveness_sources, i18n, stats
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports.common import (
     GISCO,
+    MIN_CELL_COVERAGE,
     SBS,
     conversion_note,
+    label_categories,
     level_label,
     methodology_annex,
     names_note,
+    no_data_reason,
     scheme_short,
     source_line,
     sources_annex,
@@ -37,17 +46,47 @@ STARRED = 1
 TOP_CATEGORIES = 20
 
 
-def strength(m: pd.DataFrame) -> pd.DataFrame:
-    """Per region: traded employment, employment in starred traded clusters and its share (cluster strength),
-    and the number of traded clusters with 1, 2 and 3 stars (cells without employment are left out)."""
-    traded = m[(m["kind"] == "traded") & m["employment"].notna()]
-    grouped = traded.assign(starred_emp=traded["employment"].where(traded["stars"] >= STARRED, 0.0),
-                            s1=traded["stars"] == 1, s2=traded["stars"] == 2, s3=traded["stars"] == 3)
-    out = grouped.groupby(["region", "region_name", "country"], as_index=False).agg(
-        employment=("employment", "sum"), starred_employment=("starred_emp", "sum"), stars_1=("s1", "sum"),
-        stars_2=("s2", "sum"), stars_3=("s3", "sum"))
+STRENGTH_COLUMNS = ["region", "region_name", "country", "employment", "starred_employment", "stars_1", "stars_2",
+                    "stars_3", "clusters", "not_rankable", "strength"]
+
+
+def strength(data: ReportData, m: pd.DataFrame, quality: pd.DataFrame | None, *, scheme: str, year: int,
+             level: int) -> pd.DataFrame:
+    """Per region that can be ranked: traded employment in rankable cells, employment in starred traded clusters and
+    its share (cluster strength), and the traded clusters with 1, 2 and 3 stars: the engine's ``region_headlines``
+    (or, for a dataset without that table, ``headline`` per region). No-data regions and regions without a rankable
+    traded cell are not in it."""
+    names = m.drop_duplicates("region").set_index("region")[["region_name", "country"]]
+    rows = data.region_headlines(scheme=scheme, year=year, level=level, kind="traded")
+    if rows is None:
+        parts = []
+        for region, cells in m.groupby("region", sort=True):
+            h = headline(cells, kind="traded", quality=quality)
+            parts.append({"region": region, "employment": h["employment"],
+                          "starred_employment": h["starred_employment"], "clusters": h["clusters"],
+                          "not_rankable": h["not_rankable"], "no_data": bool(h["excluded_regions"]),
+                          **{f"stars_{k}": h["by_stars"].get(k, 0) for k in (1, 2, 3)}})
+        rows = pd.DataFrame(parts, columns=["region", "employment", "starred_employment", "clusters",
+                                            "not_rankable", "no_data", "stars_1", "stars_2", "stars_3"])
+    rows = rows[rows["region"].isin(names.index) & ~rows["no_data"].astype(bool) & (rows["clusters"] > 0)]
+    out = rows.join(names, on="region").reset_index(drop=True)
     out["strength"] = (out["starred_employment"] / out["employment"]).where(out["employment"] > 0)
-    return out
+    for c in ("stars_1", "stars_2", "stars_3", "clusters", "not_rankable"):
+        out[c] = out[c].astype(int)
+    return out[STRENGTH_COLUMNS]
+
+
+def left_out(data: ReportData, m: pd.DataFrame, quality: pd.DataFrame | None) -> pd.DataFrame:
+    """The no-data regions among those of ``m`` (``region_data_quality``): region, region_name, country, the
+    reason in the report's language, and the traded categories with data and rankable."""
+    columns = ["region", "region_name", "country", "reason", "traded_with_data", "traded_rankable",
+               "traded_categories"]
+    if quality is None or quality.empty:
+        return pd.DataFrame(columns=columns)
+    q = quality[quality["no_data"].astype(bool) & quality["region"].isin(set(m["region"]))]
+    names = m.drop_duplicates("region").set_index("region")[["region_name", "country"]]
+    q = q.join(names, on="region").sort_values("region")
+    return q.assign(reason=[no_data_reason(r) for r in q.itertuples()])[columns].reset_index(drop=True)
 
 
 def build_panorama(data: ReportData, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
@@ -63,14 +102,20 @@ def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str |
               on_chart: OnChart | None, lang: str) -> Report:
     scheme, year = data.check_scheme(scheme), data.check_year(year)
     place = data.country_name(country) if country else _("Europe")
-    m = data.measures(scheme=scheme, year=year, level=level, country=country)
+    m = label_categories(data.measures(scheme=scheme, year=year, level=level, country=country), data.categories)
     if m.empty:
         raise_empty(place, level, year)
+    quality = data.quality(year=year, level=level)
     traded = m[m["kind"] == "traded"]
-    per_region = strength(m)
     ctx = _Context(data, scheme, year, level, country, place)
-    facts = headline(traded)
-    facts.update(place=place, country=country, scheme=scheme, year=year, level=level)
+    ctx.left_out = left_out(data, m, quality)
+    ctx.ranked = usable(m, kind="traded", quality=quality)  # the cells every table and ranking counts
+    per_region = strength(data, m, quality, scheme=scheme, year=year, level=level)
+    facts = headline(m, kind="traded", quality=quality)  # the engine's headline, on the same cells
+    three = ctx.ranked.loc[ctx.ranked["stars"] == 3, "employment"].sum()
+    facts.update(place=place, country=country, scheme=scheme, year=year, level=level,
+                 traded_employment=facts["employment"],
+                 three_star_share=float(three / facts["employment"]) if facts["employment"] else None)
     built = announcing(on_chart)
     sections = [
         built(overview(ctx, traded, per_region, facts)),
@@ -82,7 +127,10 @@ def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str |
     corr_section, correlations = correlation(ctx, per_region)
     built(corr_section)
     facts["correlations"] = correlations
-    sections += [corr_section, methodology_annex(data, [scheme]), sources_annex(data)]
+    annex = methodology_annex(data, [scheme])
+    if len(ctx.left_out):
+        annex.tables.append(left_out_table(ctx))
+    sections += [corr_section, annex, sources_annex(data)]
     kind, slug = ("country", f"country_{country}_{scheme}_{year}") if country else ("panorama",
                                                                                      f"panorama_{scheme}_{year}")
     slug += "" if lang == i18n.DEFAULT_LANGUAGE else f"_{lang}"
@@ -97,6 +145,7 @@ def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str |
                     generated_at=datetime.now(UTC).isoformat(timespec="seconds"), lang=lang)
     report.highlights = [
         (_("Regions mapped"), fmt.integer(facts["regions"])),
+        (_("Regions left out (too little data)"), fmt.integer(len(facts["excluded_regions"]))),
         (_("Traded categories"), fmt.integer(facts["categories"])),
         (_("3-star clusters"), fmt.integer(facts["by_stars"].get(3, 0))),
         (_("2-star clusters"), fmt.integer(facts["by_stars"].get(2, 0))),
@@ -117,6 +166,9 @@ class _Context:
                  place: str) -> None:
         self.data, self.scheme, self.year, self.level, self.country, self.place = (data, scheme, year, level,
                                                                                    country, place)
+        #: the no-data regions (``left_out``) and the cells that count (``headlines.usable``)
+        self.left_out = pd.DataFrame(columns=["region", "region_name", "country", "reason"])
+        self.ranked = pd.DataFrame()
 
     def subtitle(self, what: str) -> str:
         return " · ".join([what, str(self.year), f"{level_label(self.level)}, NUTS {NUTS_VERSION}",
@@ -127,21 +179,10 @@ class _Context:
         return Caption(title, self.subtitle(what), source_line(self.data, sources), notes)
 
 
-def headline(traded: pd.DataFrame) -> dict:
-    """Clusters by stars and the share of traded employment in starred clusters (the web's ``headline``)."""
-    by_stars = {int(k): int(v) for k, v in traded["stars"].value_counts().sort_index().items()}
-    emp = traded["employment"].sum()
-    starred = traded.loc[traded["stars"] >= STARRED, "employment"].sum()
-    three = traded.loc[traded["stars"] == 3, "employment"].sum()
-    return {"by_stars": by_stars, "starred_share": float(starred / emp) if emp else None,
-            "three_star_share": float(three / emp) if emp else None,
-            "regions": int(traded["region"].nunique()), "categories": int(traded.loc[
-                traded["employment"].notna(), "category"].nunique()), "traded_employment": float(emp)}
-
-
 def _in_sentence(label: str) -> str:
-    """A NUTS level's label inside a sentence: lower case in English, only its first letter lowered otherwise."""
-    return label.lower() if i18n.current() == i18n.DEFAULT_LANGUAGE else label[:1].lower() + label[1:]
+    """A NUTS level's label inside a sentence: its first letter lowered, unless it opens with an acronym (NUTS)."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
 
 
 def _indicator(label: str) -> str:
@@ -158,13 +199,34 @@ def _interval(value: object, low: object, high: object) -> str:
     return _("{value} [{low}, {high}]").format(value=fmt.corr(value), low=fmt.corr(low), high=fmt.corr(high))
 
 
+def left_out_sentence(ctx: _Context) -> str:
+    """"N regions left out for too little data: …" (the reasons are in the methodology annex)."""
+    lo = ctx.left_out
+    if lo.empty:
+        return ""
+    names = ", ".join(f"{r.region_name} ({r.region})" for r in lo.itertuples())
+    return ngettext("{n} region left out for too little data: {regions}. It is grey on the maps and not in the "
+                    "figures, tables, rankings or correlations; the reason is in the methodology annex.",
+                    "{n} regions left out for too little data: {regions}. They are grey on the maps and not in the "
+                    "figures, tables, rankings or correlations; the reasons are in the methodology annex.",
+                    len(lo)).format(n=fmt.integer(len(lo)), regions=names)
+
+
 def overview(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame, facts: dict) -> Section:
-    n_missing = int(traded["employment"].isna().sum())
     by_stars = facts["by_stars"]
+    if not facts["regions"]:
+        paragraphs = [_("In {year}, no region of {place} can be ranked: each is left out for too little data, and the "
+                        "figures below are empty.").format(year=ctx.year, place=ctx.place)]
+        if len(ctx.left_out):
+            paragraphs.append(left_out_sentence(ctx))
+        if i18n.current() != i18n.DEFAULT_LANGUAGE:
+            paragraphs.append(names_note())
+        return Section("overview", _("Key figures"), paragraphs)
     paragraphs = [
         _("In {year}, {regions} {level} of {place} hold {categories} traded cluster categories with employment "
-          "data.").format(year=ctx.year, regions=fmt.integer(facts["regions"]), level=_in_sentence(
-              level_label(ctx.level)), place=ctx.place, categories=fmt.integer(facts["categories"])) + " " +
+          "data that can be ranked.").format(year=ctx.year, regions=fmt.integer(facts["regions"]),
+                                             level=_in_sentence(level_label(ctx.level)), place=ctx.place,
+                                             categories=fmt.integer(facts["categories"])) + " " +
         _("Under the {scheme} scheme, {three} region-category cells earn three stars, {two} two and {one} one.").format(
             scheme=ctx.data.scheme_title(ctx.scheme), three=fmt.integer(by_stars.get(3, 0)),
             two=fmt.integer(by_stars.get(2, 0)), one=fmt.integer(by_stars.get(1, 0))),
@@ -174,22 +236,35 @@ def overview(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame, fact
             n=STARRED, share=fmt.percent(facts["starred_share"]), employment=fmt.integer(facts["traded_employment"]),
             three=fmt.percent(facts["three_star_share"])),
     ]
-    if n_missing:
+    if len(ctx.left_out):
+        paragraphs.append(left_out_sentence(ctx))
+    if facts["not_rankable"]:
+        paragraphs.append(ngettext(
+            "{n} region-category cell with employment data cannot be ranked (data for less than {coverage} of the "
+            "category's industries, or in a region left out): it is shown in the region's scorecard, never starred "
+            "or counted here.", "{n} region-category cells with employment data cannot be ranked (data for less "
+            "than {coverage} of the category's industries, or in a region left out): they are shown in the regions' "
+            "scorecards, never starred or counted here.", facts["not_rankable"]).format(
+            n=fmt.integer(facts["not_rankable"]), coverage=fmt.percent(MIN_CELL_COVERAGE, 0)))
+    if facts["no_data"]:
         paragraphs.append(ngettext(
             "{n} region-category cell has no employment value (confidential or missing in the source): it is "
             "counted as no data, never as zero.", "{n} region-category cells have no employment value (confidential "
-            "or missing in the source): they are counted as no data, never as zero.", n_missing).format(
-            n=fmt.integer(n_missing)))
+            "or missing in the source): they are counted as no data, never as zero.", facts["no_data"]).format(
+            n=fmt.integer(facts["no_data"])))
     if i18n.current() != i18n.DEFAULT_LANGUAGE:
         paragraphs.append(names_note())
     return Section("overview", _("Key figures"), paragraphs)
 
-
 def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
-    have = traded[traded["employment"].notna()]
+    have = ctx.ranked
     counts = have.assign(s1=have["stars"] == 1, s2=have["stars"] == 2, s3=have["stars"] == 3).groupby(
-        "category_name", as_index=False).agg(regions=("region", "count"), s1=("s1", "sum"), s2=("s2", "sum"),
-                                             s3=("s3", "sum"), employment=("employment", "sum"))
+        "category_name").agg(regions=("region", "count"), s1=("s1", "sum"), s2=("s2", "sum"), s3=("s3", "sum"),
+                             employment=("employment", "sum"))
+    with_data = traded[traded["employment"].notna()].groupby("category_name")["region"].count()
+    counts = counts.reindex(with_data.index, fill_value=0).rename_axis("category_name").reset_index()
+    counts["left"] = [int(with_data[c]) - int(n) for c, n in zip(counts["category_name"], counts["regions"],
+                                                                   strict=True)]
     counts["starred"] = counts["s1"] + counts["s2"] + counts["s3"]
     counts = counts.sort_values(["s3", "starred", "category_name"], ascending=[False, False, True])
     top = counts.head(TOP_CATEGORIES)
@@ -204,7 +279,7 @@ def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
     title = _("Clusters by stars per category: {place}").format(place=ctx.place)
     fig = charts.grouped_bars(frame, ctx.caption(title, _("Regions with 1, 2 and 3 stars per traded category"), [SBS], [
         _("The {n} categories with the most three-star regions (of {total}).").format(
-            n=fmt.integer(len(top)), total=fmt.integer(len(counts)))]),
+            n=fmt.integer(len(top)), total=fmt.integer(len(counts))), ranked_note(ctx)]),
         value_title=_("Regions"), series_order=star_labels()[1:])
     for i, trace in enumerate(fig.data):  # the star blues, as on the maps
         trace.marker.color = STAR_COLOURS[i + 1]
@@ -213,15 +288,25 @@ def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
         category=first["category_name"], n=fmt.integer(first["s3"]))
                if first is not None else _("No traded category has data."))
     table = Table(_("Clusters by stars per traded category, {place}, {year}").format(place=ctx.place, year=ctx.year),
-                  [_("Category"), _("Regions with data"), *star_labels()[1:], _("Employment")],
+                  [_("Category"), _("Regions ranked"), *star_labels()[1:], _("Employment"), _("Not rankable")],
                   [[r.category_name, fmt.integer(r.regions), fmt.integer(r.s1), fmt.integer(r.s2),
-                    fmt.integer(r.s3), fmt.integer(r.employment)] for r in counts.itertuples()],
-                  numeric=(1, 2, 3, 4, 5))
+                    fmt.integer(r.s3), fmt.integer(r.employment), fmt.integer(r.left)] for r in counts.itertuples()],
+                  numeric=(1, 2, 3, 4, 5, 6),
+                  note=_("Regions ranked: regions whose cell can be ranked (coverage of at least {coverage}, in a "
+                         "region not left out); not rankable: the other cells with employment data, left out of the "
+                         "counts and the employment.").format(coverage=fmt.percent(MIN_CELL_COVERAGE, 0)))
     return Section("categories", _("Clusters by stars per category"), [
         _("How many regions hold each traded category with one, two or three stars. A category with many "
           "three-star regions is concentrated in several strong locations.")],
         charts=[Chart("stars-by-category", title, summary, fig)], tables=[table])
 
+
+def ranked_note(ctx: _Context) -> str:
+    """The chart note saying what is left out of the counts."""
+    n = len(ctx.left_out)
+    return (ngettext("Rankable cells only; {n} region left out for too little data.",
+                     "Rankable cells only; {n} regions left out for too little data.", n).format(n=fmt.integer(n))
+            if n else _("Rankable cells only."))
 
 def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) -> Section:
     """Per country (Europe) or per region (a country's report): starred clusters and the employment share."""
@@ -233,10 +318,16 @@ def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) ->
                  _("Clusters by region"), _("The number of starred traded clusters and the share of traded "
                                             "employment they hold, by region."))
     else:
+        # a country counts its rankable cells in the regions not left out (the regions' engine figures, summed)
         unit = per_region.groupby("country", as_index=False).agg(
             regions=("region", "count"), employment=("employment", "sum"),
             starred_employment=("starred_employment", "sum"), stars_1=("stars_1", "sum"),
             stars_2=("stars_2", "sum"), stars_3=("stars_3", "sum"))
+        left = ctx.left_out.groupby("country")["region"].count()
+        unit = unit.merge(left.rename("left_out"), left_on="country", right_index=True, how="outer")
+        unit["country"] = unit["country"].astype(str)
+        unit = unit.fillna({c: 0 for c in ("regions", "employment", "starred_employment", "stars_1", "stars_2",
+                                           "stars_3", "left_out")})
         unit["strength"] = (unit["starred_employment"] / unit["employment"]).where(unit["employment"] > 0)
         unit["label"] = unit["country"]
         key, what = "label", "country"
@@ -251,7 +342,7 @@ def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) ->
         imputed=False, url="", hover=lambda d: [_("{name}: {value}").format(name=lab, value=fmt.percent(v))
                                                 for lab, v in zip(d[key], d["strength"], strict=True)])
     title = title_text.format(place=ctx.place)
-    notes = [top_note if len(unit) > 40 else ""]
+    notes = [top_note if len(unit) > 40 else "", ranked_note(ctx)]
     fig = charts.ranked_bars(bars, ctx.caption(title, _("Employment in clusters with at least one star, % of the "
                                                         "traded employment"), [SBS], notes),
                              value_title=_("% of traded employment"), colour=ACCENT)
@@ -261,29 +352,37 @@ def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) ->
     header = [_("Region") if ctx.country else _("Country"), *star_labels()[1:], _("Traded employment"),
               _("In starred clusters")]
     if not ctx.country:
-        header.insert(1, _("Regions"))
+        header[1:1] = [_("Regions ranked"), _("Regions left out")]
     rows = []
     for r in unit.itertuples():
         row = [getattr(r, key), fmt.integer(r.stars_1), fmt.integer(r.stars_2), fmt.integer(r.stars_3),
                fmt.integer(r.employment), fmt.percent(r.strength)]
         if not ctx.country:
-            row.insert(1, fmt.integer(r.regions))
+            row[1:1] = [fmt.integer(r.regions), fmt.integer(r.left_out)]
         rows.append(row)
-    table = Table(table_title.format(year=ctx.year), header, rows, numeric=tuple(range(1, len(header))))
-    return Section("countries", heading, [intro],
+    table = Table(table_title.format(year=ctx.year), header, rows, numeric=tuple(range(1, len(header))),
+                  note=_("Starred clusters and employment of the rankable traded cells of the regions ranked."))
+    paragraphs = [intro]
+    if len(ctx.left_out):
+        paragraphs.append(left_out_sentence(ctx))
+    return Section("countries", heading, paragraphs,
         charts=[Chart("strength-by-" + what, title, summary, fig)], tables=[table])
 
 
-def _map_frame(per_region: pd.DataFrame, geo: dict, value: pd.Series, text: list[str]) -> pd.DataFrame:
+def _map_frame(ctx: _Context, per_region: pd.DataFrame, geo: dict, value: pd.Series,
+               text: list[str]) -> pd.DataFrame:
+    """One row per region of the map; the regions left out (and those without data) have no value: grey."""
     codes = [f["id"] for f in geo["features"]]
     names = {f["id"]: f["properties"]["name"] for f in geo["features"]}
     frame = pd.DataFrame({"code": codes, "name": [names[c] for c in codes]})
     vals = dict(zip(per_region["region"], value, strict=True))
     texts = dict(zip(per_region["region"], text, strict=True))
+    reasons = dict(zip(ctx.left_out["region"], ctx.left_out["reason"], strict=True))
     frame["value"] = [vals.get(c, math.nan) for c in codes]
-    frame["value_text"] = [texts.get(c, _("No data")) for c in codes]
-    frame["detail"] = ["" if c in vals else _("No data: not in the SBS 2015 regional statistics at this level")
-                       for c in codes]
+    frame["value_text"] = [texts.get(c, _("Not rankable") if c in reasons else _("No data")) for c in codes]
+    frame["detail"] = ["" if c in vals else
+                       _("Left out: {reason}").format(reason=reasons[c]) if c in reasons else
+                       _("No data: not in the SBS 2015 regional statistics at this level") for c in codes]
     frame["url"] = ""
     return frame
 
@@ -335,39 +434,46 @@ def _outside_note(geo: dict, view: dict | None) -> str:
 def maps(ctx: _Context, per_region: pd.DataFrame) -> Section:
     geo, view = _geo(ctx)
     three = per_region["stars_3"].astype(float)
-    frame = _map_frame(per_region, geo, three, [ngettext("{n} three-star cluster", "{n} three-star clusters",
+    frame = _map_frame(ctx, per_region, geo, three, [ngettext("{n} three-star cluster", "{n} three-star clusters",
                                                          int(v)).format(n=int(v)) for v in three])
     title = _("Three-star clusters per region: {place}").format(place=ctx.place)
     no_data = int(frame["value"].isna().sum())
-    notes = [_("{n} of {total} regions: no data (grey).").format(n=no_data, total=len(frame)) if no_data else "",
+    drawn_left = int(frame["code"].isin(set(ctx.left_out["region"])).sum())
+    notes = [_("{n} of {total} regions: no data or not rankable (grey).").format(n=no_data, total=len(frame))
+             if no_data else "",
+             ngettext("Of them, {n} region is left out for too little data (see the methodology annex).",
+                      "Of them, {n} regions are left out for too little data (see the methodology annex).",
+                      drawn_left).format(n=fmt.integer(drawn_left)) if drawn_left else "",
              _outside_note(geo, view)]
+    grey = dict(no_data_label=_("No data / not rankable"), no_data_detail=_("No data"))
     fig1 = charts.choropleth_map(frame, geo, charts.count_classes(["0", "1", "2", "3–4", _("5 or more")]),
                                  ctx.caption(title, _("Traded categories with three stars per region"), [SBS, GISCO],
-                                             notes), legend_title=_("Three-star clusters"), view=view)
+                                             notes), legend_title=_("Three-star clusters"), view=view, **grey)
     have = frame.dropna(subset=["value"]).sort_values(["value", "code"], ascending=[False, True])
     s1 = _("{n} of {total} regions have at least one three-star traded cluster; the most: {top}.").format(
         n=fmt.integer((have["value"] > 0).sum()), total=fmt.integer(len(have)),
         top=", ".join(f"{r.name} ({int(r.value)})" for r in have.head(3).itertuples()))
     share = per_region["strength"] * 100
-    frame2 = _map_frame(per_region, geo, share, [_("{share} of traded employment in starred clusters").format(
+    frame2 = _map_frame(ctx, per_region, geo, share, [_("{share} of traded employment in starred clusters").format(
         share=fmt.percent(v)) for v in per_region["strength"]])
     title2 = _("Share of traded employment in starred clusters: {place}").format(place=ctx.place)
     classing = charts.data_classes(frame2["value"], k=5, name="%", fmt=fmt.compact)
     fig2 = charts.choropleth_map(frame2, geo, classing, ctx.caption(
         title2, _("Employment in clusters with at least one star, % of the region's traded employment"),
-        [SBS, GISCO], [*notes, _("Quantile classes (5).")]), legend_title=_("% in starred clusters"), view=view)
+        [SBS, GISCO], [*notes, _("Quantile classes (5).")]), legend_title=_("% in starred clusters"), view=view,
+        **grey)
     have2 = frame2.dropna(subset=["value"])
     s2 = (_("Median region: {median} of traded employment in starred clusters; highest {highest}.").format(
         median=fmt.percent(np.median(have2["value"]) / 100), highest=fmt.percent(have2["value"].max() / 100))
           if len(have2) else _("No data."))
-    return Section("maps", _("Maps"), [_("Regions without data stay on the map, in grey: their absence is "
-                                         "information.")],
+    return Section("maps", _("Maps"), [_("Regions without data, and those left out for too little data, stay on "
+                                         "the map in grey (no data / not rankable): their absence is information.")],
                    charts=[Chart("map-three-star", title, s1, fig1), Chart("map-starred-share", title2, s2, fig2)])
 
 
 def top_regions(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) -> Section:
-    have = traded[traded["employment"].notna()].sort_values(["category_name", "stars", "employment", "region"],
-                                                            ascending=[True, False, False, True])
+    have = ctx.ranked.sort_values(["category_name", "stars", "employment", "region"],
+                                  ascending=[True, False, False, True])
     rows = []
     for name, g in have.groupby("category_name", sort=True):
         best = g.head(3)
@@ -382,13 +488,27 @@ def top_regions(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) -
                                        int(v)).format(name=n, n=int(v))
                               for n, v in zip(best["region_name"], best["stars_3"], strict=True)])
     title = _("Regions with the most three-star clusters: {place}").format(place=ctx.place)
-    fig = charts.ranked_bars(bars, ctx.caption(title, _("Traded categories with three stars"), [SBS]),
+    fig = charts.ranked_bars(bars, ctx.caption(title, _("Traded categories with three stars"), [SBS],
+                                               [ranked_note(ctx)]),
                              value_title=_("Three-star clusters"), colour=STAR_COLOURS[3])
     summary = _("Most three-star clusters: {regions}.").format(regions=", ".join(
         f"{r.label} ({int(r.value)})" for r in bars.head(3).itertuples())) if len(bars) else ""
     return Section("top-regions", _("Top regions per category"), [
-        _("The leading regions of every traded category: stars first, then employment as the tie-breaker.")],
+        _("The leading regions of every traded category: stars first, then employment as the tie-breaker. Only "
+          "cells that can be ranked compete; the regions left out for too little data are not ranked.")],
         charts=[Chart("top-regions", title, summary, fig)], tables=[table])
+
+
+def left_out_table(ctx: _Context) -> Table:
+    """The methodology annex's list of the regions left out, with the reason."""
+    lo = ctx.left_out
+    return Table(_("Regions left out for too little data, {year}").format(year=ctx.year),
+                 [_("Region"), _("Traded categories with data"), _("Rankable"), _("Reason")],
+                 [[f"{r.region_name} ({r.region})", fmt.integer(r.traded_with_data), fmt.integer(r.traded_rankable),
+                   r.reason] for r in lo.itertuples()], numeric=(1, 2),
+                 note=_("Of {n} traded categories mapped; a region is left out when it was split from an older "
+                        "region by population or when fewer than half its traded categories can be "
+                        "ranked.").format(n=fmt.integer(lo["traded_categories"].max()) if len(lo) else "0"))
 
 
 def correlation(ctx: _Context, per_region: pd.DataFrame) -> tuple[Section, dict]:
@@ -407,6 +527,11 @@ def correlation(ctx: _Context, per_region: pd.DataFrame) -> tuple[Section, dict]
           "indicator codes (NUTS 2016 for the Eurostat indicators) are matched to the NUTS 2021 regions by identical "
           "code, so regions whose code changed in 2021 are left out and counted. Correlation is not causation: "
           "capital regions, for instance, combine high GDP per capita with a services-heavy structure.")])
+    if len(ctx.left_out):
+        section.paragraphs.append(ngettext(
+            "The {n} region left out for too little data has no cluster strength and is not correlated.",
+            "The {n} regions left out for too little data have no cluster strength and are not correlated.",
+            len(ctx.left_out)).format(n=fmt.integer(len(ctx.left_out))))
     results: dict[str, dict] = {}
     rows = []
     for ind in indicators(ctx.data, ctx.year):

@@ -1,26 +1,42 @@
 """The region scorecard: a region's cluster portfolio, its stars and why, trends, and (when the dataset holds
-them) linkages and opportunities, scoreboard strengths and weaknesses, and peers."""
+them) linkages and opportunities, scoreboard strengths and weaknesses, and peers.
+
+Its headline figures are the engine's (``region_headlines``, ``clusterobs.mapping.headlines``): traded categories,
+rankable cells. What limits them is said first, in a box under the title: a region left out for too little data
+(no-data) or split by population, cells below the coverage threshold, much imputed employment, an SBS/LFS caveat
+(``region_caveats``, when the dataset holds it). Tables mark each cell (``common.cell_marks``); a cell that cannot
+be ranked is listed with its values and no stars."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
+from clusterobs.charts.palette import NO_DATA
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import i18n
 from clusterobs.reports.common import (
     GISCO,
+    IMPUTED_MARK,
     INDICATORS,
     LFS,
+    MAX_SPLIT_SHARE,
+    MIN_CELL_COVERAGE,
     SBS,
+    cell_marks,
     conversion_note,
+    label_categories,
     level_label,
+    marked,
+    marks_note,
     methodology_annex,
     names_note,
+    no_data_reason,
     scheme_short,
     source_line,
     sources_annex,
@@ -31,7 +47,11 @@ from clusterobs.reports.i18n import _, ngettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 from clusterobs.reports.scorecard_optional import linkages_section, peers_section, scoreboard_section
 
-IMPUTED_OUTLINE = 0.1
+IMPUTED_OUTLINE = IMPUTED_MARK
+#: from this share of a region coming from fractions of older regions split by population, the scorecard warns
+SPLIT_WARNING = 0.1
+#: categories named in the coverage caveat (the others are counted)
+CAVEAT_NAMES = 8
 #: rows of the portfolio table (the chart draws every category; the web and the API list them all)
 PORTFOLIO_ROWS = 20
 #: rows of the star strip (as the web's region overview)
@@ -62,21 +82,29 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
     if level not in (0, 1, 2):
         raise ReportError(f"region {code} is at NUTS level {level}; scorecards cover levels 0-2")  # not translated
     name = str(region["name"])
-    every = data.measures(scheme=None, year=year, level=level, region=code)  # every scheme: the star strip's
+    # every scheme (the star strip's); emerging industries named like a traded category say "(emerging)"
+    every = label_categories(data.measures(scheme=None, year=year, level=level, region=code), data.categories)
     m = every[every["scheme"] == scheme].reset_index(drop=True)
     traded = m[m["kind"] == "traded"]
     starred = m[(m["stars"] > 0) & m["employment"].notna()].sort_values(["stars", "employment"],
                                                                         ascending=[False, False])
+    quality = data.quality(year=year, level=level)
+    quality = quality[quality["region"] == code] if quality is not None else None
+    head = region_headline(data, m, quality, code=code, scheme=scheme, year=year, level=level)
+    no_data = bool(quality is not None and len(quality) and bool(quality["no_data"].iloc[0]))
     emp = traded["employment"].sum()
     facts = {
         "code": code, "name": name, "country": region["country"], "level": level, "scheme": scheme, "year": year,
-        "starred": [{"category": r.category, "category_name": r.category_name, "stars": int(r.stars),
+        "starred": [{"category": r.category, "category_name": r.data_name, "kind": r.kind, "stars": int(r.stars),
                      "employment": float(r.employment)} for r in starred.itertuples()],
-        "by_stars": {int(k): int(v) for k, v in starred["stars"].value_counts().sort_index().items()},
-        "traded_employment": float(emp) if len(traded) else None,
-        "starred_share": float(traded.loc[traded["stars"] > 0, "employment"].sum() / emp) if emp else None,
+        # the engine's headline: traded categories, rankable cells, nothing for a region left out
+        "by_stars": head["by_stars"], "starred_traded": head["starred"],
+        "ranked_employment": head["employment"], "starred_share": head["starred_share"],
+        "not_rankable": head["not_rankable"], "no_data": no_data,
+        "traded_employment": float(emp) if traded["employment"].notna().any() else None,
     }
-    ctx = dict(data=data, code=code, name=name, level=level, scheme=scheme, year=year)
+    ctx = dict(data=data, code=code, name=name, level=level, scheme=scheme, year=year, no_data=no_data,
+               reason=no_data_reason(quality.iloc[0]) if no_data else "")
     context = data.region_indicators(code)
     built = announcing(on_chart)
     sections = [
@@ -99,18 +127,101 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
                     code_version=str(data.meta.get("code_version") or __version__),
                     created_at=str(data.meta.get("created_at") or ""),
                     generated_at=datetime.now(UTC).isoformat(timespec="seconds"), lang=lang)
+    not_ranked = _("not ranked")
     report.highlights = [
-        (_("Starred clusters"), fmt.integer(len(starred))),
-        (_("3-star clusters"), fmt.integer(facts["by_stars"].get(3, 0))),
+        (_("Starred traded clusters"), not_ranked if no_data else fmt.integer(facts["starred_traded"])),
+        (_("3-star traded clusters"), not_ranked if no_data else fmt.integer(facts["by_stars"].get(3, 0))),
         (_("Traded employment (SBS)"), fmt.integer(facts["traded_employment"])),
-        (_("In starred clusters"), fmt.percent(facts["starred_share"])),
+        (_("In starred clusters"), not_ranked if no_data else fmt.percent(facts["starred_share"])),
     ]
+    report.caveats = caveats(ctx, m, quality, data.region_caveats(code, year=year, level=level))
     gdp = context[context["indicator"] == "gdp_per_capita_eur"]
     if len(gdp):
         last = gdp.iloc[-1]
         report.highlights.append((_("GDP per capita {year}").format(year=int(last["year"])),
                                   _("{value} EUR").format(value=fmt.integer(last["value"]))))
     return report
+
+
+def region_headline(data: ReportData, m: pd.DataFrame, quality: pd.DataFrame | None, *, code: str, scheme: str,
+                    year: int, level: int) -> dict:
+    """The region's headline figures as the engine computed them (``region_headlines``): clusters by stars, starred
+    clusters, employment of the rankable traded cells and the share in starred clusters, cells left out. A region
+    left out for too little data (no-data) has none. Without that table, ``clusterobs.mapping.headlines.headline``
+    on the region's cells (imported only then: the mapping engine takes 0.3-0.5 s to import)."""
+    rows = data.region_headlines(scheme=scheme, year=year, level=level, kind="traded", region=code)
+    if rows is None:
+        from clusterobs.mapping.headlines import headline
+
+        h = headline(m, kind="traded", quality=quality)
+        return {k: h[k] for k in ("by_stars", "starred", "employment", "starred_share", "not_rankable")}
+    if rows.empty or bool(rows["no_data"].iloc[0]):
+        not_rankable = int(rows[["clusters", "not_rankable"]].iloc[0].sum()) if len(rows) else 0
+        return {"by_stars": {}, "starred": 0, "employment": 0.0, "starred_share": None, "not_rankable": not_rankable}
+    r = rows.iloc[0]
+    counts = {0: int(r["clusters"] - r["starred"]), 1: int(r["stars_1"]), 2: int(r["stars_2"]), 3: int(r["stars_3"])}
+    share = r["starred_share"]
+    return {"by_stars": {k: v for k, v in counts.items() if v}, "starred": int(r["starred"]),
+            "employment": float(r["employment"]), "starred_share": None if fmt.missing(share) else float(share),
+            "not_rankable": int(r["not_rankable"])}
+
+
+def caveats(ctx: dict, m: pd.DataFrame, quality: pd.DataFrame | None, checks: pd.DataFrame | None) -> list[str]:
+    """What limits the region's figures, for the box under the title: left out (no-data), split by population,
+    traded cells below the coverage threshold, much imputation, the SBS/LFS check's flags."""
+    name, out = ctx["name"], []
+    q = quality.iloc[0] if quality is not None and len(quality) else None
+    if ctx["no_data"]:
+        out.append(_("{name} is left out of the maps, rankings and headline figures for too little data: {reason}. "
+                     "Its values are shown below without stars; they are not zero stars.").format(
+            name=name, reason=ctx["reason"]))
+    split = float(q["split_share"]) if q is not None and not fmt.missing(q["split_share"]) else float(
+        m["split_share"].max()) if len(m) and m["split_share"].notna().any() else 0.0
+    if split >= SPLIT_WARNING and not (ctx["no_data"] and split > MAX_SPLIT_SHARE):  # else said by the first
+        out.append(_("Split by population: {share} of {name} comes from fractions of older NUTS regions shared out "
+                     "by population, so that part of its industry structure is the older regions', not data "
+                     "collected for it.").format(share=fmt.percent(split, 0), name=name))
+    traded = m[(m["kind"] == "traded") & m["employment"].notna()]
+    low = traded[~traded["rankable"] & (traded["coverage"] < MIN_CELL_COVERAGE)]
+    if len(low):
+        names = ", ".join(f"{r.category_name} ({fmt.percent(r.coverage, 0)})"
+                          for r in low.sort_values("coverage").head(CAVEAT_NAMES).itertuples())
+        more = len(low) - min(len(low), CAVEAT_NAMES)
+        out.append(ngettext(
+            "{n} traded category has data for less than {coverage} of its industries ({names}): shown with its "
+            "values and marked ‡, not starred or ranked.",
+            "{n} traded categories have data for less than {coverage} of their industries ({names}{more}): shown "
+            "with their values and marked ‡, not starred or ranked.", len(low)).format(
+            n=fmt.integer(len(low)), coverage=fmt.percent(MIN_CELL_COVERAGE, 0), names=names,
+            more=_(" and {n} more").format(n=fmt.integer(more)) if more else ""))
+    imputed = q["imputed_share"] if q is not None else None
+    if not fmt.missing(imputed) and float(imputed) >= IMPUTED_MARK:
+        out.append(_("Imputation: {share} of the region's employment in the mapped industries is imputed "
+                     "(confidential or missing values estimated within the national totals); cells with at least "
+                     "{mark} imputed are marked *.").format(share=fmt.percent(imputed, 0),
+                                                          mark=fmt.percent(IMPUTED_MARK, 0)))
+    if checks is not None:
+        out += [sbs_lfs_caveat(r) for r in checks.itertuples()]
+    return out
+
+
+def sbs_lfs_caveat(row: object) -> str:
+    """A flagged row of ``region_caveats`` (SBS against LFS employment) in the report's language; the engine's own
+    (English) text when the row lacks the ratio or the direction."""
+    flag, ratio = str(getattr(row, "flag", "")).lower(), getattr(row, "ratio", None)
+    sector = getattr(row, "sector_name", None) or getattr(row, "sector", None)
+    if flag not in ("high", "low") or fmt.missing(ratio) or not sector:
+        return _("SBS/LFS check: {caveat}").format(caveat=str(row.caveat))  # type: ignore[attr-defined]
+    where = f"{sector} ({row.sector})" if getattr(row, "sector", None) else str(sector)  # type: ignore[attr-defined]
+    if flag == "high":
+        lower_bound = not fmt.missing(getattr(row, "sbs_missing", None)) and bool(getattr(row, "sbs_missing", ""))
+        return (_("SBS/LFS check: the SBS counts at least {ratio}× the LFS employment in {sector}: head offices "
+                  "registered here, or workers commuting in?") if lower_bound else
+                _("SBS/LFS check: the SBS counts {ratio}× the LFS employment in {sector}: head offices registered "
+                  "here, or workers commuting in?")).format(ratio=fmt.number(ratio, 1), sector=where)
+    return _("SBS/LFS check: the SBS counts only {share} of the LFS employment in {sector}: employment registered in "
+             "another region (head offices elsewhere), or residents working outside the region?").format(
+        share=fmt.percent(ratio, 0), sector=where)
 
 
 def _caption(ctx: dict, title: str, what: str, sources: list[str], notes: list[str] = ()) -> Caption:
@@ -146,17 +257,45 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
 
 def overview(ctx: dict, region: dict, m: pd.DataFrame, starred: pd.DataFrame, facts: dict,
              context: pd.DataFrame) -> Section:
-    n = len(starred)
-    best = ", ".join(f"{r.category_name} ({fmt.stars(r.stars)})" for r in starred.head(3).itertuples())
+    traded = starred[starred["kind"] == "traded"]
+    n = facts["starred_traded"]  # the engine's headline: traded clusters (local and emerging ones overlap them)
+    best = ", ".join(f"{r.category_name} ({fmt.stars(r.stars)})" for r in traded.head(3).itertuples())
     says = dict(name=ctx["name"], code=ctx["code"], country=region["country"], n=fmt.integer(n),
                 scheme=scheme_short(ctx["scheme"]), year=ctx["year"], best=best)
-    paragraphs = [
-        (ngettext("{name} ({code}, {country}) has {n} starred cluster under {scheme} in {year}; the strongest: "
-                  "{best}.", "{name} ({code}, {country}) has {n} starred clusters under {scheme} in {year}; the "
-                  "strongest: {best}.", n) if n else
-         _("{name} ({code}, {country}) has no starred cluster under {scheme} in {year}.")).format(**says),
-        _("Its traded categories employ {employment} persons (SBS), {share} of them in starred clusters.").format(
-            employment=fmt.integer(facts["traded_employment"]), share=fmt.percent(facts["starred_share"]))]
+    if ctx["no_data"]:
+        paragraphs = [
+            _("{name} ({code}, {country}) cannot be ranked under {scheme} in {year}: {reason}. It is left out of "
+              "the maps, rankings and headline figures; its clusters have no stars (not zero stars).").format(
+                reason=ctx["reason"], **says),
+            _("Its traded categories employ {employment} persons (SBS) as mapped; the values below are given for "
+              "information.").format(employment=fmt.integer(facts["traded_employment"]))
+            if facts["traded_employment"] is not None else
+            _("None of its traded categories has employment data in {year}.").format(year=ctx["year"])]
+    else:
+        paragraphs = [
+            (ngettext("{name} ({code}, {country}) has {n} starred traded cluster under {scheme} in {year}; the "
+                      "strongest: {best}.", "{name} ({code}, {country}) has {n} starred traded clusters under {scheme} "
+                      "in {year}; the strongest: {best}.", n) if n else
+             _("{name} ({code}, {country}) has no starred traded cluster under {scheme} in {year}.")).format(
+                **says),
+            _("Its traded categories employ {employment} persons (SBS); of the {ranked} in the categories that can "
+              "be ranked, {share} are in starred clusters.").format(
+                employment=fmt.integer(facts["traded_employment"]), ranked=fmt.integer(facts["ranked_employment"]),
+                share=fmt.percent(facts["starred_share"]))]
+        others = len(starred) - len(traded)
+        if others:
+            paragraphs.append(ngettext(
+                "{n} local or emerging category is starred too: these categories overlap the traded ones (the same "
+                "jobs), so they are listed under Stars and their reasons but not added to the traded figures.",
+                "{n} local or emerging categories are starred too: these categories overlap the traded ones (the "
+                "same jobs), so they are listed under Stars and their reasons but not added to the traded figures.",
+                others).format(n=fmt.integer(others)))
+        if facts["not_rankable"]:
+            paragraphs.append(ngettext(
+                "{n} traded category with data cannot be ranked here (coverage below {coverage}): it is listed, "
+                "marked ‡, without stars.", "{n} traded categories with data cannot be ranked here (coverage below "
+                "{coverage}): they are listed, marked ‡, without stars.", facts["not_rankable"]).format(
+                n=fmt.integer(facts["not_rankable"]), coverage=fmt.percent(MIN_CELL_COVERAGE, 0)))
     if i18n.current() != i18n.DEFAULT_LANGUAGE:
         paragraphs.append(names_note())
     rows = []
@@ -174,11 +313,13 @@ def overview(ctx: dict, region: dict, m: pd.DataFrame, starred: pd.DataFrame, fa
 
 
 def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
-    rows, growth = charts.portfolio_rows(traded, imputed_outline=IMPUTED_OUTLINE)  # the web's portfolio chart's rows
+    # the web's portfolio chart's rows; a cell that cannot be ranked has no stars: -1 here, drawn grey
+    rows, growth = charts.portfolio_rows(traded.assign(stars=traded["stars"].fillna(-1)),
+                                         imputed_outline=IMPUTED_OUTLINE)
     rows["url"] = ""
-    labels, lq = star_labels(), _("LQ")
-    rows["hover"] = [f"<b>{r.category_name}</b><br>{labels[int(r.stars)]}<br>{lq} {fmt.number(r.lq)}"
-                     for r in rows.itertuples()]
+    labels, lq, not_ranked = star_labels(), _("LQ"), _("not ranked")
+    rows["hover"] = [f"<b>{r.category_name}</b><br>{labels[int(r.stars)] if r.stars >= 0 else not_ranked}<br>"
+                     f"{lq} {fmt.number(r.lq)}" for r in rows.itertuples()]
     drawn = rows[rows["drawn"]]
     section = Section("portfolio", _("Cluster portfolio"), [
         _("Every traded category of the region: its size (employment), specialisation (location quotient, LQ: the "
@@ -188,11 +329,16 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
             name=ctx["name"], year=ctx["year"])
         return section
     title = _("Cluster portfolio of {name}").format(name=ctx["name"])
+    grey = drawn[drawn["stars"] < 0]
     notes = [_("Growth needs two years of data; SBS 2015 has one, so the x axis shows employment.") if not growth
              else "", _("{n} traded categories without employment data are not drawn.").format(
                  n=fmt.integer(len(rows) - len(drawn))) if len(rows) > len(drawn) else "",
              _("{n} bubbles with a black outline have at least 10% of the value imputed.").format(
-                 n=fmt.integer(int(drawn["imputed"].sum()))) if drawn["imputed"].any() else ""]
+                 n=fmt.integer(int(drawn["imputed"].sum()))) if drawn["imputed"].any() else "",
+             ngettext("{n} grey bubble cannot be ranked (coverage below {coverage}, or a region left out): no stars.",
+                      "{n} grey bubbles cannot be ranked (coverage below {coverage}, or a region left out): no stars.",
+                      len(grey)).format(n=fmt.integer(len(grey)), coverage=fmt.percent(MIN_CELL_COVERAGE, 0))
+             if len(grey) else ""]
     what = (_("x: growth; y: location quotient (log scale); bubble area: employment; colour: stars ({scheme})")
             if growth else _("x: employment; y: location quotient (log scale); bubble area: employment; colour: "
                              "stars ({scheme})")).format(scheme=scheme_short(ctx["scheme"]))
@@ -202,35 +348,64 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
         y_title=_("Location quotient"), star_labels=labels, x_log=not growth,
         x_reference=0.0 if growth else None, x_reference_label=_("no growth"),
         lq_labels=(_("LQ = 1: Europe's structure"), _("LQ = 2: specialisation star")))
-    spec = drawn.sort_values("lq", ascending=False)
-    summary = _("{n} traded categories of {name}; most specialised: {top}.").format(
+    if len(grey):
+        _not_rankable_bubbles(fig, drawn, grey, _("Not rankable"))
+    spec = drawn[drawn["stars"] >= 0].sort_values("lq", ascending=False)
+    summary = (_("{n} traded categories of {name}; most specialised: {top}.").format(
         n=fmt.integer(len(drawn)), name=ctx["name"],
         top=", ".join(f"{r.category_name} ({lq} {fmt.number(r.lq)})" for r in spec.head(3).itertuples()))
+        if len(spec) else _("{n} traded categories of {name}, none of which can be ranked.").format(
+            n=fmt.integer(len(drawn)), name=ctx["name"]))
     section.charts.append(Chart("portfolio", title, summary, fig))
-    table_rows = rows.sort_values(["stars", "employment"], ascending=[False, False])
+    table_rows = rows.assign(stars=rows["stars"].where(rows["stars"] >= 0)).sort_values(
+        ["stars", "employment"], ascending=[False, False])
     shown, rest = table_rows.head(PORTFOLIO_ROWS), table_rows.iloc[PORTFOLIO_ROWS:]
-    note = ""
+    notes = []
     if len(rest):
         starred_rest = int(((rest["stars"] > 0) & rest["employment"].notna()).sum())
         where = dict(n=fmt.integer(len(rest)), starred=fmt.integer(starred_rest), code=ctx["code"],
                      scheme=ctx["scheme"], year=ctx["year"])
-        note = (_("The other {n} traded categories ({starred} of them starred: see their conditions under Stars and "
-                  "their reasons) are in the chart above; every row is on the observatory's portfolio page of "
-                  "{code} (/regions/{code}/portfolio/) and as CSV: "
-                  "/api/regions/{code}/portfolio?scheme={scheme}&year={year}&fmt=csv.") if starred_rest else
-                _("The other {n} traded categories are in the chart above; every row is on the observatory's "
-                  "portfolio page of {code} (/regions/{code}/portfolio/) and as CSV: "
-                  "/api/regions/{code}/portfolio?scheme={scheme}&year={year}&fmt=csv.")).format(**where)
+        notes.append((_("The other {n} traded categories ({starred} of them starred: see their conditions under "
+                        "Stars and their reasons) are in the chart above; every row is on the observatory's "
+                        "portfolio page of {code} (/regions/{code}/portfolio/) and as CSV: "
+                        "/api/regions/{code}/portfolio?scheme={scheme}&year={year}&fmt=csv.") if starred_rest else
+                      _("The other {n} traded categories are in the chart above; every row is on the observatory's "
+                        "portfolio page of {code} (/regions/{code}/portfolio/) and as CSV: "
+                        "/api/regions/{code}/portfolio?scheme={scheme}&year={year}&fmt=csv.")).format(**where))
+    marks = [cell_marks(r) for r in shown.itertuples()]
+    notes.append(marks_note("".join(marks)))
     caption = (_("Traded categories of {name}, {year}: the {n} with the most stars, then the largest") if len(rest)
                else _("Traded categories of {name}, {year}")).format(name=ctx["name"], year=ctx["year"],
                                                                       n=fmt.integer(len(shown)))
     section.tables.append(Table(
         caption,
-        [_("Category"), _("Stars"), _("Employment"), _("LQ"), _("Focus"), _("Share of Europe"), _("Imputed")],
-        [[r.category_name, fmt.stars(r.stars) if not fmt.missing(r.employment) else fmt.NOT_AVAILABLE,
-          fmt.integer(r.employment), fmt.number(r.lq), fmt.percent(r.focus, 2), fmt.percent(r.share_europe, 2),
-          fmt.percent(r.imputed_share, 0)] for r in shown.itertuples()], numeric=(2, 3, 4, 5, 6), note=note))
+        [_("Category"), _("Stars"), _("Employment"), _("LQ"), _("Focus"), _("Share of Europe"), _("Imputed"),
+         _("Coverage")],
+        [[marked(r.category_name, mark), _stars_cell(r), fmt.integer(r.employment), fmt.number(r.lq),
+          fmt.percent(r.focus, 2), fmt.percent(r.share_europe, 2), fmt.percent(r.imputed_share, 0),
+          fmt.percent(r.coverage, 0)] for r, mark in zip(shown.itertuples(), marks, strict=True)],
+        numeric=(2, 3, 4, 5, 6, 7), note=" ".join(n for n in notes if n)))
     return section
+
+
+def _stars_cell(r: object) -> str:
+    """Stars of a cell; "not ranked" for a cell with data that cannot be ranked; ":" without data."""
+    if fmt.missing(getattr(r, "employment", None)):
+        return fmt.NOT_AVAILABLE
+    if not bool(getattr(r, "rankable", True)) or fmt.missing(getattr(r, "stars", None)):
+        return _("not ranked")
+    return fmt.stars(r.stars)  # type: ignore[attr-defined]
+
+
+def _not_rankable_bubbles(fig: go.Figure, drawn: pd.DataFrame, grey: pd.DataFrame, label: str) -> None:
+    """The portfolio's cells that cannot be ranked, as grey bubbles on the scale of the others."""
+    emp_max = float(drawn["employment"].max()) if len(drawn) else 1.0
+    fig.add_trace(go.Scatter(
+        x=grey["x"], y=grey["lq"], mode="markers", name=label, showlegend=True,
+        marker={"size": grey["employment"].clip(lower=0).tolist(), "sizemode": "area",
+                "sizeref": 2.0 * emp_max / 48.0**2, "sizemin": 4, "color": NO_DATA, "opacity": 0.85,
+                "line": {"color": "#4d4d4d", "width": 0.8}},
+        customdata=grey[["url", "hover"]].to_numpy().tolist(), hovertemplate="%{customdata[1]}<extra></extra>"))
 
 
 def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
@@ -242,8 +417,11 @@ def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
           "with the region's value and the threshold used (from the dataset's star tests).")])
     cells, order, more = charts.region_star_cells(every, schemes, rows=STAR_ROWS)  # the web's region-stars cells
     if not order:
-        section.absent = _("{name} has no starred cluster under any scheme in {year}.").format(
-            name=ctx["name"], year=ctx["year"])
+        section.absent = (_("{name} cannot be ranked in {year}: {reason}. None of its clusters has stars, under any "
+                            "scheme.").format(name=ctx["name"], year=ctx["year"], reason=ctx["reason"])
+                          if ctx.get("no_data") else
+                          _("{name} has no starred cluster under any scheme in {year}.").format(
+                              name=ctx["name"], year=ctx["year"]))
         return section
     cells["column"] = [scheme_short(s) for s in cells["scheme"]]
     cells["url"] = ""
@@ -253,7 +431,10 @@ def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
         _("The {n} categories with the most stars; {more} more in the table below.").format(
             n=fmt.integer(len(order)), more=fmt.integer(more)) if more > 0 else "",
         _("US CMP has one test (strong cluster): one star at most. EOCIC 2019's productivity test needs wages, "
-          "which SBS 2015 lacks.")]), star_labels=star_labels(), no_data_label=_("No data"),
+          "which SBS 2015 lacks."), _("A cell without data, or that cannot be ranked (coverage below {coverage}), "
+                                      "is marked ×: no stars, not zero stars.").format(
+            coverage=fmt.percent(MIN_CELL_COVERAGE, 0))]), star_labels=star_labels(),
+        no_data_label=_("No data / not rankable"),
         columns=[scheme_short(s) for s in schemes], rows=order)
     section.charts.append(Chart("region-stars", title, ngettext(
         "{n} starred cluster under {scheme}.", "{n} starred clusters under {scheme}.", len(starred)).format(
@@ -261,20 +442,20 @@ def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
     if len(starred):
         tests = data.star_tests(region=ctx["code"], scheme=ctx["scheme"], year=ctx["year"], level=ctx["level"])
         tests = tests[tests["category"].isin(starred["category"])]
-        names = dict(zip(starred["category"], starred["category_name"], strict=True))
-        stars_of = dict(zip(starred["category"], starred["stars"], strict=True))
-        rows, skipped = [], _("skipped")
-        for cat in starred["category"]:
-            conds = tests[tests["category"] == cat]
+        rows, skipped, marks = [], _("skipped"), []
+        for cell in starred.itertuples():
+            conds = tests[tests["category"] == cell.category]
             reasons = "; ".join(
                 f"{skipped if r.skipped else '✓' if r.passed else '✗'} {r.test}: {_value(r.measure, r.value)} "
                 f"{r.op} {_value(r.measure, r.threshold)}" for r in conds.itertuples())
-            rows.append([names[cat], fmt.stars(stars_of[cat]), reasons])
+            marks.append(cell_marks(cell))
+            rows.append([marked(cell.category_name, marks[-1]), fmt.stars(cell.stars), reasons])
         section.tables.append(Table(
             _("Why the stars: each condition of {scheme} for the starred clusters of {name} (✓ passed, ✗ not "
               "passed: the region's value, then the threshold)").format(scheme=scheme_short(ctx["scheme"]),
                                                                       name=ctx["name"]),
-            [_("Cluster"), _("Stars"), _("Conditions: value against threshold")], rows))
+            [_("Cluster"), _("Stars"), _("Conditions: value against threshold")], rows,
+            note=marks_note("".join(marks))))
     return section
 
 

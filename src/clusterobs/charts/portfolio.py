@@ -2,7 +2,8 @@
 
 x is employment growth when the data have two years or more, otherwise the category's employment in the region
 (log scale); y is the location quotient (log scale, so over- and under-specialisation are symmetric around 1);
-bubble area ∝ employment; colour = stars. Dashed reference lines: LQ = 1 (Europe's structure), LQ = 2 (the
+bubble area ∝ employment; colour = stars (grey: a cell that cannot be ranked: too little coverage, a split
+region). Dashed reference lines: LQ = 1 (Europe's structure), LQ = 2 (the
 specialisation star) and, for growth, the region's own growth, with the quadrants shaded. Clicking a bubble opens
 its sector page (``url``).
 
@@ -22,6 +23,8 @@ import plotly.graph_objects as go
 from clusterobs.charts.caption import Caption, captioned, reference_line
 from clusterobs.charts.palette import STAR_COLOURS
 
+NOT_RANKABLE = "#cccccc"
+
 
 def portfolio_rows(measures: pd.DataFrame, *, imputed_outline: float) -> tuple[pd.DataFrame, bool]:
     """A region's traded categories as the portfolio's frame, and whether ``x`` is growth (when any category has
@@ -31,7 +34,7 @@ def portfolio_rows(measures: pd.DataFrame, *, imputed_outline: float) -> tuple[p
     growth = bool(rows["growth"].notna().any())
     rows["x"] = rows["growth"] if growth else rows["employment"]
     rows["name"] = rows["category_name"]
-    rows["stars"] = rows["stars"].astype(int)
+    rows["stars"] = rows["stars"].fillna(-1).astype(int)  # -1: not rankable (no stars given), drawn grey
     rows["imputed"] = rows["imputed_share"].fillna(0) >= imputed_outline
     rows["drawn"] = rows["lq"].notna() & (rows["lq"] > 0) & rows["x"].notna() & ((rows["x"] > 0) | growth)
     return rows, growth
@@ -40,7 +43,7 @@ def portfolio_rows(measures: pd.DataFrame, *, imputed_outline: float) -> tuple[p
 def bubble_portfolio(frame: pd.DataFrame, caption: Caption, *, x_title: str, y_title: str,
                      star_labels: Sequence[str], x_log: bool = False, x_reference: float | None = None,
                      x_reference_label: str = "", lq_labels: tuple[str, str] = ("LQ = 1", "LQ = 2"),
-                     label_top: int = 5, height: int = 480) -> go.Figure:
+                     label_top: int = 5, height: int = 480, not_rankable_label: str = "not rankable") -> go.Figure:
     frame = frame[frame["lq"].notna() & (frame["lq"] > 0) & frame["x"].notna()].copy()
     if x_log:
         frame = frame[frame["x"] > 0]
@@ -48,16 +51,18 @@ def bubble_portfolio(frame: pd.DataFrame, caption: Caption, *, x_title: str, y_t
     emp_max = float(frame["employment"].max()) if len(frame) else 1.0
     sizeref = 2.0 * emp_max / 48.0**2
     top = set(frame.nlargest(label_top, "employment")["category"]) | set(frame.nlargest(2, "lq")["category"])
-    for stars in (0, 1, 2, 3):
+    for stars in (0, 1, 2, 3, -1):
         rows = frame[frame["stars"] == stars]
         if rows.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=rows["x"], y=rows["lq"], mode="markers+text", name=star_labels[stars],
+            x=rows["x"], y=rows["lq"], mode="markers+text",
+            name=star_labels[stars] if stars >= 0 else not_rankable_label,
             text=[n if c in top else "" for c, n in zip(rows["category"], rows["name"], strict=True)],
             textposition="top center", textfont={"size": 11, "color": "#333333"},
             marker={"size": rows["employment"].clip(lower=0).tolist(), "sizemode": "area", "sizeref": sizeref,
-                    "sizemin": 4, "color": STAR_COLOURS[stars], "opacity": 0.85,
+                    "sizemin": 4, "color": STAR_COLOURS[stars] if stars >= 0 else NOT_RANKABLE,
+                    "opacity": 0.85,
                     "line": {"color": ["#000000" if i else "#4d4d4d" for i in rows["imputed"]],
                              "width": [2.0 if i else 0.8 for i in rows["imputed"]]}},
             customdata=rows[["url", "hover"]].to_numpy().tolist(),

@@ -12,12 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
-from clusterobs.charts.palette import NO_DATA
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import i18n
 from clusterobs.reports.common import (
@@ -313,9 +311,8 @@ def overview(ctx: dict, region: dict, m: pd.DataFrame, starred: pd.DataFrame, fa
 
 
 def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
-    # the web's portfolio chart's rows; a cell that cannot be ranked has no stars: -1 here, drawn grey
-    rows, growth = charts.portfolio_rows(traded.assign(stars=traded["stars"].fillna(-1)),
-                                         imputed_outline=IMPUTED_OUTLINE)
+    # the web's portfolio chart's rows; a cell that cannot be ranked has no stars (-1 there), drawn grey
+    rows, growth = charts.portfolio_rows(traded, imputed_outline=IMPUTED_OUTLINE)
     rows["url"] = ""
     labels, lq, not_ranked = star_labels(), _("LQ"), _("not ranked")
     rows["hover"] = [f"<b>{r.category_name}</b><br>{labels[int(r.stars)] if r.stars >= 0 else not_ranked}<br>"
@@ -347,9 +344,8 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
         x_title=_("Employment growth (CAGR)") if growth else _("Employment (persons, log scale)"),
         y_title=_("Location quotient"), star_labels=labels, x_log=not growth,
         x_reference=0.0 if growth else None, x_reference_label=_("no growth"),
-        lq_labels=(_("LQ = 1: Europe's structure"), _("LQ = 2: specialisation star")))
-    if len(grey):
-        _not_rankable_bubbles(fig, drawn, grey, _("Not rankable"))
+        lq_labels=(_("LQ = 1: Europe's structure"), _("LQ = 2: specialisation star")),
+        not_rankable_label=_("Not rankable"))
     spec = drawn[drawn["stars"] >= 0].sort_values("lq", ascending=False)
     summary = (_("{n} traded categories of {name}; most specialised: {top}.").format(
         n=fmt.integer(len(drawn)), name=ctx["name"],
@@ -395,17 +391,6 @@ def _stars_cell(r: object) -> str:
     if not bool(getattr(r, "rankable", True)) or fmt.missing(getattr(r, "stars", None)):
         return _("not ranked")
     return fmt.stars(r.stars)  # type: ignore[attr-defined]
-
-
-def _not_rankable_bubbles(fig: go.Figure, drawn: pd.DataFrame, grey: pd.DataFrame, label: str) -> None:
-    """The portfolio's cells that cannot be ranked, as grey bubbles on the scale of the others."""
-    emp_max = float(drawn["employment"].max()) if len(drawn) else 1.0
-    fig.add_trace(go.Scatter(
-        x=grey["x"], y=grey["lq"], mode="markers", name=label, showlegend=True,
-        marker={"size": grey["employment"].clip(lower=0).tolist(), "sizemode": "area",
-                "sizeref": 2.0 * emp_max / 48.0**2, "sizemin": 4, "color": NO_DATA, "opacity": 0.85,
-                "line": {"color": "#4d4d4d", "width": 0.8}},
-        customdata=grey[["url", "hover"]].to_numpy().tolist(), hovertemplate="%{customdata[1]}<extra></extra>"))
 
 
 def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:

@@ -79,8 +79,8 @@ def test_csv_matches_the_json_and_keeps_missing_empty(client, duck):
     assert missing["employment"] == "" and missing["lq"] == "" and missing["imputed"] == ""
     # a cell without employment cannot be ranked: no stars (an empty cell, never 0), the caveat in its own column
     assert (missing["stars"], missing["rankable"], missing["caveat"]) == ("", "False", "no data")
-    zero_cat = duck.execute("SELECT s.category FROM cluster_stars s WHERE s.scheme = 'eco2007' AND s.nuts_version = "
-                            "2021 AND s.level = 2 AND s.region = 'DE11' AND s.stars = 0 ORDER BY 1 LIMIT 1").fetchone()[0]
+    zero_cat = duck.execute("SELECT category FROM cluster_stars WHERE scheme = 'eco2007' AND nuts_version = 2021 "
+                            "AND level = 2 AND region = 'DE11' AND stars = 0 ORDER BY 1 LIMIT 1").fetchone()[0]
     zero = _csv(client.get(f"/api/measures?region=DE11&category={zero_cat}&format=csv"))[0]
     assert (zero["stars"], zero["rankable"], zero["caveat"]) == ("0", "True", "")  # a real zero stays 0
     for column in ("rankable", "coverage", "caveat", "imputed_share", "split_share", "region_no_data"):

@@ -16,7 +16,7 @@ import pytest
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.headlines import headline
 from clusterobs.web import selectors
-from clusterobs.web.labels import cell_caveat, category_display_names, region_no_data_words
+from clusterobs.web.labels import category_display_names, cell_caveat, region_no_data_words
 
 pytestmark = pytest.mark.django_db
 

@@ -32,8 +32,8 @@ _MEASURES_FROM = """
 _MEASURE_COLUMNS = """
     m.nuts_version, m.level, m.region, r.name AS region_name, r.country, m.category, c.name AS category_name, c.kind,
     m.year, s.scheme, s.stars, s.tests_evaluated, s.tests_passed, m.employment, m.imputed_share,
-    m.imputed_share > 0 AS imputed, m.coverage, m.split_share, m.rankable, m.caveat, m.share_europe, m.focus, m.lq, m.growth, m.growth_window, m.productivity,
-    m.relative_productivity, m.establishments, m.avg_size"""
+    m.imputed_share > 0 AS imputed, m.coverage, m.split_share, m.rankable, m.caveat, m.share_europe, m.focus, m.lq,
+    m.growth, m.growth_window, m.productivity, m.relative_productivity, m.establishments, m.avg_size"""
 
 
 class VersionReads:

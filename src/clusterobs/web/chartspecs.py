@@ -417,10 +417,12 @@ def region_stars(q: Query) -> ChartOut:
     fig = charts.star_strip(cells, Caption(title, subtitle, source_line([SBS]), [n for n in notes if n]),
                             star_labels=star_labels(), no_data_label=_("No data or not ranked"),
                             columns=[scheme_short(s) for s in schemes], rows=rows)
-    by_scheme = m[(m["scheme"] == q.scheme) & (m["stars"] > 0) & m["employment"].notna()]
-    summary = ngettext("%(name)s has %(n)s starred cluster under %(scheme)s",
-                       "%(name)s has %(n)s starred clusters under %(scheme)s", len(by_scheme)) % {
-        "name": region["name"], "n": len(by_scheme), "scheme": scheme_short(q.scheme)}
+    by_scheme = m[(m["scheme"] == q.scheme) & (m["stars"] > 0) & m["employment"].notna() & (m["kind"] == "traded")]
+    head = selectors.region_headline(q.region, scheme=q.scheme, year=q.year)  # the engine's count
+    n_starred = head["starred"] if head and not head["no_data"] else 0
+    summary = ngettext("%(name)s has %(n)s starred traded cluster under %(scheme)s",
+                       "%(name)s has %(n)s starred traded clusters under %(scheme)s", n_starred) % {
+        "name": region["name"], "n": n_starred, "scheme": scheme_short(q.scheme)}
     if len(by_scheme):
         best = by_scheme.sort_values(["stars", "employment"], ascending=False).head(3)
         summary += ": " + ", ".join(f"{r.category_name} ({'★' * int(r.stars)})" for r in best.itertuples())

@@ -360,8 +360,11 @@ def test_portfolio_deep_link_bubbles_match_the_api(page, api):
             assert close(x, x_api), f"{category}: x {x}, API {x_api}"
             assert stars == row["stars"], f"{category}: colour of {stars} stars, API {row['stars']}"
             bubbles += 1
-    drawn = [r for r in rows.values() if r["lq"] and r["lq"] > 0 and r["employment"] and r["employment"] > 0]
+    # only the clusters that can be ranked are drawn (a cell below the coverage threshold has no stars to colour)
+    drawn = [r for r in rows.values() if r["lq"] and r["lq"] > 0 and r["employment"] and r["employment"] > 0
+             and r["rankable"] and not r["region_no_data"]]
     assert bubbles == len(drawn)
+    assert any(not r["rankable"] and r["employment"] for r in rows.values())  # Stuttgart has one left out
     # the sortable table below lists the same categories
     assert page.locator("table").count() >= 1
 
@@ -375,8 +378,10 @@ def test_sector_deep_link_ranks_the_api_regions(page, api):
     assert "Automotive" in top["title"]
     ranked = api_json(api, f"/api/categories/{CATEGORY}/regions", scheme="eco2007", year=YEAR, level=2,
                       measure="employment")["results"]
-    have = sorted((r for r in ranked if r["employment"] is not None),
+    # the top 15 of the regions ranked (rank not null: rankable, not a no-data region)
+    have = sorted((r for r in ranked if r["employment"] is not None and r["rank"] is not None),
                   key=lambda r: (-r["employment"], r["region"]))[:15]
+    assert [r["rank"] for r in have] == list(range(1, 16))
     drawn: dict[str, float] = {}
     stars_of: dict[str, int | None] = {}
     for t in top["traces"]:

@@ -92,9 +92,9 @@ def test_measures_of_stuttgart_automotive(client, duck, scheme, stars, passed):
         "SELECT nuts_version, stars FROM cluster_stars WHERE scheme = ? AND level = 2 AND region = 'DE11' "
         "AND category = 'automotive' AND year = 2015", [scheme]).fetchall())
     assert by_version == {2013: stars, 2016: stars, 2021: stars}
-    emp, lq, imputed_share, focus = one(
-        duck, "SELECT employment, lq, imputed_share, focus FROM cluster_measures WHERE nuts_version = 2021 "
-              "AND level = 2 AND region = 'DE11' AND category = 'automotive' AND year = 2015")
+    emp, lq, imputed_share, focus, coverage, rankable = one(
+        duck, "SELECT employment, lq, imputed_share, focus, coverage, rankable FROM cluster_measures "
+              "WHERE nuts_version = 2021 AND level = 2 AND region = 'DE11' AND category = 'automotive' AND year = 2015")
     r = client.get(f"/api/measures?region=DE11&category=automotive&year=2015&scheme={scheme}&level=2").json()
     assert r["count"] == 1
     row = r["results"][0]
@@ -102,7 +102,11 @@ def test_measures_of_stuttgart_automotive(client, duck, scheme, stars, passed):
     assert row["stars"] == stars
     assert row["tests_passed"] == passed
     assert row["employment"] == pytest.approx(emp)
-    assert row["employment"] == pytest.approx(126714.1, abs=0.1)
+    # the engine caps imputation by the national residuals (METHODOLOGY, "Coverage"): 126,605.7, was 126,714.1
+    assert row["employment"] == pytest.approx(126605.7, abs=0.1)
+    assert (row["coverage"], row["rankable"], row["caveat"], row["region_no_data"]) == (
+        pytest.approx(coverage), rankable, None, False)
+    assert row["coverage"] == 1.0 and row["rankable"] is True
     assert row["lq"] == pytest.approx(lq)
     assert row["focus"] == pytest.approx(focus)
     assert row["imputed_share"] == pytest.approx(imputed_share)
@@ -131,7 +135,7 @@ def test_measures_total_pages_and_sort(client, duck):
 def test_measures_filters(client, duck):
     three = one(duck, "SELECT count(*) FROM cluster_stars WHERE scheme = 'eco2007' AND nuts_version = 2021 "
                       "AND level = 2 AND year = 2015 AND stars = 3")[0]
-    assert three == 503
+    assert three == 136  # ECO 2007's focus test pooled across categories, rankable cells only (was 503)
     r = client.get("/api/measures?min_stars=3&limit=1").json()
     assert r["count"] == three
     pairs = {(g, c) for g in ("DE11", "DE12") for c in ("automotive", "biopharmaceuticals")}
@@ -184,16 +188,25 @@ def test_portfolio_of_stuttgart(client, duck):
 
 def test_category_across_regions_ranked(client, duck):
     r = client.get("/api/categories/automotive/regions").json()
-    rows = duck.execute("SELECT region, employment FROM cluster_measures WHERE nuts_version = 2021 AND level = 2 "
-                        "AND category = 'automotive' AND year = 2015 ORDER BY employment DESC NULLS LAST, region"
-                        ).fetchall()
+    # the ranked rows first (rankable cell, region not no-data), by employment; then the others, rank null
+    rows = duck.execute(
+        "SELECT m.region, m.employment, coalesce(m.rankable, false) AND NOT coalesce(q.no_data, false) AS ranked "
+        "FROM cluster_measures m LEFT JOIN region_data_quality q USING (nuts_version, level, region, year) "
+        "WHERE m.nuts_version = 2021 AND m.level = 2 AND m.category = 'automotive' AND m.year = 2015 "
+        "ORDER BY ranked DESC, m.employment DESC NULLS LAST, m.region").fetchall()
     assert r["count"] == len(rows) == 290
     assert [x["region"] for x in r["results"]] == [x[0] for x in rows]
     assert r["results"][0]["rank"] == 1
     assert r["results"][0]["employment"] == pytest.approx(rows[0][1])
-    unranked = [x for x in r["results"] if x["employment"] is None]
-    assert len(unranked) == sum(1 for x in rows if x[1] is None) == 11
-    assert all(x["rank"] is None for x in unranked)
+    ranked = [x for x in r["results"] if x["rank"] is not None]
+    assert [x["rank"] for x in ranked] == list(range(1, len(ranked) + 1)) and len(ranked) == 270
+    assert all(x["rankable"] and not x["region_no_data"] for x in ranked)
+    unranked = [x for x in r["results"] if x["rank"] is None]
+    assert len(unranked) == sum(1 for x in rows if not x[2]) == 20
+    # 4 without employment, 16 with employment that cannot be ranked: each says why
+    assert sum(x["employment"] is None for x in unranked) == sum(1 for x in rows if x[1] is None) == 4
+    assert all(x["caveat"] or x["region_no_data"] for x in unranked)
+    assert {"HU11", "PL91"} <= {x["region"] for x in unranked}
     by_lq = client.get("/api/categories/automotive/regions?measure=lq").json()["results"]
     assert [x["lq"] for x in by_lq[:5]] == sorted((x["lq"] for x in by_lq[:5]), reverse=True)
     forestry = client.get("/api/categories/forestry/regions").json()
@@ -207,7 +220,9 @@ def test_why_the_stars(client, duck):
                         "AND category = 'automotive' AND year = 2015 ORDER BY test, condition").fetchall()
     got = [(c["test"], c["condition"], c["value"], c["threshold"], c["passed"]) for c in r["conditions"]]
     assert got == [(t, cond, pytest.approx(v), pytest.approx(th), p) for t, cond, v, th, p in rows]
-    assert {c["condition"] for c in r["conditions"]} == {"employment >= p90", "lq >= 2", "focus >= p90"}
+    # ECO 2007's focus: "top 10% of clusters by the share of their region's total employment", categories pooled
+    assert {c["condition"] for c in r["conditions"]} == {"employment >= p90", "lq >= 2", "focus >= p90 of all cells"}
+    assert (r["rankable"], r["caveat"], r["coverage"], r["region_no_data"]) == (True, None, 1.0, False)
     assert r["stars"] == 3 and all(c["passed"] for c in r["conditions"])
     # eocic2019: productivity cannot be evaluated, so that test fails with a null value
     eocic = client.get("/api/regions/DE11/clusters/automotive/tests?scheme=eocic2019").json()
@@ -233,13 +248,17 @@ def test_category_detail(client, duck):
     r = client.get("/api/categories/automotive").json()
     assert (r["name"], r["kind"], r["cmp_code"], r["status"], r["mapped"]) == (
         "Automotive", "traded", 4, "covered", True)
-    # regions whose automotive employment is missing have no stars (no data), not 0: 11 of the 290
+    # regions whose automotive employment is missing (4) or whose cell cannot be ranked (16: coverage, split regions,
+    # no-data regions) have no stars, never 0: the counts are of the 270 regions ranked
     counts = dict(duck.execute("SELECT s.stars::VARCHAR, count(*) FROM cluster_stars s JOIN cluster_measures m "
-                               "USING (nuts_version, level, region, category, year) WHERE s.scheme = 'eco2007' "
+                               "USING (nuts_version, level, region, category, year) LEFT JOIN region_data_quality q "
+                               "USING (nuts_version, level, region, year) WHERE s.scheme = 'eco2007' "
                                "AND s.nuts_version = 2021 AND s.level = 2 AND s.category = 'automotive' "
-                               "AND m.employment IS NOT NULL GROUP BY ALL").fetchall())
-    assert r["regions_by_stars"] == counts == {"0": 235, "1": 14, "2": 17, "3": 13}
-    assert (r["regions"], r["regions_with_employment"]) == (290, 279)
+                               "AND m.employment IS NOT NULL AND m.rankable AND NOT coalesce(q.no_data, false) "
+                               "GROUP BY ALL").fetchall())
+    assert r["regions_by_stars"] == counts == {"0": 211, "1": 24, "2": 21, "3": 14}
+    assert (r["regions"], r["regions_with_employment"], r["regions_ranked"], r["regions_not_ranked"]) == (
+        290, 286, 270, 16)
 
 
 def test_geojson_keeps_regions_without_data(client, duck):
@@ -251,11 +270,20 @@ def test_geojson_keeps_regions_without_data(client, duck):
     assert fc["type"] == "FeatureCollection" and len(fc["features"]) == shapes == 334
     props = {f["id"]: f["properties"] for f in fc["features"]}
     assert props["DE11"]["value"] == 3 and props["DE11"]["no_data"] is None
-    assert props["DE11"]["employment"] == pytest.approx(126714.103344)
+    assert props["DE11"]["employment"] == pytest.approx(one(
+        duck, "SELECT employment FROM cluster_measures WHERE nuts_version = 2021 AND level = 2 AND region = 'DE11' "
+              "AND category = 'automotive'")[0])
     without = [p for p in props.values() if p["value"] is None]
-    # 44 regions without automotive measures, and 11 whose automotive employment is missing: no stars, not 0
-    assert len(without) == 334 - 290 + 11 and all(p["no_data"] for p in without)
+    unranked = one(duck, "SELECT count(*) FROM cluster_measures m LEFT JOIN region_data_quality q USING (nuts_version, "
+                         "level, region, year) WHERE m.nuts_version = 2021 AND m.level = 2 AND m.year = 2015 AND "
+                         "m.category = 'automotive' AND (m.employment IS NULL OR NOT m.rankable OR q.no_data)")[0]
+    # 44 regions without automotive measures, 4 whose automotive employment is missing and 16 whose cell cannot be
+    # ranked (coverage, split by population, no-data region): no stars, not 0, each with its reason
+    assert len(without) == 334 - 290 + unranked == 334 - 290 + 20 and all(p["no_data"] for p in without)
     assert sum(not p["in_statistics"] for p in without) == 44
+    hu11 = props["HU11"]
+    assert (hu11["value"], hu11["stars"], hu11["rankable"], hu11["region_no_data"]) == (None, None, False, True)
+    assert hu11["no_data"].startswith("not ranked: region split") and hu11["no_data_reason"].startswith("split from")
     assert fc["features"][0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
 
 
@@ -265,7 +293,10 @@ def test_geojson_counts_starred_clusters_without_a_category(client, duck):
                   "AND c.kind = 'traded'")[0]
     props = {f["id"]: f["properties"] for f in client.get("/api/geojson?min_stars=3").json()["features"]}
     assert props["DE11"]["measure"] == "starred_clusters"
-    assert props["DE11"]["value"] == n == 3
+    # the engine's count (region_headlines), the same as counting the three-star traded cells
+    head = one(duck, "SELECT stars_3 FROM region_headlines WHERE scheme = 'eco2007' AND nuts_version = 2021 "
+                     "AND level = 2 AND year = 2015 AND region = 'DE11' AND kind = 'traded'")[0]
+    assert props["DE11"]["value"] == n == head == 2
 
 
 def test_versions_and_sources(client, duck, web_store):

@@ -77,7 +77,14 @@ def test_csv_matches_the_json_and_keeps_missing_empty(client, duck):
     assert list(rows[0]) == list(as_json[0])  # the same columns as the JSON keys
     missing = next(r for r in rows if r["category"] == category)
     assert missing["employment"] == "" and missing["lq"] == "" and missing["imputed"] == ""
-    assert missing["stars"] == "0"  # a real zero stays 0
+    # a cell without employment cannot be ranked: no stars (an empty cell, never 0), the caveat in its own column
+    assert (missing["stars"], missing["rankable"], missing["caveat"]) == ("", "False", "no data")
+    zero_cat = duck.execute("SELECT category FROM cluster_stars WHERE scheme = 'eco2007' AND nuts_version = 2021 "
+                            "AND level = 2 AND region = 'DE11' AND stars = 0 ORDER BY 1 LIMIT 1").fetchone()[0]
+    zero = _csv(client.get(f"/api/measures?region=DE11&category={zero_cat}&format=csv"))[0]
+    assert (zero["stars"], zero["rankable"], zero["caveat"]) == ("0", "True", "")  # a real zero stays 0
+    for column in ("rankable", "coverage", "caveat", "imputed_share", "split_share", "region_no_data"):
+        assert column in rows[0]
 
 
 def test_csv_flags_imputed_values_in_their_own_column(client, duck):
@@ -108,10 +115,16 @@ def test_xlsx_has_data_metadata_and_readme(client, duck, web_store):
     assert header == tuple(_csv(client.get("/api/measures?category=automotive&format=csv"))[0])
     col = {name: i for i, name in enumerate(header)}
     de11 = next(row for row in body if row[col["region"]] == "DE11")
-    assert de11[col["stars"]] == 3 and de11[col["employment"]] == pytest.approx(126714.103344)
-    assert de11[col["imputed"]] is True
+    emp = duck.execute("SELECT employment FROM cluster_measures WHERE nuts_version = 2021 AND level = 2 "
+                       "AND region = 'DE11' AND category = 'automotive'").fetchone()[0]
+    assert de11[col["stars"]] == 3 and de11[col["employment"]] == pytest.approx(emp)
+    assert de11[col["imputed"]] is True and de11[col["rankable"]] is True and de11[col["coverage"]] == 1.0
     missing = [row for row in body if row[col["employment"]] is None]
-    assert len(missing) == 11 and all(row[col["imputed"]] is None for row in missing)  # empty cells, not 0
+    assert len(missing) == 4 and all(row[col["imputed"]] is None for row in missing)  # empty cells, not 0
+    # a cell that cannot be ranked: listed, no stars (empty), its caveat in the file
+    hu11 = next(row for row in body if row[col["region"]] == "HU11")
+    assert hu11[col["stars"]] is None and hu11[col["rankable"]] is False and hu11[col["region_no_data"]] is True
+    assert hu11[col["caveat"]].startswith("region split from an older NUTS region")
 
     meta = list(wb["metadata"].iter_rows(values_only=True))
     head = meta[:next(i for i, row in enumerate(meta) if not any(row))]  # the key/value block
@@ -140,7 +153,8 @@ def test_parquet_round_trips_with_nulls_and_metadata(client, duck, web_store):
                             "AND category = 'automotive'").fetchall())
     got = dict(zip(df["region"], df["employment"], strict=True))
     assert got["DE11"] == pytest.approx(emp["DE11"])
-    assert df["employment"].isna().sum() == sum(v is None for v in emp.values()) == 11
+    assert df["employment"].isna().sum() == sum(v is None for v in emp.values()) == 4
+    assert df["stars"].isna().sum() == (~df["rankable"].astype(bool)).sum() == 20  # not rankable: null, not 0
     meta = table.schema.metadata
     assert meta[b"clusterobs.dataset_version"].decode() == web_store.current()
     assert meta[b"clusterobs.citation"].decode().startswith("Source: Eurostat")

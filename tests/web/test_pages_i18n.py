@@ -45,7 +45,22 @@ def test_language_switcher_sets_french_for_the_next_pages(client):
 
 def test_french_numbers_and_404(client):
     page = unescape(client.get("/regions/DE11/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
-    assert "126\u00a0714" in page  # French grouping
+    assert "126\u00a0606" in page  # French grouping (Stuttgart's automotive employment, 126,605.7)
     r = client.get("/regions/XX99/", HTTP_ACCEPT_LANGUAGE="fr")
     assert r.status_code == 404
     assert "Aucune région NUTS 2021 n’a le code" in unescape(r.content.decode())
+
+
+def test_new_texts_are_french_too(client):
+    """The caveat box, the \"not ranked\" mark, the headline's kind switch and the emerging label, in French."""
+    page = unescape(client.get("/regions/IE04/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "À lire avec précaution" in page and "Pas de données\u00a0: la région a été découpée" in page
+    home = unescape(client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "clusters exportateurs à 3 étoiles" in home and "Compter\u00a0:" in home
+    sector = unescape(client.get("/sectors/automotive/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "non classé" in sector
+    cats = unescape(client.get("/categories/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "Medical devices (industrie émergente)" in cats
+    method = unescape(client.get("/methodology/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "Couverture, régions découpées et régions sans données" in method
+    assert "top 10% of all clusters in Europe within the same cluster category" in method  # quoted as published

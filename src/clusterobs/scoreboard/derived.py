@@ -1,8 +1,8 @@
 """Indicators the scoreboard derives from the store's other tables (each documented in the registry's note).
 
-- ``cluster_strength``: from the engine's stars (scheme ECO 2007 by default, NUTS 2021 level 2): the share of the
-  region's traded employment in traded categories with at least one star, and the number of traded categories
-  with three stars.
+- ``cluster_strength``: from the engine's headline figures (``region_headlines``: scheme ECO 2007 by default, NUTS
+  2021 level 2): the share of the region's traded employment in traded categories with at least one star, and the
+  number of traded categories with three stars, over the cells that can be ranked; a no-data region has none.
 - ``population_density``: population 2021 over area (km²) of each NUTS 2021 region, both summed from the JRC
   conversion table's intersections (population grid 2021, GISCO areas).
 - ``employment_growth``: compound annual growth of total LFS employment over the latest five years (NUTS 2021).
@@ -21,22 +21,32 @@ LEVEL = 2
 
 
 def cluster_strength(stars: pd.DataFrame, measures: pd.DataFrame, categories: pd.DataFrame, *,
-                     scheme: str = "eco2007") -> pd.DataFrame:
-    traded = set(categories.loc[categories["kind"] == "traded", "category"])
+                     scheme: str = "eco2007", headlines: pd.DataFrame | None = None,
+                     quality: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The share of traded employment in starred traded clusters and the number of three-star traded clusters per
+    region: the engine's headline figures (``region_headlines``, else ``clusterobs.mapping.headlines`` on the same
+    cells), counting only the cells that can be ranked; a no-data region has no value (missing, not zero)."""
+    from clusterobs.mapping import headlines as engine
+
     keys = {"nuts_version": NUTS_VERSION, "level": LEVEL}
-    st = stars[(stars["scheme"] == scheme) & (stars["nuts_version"] == keys["nuts_version"])
-               & (stars["level"] == keys["level"]) & stars["category"].isin(traded)]
-    m = measures[(measures["nuts_version"] == keys["nuts_version"]) & (measures["level"] == keys["level"])
-                 & measures["category"].isin(traded)]
-    m = m[m["denominator"] == "traded"] if "denominator" in m else m
-    j = m.merge(st[["region", "category", "year", "stars"]], on=["region", "category", "year"], how="left")
-    j["starred_emp"] = j["employment"].where(j["stars"].fillna(0) >= 1, 0.0)
-    g = j.groupby(["region", "year"]).agg(starred=("starred_emp", "sum"), total=("employment", "sum"))
-    share = (100 * g["starred"] / g["total"]).where(g["total"] > 0).rename("value").reset_index()
-    three = st.assign(three=st["stars"] == 3).groupby(["region", "year"])["three"].sum().rename("value")
-    return pd.concat([share.assign(indicator="starred_employment_share"),
-                      three.astype(float).reset_index().assign(indicator="three_star_clusters")],
-                     ignore_index=True).dropna(subset=["value"])
+    if headlines is None:
+        st = stars[(stars["scheme"] == scheme) & (stars["nuts_version"] == keys["nuts_version"])
+                   & (stars["level"] == keys["level"])]
+        m = measures[(measures["nuts_version"] == keys["nuts_version"]) & (measures["level"] == keys["level"])]
+        m = m[m["denominator"] == "traded"] if "denominator" in m else m
+        if "rankable" not in m:
+            m = m.assign(rankable=m["employment"].notna())
+        q = quality if quality is not None else pd.DataFrame(
+            columns=["nuts_version", "level", "region", "year", "no_data"])
+        headlines = engine.region_headlines(st, m, categories, q)
+    h = headlines[(headlines["scheme"] == scheme) & (headlines["nuts_version"] == keys["nuts_version"])
+                  & (headlines["level"] == keys["level"]) & (headlines["kind"] == "traded")]
+    h = h[~h["no_data"].fillna(False).astype(bool) & (h["clusters"] > 0)]
+    share = (100 * h["starred_share"]).rename("value")
+    out = pd.concat([h[["region", "year"]].assign(value=share, indicator="starred_employment_share"),
+                     h[["region", "year"]].assign(value=h["stars_3"].astype(float), indicator="three_star_clusters")],
+                    ignore_index=True)
+    return out.dropna(subset=["value"])[["region", "year", "value", "indicator"]].reset_index(drop=True)
 
 
 def population_density(conversion: pd.DataFrame) -> pd.DataFrame:
@@ -72,8 +82,9 @@ def derived_observations(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame,
         obs, cov = technology_shares(p)
         frames.append(obs.assign(source="technology_intensity"))
     if {"cluster_stars", "cluster_measures", "categories"} <= set(tables):
-        frames.append(cluster_strength(tables["cluster_stars"], tables["cluster_measures"],
-                                       tables["categories"]).assign(source="cluster_strength"))
+        frames.append(cluster_strength(tables["cluster_stars"], tables["cluster_measures"], tables["categories"],
+                                       headlines=tables.get("region_headlines"),
+                                       quality=tables.get("region_data_quality")).assign(source="cluster_strength"))
     if "nuts_conversion" in tables:
         frames.append(population_density(tables["nuts_conversion"]).assign(source="population_density"))
     if "lfs_employment" in tables:

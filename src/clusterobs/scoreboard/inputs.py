@@ -20,7 +20,7 @@ Reader = Callable[[str], "pd.DataFrame | None"]
 DERIVED_SOURCES = ("technology_intensity", "cluster_strength", "population_density", "employment_growth")
 #: tables the derived indicators read
 DERIVED_TABLES = ("industry_panel", "cluster_stars", "cluster_measures", "categories", "nuts_conversion",
-                  "lfs_employment")
+                  "lfs_employment", "region_headlines", "region_data_quality")
 #: counts in ``regional_indicators`` (split, not averaged, when NUTS codes change)
 EXTENSIVE = ("region_gdp", "region_population", "patents")
 OBS_COLUMNS = ["indicator", "region", "year", "value"]

@@ -23,7 +23,7 @@ MEASURE_SORTS = {"region": "m.region", "category": "m.category", "stars": "s.sta
                  "imputed_share": "m.imputed_share", "share_europe": "m.share_europe", "focus": "m.focus",
                  "lq": "m.lq", "growth": "m.growth", "productivity": "m.productivity",
                  "relative_productivity": "m.relative_productivity", "establishments": "m.establishments",
-                 "avg_size": "m.avg_size"}
+                 "avg_size": "m.avg_size", "coverage": "m.coverage"}
 _MEASURES_FROM = """
     FROM cluster_measures m
     JOIN cluster_stars s USING (nuts_version, level, region, category, year)
@@ -32,8 +32,8 @@ _MEASURES_FROM = """
 _MEASURE_COLUMNS = """
     m.nuts_version, m.level, m.region, r.name AS region_name, r.country, m.category, c.name AS category_name, c.kind,
     m.year, s.scheme, s.stars, s.tests_evaluated, s.tests_passed, m.employment, m.imputed_share,
-    m.imputed_share > 0 AS imputed, m.share_europe, m.focus, m.lq, m.growth, m.growth_window, m.productivity,
-    m.relative_productivity, m.establishments, m.avg_size"""
+    m.imputed_share > 0 AS imputed, m.coverage, m.split_share, m.rankable, m.caveat, m.share_europe, m.focus, m.lq,
+    m.growth, m.growth_window, m.productivity, m.relative_productivity, m.establishments, m.avg_size"""
 
 
 class VersionReads:
@@ -164,7 +164,8 @@ def _measures_from(*, year: int, level: int, scheme: str | None, regions: Sequen
     """The FROM and WHERE of ``cluster_measures`` and its parameters."""
     where = ["m.nuts_version = ?", "m.level = ?", "m.year = ?"]
     params: list[Any] = [NUTS_VERSION, level, year]
-    for condition, value in (("s.scheme = ?", scheme), ("s.stars >= ?", min_stars), ("r.country = ?", country),
+    # min_stars 0 (or None) keeps every row, also the cells without stars (NULL: not rankable)
+    for condition, value in (("s.scheme = ?", scheme), ("s.stars >= ?", min_stars or None), ("r.country = ?", country),
                              ("c.kind = ?", kind)):
         if value is not None:
             where.append(condition)

@@ -84,11 +84,12 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body")]
     parameter = loc[0] if loc else None
     got = request.GET.get(parameter) if parameter else None
-    msg = re.sub(r"^(Input should|Value error, must)", "must", first.get("msg", "is not valid"))
-    if first.get("type") == "string_too_short":  # an empty code in a list (``QueryCodes``)
-        msg = "must name at least one code"
+    msg = re.sub(r"^Input should", "must", first.get("msg", "is not valid"))
+    msg = re.sub(r"^Value error, ", "", msg)  # a BeforeValidator's ValueError (QueryInt): its text says what
     if first.get("type") == "literal_error":
         msg = f"must be one of {first.get('ctx', {}).get('expected', '')}"
+    elif first.get("type") == "string_too_short":  # QueryCodes: `region=` names nothing, it is not "every region"
+        msg = "must name at least one code"
     msg = msg.replace("must be a valid integer, unable to parse string as an integer", "must be an integer")
     return error(request, 400, f"`{parameter}` {msg}" + (f"; got {got!r}." if got is not None else "."), parameter)
 

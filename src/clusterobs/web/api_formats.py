@@ -181,7 +181,11 @@ def _readme_lines(meta: dict[str, Any]) -> list[str]:
         "Reading the data:",
         "An empty cell is a missing value (not published, confidential or not computable); it is never zero.",
         "imputed = TRUE marks a cluster whose employment includes imputed cells; imputed_share says how much.",
-        "stars counts the tests of the scheme that the cluster passed; tests_passed names them.",
+        "stars counts the tests of the scheme that the cluster passed; tests_passed names them. It is empty when the "
+        "cell cannot be ranked (rankable = FALSE): coverage (the share of the category's industries with data) below "
+        "0.8, or a region split from an older NUTS region by population (split_share above 0.5); caveat says why.",
+        "region_no_data = TRUE marks a no-data region (split by population, or fewer than half of its traded "
+        "categories rankable): its cells are listed but never ranked or counted in headline figures; rank is empty.",
         f"Query: {meta['query']}",
     ]
 

@@ -14,11 +14,21 @@ from clusterobs.web.api_formats import (
     geojson_response,
     measure_records,
     page_links,
+    plain,
     split_list,
     view_name,
 )
 from clusterobs.web.api_params import OptionalQueryInt, QueryCodes, QueryInt
-from clusterobs.web.api_schemas import ERRORS, FeatureCollection, Format, Kind, MapFormat, Measure, MeasurePage
+from clusterobs.web.api_schemas import (
+    ERRORS,
+    FeatureCollection,
+    Format,
+    Headline,
+    Kind,
+    MapFormat,
+    Measure,
+    MeasurePage,
+)
 
 router = Router(tags=["measures"])
 
@@ -39,8 +49,9 @@ def measure_list_api(request: HttpRequest,
                      kind: Kind | None = Query(None, description="traded, local or emerging"),
                      sort: str = Query("region,category", description=SORT_HELP),
                      limit: OptionalQueryInt = p.limit(), offset: QueryInt = p.offset(), fmt: Format = p.fmt()):
-    """One row per region × category: employment (with `imputed_share` and the `imputed` flag), specialisation,
-    focus, growth, productivity, and the scheme's stars with the tests passed."""
+    """One row per region × category: employment (with `imputed_share` and the `imputed` flag), its `coverage`,
+    `split_share`, whether it can be ranked (`rankable`, `caveat`, `region_no_data`), specialisation, focus, growth,
+    productivity, and the scheme's stars with the tests passed (null when the cell cannot be ranked)."""
     regions, categories = split_list(region), split_list(category)
     for name, raw, codes in (("region", region, regions), ("category", category, categories)):
         if raw is not None and codes is None:  # `region=` or `region=,`: a filter naming nothing
@@ -78,3 +89,17 @@ def region_map_api(request: HttpRequest, level: QueryInt = p.level(),
         return download(request, selectors.region_map_values(**query), fmt=fmt, name=name, scheme=scheme,
                         title="Map layer values")
     return geojson_response(selectors.region_map(**query), name=name)
+
+
+@router.get("/headline", response={200: Headline, **ERRORS}, summary="Headline figures: clusters by stars")
+def headline_api(request: HttpRequest, scheme: str = p.scheme(), year: OptionalQueryInt = p.year(),
+                 level: QueryInt = p.level(),
+                 kind: Kind = Query("traded", description="Kind of categories counted: traded (default), local or "
+                                    "emerging")):
+    """The headline figures the home page prints, computed by the engine (`clusterobs.mapping.headlines`): clusters
+    by stars and the share of employment in starred clusters, over the cells of `kind` categories that can be
+    ranked, outside the no-data regions; what was left out is counted apart."""
+    selectors.dataset(measures=True)
+    head = selectors.headline(scheme=scheme, year=year, level=level, kind=kind)
+    return {**plain(head), "by_stars": {str(k): v for k, v in head["by_stars"].items()},
+            "version": selectors.dataset().version}

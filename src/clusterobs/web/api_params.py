@@ -21,7 +21,7 @@ def _whole_number(value: Any) -> Any:
     ``integer``, so those are refused (422) like any other value outside the schema."""
     if isinstance(value, str):
         if not _WHOLE_NUMBER.fullmatch(value):
-            raise ValueError("must be an integer")
+            raise ValueError("must be an integer")  # digits only: "1.0", "+0", " 5" are not
         return int(value)
     return value
 

@@ -45,10 +45,14 @@ def region_list_api(request: HttpRequest, level: OptionalQueryInt = Query(None, 
 @router.get("/regions/{code}", response={200: RegionDetail, **ERRORS}, summary="One region")
 def region_detail_api(request: HttpRequest, code: str = p.code(), scheme: str = p.scheme(),
                       year: OptionalQueryInt = p.year()):
-    """Name, level, parent, country, regional context indicators and the region's starred clusters."""
-    profile = selectors.region_profile(code, scheme=scheme, year=year)
+    """Name, level, parent, country, regional context indicators, the region's data quality (`data_quality`: a
+    no-data region is left out of rankings and headlines), its flagged SBS/LFS `caveats`, its headline figures of
+    traded categories and its starred clusters."""
+    profile = dict(selectors.region_profile(code, scheme=scheme, year=year))
     starred = profile.pop("starred_clusters")
-    return {**plain(profile), "version": selectors.dataset().version, "starred_clusters": measure_records(starred)}
+    caveats = profile.pop("caveats")
+    return {**plain(profile), "version": selectors.dataset().version, "caveats": records(caveats),
+            "starred_clusters": measure_records(starred)}
 
 
 @router.get("/regions/{code}/portfolio", response={200: Portfolio, **ERRORS},
@@ -57,7 +61,8 @@ def region_portfolio_api(request: HttpRequest, code: str = p.code(), scheme: str
                          year: OptionalQueryInt = p.year(),
                          top: QueryInt = Query(5, ge=1, le=50, description="Length of the top lists"),
                          fmt: Format = p.fmt()):
-    """The most productive, most specialised and largest traded clusters, and every category's row (files)."""
+    """The most productive, most specialised and largest traded clusters among those that can be ranked (never a
+    cell with `rankable` false, nor any of a no-data region), and every category's row with its `caveat`."""
     pf = selectors.region_portfolio(code, scheme=scheme, year=year, top=top)
     if fmt in FILE_FORMATS:
         name = view_name("portfolio", code, pf["scheme"], pf["year"], f"nuts{pf['level']}")
@@ -65,6 +70,7 @@ def region_portfolio_api(request: HttpRequest, code: str = p.code(), scheme: str
                         title=f"Cluster portfolio of {code} {pf['name'] or ''}")
     lists = {k: measure_records(pf[k]) for k in ("most_productive", "most_specialised", "largest")}
     return {**plain({k: pf[k] for k in ("region", "name", "level", "scheme", "year")}), "notes": pf["notes"], **lists,
+            "data_quality": plain(pf["data_quality"]) if pf["data_quality"] else None,
             "version": selectors.dataset().version, "count": len(pf["rows"]), "results": measure_records(pf["rows"])}
 
 

@@ -73,12 +73,23 @@ class MeasureRow(Schema):
     kind: str = Field(..., description="traded, local or emerging")
     year: int
     scheme: str
-    stars: int = Field(..., description="Tests of the scheme passed")
-    tests_evaluated: int = Field(..., description="Tests in the scheme")
+    stars: int | None = Field(None, description="Tests of the scheme passed; null when the cell cannot be ranked "
+                              "(`rankable` false: no employment, coverage below 80%, region split by population)")
+    tests_evaluated: int = Field(..., description="Tests in the scheme (0 when the cell cannot be ranked)")
     tests_passed: list[str] = Field(..., description="Names of the tests passed (comma-separated in files)")
     employment: float | None = Field(None, description="Persons employed; null when an industry is missing")
     imputed_share: float | None = Field(None, description="Part of employment from imputed cells (0–1)")
     imputed: bool | None = Field(None, description="Flag: employment includes imputed cells")
+    coverage: float | None = Field(None, description="Share (0–1) of the category's concordance weight whose "
+                                   "industries have data in this region and year")
+    split_share: float | None = Field(None, description="Share (0–1) of the region's population from fractions of "
+                                      "older NUTS regions split by population (1: the region's structure is an older "
+                                      "region's)")
+    rankable: bool | None = Field(None, description="The cell can be starred and ranked: employment known, coverage "
+                                  "≥ 0.8 and split_share ≤ 0.5")
+    caveat: str | None = Field(None, description="Why the cell cannot be ranked; null when rankable")
+    region_no_data: bool = Field(False, description="The region is no-data at this level and year "
+                                 "(region_data_quality): left out of rankings and headline figures")
     share_europe: float | None = None
     focus: float | None = None
     lq: float | None = Field(None, description="Location quotient")
@@ -94,6 +105,43 @@ class MeasurePage(Paged):
     results: list[MeasureRow]
 
 
+class DataQuality(Schema):
+    traded_categories: int | None = Field(None, description="Traded categories mapped in the region")
+    traded_with_data: int | None = Field(None, description="Of them, with employment")
+    traded_rankable: int | None = Field(None, description="Of them, rankable (coverage ≥ 80%, not split)")
+    split_share: float | None = Field(None, description="Share (0–1) of the region's population from fractions of "
+                                      "older NUTS regions split by population")
+    imputed_share: float | None = Field(None, description="Share (0–1) of the region's industry employment imputed")
+    no_data: bool = Field(..., description="The region is no-data: grey on maps, out of rankings and headlines "
+                          "(fewer than half of its traded categories rankable, or split by population)")
+    no_data_reason: str | None = Field(None, description="Why the region is no-data; null otherwise")
+
+
+class RegionCaveat(Schema):
+    sector: str | None = Field(None, description="LFS activity aggregate compared (B-E, F, G-I, J, L, M_N, B-N_X_K)")
+    sector_name: str | None = None
+    sbs_employment: float | None = Field(None, description="SBS persons employed in the aggregate")
+    lfs_employment: float | None = Field(None, description="LFS employment of the same aggregate and year")
+    ratio: float | None = Field(None, description="SBS / LFS")
+    flag: str | bool | None = Field(None, description="Why flagged (high / low)")
+    caveat: str | None = Field(None, description="The caveat in words")
+
+
+class RegionHeadline(Schema):
+    kind: str = Field(..., description="Kind of categories counted: traded")
+    stars_3: int
+    stars_2: int
+    stars_1: int
+    starred: int = Field(..., description="Clusters with at least one star")
+    clusters: int = Field(..., description="Cells counted: employment known and rankable")
+    not_rankable: int = Field(..., description="Cells with employment left out (not rankable)")
+    cells_without_data: int
+    starred_employment: float
+    employment: float = Field(..., description="Employment of the cells counted")
+    starred_share: float | None = Field(None, description="Share of that employment in starred clusters")
+    no_data: bool = Field(..., description="The region is no-data: left out of Europe's headline")
+
+
 class RegionDetail(RegionOut):
     nuts_version: int
     children: list[str] = Field(..., description="Codes one level down")
@@ -102,6 +150,12 @@ class RegionDetail(RegionOut):
     scheme: str
     year: int
     version: str
+    data_quality: DataQuality | None = Field(None, description="The region's row of region_data_quality at its "
+                                             "level and the year; null when the version has none")
+    caveats: list[RegionCaveat] = Field(..., description="Flagged SBS/LFS plausibility caveats (region_caveats), "
+                                        "empty when none or when the version has no such table")
+    headline: RegionHeadline | None = Field(None, description="The region's headline figures of traded categories "
+                                            "(region_headlines)")
     starred_clusters: list[MeasureRow] = Field(..., description="Clusters with at least one star, most stars first")
 
 
@@ -129,8 +183,10 @@ class CategoryDetail(CategoryOut):
     version: str
     regions: int = Field(..., description="Regions with a row for the category")
     regions_with_employment: int
-    regions_by_stars: dict[str, int] = Field(..., description="Number of regions with employment data by stars "
-                                             "(\"0\"…\"3\"); regions without employment are not counted")
+    regions_ranked: int = Field(..., description="Regions whose cell can be ranked (rankable, region not no-data)")
+    regions_not_ranked: int = Field(..., description="Regions with employment whose cell cannot be ranked")
+    regions_by_stars: dict[str, int] = Field(..., description="Number of ranked regions by stars (\"0\"…\"3\"); "
+                                             "regions without employment or not ranked are not counted")
 
 
 # ---- views of the measures ---------------------------------------------------------------------------------------
@@ -146,13 +202,15 @@ class Portfolio(Schema):
     most_productive: list[MeasureRow]
     most_specialised: list[MeasureRow] = Field(..., description="Highest location quotients (traded)")
     largest: list[MeasureRow] = Field(..., description="Most employment (traded)")
-    notes: list[str] = Field(..., description="Why a list is empty")
+    notes: list[str] = Field(..., description="Why a list is empty or shorter, and what was left out")
+    data_quality: DataQuality | None = Field(None, description="The region's row of region_data_quality")
     count: int
     results: list[MeasureRow] = Field(..., description="Every category of the region")
 
 
 class RankedRow(MeasureRow):
-    rank: int | None = Field(None, description="1 = highest value of the measure; null when the value is missing")
+    rank: int | None = Field(None, description="1 = highest value of the measure; null when the value is missing, "
+                             "the cell is not rankable or the region is no-data")
 
 
 class CategoryRegions(Schema):
@@ -188,8 +246,12 @@ class StarTests(Schema):
     scheme: str
     year: int
     level: int
-    stars: int | None
+    stars: int | None = Field(None, description="Null when the cell cannot be ranked (see `caveat`)")
     tests_evaluated: int | None
+    rankable: bool | None = None
+    caveat: str | None = Field(None, description="Why the cell cannot be ranked")
+    coverage: float | None = None
+    region_no_data: bool | None = Field(None, description="The region is no-data at this level and year")
     tests_passed: list[str]
     note: str | None = None
     conditions: list[StarCondition]
@@ -206,17 +268,32 @@ class MapProperties(Schema):
     measure: str = Field(..., description="The measure in value, or starred_clusters without a category")
     value: float | None = Field(None, description="The measure's value; null with a no_data reason (a cell without "
                                 "employment has no stars: null, never 0)")
-    no_data: str | None = Field(None, description="Why value is null")
+    no_data: str | None = Field(None, description="Why value is null: no data, the cell not ranked (its caveat), "
+                                "or a no-data region (its reason)")
+    no_data_reason: str | None = Field(None, description="When the region is no-data (region_data_quality): why")
+    region_no_data: bool = Field(..., description="The region is no-data at this level and year: grey, never ranked")
     in_statistics: bool = Field(..., description="False when the region has no cluster measures at this level and "
                                 "year (outside the statistics)")
     categories_with_data: int | None = Field(None, description="Without a category: traded categories of the region "
-                                             "with employment data (the ones counted)")
+                                             "with employment data")
+    categories_not_ranked: int | None = Field(None, description="Without a category: of them, those that cannot be "
+                                              "ranked (not counted)")
     categories_without_data: int | None = Field(None, description="Without a category: traded categories of the "
                                                 "region without employment (not counted)")
-    stars: int | None = Field(None, description="Stars of the cluster; null where employment is missing")
+    stars: int | None = Field(None, description="Stars of the cluster; null where employment is missing or the cell "
+                              "cannot be ranked")
     employment: float | None = None
     imputed_share: float | None = None
     imputed: bool | None = None
+    coverage: float | None = Field(None, description="With a category: the cell's coverage (0–1)")
+    split_share: float | None = Field(None, description="With a category: the cell's split share (0–1)")
+    rankable: bool | None = Field(None, description="With a category: the cell can be ranked")
+    caveat: str | None = Field(None, description="With a category: why the cell cannot be ranked")
+    lq: float | None = None
+    focus: float | None = None
+    share_europe: float | None = None
+    growth: float | None = None
+    productivity: float | None = None
 
 
 class Feature(Schema):
@@ -229,6 +306,25 @@ class Feature(Schema):
 class FeatureCollection(Schema):
     type: Literal["FeatureCollection"]
     features: list[Feature]
+
+
+class Headline(Schema):
+    version: str
+    scheme: str
+    level: int
+    year: int
+    kind: str = Field(..., description="Kind of categories counted (traded unless `kind` asks otherwise)")
+    by_stars: dict[str, int] = Field(..., description="Clusters by stars (\"0\"…\"3\"), over the cells counted")
+    starred: int = Field(..., description="Clusters with at least one star")
+    starred_employment: float
+    employment: float = Field(..., description="Employment of the cells counted")
+    starred_share: float | None = Field(None, description="Share of that employment in starred clusters")
+    clusters: int = Field(..., description="Cells counted: employment known, rankable, region not no-data")
+    no_data: int = Field(..., description="Cells without employment (not counted)")
+    not_rankable: int = Field(..., description="Cells with employment left out: not rankable or in a no-data region")
+    regions: int = Field(..., description="Regions with at least one cell counted")
+    excluded_regions: list[str] = Field(..., description="No-data regions left out")
+    categories: int = Field(..., description="Categories with at least one cell counted")
 
 
 # ---- provenance --------------------------------------------------------------------------------------------------

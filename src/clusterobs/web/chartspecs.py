@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import STAR_COLOURS
+from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.web import selectors
 from clusterobs.web.labels import (
     LEVEL_LABELS,
@@ -33,10 +34,13 @@ from clusterobs.web.labels import (
     MEASURE_UNITS,
     NOT_AVAILABLE,
     TEST_LABELS,
+    cell_caveat,
+    flag,
     imputed_words,
     missing,
     num,
     pct,
+    region_no_data_words,
     scheme_short,
     star_labels,
     value_text,
@@ -156,8 +160,28 @@ def geojson(level: int) -> dict:
 # ---- maps ------------------------------------------------------------------------------------------------------
 
 
+def cell_words(r: Any) -> str:
+    """Why a measure row (a region × category cell) is not ranked, in the page's language ("" when it is)."""
+    return cell_caveat(getattr(r, "employment", None), getattr(r, "rankable", None), getattr(r, "coverage", None),
+                       getattr(r, "split_share", None), min_coverage=MIN_CELL_COVERAGE, max_split=MAX_SPLIT_SHARE)
+
+
+def region_words(code: str, q: Query, level: int | None = None) -> str:
+    """Why a region is no-data at its level (``region_data_quality``), in the page's language ("" when it is not)."""
+    quality = selectors.region_quality(level=q.level if level is None else level, year=q.year)
+    row = quality[quality["region"] == code]
+    return region_no_data_words(row.iloc[0].to_dict() if len(row) else None, max_split=MAX_SPLIT_SHARE)
+
+
+def ranked_rows(rows: pd.DataFrame) -> pd.Series:
+    return selectors.ranked_mask(rows)
+
+
 def _map_frame(vals: pd.DataFrame, q: Query, measure: str, value_col: str = "value") -> pd.DataFrame:
-    """The map frame of ``selectors.region_map_values``: value, hover texts (translated here), click-through."""
+    """The map frame of ``selectors.region_map_values``: value, hover texts (translated here), click-through.
+
+    A region outside the statistics, a no-data region and (on a category map) a cell without employment or that
+    cannot be ranked are drawn as no data, the hover saying why."""
     frame = vals.rename(columns={value_col: "value"}).copy()
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
     label = MEASURE_SHORT.get(measure, measure)
@@ -165,10 +189,18 @@ def _map_frame(vals: pd.DataFrame, q: Query, measure: str, value_col: str = "val
                            for v in frame["value"]]
     # a region with no row at all is outside the statistics; one with a row lacks this value
     absent = ~frame["in_statistics"].astype(bool) if "in_statistics" in frame else frame["value"].isna()
+    no_region = frame["region_no_data"].fillna(False).astype(bool) if "region_no_data" in frame else absent & False
+    cells = "rankable" in frame.columns
     details = []
-    for row, out in zip(frame.itertuples(), absent, strict=True):
+    for row, out, region_out in zip(frame.itertuples(), absent, no_region, strict=True):
         if out:
             details.append(_("No data: not in the SBS 2015 regional statistics at this NUTS level"))
+        elif region_out:
+            details.append(region_words(row.code, q))
+        elif cells and missing(row.employment):
+            details.append(_("No data: employment missing or confidential in the source"))
+        elif cells and not flag(row.rankable):
+            details.append(cell_words(row))
         elif missing(row.value):
             details.append(_("No data: %(measure)s missing or confidential in the source")
                            % {"measure": MEASURE_INLINE["employment" if measure == "stars" else measure]})
@@ -185,9 +217,26 @@ def _map_frame(vals: pd.DataFrame, q: Query, measure: str, value_col: str = "val
 def _no_data_counts(frame: pd.DataFrame) -> list[str]:
     notes = []
     n_missing = int(frame["value"].isna().sum())
+    no_region = frame["region_no_data"].fillna(False).astype(bool) if "region_no_data" in frame else None
+    not_ranked = 0
+    if "rankable" in frame.columns:
+        not_ranked = int((frame["value"].isna() & frame["employment"].notna()
+                          & ~frame["rankable"].fillna(False).astype(bool)).sum())
     if n_missing:
         notes.append(_("%(n)s of %(total)s regions: no data (grey); hover for the reason.")
                      % {"n": n_missing, "total": len(frame)})
+    if no_region is not None and no_region.any():
+        notes.append(ngettext("%(n)s of them is a no-data region (split from an older NUTS region by population, or "
+                              "fewer than half of its traded categories can be ranked).",
+                              "%(n)s of them are no-data regions (split from an older NUTS region by population, or "
+                              "fewer than half of their traded categories can be ranked).", int(no_region.sum()))
+                     % {"n": int(no_region.sum())})
+    if not_ranked:
+        notes.append(ngettext("%(n)s region has employment in this category that cannot be ranked (coverage below "
+                              "%(min)s of the category's industries, or split by population): grey.",
+                              "%(n)s regions have employment in this category that cannot be ranked (coverage below "
+                              "%(min)s of the category's industries, or split by population): grey.", not_ranked)
+                     % {"n": not_ranked, "min": pct(MIN_CELL_COVERAGE, 0)})
     if "imputed" in frame:
         n_imp = int((frame["imputed"] & frame["value"].notna()).sum())
         if n_imp:
@@ -203,13 +252,18 @@ def stars_map(q: Query) -> ChartOut:
     frame = _map_frame(vals, q, "stars")
     frame["value_text"] = [ngettext("%(n)s three-star cluster", "%(n)s three-star clusters", int(v)) % {"n": int(v)}
                            if not missing(v) else _("No data") for v in frame["value"]]
-    frame["detail"] = [d + "; " + ngettext("%(n)s traded category without employment data, not counted",
-                                           "%(n)s traded categories without employment data, not counted",
-                                           int(n)) % {"n": int(n)} if not missing(v) and not missing(n) and n > 0
-                       else d for d, v, n in zip(frame["detail"], frame["value"], frame["categories_without_data"],
-                                                 strict=True)]
+    frame["detail"] = [d + "".join(
+        "; " + text for text, count in (
+            (ngettext("%(n)s traded category without employment data, not counted",
+                      "%(n)s traded categories without employment data, not counted", int(n or 0))
+             % {"n": int(n or 0)}, n),
+            (ngettext("%(n)s traded category that cannot be ranked, not counted",
+                      "%(n)s traded categories that cannot be ranked, not counted", int(nr or 0))
+             % {"n": int(nr or 0)}, nr)) if not missing(count) and count > 0) if not missing(v) else d
+        for d, v, n, nr in zip(frame["detail"], frame["value"], frame["categories_without_data"],
+                               frame["categories_not_ranked"], strict=True)]
     title = _("Europe's three-star clusters")
-    subtitle = " · ".join([_("Traded categories with three stars per region"), str(q.year),
+    subtitle = " · ".join([_("Traded clusters with three stars per region"), str(q.year),
                            f"{LEVEL_LABELS[q.level]}, NUTS 2021", scheme_title(q.scheme)])
     notes = [*_no_data_counts(frame.drop(columns="imputed", errors="ignore")), not_covered_note(q.level),
              conversion_note(q.level)]
@@ -224,8 +278,8 @@ def stars_map(q: Query) -> ChartOut:
     top = ", ".join(f"{r.name} ({int(r.value)})" for r in have.head(3).itertuples())
     summary = _("%(n)s of %(total)s regions have at least one three-star traded cluster; the most: %(top)s.") % {
         "n": with_any, "total": len(have), "top": top}
-    table = [[_("Code"), _("Region"), _("Three-star clusters")]] + [
-        [r.code, r.name, NOT_AVAILABLE if missing(r.value) else str(int(r.value))]
+    table = [[_("Code"), _("Region"), _("Three-star traded clusters"), _("Note")]] + [
+        [r.code, r.name, NOT_AVAILABLE if missing(r.value) else str(int(r.value)), r.detail]
         for r in frame.sort_values(["value", "code"], ascending=[False, True]).itertuples()]
     return ChartOut("stars-map", fig, title, summary, table, filename("stars-map", q), notes)
 
@@ -341,9 +395,11 @@ def region_stars(q: Query) -> ChartOut:
     schemes = list(dict.fromkeys(selectors.data().schemes["scheme"]))
     m = pd.concat([selectors.measures(scheme=scheme, year=q.year, level=level, region=q.region) for scheme in schemes],
                   ignore_index=True)
+    m = m.assign(stars=selectors.star_values(m))  # a cell that cannot be ranked has no stars: NaN, drawn as "×"
     cells, rows, more = charts.region_star_cells(m, schemes, rows=REGION_STAR_ROWS)
     if not rows:
-        raise EmptyChart(_("%(name)s has no starred cluster under any scheme in %(year)s.")
+        words = region_words(q.region, q, level)
+        raise EmptyChart(words or _("%(name)s has no starred cluster under any scheme in %(year)s.")
                          % {"name": region["name"], "year": q.year})
     cells["column"] = [scheme_short(s) for s in cells["scheme"]]
     cells["url"] = [sector_url(q, c, level=level, region=q.region) for c in cells["category"]]
@@ -356,13 +412,17 @@ def region_stars(q: Query) -> ChartOut:
     if more:
         notes.insert(0, _("The %(n)s categories with the most stars; %(more)s more in the table of starred clusters.")
                      % {"n": REGION_STAR_ROWS, "more": more})
+    if cells["stars"].isna().any():
+        notes.append(_("×: no data, or a cell that cannot be ranked (hover for the reason)."))
     fig = charts.star_strip(cells, Caption(title, subtitle, source_line([SBS]), [n for n in notes if n]),
-                            star_labels=star_labels(), no_data_label=_("No data"),
+                            star_labels=star_labels(), no_data_label=_("No data or not ranked"),
                             columns=[scheme_short(s) for s in schemes], rows=rows)
-    by_scheme = m[(m["scheme"] == q.scheme) & (m["stars"] > 0) & m["employment"].notna()]
-    summary = ngettext("%(name)s has %(n)s starred cluster under %(scheme)s",
-                       "%(name)s has %(n)s starred clusters under %(scheme)s", len(by_scheme)) % {
-        "name": region["name"], "n": len(by_scheme), "scheme": scheme_short(q.scheme)}
+    by_scheme = m[(m["scheme"] == q.scheme) & (m["stars"] > 0) & m["employment"].notna() & (m["kind"] == "traded")]
+    head = selectors.region_headline(q.region, scheme=q.scheme, year=q.year)  # the engine's count
+    n_starred = head["starred"] if head and not head["no_data"] else 0
+    summary = ngettext("%(name)s has %(n)s starred traded cluster under %(scheme)s",
+                       "%(name)s has %(n)s starred traded clusters under %(scheme)s", n_starred) % {
+        "name": region["name"], "n": n_starred, "scheme": scheme_short(q.scheme)}
     if len(by_scheme):
         best = by_scheme.sort_values(["stars", "employment"], ascending=False).head(3)
         summary += ": " + ", ".join(f"{r.category_name} ({'★' * int(r.stars)})" for r in best.itertuples())
@@ -380,7 +440,7 @@ def region_stars(q: Query) -> ChartOut:
 def _star_hover(r: Any) -> str:
     stars = r.stars
     if missing(stars):
-        return f"<b>{r.category_name}</b><br>{scheme_short(r.scheme)}: {_('No data')}"
+        return f"<b>{r.category_name}</b><br>{scheme_short(r.scheme)}: {cell_words(r) or _('No data')}"
     passed = [str(TEST_LABELS.get(t, t)) for t in (r.tests_passed or "").split(",") if t]
     return (f"<b>{r.category_name}</b><br>{scheme_short(r.scheme)}: "
             f"{star_labels()[int(stars)]}" + (f" ({', '.join(passed)})" if passed else ""))
@@ -395,8 +455,16 @@ def portfolio(q: Query) -> ChartOut:
         raise selectors.BadParameter("`region` is required for the portfolio chart.")
     region = selectors.region_get(q.region)
     level = int(region["level"])
-    rows, growth = charts.portfolio_rows(selectors.region_portfolio(q.region, scheme=q.scheme, year=q.year)["rows"],
-                                         imputed_outline=IMPUTED_OUTLINE)
+    every = selectors.region_portfolio(q.region, scheme=q.scheme, year=q.year)["rows"]
+    traded = every[every["kind"] == "traded"]
+    ok = ranked_rows(traded)
+    not_ranked = int((traded["employment"].notna() & ~ok).sum())
+    if not ok.any() and not_ranked:
+        raise EmptyChart(region_words(q.region, q, level) or _(
+            "No traded category of %(name)s can be ranked in %(year)s (coverage, or a region split by population): "
+            "the table lists them with the reason.") % {"name": region["name"], "year": q.year})
+    # only the clusters that can be ranked are drawn: colour is stars, and a cell that cannot be ranked has none
+    rows, growth = charts.portfolio_rows(traded[ok], imputed_outline=IMPUTED_OUTLINE)
     rows["url"] = [sector_url(q, c, level=level, region=q.region) for c in rows["category"]]
     rows["hover"] = [
         f"<b>{r.category_name}</b><br>{star_labels()[int(r.stars)]}<br>"
@@ -417,6 +485,11 @@ def portfolio(q: Query) -> ChartOut:
     notes = []
     if not growth:
         notes.append(_("Growth needs two years of data; SBS 2015 has one, so the x axis shows employment."))
+    if not_ranked:
+        notes.append(ngettext("%(n)s traded category that cannot be ranked (coverage or split region) is not drawn; "
+                              "the table lists it with the reason.",
+                              "%(n)s traded categories that cannot be ranked (coverage or split region) are not "
+                              "drawn; the table lists them with the reason.", not_ranked) % {"n": not_ranked})
     left_out = len(rows) - len(drawn)
     if left_out:
         notes.append(ngettext("%(n)s traded category without employment data is not drawn.",
@@ -463,7 +536,11 @@ def _sector_rows(q: Query) -> tuple[dict, pd.DataFrame, str]:
 def sector_top(q: Query) -> ChartOut:
     """Data by sector: the top 15 regions of a category by a measure, coloured by stars."""
     cat, rows, measure = _sector_rows(q)
-    have = rows[rows[measure].notna()]
+    have = rows[rows[measure].notna() & ranked_rows(rows)]
+    if have.empty:
+        raise EmptyChart(_("No region of %(name)s can be ranked: every value lacks data or coverage.")
+                         % {"name": cat["name"]})
+    not_ranked = int((rows[measure].notna() & ~ranked_rows(rows)).sum())
     top = have.sort_values([measure, "region"], ascending=[False, True]).head(15).copy()
     top["label"] = [f"{r.region_name} ({r.region})" for r in top.itertuples()]
     top["value"] = top[measure].astype(float)
@@ -478,7 +555,12 @@ def sector_top(q: Query) -> ChartOut:
                                                              "measure": MEASURE_INLINE[measure]}
     subtitle = unit_subtitle(q, measure, with_scheme=True) + " · " + _("bar colour: stars")
     notes = [_("%(n)s of %(total)s regions have no value (not ranked).") % {
-        "n": len(rows) - len(have), "total": len(rows)} if len(rows) > len(have) else "",
+        "n": int(rows[measure].isna().sum()), "total": len(rows)} if rows[measure].isna().any() else "",
+        ngettext("%(n)s region with a value is not ranked: coverage below %(min)s of the category's industries, split "
+                 "from an older region by population, or a no-data region (listed in the table with the reason).",
+                 "%(n)s regions with a value are not ranked: coverage below %(min)s of the category's industries, "
+                 "split from an older region by population, or a no-data region (listed in the table with the "
+                 "reason).", not_ranked) % {"n": not_ranked, "min": pct(MIN_CELL_COVERAGE, 0)} if not_ranked else "",
         _("Hatched bars: at least %(share)s of the value imputed.") % {"share": pct(IMPUTED_OUTLINE, 0)}
         if top["imputed"].any() else "", conversion_note(q.level)]
     notes = [n for n in notes if n]
@@ -497,26 +579,43 @@ def sector_top(q: Query) -> ChartOut:
 def sector_distribution(q: Query) -> ChartOut:
     """Data by sector: how a measure is distributed across regions, with Europe and the star threshold marked."""
     cat, rows, measure = _sector_rows(q)
-    values = rows[measure].astype(float)
+    values = pd.to_numeric(rows[measure], errors="coerce").astype(float).where(ranked_rows(rows))
     have = values.dropna()
+    if have.empty:
+        raise EmptyChart(_("No region of %(name)s can be ranked: every value lacks data or coverage.")
+                         % {"name": cat["name"]})
+    not_ranked = int((rows[measure].notna() & ~ranked_rows(rows)).sum())
     positive = have[have > 0]
     log = measure in ("employment", "lq", "focus", "share_europe") and len(positive) > 0
     refs: list[tuple[float, str]] = []
     if measure == "lq":
         refs += [(1.0, _("Europe (LQ = 1)")), (2.0, _("LQ = 2 (star)"))]
-    elif measure in ("employment", "focus") and len(positive):
-        refs.append((float(np.percentile(positive, 90)), _("top 10% (star threshold)")))
+    elif measure in ("employment", "focus"):
+        # the engine's threshold (size: p90 of the category's rankable regions; focus under ECO 2007: p90 of every
+        # rankable traded cell, categories pooled), as the star tests applied it
+        threshold = selectors.star_threshold(category=q.category, measure=measure, scheme=q.scheme, year=q.year,
+                                             level=q.level)
+        if threshold is not None:
+            refs.append((threshold["threshold"], _("star threshold (%(scheme)s, p%(p)s of all traded cells)")
+                         % {"scheme": scheme_short(q.scheme), "p": threshold["percentile"]} if threshold["pooled"]
+                         else _("star threshold (%(scheme)s, p%(p)s of the category's regions)")
+                         % {"scheme": scheme_short(q.scheme), "p": threshold["percentile"]}))
     if q.region and q.region in set(rows["region"]):
-        v = rows.loc[rows["region"] == q.region, measure].iloc[0]
+        v = values[(rows["region"] == q.region).to_numpy()].iloc[0]
         if not missing(v):
             refs.append((float(v), str(q.region)))
     title = _("%(category)s: %(measure)s across regions") % {"category": cat["name"],
                                                              "measure": MEASURE_INLINE[measure]}
     subtitle = unit_subtitle(q, measure, with_scheme=False) + (" · " + _("log scale") if log else "")
     notes = []
-    if len(have) < len(rows):
+    if rows[measure].isna().any():
         notes.append(_("%(n)s of %(total)s regions have no value (not counted).")
-                     % {"n": len(rows) - len(have), "total": len(rows)})
+                     % {"n": int(rows[measure].isna().sum()), "total": len(rows)})
+    if not_ranked:
+        notes.append(ngettext("%(n)s region whose value cannot be ranked is not counted (coverage, split region or "
+                              "no-data region).",
+                              "%(n)s regions whose value cannot be ranked are not counted (coverage, split region or "
+                              "no-data region).", not_ranked) % {"n": not_ranked})
     if log and len(positive) < len(have):
         notes.append(_("%(n)s regions with zero are left out of the log scale.") % {"n": len(have) - len(positive)})
     notes.append(conversion_note(q.level))
@@ -562,8 +661,11 @@ def _series_name(code: str, name: str) -> str:
 @chart("compare-stars", "regions")
 def compare_stars(q: Query) -> ChartOut:
     m = compare_measures(q)
+    m = m[m["kind"] == "traded"]  # counts of starred clusters are of traded categories (as every headline)
     names = {r["code"]: _series_name(r["code"], str(r["name"])) for r in map(selectors.region_get, q.regions)}
-    starred = m[(m["stars"] > 0) & m["employment"].notna()]
+    ok = ranked_rows(m)
+    m = m.assign(stars=selectors.star_values(m).where(ok))  # not ranked (coverage, split, no-data region): no stars
+    starred = m[(m["stars"] > 0) & ok]
     if starred.empty:
         raise EmptyChart(_("None of these regions has a starred cluster under %(scheme)s in %(year)s.")
                          % {"scheme": scheme_short(q.scheme), "year": q.year})
@@ -571,25 +673,27 @@ def compare_stars(q: Query) -> ChartOut:
     cells = m[m["category_name"].isin(order.index)].copy()
     cells["row"] = cells["category_name"]
     cells["column"] = [names[c] for c in cells["region"]]
-    cells.loc[cells["employment"].isna(), "stars"] = np.nan
     cells["stars"] = cells["stars"].astype(float)
     cells["url"] = [sector_url(q, c, level=int(lv), region=r) for c, lv, r in
                     zip(cells["category"], cells["level"], cells["region"], strict=True)]
     cells["hover"] = [f"<b>{r.category_name}</b><br>{names[r.region]}<br>"
-                      + (star_labels()[int(r.stars)] if not missing(r.stars) else _("No data"))
+                      + (star_labels()[int(r.stars)] if not missing(r.stars) else (
+                          region_words(r.region, q, int(r.level)) or cell_words(r) or _("No data")))
                       + (f" ({', '.join(str(TEST_LABELS.get(t, t)) for t in r.tests_passed.split(',') if t)})"
                          if not missing(r.stars) and r.tests_passed else "") for r in cells.itertuples()]
     title = _("Starred clusters compared")
     subtitle = " · ".join([_("Stars per category and region (%(scheme)s)") % {"scheme": scheme_title(q.scheme)},
                            str(q.year), "NUTS 2021"])
-    notes = [_("Categories with at least one star in one of the regions (at most 30)."),
+    notes = [_("Traded categories with at least one star in one of the regions (at most 30)."),
+             _("×: no data, or a cell that cannot be ranked (coverage, split region, no-data region); hover for the "
+               "reason.") if cells["stars"].isna().any() else "",
              conversion_note(max(int(lv) for lv in m["level"]))]
     fig = charts.star_strip(cells, Caption(title, subtitle, source_line([SBS]), [n for n in notes if n]),
-                            star_labels=star_labels(), no_data_label=_("No data"),
+                            star_labels=star_labels(), no_data_label=_("No data or not ranked"),
                             columns=[names[c] for c in q.regions], rows=list(order.index))
     counts = starred.groupby("region").size()
     summary = "; ".join(f"{names[c]}: {int(counts.get(c, 0))}" for c in q.regions)
-    summary = _("Starred clusters per region: %(list)s.") % {"list": summary}
+    summary = _("Starred traded clusters per region: %(list)s.") % {"list": summary}
     table = [[_("Category"), *[names[c] for c in q.regions]]]
     for cat_name in order.index:
         row = [str(cat_name)]
@@ -607,6 +711,9 @@ def compare_measure(q: Query) -> ChartOut:
     m = compare_measures(q)
     m = m[m["kind"] == "traded"]
     names = {r["code"]: _series_name(r["code"], str(r["name"])) for r in map(selectors.region_get, q.regions)}
+    ok = ranked_rows(m)
+    not_ranked = int((m[measure].notna() & ~ok).sum())
+    m = m.assign(**{measure: pd.to_numeric(m[measure], errors="coerce").where(ok)})  # never compare what isn't ranked
     have = m[m[measure].notna()]
     if have.empty:
         raise EmptyChart(_("No value of “%(measure)s” for these regions: %(why)s") % {
@@ -629,7 +736,8 @@ def compare_measure(q: Query) -> ChartOut:
     notes = [_("The three highest categories of each region (at most 15); one shared axis."),
              _("Hatched bars: at least %(share)s of the value imputed.") % {"share": pct(IMPUTED_OUTLINE, 0)}
              if rows["imputed"].any() else "",
-             _("Missing bars: no data.") if rows["value"].isna().any() else ""]
+             _("Missing bars: no data, or a value that cannot be ranked (coverage, split region, no-data "
+               "region).") if rows["value"].isna().any() or not_ranked else ""]
     notes = [n for n in notes if n]
     fig = charts.grouped_bars(rows, Caption(title, subtitle, source_line([SBS]), notes),
                               value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})",

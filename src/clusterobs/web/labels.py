@@ -146,3 +146,56 @@ def imputed_words(share: Any) -> str:
     if missing(share) or float(share) <= 0:
         return ""
     return _("%(share)s of the employment imputed (Eurostat cells missing)") % {"share": pct(share, 0)}
+
+
+# ---- category display names and the caveats of a cell or region ---------------------------------------------
+
+
+def category_display_names(categories: Any) -> dict[str, str]:
+    """Category key → display name. An emerging industry whose name is also a traded or local category's
+    (Biopharmaceuticals, Medical devices) is labelled "(emerging)", so two bars or rows never share a label."""
+    others = {str(n).casefold() for n, k in zip(categories["name"], categories["kind"], strict=True)
+              if k != "emerging"}
+    out = {}
+    for key, name, kind in zip(categories["category"], categories["name"], categories["kind"], strict=True):
+        if kind == "emerging" and str(name).casefold() in others:
+            out[key] = _("%(name)s (emerging)") % {"name": name}
+        else:
+            out[key] = str(name)
+    return out
+
+
+def flag(x: Any) -> bool:
+    """A boolean cell that may be missing (None, NaN, <NA>): True only when present and true."""
+    return not missing(x) and bool(x)
+
+
+def cell_caveat(employment: Any, rankable: Any, coverage: Any, split_share: Any, *,
+                min_coverage: float, max_split: float) -> str:
+    """Why a region × category cell is not ranked, in words ("" when it is): no data, low coverage, split region.
+
+    The engine's ``caveat`` says the same in English; this is the page's, in the active language."""
+    if missing(employment):
+        return _("No data: employment missing or confidential in the source")
+    if flag(rankable):
+        return ""
+    if not missing(split_share) and float(split_share) > max_split:
+        return _("Not ranked: the region was split from an older NUTS region by population, so its industry "
+                 "structure is the older region's, not data collected for it")
+    if not missing(coverage) and float(coverage) < min_coverage:
+        return _("Not ranked: the data cover %(share)s of the category's industries (below %(min)s)") % {
+            "share": pct(coverage, 0), "min": pct(min_coverage, 0)}
+    return _("Not ranked")
+
+
+def region_no_data_words(row: Any, *, max_split: float) -> str:
+    """Why a region is no-data (``region_data_quality``), in words; "" when it is not."""
+    if row is None or not flag(row.get("no_data")):
+        return ""
+    split = row.get("split_share")
+    if not missing(split) and float(split) > max_split:
+        return _("No data: the region was split from an older NUTS region by population, so its industry structure "
+                 "is the older region's, not data collected for it.")
+    n, total = int(row.get("traded_rankable") or 0), int(row.get("traded_categories") or 0)
+    return _("No data: only %(n)s of %(total)s traded categories can be ranked (fewer than half: too little data or "
+             "coverage).") % {"n": n, "total": total}

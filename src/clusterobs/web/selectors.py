@@ -17,11 +17,14 @@ from typing import Any, TypeVar
 
 import pandas as pd
 from django.conf import settings
+from django.utils.translation import get_language
 
 from clusterobs.errors import ClusterobsError
+from clusterobs.mapping import headlines
 from clusterobs.store import Store
 from clusterobs.store.reads import MEASURE_SORTS, NUTS_VERSION, VersionReads
 from clusterobs.web.cache import Memo, freeze
+from clusterobs.web.labels import category_display_names
 
 DEFAULT_SCHEME = "eco2007"
 DEFAULT_LEVEL = 2
@@ -90,16 +93,17 @@ def data() -> Observatory:
 
 
 def memoized(fn: Callable[..., T]) -> Callable[..., T]:
-    """Keep a selector's results in the published version's memo, keyed by its name and arguments.
+    """Keep a selector's results in the published version's memo, keyed by its name, arguments and the active
+    language (category display names are translated: "Medical devices (emerging)").
 
-    Only for selectors that depend on nothing but their arguments and the version (no request, no language):
+    Only for selectors that depend on nothing but their arguments, the language and the version (no request):
     a new version starts with an empty memo. Errors (bad parameter, unknown code) are not kept.
     """
     name = fn.__qualname__
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> T:
-        return data().memo.get((name, freeze(args), freeze(kwargs)), lambda: fn(*args, **kwargs))
+        return data().memo.get((name, get_language(), freeze(args), freeze(kwargs)), lambda: fn(*args, **kwargs))
 
     return wrapper
 
@@ -160,16 +164,36 @@ def region_search(q: str, *, limit: int = 20) -> pd.DataFrame:
     return out.sort_values(["rank", "level", "code"]).head(limit).drop(columns="rank")
 
 
+def display_names() -> dict[str, str]:
+    """Category key → the name pages, charts and the API show: an emerging industry that shares its name with a
+    traded or local category is labelled as emerging ("Medical devices (emerging)"), in the active language."""
+    obs = data()
+    return obs.memo.get(("display_names", get_language()), lambda: category_display_names(obs.categories))
+
+
+def named(df: pd.DataFrame, column: str = "category_name", key: str = "category") -> pd.DataFrame:
+    """``df`` with ``column`` holding the display name of the category in ``key`` (see ``display_names``)."""
+    if column not in df.columns or key not in df.columns or df.empty:
+        return df
+    names = display_names()
+    return df.assign(**{column: df[key].map(names).fillna(df[column])})
+
+
+def categories_named() -> pd.DataFrame:
+    """The categories (``VersionReads.categories``) with their display names in ``name``."""
+    return named(data().categories, "name")
+
+
 def category_get(category: str) -> dict[str, Any]:
     cats = data().categories
     row = cats[cats["category"] == category]
     if row.empty:
         raise NotFound(f"unknown category {category!r}")
-    return row.iloc[0].to_dict()
+    return {**row.iloc[0].to_dict(), "name": display_names().get(category, row.iloc[0]["name"])}
 
 
 def category_list(kind: str | None = None) -> pd.DataFrame:
-    cats = data().categories
+    cats = categories_named()
     if kind:
         if kind not in {"traded", "local", "emerging"}:
             raise BadParameter(f"`kind` must be one of traded, local, emerging; got {kind!r}.")
@@ -185,15 +209,126 @@ def measures(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: in
              region: str | None = None, category: str | None = None, min_stars: int = 0,
              regions: list[str] | None = None) -> pd.DataFrame:
     """Cluster measures with the scheme's stars, one row per region × category (``VersionReads.cluster_measures``);
-    ``region`` is one region, ``regions`` several."""
+    ``region`` is one region, ``regions`` several. ``region_no_data`` marks the rows of a no-data region
+    (``region_data_quality``); ``category_name`` is the display name (``display_names``)."""
     scheme, level, year = check_scheme(scheme), check_level(level), check_year(year)
     if region:
         region_get(region)
     if category:
         category_get(category)
-    return data().cluster_measures(scheme=scheme, year=year, level=level, min_stars=min_stars,
+    rows = data().cluster_measures(scheme=scheme, year=year, level=level, min_stars=min_stars,
                                    regions=[region] if region else regions,
                                    categories=[category] if category else None)
+    return with_quality(rows, level=level, year=year)
+
+
+def with_quality(rows: pd.DataFrame, *, level: int, year: int) -> pd.DataFrame:
+    """Measure rows with ``region_no_data`` (their region is no-data at this level and year) after ``caveat``, and
+    the categories' display names."""
+    if "region_no_data" not in rows.columns:
+        excluded = set(no_data_regions(level=level, year=year))
+        at = list(rows.columns).index("caveat") + 1 if "caveat" in rows.columns else len(rows.columns)
+        rows = rows.copy()
+        rows.insert(at, "region_no_data", rows["region"].isin(excluded).astype(bool))
+    return named(rows)
+
+
+def ranked_mask(rows: pd.DataFrame) -> pd.Series:
+    """The rows a ranking, a top list or a headline may count: employment known, the cell rankable (coverage,
+    not split by population) and its region not no-data."""
+    ok = rows["employment"].notna()
+    if "rankable" in rows.columns:
+        ok &= rows["rankable"].fillna(False).astype(bool)
+    if "region_no_data" in rows.columns:
+        ok &= ~rows["region_no_data"].fillna(False).astype(bool)
+    return ok.astype(bool)
+
+
+def star_values(rows: pd.DataFrame) -> pd.Series:
+    """``stars`` as floats, NaN where the cell has none (no data, not rankable): safe to compare and count."""
+    return pd.to_numeric(rows["stars"], errors="coerce").astype(float)
+
+
+# ---- data quality: no-data regions, cells that cannot be ranked, caveats ----------------------------------------
+
+QUALITY_COLUMNS = ["region", "traded_categories", "traded_with_data", "traded_rankable", "split_share",
+                   "imputed_share", "no_data", "no_data_reason"]
+
+
+@memoized
+def region_quality(*, level: int = DEFAULT_LEVEL, year: int | None = None) -> pd.DataFrame:
+    """``region_data_quality`` of NUTS 2021 at ``level`` and ``year``: one row per region with traded categories
+    mapped, with data and rankable, split and imputed shares, and whether it is no-data (empty when the version
+    has no such table)."""
+    level, year = check_level(level), check_year(year)
+    if "region_data_quality" not in data().tables:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in QUALITY_COLUMNS})
+    q = data().df(f"SELECT {', '.join(QUALITY_COLUMNS)} FROM region_data_quality "
+                  "WHERE nuts_version = ? AND level = ? AND year = ? ORDER BY region", [NUTS_VERSION, level, year])
+    q["no_data"] = q["no_data"].fillna(False).astype(bool)
+    return q
+
+
+def no_data_regions(*, level: int = DEFAULT_LEVEL, year: int | None = None) -> dict[str, str]:
+    """The no-data regions of the level and year and why (the engine's ``no_data_reason``)."""
+    q = region_quality(level=level, year=year)
+    q = q[q["no_data"]]
+    return dict(zip(q["region"], q["no_data_reason"].fillna("no data"), strict=True))
+
+
+def region_quality_get(code: str, *, year: int | None = None) -> dict[str, Any] | None:
+    """One region's ``region_data_quality`` row (at its own level), or None when the version has none."""
+    level = int(region_get(code)["level"])
+    q = region_quality(level=level, year=year)
+    row = q[q["region"] == code]
+    if row.empty:
+        return None
+    out = {k: (None if _missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
+    out.pop("region", None)
+    for k in ("traded_categories", "traded_with_data", "traded_rankable"):
+        out[k] = None if out[k] is None else int(out[k])
+    for k in ("split_share", "imputed_share"):
+        out[k] = None if out[k] is None else float(out[k])
+    out["no_data"] = bool(out["no_data"])
+    return out
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def flagged_caveats(rows: pd.DataFrame, *, level: int | None = None, year: int | None = None) -> pd.DataFrame:
+    """The flagged rows of ``region_caveats`` (SBS against LFS employment per sector group): ``flag`` true or a
+    non-empty label (``high``/``low``), of the NUTS 2021 ``level`` and ``year`` when the table has those columns."""
+    r = rows
+    for col, value in (("nuts_version", NUTS_VERSION), ("level", level), ("year", year)):
+        if value is not None and col in r.columns:
+            r = r[r[col] == value]
+    if "flag" not in r.columns:
+        return r.head(0)
+    flag = r["flag"]
+    hit = flag.map(lambda v: False if _missing(v) else (v.strip() != "" and v.strip().lower() not in (
+        "false", "0", "no")) if isinstance(v, str) else bool(v))
+    return r[hit.astype(bool)]
+
+
+@memoized
+def region_caveats(code: str, *, year: int | None = None) -> pd.DataFrame:
+    """A region's flagged SBS/LFS plausibility caveats (table ``region_caveats``, when the version has it): the
+    sector group, the ratio and the caveat in words; empty otherwise."""
+    cols = ["sector", "sector_name", "sbs_employment", "lfs_employment", "ratio", "flag", "caveat"]
+    if "region_caveats" not in data().tables:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    level = int(region_get(code)["level"])
+    rows = data().df("SELECT * FROM region_caveats WHERE region = ?", [code])
+    year = check_year(year)
+    if "year" in rows.columns and len(rows) and year not in set(rows["year"]):
+        year = int(rows["year"].max())  # the plausibility check may use another reference year than the measures
+    out = flagged_caveats(rows, level=level, year=year)
+    return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
 
 
 @memoized
@@ -205,22 +340,76 @@ def star_tests(*, region: str, category: str, scheme: str = DEFAULT_SCHEME, year
 
 
 @memoized
-def headline(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL) -> dict[str, Any]:
-    """Traded clusters by stars, and the share of traded employment in starred traded clusters.
-
-    A region × category cell without employment (missing or confidential in the source) is no data: it is left
-    out of ``by_stars`` (never counted as 0 stars) and counted in ``no_data``.
-    """
+def headline(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL,
+             kind: str = "traded") -> dict[str, Any]:
+    """The headline figures of the engine (``clusterobs.mapping.headlines.headline``) on the cells the pages read:
+    ``kind`` categories (traded unless asked), clusters by stars, the share of employment in starred clusters;
+    cells without employment (``no_data``), cells that cannot be ranked (``not_rankable``) and the no-data regions
+    (``excluded_regions``) are left out and counted apart."""
+    check_kind(kind)
+    year = check_year(year)
     m = measures(scheme=scheme, year=year, level=level)
-    traded = m[m["kind"] == "traded"]
-    have = traded[traded["employment"].notna()]
-    by_stars = {int(k): int(v) for k, v in have["stars"].value_counts().sort_index().items()}
-    emp = have["employment"].sum()
-    starred = have.loc[have["stars"] > 0, "employment"].sum()
-    return {"by_stars": by_stars, "starred_share": float(starred / emp) if emp else None,
-            "clusters": len(have), "no_data": len(traded) - len(have),
-            "regions": int(have["region"].nunique()), "categories": int(have["category"].nunique()),
-            "year": int(m["year"].iloc[0]) if len(m) else None}
+    head = headlines.headline(m, kind=kind, quality=region_quality(level=level, year=year))
+    return {**head, "scheme": scheme, "level": level, "year": year}
+
+
+HEADLINE_COLUMNS = ["region", "stars_3", "stars_2", "stars_1", "starred", "starred_employment", "employment",
+                    "clusters", "not_rankable", "cells_without_data", "starred_share", "no_data"]
+
+
+@memoized
+def region_headlines(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL,
+                     kind: str = "traded") -> pd.DataFrame:
+    """Per region, the engine's headline figures of ``kind`` categories (table ``region_headlines`` of
+    ``clusterobs compute``; computed by ``headlines.region_headlines`` on the same cells when the version lacks
+    it): clusters with 3, 2, 1 stars, starred, employment in starred clusters and its share, cells ranked, not
+    rankable and without data, and ``no_data`` for a no-data region."""
+    scheme, level, year = check_scheme(scheme), check_level(level), check_year(year)
+    check_kind(kind)
+    obs = data()
+    if "region_headlines" in obs.tables:
+        out = obs.df(f"SELECT {', '.join(HEADLINE_COLUMNS)} FROM region_headlines WHERE scheme = ? AND "
+                      "nuts_version = ? AND level = ? AND year = ? AND kind = ? ORDER BY region",
+                      [scheme, NUTS_VERSION, level, year, kind])
+    else:
+        m = obs.cluster_measures(scheme=scheme, year=year, level=level)
+        q = region_quality(level=level, year=year).assign(nuts_version=NUTS_VERSION, level=level, year=year)
+        out = headlines.region_headlines(m, m, obs.categories, q)
+        out = out[out["kind"] == kind][HEADLINE_COLUMNS].reset_index(drop=True)
+    out["no_data"] = out["no_data"].fillna(False).astype(bool)
+    return out
+
+
+def starred_at_least(heads: pd.DataFrame, min_stars: int) -> pd.Series:
+    """From ``region_headlines`` rows: the number of clusters with at least ``min_stars`` stars (0: every ranked
+    cluster)."""
+    if min_stars <= 0:
+        return heads["clusters"]
+    cols = [f"stars_{s}" for s in (1, 2, 3) if s >= min_stars]
+    return heads[cols].sum(axis=1) if cols else heads["clusters"] * 0
+
+
+@memoized
+def star_threshold(*, category: str, measure: str, scheme: str = DEFAULT_SCHEME, year: int | None = None,
+                   level: int = DEFAULT_LEVEL) -> dict[str, Any] | None:
+    """The percentile threshold the scheme's star test applied to ``measure`` for ``category`` (``threshold``,
+    ``percentile``, ``pooled``: over every traded cell, not the category's regions), or None when the scheme has no
+    percentile test of that measure."""
+    scheme, level, year = check_scheme(scheme), check_level(level), check_year(year)
+    conds = data().schemes
+    conds = conds[(conds["scheme"] == scheme) & (conds["measure"] == measure) & conds["percentile"].notna()]
+    if conds.empty or "cluster_star_tests" not in data().tables:
+        return None
+    cond = conds.iloc[0]
+    df = data().df("SELECT max(threshold) AS t FROM cluster_star_tests WHERE scheme = ? AND nuts_version = ? AND "
+                   "level = ? AND year = ? AND category = ? AND measure = ? AND condition = ?",
+                   [scheme, NUTS_VERSION, level, year, category, measure, cond["condition"]])
+    if df.empty or _missing(df["t"].iloc[0]):
+        return None
+    pct = float(cond["percentile"])
+    return {"threshold": float(df["t"].iloc[0]), "percentile": int(pct) if pct.is_integer() else pct,
+            "pooled": bool(cond.get("pooled")) if "pooled" in conds.columns and not _missing(cond.get("pooled"))
+            else "all cells" in str(cond["condition"])}
 
 
 @memoized
@@ -326,8 +515,8 @@ def measure_list(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level
             get(code)
     filters = {"scheme": scheme, "year": year, "level": level, "regions": regions, "categories": categories,
                "country": country, "kind": kind, "min_stars": min_stars}
-    return obs.cluster_measures_count(**filters), obs.cluster_measures(**filters, sort=order, limit=limit,
-                                                                       offset=offset)
+    rows = obs.cluster_measures(**filters, sort=order, limit=limit, offset=offset)
+    return obs.cluster_measures_count(**filters), with_quality(rows, level=level, year=year)
 
 
 @memoized
@@ -347,7 +536,26 @@ def region_profile(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None 
     _, starred = measure_list(scheme=scheme, year=year, level=int(region["level"]), regions=[code], min_stars=1,
                               sort="-stars,-employment")
     return {**region, "nuts_version": NUTS_VERSION, "children": regions.loc[regions["parent"] == code, "code"].tolist(),
-            "context": context, "scheme": check_scheme(scheme), "year": check_year(year), "starred_clusters": starred}
+            "context": context, "scheme": check_scheme(scheme), "year": check_year(year),
+            "data_quality": region_quality_get(code, year=year), "caveats": region_caveats(code, year=year),
+            "headline": region_headline(code, scheme=scheme, year=year), "starred_clusters": starred}
+
+
+def region_headline(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
+                    kind: str = "traded") -> dict[str, Any] | None:
+    """One region's headline figures (``region_headlines``) of ``kind`` categories, or None without cells."""
+    level = int(region_get(code)["level"])
+    heads = region_headlines(scheme=scheme, year=year, level=level, kind=kind)
+    row = heads[heads["region"] == code]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    return {"kind": kind, "stars_3": int(r["stars_3"]), "stars_2": int(r["stars_2"]), "stars_1": int(r["stars_1"]),
+            "starred": int(r["starred"]), "clusters": int(r["clusters"]), "not_rankable": int(r["not_rankable"]),
+            "cells_without_data": int(r["cells_without_data"]),
+            "starred_employment": float(r["starred_employment"]), "employment": float(r["employment"]),
+            "starred_share": None if _missing(r["starred_share"]) else float(r["starred_share"]),
+            "no_data": bool(r["no_data"])}
 
 
 @memoized
@@ -357,23 +565,32 @@ def category_profile(category: str, *, scheme: str = DEFAULT_SCHEME, year: int |
     cat = category_get(category)
     _, rows = measure_list(scheme=scheme, year=year, level=level, categories=[category])
     have = rows["employment"].notna()
-    by_stars = rows.loc[have, "stars"].value_counts().sort_index()  # a cell without employment: no data, not 0
+    ranked = ranked_mask(rows)
+    # a cell without employment is no data, one that cannot be ranked has no stars: neither is counted as 0 stars
+    by_stars = star_values(rows[ranked]).astype(int).value_counts().sort_index()
     return {**cat, "mapped": bool(len(rows)), "scheme": check_scheme(scheme), "year": check_year(year),
             "level": level, "regions": len(rows), "regions_with_employment": int(have.sum()),
+            "regions_ranked": int(ranked.sum()), "regions_not_ranked": int((have & ~ranked).sum()),
             "regions_by_stars": {int(k): int(v) for k, v in by_stars.items()}}
 
 
 @memoized
 def category_regions(category: str, *, scheme: str = DEFAULT_SCHEME, year: int | None = None,
                      level: int = DEFAULT_LEVEL, measure: str = "employment", min_stars: int = 0) -> pd.DataFrame:
-    """One category across all regions, ranked by ``measure`` (1 = highest; missing values unranked, last)."""
+    """One category across all regions, ranked by ``measure`` (1 = highest). A row whose value is missing, whose
+    cell cannot be ranked (``rankable`` false: low coverage, split region) or whose region is no-data has ``rank``
+    null and comes after the ranked rows, still listed with its ``caveat``."""
     category_get(category)
     measure = check_measure(measure)
     sort = "-stars,-employment" if measure == "stars" else f"-{measure}"
     _, rows = measure_list(scheme=scheme, year=year, level=level, categories=[category], min_stars=min_stars,
                            sort=sort)
-    rows.insert(0, "rank", rows[measure].rank(method="min", ascending=False).astype("Int64"))
-    return rows
+    ok = ranked_mask(rows)
+    values = pd.to_numeric(rows[measure], errors="coerce").astype(float).where(ok)
+    rows = rows.copy()
+    rows.insert(0, "rank", values.rank(method="min", ascending=False).astype("Int64"))
+    return rows.assign(_unranked=rows["rank"].isna()).sort_values("_unranked", kind="stable").drop(
+        columns="_unranked").reset_index(drop=True)
 
 
 @memoized
@@ -383,14 +600,21 @@ def region_portfolio(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | Non
     region = region_get(code)
     _, rows = measure_list(scheme=scheme, year=year, level=int(region["level"]), regions=[code], sort="category")
     traded = rows[rows["kind"] == "traded"]
+    ranked = traded[ranked_mask(traded)]
+    quality = region_quality_get(code, year=year)
     tops, notes = {}, []
+    if quality and quality["no_data"]:
+        notes.append(f"{code} is no-data ({quality['no_data_reason']}): its clusters are listed, never ranked")
+    elif len(ranked) < len(traded[traded["employment"].notna()]):
+        notes.append(f"{len(traded[traded['employment'].notna()]) - len(ranked)} traded categories of {code} with "
+                     "employment cannot be ranked (see `caveat`) and are left out of the top lists")
     for key, col in (("most_productive", "productivity"), ("most_specialised", "lq"), ("largest", "employment")):
-        have = traded.dropna(subset=[col])
+        have = ranked.dropna(subset=[col])
         tops[key] = have.sort_values([col, "category"], ascending=[False, True]).head(top)
-        if have.empty:
-            notes.append(f"{key}: no traded category of {code} has a `{col}` value in this dataset")
+        if have.empty and not (quality and quality["no_data"]):
+            notes.append(f"{key}: no rankable traded category of {code} has a `{col}` value in this dataset")
     return {"region": code, "name": region["name"], "level": int(region["level"]), "scheme": check_scheme(scheme),
-            "year": check_year(year), **tops, "notes": notes, "rows": rows}
+            "year": check_year(year), **tops, "notes": notes, "data_quality": quality, "rows": rows}
 
 
 @memoized
@@ -404,9 +628,14 @@ def star_explanation(code: str, category: str, *, scheme: str = DEFAULT_SCHEME,
     first = row.iloc[0] if len(row) else None
     return {"region": code, "region_name": region["name"], "category": category, "category_name": cat["name"],
             "scheme": check_scheme(scheme), "year": check_year(year), "level": level,
-            "stars": None if first is None else int(first["stars"]),
+            "stars": None if first is None or _missing(first["stars"]) else int(first["stars"]),
             "tests_evaluated": None if first is None else int(first["tests_evaluated"]),
-            "tests_passed": [] if first is None or not first["tests_passed"] else first["tests_passed"].split(","),
+            "rankable": None if first is None or _missing(first["rankable"]) else bool(first["rankable"]),
+            "caveat": None if first is None or _missing(first["caveat"]) else str(first["caveat"]),
+            "coverage": None if first is None or _missing(first["coverage"]) else float(first["coverage"]),
+            "region_no_data": None if first is None else bool(first["region_no_data"]),
+            "tests_passed": [] if first is None or _missing(first["tests_passed"]) or not first["tests_passed"]
+            else first["tests_passed"].split(","),
             "note": None if first is not None else (
                 f"no cluster measures for {code} and {category}: the category is not mapped or the region is "
                 "absent from the source at this level and year"),
@@ -418,11 +647,15 @@ def region_map_values(*, level: int = DEFAULT_LEVEL, category: str | None = None
                       year: int | None = None, measure: str | None = None, min_stars: int = 1) -> pd.DataFrame:
     """One row per region with a polygon: the measure's value, or ``no_data`` saying why there is none.
 
-    With a category, ``value`` is ``measure`` (default stars) of that cluster; without, the number of traded
-    categories with at least ``min_stars`` stars among those with employment data (``categories_with_data``;
-    ``categories_without_data`` are not counted). A cell without employment is no data, never 0 stars: its
-    ``stars`` and (for stars) ``value`` are null. ``in_statistics`` is false for a region with no cluster
-    measures at all at this level and year.
+    With a category, ``value`` is ``measure`` (default stars) of that cluster, with the cell's ``rankable``,
+    ``caveat``, ``coverage`` and ``split_share``; a cell without employment, one that cannot be ranked (coverage
+    below the threshold, a region split by population) and any cell of a no-data region is drawn as no data:
+    ``value`` null and ``no_data`` the caveat (its own measures stay in ``stars``, ``employment`` and the
+    measure's column). Without a category, ``value`` is the engine's count (``region_headlines``) of traded
+    clusters with at least ``min_stars`` stars among those that can be ranked (``categories_with_data``: with
+    employment; ``categories_not_ranked``: with employment but not rankable; ``categories_without_data``); a
+    no-data region is null with the reason. ``region_no_data`` marks a no-data region (``region_data_quality``);
+    ``in_statistics`` is false for a region with no cluster measures at all at this level and year.
     """
     obs = dataset(measures=True)
     level, year = check_level(level), check_year(year)
@@ -438,38 +671,59 @@ def region_map_values(*, level: int = DEFAULT_LEVEL, category: str | None = None
                            kind=None if category else "traded")
     has_rows = out["code"].isin(rows["region"])
     out["in_statistics"] = has_rows
+    excluded = no_data_regions(level=level, year=year)
+    out["region_no_data"] = out["code"].isin(set(excluded))
     absent = f"no cluster measures for this region at NUTS level {level} in {year}"
     if category is not None:
         measure = check_measure(measure or "stars")
         extra = [] if measure in ("stars", "employment") else [measure]
-        out = out.merge(rows[["region", "stars", "employment", "imputed_share", "imputed", *extra]],
-                        left_on="code", right_on="region", how="left").drop(columns="region")
-        # a cell without employment has no stars (the engine's 0 there means "no test could pass"): no data
+        cols = ["region", "stars", "employment", "imputed_share", "imputed", "coverage", "split_share", "rankable",
+                "caveat", *extra]
+        out = out.merge(rows[cols], left_on="code", right_on="region", how="left").drop(columns="region")
         out["stars"] = out["stars"].astype("Int64").mask(out["employment"].isna())
-        out["value"] = out[measure]
+        shown = ranked_mask(out.assign(region_no_data=out["region_no_data"]))
+        out["value"] = pd.to_numeric(out[measure], errors="coerce").where(shown)
+        if measure == "stars":
+            out["value"] = out["value"].astype("Int64")
         if category_get(category).get("status") == "not covered":
             absent = f"category {category} is not mapped: the data cover too few of its industries"
         missing = (f"{measure} not available (missing or confidential in the source)" if measure == "employment"
                    else "no stars: employment not available (missing or confidential in the source)"
                    if measure == "stars" else f"{measure} not available for this region")
-        out["no_data"] = None
-        out.loc[~has_rows, "no_data"] = absent
-        out.loc[has_rows & out["value"].isna(), "no_data"] = missing
+        no_data = pd.Series(None, index=out.index, dtype=object)
+        no_data[~has_rows] = absent
+        no_data[has_rows & out["employment"].isna()] = missing
+        cell = has_rows & out["employment"].notna() & ~out["rankable"].fillna(False).astype(bool)
+        no_data[cell] = "not ranked: " + out.loc[cell, "caveat"].fillna("the cell cannot be ranked").astype(str)
+        region = has_rows & out["region_no_data"] & no_data.isna()
+        no_data[region] = "no-data region: " + out.loc[region, "code"].map(excluded).astype(str)
+        no_data[has_rows & no_data.isna() & out["value"].isna()] = missing
+        out["no_data"] = no_data
     else:
         measure = "starred_clusters"
+        heads = region_headlines(scheme=scheme, year=year, level=level, kind="traded").set_index("region")
+        counts = starred_at_least(heads, min_stars)
         with_data = rows[rows["employment"].notna()]
-        counts = with_data[with_data["stars"] >= min_stars].groupby("region").size()
         n_with = with_data.groupby("region").size()
         n_all = rows.groupby("region").size()
+        n_ranked = heads["clusters"]
         has_data = out["code"].isin(with_data["region"])
-        out["value"] = out["code"].map(counts).fillna(0).astype("Int64").where(has_data)
+        shown = has_data & ~out["region_no_data"] & out["code"].map(n_ranked).fillna(0).gt(0)
+        out["value"] = out["code"].map(counts).fillna(0).astype("Int64").where(shown)
         out["categories_with_data"] = out["code"].map(n_with).fillna(0).astype("Int64").where(has_rows)
+        out["categories_not_ranked"] = (out["code"].map(n_with).fillna(0) - out["code"].map(n_ranked).fillna(0)
+                                        ).clip(lower=0).astype("Int64").where(has_rows)
         out["categories_without_data"] = (out["code"].map(n_all).fillna(0) - out["code"].map(n_with).fillna(0)
                                           ).astype("Int64").where(has_rows)
-        out["no_data"] = None
-        out.loc[~has_rows, "no_data"] = absent
-        out.loc[has_rows & ~has_data, "no_data"] = ("no employment for any traded category of this region "
-                                                    "(missing or confidential in the source)")
+        no_data = pd.Series(None, index=out.index, dtype=object)
+        no_data[~has_rows] = absent
+        no_data[has_rows & ~has_data] = ("no employment for any traded category of this region "
+                                         "(missing or confidential in the source)")
+        region = has_rows & out["region_no_data"] & no_data.isna()
+        no_data[region] = "no-data region: " + out.loc[region, "code"].map(excluded).astype(str)
+        no_data[has_rows & no_data.isna() & out["value"].isna()] = "no traded category of this region can be ranked"
+        out["no_data"] = no_data
+    out["no_data_reason"] = out["code"].map(excluded)
     out = out.assign(category=category, scheme=scheme, year=year, measure=measure)
     front = ["code", "name", "country", "level", "category", "scheme", "year", "measure", "value"]
     return out[front + [c for c in out.columns if c not in front]]
@@ -521,30 +775,32 @@ def category_coverage(*, level: int = DEFAULT_LEVEL) -> pd.DataFrame:
 @memoized
 def stars_by_region(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level: int = DEFAULT_LEVEL,
                     stars: int = 3, kind: str = "traded") -> pd.DataFrame:
-    """Per region: the number of ``kind`` categories with at least ``stars`` stars, and of categories with data.
-
-    A category whose employment is missing counts as no data, not as zero stars; a region absent from the
-    measures (outside the statistics) is absent here.
-    """
-    m = measures(scheme=scheme, year=year, level=level)
-    m = m[m["kind"] == kind]
-    has = m["employment"].notna()
-    out = m.assign(with_data=has, starred=has & (m["stars"] >= stars)).groupby(
-        ["region", "region_name"], as_index=False).agg(count=("starred", "sum"), with_data=("with_data", "sum"),
-                                                       categories=("category", "count"))
-    return out
+    """Per region: the engine's count (``region_headlines``) of ``kind`` clusters with at least ``stars`` stars
+    (``count``), of clusters that can be ranked (``ranked``) and whether the region is no-data. Cells without
+    employment or that cannot be ranked are not counted, never as zero stars; a region absent from the measures
+    (outside the statistics) is absent here."""
+    heads = region_headlines(scheme=scheme, year=year, level=level, kind=kind)
+    names = data().regions.set_index("code")["name"]
+    return pd.DataFrame({"region": heads["region"], "region_name": heads["region"].map(names),
+                         "count": starred_at_least(heads, stars).astype(int), "ranked": heads["clusters"].astype(int),
+                         "not_rankable": heads["not_rankable"].astype(int),
+                         "without_data": heads["cells_without_data"].astype(int), "no_data": heads["no_data"]})
 
 
 @memoized
 def category_star_counts(*, scheme: str = DEFAULT_SCHEME, year: int | None = None,
                          level: int = DEFAULT_LEVEL) -> pd.DataFrame:
-    """Per mapped category: regions with data, and regions with 1, 2 and 3 stars."""
+    """Per mapped category: regions with data, regions ranked (``headlines.usable``: rankable cells outside the
+    no-data regions), and regions with 1, 2 and 3 stars among the ranked ones; Europe's employment in it."""
+    year = check_year(year)
     m = measures(scheme=scheme, year=year, level=level)
-    has = m["employment"].notna()
-    m = m.assign(with_data=has, s1=has & (m["stars"] == 1), s2=has & (m["stars"] == 2), s3=has & (m["stars"] == 3))
-    return m.groupby("category", as_index=False).agg(with_data=("with_data", "sum"), stars_1=("s1", "sum"),
-                                                     stars_2=("s2", "sum"), stars_3=("s3", "sum"),
-                                                     employment=("employment", "sum"))
+    ok = m.index.isin(headlines.usable(m, kind="", quality=region_quality(level=level, year=year)).index)
+    st = star_values(m)
+    m = m.assign(with_data=m["employment"].notna(), ranked=ok, s1=ok & (st == 1), s2=ok & (st == 2),
+                 s3=ok & (st == 3))
+    return m.groupby("category", as_index=False).agg(with_data=("with_data", "sum"), ranked=("ranked", "sum"),
+                                                     stars_1=("s1", "sum"), stars_2=("s2", "sum"),
+                                                     stars_3=("s3", "sum"), employment=("employment", "sum"))
 
 
 @memoized

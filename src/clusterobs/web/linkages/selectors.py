@@ -56,7 +56,8 @@ def check_emerging(industry: str) -> dict[str, Any]:
 
 
 def names() -> dict[str, str]:
-    return selectors.data().categories.set_index("category")["name"].to_dict()
+    """Category display names (an emerging industry sharing a traded category's name is labelled as emerging)."""
+    return selectors.display_names()
 
 
 def _year_clause(method: str, year: int | None) -> tuple[str, list[Any]]:

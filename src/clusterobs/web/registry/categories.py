@@ -9,9 +9,10 @@ KINDS = ("traded", "emerging", "local")
 
 
 def category_choices() -> list[tuple[str, str]]:
-    """(slug, "name (kind)") of the store's categories, traded and emerging first; empty without a dataset."""
+    """(slug, display name) of the store's categories, traded and emerging first (an emerging industry sharing a
+    traded category's name is labelled as emerging); the registry's own rows without a dataset."""
     try:
-        cats = selectors.data().categories
+        cats = selectors.categories_named()
     except selectors.NotFound:
         return [(c.slug, c.name) for c in Category.objects.all()]
     order = {k: i for i, k in enumerate(KINDS)}

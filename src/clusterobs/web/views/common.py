@@ -180,7 +180,7 @@ def choices(level: int | None = None) -> dict[str, Any]:
 def _choices(level: int | None) -> dict[str, Any]:
     obs = selectors.data()
     schemes = obs.schemes.drop_duplicates("scheme")
-    cats = obs.categories
+    cats = selectors.categories_named()  # "Medical devices (emerging)" beside the traded "Medical Devices"
     cov = selectors.category_coverage(level=selectors.DEFAULT_LEVEL if level is None else level)
     status = dict(zip(cov["category"], cov["status"], strict=True))
     groups = []

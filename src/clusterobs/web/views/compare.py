@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterobs.web import selectors
+from clusterobs.web.chartspecs import region_words
 from clusterobs.web.labels import (
     COMPARE_MEASURES,
     CONTEXT_INDICATORS,
@@ -43,10 +44,14 @@ def compare(request: HttpRequest) -> HttpResponse:
         has = m["employment"].notna()
         traded = m[(m["kind"] == "traded") & has]
         context = selectors.region_context(code)
+        # the engine's counts (region_headlines): traded clusters that can be ranked; none for a no-data region
+        head = selectors.region_headline(code, scheme=q.scheme, year=q.year)
+        no_data = region_words(code, q, level)
         rows.append({
-            "code": code, "name": region["name"], "level": LEVEL_LABELS[level],
+            "code": code, "name": region["name"], "level": LEVEL_LABELS[level], "no_data": no_data,
             "traded_employment": num(traded["employment"].sum()) if len(traded) else ":",
-            "stars": [int(((m["stars"] == s) & has).sum()) for s in (3, 2, 1)],
+            "stars": [":" if head is None or no_data else num(head[f"stars_{s}"]) for s in (3, 2, 1)],
+            "not_ranked": 0 if head is None else head["not_rankable"],
             "indicators": [indicator_text(kind, context[key]["value"]) + f" ({context[key]['year']})"
                            if key in context else ":" for key, _label, kind in CONTEXT_INDICATORS[:3]],
             "remove": reverse("compare") + "?" + q.qs("regions", "measure",

@@ -9,8 +9,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
+from clusterobs.mapping.compute import MIN_REGION_RANKABLE
 from clusterobs.web import selectors
-from clusterobs.web.labels import DENOMINATOR_LABELS, LEVEL_LABELS, MEASURE_LABELS, TEST_LABELS, num, scheme_short
+from clusterobs.web.labels import DENOMINATOR_LABELS, LEVEL_LABELS, MEASURE_LABELS, TEST_LABELS, num, pct, scheme_short
 from clusterobs.web.views.common import page
 
 
@@ -20,8 +22,12 @@ def search(request: HttpRequest) -> HttpResponse:
     results: list[dict[str, Any]] = []
     if text:
         found = selectors.region_search(text, limit=50)
+        no_data: dict[int, set[str]] = {}
+        if selectors.data().years:  # matches are ordered by the text, never by data; no-data regions are marked
+            no_data = {lv: set(selectors.no_data_regions(level=lv)) for lv in (0, 1, 2)}
         results = [{"code": r.code, "name": r.name, "latn": r.name_latn if r.name_latn != r.name else "",
                     "level": LEVEL_LABELS.get(int(r.level), r.level), "country": r.country,
+                    "no_data": r.code in no_data.get(int(r.level), set()),
                     "exact": r.code.lower() == text.lower()} for r in found.itertuples()]
     return render(request, "observatory/search.html", {"text": text, "results": results})
 
@@ -29,6 +35,8 @@ def search(request: HttpRequest) -> HttpResponse:
 def _threshold(row: Any) -> str:
     if row.percentile is not None and row.percentile == row.percentile:
         p = int(row.percentile) if float(row.percentile).is_integer() else row.percentile
+        if "all cells" in str(row.condition):  # a pooled condition (schemes.yml `pooled: true`)
+            return _("%(p)sth percentile of every traded cell, all categories pooled (p%(p)s)") % {"p": p}
         return _("%(p)sth percentile of the regions with the category (p%(p)s)") % {"p": p}
     return num(row.value, 2).rstrip("0").rstrip(".,")
 
@@ -55,7 +63,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
     compute = obs.meta.get("compute", {})
     return render(request, "observatory/methodology.html", {
         "schemes": schemes, "computed_at": compute.get("computed_at"), "impute": compute.get("impute"),
-        "units": compute.get("units", [])})
+        "units": compute.get("units", []), "min_coverage": pct(MIN_CELL_COVERAGE, 0),
+        "max_split": pct(MAX_SPLIT_SHARE, 0), "min_region": pct(MIN_REGION_RANKABLE, 0)})
 
 
 @page

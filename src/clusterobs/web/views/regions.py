@@ -9,8 +9,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.web import selectors
+from clusterobs.web.chartspecs import IMPUTED_OUTLINE, cell_words
 from clusterobs.web.labels import (
     CONTEXT_INDICATORS,
     KIND_LABELS,
@@ -18,10 +21,13 @@ from clusterobs.web.labels import (
     MEASURE_INLINE,
     MEASURE_SHORT,
     TEST_LABELS,
+    flag,
     imputed_words,
     indicator_text,
     missing,
     num,
+    pct,
+    region_no_data_words,
     scheme_short,
     star_labels,
     value_text,
@@ -30,7 +36,7 @@ from clusterobs.web.query import Query, parse_query
 from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
 
 PORTFOLIO_SORTS = ("category_name", "kind", "stars", "employment", "lq", "focus", "share_europe", "growth",
-                   "imputed_share")
+                   "coverage", "imputed_share")
 
 
 def _region(request: HttpRequest, code: str, view: str) -> dict[str, Any] | HttpResponse:
@@ -77,7 +83,8 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     q = parse_query(request.GET, level=level, region=code)
     m = selectors.measures(scheme=q.scheme, year=q.year, level=level, region=code)
     has = m["employment"].notna()
-    starred = m[has & (m["stars"] > 0)].sort_values(["stars", "employment"], ascending=[False, False])
+    st = selectors.star_values(m)
+    starred = m[has & (st > 0)].sort_values(["stars", "employment"], ascending=[False, False])
     tests = selectors.region_star_tests(region=code, scheme=q.scheme, year=q.year, level=level)
     why: dict[str, list[dict[str, Any]]] = {}
     for r in tests[tests["category"].isin(starred["category"])].itertuples():
@@ -102,10 +109,16 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     if not missing(traded_emp):
         facts.append({"label": _("Employment in traded categories with data (SBS)"), "value": num(traded_emp),
                       "year": q.year})
+    quality = selectors.region_quality_get(code, year=q.year)
+    head = selectors.region_headline(code, scheme=q.scheme, year=q.year)
     ctx = {
         **base_context(request, q, reverse("region", args=[code])),
         **_header(reg, q),
         "has_measures": bool(len(m)),
+        "caveats": region_caveats(code, m, quality, q),
+        "quality": quality, "region_head": head,
+        "head_stars": [(s, head[f"stars_{s}"]) for s in (3, 2, 1)] if head else [],
+        "not_ranked": int((has & ~selectors.ranked_mask(m)).sum()),
         "cells_with_data": int(has.sum()), "cells": len(m),
         "imputed_cells": int((m["imputed_share"].fillna(0) > 0).sum()),
         "starred": starred_rows, "facts": facts + indicators,
@@ -117,6 +130,71 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "top_category": starred_rows[0]["category"] if starred_rows else None,
     }
     return render(request, "observatory/region.html", ctx)
+
+
+def _table_row(r: Any, region_reason: str) -> dict[str, Any]:
+    """A row of a region's category table: a cell that cannot be ranked is listed without stars, with the reason
+    (its own caveat, or the region's when the region is no-data)."""
+    ranked = not missing(r.employment) and flag(r.rankable) and not flag(getattr(r, "region_no_data", False))
+    reason = "" if ranked or missing(r.employment) else (cell_words(r) if not flag(r.rankable) else region_reason)
+    stars = None if missing(r.stars) else int(r.stars)
+    return {
+        "category": r.category, "name": r.category_name, "kind": KIND_LABELS.get(r.kind, r.kind),
+        "stars": stars if ranked else None, "stars_text": "★" * (stars or 0), "not_ranked": reason,
+        "employment": value_text("employment", r.employment), "lq": value_text("lq", r.lq),
+        "focus": value_text("focus", r.focus), "share_europe": value_text("share_europe", r.share_europe),
+        "growth": value_text("growth", r.growth), "coverage": pct(r.coverage, 0) if not missing(r.coverage) else ":",
+        "imputed": imputed_words(r.imputed_share),
+    }
+
+
+def region_caveats(code: str, m: pd.DataFrame, quality: dict[str, Any] | None, q: Query) -> list[dict[str, str]]:
+    """What the region page's caveat box says, in the page's language: a no-data region and why, a share of the
+    population from older regions split by population, categories below the coverage threshold, a high imputed
+    share, and the flagged SBS/LFS plausibility caveats (``region_caveats``, when the version has them)."""
+    out: list[dict[str, str]] = []
+    if quality and quality["no_data"]:
+        out.append({"kind": "no_data", "text": region_no_data_words(quality, max_split=MAX_SPLIT_SHARE) + " " + _(
+            "It is grey on the maps and left out of every ranking and headline figure; its measures are listed "
+            "with the reason.")})
+    split = (quality or {}).get("split_share")
+    if split is None and len(m) and "split_share" in m:
+        split = m["split_share"].max()
+    if not missing(split) and 0 < float(split) <= MAX_SPLIT_SHARE:
+        out.append({"kind": "split", "text": _(
+            "%(share)s of the region's population lives in parts of older NUTS regions that were shared out by "
+            "population: for those parts the figures repeat the older regions' structure.") % {"share": pct(split, 0)}})
+    if len(m) and "coverage" in m:
+        low = m[m["employment"].notna() & (m["coverage"] < MIN_CELL_COVERAGE)].sort_values("category_name")
+        if len(low):
+            names = ", ".join(f"{r.category_name} ({pct(r.coverage, 0)})" for r in low.itertuples())
+            out.append({"kind": "coverage", "text": ngettext(
+                "%(n)s category has too few of its industries in the data here to be ranked (coverage below "
+                "%(min)s): %(list)s. It is listed, without stars.",
+                "%(n)s categories have too few of their industries in the data here to be ranked (coverage below "
+                "%(min)s): %(list)s. They are listed, without stars.", len(low)) % {
+                "n": len(low), "min": pct(MIN_CELL_COVERAGE, 0), "list": names}})
+    imputed = (quality or {}).get("imputed_share")
+    if not missing(imputed) and float(imputed) >= IMPUTED_OUTLINE:
+        out.append({"kind": "imputed", "text": _(
+            "%(share)s of the region's industry employment is imputed (Eurostat cells missing or confidential, "
+            "estimated from their section's residual).") % {"share": pct(imputed, 0)}})
+    for r in selectors.region_caveats(code, year=q.year).to_dict("records"):
+        ratio = r.get("ratio")
+        sector = r.get("sector_name") or r.get("sector") or ""
+        if missing(ratio):
+            text = str(r.get("caveat") or "")
+        elif float(ratio) > 1:
+            text = _("%(sector)s: the business statistics (SBS) count %(ratio)s times the employment the Labour "
+                     "Force Survey finds among the region's residents (for example head offices registered here "
+                     "reporting staff who work elsewhere).") % {"sector": sector, "ratio": num(ratio, 1)}
+        else:
+            text = _("%(sector)s: the business statistics (SBS) count only %(ratio)s times the employment the "
+                     "Labour Force Survey finds among the region's residents (for example commuters, or firms "
+                     "registered in another region).") % {"sector": sector, "ratio": num(ratio, 2)}
+        if text:
+            out.append({"kind": "sbs_lfs", "text": text})
+    return out
 
 
 def _sorted(rows: pd.DataFrame, sort: str, direction: str, default: str) -> tuple[pd.DataFrame, str]:
@@ -142,18 +220,14 @@ def portfolio(request: HttpRequest, code: str) -> HttpResponse:
         return [{"category": r.category, "name": r.category_name, "value": value_text(measure, getattr(r, measure)),
                  "imputed": bool(r.imputed_share and r.imputed_share > 0)} for r in df.itertuples()]
 
-    table = [{
-        "category": r.category, "name": r.category_name, "kind": KIND_LABELS.get(r.kind, r.kind),
-        "stars": int(r.stars) if not missing(r.employment) else None, "stars_text": "★" * int(r.stars),
-        "employment": value_text("employment", r.employment), "lq": value_text("lq", r.lq),
-        "focus": value_text("focus", r.focus), "share_europe": value_text("share_europe", r.share_europe),
-        "growth": value_text("growth", r.growth), "imputed": imputed_words(r.imputed_share),
-    } for r in rows.itertuples()]
+    quality = pf["data_quality"]
+    region_reason = region_no_data_words(quality, max_split=MAX_SPLIT_SHARE) if quality else ""
+    table = [_table_row(r, region_reason) for r in rows.itertuples()]
     path = reverse("portfolio", args=[code])
     columns = [("category_name", _("Category")), ("kind", _("Kind")), ("stars", _("Stars")),
                ("employment", MEASURE_SHORT["employment"]), ("lq", MEASURE_SHORT["lq"]),
                ("focus", MEASURE_SHORT["focus"]), ("share_europe", MEASURE_SHORT["share_europe"]),
-               ("growth", MEASURE_SHORT["growth"]), ("imputed_share", _("Imputed"))]
+               ("growth", MEASURE_SHORT["growth"]), ("coverage", _("Coverage")), ("imputed_share", _("Imputed"))]
     headers = [{"key": k, "label": label, "sorted": k == key, "dir": q.dir if k == key else None,
                 "url": f"{path}?{q.qs(sort=k, dir='asc' if k == key and q.dir == 'desc' else 'desc')}"}
                for k, label in columns]
@@ -165,6 +239,8 @@ def portfolio(request: HttpRequest, code: str) -> HttpResponse:
         "largest": top(pf["largest"], "employment"),
         "table": table, "headers": headers,
         "n_missing": int(rows["employment"].isna().sum()),
+        "n_not_ranked": sum(1 for r in table if r["not_ranked"]),
+        "caveats": region_caveats(code, rows, quality, q),
         "n_imputed": int((rows["imputed_share"].fillna(0) > 0).sum()),
         "bubble": chart_slot("portfolio", q),
         "downloads": downloads(f"regions/{code}/portfolio", {"scheme": q.scheme, "year": q.year}),

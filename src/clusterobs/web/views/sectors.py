@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterobs.web import selectors
+from clusterobs.web.chartspecs import cell_words, region_words
 from clusterobs.web.labels import (
     KIND_LABELS,
     MEASURE_LABELS,
     MEASURE_SHORT,
     SECTOR_MEASURES,
     STATUS_LABELS,
+    flag,
     imputed_words,
     missing,
     num,
@@ -25,7 +27,7 @@ from clusterobs.web.labels import (
 from clusterobs.web.query import parse_query
 from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
 
-SECTOR_SORTS = ("rank", "region", "region_name", "stars", "employment", "lq", "focus", "share_europe")
+SECTOR_SORTS = ("rank", "region", "region_name", "stars", "employment", "lq", "focus", "share_europe", "coverage")
 
 
 def _category(request: HttpRequest, category: str) -> dict[str, Any] | HttpResponse:
@@ -56,17 +58,25 @@ def sector(request: HttpRequest, category: str) -> HttpResponse:
         rows = rows.sort_values(["rank", "region"], ascending=[ascending, True], na_position="last")
     else:
         rows = rows.sort_values([sort, "region"], ascending=[ascending, True], na_position="last")
-    table = [{
-        "rank": "" if missing(r.rank) else int(r.rank), "region": r.region, "name": r.region_name,
-        "stars": None if missing(r.employment) else int(r.stars), "stars_text": "★" * int(r.stars),
-        "employment": value_text("employment", r.employment), "lq": value_text("lq", r.lq),
-        "focus": value_text("focus", r.focus), "share_europe": value_text("share_europe", r.share_europe),
-        "imputed": imputed_words(r.imputed_share), "highlight": r.region == q.region,
-    } for r in rows.itertuples()]
+    ranked = selectors.ranked_mask(rows)
+    table = []
+    for r, ok in zip(rows.itertuples(), ranked, strict=True):
+        reason = ""
+        if not ok and not missing(r.employment):
+            reason = region_words(r.region, q) if flag(r.region_no_data) and flag(r.rankable) else cell_words(r)
+        table.append({
+            "rank": "" if missing(r.rank) else int(r.rank), "region": r.region, "name": r.region_name,
+            "stars": None if not ok or missing(r.stars) else int(r.stars),
+            "stars_text": "" if missing(r.stars) else "★" * int(r.stars), "not_ranked": reason,
+            "employment": value_text("employment", r.employment), "lq": value_text("lq", r.lq),
+            "focus": value_text("focus", r.focus), "share_europe": value_text("share_europe", r.share_europe),
+            "coverage": pct(r.coverage, 0) if not missing(r.coverage) else ":",
+            "imputed": imputed_words(r.imputed_share), "highlight": r.region == q.region})
     path = reverse("sector", args=[category])
     columns = [("rank", _("Rank")), ("region", _("Code")), ("region_name", _("Region")), ("stars", _("Stars")),
                ("employment", MEASURE_SHORT["employment"]), ("lq", MEASURE_SHORT["lq"]),
-               ("focus", MEASURE_SHORT["focus"]), ("share_europe", MEASURE_SHORT["share_europe"])]
+               ("focus", MEASURE_SHORT["focus"]), ("share_europe", MEASURE_SHORT["share_europe"]),
+               ("coverage", _("Coverage"))]
     headers = [{"key": k, "label": label, "sorted": k == sort, "dir": direction if k == sort else None,
                 "url": f"{path}?{q.qs('measure', 'region', sort=k, dir=_next_dir(k, sort, direction))}"}
                for k, label in columns]
@@ -82,7 +92,8 @@ def sector(request: HttpRequest, category: str) -> HttpResponse:
         "table": table, "headers": headers,
         "n_regions": len(rows), "n_missing": int(rows["employment"].isna().sum()),
         "n_imputed": int((rows["imputed_share"].fillna(0) > 0).sum()),
-        "n_starred": int(((rows["stars"] > 0) & rows["employment"].notna()).sum()),
+        "n_starred": int(((selectors.star_values(rows) > 0) & ranked).sum()),
+        "n_not_ranked": int((rows["employment"].notna() & ~ranked).sum()),
         "top": chart_slot("sector-top", q) if mapped else None,
         "distribution": chart_slot("sector-distribution", q) if mapped else None,
         "downloads": downloads(f"categories/{category}/regions", {**q.params(), "measure": measure}),
@@ -119,6 +130,7 @@ def categories(request: HttpRequest) -> HttpResponse:
             "not_covered": r.status == "not covered",
             "coverage": pct(r.coverage_share, 0) if not missing(r.coverage_share) else "",
             "with_data": "" if missing(r.with_data) else int(r.with_data),
+            "ranked": "" if missing(r.ranked) else int(r.ranked),
             "stars_3": "" if missing(r.stars_3) else int(r.stars_3),
             "stars_2": "" if missing(r.stars_2) else int(r.stars_2),
             "stars_1": "" if missing(r.stars_1) else int(r.stars_1),

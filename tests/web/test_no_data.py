@@ -42,13 +42,13 @@ def test_headline_on_the_store_counts_no_data_apart(duck):
         "FROM cluster_measures m JOIN cluster_stars s USING (nuts_version, level, region, category, year) "
         "JOIN categories c USING (category) WHERE s.scheme = 'eco2007' AND m.nuts_version = 2021 AND m.level = 2 "
         "AND m.year = 2015 AND c.kind = 'traded'").fetchone()
-    assert head["no_data"] == nodata == 651
-    assert sum(head["by_stars"].values()) == head["clusters"] == with_data == 12689
+    assert head["no_data"] == nodata == 645
+    assert sum(head["by_stars"].values()) == head["clusters"] == with_data == 12405
 
 
 def test_home_page_says_how_many_pairs_had_no_data(client):
     page = client.get("/").content.decode()
-    assert "without employment data" in page and "<dd>651</dd>" in page
+    assert "without employment data" in page and "<dd>645</dd>" in page
 
 
 def test_geojson_cell_without_employment_is_null_not_zero_stars(client, duck):
@@ -71,12 +71,12 @@ def test_geojson_cell_without_employment_is_null_not_zero_stars(client, duck):
 
 def test_geojson_starred_cluster_counts_skip_categories_without_data(client, duck):
     props = {f["id"]: f["properties"] for f in client.get("/api/geojson?min_stars=3").json()["features"]}
-    # Stuttgart: 46 traded categories mapped, 5 of them without employment; 3 three-star clusters among the 41
+    # Stuttgart: 45 traded categories mapped, 5 of them without employment; 3 three-star clusters among the 40
     de11 = props["DE11"]
-    assert (de11["value"], de11["categories_with_data"], de11["categories_without_data"]) == (3, 41, 5)
+    assert (de11["value"], de11["categories_with_data"], de11["categories_without_data"]) == (3, 40, 5)
     # Mayotte: no traded category has employment → no data, not "0 three-star clusters"
     fry5 = props["FRY5"]
-    assert (fry5["value"], fry5["categories_with_data"], fry5["categories_without_data"]) == (None, 0, 46)
+    assert (fry5["value"], fry5["categories_with_data"], fry5["categories_without_data"]) == (None, 0, 45)
     assert fry5["in_statistics"] is True and fry5["no_data"].startswith("no employment for any traded category")
     n = duck.execute("SELECT count(*) FROM cluster_measures m JOIN categories c USING (category) "
                      "WHERE m.nuts_version = 2021 AND m.level = 2 AND m.year = 2015 AND m.region = 'FRY5' "

@@ -293,7 +293,8 @@ def download(
 
     Files the mirror derives (the US cluster CSVs from their xlsx, the NUTS-2 indicators CSV
     from twelve yearly GeoJSON files, the RIS 2023 and RCI 2022 CSVs from their workbooks, the
-    NUTS-2 R&D panel from its zip) are rebuilt after the download. Then ingest them with
+    NUTS-2 R&D panel from its zip, the US County Business Patterns 2012 file from the Census
+    Bureau's zip) are rebuilt after the download. Then ingest them with
     ``clusterobs ingest --mirror DIR``.
     """
     from clusterobs.ingest import SOURCES

@@ -3,7 +3,8 @@
 Stages, each named in the progress display and in the version's ``_meta``:
 
 1. checksum every raw file (table ``sources``);
-2. read the classification sources (NACE, NAICS, US cluster definitions, JRC, GISCO),
+2. read the classification sources (NACE, NAICS, US cluster definitions, US County Business
+   Patterns 2012 employment for the concordance's weights, JRC, GISCO),
    then the statistical sources validated against them (SBS, LFS, regional indicators), then
    the scoreboard's indicator sources (RIS 2023, EQI 2021, RCI 2022 and RCI 2010-2019 scores,
    the NUTS-2 R&D/HRST panel), each placed on NUTS 2021 level-2 codes,
@@ -44,6 +45,7 @@ from clusterobs.sources import (
     rci_2022,
     rci_scores,
     ris,
+    us_cbp,
     us_cluster_crosswalk,
     us_cmp_related,
 )
@@ -53,7 +55,7 @@ from clusterobs.store import Store
 
 #: Classification sources first: the statistical sources are validated against them.
 CLASSIFICATION_SOURCES: tuple[ModuleType, ...] = (
-    nace_classification, naics_nace, us_cluster_crosswalk, us_cmp_related, jrc_nuts, gisco_nuts,
+    nace_classification, naics_nace, us_cluster_crosswalk, us_cmp_related, us_cbp, jrc_nuts, gisco_nuts,
 )
 STATISTICAL_SOURCES: tuple[ModuleType, ...] = (eurostat_sbs, eurostat_lfs, eurostat_indicators)
 #: The Regional Ecosystem Scoreboard's indicator sources, placed on NUTS 2021 level 2 (``sources.nuts2021``).

@@ -1,4 +1,5 @@
-"""The derived NACE → category concordance, checked against figures computed by hand and independently."""
+"""The derived NACE → category concordance on the real mirror, checked against figures computed by hand and
+independently (from the raw files with the csv module), under the employment weights and the earlier count rule."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from clusterobs.classifications import concordance as conc
 from clusterobs.classifications.categories import EMERGING_FILE
-from clusterobs.sources import nace_classification, naics_nace, us_cluster_crosswalk
+from clusterobs.sources import nace_classification, naics_nace, us_cbp, us_cluster_crosswalk
 from clusterobs.sources.ingestlog import IngestLog
 
 AEROSPACE = "aerospace_vehicles_and_defense"
@@ -29,6 +28,21 @@ C10_CLASSES, C1081_WEIGHT = 25, 2 / 3
 # NAICS codes created in 2017 (US Census Bureau): Emsi's rows for them stand for the NAICS 2012 codes they replace.
 NEW_2017 = {"211120", "211130", "212230", "333914", "335220", "452210", "452311", "452319", "454110", "512250",
             "517311", "517312", "532281", "532282", "532283", "532284", "532289", "541713", "541714", "541715"}
+# The NAICS 2012 codes each group of new codes pools (tests/classifications/test_naics_employment.py checks them).
+POOLS = {
+    ("211120", "211130"): ("211111", "211112"), ("212230",): ("212231", "212234"), ("333914",): ("333911", "333913"),
+    ("335220",): ("335221", "335222", "335224", "335228"),
+    ("452210", "452311", "452319"): ("452111", "452112", "452910", "452990"),
+    ("454110",): ("454111", "454112", "454113"), ("512250",): ("512210", "512220"),
+    ("517311", "517312"): ("517110", "517210"),
+    ("532281", "532282", "532283", "532284", "532289"): ("532220", "532230", "532291", "532292", "532299"),
+    ("541713", "541714", "541715"): ("541711", "541712"),
+}
+# EMPFLAG midpoints (A-L) and the establishment size classes at their midpoints (for M), written out again
+FLAG_MIDPOINT = {"A": 9.5, "B": 59.5, "C": 174.5, "E": 374.5, "F": 749.5, "G": 1749.5, "H": 3749.5, "I": 7499.5,
+                 "J": 17499.5, "K": 37499.5, "L": 74999.5}
+SIZE_MIDPOINT = {"n1_4": 2.5, "n5_9": 7, "n10_19": 14.5, "n20_49": 34.5, "n50_99": 74.5, "n100_249": 174.5,
+                 "n250_499": 374.5, "n500_999": 749.5, "n1000": 1000}
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +51,7 @@ def tables(mirror: Path) -> dict[str, pd.DataFrame]:
     t = nace_classification.read(mirror, log, {})
     t |= naics_nace.read(mirror, log, t)
     t |= us_cluster_crosswalk.read(mirror, log, t)
+    t |= us_cbp.read(mirror, log, t)
     return t
 
 
@@ -46,11 +61,33 @@ def out(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
+def counted(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return conc.derive(tables, weighting="count")
+
+
+def _cbp_employment(path: Path) -> dict[str, float]:
+    """CBP 2012 employment of the 6-digit codes of all legal forms, withheld cells estimated, from the raw file."""
+    emp: dict[str, float] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["lfo"] != "-" or not re.fullmatch(r"\d{6}", r["naics"]):
+                continue
+            if r["empflag"] == "M":
+                emp[r["naics"]] = max(100_000.0, sum(int(r[c]) * m for c, m in SIZE_MIDPOINT.items()))
+            else:
+                emp[r["naics"]] = FLAG_MIDPOINT[r["empflag"]] if r["empflag"] else float(r["emp"])
+    return emp
+
+
+@pytest.fixture(scope="module")
 def raw(mirror: Path) -> dict[str, object]:
-    """An independent computation from the raw CSV files with the csv module: class → cluster code → weight."""
+    """An independent computation from the raw CSV files with the csv module: class → cluster code → weight,
+    under the count rule (``weights``) and the employment weights (``emp_weights``, class employment ``emp``)."""
     folder = mirror / "eurostat-classifications"
     with (folder / "Nace2_long.csv").open(encoding="utf-8") as fh:
-        classes = [r["nace2"] for r in csv.DictReader(fh) if r["Level"] == "4"]
+        rows = [r for r in csv.DictReader(fh) if r["Level"] == "4"]
+    classes = [r["nace2"] for r in rows]
+    division = {r["nace2"]: r["nace2"][:2] for r in rows}
     links: dict[str, set[str]] = defaultdict(set)
     with (folder / "NAICS2017_NACE.csv").open(encoding="utf-8-sig") as fh:
         for naics, nace, *_ in list(csv.reader(fh))[1:]:
@@ -61,13 +98,28 @@ def raw(mirror: Path) -> dict[str, object]:
         for r in csv.DictReader(fh):
             if r["cluster_code"] not in ("", "NA") and (r["emsi_specific_code"] == "0" or r["naics"] in NEW_2017):
                 cluster[r["naics"]] = int(r["cluster_code"])
+    cbp = _cbp_employment(mirror / "us-cbp-2012-national" / "cbp12us.txt")
+    us = {n: cbp.get(n, 0.0) for n in set().union(*links.values())}
+    for news, olds in POOLS.items():
+        us.update({n: sum(cbp[o] for o in olds) / len(news) for n in news})
+    n_classes = defaultdict(int)
+    for codes in links.values():
+        for code in codes:
+            n_classes[code] += 1
     weights: dict[str, dict[int, float]] = {k: defaultdict(float) for k in classes}
+    emp_weights: dict[str, dict[int, float]] = {k: defaultdict(float) for k in classes}
+    emp = {k: sum(us[n] / n_classes[n] for n in links.get(k, ())) for k in classes}
     for nace, codes in links.items():
         for code in codes:
             if code in cluster:
                 weights[nace][cluster[code]] += 1 / len(codes)
+                if emp[nace] > 0:
+                    emp_weights[nace][cluster[code]] += us[code] / n_classes[code] / emp[nace]
+        if emp[nace] == 0:
+            emp_weights[nace] = weights[nace]
     linked = set().union(*links.values())
-    return {"classes": classes, "weights": weights, "linked": linked, "cluster": cluster}
+    return {"classes": classes, "weights": weights, "linked": linked, "cluster": cluster, "emp": emp,
+            "emp_weights": emp_weights, "division": division}
 
 
 def _rows(out: dict[str, pd.DataFrame], source: str = "derived") -> pd.DataFrame:
@@ -75,34 +127,79 @@ def _rows(out: dict[str, pd.DataFrame], source: str = "derived") -> pd.DataFrame
     return c[c["source"] == source]
 
 
+def _weights(out: dict[str, pd.DataFrame], source: str = "derived") -> pd.Series:
+    return _rows(out, source).set_index(["industry", "category"])["weight"]
+
+
+# ---- employment weights (the default) ------------------------------------------------------------------------
+
+
 def test_aircraft_weight_by_hand(out: dict[str, pd.DataFrame]) -> None:
-    expected = sum(1 for c in C3030_LINKS.values() if c == 1) / len(C3030_LINKS)
-    assert expected == pytest.approx(6 / 9)
-    w = _rows(out).set_index(["industry", "category"])
-    assert w.at[("C3030", AEROSPACE), "weight"] == pytest.approx(expected, abs=1e-12)
-    assert w.at[("C3030", AEROSPACE), "n_naics"] == 6
-    assert w.at[("C3030", "automotive"), "weight"] == pytest.approx(1 / 9, abs=1e-12)
-    assert w.at[("C303", AEROSPACE), "weight"] == pytest.approx(expected, abs=1e-12)  # group of one class
-    # Division C30 has 8 classes; only C3030 has aerospace weight: the mean is (6/9) / 8.
-    assert w.at[("C30", AEROSPACE), "weight"] == pytest.approx(expected / 8, abs=1e-12)
-    assert w.at[("C30", AEROSPACE), "level"] == 2
+    # CBP 2012 employment (cbp12us.txt) of the codes linked to NACE 30.30, each divided by the number of NACE classes
+    # it links to: 333318 54,518/9, 334220 66,833/3, 336360 47,010/7 (three clusters other than aerospace), and in
+    # aerospace 336411 151,264, 336412 73,685/2, 336413 107,448, 336414 37,906, 336415 12,918, 336419 4,752.
+    aerospace = 151_264 + 73_685 / 2 + 107_448 + 37_906 + 12_918 + 4_752
+    total = aerospace + 54_518 / 9 + 66_833 / 3 + 47_010 / 7
+    w = _weights(out)
+    assert w[("C3030", AEROSPACE)] == pytest.approx(aerospace / total, abs=1e-12)
+    assert w[("C3030", AEROSPACE)] == pytest.approx(0.909237, abs=1e-6)
+    c = _rows(out).set_index(["industry", "category"])
+    assert c.at[("C3030", AEROSPACE), "us_employment"] == pytest.approx(total, abs=1e-6)
+    assert c.at[("C3030", AEROSPACE), "n_naics"] == 6
+    # Division C30: aircraft is most of the US employment of other transport equipment. Measured on the 2026-11
+    # mirror: 0.535 (351,130.5 of 656,378.5 employees; the count rule gave 0.083).
+    assert w[("C30", AEROSPACE)] == pytest.approx(aerospace / c.at[("C30", AEROSPACE), "us_employment"], abs=1e-12)
+    assert c.at[("C30", AEROSPACE), "us_employment"] == pytest.approx(656_378.465079, abs=1e-5)
+    assert 0.5 < w[("C30", AEROSPACE)] < 0.6
 
 
-def test_division_mean_by_hand(out: dict[str, pd.DataFrame]) -> None:
-    d = _rows(out)
-    c10 = d[(d["industry"] == "C10")]["weight"].sum()
-    assert c10 == pytest.approx((C10_CLASSES - 1 + C1081_WEIGHT) / C10_CLASSES, abs=1e-12)  # 74/75
-    assert d[d["industry"] == "C1081"].set_index("category").at["food_processing_and_manufacturing",
-                                                                   "weight"] == pytest.approx(C1081_WEIGHT)
+def test_automotive_and_biopharma_on_the_real_mirror(out: dict[str, pd.DataFrame]) -> None:
+    w = _weights(out)
+    # Measured: automotive 0.532 of C29 (count rule 0.702: C2920, bodies and trailers, is dominated by two
+    # multi-linked codes outside automotive, 326199 plastics and 811121 body repair), 0.058 of C30 (count 0.268),
+    # 0.244 of C24 (count 0.198: the foundries 3315, which the CMP places in automotive, employ more than the
+    # codes of C24's other classes).
+    assert w[("C29", "automotive")] > 0.5
+    assert w[("C29", "automotive")] == pytest.approx(0.531606, abs=1e-6)
+    assert w[("C30", "automotive")] < 0.1
+    assert w[("C30", "automotive")] == pytest.approx(0.057590, abs=1e-6)
+    assert w[("C24", "automotive")] == pytest.approx(0.243643, abs=1e-6)
+    # C21 by hand: C2110 links only 325199 (70,865/3, upstream chemicals); C2120 links 325411 29,096, 325412 139,861,
+    # 325413 26,012/2, 325414 40,624 (biopharmaceuticals) and 339113 98,267/5 (medical devices).
+    bio = 29_096 + 139_861 + 26_012 / 2 + 40_624
+    assert w[("C2120", "biopharmaceuticals")] == pytest.approx(bio / (bio + 98_267 / 5), abs=1e-12)
+    assert w[("C21", "biopharmaceuticals")] == pytest.approx(bio / (bio + 98_267 / 5 + 70_865 / 3), abs=1e-12)
+    assert w[("C21", "biopharmaceuticals")] == pytest.approx(0.837227, abs=1e-6)  # count rule: 0.4
 
 
-def test_class_weights_match_the_independent_computation(out: dict[str, pd.DataFrame],
+def test_class_weights_match_the_independent_computation(out: dict[str, pd.DataFrame], counted: dict,
                                                         tables: dict[str, pd.DataFrame], raw: dict) -> None:
     nace = tables["nace"].set_index("code")["dotted"]
     slug_code = out["categories"].dropna(subset=["cmp_code"]).set_index("category")["cmp_code"]
-    mine = {(nace[i], int(slug_code[c])): w for i, c, w in
-            _rows(out).loc[lambda d: d["level"] == 4, ["industry", "category", "weight"]].itertuples(index=False)}
-    theirs = {(k, c): w for k, ws in raw["weights"].items() for c, w in ws.items()}
+    for result, key in ((out, "emp_weights"), (counted, "weights")):
+        rows = _rows(result).loc[lambda d: d["level"] == 4, ["industry", "category", "weight"]]
+        mine = {(nace[i], int(slug_code[c])): w for i, c, w in rows.itertuples(index=False)}
+        theirs = {(k, c): w for k, ws in raw[key].items() for c, w in ws.items() if w > 0}
+        assert mine.keys() == theirs.keys(), key
+        assert all(abs(mine[k] - theirs[k]) < 1e-12 for k in mine), key
+    emp = _rows(out).loc[lambda d: d["level"] == 4].drop_duplicates("industry").set_index("industry")["us_employment"]
+    assert all(abs(emp[k] - raw["emp"][nace[k]]) < 1e-6 for k in emp.index)
+
+
+def test_division_weights_match_the_independent_computation(out: dict[str, pd.DataFrame],
+                                                           tables: dict[str, pd.DataFrame], raw: dict) -> None:
+    """w(d, c) = Σ_k E(k) w(k, c) / Σ_k E(k), from the raw files."""
+    slug_code = out["categories"].dropna(subset=["cmp_code"]).set_index("category")["cmp_code"]
+    num: dict[tuple[str, int], float] = defaultdict(float)
+    den: dict[str, float] = defaultdict(float)
+    for k in raw["classes"]:
+        d = raw["division"][k]
+        den[d] += raw["emp"][k]
+        for c, w in raw["emp_weights"][k].items():
+            num[(d, c)] += raw["emp"][k] * w
+    theirs = {(d, c): v / den[d] for (d, c), v in num.items() if den[d] > 0 and v > 0}
+    rows = _rows(out).loc[lambda x: x["level"] == 2, ["industry", "category", "weight"]]
+    mine = {(i[1:], int(slug_code[c])): w for i, c, w in rows.itertuples(index=False)}
     assert mine.keys() == theirs.keys()
     assert all(abs(mine[k] - theirs[k]) < 1e-12 for k in mine)
 
@@ -112,14 +209,18 @@ def test_weights_within_bounds_for_every_industry(out: dict[str, pd.DataFrame]) 
     assert c["weight"].gt(0).all() and c["weight"].le(1).all()
     assert not c.duplicated(["industry", "category"]).any()
     sums = _rows(out).groupby("industry")["weight"].sum()
-    assert (sums <= 1 + 1e-12).all()
+    assert (sums <= 1 + 1e-9).all()
     assert set(c["level"]) == {1, 2, 3, 4}
     assert set(c["source"]) == {"derived", "emerging.yml"}
+    assert c["us_employment"].ge(0).all()
+    # every class with US employment is fully matched: CBP and the CMP definitions cover the same industries
+    classes = _rows(out).loc[lambda d: (d["level"] == 4) & (d["us_employment"] > 0)]
+    assert classes.groupby("industry")["weight"].sum().min() == pytest.approx(1.0, abs=1e-12)
 
 
 def test_coverage_figures(out: dict[str, pd.DataFrame], raw: dict) -> None:
     cov = out["concordance_coverage"].set_index(["scope", "measure"])["value"]
-    classes, weights = raw["classes"], raw["weights"]
+    classes, weights = raw["classes"], raw["emp_weights"]
     linked, cluster = raw["linked"], raw["cluster"]
     matched = {c for c in linked if c in cluster}
     class_sums = [sum(weights[k].values()) for k in classes]
@@ -130,14 +231,23 @@ def test_coverage_figures(out: dict[str, pd.DataFrame], raw: dict) -> None:
     assert cov[("traded+local", "naics_codes_matched_share")] == pytest.approx(0.9185606, abs=1e-6)
     assert cov[("traded+local", "nace_classes_with_weight")] == sum(s > 0 for s in class_sums) == 575
     assert cov[("traded+local", "mean_class_weight")] == pytest.approx(sum(class_sums) / len(classes), abs=1e-6)
-    assert cov[("traded+local", "mean_class_weight")] == pytest.approx(0.9254117, abs=1e-6)
+    assert cov[("traded+local", "mean_class_weight")] == pytest.approx(575 / 615, abs=1e-9)  # each class 0 or 1
     traded = [sum(w for c, w in weights[k].items() if c <= 51) for k in classes]
     assert cov[("traded", "mean_class_weight")] == pytest.approx(sum(traded) / len(classes), abs=1e-6)
-    assert cov[("traded", "mean_class_weight")] == pytest.approx(0.6682901, abs=1e-6)
+    assert cov[("traded", "mean_class_weight")] == pytest.approx(0.6531001, abs=1e-6)
     assert cov[("traded", "naics_codes_matched")] == sum(cluster[c] <= 51 for c in matched) == 668
     assert cov[("local", "naics_codes_matched")] == 302
-    assert cov[("local", "mean_class_weight")] == pytest.approx(0.2571216, abs=1e-6)
+    assert cov[("local", "mean_class_weight")] == pytest.approx(0.2818593, abs=1e-6)
     assert cov[("traded+local", "categories_reached")] == 67
+    # US employment: 116,073,538 (CBP 2012 with the 21 withheld cells estimated), 36.1% in traded categories
+    total = sum(raw["emp"].values())
+    assert cov[("traded+local", "us_employment_total")] == pytest.approx(total, abs=1e-3)
+    assert total == pytest.approx(116_073_538, abs=1e-3)
+    traded_e = sum(raw["emp"][k] * t for k, t in zip(classes, traded, strict=True))
+    assert cov[("traded", "us_employment_share")] == pytest.approx(traded_e / total, abs=1e-9)
+    assert cov[("traded", "us_employment_share")] == pytest.approx(0.3606243, abs=1e-6)
+    assert cov[("traded+local", "us_employment_share")] == pytest.approx(1.0, abs=1e-12)
+    assert cov[("traded+local", "nace_classes_without_us_employment")] == 0
     assert ("traded+local", "employment_share") not in cov.index  # no sbs_employment given
 
 
@@ -155,11 +265,19 @@ def test_emerging_coverage(out: dict[str, pd.DataFrame], tables: dict[str, pd.Da
     assert cov[("emerging", "nace_classes_with_weight")] == sum(v > 0 for v in capped) == 148
     assert cov[("emerging", "mean_class_weight")] == pytest.approx(sum(capped) / len(classes), abs=1e-6)
     assert cov[("emerging", "mean_class_weight")] == pytest.approx(0.2111382, abs=1e-6)
-    e = _rows(out, "emerging.yml").set_index(["industry", "category"])["weight"]
+    assert cov[("emerging", "nace_classes_without_us_employment")] == 3  # A0321, H4920, H5310
+    e = _weights(out, "emerging.yml")
     assert e[("C3030", "emerging_mobility_technologies")] == 1.0
     assert e[("J6201", "emerging_digital")] == 1.0  # division J62 listed: each class gets its weight
-    # C30: C3011 0.5, C3020 1, C3030 1, C3040 0.5, C3091 1, C3092 1 of 8 classes
-    assert e[("C30", "emerging_mobility_technologies")] == pytest.approx(5 / 8, abs=1e-12)
+    # C30: C3011 0.5, C3020 1, C3030 1, C3040 0.5, C3091 1, C3092 1, weighted by the classes' US employment
+    emp = _rows(out).loc[lambda d: d["level"] == 4].drop_duplicates("industry").set_index("industry")["us_employment"]
+    share = {"C3011": 0.5, "C3020": 1, "C3030": 1, "C3040": 0.5, "C3091": 1, "C3092": 1}
+    c30 = [k for k in classes if k.startswith("C30")]
+    expected = sum(emp[k] * share.get(k, 0) for k in c30) / sum(emp[k] for k in c30)
+    assert e[("C30", "emerging_mobility_technologies")] == pytest.approx(expected, abs=1e-12)
+    assert e[("C30", "emerging_mobility_technologies")] == pytest.approx(0.790133, abs=1e-6)  # count rule: 5/8
+    # H49's classes but H4920 (freight rail, no US employment) weigh; H492 alone falls back to the plain mean
+    assert e[("H492", "emerging_logistical_services")] == e[("H4920", "emerging_logistical_services")]
 
 
 def test_employment_share_from_a_hand_made_frame(tables: dict[str, pd.DataFrame]) -> None:
@@ -170,9 +288,9 @@ def test_employment_share_from_a_hand_made_frame(tables: dict[str, pd.DataFrame]
         columns=["region", "level", "nace", "year", "value"]).assign(nuts_version=2013, flag=None)
     sbs["value"] = sbs["value"].astype("Float64")
     cov = conc.derive(tables | {"sbs_employment": sbs})["concordance_coverage"].set_index(["scope", "measure"])
-    # Σc w(C30) = 1 (every class of C30 fully matched), Σc w(C10) = 74/75, U99 has no category:
-    expected = (100 * 1 + 300 * 74 / 75 + 50 * 0) / 450
-    assert expected == pytest.approx(0.88)
+    # Σc w(C30) = 1 and Σc w(C10) = 1 (C1081's farm code 111998 has no US employment, so its weight is that of
+    # its two food processing codes: 1), U99 has no category:
+    expected = (100 * 1 + 300 * 1 + 50 * 0) / 450
     assert cov.at[("traded+local", "employment_share"), "value"] == pytest.approx(expected, abs=1e-6)
     assert cov.at[("traded+local", "employment_total"), "value"] == 450
     assert cov.at[("traded+local", "employment_year"), "value"] == 2015
@@ -184,23 +302,57 @@ def test_employment_share_from_a_hand_made_frame(tables: dict[str, pd.DataFrame]
 def test_unmatched(out: dict[str, pd.DataFrame]) -> None:
     u = out["concordance_unmatched"]
     assert u["kind"].value_counts().to_dict() == {"naics2017_not_in_crosswalk": 86,
+                                                  "naics2017_without_us_employment": 86,
                                                   "nace_class_without_category": 38,
+                                                  "nace_class_count_fallback": 38,
+                                                  "nace_aggregate_count_fallback": 3,
                                                   "nace_class_without_naics": 2}
-    by_code = u.set_index("code")
+    by_code = u.set_index(["kind", "code"])["detail"]
     assert set(u.loc[u["kind"] == "nace_class_without_naics", "code"]) == {"T9810", "T9820"}
-    assert "Emsi places it in cluster 45" in by_code.at["491110", "detail"]
-    assert by_code.at["H4920", "kind"] == "nace_class_without_category"  # rail: left out of the CMP
+    assert "Emsi places it in cluster 45" in by_code[("naics2017_not_in_crosswalk", "491110")]
+    assert ("nace_class_without_category", "H4920") in by_code.index  # rail: left out of the CMP
+    # the classes that fall back to the count rule are the ones in no cluster: CBP and the CMP cover the same
+    # industries, so no class gets a weight from the count rule
+    kinds = u.groupby("kind")["code"].apply(set)
+    assert kinds["nace_class_count_fallback"] == kinds["nace_class_without_category"]
+    assert by_code[("nace_class_count_fallback", "H4920")] == (
+        "its 2 linked NAICS codes have no US employment in CBP 2012: in no cluster either (no weight); it weighs "
+        "nothing in its group, division and section")
+    assert kinds["nace_aggregate_count_fallback"] == {"A032", "H492", "H531"}  # emerging.yml rows only
+    assert kinds["naics2017_without_us_employment"] == kinds["naics2017_not_in_crosswalk"]
 
 
-def test_category_coverage(out: dict[str, pd.DataFrame]) -> None:
+def test_category_coverage(out: dict[str, pd.DataFrame], counted: dict[str, pd.DataFrame]) -> None:
     cc = out["category_coverage"].set_index("category")
     assert len(cc) == 77
     assert cc.at[AEROSPACE, "status"] == "covered"
     assert cc.at["insurance_services", "status"] == "not covered"  # section K
     assert cc.at["local_education_and_training", "status"] == "not covered"  # section P
-    # financial services: 9.7 of class weight, of which 0.7 outside section K
-    assert cc.at["financial_services", "share_in_sbs"] == pytest.approx(0.7 / 9.7, abs=1e-6)
+    # financial services: class weights 9.424, of which 0.288 outside section K (count rule: 0.7 of 9.7)
+    assert cc.at["financial_services", "share_in_sbs"] == pytest.approx(0.030542, abs=1e-6)
+    assert counted["category_coverage"].set_index("category").at["financial_services", "share_in_sbs"] == (
+        pytest.approx(0.7 / 9.7, abs=1e-6))
     assert cc.at["financial_services", "status"] == "partly covered"
+
+
+def test_category_divisions(out: dict[str, pd.DataFrame]) -> None:
+    cd = out["category_divisions"]
+    d = cd.set_index(["category", "division"])
+    # aerospace draws 67.1% of its US employment from C30, 25.9% from C26, 7.0% from C28
+    aero = cd[cd["category"] == AEROSPACE]
+    assert aero["division"].tolist() == ["C30", "C26", "C28"]
+    assert aero["us_employment_share"].round(3).tolist() == [0.671, 0.259, 0.070]
+    assert d.at[(AEROSPACE, "C30"), "us_employment"] == pytest.approx(151_264 + 73_685 / 2 + 107_448 + 37_906
+                                                                      + 12_918 + 4_752, abs=1e-6)
+    assert d.at[(AEROSPACE, "C30"), "classes"] == 1 and d.at[(AEROSPACE, "C30"), "kind"] == "traded"
+    assert d.at[(AEROSPACE, "C30"), "name"] == "Manufacture of other transport equipment"
+    w = _weights(out)
+    assert d.at[("automotive", "C29"), "weight"] == w[("C29", "automotive")]
+    # per category the shares sum to 1, and us_employment = weight × the division's US employment
+    with_emp = cd[cd.groupby("category")["us_employment"].transform("sum") > 0]
+    assert with_emp.groupby("category")["us_employment_share"].sum().sub(1).abs().max() < 1e-12
+    assert (cd["us_employment"] - cd["weight"] * cd["division_us_employment"]).abs().max() < 1e-6
+    assert cd["category"].nunique() == 77
 
 
 def test_emsi_additions_option(tables: dict[str, pd.DataFrame]) -> None:
@@ -208,42 +360,33 @@ def test_emsi_additions_option(tables: dict[str, pd.DataFrame]) -> None:
     assert w[("H5310", "transportation_and_logistics")] == 1.0  # 491110 Postal Service, Emsi's placement
 
 
-def _synthetic(links: list[tuple[int, int]], clusters: dict[int, int | None], tmp: Path) -> dict[str, pd.DataFrame]:
-    nace = pd.DataFrame(
-        [("C", "C", 1, None, "C", None, "S"), ("C10", "10", 2, "C", "C", "C10", "D"),
-         ("C101", "10.1", 3, "C10", "C", "C10", "G1"), ("C102", "10.2", 3, "C10", "C", "C10", "G2"),
-         ("C1011", "10.11", 4, "C101", "C", "C10", "K1"), ("C1012", "10.12", 4, "C101", "C", "C10", "K2"),
-         ("C1020", "10.20", 4, "C102", "C", "C10", "K3")],
-        columns=["code", "dotted", "level", "parent", "section", "division", "name"])
-    classes = ["C1011", "C1012", "C1020"]
-    nn = pd.DataFrame([(f"{100000 + n}", classes[k], "t", f"n{n}", None) for n, k in sorted(set(links))],
-                      columns=["naics2017", "nace", "nace_title", "naics_title", "notes"])
-    names = {1: ("Aerospace Vehicles and Defense", "traded"), 2: ("Apparel", "traded"), 101: ("Local A", "local")}
-    cw = pd.DataFrame([(f"{100000 + n}", "t", names[c][1], c, names[c][0], "s", False)
-                       for n, c in clusters.items() if c is not None],
-                      columns=["naics", "naics_title", "traded_local", "cluster_code", "cluster_name",
-                               "subcluster_name", "emsi_specific"])
-    if cw.empty:
-        cw = pd.DataFrame([("999999", "t", "traded", 1, names[1][0], "s", False)], columns=cw.columns)
-    (tmp / "e.yml").write_text("industries:\n  - {category: emerging_x, name: X, rationale: Y, nace: {C10: 0.5}}\n",
-                               encoding="utf-8")
-    return {"nace": nace, "naics_nace": nn, "cluster_naics": cw}
+# ---- the count rule (clusterobs up to 2026-11) ---------------------------------------------------------------
 
 
-@settings(max_examples=40, deadline=None)
-@given(links=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 2)), min_size=1, max_size=20),
-       clusters=st.dictionaries(st.integers(0, 7), st.sampled_from([1, 2, 101, None])))
-def test_property_weights_sum_to_at_most_one(links: list[tuple[int, int]], clusters: dict[int, int | None],
-                                             tmp_path_factory: pytest.TempPathFactory) -> None:
-    tmp = tmp_path_factory.mktemp("syn")
-    t = _synthetic(links, clusters, tmp)
-    c = conc.derive(t, emerging_file=tmp / "e.yml")["concordance"]
-    d = c[c["source"] == "derived"]
-    assert d["weight"].gt(0).all()
-    assert (d.groupby("industry")["weight"].sum() <= 1 + 1e-12).all()
-    for k in ("C1011", "C1012", "C1020"):  # class weight = matched share of its distinct NAICS codes
-        codes = {n for n, kk in links if ["C1011", "C1012", "C1020"][kk] == k}
-        expected = sum(clusters.get(n) is not None for n in codes) / len(codes) if codes else 0.0
-        assert d.loc[d["industry"] == k, "weight"].sum() == pytest.approx(expected, abs=1e-12)
-    e = c[c["source"] == "emerging.yml"].set_index("industry")["weight"]
-    assert e.to_dict() == {"C": 0.5, "C10": 0.5, "C101": 0.5, "C1011": 0.5, "C1012": 0.5, "C102": 0.5, "C1020": 0.5}
+def test_count_rule_reproduces_the_earlier_aircraft_weights(counted: dict[str, pd.DataFrame]) -> None:
+    expected = sum(1 for c in C3030_LINKS.values() if c == 1) / len(C3030_LINKS)
+    assert expected == pytest.approx(6 / 9)
+    w = _rows(counted).set_index(["industry", "category"])
+    assert w.at[("C3030", AEROSPACE), "weight"] == pytest.approx(expected, abs=1e-12)
+    assert w.at[("C3030", AEROSPACE), "n_naics"] == 6
+    assert w.at[("C3030", "automotive"), "weight"] == pytest.approx(1 / 9, abs=1e-12)
+    assert w.at[("C303", AEROSPACE), "weight"] == pytest.approx(expected, abs=1e-12)  # group of one class
+    # Division C30 has 8 classes; only C3030 has aerospace weight: the mean is (6/9) / 8.
+    assert w.at[("C30", AEROSPACE), "weight"] == pytest.approx(expected / 8, abs=1e-12)
+    assert w.at[("C30", AEROSPACE), "level"] == 2
+    # the earlier published figures: automotive 0.268 of C30, 0.702 of C29, 0.198 of C24; biopharma 0.4 of C21
+    assert w.at[("C30", "automotive"), "weight"] == pytest.approx(0.268056, abs=1e-6)
+    assert w.at[("C29", "automotive"), "weight"] == pytest.approx(0.702381, abs=1e-6)
+    assert w.at[("C24", "automotive"), "weight"] == pytest.approx(0.197917, abs=1e-6)
+    assert w.at[("C21", "biopharmaceuticals"), "weight"] == pytest.approx(0.4, abs=1e-12)
+
+
+def test_count_rule_division_mean_by_hand(counted: dict[str, pd.DataFrame]) -> None:
+    d = _rows(counted)
+    c10 = d[(d["industry"] == "C10")]["weight"].sum()
+    assert c10 == pytest.approx((C10_CLASSES - 1 + C1081_WEIGHT) / C10_CLASSES, abs=1e-12)  # 74/75
+    assert d[d["industry"] == "C1081"].set_index("category").at["food_processing_and_manufacturing",
+                                                                   "weight"] == pytest.approx(C1081_WEIGHT)
+    cov = counted["concordance_coverage"].set_index(["scope", "measure"])["value"]
+    assert cov[("traded+local", "mean_class_weight")] == pytest.approx(0.9254117, abs=1e-6)
+    assert cov[("traded", "mean_class_weight")] == pytest.approx(0.6682901, abs=1e-6)

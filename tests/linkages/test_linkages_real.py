@@ -14,8 +14,10 @@ from scipy.stats import spearmanr
 from clusterobs.linkages import square, uscmp_relatedness
 
 #: (our method, US CMP measure) → Spearman's rho measured on the real data (docs/linkages.md)
-MEASURED = {("colocation_share", "cr_all"): 0.2698, ("colocation_share", "cr_lc"): 0.0105,
-            ("colocation_share", "cr_occ"): 0.5608, ("colocation_loglq", "cr_all"): 0.2662}
+#: (employment-weighted concordance; with the count-rule concordance up to 2026-11 they were 0.2698, 0.0105, 0.5608,
+#: 0.2662 over the 1,035 pairs of 46 categories)
+MEASURED = {("colocation_share", "cr_all"): 0.2521, ("colocation_share", "cr_lc"): -0.0205,
+            ("colocation_share", "cr_occ"): 0.5928, ("colocation_loglq", "cr_all"): 0.2590}
 TOLERANCE = 0.02
 
 
@@ -52,7 +54,9 @@ def test_rank_correlation_with_the_us_cmp_matrix_stays_as_measured(linkages, met
     us = uscmp_relatedness(t["cluster_relatedness"], t["categories"], measure=measure)
     both = ours[ours["category_i"] < ours["category_j"]].merge(
         us, on=["category_i", "category_j"], suffixes=("", "_us")).dropna(subset=["value", "value_us"])
-    assert both["category_i"].nunique() + 1 >= 45 and len(both) == 1035
+    # 45 traded categories mapped (agricultural inputs and services fell below the coverage threshold with the
+    # employment weights: most of its US employment is in A01, outside the SBS): 990 pairs
+    assert both["category_i"].nunique() + 1 >= 44 and len(both) == 990
     rho = spearmanr(both["value"], both["value_us"]).statistic
     assert rho == pytest.approx(MEASURED[(method, measure)], abs=TOLERANCE)
 

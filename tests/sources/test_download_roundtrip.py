@@ -11,9 +11,10 @@ writes them as the mirror did, not what the real files hold.
 
 The same holds for the scoreboard sources converted from published originals the mirror lacks: the RIS 2023 and
 RCI 2022 workbooks are written here from the mirror CSVs (numbers as numbers; the RCI population sheet with a
-four-line header, as the README describes the original), and the I4.0 panel's zip from the mirror's files under
-their names in the zip. A made-up workbook cannot have the real one's checksum, so the test drops the two
-workbook checksums from the metadata for the download.
+four-line header, as the README describes the original), the I4.0 panel's zip from the mirror's files under
+their names in the zip, and the Census Bureau's CBP 2012 zip from the mirror's ``cbp12us.txt``. A made-up workbook
+cannot have the real one's checksum, so the test drops the two workbook checksums from the metadata for the download
+(the CBP zip has none pinned: the mirror holds the text file, whose checksum is).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from clusterobs.sources import (
     i40_indicators,
     rci_2022,
     ris,
+    us_cbp,
     us_cluster_crosswalk,
     us_cmp_related,
 )
@@ -122,9 +124,17 @@ def scoreboard_originals(mirror: Path) -> dict[str, bytes]:
     return {ris.WORKBOOK: ris_book, rci_2022.WORKBOOK: rci_book, i40_indicators.ZIP: buf.getvalue()}
 
 
+def cbp_zip(mirror: Path) -> dict[str, bytes]:
+    """The Census Bureau's ``cbp12us.zip``, made from the mirror's ``cbp12us.txt`` (the mirror lacks the zip)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(us_cbp.FILE, (mirror / us_cbp.META.folder / us_cbp.FILE).read_bytes())
+    return {us_cbp.ZIP: buf.getvalue()}
+
+
 def internet(mirror: Path) -> tuple[dict[str, bytes], set[str]]:
     """``{url: bytes}`` for every downloadable file of every source, and the addresses of the derived files."""
-    made = {**yearly_geojson(mirror), **scoreboard_originals(mirror)}
+    made = {**yearly_geojson(mirror), **scoreboard_originals(mirror), **cbp_zip(mirror)}
     served: dict[str, bytes] = {}
     derived: set[str] = set()
     for module in (*SOURCES, eurostat_api):
@@ -176,16 +186,17 @@ def downloaded(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
 
 def test_the_download_fetches_every_original_once_and_no_derived_file(downloaded) -> None:
     _, _, _, net, derived, output = downloaded
-    assert len(net.requests) == len(set(net.requests)) == len(net.served) == 45
+    assert len(net.requests) == len(set(net.requests)) == len(net.served) == 46
     assert set(net.requests) == set(net.served)
     assert eurostat_api.META.file(eurostat_api.FILE).url not in net.requests  # only when named
     tree_page = eurostat_indicators.META.file(eurostat_indicators.FILE).url
     assert tree_page in derived and tree_page not in net.requests
     assert sum(u.endswith(".geojson.gz") for u in net.requests) == 12
     assert sum(u.endswith(".xlsx") for u in net.requests) == 4
-    assert sum(u.endswith(".zip") for u in net.requests) == 1
+    assert sum(u.endswith(".zip") for u in net.requests) == 2
     assert "us_cmp_cluster_naics: rebuilt naics_to_cmp_cluster.csv, ClusterLinkage.csv" in output
     assert "ris_2023: rebuilt ris2023_regional_database.csv" in output
+    assert "us_cbp: rebuilt cbp12us.txt" in output
     assert "eurostat_nuts2_indicators: rebuilt nuts2_indicators_2007_2018.csv" in output
 
 
@@ -195,7 +206,8 @@ def test_rebuilt_files_are_byte_identical_to_the_mirror(downloaded, mirror: Path
                          (INDICATORS, eurostat_indicators.FILE), (ris.META.folder, ris.FILE),
                          *((rci_2022.META.folder, f) for f in (rci_2022.RAW, rci_2022.DESCRIPTIONS, rci_2022.POPULATION,
                                                                 rci_2022.CAPITALS)),
-                         *((i40_indicators.META.folder, f) for f in i40_indicators.ZIP_MEMBERS)):
+                         *((i40_indicators.META.folder, f) for f in i40_indicators.ZIP_MEMBERS),
+                         (us_cbp.META.folder, us_cbp.FILE)):
         assert (online / folder / name).read_bytes() == (mirror / folder / name).read_bytes(), name
     log = json.loads((online / CROSSWALK / download.LOG_NAME).read_text())
     assert sorted(r["file"] for r in log) == [us_cluster_crosswalk.XLSX_LINKAGE, us_cluster_crosswalk.XLSX_NAICS]
@@ -210,7 +222,7 @@ def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, inge
     got = store.tables(summary.version).set_index("name")[["rows", "checksum"]]
     want = real_store.tables(real.version).set_index("name")[["rows", "checksum"]]
     assert sorted(got.index) == sorted(want.index)
-    assert len(got) == 33
+    assert len(got) == 36
     # Every table but `sources` is identical (rows and content checksum), since every rebuilt file is byte-identical.
     assert got.drop("sources").equals(want.drop("sources"))
     for name, rows in {"cluster_naics": 986, "cluster_linkage": 203, "regional_indicators": 41_628,
@@ -219,13 +231,13 @@ def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, inge
         assert got.loc[name, "rows"] == want.loc[name, "rows"] == rows, name
     assert summary.quarantined == real.quarantined and summary.quirks == real.quirks
     # `sources` lists the files read: the download has the originals the mirror lacks (twelve yearly GeoJSON
-    # files, two workbooks, one zip).
+    # files, two workbooks, two zips).
     src = store.table("sources", summary.version).set_index("file")
     real_src = real_store.table("sources", real.version).set_index("file")
-    assert len(src) == len(real_src) + 15 == 56
+    assert len(src) == len(real_src) + 16 == 58
     extra = sorted(set(src.index) - set(real_src.index))
     assert extra == sorted([eurostat_indicators.YEARLY.format(year=y) for y in eurostat_indicators.YEARS]
-                           + [ris.WORKBOOK, rci_2022.WORKBOOK, i40_indicators.ZIP])
+                           + [ris.WORKBOOK, rci_2022.WORKBOOK, i40_indicators.ZIP, us_cbp.ZIP])
     assert src.loc[real_src.index, "sha256"].equals(real_src["sha256"])
     assert store.meta(summary.version)["sbs_api"] == "absent"
 
@@ -295,6 +307,6 @@ def test_modules_without_derived_files_have_no_hook(tmp_path: Path) -> None:
     hooks = {m.META.id for m in SOURCES if hasattr(m, "after_download")}
     derived = {m.META.id for m in SOURCES if any(f.derived for f in m.META.files)}
     assert hooks == derived == {"us_cmp_cluster_naics", "eurostat_nuts2_indicators", "ris_2023", "rci_2022",
-                                "i40_nuts2_indicators"}
+                                "i40_nuts2_indicators", "us_cbp"}
     assert download.after_download(us_cmp_related, tmp_path) == []
 

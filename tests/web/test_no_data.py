@@ -127,7 +127,7 @@ def test_geojson_starred_cluster_counts_skip_categories_without_data(client, duc
     assert (ranked, stars_3) == (44 - 1, 2)
     # Mayotte: no traded category has employment → no data, not "0 three-star clusters"
     fry5 = props["FRY5"]
-    assert (fry5["value"], fry5["categories_with_data"], fry5["categories_without_data"]) == (None, 0, 46)
+    assert (fry5["value"], fry5["categories_with_data"], fry5["categories_without_data"]) == (None, 0, 45)
     assert fry5["in_statistics"] is True and fry5["no_data"].startswith("no employment for any traded category")
     assert fry5["region_no_data"] is True and fry5["no_data_reason"].startswith("0 of 46 traded categories")
     n = duck.execute("SELECT count(*) FROM cluster_measures m JOIN categories c USING (category) "

@@ -1,15 +1,26 @@
 """The default concordance NACE Rev. 2 → cluster categories, derived at ingest, with its coverage.
 
-Method (docs: METHODOLOGY.md, "From industries to categories: the concordance"):
+Method (docs/methodology.md, "The concordance"; METHODOLOGY.md, "From industries to categories"):
 
-* NACE class k, category c: ``w(k, c) = #{NAICS 2017 codes linked to k whose CMP cluster is c}
-  / #{distinct NAICS 2017 codes linked to k}``. A linked NAICS code without a CMP cluster counts
-  in the denominator and in no category, so a class's weights sum to at most 1.
-* Group, division, section: the unweighted mean of ``w`` over **all** their classes; a class
-  with no NAICS link, or with links to no cluster, counts as weight 0 (our choice: a division
-  is covered only in proportion to how many of its classes are).
+* US employment per NAICS 2017 code, ``E(n)``: County Business Patterns 2012 (``naics_employment``:
+  same code, or for a code created in 2017 the 2012 codes it replaced). A NAICS code linked to
+  several NACE classes shares its employment equally among them (no public key says better).
+* NACE class k, category c (``weighting="employment"``, the default): ``w(k, c) = Σ E(n linked to
+  k, in c) / Σ E(n linked to k)``. A linked code in no CMP cluster counts in the denominator only,
+  so a class's weights sum to at most 1. A class whose linked codes all lack US employment (CBP
+  leaves out crop and animal production, rail, households, government) falls back to the count rule
+  below and is reported (``concordance_unmatched``, kind ``nace_class_count_fallback``).
+* Group, division, section: ``w(d, c) = Σ_k E(k) w(k, c) / Σ_k E(k)`` over its classes, with
+  ``E(k)`` the US employment attributed to class k (the ``us_employment`` of the class row): a class
+  without US employment weighs nothing. Where no class of the code has US employment, the plain
+  mean over all its classes is used instead (reported, kind ``nace_aggregate_count_fallback``).
+* ``weighting="count"`` is the rule of clusterobs up to 2026-11, kept to reproduce those versions
+  and to measure what the employment weights change (the before/after figures of the methodology):
+  ``w(k, c) = #{linked NAICS codes in c} / #{linked NAICS codes}``, and the unweighted mean over all
+  classes for groups, divisions and sections.
 * Emerging industries (``emerging.yml``): a listed class keeps its weight, a listed division gives
-  its weight to each of its classes; higher levels are then aggregated the same way.
+  its weight to each of its classes; groups, divisions and sections are then aggregated with the
+  same class employment ``E(k)`` (plain mean under ``weighting="count"``).
 
 Which crosswalk rows define a cluster: the CMP's own rows, plus the 16 rows Emsi flags as
 specific that are NAICS codes created in 2017 (their placement is that of the NAICS 2012 codes
@@ -24,60 +35,117 @@ from pathlib import Path
 import pandas as pd
 
 from clusterobs.classifications.categories import EMERGING_FILE, categories, emerging_concordance
+from clusterobs.classifications.naics_employment import NEW_IN_NAICS_2017, naics_employment
 
 TABLES = {
     "concordance": "NACE code (any level, Eurostat form) → category with weight in (0,1]; n_naics = NAICS codes "
-    "behind a derived weight; source 'derived' (NAICS route) or 'emerging.yml'",
+    "behind a derived weight; source 'derived' (NAICS route) or 'emerging.yml'; us_employment = US employment "
+    "(CBP 2012) attributed to the industry, the E behind its weight",
+    "concordance_naics": "Every NAICS 2017 code linked to NACE: its category, the NACE classes it links to, its US "
+    "employment (CBP 2012), how that was obtained, and the share each linked class gets",
     "concordance_unmatched": "Codes the derivation could not use, by kind, with title and detail",
     "concordance_coverage": "Coverage of the concordance by scope (traded, local, traded+local, emerging) and measure",
     "category_coverage": "Per category: share of its class weights inside the SBS business economy "
     "(B-N without K, plus S95) and status covered / partly covered / not covered",
+    "category_divisions": "Per category, every NACE division feeding it: the division's weight, its US employment "
+    "and the share of the category's US employment it carries",
 }
-#: Six-digit codes created in NAICS 2017 (US Census Bureau, 2012-2017 concordance).
-NEW_IN_NAICS_2017 = frozenset({
-    "211120", "211130", "212230", "333914", "335220", "452210", "452311", "452319", "454110", "512250",
-    "517311", "517312", "532281", "532282", "532283", "532284", "532289", "541713", "541714", "541715",
-})
+WEIGHTINGS = ("employment", "count")
 SBS_SECTIONS = frozenset("BCDEFGHIJLMN")
 SBS_DIVISIONS = frozenset({"S95"})
 _LEVEL_COLUMN = {4: "code", 3: "parent", 2: "division", 1: "section"}
 _SCOPES = {"traded": ("traded",), "local": ("local",), "traded+local": ("traded", "local"), "emerging": ("emerging",)}
+_E = "us_employment_per_class"
+__all__ = ["NEW_IN_NAICS_2017", "TABLES", "WEIGHTINGS", "derive", "in_sbs_business_economy"]
 
 
-def derive(tables: dict[str, pd.DataFrame], *, emerging_file: Path = EMERGING_FILE,
-           emsi_additions: bool = False) -> dict[str, pd.DataFrame]:
-    """Derive the concordance and its reports from ``nace``, ``naics_nace``, ``cluster_naics``
-    (and ``sbs_employment`` for the employment share, if present)."""
-    nace, links, crosswalk = tables["nace"], tables["naics_nace"], tables["cluster_naics"]
+def derive(tables: dict[str, pd.DataFrame], *, emerging_file: Path = EMERGING_FILE, emsi_additions: bool = False,
+           weighting: str = "employment") -> dict[str, pd.DataFrame]:
+    """Derive the concordance and its reports.
+
+    Reads ``nace``, ``naics_nace``, ``cluster_naics`` and ``us_cbp_employment`` (which
+    ``weighting="count"`` does without), and if present ``naics`` (the NAICS 2017 code list, to tell
+    which NAICS 2012 codes were retired; the linked codes stand in for it) and ``sbs_employment``
+    (for the share of European employment covered).
+    """
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"`weighting` of `derive` must be one of {', '.join(WEIGHTINGS)}; got {weighting!r}.")
+    cbp = tables.get("us_cbp_employment")
+    if weighting == "employment" and cbp is None:
+        raise ValueError("`weighting` of `derive` is 'employment' but there is no us_cbp_employment table "
+                         "(source us_cbp): read it first, or pass weighting='count'.")
+    nace, crosswalk = tables["nace"], tables["cluster_naics"]
     cats = categories(crosswalk, path=emerging_file)
     classes = nace.loc[nace["level"] == 4, ["code", "parent", "division", "section", "name"]]
-    links = links[["naics2017", "nace", "naics_title"]].drop_duplicates(["naics2017", "nace"])
+    links = tables["naics_nace"][["naics2017", "nace", "naics_title"]].drop_duplicates(["naics2017", "nace"])
     slug_of = cats.dropna(subset=["cmp_code"]).set_index("cmp_code")["category"]
     used = crosswalk if emsi_additions else crosswalk[~crosswalk["emsi_specific"]
                                                       | crosswalk["naics"].isin(NEW_IN_NAICS_2017)]
     category_of = used.set_index("naics")["cluster_code"].map(slug_of)
-    matched = links.assign(category=links["naics2017"].map(category_of)).dropna(subset=["category"])
-    denominator = links.groupby("nace")["naics2017"].nunique()
-    # links are distinct (naics, class) pairs, so the size of a group is its number of distinct NAICS codes
-    derived = matched.groupby(["nace", "category"]).size().rename("n").reset_index()
-    derived["weight"] = derived["n"].astype("float64") / derived["nace"].map(denominator).astype("float64")
+    per_naics = _naics_table(links, category_of, cbp, tables.get("naics"))
+    links = links.merge(per_naics[["naics2017", "category", _E]], on="naics2017", how="left")
+    matched = links.dropna(subset=["category"])
+    # E(k): the US employment attributed to class k (0 for a class without links or without employment)
+    class_emp = None if cbp is None else links.groupby("nace")[_E].sum().reindex(classes["code"], fill_value=0.0)
+    counted = _count_weights(links, matched)
+    by = class_emp if weighting == "employment" else None
+    derived = counted if by is None else _employment_weights(matched, counted, by)
 
     emerging = _expand_emerging(emerging_concordance(nace, path=emerging_file), classes)
-    concordance = pd.concat([_aggregate(derived, classes, matched, "derived"),
-                             _aggregate(emerging, classes, None, "emerging.yml")], ignore_index=True)
+    concordance = pd.concat([_aggregate(derived, classes, matched, "derived", by, class_emp),
+                             _aggregate(emerging, classes, None, "emerging.yml", by, class_emp)], ignore_index=True)
+    fallback = [] if by is None else sorted(set(links["nace"]) - set(by.index[by > 0]))
     return {
         "categories": cats,
         "concordance": concordance,
-        "concordance_unmatched": _unmatched(classes, links, crosswalk, used, concordance, cats),
+        "concordance_naics": per_naics,
+        "concordance_unmatched": _unmatched(classes, links, crosswalk, used, concordance, cats, nace, per_naics,
+                                            fallback, by is not None),
         "concordance_coverage": _coverage(concordance, cats, classes, links, matched, tables.get("sbs_employment"),
-                                          nace),
+                                          nace, class_emp),
         "category_coverage": _category_coverage(concordance, cats, classes),
+        "category_divisions": _category_divisions(concordance, cats, classes, nace),
     }
 
 
 def in_sbs_business_economy(section: str, division: str | None) -> bool:
     """True for codes the SBS business economy covers: sections B-N without K, plus division S95."""
     return section in SBS_SECTIONS or division in SBS_DIVISIONS
+
+
+def _naics_table(links: pd.DataFrame, category_of: pd.Series, cbp: pd.DataFrame | None,
+                 naics: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per linked NAICS 2017 code: title, category, classes linked, US employment and its basis."""
+    per = links.groupby("naics2017", as_index=False).agg(naics_title=("naics_title", "first"),
+                                                         nace_classes=("nace", "nunique"))
+    per["category"] = per["naics2017"].map(category_of)
+    if cbp is None:
+        per = per.assign(us_employment=float("nan"), basis=None, detail=None)
+    else:
+        known = set(per["naics2017"]) if naics is None else set(naics.loc[naics["level"] == 6, "code"])
+        per = per.merge(naics_employment(per["naics2017"], cbp, known), on="naics2017", how="left")
+    # a code linked to several classes shares its employment equally among them
+    per[_E] = per["us_employment"] / per["nace_classes"].astype("float64")
+    per = per[["naics2017", "naics_title", "category", "nace_classes", "us_employment", _E, "basis", "detail"]]
+    return per.astype({"nace_classes": "int64", "us_employment": "float64", _E: "float64"})
+
+
+def _count_weights(links: pd.DataFrame, matched: pd.DataFrame) -> pd.DataFrame:
+    """w(k, c) = #{NAICS codes linked to k in c} / #{NAICS codes linked to k} (links are distinct pairs)."""
+    denominator = links.groupby("nace")["naics2017"].nunique()
+    out = matched.groupby(["nace", "category"]).size().rename("n").reset_index()
+    out["weight"] = out["n"].astype("float64") / out["nace"].map(denominator).astype("float64")
+    return out[["nace", "category", "weight"]]
+
+
+def _employment_weights(matched: pd.DataFrame, counted: pd.DataFrame, class_emp: pd.Series) -> pd.DataFrame:
+    """w(k, c) = Σ E(n linked to k, in c) / E(k); the count rule for classes with E(k) = 0."""
+    out = matched.groupby(["nace", "category"], as_index=False)[_E].sum()
+    with_emp = set(class_emp.index[class_emp > 0])
+    out = out[out["nace"].isin(with_emp)]
+    out = out.assign(weight=out[_E].astype("float64") / out["nace"].map(class_emp).astype("float64"))
+    return pd.concat([out[["nace", "category", "weight"]], counted[~counted["nace"].isin(with_emp)]],
+                     ignore_index=True)
 
 
 def _expand_emerging(entries: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFrame:
@@ -88,30 +156,49 @@ def _expand_emerging(entries: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFra
     return out.rename(columns={"code": "nace"})[["nace", "category", "weight"]]
 
 
-def _aggregate(class_weights: pd.DataFrame, classes: pd.DataFrame, matched: pd.DataFrame | None,
-               source: str) -> pd.DataFrame:
-    """Class weights → rows for classes, groups, divisions and sections (mean over all classes)."""
-    cw = class_weights.merge(classes, left_on="nace", right_on="code")
+def _aggregate(class_weights: pd.DataFrame, classes: pd.DataFrame, matched: pd.DataFrame | None, source: str,
+               by: pd.Series | None, employment: pd.Series | None) -> pd.DataFrame:
+    """Class weights → rows for classes, groups, divisions and sections.
+
+    ``by`` (E(k) per class): the employment-weighted mean, or the plain mean over all classes where
+    no class has employment; ``by`` None: the plain mean. ``employment`` fills ``us_employment``.
+    """
+    columns = ["industry", "level", "category", "weight", "n_naics", "source", "us_employment"]
+    types = {"industry": "str", "level": "int64", "category": "str", "weight": "float64", "n_naics": "Int64",
+             "source": "str", "us_employment": "float64"}
+    if class_weights.empty:
+        return pd.DataFrame(columns=columns).astype(types)
+    cw = class_weights.astype({"weight": "float64"}).merge(classes, left_on="nace", right_on="code")
+    cw = cw.assign(we=cw["weight"] * (cw["nace"].map(by).astype("float64") if by is not None else 0.0))
     nm = None if matched is None else matched.merge(classes, left_on="nace", right_on="code")
     parts = []
     for level, col in _LEVEL_COLUMN.items():
         size = classes.groupby(col).size()
-        part = cw.groupby([col, "category"], as_index=False)["weight"].sum()
-        part["weight"] = part["weight"].astype("float64") / part[col].map(size).astype("float64")
+        part = cw.groupby([col, "category"], as_index=False)[["weight", "we"]].sum()
+        mean = part["weight"].astype("float64") / part[col].map(size).astype("float64")
+        if by is None:
+            part["weight"] = mean
+        else:
+            total = part[col].map(classes["code"].map(by).groupby(classes[col]).sum())
+            # clipped: Σ E(k) w(k, c) / Σ E(k) can exceed 1 by a rounding error when every w(k, c) is 1
+            part["weight"] = (part["we"] / total.where(total > 0)).where(total > 0, mean).clip(upper=1.0)
         if nm is not None:
             counts = nm.groupby([col, "category"])["naics2017"].nunique().rename("n_naics").reset_index()
             part = part.merge(counts, on=[col, "category"], how="left")
         else:
             part["n_naics"] = pd.NA
+        part["us_employment"] = (float("nan") if employment is None else
+                                 part[col].map(classes["code"].map(employment).groupby(classes[col]).sum()))
         parts.append(part.rename(columns={col: "industry"}).assign(level=level))
     df = pd.concat(parts, ignore_index=True)
-    df = df.loc[df["weight"] > 0, ["industry", "level", "category", "weight", "n_naics"]].assign(source=source)
-    df = df.astype({"level": "int64", "weight": "float64", "n_naics": "Int64"})
+    df = df.loc[df["weight"] > 0, ["industry", "level", "category", "weight", "n_naics", "us_employment"]]
+    df = df.assign(source=source)[columns].astype(types)
     return df.sort_values(["industry", "category"]).reset_index(drop=True)
 
 
 def _unmatched(classes: pd.DataFrame, links: pd.DataFrame, crosswalk: pd.DataFrame, used: pd.DataFrame,
-               concordance: pd.DataFrame, cats: pd.DataFrame) -> pd.DataFrame:
+               concordance: pd.DataFrame, cats: pd.DataFrame, nace: pd.DataFrame, per_naics: pd.DataFrame,
+               fallback: list[str], weighted: bool) -> pd.DataFrame:
     rows: list[tuple[str, str, str, str]] = []
     linked = set(links["nace"])
     for code, name in zip(classes["code"], classes["name"], strict=True):
@@ -124,6 +211,21 @@ def _unmatched(classes: pd.DataFrame, links: pd.DataFrame, crosswalk: pd.DataFra
         if code in linked and code not in with_category:
             rows.append(("nace_class_without_category", code, name,
                          f"its {n_links[code]} linked NAICS codes are in no traded or local cluster"))
+    name_of = nace.set_index("code")["name"]
+    for code in fallback:
+        rule = ("weights by the count rule" if code in with_category else
+                "in no cluster either (no weight)")
+        rows.append(("nace_class_count_fallback", code, name_of[code],
+                     f"its {n_links[code]} linked NAICS codes have no US employment in CBP 2012: {rule}; "
+                     "it weighs nothing in its group, division and section"))
+    if weighted:
+        empty = concordance[(concordance["level"] < 4) & (concordance["us_employment"] <= 0)]
+        for code, grp in empty.groupby("industry", sort=True):
+            n = int((classes[_LEVEL_COLUMN[int(grp["level"].iloc[0])]] == code).sum())
+            sources = ", ".join(sorted(grp["source"].unique()))
+            rows.append(("nace_aggregate_count_fallback", code, name_of[code],
+                         f"none of its {n} classes has US employment: its weights ({sources}) are the plain mean "
+                         "over its classes"))
     emsi, used_codes = crosswalk.set_index("naics"), set(used["naics"])
     for code, title in links.drop_duplicates("naics2017")[["naics2017", "naics_title"]].itertuples(index=False):
         if code in used_codes:
@@ -135,6 +237,9 @@ def _unmatched(classes: pd.DataFrame, links: pd.DataFrame, crosswalk: pd.DataFra
     for code, title in used.loc[~used["naics"].isin(set(links["naics2017"])), ["naics", "naics_title"]].itertuples(
             index=False):
         rows.append(("crosswalk_naics_not_linked", code, title, "no NACE class links to this NAICS code"))
+    absent = per_naics[per_naics["basis"] == "absent"]
+    for code, title, detail in absent[["naics2017", "naics_title", "detail"]].itertuples(index=False):
+        rows.append(("naics2017_without_us_employment", code, title, detail))
     reached = set(concordance["category"])
     for cat, name in cats.loc[~cats["category"].isin(reached), ["category", "name"]].itertuples(index=False):
         rows.append(("category_without_industry", cat, name, "no NACE class gets a weight in this category"))
@@ -149,7 +254,8 @@ def _scope_weight(concordance: pd.DataFrame, cats: pd.DataFrame, scope: str, lev
 
 
 def _coverage(concordance: pd.DataFrame, cats: pd.DataFrame, classes: pd.DataFrame, links: pd.DataFrame,
-              matched: pd.DataFrame, sbs: pd.DataFrame | None, nace: pd.DataFrame) -> pd.DataFrame:
+              matched: pd.DataFrame, sbs: pd.DataFrame | None, nace: pd.DataFrame,
+              class_emp: pd.Series | None) -> pd.DataFrame:
     rows: list[tuple[str, str, float]] = []
     n_naics = links["naics2017"].nunique()
     for scope, kinds in _SCOPES.items():
@@ -163,6 +269,12 @@ def _coverage(concordance: pd.DataFrame, cats: pd.DataFrame, classes: pd.DataFra
         if scope != "emerging":
             n = matched.loc[matched["category"].isin(keep), "naics2017"].nunique()
             rows += [(scope, "naics_codes_matched", float(n)), (scope, "naics_codes_matched_share", n / n_naics)]
+        if class_emp is not None:
+            e = class_emp.reindex(w.index).astype("float64")
+            total = float(e.sum())
+            rows += [(scope, "nace_classes_without_us_employment", float(((w > 0) & (e <= 0)).sum())),
+                     (scope, "us_employment_share", float((e * w).sum()) / total if total else float("nan")),
+                     (scope, "us_employment_total", total)]
         if sbs is not None:
             rows += _employment_share(sbs, nace, _scope_weight(concordance, cats, scope, 2), scope)
     return pd.DataFrame(rows, columns=["scope", "measure", "value"])
@@ -200,3 +312,27 @@ def _category_coverage(concordance: pd.DataFrame, cats: pd.DataFrame, classes: p
     df.loc[df["share_in_sbs"] >= 1 - 1e-12, "status"] = "covered"
     df.loc[df["share_in_sbs"] <= 0, "status"] = "not covered"
     return df.reset_index(drop=True)
+
+
+def _category_divisions(concordance: pd.DataFrame, cats: pd.DataFrame, classes: pd.DataFrame,
+                        nace: pd.DataFrame) -> pd.DataFrame:
+    """Per category and division with a weight: w(d, c), E(d), E(d)·w(d, c) and its share of the category's total.
+
+    ``E(d)·w(d, c) = Σ_k E(k) w(k, c)`` over the division's classes: the US employment the category
+    draws from the division (0 where the division's weight is a plain-mean fallback).
+    """
+    d = concordance[concordance["level"] == 2]
+    k = concordance[concordance["level"] == 4].merge(classes[["code", "division"]], left_on="industry",
+                                                     right_on="code")
+    n_classes = k.groupby(["division", "category"]).size().rename("classes").reset_index()
+    out = d.rename(columns={"industry": "division", "us_employment": "division_us_employment"}).merge(
+        n_classes, on=["division", "category"], how="left")
+    out["name"] = out["division"].map(nace.set_index("code")["name"])
+    out["kind"] = out["category"].map(cats.set_index("category")["kind"])
+    out["us_employment"] = out["weight"] * out["division_us_employment"]
+    total = out.groupby("category")["us_employment"].transform("sum")
+    out["us_employment_share"] = out["us_employment"] / total.where(total > 0)
+    out = out.astype({"classes": "int64"}).sort_values(["category", "us_employment", "division"],
+                                                        ascending=[True, False, True])
+    return out[["category", "kind", "division", "name", "weight", "classes", "division_us_employment",
+                "us_employment", "us_employment_share"]].reset_index(drop=True)

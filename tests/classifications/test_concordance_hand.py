@@ -119,18 +119,20 @@ def test_category_divisions(example: dict[str, pd.DataFrame]) -> None:
 
 
 def test_a_class_without_us_employment_falls_back_to_the_count_rule(tmp_path: Path) -> None:
-    # C1020's only codes are absent from CBP (100006 in A, 100007 in no cluster): count rule, 1/2 of A,
-    # and it weighs nothing in C10 and C102's weight is the plain mean of its one class.
+    # C1020's only codes are absent from CBP (100006 in A, 100007 in no cluster): count rule, 1/2 of A. In C10 it
+    # stands in with the mean US employment of C10's classes that have one (C1011: 400), so C10 is not given
+    # wholly to C1011's structure: A (400 x .75 + 400 x .5) / 800 = .625, B 400 x .25 / 800 = .125.
+    # C102's weight is the plain mean of its one class.
     links = [("100001", "C1011"), ("100002", "C1011"), ("100006", "C1020"), ("100007", "C1020")]
     t = frames(links, {"100001": 1, "100002": 2, "100006": 1}, {"100001": 300, "100002": 100}, tmp_path)
     out = conc.derive(t, emerging_file=tmp_path / "e.yml")
     w = _w(out)
     assert w[("C1020", A)] == 0.5 and w[("C102", A)] == 0.5
-    assert w[("C10", A)] == 0.75 and w[("C10", B)] == 0.25  # C1011 alone: 300/400 and 100/400
+    assert w[("C10", A)] == 0.625 and w[("C10", B)] == 0.125
     u = out["concordance_unmatched"].set_index(["kind", "code"])["detail"]
     assert u[("nace_class_count_fallback", "C1020")] == (
-        "its 2 linked NAICS codes have no US employment in CBP 2012: weights by the count rule; it weighs nothing "
-        "in its group, division and section")
+        "its 2 linked NAICS codes have no US employment in CBP 2012: weights by the count rule; in its group, "
+        "division and section it counts with the mean US employment of its division's classes that have one")
     assert u[("nace_aggregate_count_fallback", "C102")] == (
         "none of its 1 classes has US employment: its weights (derived, emerging.yml) are the plain mean over its "
         "classes")
@@ -180,6 +182,10 @@ def test_property_class_weights_are_employment_shares(links: list[tuple[int, int
         assert d.loc[d["industry"] == k, "weight"].sum() == pytest.approx(expected, abs=1e-12)
     if sum(e_class.values()) > 0:  # the division: employment-weighted sum of its class sums
         sums = {k: d.loc[d["industry"] == k, "weight"].sum() for k in CLASSES}
+        # a linked class without US employment stands in with the mean of the classes that have one
+        covered = [e for e in e_class.values() if e > 0]
+        linked = {k for _, k in pairs}
+        e_class = {k: (sum(covered) / len(covered) if e == 0 and k in linked else e) for k, e in e_class.items()}
         expected = sum(e_class[k] * sums[k] for k in CLASSES) / sum(e_class.values())
         assert d.loc[d["industry"] == "C10", "weight"].sum() == pytest.approx(expected, abs=1e-12)
 

@@ -124,3 +124,24 @@ def test_a_cell_under_the_coverage_threshold_is_shown_and_never_starred():
     # R2 is out of k's size universe: p90 over R1, R3, R4 (91, 31, 20) = 31 + .8 * 60 = 79
     assert out.loc[("R1", "k"), "size_employment_p90_threshold"] == pytest.approx(79)
     assert out.loc[("R1", "k"), "stars"] >= 1
+
+
+def test_an_industry_without_its_anchor_activity_is_not_rankable():
+    """Blue growth needs water transport (or offshore extraction): a region whose LQ in every anchor division is
+    below min_lq keeps its cell, not rankable. LQ of H50: R1 (10/100) / (12/300) = 2.5; R2 (2/200) / .04 = .25."""
+    from clusterobs.mapping.categories import apply_anchors
+
+    panel = pd.DataFrame({"region": ["R1", "R1", "R2", "R2"], "year": 2015, "industry": ["H50", "C30", "H50", "C30"],
+                          "employment": [10.0, 90.0, 2.0, 198.0]})
+    totals = pd.DataFrame({"region": ["R1", "R2"], "year": 2015, "business_total": [100.0, 200.0]})
+    cells = pd.DataFrame({"region": ["R1", "R2", "R2"], "year": 2015, "category": ["blue", "blue", "aero"],
+                          "employment": [30.0, 50.0, 150.0], "rankable": True, "caveat": None}).astype(
+        {"caveat": "string"})
+    anchors = pd.DataFrame({"category": ["blue"], "industry": ["H50"], "min_lq": [0.5]})
+    out = apply_anchors(ibis.memtable(cells), ibis.memtable(panel), ibis.memtable(totals), anchors).execute()
+    out = out.set_index(["region", "category"])
+    assert out.loc[("R1", "blue"), "rankable"] and pd.isna(out.loc[("R1", "blue"), "caveat"])
+    assert not out.loc[("R2", "blue"), "rankable"]
+    assert out.loc[("R2", "blue"), "caveat"].startswith("no anchor activity") and "H50" in out.loc[("R2", "blue"),
+                                                                                                   "caveat"]
+    assert out.loc[("R2", "aero"), "rankable"]  # no anchors: untouched

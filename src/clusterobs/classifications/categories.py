@@ -89,6 +89,23 @@ def emerging_concordance(nace: pd.DataFrame | None = None, *, path: Path = EMERG
     return pd.DataFrame(rows, columns=["industry", "category", "weight"]).astype({"weight": "float64"})
 
 
+def emerging_anchors(path: Path = EMERGING_FILE) -> pd.DataFrame:
+    """``category, industry, min_lq``: the anchor divisions of the emerging industries that declare them."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    rows = []
+    for entry in raw.get("industries") or []:
+        anchors = entry.get("anchors") if isinstance(entry, dict) else None
+        if not anchors:
+            continue
+        divisions, min_lq = anchors.get("divisions"), anchors.get("min_lq")
+        if (not isinstance(divisions, list) or not divisions or not all(isinstance(d, str) for d in divisions)
+                or not isinstance(min_lq, int | float) or min_lq < 0):
+            raise EmergingDefinitionError(f"{Path(path).name}, industry {entry.get('category')!r}: anchors must be "
+                                          f"{{divisions: [NACE divisions], min_lq: a number >= 0}}; got {anchors!r}")
+        rows += [(entry["category"], d, float(min_lq)) for d in divisions]
+    return pd.DataFrame(rows, columns=["category", "industry", "min_lq"])
+
+
 def categories(cluster_naics: pd.DataFrame, *, path: Path = EMERGING_FILE) -> pd.DataFrame:
     """The ``categories`` table: traded (1-51), local (101-116), then the emerging industries."""
     emerging = pd.DataFrame([(e.category, None, e.name, "emerging", e.rationale) for e in emerging_definitions(path)],

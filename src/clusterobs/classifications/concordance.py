@@ -11,8 +11,10 @@ Method (docs/methodology.md, "The concordance"; METHODOLOGY.md, "From industries
   leaves out crop and animal production, rail, households, government) falls back to the count rule
   below and is reported (``concordance_unmatched``, kind ``nace_class_count_fallback``).
 * Group, division, section: ``w(d, c) = Σ_k E(k) w(k, c) / Σ_k E(k)`` over its classes, with
-  ``E(k)`` the US employment attributed to class k (the ``us_employment`` of the class row): a class
-  without US employment weighs nothing. Where no class of the code has US employment, the plain
+  ``E(k)`` the US employment attributed to class k (the ``us_employment`` of the class row). A class
+  CBP leaves out (linked NAICS codes, none with US employment) stands in with the mean E of its
+  division's other classes (``_stand_in_employment``: H53 is not all couriers); a class without any
+  NAICS link weighs nothing. Where no class of the code has US employment, the plain
   mean over all its classes is used instead (reported, kind ``nace_aggregate_count_fallback``).
 * ``weighting="count"`` is the rule of clusterobs up to 2026-11, kept to reproduce those versions
   and to measure what the employment weights change (the before/after figures of the methodology):
@@ -90,10 +92,12 @@ def derive(tables: dict[str, pd.DataFrame], *, emerging_file: Path = EMERGING_FI
     counted = _count_weights(links, matched)
     by = class_emp if weighting == "employment" else None
     derived = counted if by is None else _employment_weights(matched, counted, by)
+    agg_by = None if by is None else _stand_in_employment(by, classes, set(links["nace"]))
 
     emerging = _expand_emerging(emerging_concordance(nace, path=emerging_file), classes)
-    concordance = pd.concat([_aggregate(derived, classes, matched, "derived", by, class_emp),
-                             _aggregate(emerging, classes, None, "emerging.yml", by, class_emp)], ignore_index=True)
+    concordance = pd.concat([_aggregate(derived, classes, matched, "derived", agg_by, class_emp),
+                             _aggregate(emerging, classes, None, "emerging.yml", agg_by, class_emp)],
+                            ignore_index=True)
     fallback = [] if by is None else sorted(set(links["nace"]) - set(by.index[by > 0]))
     return {
         "categories": cats,
@@ -154,6 +158,19 @@ def _expand_emerging(entries: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFra
     by_division = entries.merge(classes[["code", "division"]], left_on="industry", right_on="division")
     out = pd.concat([by_class, by_division], ignore_index=True)
     return out.rename(columns={"code": "nace"})[["nace", "category", "weight"]]
+
+
+def _stand_in_employment(class_emp: pd.Series, classes: pd.DataFrame, linked: set[str]) -> pd.Series:
+    """E(k) for aggregating classes: a class CBP leaves out (linked to NAICS codes, none with US employment: farms,
+    the postal service, rail, government) stands in with the mean E of its division's classes that have one, so
+    that a division is not given wholly to the part of it CBP happens to cover (H53 postal and courier activities:
+    the couriers' local logistics would otherwise get all of it). Without such a class in the division it weighs
+    nothing."""
+    e = class_emp.astype("float64")
+    division = classes.set_index("code")["division"].reindex(e.index)
+    mean = e.where(e > 0).groupby(division).mean()
+    out_of_cbp = (e <= 0) & e.index.isin(list(linked))
+    return e.mask(out_of_cbp, division.map(mean)).fillna(0.0)
 
 
 def _aggregate(class_weights: pd.DataFrame, classes: pd.DataFrame, matched: pd.DataFrame | None, source: str,
@@ -217,7 +234,8 @@ def _unmatched(classes: pd.DataFrame, links: pd.DataFrame, crosswalk: pd.DataFra
                 "in no cluster either (no weight)")
         rows.append(("nace_class_count_fallback", code, name_of[code],
                      f"its {n_links[code]} linked NAICS codes have no US employment in CBP 2012: {rule}; "
-                     "it weighs nothing in its group, division and section"))
+                     "in its group, division and section it counts with the mean US employment of its division's "
+                     "classes that have one"))
     if weighted:
         empty = concordance[(concordance["level"] < 4) & (concordance["us_employment"] <= 0)]
         for code, grp in empty.groupby("industry", sort=True):

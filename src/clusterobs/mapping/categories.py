@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 KEYS = ("region", "year", "category")
 
@@ -119,3 +120,31 @@ def rankability(cells: ir.Table, *, min_coverage: float = MIN_CELL_COVERAGE,
     ]
     caveat = ibis.coalesce(*reasons)
     return t.mutate(rankable=(known & ~low.fill_null(False) & ~split.fill_null(False)), caveat=caveat)
+
+
+def apply_anchors(cells: ir.Table, panel: ir.Table, totals: ir.Table, anchors: pd.DataFrame) -> ir.Table:
+    """Cells of an industry with anchor divisions (``emerging.yml``: blue growth needs water transport or offshore
+    extraction) are not rankable in a region whose LQ in every anchor division is below the anchor's ``min_lq``.
+
+    ``cells``: the output of ``rankability``; ``panel``: region, year, industry, employment; ``totals``: region,
+    year, business_total; ``anchors``: category, industry, min_lq. The division LQ is the division's share of the
+    region's business total over Europe's share (the regions of the panel)."""
+    if anchors.empty:
+        return cells
+    p = panel.join(totals, ["region", "year"]).filter(lambda t: t.employment.notnull() & (t.business_total > 0))
+    eu = p.group_by(["year", "industry"]).aggregate(eu_emp=p.employment.sum(), eu_total=p.business_total.sum())
+    p = p.join(eu, ["year", "industry"])
+    lq = (p.employment / p.business_total) / (p.eu_emp / p.eu_total)
+    a = ibis.memtable(anchors[["category", "industry", "min_lq"]])
+    j = p.select("region", "year", "industry", lq=lq).join(a, "industry")
+    ok = j.group_by(["region", "year", "category"]).aggregate(anchored=(j.lq >= j.min_lq).cast("int64").max())
+    text = {c: ", ".join(g["industry"]) for c, g in anchors.groupby("category")}
+    need = ibis.memtable(pd.DataFrame({"a_category": list(text), "anchor_text": list(text.values())}))
+    t = cells.left_join(need, cells.category == need.a_category).drop("a_category")
+    t = t.left_join(ok, ["region", "year", "category"]).drop("region_right", "year_right", "category_right")
+    unanchored = t.anchor_text.notnull() & (t.anchored.fill_null(0) == 0) & t.employment.notnull()
+    reason = (ibis.literal("no anchor activity: the region's LQ is below the threshold in each of ")
+              .concat(t.anchor_text, ", so the industry is only the US structure of mixed divisions here"))
+    return t.mutate(rankable=t.rankable & ~unanchored,
+                    caveat=ibis.ifelse(unanchored & t.caveat.isnull(), reason, t.caveat)).drop("anchor_text",
+                                                                                               "anchored")

@@ -18,7 +18,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 import clusterobs
-from clusterobs.mapping.categories import MAX_SPLIT_SHARE, coverage, rankability, to_categories
+from clusterobs.classifications.categories import emerging_anchors
+from clusterobs.mapping.categories import MAX_SPLIT_SHARE, apply_anchors, coverage, rankability, to_categories
 from clusterobs.mapping.panel import division_concordance, region_totals, sbs_industry_panel
 from clusterobs.mapping.pipeline import measure_panel
 from clusterobs.mapping.schemes import StarScheme, load_schemes
@@ -99,15 +100,16 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     cat_panel = cat_panel.filter(cat_panel.category.isin(list(mapped)))
     traded = cats.filter(cats.kind == "traded").select("category")
     traded_keys = list(traded.category.execute())
-    cat_panel = rankability(cat_panel)
+    # the traded share over the traded categories mapped here: focus then sums to the covered share of the total
+    mapped_traded = traded.filter(traded.category.isin(list(mapped)))
+    totals = region_totals(con, panel, conc, mapped_traded, nuts_version=nuts_version, level=level).cache()
+    cat_panel = apply_anchors(rankability(cat_panel), panel, totals.select("region", "year", "business_total"),
+                              emerging_anchors())
     # pooled percentiles (the ECO focus test) are taken over the traded cells: the schemes' reference set
     cat_panel = cat_panel.mutate(pool=cat_panel.category.isin(traded_keys))
     out: dict[str, list[pd.DataFrame]] = {"cluster_measures": [], "cluster_stars": [], "cluster_star_tests": []}
     keys = {"nuts_version": nuts_version, "level": level}
     cat_panel = cat_panel.cache()
-    # the traded share over the traded categories mapped here: focus then sums to the covered share of the total
-    mapped_traded = traded.filter(traded.category.isin(list(mapped)))
-    totals = region_totals(con, panel, conc, mapped_traded, nuts_version=nuts_version, level=level).cache()
     measured: dict[str, ir.Table] = {}
     for scheme in schemes.values():
         if scheme.denominator not in measured:

@@ -108,7 +108,7 @@ def rankability(cells: ir.Table, *, min_coverage: float = MIN_CELL_COVERAGE,
     known = t.employment.notnull()
     low = t.coverage < min_coverage if "coverage" in t.columns else ibis.literal(False)
     split = t.split_share > max_split if "split_share" in t.columns else ibis.literal(False)
-    pct = (t.coverage * 100).round(0).cast("int64").cast("string") if "coverage" in t.columns else ibis.literal("")
+    pct = (t.coverage * 100).floor().cast("int64").cast("string") if "coverage" in t.columns else ibis.literal("")
     reasons = [
         ibis.ifelse(~known, "no data", ibis.null("string")),
         ibis.ifelse(known & low.fill_null(False),

@@ -152,7 +152,7 @@ def _cell_figures(r: _Reader, params: list) -> list[Figure]:
                "not mapped (`category_data_coverage`: not covered)"),
         Figure("cells", "Region × traded-category cells", cells, display=f"{cells:,}"),
         Figure("employment_known", "Cells with employment known", known, cells, _count(known, cells),
-               "a cell is missing when an industry of its category is missing and could not be imputed"),
+               "a cell is missing when none of its category's industries has a value (known or imputed)"),
         Figure("imputed_share", "Share of the cells' employment imputed", imputed, display=_share(imputed),
                note="employment-weighted `imputed_share` over the cells with employment known"),
     ]

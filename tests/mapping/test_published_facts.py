@@ -70,10 +70,14 @@ def test_aerospace_in_midi_pyrenees_is_counted_in_tens_of_thousands(nuts2):
 
 
 def test_inland_midi_pyrenees_is_not_a_blue_growth_cluster(nuts2):
-    """Midi-Pyrénées is landlocked: its C30 is aircraft, not ships; blue growth must not star there."""
+    """Midi-Pyrénées is landlocked: its C30 is aircraft, not ships; blue growth must not star there. Mapped from
+    divisions, blue growth takes shipbuilding's share of C30 everywhere; its anchors (water transport, offshore
+    extraction: emerging.yml) are almost absent there (H50 LQ 0.05), so the cell is shown but not rankable."""
     m, s, _ = nuts2
-    st, _ = cell(s, m, "FRJ2", "emerging_blue_growth")
-    assert not st.stars
+    st, me = cell(s, m, "FRJ2", "emerging_blue_growth")
+    assert pd.isna(st.stars) and not me.rankable and me.caveat.startswith("no anchor activity")
+    # and where the sea is: Liguria (ITC3, Genoa) keeps its blue-growth stars
+    assert cell(s, m, "ITC3", "emerging_blue_growth")[0].stars >= 2
 
 
 @pytest.mark.parametrize(("region", "category"), [

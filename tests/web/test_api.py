@@ -102,8 +102,9 @@ def test_measures_of_stuttgart_automotive(client, duck, scheme, stars, passed):
     assert row["stars"] == stars
     assert row["tests_passed"] == passed
     assert row["employment"] == pytest.approx(emp)
-    # the engine caps imputation by the national residuals (METHODOLOGY, "Coverage"): 126,605.7, was 126,714.1
-    assert row["employment"] == pytest.approx(126605.7, abs=0.1)
+    # employment-weighted concordance and imputation capped by national residuals: 117,032.0 (was 126,714.1 with
+    # the count-rule concordance, 126,605.7 with the cap alone)
+    assert row["employment"] == pytest.approx(117032.0, abs=0.1)
     assert (row["coverage"], row["rankable"], row["caveat"], row["region_no_data"]) == (
         pytest.approx(coverage), rankable, None, False)
     assert row["coverage"] == 1.0 and row["rankable"] is True
@@ -135,7 +136,7 @@ def test_measures_total_pages_and_sort(client, duck):
 def test_measures_filters(client, duck):
     three = one(duck, "SELECT count(*) FROM cluster_stars WHERE scheme = 'eco2007' AND nuts_version = 2021 "
                       "AND level = 2 AND year = 2015 AND stars = 3")[0]
-    assert three == 136  # ECO 2007's focus test pooled across categories, rankable cells only (was 503)
+    assert three == 160  # ECO 2007's focus pooled across categories, rankable cells only (was 503; 535 weighted)
     r = client.get("/api/measures?min_stars=3&limit=1").json()
     assert r["count"] == three
     pairs = {(g, c) for g in ("DE11", "DE12") for c in ("automotive", "biopharmaceuticals")}
@@ -201,10 +202,10 @@ def test_category_across_regions_ranked(client, duck):
     assert r["results"][0]["rank"] == 1
     assert r["results"][0]["employment"] == pytest.approx(rows[0][1])
     ranked = [x for x in r["results"] if x["rank"] is not None]
-    assert [x["rank"] for x in ranked] == list(range(1, len(ranked) + 1)) and len(ranked) == 270
+    assert [x["rank"] for x in ranked] == list(range(1, len(ranked) + 1)) and len(ranked) == 273
     assert all(x["rankable"] and not x["region_no_data"] for x in ranked)
     unranked = [x for x in r["results"] if x["rank"] is None]
-    assert len(unranked) == sum(1 for x in rows if not x[2]) == 20
+    assert len(unranked) == sum(1 for x in rows if not x[2]) == 17
     # 4 without employment, 16 with employment that cannot be ranked: each says why
     assert sum(x["employment"] is None for x in unranked) == sum(1 for x in rows if x[1] is None) == 4
     assert all(x["caveat"] or x["region_no_data"] for x in unranked)
@@ -250,17 +251,17 @@ def test_category_detail(client, duck):
     r = client.get("/api/categories/automotive").json()
     assert (r["name"], r["kind"], r["cmp_code"], r["status"], r["mapped"]) == (
         "Automotive", "traded", 4, "covered", True)
-    # regions whose automotive employment is missing (4) or whose cell cannot be ranked (16: coverage, split regions,
-    # no-data regions) have no stars, never 0: the counts are of the 270 regions ranked
+    # regions whose automotive employment is missing (4) or whose cell cannot be ranked (13: coverage, split regions,
+    # no-data regions) have no stars, never 0: the counts are of the 273 regions ranked
     counts = dict(duck.execute("SELECT s.stars::VARCHAR, count(*) FROM cluster_stars s JOIN cluster_measures m "
                                "USING (nuts_version, level, region, category, year) LEFT JOIN region_data_quality q "
                                "USING (nuts_version, level, region, year) WHERE s.scheme = 'eco2007' "
                                "AND s.nuts_version = 2021 AND s.level = 2 AND s.category = 'automotive' "
                                "AND m.employment IS NOT NULL AND m.rankable AND NOT coalesce(q.no_data, false) "
                                "GROUP BY ALL").fetchall())
-    assert r["regions_by_stars"] == counts == {"0": 211, "1": 24, "2": 21, "3": 14}
+    assert r["regions_by_stars"] == counts == {"0": 194, "1": 45, "2": 24, "3": 10}
     assert (r["regions"], r["regions_with_employment"], r["regions_ranked"], r["regions_not_ranked"]) == (
-        290, 286, 270, 16)
+        290, 286, 273, 13)
 
 
 def test_geojson_keeps_regions_without_data(client, duck):
@@ -279,9 +280,9 @@ def test_geojson_keeps_regions_without_data(client, duck):
     unranked = one(duck, "SELECT count(*) FROM cluster_measures m LEFT JOIN region_data_quality q USING (nuts_version, "
                          "level, region, year) WHERE m.nuts_version = 2021 AND m.level = 2 AND m.year = 2015 AND "
                          "m.category = 'automotive' AND (m.employment IS NULL OR NOT m.rankable OR q.no_data)")[0]
-    # 44 regions without automotive measures, 4 whose automotive employment is missing and 16 whose cell cannot be
+    # 44 regions without automotive measures, 4 whose automotive employment is missing and 13 whose cell cannot be
     # ranked (coverage, split by population, no-data region): no stars, not 0, each with its reason
-    assert len(without) == 334 - 290 + unranked == 334 - 290 + 20 and all(p["no_data"] for p in without)
+    assert len(without) == 334 - 290 + unranked == 334 - 290 + 17 and all(p["no_data"] for p in without)
     assert sum(not p["in_statistics"] for p in without) == 44
     hu11 = props["HU11"]
     assert (hu11["value"], hu11["stars"], hu11["rankable"], hu11["region_no_data"]) == (None, None, False, True)

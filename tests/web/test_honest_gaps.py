@@ -168,7 +168,7 @@ def test_the_map_page_draws_split_regions_as_no_data_with_the_reason(client):
     detail = dict(zip(no_data["locations"], (cd[3] for cd in no_data["customdata"]), strict=True))
     assert detail["HU11"].startswith("No data: the region was split from an older NUTS region by population")
     # a cell below the coverage threshold in a region that is not no-data: grey, with the coverage on hover
-    assert detail["DE60"].startswith("Not ranked: the data cover 45% of the category's industries")
+    assert detail["DE60"].startswith("Not ranked: the data cover 53% of the category's industries")
     # the legend counts only what is drawn: every region of the layer once, in one entry
     shown = [t for t in fig["data"] if t.get("locations") and t.get("showlegend", True) is not False
              and t["name"].endswith(")")]

@@ -45,7 +45,7 @@ def test_language_switcher_sets_french_for_the_next_pages(client):
 
 def test_french_numbers_and_404(client):
     page = unescape(client.get("/regions/DE11/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
-    assert "126\u00a0606" in page  # French grouping (Stuttgart's automotive employment, 126,605.7)
+    assert "117\u00a0032" in page  # French grouping (Stuttgart's automotive employment, 117,032.0)
     r = client.get("/regions/XX99/", HTTP_ACCEPT_LANGUAGE="fr")
     assert r.status_code == 404
     assert "Aucune région NUTS 2021 n’a le code" in unescape(r.content.decode())

@@ -131,18 +131,24 @@ def apply_anchors(cells: ir.Table, panel: ir.Table, totals: ir.Table, anchors: p
     region's business total over Europe's share (the regions of the panel)."""
     if anchors.empty:
         return cells
+    # no memtables: the anchors are few, written as literals (a memtable under a cached Spark table is not found)
     p = panel.join(totals, ["region", "year"]).filter(lambda t: t.employment.notnull() & (t.business_total > 0))
     eu = p.group_by(["year", "industry"]).aggregate(eu_emp=p.employment.sum(), eu_total=p.business_total.sum())
     p = p.join(eu, ["year", "industry"])
-    lq = (p.employment / p.business_total) / (p.eu_emp / p.eu_total)
-    a = ibis.memtable(anchors[["category", "industry", "min_lq"]])
-    j = p.select("region", "year", "industry", lq=lq).join(a, "industry")
-    ok = j.group_by(["region", "year", "category"]).aggregate(anchored=(j.lq >= j.min_lq).cast("int64").max())
-    text = {c: ", ".join(g["industry"]) for c, g in anchors.groupby("category")}
-    need = ibis.memtable(pd.DataFrame({"a_category": list(text), "anchor_text": list(text.values())}))
-    t = cells.left_join(need, cells.category == need.a_category).drop("a_category")
-    t = t.left_join(ok, ["region", "year", "category"]).drop("region_right", "year_right", "category_right")
-    unanchored = t.anchor_text.notnull() & (t.anchored.fill_null(0) == 0) & t.employment.notnull()
+    p = p.select("region", "year", "industry", lq=(p.employment / p.business_total) / (p.eu_emp / p.eu_total))
+    parts, text = [], {}
+    for category, g in anchors.groupby("category", sort=True):
+        cond = ibis.or_(*[(p.industry == d) & (p.lq >= float(m)) for d, m in zip(g["industry"], g["min_lq"],
+                                                                                 strict=True)])
+        parts.append(p.filter(cond).select("region", "year", a_category=ibis.literal(category)).distinct())
+        text[category] = ", ".join(g["industry"])
+    ok = ibis.union(*parts) if len(parts) > 1 else parts[0]
+    ok = ok.mutate(anchored=ibis.literal(1))
+    anchor_text = ibis.cases(*[(cells.category == c, t) for c, t in text.items()], else_=ibis.null("string"))
+    t = cells.mutate(anchor_text=anchor_text)
+    t = t.left_join(ok, [t.region == ok.region, t.year == ok.year, t.category == ok.a_category]).drop(
+        "region_right", "year_right", "a_category")
+    unanchored = t.anchor_text.notnull() & t.anchored.isnull() & t.employment.notnull()
     reason = (ibis.literal("no anchor activity: the region's LQ is below the threshold in each of ")
               .concat(t.anchor_text, ", so the industry is only the US structure of mixed divisions here"))
     return t.mutate(rankable=t.rankable & ~unanchored,

@@ -264,6 +264,29 @@ def test_category_detail(client, duck):
         290, 286, 273, 13)
 
 
+def test_category_detail_lists_the_divisions_feeding_it(client, duck):
+    r = client.get("/api/categories/automotive").json()
+    store = {row[0]: row[1:] for row in duck.execute(
+        "SELECT division, weight, classes, us_employment, us_employment_share FROM category_divisions "
+        "WHERE category = 'automotive'").fetchall()}
+    got = {d["division"]: (d["weight"], d["classes"], d["us_employment"], d["us_employment_share"])
+           for d in r["divisions"]}
+    assert got.keys() == store.keys()
+    for division, values in store.items():
+        assert got[division] == pytest.approx(values), division
+    shares = [d["us_employment_share"] for d in r["divisions"]]
+    assert shares == sorted(shares, reverse=True)
+    assert next(d for d in r["divisions"] if d["division"] == "C29")["in_sbs"] is True
+    # the download endpoint answers the same rows
+    assert client.get("/api/categories/automotive/divisions").json()["results"] == r["divisions"]
+    aero = client.get("/api/categories/aerospace_vehicles_and_defense").json()["divisions"]
+    assert aero[0]["division"] == "C30"
+    assert aero[0]["us_employment_share"] == max(d["us_employment_share"] for d in aero)
+    # finance is outside the SBS business economy
+    finance = client.get("/api/categories/financial_services").json()["divisions"]
+    assert finance and all(d["in_sbs"] is (d["division"][0] != "K") for d in finance)
+
+
 def test_geojson_keeps_regions_without_data(client, duck):
     r = client.get("/api/geojson?level=2&category=automotive&scheme=eco2007&year=2015&measure=stars")
     assert r.status_code == 200 and r["Content-Type"] == "application/geo+json"

@@ -6,14 +6,19 @@ shows them, formatted, rather than restating the engine's results.
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import json
 import re
 from html import unescape
 
 import pytest
+from openpyxl import load_workbook
 
-from clusterobs.web import selectors
-from clusterobs.web.labels import num
+from clusterobs.web import api_formats, selectors
+from clusterobs.web.cache import Memo
+from clusterobs.web.labels import num, sig_pct
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +158,70 @@ def test_sector_measure_and_highlight_come_from_the_link(client):
     assert '<option value="lq" selected>' in page
     assert '<tr class="highlight">' in page
     assert "top regions by LQ" in figure(r, "sector-top")["layout"]["title"]["text"]
+
+
+def store_divisions(web_store, category: str) -> dict[str, tuple[float, float | None]]:
+    """``category_divisions`` of the store, read with DuckDB: division → (weight, us_employment_share)."""
+    with contextlib.closing(web_store.connect()) as con:
+        rows = con.execute("SELECT division, weight, us_employment_share FROM category_divisions WHERE category = ?",
+                           [category]).fetchall()
+    return {d: (w, share) for d, w, share in rows}
+
+
+DIVISION_ROW = re.compile(r'<tr>\s*<td>([A-Z]\d\d)</td><th scope="row">[^<]*</th><td class="num">([^<]*)</td>'
+                          r'<td class="num">([^<]*)</td><td>(yes|no)</td>')
+
+
+def test_sector_page_shows_the_divisions_feeding_the_category(client, web_store):
+    page = text(client.get("/sectors/automotive/"))
+    section = page[page.index("What this category is made of"):]
+    shown = {d: (w, share, sbs) for d, w, share, sbs in DIVISION_ROW.findall(section)}
+    store = store_divisions(web_store, "automotive")
+    assert set(shown) == set(store)
+    weight, share = store["C29"]
+    assert shown["C29"] == (sig_pct(weight), sig_pct(share), "yes")  # motor vehicles: in the SBS business economy
+    order = [d for d, *_ in DIVISION_ROW.findall(section)]
+    shares = [store[d][1] for d in order]
+    assert shares == sorted(shares, reverse=True)  # largest share of the category's US employment first
+    assert "U.S. Census Bureau, County Business Patterns 2012" in section and 'href="/methodology/"' in section
+    assert "/api/categories/automotive/divisions?format=csv" in section
+    assert "/api/categories/automotive/divisions?format=xlsx" in section
+
+
+def test_sector_page_division_download(client, web_store):
+    r = client.get("/api/categories/aerospace_vehicles_and_defense/divisions?format=csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode())))
+    store = store_divisions(web_store, "aerospace_vehicles_and_defense")
+    assert rows[0]["division"] == "C30" == max(store, key=lambda d: store[d][1] or 0)
+    assert {row["division"]: float(row["weight"]) for row in rows} == {d: w for d, (w, _) in store.items()}
+    xlsx = client.get("/api/categories/aerospace_vehicles_and_defense/divisions?format=xlsx")
+    sheet = list(load_workbook(io.BytesIO(xlsx.content))["data"].iter_rows(values_only=True))
+    assert sheet[0] == tuple(rows[0]) and [row[0] for row in sheet[1:]] == [row["division"] for row in rows]
+
+
+def test_sector_page_in_french_says_what_the_category_is_made_of(client):
+    page = text(client.get("/sectors/automotive/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "Ce qui compose cette catégorie" in page and "Part de l’emploi aux États-Unis" in page
+
+
+@pytest.fixture
+def older_dataset(monkeypatch):
+    """The published version as an older store without ``category_divisions`` (fresh memo and API answers)."""
+    obs = selectors.data()
+    monkeypatch.setitem(obs.__dict__, "tables", obs.tables - {"category_divisions"})
+    monkeypatch.setattr(obs, "memo", Memo(selectors.MEMO_SIZE, selectors.MEMO_BYTES))
+    api_formats.RESPONSES.clear()
+    yield
+    api_formats.RESPONSES.clear()
+
+
+def test_older_dataset_without_divisions_shows_nothing_for_them(client, older_dataset):
+    r = client.get("/sectors/automotive/")
+    assert r.status_code == 200
+    assert "What this category is made of" not in text(r) and "/divisions?" not in text(r)
+    assert client.get("/api/categories/automotive").json()["divisions"] == []
+    assert client.get("/api/categories/automotive/divisions").json()["results"] == []
 
 
 def test_not_covered_category_says_why(client):

@@ -20,6 +20,7 @@ from clusterobs.web.api_params import OptionalQueryInt, QueryInt
 from clusterobs.web.api_schemas import (
     ERRORS,
     CategoryDetail,
+    CategoryDivisions,
     CategoryList,
     CategoryRegions,
     Format,
@@ -49,7 +50,24 @@ def category_detail_api(request: HttpRequest, category: str = p.category(), sche
     """The category, its data coverage and the number of regions by stars."""
     profile = selectors.category_profile(category, scheme=scheme, year=year, level=level)
     by_stars = {str(k): v for k, v in profile.pop("regions_by_stars").items()}
-    return {**plain(profile), "regions_by_stars": by_stars, "version": selectors.dataset().version}
+    divisions = records(selectors.category_divisions(category))
+    return {**plain(profile), "regions_by_stars": by_stars, "divisions": divisions,
+            "version": selectors.dataset().version}
+
+
+@router.get("/categories/{category}/divisions", response={200: CategoryDivisions, **ERRORS},
+            openapi_extra=p.file_formats(*FILE_FORMATS), summary="The NACE divisions feeding one category")
+def category_divisions_api(request: HttpRequest, category: str = p.category(), fmt: Format = p.fmt()):
+    """The NACE divisions that feed the category, with their concordance weight and the share of the category's
+    US employment (County Business Patterns 2012) each carries, largest first, and whether the SBS business economy
+    covers them. Empty when the dataset version has no `category_divisions` table."""
+    rows = selectors.category_divisions(category)
+    cat = selectors.category_get(category)
+    if fmt in FILE_FORMATS:
+        return download(request, rows, fmt=fmt, name=view_name("divisions", category),
+                        title=f"{cat['name']}: the NACE divisions feeding it")
+    return {"version": selectors.dataset().version, "category": category, "name": cat["name"], "count": len(rows),
+            "results": records(rows)}
 
 
 @router.get("/categories/{category}/regions", response={200: CategoryRegions, **ERRORS},

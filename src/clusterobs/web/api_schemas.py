@@ -175,6 +175,30 @@ class CategoryList(Schema):
     results: list[CategoryOut]
 
 
+class CategoryDivision(Schema):
+    division: str = Field(..., description="NACE Rev. 2 division feeding the category (Eurostat form), e.g. C29")
+    name: str | None = Field(None, description="The division's NACE name")
+    weight: float = Field(..., description="Concordance weight: share (0-1) of the division's employment assigned "
+                          "to the category")
+    classes: int = Field(..., description="Classes of the division with a weight in the category")
+    division_us_employment: float | None = Field(None, description="US employment attributed to the division "
+                                                 "(U.S. Census Bureau, County Business Patterns 2012)")
+    us_employment: float | None = Field(None, description="US employment the category draws from the division: "
+                                        "weight × division_us_employment")
+    us_employment_share: float | None = Field(None, description="Share (0-1) of the category's US employment the "
+                                              "division carries; null when the category has no US employment")
+    in_sbs: bool = Field(..., description="The SBS business economy covers the division (sections B-N without K, "
+                         "plus S95)")
+
+
+class CategoryDivisions(Schema):
+    version: str
+    category: str
+    name: str
+    count: int
+    results: list[CategoryDivision]
+
+
 class CategoryDetail(CategoryOut):
     mapped: bool = Field(..., description="The category has cluster measures")
     scheme: str
@@ -187,6 +211,9 @@ class CategoryDetail(CategoryOut):
     regions_not_ranked: int = Field(..., description="Regions with employment whose cell cannot be ranked")
     regions_by_stars: dict[str, int] = Field(..., description="Number of ranked regions by stars (\"0\"…\"3\"); "
                                              "regions without employment or not ranked are not counted")
+    divisions: list[CategoryDivision] = Field(..., description="The NACE divisions feeding the category, largest "
+                                              "share of its US employment first; empty when the dataset version "
+                                              "has no category_divisions table")
 
 
 # ---- views of the measures ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 from django.conf import settings
 from django.utils.translation import get_language
 
+from clusterobs.classifications.concordance import in_sbs_business_economy
 from clusterobs.errors import ClusterobsError
 from clusterobs.mapping import headlines
 from clusterobs.store import Store
@@ -572,6 +573,27 @@ def category_profile(category: str, *, scheme: str = DEFAULT_SCHEME, year: int |
             "level": level, "regions": len(rows), "regions_with_employment": int(have.sum()),
             "regions_ranked": int(ranked.sum()), "regions_not_ranked": int((have & ~ranked).sum()),
             "regions_by_stars": {int(k): int(v) for k, v in by_stars.items()}}
+
+
+#: the columns of ``category_divisions`` (the web's read of the store table of that name, plus ``in_sbs``)
+DIVISION_COLUMNS = ["division", "name", "weight", "classes", "division_us_employment", "us_employment",
+                    "us_employment_share", "in_sbs"]
+
+
+@memoized
+def category_divisions(category: str) -> pd.DataFrame:
+    """The NACE divisions that feed a category (store table ``category_divisions``): concordance ``weight`` (share
+    of the division's employment assigned to the category), the US employment (CBP 2012) the category draws from
+    it and its ``us_employment_share`` of the category's, and ``in_sbs`` (the SBS business economy covers it:
+    sections B-N without K, plus S95). Largest share first. No rows when the dataset version has no such table."""
+    category_get(category)
+    if "category_divisions" not in data().tables:
+        return pd.DataFrame(columns=DIVISION_COLUMNS)
+    df = data().df("SELECT division, name, weight, classes, division_us_employment, us_employment, "
+                   "us_employment_share FROM category_divisions WHERE category = ? "
+                   "ORDER BY us_employment_share DESC NULLS LAST, weight DESC, division", [category])
+    df["in_sbs"] = [in_sbs_business_economy(d[:1], d) for d in df["division"]]
+    return df[DIVISION_COLUMNS]
 
 
 @memoized

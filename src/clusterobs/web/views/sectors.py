@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from clusterobs.web.labels import (
     missing,
     num,
     pct,
+    sig_pct,
     value_text,
 )
 from clusterobs.web.query import parse_query
@@ -80,6 +82,7 @@ def sector(request: HttpRequest, category: str) -> HttpResponse:
     headers = [{"key": k, "label": label, "sorted": k == sort, "dir": direction if k == sort else None,
                 "url": f"{path}?{q.qs('measure', 'region', sort=k, dir=_next_dir(k, sort, direction))}"}
                for k, label in columns]
+    divisions = selectors.category_divisions(category)
     status = cat.get("status")
     mapped = len(rows) > 0 and rows["employment"].notna().any()
     ctx = {
@@ -98,8 +101,18 @@ def sector(request: HttpRequest, category: str) -> HttpResponse:
         "distribution": chart_slot("sector-distribution", q) if mapped else None,
         "downloads": downloads(f"categories/{category}/regions", {**q.params(), "measure": measure}),
         "map_url": reverse("map") + "?" + q.qs(category=category, measure="stars"),
+        "divisions": _division_rows(divisions),
+        "divisions_downloads": downloads(f"categories/{category}/divisions", {}, rows=len(divisions)),
     }
     return render(request, "observatory/sector.html", ctx)
+
+
+def _division_rows(divisions: pd.DataFrame) -> list[dict[str, Any]]:
+    """What the category is made of: each NACE division feeding it, its weight and share of the category's US
+    employment, and whether the SBS business economy covers it (``selectors.category_divisions``, largest first)."""
+    return [{"division": r.division, "name": r.name if isinstance(r.name, str) else "",
+             "weight": sig_pct(r.weight), "share": sig_pct(r.us_employment_share), "in_sbs": bool(r.in_sbs)}
+            for r in divisions.itertuples()]
 
 
 def _next_dir(key: str, sort: str, direction: str) -> str:

@@ -118,3 +118,44 @@ def test_account_page_makes_an_api_token_once(people, login):
     from clusterobs.web.registry.services import token_user
 
     assert token_user(token) == people.owner
+
+
+def _token_call(client, token: str) -> int:
+    """The status of a call that needs a valid token (the list of one's interest replies)."""
+    return client.get("/api/registry/replies", HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+
+
+def test_password_reset_by_email_revokes_api_tokens(people, client):
+    from clusterobs.web.registry.services import token_create
+
+    token, others = token_create(user=people.owner), token_create(user=people.other)
+    assert _token_call(client, token) == 200
+    client.post(reverse("registry:password_reset"), {"email": "owner@example.org"})
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "a brand new passphrase 9",
+                                      "new_password2": "a brand new passphrase 9"})
+    assert response.status_code == 302
+    assert _token_call(client, token) == 401
+    assert _token_call(client, others) == 200  # another account's token is kept
+
+
+def test_password_change_on_the_account_page_revokes_api_tokens(people, login):
+    from clusterobs.web.registry.services import token_create
+
+    client = login(people.owner)
+    token = token_create(user=people.owner)
+    page = client.get(reverse("registry:account")).content.decode()
+    assert reverse("registry:password_change") in page
+    response = client.post(reverse("registry:password_change"), {
+        "old_password": "wrong", "new_password1": "a brand new passphrase 9",
+        "new_password2": "a brand new passphrase 9"})
+    assert response.status_code == 200 and _token_call(client, token) == 200  # refused: nothing changes
+    response = client.post(reverse("registry:password_change"), {
+        "old_password": PASSWORD, "new_password1": "a brand new passphrase 9",
+        "new_password2": "a brand new passphrase 9"})
+    assert response.status_code == 302 and response["Location"] == reverse("registry:account")
+    assert _token_call(client, token) == 401
+    page = client.get(reverse("registry:account")).content.decode()  # still logged in, told why
+    assert "API tokens were revoked" in page
+    assert client.login(username="owner", password="a brand new passphrase 9")

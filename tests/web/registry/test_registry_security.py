@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[3]
 def _form_urls(objects) -> list[str]:
     o = objects
     return [reverse("registry:signup"), reverse("registry:login"), reverse("registry:logout"),
-            reverse("registry:password_reset"), reverse("registry:token_new"),
+            reverse("registry:password_reset"), reverse("registry:password_change"), reverse("registry:token_new"),
             reverse("registry:profile_create"), reverse("registry:profile_edit", args=[o.profile.pk]),
             reverse("registry:profile_delete", args=[o.profile.pk]), reverse("registry:request_create"),
             reverse("registry:request_edit", args=[o.request.pk]),

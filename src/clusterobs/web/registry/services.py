@@ -89,6 +89,12 @@ def token_create(*, user: Any) -> str:
     return token
 
 
+def tokens_revoke(*, user: Any) -> int:
+    """Delete every API token of the user (how many): done whenever the password changes or is reset, so that a
+    token made by whoever knew the old password stops working with it."""
+    return ApiToken.objects.filter(user=user).delete()[0]
+
+
 def token_user(token: str) -> Any | None:
     row = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
     return row.user if row is not None and row.user.is_active else None

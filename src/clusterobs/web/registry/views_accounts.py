@@ -20,6 +20,7 @@ from clusterobs.web.registry.models import ApiToken
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    """The same "check your e-mail" page whether or not the address has an account (``services.user_signup``)."""
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_signup(form=form, request=request)

@@ -109,3 +109,114 @@ def test_a_user_adds_a_scheme_by_writing_one_entry(tmp_path):
     out = map_table(hand_table(), scheme=scheme)
     assert set(out.loc[out["star_specialised"], "region"] + out.loc[out["star_specialised"], "category"]) == {
         "R1a", "R2b", "R3c"}
+
+
+HEADER = "region,category,year,employment\n"
+
+
+def _refused(tmp_path, name: str, data: bytes) -> str:
+    """Run `clusterobs map` on a file holding ``data``: it must stop with exit code 1, a message (no traceback)
+    naming the file, and no output; the message with its white space normalised."""
+    src = tmp_path / name
+    src.write_bytes(data)
+    result = run(str(src), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)  # the CLI's own exit, not a crash
+    assert not (tmp_path / "o.csv").exists()
+    message = " ".join(result.output.split())
+    assert name in message, message
+    return message
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"  \n"])
+def test_an_empty_file_is_refused_with_its_name(tmp_path, data):
+    assert "empty.csv: empty file (no header, no rows)" in _refused(tmp_path, "empty.csv", data)
+
+
+def test_a_header_without_rows_is_refused(tmp_path):
+    assert "head.csv: no data rows (a header and nothing else)" in _refused(tmp_path, "head.csv", HEADER.encode())
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf16_file_is_refused_naming_the_encodings_read(tmp_path, encoding):
+    """Excel's "Unicode text" and PowerShell's default are UTF-16: with or without a byte-order mark."""
+    message = _refused(tmp_path, "u16.csv", (HEADER + "R1,a,2020,5\nR2,a,2020,6\n").encode(encoding))
+    assert "u16.csv: not UTF-8 text" in message and "UTF-16 or UTF-32" in message
+    assert "reads UTF-8 CSV (with or without a byte-order mark)" in message
+
+
+def test_a_latin1_file_is_refused_with_the_line_of_the_first_bad_byte(tmp_path):
+    message = _refused(tmp_path, "l1.csv", (HEADER + "R1,a,2020,5\nRé,a,2020,6\n").encode("latin-1"))
+    assert "l1.csv, line 3: not UTF-8 text (byte 0xe9)" in message
+    assert "reads UTF-8 CSV (with or without a byte-order mark)" in message
+
+
+def test_utf8_with_a_byte_order_mark_is_read(tmp_path):
+    src = tmp_path / "bom.csv"
+    src.write_bytes((HEADER + "R1,a,2020,5\nR2,a,2020,6\n").encode("utf-8-sig"))
+    result = run(str(src), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "o.csv")["region"].tolist() == ["R1", "R2"]
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "Infinity", "nan", "NaN", "1e400", "-1e400"])
+@pytest.mark.parametrize("column", ["employment", "wages"])
+def test_a_number_that_is_not_finite_is_refused(tmp_path, value, column):
+    content = "region,category,year,employment,wages\nR1,a,2020,5,10\n" + (
+        f"R2,a,2020,{value},10\n" if column == "employment" else f"R2,a,2020,6,{value}\n")
+    message = _refused(tmp_path, "nf.csv", content.encode())
+    assert f"nf.csv, line 3: {column} is not a finite number: {value!r}" in message
+
+
+def test_a_nan_in_parquet_is_refused_but_a_null_is_a_missing_value(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def parquet(name: str, fifth: float | None) -> bytes:
+        df = hand_table()
+        employment = [float(v) for v in df.pop("employment")]
+        employment[4] = fifth
+        table = pa.Table.from_pandas(df, preserve_index=False).append_column(
+            "employment", pa.array(employment, type=pa.float64(), from_pandas=False))  # NaN stays NaN, None null
+        pq.write_table(table, tmp_path / name)
+        return (tmp_path / name).read_bytes()
+
+    message = _refused(tmp_path, "nan.parquet", parquet("nan.parquet", float("nan")))
+    assert "nan.parquet, line 6: employment is not a finite number: nan" in message
+    parquet("null.parquet", None)
+    assert run(str(tmp_path / "null.parquet"), "-o", str(tmp_path / "o.csv")).exit_code == 0
+
+
+def test_an_empty_cell_is_a_missing_value_not_an_error(tmp_path):
+    """A cell left empty (or NA, as R writes it) is missing: the row gets no measures and no star."""
+    src = tmp_path / "gap.csv"
+    src.write_text(HEADER + "R1,a,2020,5\nR2,a,2020,\nR3,a,2020,NA\n")
+    result = run(str(src), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 0, result.output
+    out = pd.read_csv(tmp_path / "o.csv").set_index("region")
+    assert out.loc["R1", "employment"] == 5 and out[["employment"]].loc[["R2", "R3"]].isna().all().all()
+    assert (out.loc[["R2", "R3"], "stars"] == 0).all()
+
+
+def test_a_fractional_year_is_refused_and_a_whole_one_written_with_decimals_read(tmp_path):
+    message = _refused(tmp_path, "y.csv", (HEADER + "R1,a,2020,5\nR1,b,2020.5,6\n").encode())
+    assert "y.csv, line 3: year is not a whole number: '2020.5'" in message
+    for year in ("inf", "nan", ""):
+        assert "y.csv, line 3: year is not a whole number" in _refused(
+            tmp_path, "y.csv", (HEADER + f"R1,a,2020,5\nR1,b,{year},6\n").encode())
+    src = tmp_path / "whole.csv"
+    src.write_text(HEADER + "R1,a,2020.0,5\nR2,a,2020,6\n")
+    assert run(str(src), "-o", str(tmp_path / "o.csv")).exit_code == 0
+    assert pd.read_csv(tmp_path / "o.csv")["year"].tolist() == [2020, 2020]
+
+
+@pytest.mark.parametrize("second", ["7", "5"])
+def test_a_duplicate_key_is_refused_whether_or_not_its_values_differ(tmp_path, second):
+    """Two rows for one region, category and year: which to keep cannot be guessed, so both kinds stop."""
+    message = _refused(tmp_path, "dup.csv", (HEADER + f"R1,a,2020,5\nR2,a,2020,1\nR1,a,2020,{second}\n").encode())
+    assert "dup.csv, line 4: duplicate region/category/year of line 2" in message
+
+
+def test_a_row_with_too_many_cells_is_refused_with_its_line(tmp_path):
+    message = _refused(tmp_path, "ragged.csv", (HEADER + "R1,a,2020,5\nR2,a,2020,6,7\n").encode())
+    assert "ragged.csv: cannot read as CSV" in message and "line 3" in message

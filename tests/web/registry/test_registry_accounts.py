@@ -38,14 +38,37 @@ def test_signup_confirm_login_with_argon2(db, client):
     assert response.status_code == 302 and response["Location"] == reverse("registry:account")
 
 
-def test_signup_refuses_a_taken_email_and_a_weak_password(people, client):
-    response = _signup(client, "someone", "owner@example.org")
-    assert response.status_code == 200 and "already exists" in response.content.decode()
+def test_signup_refuses_a_weak_password(people, client):
     response = client.post(reverse("registry:signup"), {"username": "weak", "email": "w@example.org",
                                                         "password1": "12345678", "password2": "12345678"})
     assert "too short" in response.content.decode() or "too common" in response.content.decode()
-    assert not User.objects.filter(username__in=["someone", "weak"]).exists()
+    assert not User.objects.filter(username="weak").exists()
     assert mail.outbox == []
+
+
+def _page(response) -> str:
+    """A page without what differs between any two requests (the CSRF token of its forms)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def test_signup_does_not_tell_whether_an_email_is_registered(db, client):
+    """Signing up with an address nobody has and with one that has an account gives the same page and status; the
+    address's owner is told by e-mail, and no second account is made."""
+    new = _signup(client, "first", "taken@example.org")  # nobody has it yet
+    taken = _signup(client, "second", "Taken@Example.org")  # now "first" has it
+    assert (taken.status_code, _page(taken)) == (new.status_code, _page(new))
+    assert new.status_code == 200 and "Check your e-mail" in _page(new)
+    assert list(User.objects.filter(email__iexact="taken@example.org").values_list("username", flat=True)) == [
+        "first"]
+    assert len(mail.outbox) == 2 and [m.to for m in mail.outbox] == [["taken@example.org"], ["taken@example.org"]]
+    assert "someone tried to sign up" in mail.outbox[1].body.lower() and "first" in mail.outbox[1].body
+    assert "/accounts/confirm/" in mail.outbox[1].body  # "first" is not confirmed yet: its link again
+    # an active owner is sent to the login and password reset pages instead, and the page is the same again
+    User.objects.filter(username="first").update(is_active=True)
+    again = _signup(client, "third", "taken@example.org")
+    assert (again.status_code, _page(again)) == (new.status_code, _page(new))
+    assert "/accounts/confirm/" not in mail.outbox[2].body and "/accounts/password-reset/" in mail.outbox[2].body
+    assert not User.objects.filter(username__in=["second", "third"]).exists()
 
 
 def test_bad_confirmation_link(db, client):
@@ -118,3 +141,44 @@ def test_account_page_makes_an_api_token_once(people, login):
     from clusterobs.web.registry.services import token_user
 
     assert token_user(token) == people.owner
+
+
+def _token_call(client, token: str) -> int:
+    """The status of a call that needs a valid token (the list of one's interest replies)."""
+    return client.get("/api/registry/replies", HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+
+
+def test_password_reset_by_email_revokes_api_tokens(people, client):
+    from clusterobs.web.registry.services import token_create
+
+    token, others = token_create(user=people.owner), token_create(user=people.other)
+    assert _token_call(client, token) == 200
+    client.post(reverse("registry:password_reset"), {"email": "owner@example.org"})
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "a brand new passphrase 9",
+                                      "new_password2": "a brand new passphrase 9"})
+    assert response.status_code == 302
+    assert _token_call(client, token) == 401
+    assert _token_call(client, others) == 200  # another account's token is kept
+
+
+def test_password_change_on_the_account_page_revokes_api_tokens(people, login):
+    from clusterobs.web.registry.services import token_create
+
+    client = login(people.owner)
+    token = token_create(user=people.owner)
+    page = client.get(reverse("registry:account")).content.decode()
+    assert reverse("registry:password_change") in page
+    response = client.post(reverse("registry:password_change"), {
+        "old_password": "wrong", "new_password1": "a brand new passphrase 9",
+        "new_password2": "a brand new passphrase 9"})
+    assert response.status_code == 200 and _token_call(client, token) == 200  # refused: nothing changes
+    response = client.post(reverse("registry:password_change"), {
+        "old_password": PASSWORD, "new_password1": "a brand new passphrase 9",
+        "new_password2": "a brand new passphrase 9"})
+    assert response.status_code == 302 and response["Location"] == reverse("registry:account")
+    assert _token_call(client, token) == 401
+    page = client.get(reverse("registry:account")).content.decode()  # still logged in, told why
+    assert "API tokens were revoked" in page
+    assert client.login(username="owner", password="a brand new passphrase 9")

@@ -112,3 +112,31 @@ def test_news_writes_validate_and_keep_the_uploaded_file(people, objects, client
     assert _send(client, "delete", f"/api/registry/news/{item.pk}", people.other).status_code == 403
     assert _send(client, "delete", f"/api/registry/news/{item.pk}", people.curator).status_code == 204
     assert client.get(f"/api/registry/news/{item.pk}").status_code == 404
+
+
+def _invalid(response) -> dict:
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    return response.json()["error"]
+
+
+def test_a_missing_or_mistyped_body_field_is_named(people, objects, client):
+    """A field left out of a body, or of the wrong type, is reported by its own name (not ``payload``), as the
+    ``parameter`` too."""
+    url = "/api/registry/profiles"
+    assert _invalid(_send(client, "post", url, people.owner, {"region": "DE11"})) == {
+        "status": 400, "message": "`name` is required.", "parameter": "name"}
+    assert _invalid(_send(client, "post", url, people.owner, {})) == {
+        "status": 400, "message": "`name` is required.", "parameter": "name"}
+    error = _invalid(_send(client, "post", url, people.owner, {"name": "X", "region": "DE11", "members_sme": "many"}))
+    assert error == {"status": 400, "message": "`members_sme` must be an integer; got 'many'.",
+                     "parameter": "members_sme"}
+    error = _invalid(_send(client, "post", url, people.owner, {"name": "X", "region": "DE11", "categories": ["a", 3]}))
+    assert error["parameter"] == "categories" and error["message"].startswith("`categories` item 2 must be")
+    error = _invalid(_send(client, "put", f"/api/registry/events/{objects.event.pk}", people.owner, {"title": "x"}))
+    assert error == {"status": 400, "message": "`start` is required.", "parameter": "start"}
+    error = _invalid(_send(client, "post", f"/api/registry/requests/{objects.other_request.pk}/replies",
+                           people.other, {"organisation": objects.profile.pk}))
+    assert error == {"status": 400, "message": "`message` is required.", "parameter": "message"}
+    for body in ([], "text", 5):
+        error = _invalid(_send(client, "post", url, people.owner, body))
+        assert error == {"status": 400, "message": "the request body must be a JSON object", "parameter": None}, body

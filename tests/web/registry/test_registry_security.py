@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,7 @@ REPO = Path(__file__).resolve().parents[3]
 def _form_urls(objects) -> list[str]:
     o = objects
     return [reverse("registry:signup"), reverse("registry:login"), reverse("registry:logout"),
-            reverse("registry:password_reset"), reverse("registry:token_new"),
+            reverse("registry:password_reset"), reverse("registry:password_change"), reverse("registry:token_new"),
             reverse("registry:profile_create"), reverse("registry:profile_edit", args=[o.profile.pk]),
             reverse("registry:profile_delete", args=[o.profile.pk]), reverse("registry:request_create"),
             reverse("registry:request_edit", args=[o.request.pk]),
@@ -115,6 +117,51 @@ def test_html_escaped_in_every_text_field_on_every_page(people, objects, login):
             assert "&lt;script&gt;alert(" in body, url  # shown, escaped
     body = login(people.owner).get(reverse("registry:account")).content.decode()
     assert "<script>alert" not in body and "&lt;script&gt;" in body
+
+
+class _Html(HTMLParser):
+    """What a browser makes of HTML: the elements it would create, and the text it would show."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[str] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.elements.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def _as_a_feed_reader_renders(construct: ET.Element) -> tuple[list[str], str]:
+    """An Atom text construct (RFC 4287, 3.1) as a reader renders it: ``text`` is shown as it is; ``html`` is the
+    text of an HTML fragment, parsed and displayed; ``xhtml`` is a ``div`` of XHTML elements."""
+    kind = construct.get("type", "text")
+    if kind == "text":
+        return [], construct.text or ""
+    if kind == "html":
+        parser = _Html()
+        parser.feed(construct.text or "")
+        parser.close()
+        return parser.elements, parser.text
+    return [e.tag for e in construct.iter()][1:], "".join(construct.itertext())
+
+
+def test_atom_feed_shows_a_curators_markup_as_text(objects, client):
+    """A summary (or title) holding markup must reach a feed reader as text: no ``script`` or ``img`` element is
+    created (an ``onerror`` would run), the characters are shown as typed."""
+    summary = "Read <script>alert(1)</script> and <img src=x onerror=alert(1)> & more"
+    objects.news.summary = summary
+    objects.news.title = "Title <b onmouseover=alert(1)>bold</b>"
+    objects.news.save()
+    response = client.get(reverse("registry:news_feed"))
+    assert response.status_code == 200
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.fromstring(response.content).findall(f"{atom}entry")
+    assert len(entries) == 1
+    assert _as_a_feed_reader_renders(entries[0].find(f"{atom}summary")) == ([], summary)
+    assert _as_a_feed_reader_renders(entries[0].find(f"{atom}title")) == ([], objects.news.title)
 
 
 @pytest.mark.parametrize("text", ["' OR 1=1 --", "%", "_", '"', "\"'; DROP TABLE registry_organisation; --",

@@ -22,6 +22,7 @@ from clusterobs.web.registry import permissions, selectors, services
 from clusterobs.web.registry.api_common import (
     READ_ERRORS,
     WRITE_ERRORS,
+    BodyIn,
     Kind,
     TokenAuth,
     add_endpoints,
@@ -63,7 +64,7 @@ class ProfileOut(Schema):
     updated: datetime
 
 
-class ProfileIn(Schema):
+class ProfileIn(BodyIn):
     name: str
     acronym: str = ""
     region: str
@@ -94,7 +95,7 @@ class RequestOut(Schema):
     created: datetime
 
 
-class RequestIn(Schema):
+class RequestIn(BodyIn):
     organisation: int
     title: str
     description: str
@@ -113,7 +114,7 @@ class ReplyOut(Schema):
     updated: datetime
 
 
-class ReplyIn(Schema):
+class ReplyIn(BodyIn):
     organisation: int | None = None
     message: str
 
@@ -139,7 +140,7 @@ class DescribedIn(Schema):
     description: str = ""
 
 
-class EventIn(DescribedIn):
+class EventIn(BodyIn, DescribedIn):
     title: str
     start: datetime
     end: datetime
@@ -148,7 +149,7 @@ class EventIn(DescribedIn):
     organiser: str
 
 
-class ProgrammeIn(DescribedIn):
+class ProgrammeFields(DescribedIn):
     name: str
     country: str
     region: str = ""
@@ -159,13 +160,17 @@ class ProgrammeIn(DescribedIn):
     instruments: str = ""
 
 
-class ProgrammeOut(ProgrammeIn):
+class ProgrammeIn(BodyIn, ProgrammeFields):
+    pass
+
+
+class ProgrammeOut(ProgrammeFields):
     id: int
     is_example: bool
     updated: datetime
 
 
-class NewsIn(Schema):
+class NewsFields(Schema):
     kind: str = "news"
     title: str
     summary: str
@@ -175,7 +180,11 @@ class NewsIn(Schema):
     link: str = ""
 
 
-class NewsOut(NewsIn):
+class NewsIn(BodyIn, NewsFields):
+    pass
+
+
+class NewsOut(NewsFields):
     id: int
     file: str = Field(description="Address of the attached file (uploaded on the site); empty without one")
     updated: datetime

@@ -1,12 +1,14 @@
 """What the registry's API endpoints (``api``) are made of: token authentication, the documented error
-statuses, an object or 404 (or 403 without the right to it), a page of a list, a date parameter, writing through
-the site's own forms (400 naming the first invalid field, saved by ``services.form_save``), and ``add_endpoints``,
-which makes the read, create, replace and delete endpoints of one object type (a ``Kind``) from those.
+statuses, an object or 404 (or 403 without the right to it), a page of a list, a date parameter, request bodies
+(``BodyIn``: a missing or mistyped field is a 400 naming it), writing through the site's own forms (400 naming the
+first invalid field, saved by ``services.form_save``), and ``add_endpoints``, which makes the read, create, replace
+and delete endpoints of one object type (a ``Kind``) from those.
 
 No ``from __future__ import annotations`` in this module: Django Ninja reads an endpoint's body schema from its
 parameter's annotation, which must be the schema class itself (``kind.schema_in``), not a name to look up later.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +20,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
+from pydantic import BaseModel, model_validator
+from pydantic import ValidationError as SchemaError
 
 from clusterobs.web.api_params import QueryInt
 from clusterobs.web.api_schemas import ErrorOut
@@ -38,6 +42,39 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+class BodyIn(Schema):
+    """The body of a write. A field missing from it, or of the wrong type, is a 400 naming that field
+    (`` `name` is required.``, `` `members_sme` must be an integer; got 'many'.``, ``parameter`` the field's name),
+    where Ninja's own validation would name the endpoint's parameter (`` `payload` Field required.``): the error
+    leaves as a ``BadParameter``, which the API's handler answers with the name in backticks as ``parameter``.
+    A body that is not a JSON object is a 400 too. Output schemas do not derive from this class."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _fields_named(cls, data: Any, handler: Callable[[Any], Any]) -> Any:
+        if not isinstance(data, dict | BaseModel):
+            raise BadParameter("the request body must be a JSON object")
+        try:
+            return handler(data)
+        except SchemaError as exc:
+            raise BadParameter(body_error(exc)) from None
+
+
+def body_error(exc: SchemaError) -> str:
+    """The first error of a body's validation, naming its field: "`name` is required.", "`members_sme` must be an
+    integer; got 'many'.", "`categories` item 2 must be a valid string; got 3."."""
+    first = exc.errors(include_url=False)[0]
+    loc = first.get("loc", ())
+    where = f"`{loc[0]}`" if loc else "the request body"
+    where += "".join(f" item {i + 1}" for i in loc[1:] if isinstance(i, int))
+    if first["type"] == "missing":
+        return f"{where} is required."
+    msg = re.sub(r"^(Input should be|Value error,)", "must be", first.get("msg", "is not valid"))
+    msg = msg.replace("must be a valid integer, unable to parse string as an integer", "must be an integer")
+    got = repr(first.get("input"))
+    return f"{where} {msg}; got {got if len(got) <= 80 else got[:77] + '...'}."
 
 
 def page_limit() -> Any:

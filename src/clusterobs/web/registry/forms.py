@@ -33,10 +33,9 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail already exists; reset its password instead."))
-        return email
+        """The address in lower case. Whether an account has it already is not checked here: the sign-up answers
+        the same either way (``services.user_signup``), so the form cannot tell who is registered."""
+        return self.cleaned_data["email"].strip().lower()
 
 
 class ThrottledLoginForm(AuthenticationForm):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/password-reset/sent/", views_accounts.password_reset_done, name="password_reset_done"),
     path("accounts/reset/<uidb64>/<token>/", views_accounts.password_reset_confirm, name="password_reset_confirm"),
     path("accounts/reset/done/", views_accounts.password_reset_complete, name="password_reset_complete"),
+    path("accounts/password/", views_accounts.password_change, name="password_change"),
     path("accounts/", views_accounts.account, name="account"),
     path("accounts/tokens/new/", views_accounts.token_new, name="token_new"),
     path("accounts/tokens/<int:pk>/delete/", views_accounts.token_delete, name="token_delete"),

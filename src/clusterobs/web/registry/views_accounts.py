@@ -1,14 +1,17 @@
-"""Account pages: sign-up with e-mail confirmation, login (throttled), logout, password reset, the account page."""
+"""Account pages: sign-up with e-mail confirmation, login (throttled), logout, password change and reset (both revoke
+the account's API tokens), the account page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from clusterobs.web.registry import roles, services
@@ -17,6 +20,7 @@ from clusterobs.web.registry.models import ApiToken
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    """The same "check your e-mail" page whether or not the address has an account (``services.user_signup``)."""
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_signup(form=form, request=request)
@@ -42,9 +46,41 @@ password_reset = auth_views.PasswordResetView.as_view(
     success_url=reverse_lazy("registry:password_reset_done"))
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="registry/accounts/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="registry/accounts/password_reset_confirm.html",
-    success_url=reverse_lazy("registry:password_reset_complete"))
+
+
+class RevokeTokensOnSave:
+    """A password form's view that, with the new password, revokes the account's API tokens (one transaction), and
+    says so (after ``done``, when given)."""
+
+    done: str | None = None
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            revoked = services.tokens_revoke(user=form.user)
+        if self.done:
+            messages.success(self.request, _(self.done))
+        if revoked:
+            messages.info(self.request, _("Your API tokens were revoked with the old password: create new ones on "
+                                          "your account page."))
+        return response
+
+
+class PasswordResetConfirm(RevokeTokensOnSave, auth_views.PasswordResetConfirmView):
+    template_name = "registry/accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("registry:password_reset_complete")
+
+
+class PasswordChange(RevokeTokensOnSave, auth_views.PasswordChangeView):
+    """The account page's password change (the old password, the new one twice); the session stays logged in."""
+
+    template_name = "registry/accounts/password_change.html"
+    success_url = reverse_lazy("registry:account")
+    done = gettext_noop("Your password is changed.")
+
+
+password_reset_confirm = PasswordResetConfirm.as_view()
+password_change = PasswordChange.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="registry/accounts/password_reset_complete.html")
 

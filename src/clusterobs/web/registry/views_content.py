@@ -92,10 +92,23 @@ def news_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return delete_page(request, get_object_or_404(NewsItem, pk=pk), back=reverse("registry:news"))
 
 
-class NewsFeed(Feed):
-    """Atom feed of the latest 30 news items and publications."""
+class TextAtomFeed(Atom1Feed):
+    """Atom with each entry's ``summary`` as plain text (``type="text"``), escaped once for XML.
 
-    feed_type = Atom1Feed
+    Django's Atom writes a summary as ``type="html"``: a reader then renders the (unescaped) text as HTML, so a
+    ``<script>`` or ``<img onerror>`` in a curator's summary would run in the reader. Summaries are plain text here,
+    as on the site's pages; titles already are (an Atom title without ``type`` is text)."""
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+class NewsFeed(Feed):
+    """Atom feed of the latest 30 news items and publications (summaries as text: ``TextAtomFeed``)."""
+
+    feed_type = TextAtomFeed
     title = gettext_lazy("clusterobs: cluster news and publications")
     subtitle = gettext_lazy("News and publications of the cluster collaboration registry")
     link = reverse_lazy("registry:news")

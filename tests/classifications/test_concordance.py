@@ -188,15 +188,23 @@ def test_class_weights_match_the_independent_computation(out: dict[str, pd.DataF
 
 def test_division_weights_match_the_independent_computation(out: dict[str, pd.DataFrame],
                                                            tables: dict[str, pd.DataFrame], raw: dict) -> None:
-    """w(d, c) = Σ_k E(k) w(k, c) / Σ_k E(k), from the raw files."""
+    """w(d, c) = Σ_k E(k) w(k, c) / Σ_k E(k), from the raw files; a linked class without US employment counts
+    with the mean E of its division's classes that have one."""
     slug_code = out["categories"].dropna(subset=["cmp_code"]).set_index("category")["cmp_code"]
+    covered: dict[str, list[float]] = defaultdict(list)
+    for k in raw["classes"]:
+        if raw["emp"][k] > 0:
+            covered[raw["division"][k]].append(raw["emp"][k])
     num: dict[tuple[str, int], float] = defaultdict(float)
     den: dict[str, float] = defaultdict(float)
     for k in raw["classes"]:
         d = raw["division"][k]
-        den[d] += raw["emp"][k]
+        e = raw["emp"][k]
+        if e <= 0 and k in raw["weights"] and covered[d]:
+            e = sum(covered[d]) / len(covered[d])
+        den[d] += e
         for c, w in raw["emp_weights"][k].items():
-            num[(d, c)] += raw["emp"][k] * w
+            num[(d, c)] += e * w
     theirs = {(d, c): v / den[d] for (d, c), v in num.items() if den[d] > 0 and v > 0}
     rows = _rows(out).loc[lambda x: x["level"] == 2, ["industry", "category", "weight"]]
     mine = {(i[1:], int(slug_code[c])): w for i, c, w in rows.itertuples(index=False)}
@@ -316,8 +324,8 @@ def test_unmatched(out: dict[str, pd.DataFrame]) -> None:
     kinds = u.groupby("kind")["code"].apply(set)
     assert kinds["nace_class_count_fallback"] == kinds["nace_class_without_category"]
     assert by_code[("nace_class_count_fallback", "H4920")] == (
-        "its 2 linked NAICS codes have no US employment in CBP 2012: in no cluster either (no weight); it weighs "
-        "nothing in its group, division and section")
+        "its 2 linked NAICS codes have no US employment in CBP 2012: in no cluster either (no weight); in its group, "
+        "division and section it counts with the mean US employment of its division's classes that have one")
     assert kinds["nace_aggregate_count_fallback"] == {"A032", "H492", "H531"}  # emerging.yml rows only
     assert kinds["naics2017_without_us_employment"] == kinds["naics2017_not_in_crosswalk"]
 

@@ -16,9 +16,10 @@ KEYS = ("region", "year", "category")
 def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
     """e(r,c,t) = Σ_i weight(i,c) × e(r,i,t) over the industries with a value, and the cell's coverage.
 
-    ``coverage`` is the share of the category's concordance weight on industries of the data set
-    (those with a row anywhere in the panel) that have a value in this region and year: a missing
-    division lowers the cell's coverage instead of removing the cell. ``employment`` is NULL only when
+    ``coverage`` is 1 minus the share of the category's concordance weight (over the industries of the
+    data set: those with a row anywhere in the panel) on industries whose value is missing (NULL) in this
+    region and year: a missing division lowers the cell's coverage instead of removing the cell; an
+    industry without a row there counts as none (no employment), not as missing. ``employment`` is NULL only when
     no industry of the category has a value. ``imputed_share`` is the part of the category's
     employment that comes from imputed cells; ``split_share`` (when the panel has it) the part that comes
     from cells copied from an older region split by population (employment-weighted).
@@ -37,6 +38,7 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
     aggs: dict[str, ir.Value] = {
         "employment_known": weighted.sum(),
         "weight_known": ibis.ifelse(known, j.weight, 0.0).sum(),
+        "weight_missing": ibis.ifelse(known, 0.0, j.weight).sum(),
         "employment_imputed": ibis.ifelse(imputed, weighted, 0.0).sum(),
     }
     if "split_share" in cols:  # employment-weighted: the part of the cell copied from a split older region
@@ -53,7 +55,9 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
         "employment": ibis.ifelse(has, g.employment_known.round(6), ibis.null("float64")),
         "imputed_share": ibis.ifelse(has & (g.employment_known > 0),
                                      g.employment_imputed / g.employment_known, ibis.null("float64")),
-        "coverage": (g.weight_known / g.weight_scope).round(9),
+        # an industry the region has no row for has no employment there (firm data, a user's table); only an
+        # explicit NULL (confidential, missing) takes weight away from the cell's coverage
+        "coverage": ibis.greatest(1.0 - g.weight_missing / g.weight_scope, 0.0).round(9),
     }
     if "split_share" in cols:
         out["split_share"] = ibis.ifelse(g.employment_known > 0, (g._split_emp / g.employment_known).round(9),

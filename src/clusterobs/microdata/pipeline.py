@@ -26,7 +26,7 @@ import pandas as pd
 
 from clusterobs.errors import ClusterobsError
 from clusterobs.mapping.backends import load_tables
-from clusterobs.mapping.categories import coverage, to_categories
+from clusterobs.mapping.categories import coverage, rankability, to_categories
 from clusterobs.mapping.pipeline import measure_panel
 from clusterobs.mapping.schemes import get_scheme
 from clusterobs.mapping.stars import apply_scheme
@@ -245,7 +245,8 @@ def map_firms(con: Any, source: str | Path | list | FirmInput, lookups: Lookups,
         cov = timed(f"NUTS-{level} coverage", lambda panel=panel: coverage(panel, conc).execute())
         result.coverage[level] = cov.sort_values("category").reset_index(drop=True)
         covered = sorted(cov.loc[cov["status"] != "not covered", "category"])
-        cat_panel = to_categories(panel, conc)
+        # a category missing some of its classes keeps the others and its coverage, under 80% never starred
+        cat_panel = rankability(to_categories(panel, conc))
         # to_categories rounds a category's employment to 1e-6 so that parallel sums agree on every
         # engine; wages and establishments go through the same weighted sums and need the same: uscmp
         # compares establishments (firm counts here) with a percentile by `>`, and a last-bit

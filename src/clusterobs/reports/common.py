@@ -37,9 +37,9 @@ def star_labels() -> list[str]:
 
 
 def category_label(name: str, kind: str, traded_names: set[str]) -> str:
-    """A category's name as the reports print it: an emerging industry that shares its name with a traded category
-    (Biopharmaceuticals) is labelled "(emerging)", so the two are never taken for one."""
-    if kind == "emerging" and name in traded_names:
+    """A category's name as the reports print it: an emerging industry that shares its name with a traded or local
+    category (Biopharmaceuticals, Medical devices; case aside) is labelled "(emerging)", as on the web's pages."""
+    if kind == "emerging" and str(name).casefold() in {str(t).casefold() for t in traded_names}:
         return _("{name} (emerging)").format(name=name)
     return name
 
@@ -53,9 +53,9 @@ def label_categories(m: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> 
     if m.empty or "kind" not in m.columns:
         return out
     if catalogue is not None:
-        traded = set(catalogue.loc[catalogue["kind"] == "traded", "name"])
+        traded = set(catalogue.loc[catalogue["kind"] != "emerging", "name"])
     else:
-        traded = set(m.loc[m["kind"] == "traded", "category_name"])
+        traded = set(m.loc[m["kind"] != "emerging", "category_name"])
     out["category_name"] = [category_label(n, k, traded) for n, k in zip(m["category_name"], m["kind"], strict=True)]
     return out
 

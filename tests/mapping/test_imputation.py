@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import ibis
 import pandas as pd
 import pytest
+from sbs_store import sbs_backend
 
 from clusterobs.mapping.panel import sbs_industry_panel
 
@@ -26,12 +26,7 @@ NACE = [("C", 1, "C"), ("C10", 2, "C"), ("C11", 2, "C"), ("C12", 2, "C")]
 
 @pytest.fixture(scope="module")
 def con():
-    con = ibis.duckdb.connect()
-    sbs = pd.DataFrame(SBS, columns=["region", "level", "nace", "value"]).assign(nuts_version=2021, year=2015)
-    sbs["value"] = sbs["value"].astype("Float64")
-    con.create_table("sbs_employment", sbs)
-    con.create_table("nace", pd.DataFrame(NACE, columns=["code", "level", "section"]))
-    return con
+    return sbs_backend(SBS, NACE)
 
 
 def panel(con, impute: bool) -> dict[str, tuple[float | None, bool]]:

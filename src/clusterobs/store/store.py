@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from clusterobs.errors import StoreError
@@ -40,12 +41,22 @@ class VersionInfo:
 
 
 def frame_checksum(df: pd.DataFrame) -> str:
-    """SHA-256 of a table's content, independent of row order."""
+    """SHA-256 of a table's content, independent of row order: the sorted 64-bit hashes of its rows (pandas'
+    ``hash_pandas_object``), floats rounded to 10 significant digits first (last-bit differences of parallel sums
+    do not change it), after the column names. Missing and zero hash differently."""
+    header = ",".join(map(str, df.columns)).encode()
     if df.empty:
-        return hashlib.sha256(",".join(map(str, df.columns)).encode()).hexdigest()
-    ordered = df.sort_values(list(df.columns), kind="stable", na_position="first")
-    text = ordered.to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return hashlib.sha256(header).hexdigest()
+    norm = df.copy()
+    for col in norm.columns:
+        if pd.api.types.is_float_dtype(norm[col]):
+            x = norm[col].to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                digits = np.clip(9 - np.floor(np.log10(np.abs(x))), -290, 290)
+                scale = np.where(np.isfinite(digits), 10.0 ** np.nan_to_num(digits), 1.0)
+                norm[col] = np.where(np.isfinite(x) & (x != 0), np.round(x * scale) / scale, x)
+    rows = np.sort(pd.util.hash_pandas_object(norm, index=False).to_numpy())
+    return hashlib.sha256(header + b"\n" + rows.tobytes()).hexdigest()
 
 
 class Store:

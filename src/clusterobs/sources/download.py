@@ -18,8 +18,10 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -240,6 +242,32 @@ def after_download(module: ModuleType, mirror: Path) -> list[Path]:
     if hook is None:
         return []
     return list(hook(mirror / module.META.folder))
+
+
+def extract_zip(folder: Path, zip_name: str, members: Mapping[str, str], *, source: str,
+                casefold: bool = False) -> list[Path]:
+    """Extract ``members`` (file name in ``folder`` → member name, matched by base name, case-insensitively with
+    ``casefold``) from the downloaded ``folder/zip_name``, each replaced atomically; a clear error for a missing zip,
+    a file that is not one, or a missing member (naming the members it has)."""
+    zpath = folder / zip_name
+    if not zpath.is_file():
+        raise SourceError(zpath, f"missing zip of source {source!r}, needed to extract {', '.join(members.values())}")
+    try:
+        archive = zipfile.ZipFile(zpath)
+    except zipfile.BadZipFile as exc:
+        raise SourceError(zpath, f"not a zip archive: {exc}") from exc
+    key = (lambda n: n.lower()) if casefold else (lambda n: n)
+    out = []
+    with archive:
+        names = {key(Path(n).name): n for n in archive.namelist()}
+        for target, member in members.items():
+            if key(member) not in names:
+                raise SourceError(zpath, f"the zip has no {member} (members: {', '.join(sorted(names))})")
+            dest = folder / target
+            with replacing(dest) as tmp, archive.open(names[key(member)]) as src, tmp.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+            out.append(dest)
+    return out
 
 
 @contextlib.contextmanager

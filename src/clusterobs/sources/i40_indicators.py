@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +25,7 @@ from clusterobs.errors import SourceError
 from clusterobs.sources import cells, nuts2021
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import BOM, iter_rows
-from clusterobs.sources.download import replacing
+from clusterobs.sources.download import extract_zip
 from clusterobs.sources.ingestlog import IngestLog
 
 META = load_meta(__file__)
@@ -179,21 +177,4 @@ def _definitions(path: Path, log: IngestLog) -> pd.DataFrame:
 
 def after_download(folder: Path) -> list[Path]:
     """Extract the panel files from the downloaded zip into ``folder``, renamed as the mirror names them."""
-    zpath = folder / ZIP
-    if not zpath.is_file():
-        raise SourceError(zpath, f"missing zip of source {META.id!r}, needed to extract {', '.join(ZIP_MEMBERS)}")
-    try:
-        archive = zipfile.ZipFile(zpath)
-    except zipfile.BadZipFile as exc:
-        raise SourceError(zpath, f"not a zip archive: {exc}") from exc
-    out = []
-    with archive:
-        names = {Path(n).name: n for n in archive.namelist()}
-        for target, member in ZIP_MEMBERS.items():
-            if member not in names:
-                raise SourceError(zpath, f"the zip has no {member} (members: {', '.join(sorted(names))})")
-            dest = folder / target
-            with replacing(dest) as tmp, archive.open(names[member]) as src, tmp.open("wb") as dst:
-                shutil.copyfileobj(src, dst)
-            out.append(dest)
-    return out
+    return extract_zip(folder, ZIP, ZIP_MEMBERS, source=META.id)

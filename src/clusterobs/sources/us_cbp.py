@@ -13,16 +13,13 @@ establishment counts by employment-size class at their midpoints, never below 10
 from __future__ import annotations
 
 import re
-import shutil
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from clusterobs.errors import SourceError
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
-from clusterobs.sources.download import replacing
+from clusterobs.sources.download import extract_zip
 from clusterobs.sources.ingestlog import IngestLog
 
 META = load_meta(__file__)
@@ -110,18 +107,4 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
 
 def after_download(folder: Path) -> list[Path]:
     """Extract ``cbp12us.txt`` from the downloaded ``cbp12us.zip`` in ``folder``, atomically."""
-    zpath = folder / ZIP
-    if not zpath.is_file():
-        raise SourceError(zpath, f"missing zip of source {META.id!r}, needed to extract {FILE}")
-    try:
-        archive = zipfile.ZipFile(zpath)
-    except zipfile.BadZipFile as exc:
-        raise SourceError(zpath, f"not a zip archive: {exc}") from exc
-    with archive:
-        names = {Path(n).name.lower(): n for n in archive.namelist()}
-        if FILE not in names:
-            raise SourceError(zpath, f"the zip has no {FILE} (members: {', '.join(sorted(names))})")
-        dest = folder / FILE
-        with replacing(dest) as tmp, archive.open(names[FILE]) as src, tmp.open("wb") as dst:
-            shutil.copyfileobj(src, dst)
-    return [dest]
+    return extract_zip(folder, ZIP, {FILE: FILE}, source=META.id, casefold=True)

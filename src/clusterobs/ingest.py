@@ -5,13 +5,14 @@ Stages, each named in the progress display and in the version's ``_meta``:
 1. checksum every raw file (table ``sources``);
 2. read the classification sources (NACE, NAICS, US cluster definitions, US County Business
    Patterns 2012 employment for the concordance's weights, JRC, GISCO),
-   then the statistical sources validated against them (SBS, LFS, regional indicators), then
+   then the statistical sources validated against them (SBS 2015, SBS 2008-2015 in the bulk layout, LFS,
+   regional indicators), then
    the scoreboard's indicator sources (RIS 2023, EQI 2021, RCI 2022 and RCI 2010-2019 scores,
    the NUTS-2 R&D/HRST panel), each placed on NUTS 2021 level-2 codes,
    then, only when the mirror holds ``eurostat-sbs-api/sbs_r_nuts2021.csv``, the Eurostat
    API data (table ``sbs_api_employment``; ``_meta`` says ``"sbs_api": "absent"`` otherwise);
-3. derive the harmonised tables (regions, categories, concordance and its coverage,
-   employment converted to NUTS 2016 and 2021);
+3. derive the harmonised tables (the SBS panel 2008-2015 on NUTS 2013 codes with the 2015 vintages merged,
+   regions, categories, concordance and its coverage, SBS and LFS converted to NUTS 2016 and 2021);
 4. write every table, the quarantine and the quirk counts, and publish.
 
 Any ``SourceError`` or ``OSError`` aborts the new version: the published one keeps serving.
@@ -28,7 +29,7 @@ from types import ModuleType
 import pandas as pd
 
 import clusterobs
-from clusterobs.classifications import categories, concordance, harmonise, regions
+from clusterobs.classifications import categories, concordance, harmonise, regions, sbs_series
 from clusterobs.config import Settings
 from clusterobs.errors import SourceError
 from clusterobs.sources import (
@@ -36,6 +37,7 @@ from clusterobs.sources import (
     eurostat_indicators,
     eurostat_lfs,
     eurostat_sbs,
+    eurostat_sbs_history,
     gisco_nuts,
     i40_indicators,
     jrc_nuts,
@@ -57,7 +59,7 @@ from clusterobs.store import Store
 CLASSIFICATION_SOURCES: tuple[ModuleType, ...] = (
     nace_classification, naics_nace, us_cluster_crosswalk, us_cmp_related, us_cbp, jrc_nuts, gisco_nuts,
 )
-STATISTICAL_SOURCES: tuple[ModuleType, ...] = (eurostat_sbs, eurostat_lfs, eurostat_indicators)
+STATISTICAL_SOURCES: tuple[ModuleType, ...] = (eurostat_sbs, eurostat_sbs_history, eurostat_lfs, eurostat_indicators)
 #: The Regional Ecosystem Scoreboard's indicator sources, placed on NUTS 2021 level 2 (``sources.nuts2021``).
 SCOREBOARD_SOURCES: tuple[ModuleType, ...] = (ris, qog_eqi, rci_2022, rci_scores, i40_indicators)
 SOURCES = CLASSIFICATION_SOURCES + STATISTICAL_SOURCES + SCOREBOARD_SOURCES
@@ -135,6 +137,7 @@ def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> 
             tick(f"read {module.META.id}")
         else:
             tick(f"skipped {module.META.id} (not in the mirror)")
+    tables.update(sbs_series.build(tables, log))
     tables["regions"] = regions.regions(tables)
     tables.update(concordance.derive(tables))
     tick("derived regions, categories and concordance")
@@ -146,7 +149,7 @@ def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> 
 def descriptions() -> dict[str, str]:
     """Every table an ingest writes, with its one-line description."""
     out = dict(BOOKKEEPING_TABLES)
-    for module in (*SOURCES, *OPTIONAL_SOURCES, regions, categories, concordance, harmonise):
+    for module in (*SOURCES, *OPTIONAL_SOURCES, regions, categories, concordance, sbs_series, harmonise):
         out.update(getattr(module, "TABLES", {}))
     return out
 

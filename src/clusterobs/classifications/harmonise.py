@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from clusterobs.classifications.nuts_conversion import conversion_matrix, convert, split_shares
-from clusterobs.sources import eurostat_lfs, eurostat_sbs
+from clusterobs.sources import eurostat_lfs, eurostat_sbs, eurostat_sbs_history
 from clusterobs.sources.ingestlog import IngestLog
 
 TARGET_VERSIONS = (2016, 2021)
@@ -43,18 +43,28 @@ def parent_split_shares(conversion: pd.DataFrame, *, weight: str = WEIGHT) -> pd
 
 def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
                        weight: str = WEIGHT) -> dict[str, pd.DataFrame]:
-    """Return ``sbs_employment`` and ``lfs_employment`` with converted rows appended, and ``nuts_split_shares``."""
+    """Return ``sbs_employment``, ``sbs_local_units``, ``sbs_wages`` and ``lfs_employment`` with converted rows
+    appended, and ``nuts_split_shares``. Rows already converted into NUTS 2013 from older codes
+    (``sbs_series``) keep their ``conversion`` and ``split_share``; converted further, a region's split share is the
+    larger of the matrix's and its parts' (mass-weighted)."""
     conversion = tables["nuts_conversion"]
     out = {"nuts_split_shares": parent_split_shares(conversion, weight=weight)}
     specs = (
         ("sbs_employment", eurostat_sbs, ("nace", "year"), (1, 2)),
+        ("sbs_local_units", eurostat_sbs_history, ("nace", "year"), (1, 2)),
+        ("sbs_wages", eurostat_sbs_history, ("nace", "year"), (1, 2)),
         ("lfs_employment", eurostat_lfs, ("sector", "year"), (2,)),
     )
     for name, module, keys, levels in specs:
+        if name not in tables:
+            continue
         original = tables[name]
         # missing_share: the part of a value's sources that is missing (1 for a missing original cell)
-        frames = [original.assign(converted=False, conversion=pd.NA,
-                                  missing_share=original["value"].isna().astype("float64"), split_share=0.0)]
+        converted = (original["code_version"] != 2013) if "code_version" in original.columns else False
+        frames = [original.assign(converted=converted,
+                                  conversion=original["conversion"] if "conversion" in original.columns else pd.NA,
+                                  missing_share=original["value"].isna().astype("float64"),
+                                  split_share=original["split_share"] if "split_share" in original.columns else 0.0)]
         lost: dict[tuple, list[int]] = {}
         for target in TARGET_VERSIONS:
             for level in levels:
@@ -67,7 +77,9 @@ def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
         if lost:
             lines = original.set_index(["region", *keys])["line"]
             for key, targets in lost.items():
-                log.reject(source=module.META.id, file=module.FILE, line=int(lines.loc[key]), value=key[0],
+                line = lines.loc[key]
+                log.reject(source=module.META.id, file=module.FILE, line=None if pd.isna(line) else int(line),
+                           value=key[0],
                            reason="no JRC weights from NUTS 2013 to NUTS " + "/".join(map(str, targets))
                            + " for this region: kept in NUTS 2013 only")
         df = pd.concat(frames, ignore_index=True)
@@ -76,6 +88,8 @@ def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
         df["converted"] = df["converted"].astype(bool)
         df["conversion"] = df["conversion"].astype("string")
         df["flag"] = df["flag"].astype("string")
-        out[name] = df[[*original.columns.drop("line"), "converted", "conversion", "missing_share", "split_share",
-                        "line"]]
+        if "code_version" in df.columns:  # the NUTS version of the code as published (NULL on rows converted here)
+            df["code_version"] = df["code_version"].astype("Int64")
+        first = [c for c in original.columns if c not in ("line", "conversion", "split_share")]
+        out[name] = df[[*first, "converted", "conversion", "missing_share", "split_share", "line"]]
     return out

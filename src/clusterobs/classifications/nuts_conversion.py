@@ -141,7 +141,8 @@ def convert(df: pd.DataFrame, *, conversion: pd.DataFrame, from_version: int, to
     versions = path(conversion, from_version, to_version, level)
     mat = conversion_matrix(conversion, from_version=from_version, to_version=to_version, level=level,
                             weight=weight)
-    cols = [*keys, code_col, value_col, *([flag_col] if has_flag else [])]
+    carried = "split_share" in df.columns  # already a population-scaled copy in part (an earlier conversion)
+    cols = [*keys, code_col, value_col, *([flag_col] if has_flag else []), *(["split_share"] if carried else [])]
     rows = df.loc[lev == level, cols]
     matched = rows[code_col].isin(set(mat["code_from"]))
 
@@ -152,25 +153,32 @@ def convert(df: pd.DataFrame, *, conversion: pd.DataFrame, from_version: int, to
     parts["known_mass"] = np.where(known, parts["mass"].to_numpy(), 0.0)
     parts["known"] = known
     group = [*keys, "code_to"]
-    out = parts.groupby(group, as_index=False, dropna=False).agg(
-        value=("part_value", "sum"), known_mass=("known_mass", "sum"))
+    aggs = {"value": ("part_value", "sum"), "known_mass": ("known_mass", "sum")}
+    if carried:
+        parts["split_mass"] = parts["known_mass"] * parts["split_share"].astype("float64").fillna(0.0)
+        aggs["split_mass"] = ("split_mass", "sum")
+    out = parts.groupby(group, as_index=False, dropna=False).agg(**aggs)
     total = mat.groupby("code_to")["mass"].sum()
     share_missing = 1 - out["known_mass"].astype(float) / out["code_to"].map(total).astype(float)
     out["missing_share"] = share_missing.clip(0, 1).where(share_missing > 1e-12, 0.0)
     out["value"] = out["value"].astype("Float64").mask(out["missing_share"] > max_missing_share)
     out = out.merge(describe(mat, versions, weight), on="code_to")
     out["split_share"] = out["code_to"].map(split_shares(mat)).fillna(0.0).astype("float64")
+    if carried:  # the larger of this matrix's split and the parts' own (mass-weighted over the known parts)
+        inherited = (out["split_mass"] / out["known_mass"].where(out["known_mass"] > 0)).fillna(0.0)
+        out["split_share"] = np.maximum(out["split_share"].to_numpy(), inherited.to_numpy())
+        out = out.drop(columns=["split_mass"])
     if has_flag:
         out[flag_col] = _flags(parts, out, group, flag_col)
     out = out.rename(columns={"code_to": code_col, "value": value_col})
     out["unmatched"] = False
 
-    passthrough = df.loc[lev == 0, cols]
+    passthrough = df.loc[lev == 0, [c for c in cols if c != "split_share"]]
     passthrough = passthrough.assign(converted=False, missing_share=passthrough[value_col].isna().astype("float64"),
                                      unmatched=False, split_share=0.0,
                                                 conversion=f"NUTS{from_version}→NUTS{to_version}: country "
                                                 "code kept")
-    unmatched = rows.loc[~matched].assign(
+    unmatched = rows.loc[~matched].drop(columns=["split_share"], errors="ignore").assign(
         converted=False, missing_share=np.nan, unmatched=True, split_share=0.0,
         conversion=f"no NUTS{from_version}→NUTS{to_version} level-{level} weights for this code (unconverted)")
     result = pd.concat([passthrough.assign(nuts_version=to_version), out.assign(nuts_version=to_version),

@@ -24,7 +24,7 @@ from clusterobs.sources.ingestlog import IngestLog
 META = load_meta(__file__)
 TABLES = {
     "nuts_conversion": "JRC NUTS conversion weights: one row per intersection of an old-version and a "
-    "new-version region (levels 1-2; 2013→2016, 2013→2021, 2016→2021, 2021→2024) with area, population "
+    "new-version region (levels 1-2; 2006→2013, 2010→2013, 2013→2016, 2013→2021, 2016→2021, 2021→2024) with area, population "
     "and built-up measures, and the row's share of its old region by pop21 (w_pop21) and area (w_area)",
 }
 #: CSV column → table column, for the intersection sizes.
@@ -39,7 +39,7 @@ _CODE = re.compile(r"^[A-Z]{2}[A-Z0-9]+$")
 
 
 def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Read the six matrices; needs nothing in ``ref``."""
+    """Read the ten matrices; needs nothing in ``ref``."""
     frames = [read_matrix(source_path(mirror, META, f.name), log, min_rows=f.min_rows) for f in META.files]
     return {"nuts_conversion": pd.concat(frames, ignore_index=True)}
 

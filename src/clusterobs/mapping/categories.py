@@ -11,6 +11,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 KEYS = ("region", "year", "category")
+#: Eurostat flag letters carried from industries to a category cell (``flags``), in this order.
+FLAG_LETTERS = "bcdeipru"
 
 
 def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
@@ -23,7 +25,11 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
     no industry of the category has a value. ``imputed_share`` is the part of the category's
     employment that comes from imputed cells; ``split_share`` (when the panel has it) the part that comes
     from cells copied from an older region split by population (employment-weighted).
-    Wages and establishments, when present, go through the same weights (NULL when any part is missing).
+    Establishments, when present, go through the same weights (NULL when any part is missing). Wages, when present,
+    go through the same weights over the industries whose wages and employment are both known, and
+    ``wage_employment`` is the employment of those same industries (wage per person employed is their ratio);
+    ``wages`` itself is NULL unless every industry with employment has its wages. ``flags`` (when the panel has a
+    ``flag`` column) joins the distinct Eurostat flag letters of the cell's industries that year.
     """
     p = industry_panel
     cols = set(p.columns)
@@ -43,10 +49,17 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
     }
     if "split_share" in cols:  # employment-weighted: the part of the cell copied from a split older region
         aggs["_split_emp"] = (weighted * j.split_share.cast("float64")).sum()
-    for extra in ("wages", "establishments"):
-        if extra in cols:
-            aggs[f"{extra}_known"] = (j[extra].cast("float64") * j.weight).sum()
-            aggs[f"{extra}_missing"] = j[extra].isnull().cast("int64").sum()
+    if "establishments" in cols:
+        aggs["establishments_known"] = (j.establishments.cast("float64") * j.weight).sum()
+        aggs["establishments_missing"] = j.establishments.isnull().cast("int64").sum()
+    if "wages" in cols:
+        both = j.wages.notnull() & known
+        aggs["wages_known"] = ibis.ifelse(both, j.wages.cast("float64") * j.weight, 0.0).sum()
+        aggs["wage_employment"] = ibis.ifelse(both, weighted, 0.0).sum()
+        aggs["wages_missing"] = (known & j.wages.isnull()).cast("int64").sum()
+    if "flag" in cols:
+        for letter in FLAG_LETTERS:
+            aggs[f"_flag_{letter}"] = j.flag.fill_null("").contains(letter).any()
     g = j.group_by(["region", "year", "category"]).aggregate(**aggs)
     g = g.join(in_scope, "category")
     has = g.weight_known > 0
@@ -62,10 +75,19 @@ def to_categories(industry_panel: ir.Table, concordance: ir.Table) -> ir.Table:
     if "split_share" in cols:
         out["split_share"] = ibis.ifelse(g.employment_known > 0, (g._split_emp / g.employment_known).round(9),
                                          ibis.null("float64"))
-    for extra in ("wages", "establishments"):
-        if extra in cols:
-            # rounded like employment, so ties at percentile thresholds do not depend on the backend
-            out[extra] = ibis.ifelse(g[f"{extra}_missing"] == 0, g[f"{extra}_known"].round(6), ibis.null("float64"))
+    # rounded like employment, so ties at percentile thresholds do not depend on the backend
+    if "establishments" in cols:
+        out["establishments"] = ibis.ifelse(g.establishments_missing == 0, g.establishments_known.round(6),
+                                            ibis.null("float64"))
+    if "wages" in cols:
+        out["wages"] = ibis.ifelse(has & (g.wages_missing == 0), g.wages_known.round(6), ibis.null("float64"))
+        out["wage_wages"] = ibis.ifelse(g.wage_employment > 0, g.wages_known.round(6), ibis.null("float64"))
+        out["wage_employment"] = ibis.ifelse(g.wage_employment > 0, g.wage_employment.round(6), ibis.null("float64"))
+    if "flag" in cols:
+        text = ibis.literal("")
+        for letter in FLAG_LETTERS:
+            text = text.concat(ibis.ifelse(g[f"_flag_{letter}"], letter, ""))
+        out["flags"] = ibis.ifelse(text == "", ibis.null("string"), text)
     return g.select("region", "year", "category", **out)
 
 

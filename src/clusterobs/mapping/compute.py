@@ -8,6 +8,7 @@ their thresholds as configured, the code version and the sources' checksums.
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -20,7 +21,8 @@ import pandas as pd
 import clusterobs
 from clusterobs.classifications.categories import emerging_anchors
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, apply_anchors, coverage, rankability, to_categories
-from clusterobs.mapping.panel import division_concordance, region_totals, sbs_industry_panel
+from clusterobs.mapping.measures import SBS_WAGE_UNIT
+from clusterobs.mapping.panel import division_concordance, region_totals, sbs_industry_panel, with_indicators
 from clusterobs.mapping.pipeline import measure_panel
 from clusterobs.mapping.schemes import StarScheme, load_schemes
 from clusterobs.mapping.stars import apply_scheme, condition_key
@@ -30,8 +32,8 @@ from clusterobs.store import Store
 #: NUTS 2016 level 2 (RCI 2010-2019, EQI) and the data's own NUTS 2013 level 2.
 DEFAULT_UNITS = ((2021, 2), (2021, 1), (2021, 0), (2016, 2), (2013, 2))
 MEASURE_COLUMNS = ["employment", "imputed_share", "coverage", "split_share", "rankable", "caveat", "share_europe",
-                   "focus", "lq", "region_total", "productivity", "relative_productivity", "establishments", "avg_size",
-                   "growth", "growth_window"]
+                   "focus", "lq", "region_total", "wages", "productivity", "relative_productivity", "establishments",
+                   "avg_size", "growth", "growth_window", "growth_base_year", "growth_yoy", "growth_break", "flags"]
 #: A region is no-data (grey on maps, out of rankings and headlines) when fewer than this share of the traded
 #: categories mapped in its data set can be ranked there.
 MIN_REGION_RANKABLE = 0.5
@@ -96,7 +98,7 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     cats = con.table("categories")
     cov = coverage(panel, conc).execute()
     mapped = set(cov.loc[cov["status"] != "not covered", "category"])
-    cat_panel = to_categories(panel, conc)
+    cat_panel = to_categories(with_indicators(con, panel, nuts_version=nuts_version, level=level), conc)
     cat_panel = cat_panel.filter(cat_panel.category.isin(list(mapped)))
     traded = cats.filter(cats.kind == "traded").select("category")
     traded_keys = list(traded.category.execute())
@@ -115,7 +117,7 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
         if scheme.denominator not in measured:
             column = "traded_total" if scheme.denominator == "traded" else "business_total"
             measured[scheme.denominator] = measure_panel(
-                cat_panel, totals=totals.select("region", "year", total=totals[column]))
+                cat_panel, totals=totals.select("region", "year", total=totals[column]), wage_unit=SBS_WAGE_UNIT)
             if len(measured) == 1:
                 m = measured[scheme.denominator].execute()
                 m = m.reindex(columns=["region", "category", "year", *MEASURE_COLUMNS])
@@ -142,7 +144,10 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
                 }))
     frames = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
     m = frames["cluster_measures"]
-    m["growth_window"] = m["growth_window"].astype("Int64")
+    for col in ("growth_window", "growth_base_year"):
+        m[col] = m[col].astype("Int64")
+    m["growth_break"] = m["growth_break"].astype("boolean")
+    m["flags"] = m["flags"].astype("string")
     front = ["nuts_version", "level", "region", "category", "year"]
     frames["cluster_measures"] = m[[*front, *[c for c in m.columns if c not in front]]]
     st = frames["cluster_stars"]
@@ -154,7 +159,7 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     frames["region_totals"] = tot[["nuts_version", "level", "region", "year", "business_total", "traded_total",
                                    "total_basis"]]
     frames["region_data_quality"] = data_quality(frames["cluster_measures"], ip, set(traded_keys) & mapped)
-    frames["category_data_coverage"] = cov.assign(dataset="eurostat_sbs_2015", **keys)[
+    frames["category_data_coverage"] = cov.assign(dataset="eurostat_sbs", **keys)[
         ["dataset", "nuts_version", "level", "category", "status", "coverage_share", "weight_total", "weight_covered",
          "industries", "industries_covered"]]
     return frames
@@ -191,7 +196,8 @@ def data_quality(measures: pd.DataFrame, panel: pd.DataFrame, traded: set[str]) 
     return g
 
 
-ENGINE_TABLES = ("sbs_employment", "nace", "concordance", "categories", "nuts_split_shares")
+ENGINE_TABLES = ("sbs_employment", "sbs_wages", "sbs_local_units", "nace", "concordance", "categories",
+                 "nuts_split_shares")
 
 
 def engine_backend(store: Store, engine: str = "duckdb", *, spark_master: str = "local[2]") -> Any:
@@ -226,6 +232,8 @@ def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progr
             if progress:
                 progress(f"mapped NUTS {version} level {level}", i, len(units))
     finally:
+        panels.clear()  # drop the cached panels while the connection is open (ibis drops them when collected)
+        gc.collect()
         con.disconnect()
     tables = {k: pd.concat(v, ignore_index=True) for k, v in collected.items()}
     tables["star_schemes"] = scheme_table(schemes)

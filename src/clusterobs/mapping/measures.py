@@ -12,9 +12,12 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
+SBS_WAGE_UNIT = 1_000_000.0
+"""SBS wages are in million EUR (Eurostat's V13320): with this ``wage_unit`` productivity is in EUR per person."""
+
 
 def cluster_measures(panel: ir.Table, *, reference: Sequence[str] | ir.Table | None = None,
-                     totals: ir.Table | None = None) -> ir.Table:
+                     totals: ir.Table | None = None, wage_unit: float = 1.0) -> ir.Table:
     """Add share_europe, focus, lq (and productivity, avg_size when wages, establishments exist).
 
     ``panel``: region, year, category, employment (NULL = missing), optional wages, establishments.
@@ -34,10 +37,15 @@ def cluster_measures(panel: ir.Table, *, reference: Sequence[str] | ir.Table | N
         totals = ref.group_by(["region", "year"]).aggregate(total=ref.employment.sum())
     europe_total = totals.group_by("year").aggregate(europe_total=totals.total.sum())
     cat_aggs: dict[str, ir.Value] = {"europe_category": p.employment.sum()}
+    # wage per person employed: over the industries with wages known (``to_categories``' wage_wages and
+    # wage_employment), or the cell's wages over its employment (a user's table)
+    split_wages = "wage_employment" in p.columns and "wage_wages" in p.columns
     if "wages" in p.columns:
-        known = p.wages.notnull() & p.employment.notnull()
-        cat_aggs["europe_wages"] = ibis.ifelse(known, p.wages, 0.0).sum()
-        cat_aggs["europe_wage_employment"] = ibis.ifelse(known, p.employment, 0.0).sum()
+        w_num = p.wage_wages if split_wages else p.wages
+        w_den = p.wage_employment if split_wages else p.employment
+        known = w_num.notnull() & w_den.notnull()
+        cat_aggs["europe_wages"] = ibis.ifelse(known, w_num, 0.0).sum()
+        cat_aggs["europe_wage_employment"] = ibis.ifelse(known, w_den, 0.0).sum()
     europe_cat = p.group_by(["category", "year"]).aggregate(**cat_aggs)
 
     t = (p.left_join(totals, [p.region == totals.region, p.year == totals.year])
@@ -55,13 +63,16 @@ def cluster_measures(panel: ir.Table, *, reference: Sequence[str] | ir.Table | N
         "lq": _div(focus, europe_focus),
     }
     if "wages" in p.columns:
-        prod = _div(t.wages.cast("float64"), e)
-        out["productivity"] = prod
-        out["relative_productivity"] = _div(prod, _div(t.europe_wages, t.europe_wage_employment))
+        if split_wages:
+            prod = _div(t.wage_wages.cast("float64") * wage_unit, t.wage_employment)
+        else:
+            prod = _div(t.wages.cast("float64") * wage_unit, e)
+        out["productivity"] = prod.round(6)
+        out["relative_productivity"] = _div(prod, _div(t.europe_wages * wage_unit, t.europe_wage_employment))
     if "establishments" in p.columns:
         out["avg_size"] = _div(e, t.establishments.cast("float64"))
-    drop = [c for c in ("total", "europe_total", "europe_category", "europe_wages", "europe_wage_employment")
-            if c in t.columns]
+    drop = [c for c in ("total", "europe_total", "europe_category", "europe_wages", "europe_wage_employment",
+                        "wage_wages", "wage_employment") if c in t.columns]
     # Rounded to 12 significant-looking decimals: parallel floating-point sums may differ in their last
     # bits from run to run; rounding makes equal values equal, so thresholds and stars are reproducible.
     out = {k: v.round(12) if k in ("share_europe", "focus", "lq", "relative_productivity") else v
@@ -70,17 +81,22 @@ def cluster_measures(panel: ir.Table, *, reference: Sequence[str] | ir.Table | N
 
 
 def growth(panel: ir.Table, *, window: int = 5) -> ir.Table:
-    """Compound annual growth of employment over the longest window ≤ ``window`` years.
+    """Compound annual growth of employment over the longest window ≤ ``window`` years, and year on year.
 
-    Returns region, category, year, growth, growth_window (years used; NULL when no earlier
-    year with positive employment exists), growth_base_year.
+    Returns region, category, year, growth, growth_window (years used; NULL when no earlier year with positive
+    employment exists), growth_base_year, growth_yoy (on the year before; NULL without it) and, when the panel has
+    ``flags``, growth_break: true when a year after the base year up to this one carries Eurostat's break-in-series
+    flag ``b`` (the series changed definition inside the window). When the panel has ``rankable``, only rankable
+    cells are compared (a cell whose coverage or split makes it unrankable has no growth, and is no base year).
     """
-    cur = panel.select("region", "category", "year", "employment")
-    base = panel.select(b_region=panel.region, b_category=panel.category, b_year=panel.year,
-                        b_employment=panel.employment).view()
-    j = cur.join(base, [cur.region == base.b_region, cur.category == base.b_category,
-                        base.b_year < cur.year, base.b_year >= cur.year - window,
-                        base.b_employment > 0])
+    ok = panel.employment > 0
+    if "rankable" in panel.columns:
+        ok = ok & panel.rankable.fill_null(False)
+    cur = panel.select("region", "category", "year", "employment", _ok=ok)
+    base = panel.filter(ok).select(b_region=panel.region, b_category=panel.category, b_year=panel.year,
+                                   b_employment=panel.employment).view()
+    j = cur.filter(cur._ok).join(base, [cur.region == base.b_region, cur.category == base.b_category,
+                                        base.b_year < cur.year, base.b_year >= cur.year - window])
     first = j.group_by(["region", "category", "year"]).aggregate(growth_base_year=j.b_year.min())
     b2 = base.select(k_region=base.b_region, k_category=base.b_category, k_year=base.b_year,
                      k_employment=base.b_employment).view()
@@ -88,12 +104,28 @@ def growth(panel: ir.Table, *, window: int = 5) -> ir.Table:
                         first.growth_base_year == b2.k_year])
     cur2 = cur.left_join(f.select("region", "category", "year", "growth_base_year", "k_employment"),
                          ["region", "category", "year"]).drop("region_right", "category_right", "year_right")
+    prev = base.select(p_region=base.b_region, p_category=base.b_category, p_year=base.b_year + 1,
+                       p_employment=base.b_employment).view()
+    cur2 = cur2.left_join(prev, [cur2.region == prev.p_region, cur2.category == prev.p_category,
+                                 cur2.year == prev.p_year]).drop("p_region", "p_category", "p_year")
     years = (cur2.year - cur2.growth_base_year).cast("float64")
     ratio = _div(cur2.employment.cast("float64"), cur2.k_employment.cast("float64"))
     g = ibis.ifelse(years > 0, ratio.pow(1.0 / years) - 1.0, ibis.null("float64"))
-    return cur2.select("region", "category", "year", growth=g,
-                       growth_window=(cur2.year - cur2.growth_base_year).cast("int64"),
-                       growth_base_year=cur2.growth_base_year)
+    yoy = ibis.ifelse(cur2._ok, _div(cur2.employment.cast("float64"), cur2.p_employment) - 1.0, ibis.null("float64"))
+    out = cur2.select("region", "category", "year", growth=g.round(12),
+                      growth_window=(cur2.year - cur2.growth_base_year).cast("int64"),
+                      growth_base_year=cur2.growth_base_year, growth_yoy=yoy.round(12))
+    if "flags" not in panel.columns:
+        return out
+    breaks = panel.filter(panel.flags.fill_null("").contains("b")).select(
+        x_region=panel.region, x_category=panel.category, x_year=panel.year)
+    w = out.filter(out.growth_base_year.notnull())
+    hit = w.join(breaks, [w.region == breaks.x_region, w.category == breaks.x_category,
+                          breaks.x_year > w.growth_base_year, breaks.x_year <= w.year])
+    hit = hit.group_by(["region", "category", "year"]).aggregate(_breaks=hit.count())
+    out = out.left_join(hit, ["region", "category", "year"]).drop("region_right", "category_right", "year_right")
+    return out.mutate(growth_break=ibis.ifelse(out.growth_base_year.isnull(), ibis.null("boolean"),
+                                               out._breaks.fill_null(0) > 0)).drop("_breaks")
 
 
 def _div(a: ir.NumericValue, b: ir.NumericValue) -> ir.FloatingValue:

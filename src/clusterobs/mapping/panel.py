@@ -27,6 +27,8 @@ from clusterobs.mapping.imputation import cap_to_national, impute_children, reco
 #: NACE sections of the SBS business economy (B-N without K) whose reported totals make a region's total.
 BUSINESS_SECTIONS = ("B", "C", "D", "E", "F", "G", "H", "I", "J", "L", "M", "N")
 COLUMNS = ("region", "year", "industry", "employment", "imputed", "imputation_basis", "split_share")
+#: Indicators joined to the panel as they are (never imputed): store table → panel column.
+EXTRA_INDICATORS = {"sbs_wages": "wages", "sbs_local_units": "establishments"}
 
 
 def sbs_industry_panel(con: Any, *, nuts_version: int = 2021, level: int = 2, impute: bool = True,
@@ -35,6 +37,7 @@ def sbs_industry_panel(con: Any, *, nuts_version: int = 2021, level: int = 2, im
 
     ``con`` is an Ibis backend over a dataset version (``Store.ibis()``); ``below``, the panel of the level
     below of the same NUTS version when the caller already has it (it is built here otherwise).
+    Use ``with_indicators`` for the panel with wages, establishments and the Eurostat flags.
     """
     sbs = con.table("sbs_employment")
     nace = con.table("nace")
@@ -76,6 +79,26 @@ def sbs_industry_panel(con: Any, *, nuts_version: int = 2021, level: int = 2, im
     elif level > 0:
         filled = cap_to_national(filled, reference.view())
     return filled.select(*COLUMNS)
+
+
+def with_indicators(con: Any, panel: ir.Table, *, nuts_version: int, level: int) -> ir.Table:
+    """The industry panel with ``flag`` (Eurostat's letters on the employment cell), and ``wages`` (million EUR) and
+    ``establishments`` (local units) where the store has them: reported values only, NULL where missing or
+    confidential (wages and local units are never imputed)."""
+    sbs = con.table("sbs_employment")
+    f = sbs.filter((sbs.nuts_version == nuts_version) & (sbs.level == level)).select(
+        f_region="region", f_year="year", f_industry="nace", flag="flag")
+    t = panel.left_join(f, [panel.region == f.f_region, panel.year == f.f_year, panel.industry == f.f_industry])
+    t = t.drop("f_region", "f_year", "f_industry")
+    for table, column in EXTRA_INDICATORS.items():
+        src = _optional_table(con, table)
+        if src is None:
+            continue
+        x = src.filter((src.nuts_version == nuts_version) & (src.level == level)).select(
+            x_region="region", x_year="year", x_industry="nace", **{column: src.value.cast("float64")})
+        t = t.left_join(x, [t.region == x.x_region, t.year == x.x_year, t.industry == x.x_industry])
+        t = t.drop("x_region", "x_year", "x_industry")
+    return t
 
 
 def _optional_table(con: Any, name: str) -> ir.Table | None:

@@ -30,14 +30,14 @@ class InputError(ClusterobsError):
 
 
 def measure_panel(panel: ir.Table, *, reference: Any = None, totals: ir.Table | None = None,
-                  growth_window: int = 5) -> ir.Table:
+                  growth_window: int = 5, wage_unit: float = 1.0) -> ir.Table:
     """Measures and growth (over ``growth_window`` years) for a category panel, materialised.
 
     Materialising (``Table.cache``) makes every star test compare a value with a threshold
     computed from the very same stored numbers: two runs give the same stars even where
     parallel floating-point sums differ in their last bits.
     """
-    m = cluster_measures(panel, reference=reference, totals=totals)
+    m = cluster_measures(panel, reference=reference, totals=totals, wage_unit=wage_unit)
     g = growth(panel, window=growth_window)
     m = (m.left_join(g, [m.region == g.region, m.category == g.category, m.year == g.year])
          .drop("region_right", "category_right", "year_right"))

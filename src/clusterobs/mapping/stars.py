@@ -69,8 +69,10 @@ def apply_scheme(measures: ir.Table, scheme: str | StarScheme) -> ir.Table:
                 threshold = t[f"{key}_threshold"]
             value = t[cond.measure].cast("float64")
             ok = (value.notnull() & eligible(t) & OPS[cond.op](value, threshold)).fill_null(False)
+            if cond.optional:  # a cell without the measure skips the condition (NULL), as data without it do
+                ok = ibis.ifelse(value.isnull() & eligible(t), ibis.null("boolean"), ok)
             t = t.mutate(**{f"{key}_value": value, f"{key}_pass": ok})
-            passes.append(t[f"{key}_pass"])
+            passes.append(t[f"{key}_pass"].fill_null(True) if cond.optional else t[f"{key}_pass"])
         test_ok = passes[0]
         for extra in passes[1:]:
             test_ok = test_ok & extra

@@ -24,8 +24,8 @@ from clusterobs.sources.ingestlog import IngestLog
 META = load_meta(__file__)
 TABLES = {
     "nuts_conversion": "JRC NUTS conversion weights: one row per intersection of an old-version and a "
-    "new-version region (levels 1-2; 2006→2013, 2010→2013, 2013→2016, 2013→2021, 2016→2021, 2021→2024) with area, population "
-    "and built-up measures, and the row's share of its old region by pop21 (w_pop21) and area (w_area)",
+    "new-version region (levels 1-2; 2006→2013, 2010→2013, 2013→2016, 2013→2021, 2016→2021, 2021→2024) with area, "
+    "population and built-up measures, and the row's share of its old region by pop21 (w_pop21) and area (w_area)",
 }
 #: CSV column → table column, for the intersection sizes.
 WEIGHTS = {"areaKm": "area_km2", "pop11": "pop11", "pop21": "pop21", "artif_surf12": "artif_surf12",

@@ -163,7 +163,8 @@ def compute(
             err.print(f"The published version [bold]{previous}[/] is unchanged and keeps serving.")
             raise typer.Exit(1) from exc
     t = Table("scheme", "0 stars", "1 star", "2 stars", "3 stars",
-              title="Cluster stars, NUTS-2 (NUTS 2021), all years, traded, local and emerging categories")
+              title=f"Cluster stars, NUTS-2 (NUTS 2021), {summary.star_year or 'no year'}, traded, local and "
+              "emerging categories")
     for scheme, counts in summary.star_counts.items():
         t.add_row(scheme, *[f"{counts.get(k, 0):,}" for k in range(4)])
     console.print(t)

@@ -1,4 +1,4 @@
-"""clusterobs compute on the real SBS 2015 data: star counts, a cell checked by hand, provenance."""
+"""clusterobs compute on the real SBS 2008-2015 data: star counts, a cell checked by hand, provenance."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ DE11 = {"C13": 3479, "C22": 24696, "C23": 6066, "C24": 5879, "C25": 52410, "C27"
 
 
 def test_star_counts_nuts2_2021(computed):
-    """Counts printed by `clusterobs compute` for NUTS-2 (2021), all categories mapped; the 1,587 cells that cannot
-    be ranked (coverage under 80%, regions split by population, blue growth without an anchor) have no stars and
-    are not counted.
+    """Counts printed by `clusterobs compute` for NUTS-2 (2021) in the latest year (2015), all categories mapped; the
+    1,587 cells that cannot be ranked (coverage under 80%, regions split by population, blue growth without an
+    anchor) have no stars and are not counted.
+
+    With SBS 2008-2015 (wages and local units, 2026-12), eocic2019's productivity test and uscmp's establishments
+    condition run on data: eocic2019 had 15,329 / 1,983 / 531 and uscmp 14,014 / 3,829 without them.
 
     The count-rule concordance with a per-category focus test (up to 2026-11) gave eco2007 16,503 / 1,755 / 959 /
     503, eocic2019 16,948 / 2,240 / 532, uscmp 15,732 / 3,988; the employment-weighted concordance alone, eco2007
@@ -22,9 +25,10 @@ def test_star_counts_nuts2_2021(computed):
     _, summary = computed
     assert summary.star_counts == {
         "eco2007": {0: 12_046, 1: 4_550, 2: 1_087, 3: 160},
-        "eocic2019": {0: 15_329, 1: 1_983, 2: 531},
-        "uscmp": {0: 14_014, 1: 3_829},
+        "eocic2019": {0: 14_536, 1: 2_613, 2: 598, 3: 96},
+        "uscmp": {0: 14_275, 1: 3_568},
     }
+    assert summary.star_year == 2015
 
 
 def test_stuttgart_automotive_by_hand(computed):
@@ -35,23 +39,27 @@ def test_stuttgart_automotive_by_hand(computed):
     assert set(w) == {*DE11, "C30"}
     known = sum(w[d] * v for d, v in DE11.items())
     m = con.sql("SELECT * FROM cluster_measures WHERE nuts_version = 2013 AND level = 2 AND region = 'DE11' "
-                "AND category = 'automotive'").df().iloc[0]
+                "AND category = 'automotive' AND year = 2015").df().iloc[0]
     # the known divisions give all but the imputed share of the category's employment
     assert m["employment"] * (1 - m["imputed_share"]) == pytest.approx(known, rel=1e-9)
     panel = con.sql("SELECT * FROM industry_panel WHERE nuts_version = 2013 AND level = 2 AND region = 'DE11' "
-                    "AND industry = 'C30'").df().iloc[0]
+                    "AND industry = 'C30' AND year = 2015").df().iloc[0]
     assert panel["imputed"]
     assert m["employment"] == pytest.approx(known + w["C30"] * panel["employment"], rel=1e-9)
     tests = con.sql("SELECT scheme, test, condition, value, threshold, passed FROM cluster_star_tests "
-                    "WHERE nuts_version = 2013 AND level = 2 AND region = 'DE11' AND category = 'automotive'").df()
+                    "WHERE nuts_version = 2013 AND level = 2 AND region = 'DE11' AND category = 'automotive' "
+                    "AND year = 2015").df()
     eco = tests[tests["scheme"] == "eco2007"].set_index("test")
     assert eco["passed"].all()
     assert eco.loc["specialisation", "value"] == pytest.approx(m["lq"]) and m["lq"] > 2
     stars = con.sql("SELECT scheme, stars FROM cluster_stars WHERE nuts_version = 2013 AND level = 2 "
-                    "AND region = 'DE11' AND category = 'automotive'").df().set_index("scheme")["stars"]
-    assert stars.to_dict() == {"eco2007": 3, "eocic2019": 2, "uscmp": 1}
-    skipped = tests[(tests["scheme"] == "uscmp") & (tests["condition"] == "establishments > p25")].iloc[0]
-    assert pd.isna(skipped["passed"])  # SBS 2015 has no establishments: the condition is skipped, and said so
+                    "AND region = 'DE11' AND category = 'automotive' AND year = 2015").df().set_index("scheme")["stars"]
+    assert stars.to_dict() == {"eco2007": 3, "eocic2019": 3, "uscmp": 1}
+    est = tests[(tests["scheme"] == "uscmp") & (tests["condition"] == "establishments > p25")].iloc[0]
+    assert est["passed"] and est["value"] > est["threshold"]  # local units of 2015 (bulk vintage) are read
+    prod = tests[(tests["scheme"] == "eocic2019") & (tests["test"] == "productivity")].iloc[0]
+    assert prod["passed"] and prod["value"] == pytest.approx(m["productivity"])
+    assert 40_000 < m["productivity"] < 90_000  # EUR of wages and salaries per person employed
 
 
 def test_lq_properties_on_real_data(computed):
@@ -62,16 +70,16 @@ def test_lq_properties_on_real_data(computed):
     store, _ = computed
     con = store.connect()
     m = con.sql("""SELECT m.*, c.kind FROM cluster_measures m JOIN categories c USING (category)
-                   WHERE nuts_version = 2021 AND level = 2""").df()
+                   WHERE nuts_version = 2021 AND level = 2 AND year = 2015""").df()
     traded = m[m["kind"] == "traded"]
     complete = traded.groupby("region")["employment"].apply(lambda s: s.notna().all())
     full = traded[traded["region"].isin(complete[complete].index)]
     sums = full.groupby("region")["focus"].sum()
     assert len(sums) > 200
     ip = con.sql("""SELECT region, sum(employment) AS divisions FROM industry_panel
-                    WHERE nuts_version = 2021 AND level = 2 GROUP BY region""").df().set_index("region")
+                    WHERE nuts_version = 2021 AND level = 2 AND year = 2015 GROUP BY region""").df().set_index("region")
     tot = con.sql("""SELECT region, business_total FROM region_totals
-                     WHERE nuts_version = 2021 AND level = 2""").df().set_index("region")
+                     WHERE nuts_version = 2021 AND level = 2 AND year = 2015""").df().set_index("region")
     covered = (ip["divisions"] / tot["business_total"]).reindex(sums.index)
     assert (sums - covered).abs().max() < 1e-6
     assert sums.median() == pytest.approx(1, abs=1e-3) and sums.min() > 0.95

@@ -68,6 +68,8 @@ class ComputeSummary:
     version: str
     parent: str
     star_counts: dict[str, dict[int, int]] = field(default_factory=dict)
+    """Cells per number of stars, per scheme: NUTS 2021 level 2, the latest year (``star_year``)."""
+    star_year: int | None = None
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -248,6 +250,8 @@ def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progr
         descriptions.update(stage.TABLES)
     stars = tables["cluster_stars"]
     main = stars[(stars["nuts_version"] == 2021) & (stars["level"] == 2)]
+    star_year = int(main["year"].max()) if len(main) else None
+    main = main[main["year"] == star_year]
     counts = {s: {int(k): int(v) for k, v in g["stars"].value_counts().sort_index().items()}
               for s, g in main.groupby("scheme")}
     with store.derive() as writer:
@@ -260,7 +264,7 @@ def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progr
             "computed_at": started.isoformat(timespec="seconds"),
         })
         version = writer.publish()
-    summary = ComputeSummary(version=version, parent=parent or "", star_counts=counts,
+    summary = ComputeSummary(version=version, parent=parent or "", star_counts=counts, star_year=star_year,
                              rows={k: len(v) for k, v in tables.items()},
                              seconds=(datetime.now(UTC) - started).total_seconds())
     return summary

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 # DE11 (Stuttgart), NUTS 2013 level 2, SBS 2015 persons employed, read by hand in sbs_r_nuts06_r2_2015.csv

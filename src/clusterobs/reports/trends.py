@@ -470,5 +470,6 @@ def caveat_box(ctx: _Ctx, counts: dict) -> list[str]:
     if w.last == 2015:
         out.append(_("Vintages: the 2015 values come from a later, fuller release of the SBS regional table than "
                      "the 2008–2014 values (the ingest chooses one vintage per cell; see the sources "
-                     "documentation); part of a change ending in 2015 can be a revision rather than a change in employment."))
+                     "documentation); part of a change ending in 2015 can be a revision rather than a change in "
+                     "employment."))
     return out

@@ -148,7 +148,7 @@ def test_too_few_regions_for_co_growth_is_said(trends):
 
 def test_trends_html_pdf_and_cli(multi, trends, tmp_path):
     out = write_report(trends, tmp_path / "api")
-    assert out.html.name == "trends_eco2007_2010_2015.html"
+    assert out.html.name == "trends_eco2007_2015.html"
     text = pdf_text(out.pdf)
     for words in ("European Cluster Trends", "Traded categories by growth", "Emerging industries by growth",
                   "Regions gaining and losing starred clusters", "Structural change by country",
@@ -161,7 +161,7 @@ def test_trends_html_pdf_and_cli(multi, trends, tmp_path):
     result = CliRunner().invoke(app, ["report", "trends", "--country", "AA", "--no-pdf", "--out", str(tmp_path),
                                       "--home", str(store.home)])
     assert result.exit_code == 0, result.output
-    html = (tmp_path / "trends_AA_eco2007_2010_2015.html").read_text(encoding="utf-8")
+    html = (tmp_path / "trends_AA_eco2007_2015.html").read_text(encoding="utf-8")
     assert "Cluster Trends: Alpha" in html and "Structural change by region" in html
 
 

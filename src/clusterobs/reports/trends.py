@@ -117,8 +117,9 @@ def _trends(data: ReportData, *, scheme: str, country: str | None, level: int, o
             built(caveat_section(ctx, counts)),
         ]
     sections += [methodology_annex(data, [scheme]), sources_annex(data, checksums=False)]
-    slug = (f"trends_{country}_{scheme}" if country else f"trends_{scheme}") + (
-        f"_{w.first}_{w.last}" if w else f"_{years[-1]}") + ("" if lang == i18n.DEFAULT_LANGUAGE else f"_{lang}")
+    # named by the last year, as the web's report cache names it (``web.reports.services.ReportKey``)
+    slug = (f"trends_{country}_{scheme}" if country else f"trends_{scheme}") + f"_{years[-1]}" + (
+        "" if lang == i18n.DEFAULT_LANGUAGE else f"_{lang}")
     title = _("Cluster Trends: {place}").format(place=place) if country else _("European Cluster Trends")
     subtitle = (_("Employment growth {period} ({n} years), stars ({scheme}), {level} (NUTS {nuts})").format(
         period=w.label(), n=w.years, scheme=data.scheme_title(scheme), level=level_label(level), nuts=NUTS_VERSION)

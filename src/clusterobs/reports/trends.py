@@ -388,6 +388,9 @@ def cross_sectoral(ctx: _Ctx, cells: pd.DataFrame) -> tuple[Section, history.CoG
               else _("co-location relatedness in {year} (the correlation across regions of the categories' "
                      "employment shares), related pairs its top 10%").format(year=w.first))
     section.paragraphs.append(_("Relatedness: {source}.").format(source=source))
+    section.paragraphs.append(_("Read with care: categories mapped from the same NACE industries (the concordance "
+                                "shares an industry between them) move together by construction, so a co-growth "
+                                "near +1 can say more about the concordance than about the regions."))
     if cg.rho_n == 0:
         section.absent = _("Too few regions with comparable cells: no pair of categories has the growth of both in "
                            "{n} regions or more.").format(n=history.MIN_PAIR_REGIONS)

@@ -1,4 +1,5 @@
-"""Cluster Panorama reports and region scorecards, as HTML and PDF, from the store and the shared chart builders.
+"""Cluster Panorama reports, region scorecards and Cluster Trends, as HTML and PDF, from the store and the shared
+chart builders.
 
 No Django here::
 
@@ -21,13 +22,14 @@ if TYPE_CHECKING:
     from clusterobs.reports.panorama import build_panorama
     from clusterobs.reports.render import Output, write_report
     from clusterobs.reports.scorecard import build_scorecard
+    from clusterobs.reports.trends import build_trends
 
 _WHERE = {"ReportData": "data", "ReportError": "data", "Chart": "model", "Report": "model", "Section": "model",
           "Table": "model", "build_panorama": "panorama", "Output": "render", "write_report": "render",
-          "build_scorecard": "scorecard"}
+          "build_scorecard": "scorecard", "build_trends": "trends"}
 
 __all__ = ["Chart", "Output", "Report", "ReportData", "ReportError", "Section", "Table", "build_panorama",
-           "build_scorecard", "write_report"]
+           "build_scorecard", "build_trends", "write_report"]
 
 
 def __getattr__(name: str) -> Any:

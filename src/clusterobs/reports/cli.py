@@ -1,4 +1,4 @@
-"""``clusterobs report panorama|region``: write a report's HTML and PDF, with Rich progress."""
+"""``clusterobs report panorama|region|trends``: write a report's HTML and PDF, with Rich progress."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from clusterobs.config import Settings
 from clusterobs.errors import ClusterobsError
 from clusterobs.store import Store
 
-app = typer.Typer(help="Cluster Panorama reports and region scorecards (HTML and PDF).", no_args_is_help=True)
+app = typer.Typer(help="Cluster Panorama reports, region scorecards and Cluster Trends (HTML and PDF).",
+                  no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
 
@@ -102,3 +103,20 @@ def region(
     # saves on the six charts (about 0.15 s each); the Panorama's two MapLibre maps are worth the second tab
     _run(lambda data, on_chart: build_scorecard(data, code, scheme=scheme, year=year, on_chart=on_chart, lang=lang),
          home, out, pdf, kind="region")
+
+
+@app.command()
+def trends(
+    scheme: SchemeOpt = "eco2007",
+    country: Annotated[str | None, typer.Option(help="Only this country (NUTS code such as DE, FR, EL)")] = None,
+    out: OutOpt = Path("reports"), pdf: PdfOpt = True, home: HomeOpt = None, lang: LangOpt = "en",
+) -> None:
+    """Cluster Trends (Europe's or one country's): growth of categories and emerging industries over the longest
+    window of at most five years (2010-2015 with the SBS 2008-2015 panel), regions gaining and losing three-star
+    clusters, structural change, co-growth of related categories and the caveats of the data. With one year of data
+    the report says that growth needs two."""
+    lang = _language(lang)
+    from clusterobs.reports import build_trends
+
+    _run(lambda data, on_chart: build_trends(data, scheme=scheme, country=country, on_chart=on_chart, lang=lang),
+         home, out, pdf, kind="trends")

@@ -29,6 +29,10 @@ DEFAULT_SCHEME = "eco2007"
 DEFAULT_LEVEL = 2
 #: what ``cluster_measures`` says about the trust in a cell (added to the shared read when it does not give them)
 QUALITY_COLUMNS = ("coverage", "split_share", "rankable", "caveat")
+#: columns of ``cluster_measures`` the history reads when the version has them (``growth_break`` and ``flags`` come
+#: with the multi-year SBS panel; an older store reads without them)
+HISTORY_COLUMNS = ("imputed_share", "coverage", "split_share", "rankable", "growth", "growth_window", "growth_break",
+                   "flags")
 
 
 class ReportError(ClusterobsError):
@@ -171,6 +175,76 @@ class ReportData(VersionReads):
         order = " ORDER BY sector" if "sector" in columns else ""
         return self.df(f"SELECT * FROM region_caveats WHERE {' AND '.join(where)}{order}", params)
 
+    # ---- history ------------------------------------------------------------------------------------------
+    def history(self, *, years: list[int], level: int = DEFAULT_LEVEL, scheme: str | None = None,
+                country: str | None = None, region: str | None = None) -> pd.DataFrame:
+        """Cluster measures of several ``years``, one row per region × category × year, with the scheme's stars
+        (``scheme=None``: no stars), the region's ``no_data`` that year and ``counts``: the cell has employment,
+        is rankable and its region is not no-data (what every headline and growth figure counts). ``stars`` is
+        NaN where the cell does not count. Optional columns (``HISTORY_COLUMNS``) are read when the version has
+        them; ``growth_break`` is False and ``flags`` empty without them."""
+        have = self._columns("cluster_measures")
+        optional = [c for c in HISTORY_COLUMNS if c in have]
+        params: list[Any] = []
+        stars, join = "NULL AS stars", ""
+        if scheme is not None:
+            stars = "s.stars"
+            join += ("\n LEFT JOIN cluster_stars s ON s.scheme = ? AND s.nuts_version = m.nuts_version "
+                     "AND s.level = m.level AND s.region = m.region AND s.category = m.category AND s.year = m.year")
+            params.append(scheme)
+        no_data = "false AS no_data"
+        if self.has("region_data_quality"):
+            no_data = "coalesce(q.no_data, false) AS no_data"
+            join += ("\n LEFT JOIN region_data_quality q ON q.nuts_version = m.nuts_version AND q.level = m.level "
+                     "AND q.region = m.region AND q.year = m.year")
+        where = ["m.nuts_version = ?", "m.level = ?", "list_contains(?, m.year)"]
+        params += [NUTS_VERSION, level, [int(y) for y in years]]
+        for condition, value in (("r.country = ?", country), ("m.region = ?", region)):
+            if value is not None:
+                where.append(condition)
+                params.append(value)
+        extra = "".join(f", m.{c}" for c in optional)
+        h = self.df(f"SELECT m.region, r.name AS region_name, r.country, m.category, c.name AS category_name, "
+                    f"c.kind, m.year, m.employment{extra}, {stars}, {no_data} FROM cluster_measures m "
+                    "JOIN categories c USING (category) "
+                    "LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version"
+                    f"{join} WHERE {' AND '.join(where)} ORDER BY m.region, m.category, m.year", params)
+        known = h["employment"].notna()
+        h["rankable"] = (h["rankable"].astype("boolean").fillna(False).astype(bool) if "rankable" in h.columns
+                         else known) & known
+        h["no_data"] = h["no_data"].astype("boolean").fillna(False).astype(bool)
+        h["counts"] = h["rankable"] & ~h["no_data"]
+        h["stars"] = pd.to_numeric(h["stars"], errors="coerce").astype(float).where(h["counts"])
+        h["growth_break"] = (h["growth_break"].astype("boolean").fillna(False).astype(bool)
+                             if "growth_break" in h.columns else False)
+        h["flags"] = [_flags(f) for f in h["flags"]] if "flags" in h.columns else ""
+        for column in ("imputed_share", "coverage", "split_share"):
+            h[column] = pd.to_numeric(h[column], errors="coerce") if column in h.columns else float("nan")
+        return h
+
+    def relatedness_pairs(self, *, year: int | None = None, level: int = DEFAULT_LEVEL
+                          ) -> tuple[str, pd.DataFrame] | None:
+        """The relatedness of every unordered pair of traded categories and whether the linkages stage lists it as
+        related (``relatedness`` and ``related_pairs``): the US Cluster Mapping score (``uscmp``, input-output,
+        occupation and co-location in the US: independent of the European employment data) when the version holds
+        it, else European co-location of ``year``. (method, frame of category_i < category_j, value, related); None
+        when the version has no linkages."""
+        if not self.has("relatedness", "related_pairs"):
+            return None
+        for method, where, params in (("uscmp", "method = 'uscmp'", []),
+                                      ("colocation_share", "method = 'colocation_share' AND nuts_version = ? "
+                                       "AND level = ? AND year = ?", [NUTS_VERSION, level, year])):
+            rel = self.df(f"SELECT category_i, category_j, value FROM relatedness WHERE {where} "
+                          "AND category_i < category_j AND value IS NOT NULL", params)
+            if len(rel):
+                pairs = self.df(f"SELECT least(category_i, category_j) AS category_i, greatest(category_i, "
+                                f"category_j) AS category_j FROM related_pairs WHERE {where}", params)
+                related = set(zip(pairs["category_i"], pairs["category_j"], strict=True))
+                rel["related"] = [(i, j) in related for i, j in zip(rel["category_i"], rel["category_j"],
+                                                                     strict=True)]
+                return method, rel
+        return None
+
     # ---- regional context -----------------------------------------------------------------------------------
     def indicator_values(self, indicator: str, *, year: int | None = None) -> tuple[pd.DataFrame, int | None]:
         """``regional_indicators`` for one indicator: (region, value) in ``year`` or the year closest to it with
@@ -213,3 +287,15 @@ class ReportData(VersionReads):
         if not self.has(name):
             return None
         return self.df(sql, params)
+
+
+def _flags(value: object) -> str:
+    """Eurostat flag letters of a cell (a string such as ``"bp"``, or a list of letters) as one string."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, str):
+        return value
+    try:
+        return "".join(str(v) for v in value if v is not None)  # type: ignore[union-attr]
+    except TypeError:
+        return str(value)

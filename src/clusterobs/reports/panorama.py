@@ -19,7 +19,7 @@ from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
 from clusterobs.mapping.headlines import headline, usable
-from clusterobs.reports import competitiveness_sources, i18n, stats
+from clusterobs.reports import competitiveness_sources, history, i18n, stats
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports.common import (
     GISCO,
@@ -111,11 +111,13 @@ def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str |
     ctx.left_out = left_out(data, m, quality)
     ctx.ranked = usable(m, kind="traded", quality=quality)  # the cells every table and ranking counts
     per_region = strength(data, m, quality, scheme=scheme, year=year, level=level)
+    ctx.window, ctx.cells = history.past(data, scheme=scheme, year=year, level=level, country=country)
     facts = headline(m, kind="traded", quality=quality)  # the engine's headline, on the same cells
     three = ctx.ranked.loc[ctx.ranked["stars"] == 3, "employment"].sum()
     facts.update(place=place, country=country, scheme=scheme, year=year, level=level,
                  traded_employment=facts["employment"],
                  three_star_share=float(three / facts["employment"]) if facts["employment"] else None)
+    facts.update(history_facts(ctx))
     built = announcing(on_chart)
     sections = [
         built(overview(ctx, traded, per_region, facts)),
@@ -155,6 +157,35 @@ def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str |
     return report
 
 
+def history_facts(ctx: _Context) -> dict:
+    """The history's headline: the window, and the traded clusters that gained stars since its first year."""
+    if ctx.window is None:
+        return {"growth_window": None, "new_stars": None, "new_three_star": None}
+    new = history.new_stars(ctx.cells)
+    return {"growth_window": [ctx.window.first, ctx.window.last], "new_stars": len(new),
+            "new_three_star": int((new["stars_1"] == 3).sum())}
+
+
+def new_stars_sentence(ctx: _Context, facts: dict) -> str:
+    if ctx.window is None:
+        return ""
+    return ngettext("New stars since {first}: {n} traded cluster that can be ranked in both {first} and {last} has "
+                    "more stars in {last} ({three} of them reached three stars).",
+                    "New stars since {first}: {n} traded clusters that can be ranked in both {first} and {last} have "
+                    "more stars in {last} ({three} of them reached three stars).", facts["new_stars"]).format(
+        first=ctx.window.first, last=ctx.window.last, n=fmt.integer(facts["new_stars"]),
+        three=fmt.integer(facts["new_three_star"]))
+
+
+def growth_column(ctx: _Context, by: str | list[str]) -> dict:
+    """Compound annual growth of the counted traded cells (``history.counted``) per ``by``, for a table's growth
+    column; empty without a window."""
+    if ctx.window is None or ctx.cells.empty:
+        return {}
+    g = history.grouped_growth(ctx.cells[ctx.cells["kind"] == "traded"], by, ctx.window)
+    return dict(zip(g[by], g["growth"], strict=True))
+
+
 def raise_empty(place: str, level: int, year: int) -> None:
     from clusterobs.reports.data import ReportError
 
@@ -169,6 +200,10 @@ class _Context:
         #: the no-data regions (``left_out``) and the cells that count (``headlines.usable``)
         self.left_out = pd.DataFrame(columns=["region", "region_name", "country", "reason"])
         self.ranked = pd.DataFrame()
+        #: the growth window ending in ``year`` and the cells compared over it (``history.compare``); None and
+        #: empty with one year of data
+        self.window: history.Window | None = None
+        self.cells = pd.DataFrame()
 
     def subtitle(self, what: str) -> str:
         return " · ".join([what, str(self.year), f"{level_label(self.level)}, NUTS {NUTS_VERSION}",
@@ -238,6 +273,8 @@ def overview(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame, fact
     ]
     if len(ctx.left_out):
         paragraphs.append(left_out_sentence(ctx))
+    if ctx.window is not None:
+        paragraphs.append(new_stars_sentence(ctx, facts))
     if facts["not_rankable"]:
         paragraphs.append(ngettext(
             "{n} region-category cell with employment data cannot be ranked (data for less than {coverage} of the "
@@ -287,18 +324,28 @@ def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
     summary = (_("{category} has the most three-star regions ({n}).").format(
         category=first["category_name"], n=fmt.integer(first["s3"]))
                if first is not None else _("No traded category has data."))
+    grew = growth_column(ctx, "category_name")
     table = Table(_("Clusters by stars per traded category, {place}, {year}").format(place=ctx.place, year=ctx.year),
-                  [_("Category"), _("Regions ranked"), *star_labels()[1:], _("Employment"), _("Not rankable")],
+                  [_("Category"), _("Regions ranked"), *star_labels()[1:], _("Employment"), _("Not rankable")]
+                  + ([_("Growth {period}").format(period=ctx.window.label())] if ctx.window else []),
                   [[r.category_name, fmt.integer(r.regions), fmt.integer(r.s1), fmt.integer(r.s2),
-                    fmt.integer(r.s3), fmt.integer(r.employment), fmt.integer(r.left)] for r in counts.itertuples()],
-                  numeric=(1, 2, 3, 4, 5, 6),
+                    fmt.integer(r.s3), fmt.integer(r.employment), fmt.integer(r.left)]
+                   + ([fmt.signed_percent(grew.get(r.category_name))] if ctx.window else [])
+                   for r in counts.itertuples()],
+                  numeric=(1, 2, 3, 4, 5, 6, 7),
                   note=_("Regions ranked: regions whose cell can be ranked (coverage of at least {coverage}, in a "
                          "region not left out); not rankable: the other cells with employment data, left out of the "
-                         "counts and the employment.").format(coverage=fmt.percent(MIN_CELL_COVERAGE, 0)))
+                         "counts and the employment.").format(coverage=fmt.percent(MIN_CELL_COVERAGE, 0))
+                  + (" " + growth_note(ctx) if ctx.window else ""))
     return Section("categories", _("Clusters by stars per category"), [
         _("How many regions hold each traded category with one, two or three stars. A category with many "
           "three-star regions is concentrated in several strong locations.")],
         charts=[Chart("stars-by-category", title, summary, fig)], tables=[table])
+
+
+def growth_note(ctx: _Context) -> str:
+    return _("Growth {period}: compound annual growth of the summed employment of the cells that can be ranked in "
+             "both years and whose inputs do not break series in between.").format(period=ctx.window.label())
 
 
 def ranked_note(ctx: _Context) -> str:
@@ -353,15 +400,21 @@ def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) ->
               _("In starred clusters")]
     if not ctx.country:
         header[1:1] = [_("Regions ranked"), _("Regions left out")]
+    grew = growth_column(ctx, "region" if ctx.country else "country")
+    if ctx.window:
+        header.append(_("Growth {period}").format(period=ctx.window.label()))
     rows = []
     for r in unit.itertuples():
         row = [getattr(r, key), fmt.integer(r.stars_1), fmt.integer(r.stars_2), fmt.integer(r.stars_3),
                fmt.integer(r.employment), fmt.percent(r.strength)]
         if not ctx.country:
             row[1:1] = [fmt.integer(r.regions), fmt.integer(r.left_out)]
+        if ctx.window:
+            row.append(fmt.signed_percent(grew.get(r.region if ctx.country else r.country)))
         rows.append(row)
     table = Table(table_title.format(year=ctx.year), header, rows, numeric=tuple(range(1, len(header))),
-                  note=_("Starred clusters and employment of the rankable traded cells of the regions ranked."))
+                  note=_("Starred clusters and employment of the rankable traded cells of the regions ranked.")
+                  + (" " + growth_note(ctx) if ctx.window else ""))
     paragraphs = [intro]
     if len(ctx.left_out):
         paragraphs.append(left_out_sentence(ctx))

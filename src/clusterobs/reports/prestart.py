@@ -10,7 +10,7 @@ import sys
 
 #: per report: kaleido tabs and plotly.js bundle (a scorecard's charts are scatter and bar traces: Plotly's
 #: ``basic`` bundle opens in 0.6 s instead of 1.5 s; the Panorama has maps and bars: the full bundle)
-BROWSERS = {"region": (1, "basic"), "panorama": (2, "full")}
+BROWSERS = {"region": (1, "basic"), "panorama": (2, "full"), "trends": (1, "basic")}
 
 
 def browser_for(argv: list[str]) -> tuple[int, str] | None:

@@ -17,7 +17,7 @@ from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
 from clusterobs.reports import formatting as fmt
-from clusterobs.reports import i18n
+from clusterobs.reports import history, i18n
 from clusterobs.reports.common import (
     GISCO,
     IMPUTED_MARK,
@@ -55,6 +55,8 @@ PORTFOLIO_ROWS = 20
 #: rows of the star strip (as the web's region overview)
 STAR_ROWS = 20
 TREND_SECTORS = ("TOTAL", "B-E", "F", "G-I", "J", "M_N")
+#: starred traded categories drawn on the timeline (the region's top ones: most stars, then the largest)
+TIMELINE_CATEGORIES = 5
 
 
 def context_rows() -> list[tuple[str, str, int]]:
@@ -101,15 +103,20 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
         "not_rankable": head["not_rankable"], "no_data": no_data,
         "traded_employment": float(emp) if traded["employment"].notna().any() else None,
     }
+    window, cells = history.past(data, scheme=scheme, year=year, level=level, region=code)
+    new = history.new_stars(cells) if window is not None else pd.DataFrame()
+    facts["growth_window"] = [window.first, window.last] if window is not None else None
+    facts["new_stars"] = ([{"category": r.category, "stars_0": int(r.stars_0), "stars_1": int(r.stars_1)}
+                           for r in new.itertuples()] if window is not None else None)
     ctx = dict(data=data, code=code, name=name, level=level, scheme=scheme, year=year, no_data=no_data,
-               reason=no_data_reason(quality.iloc[0]) if no_data else "")
+               reason=no_data_reason(quality.iloc[0]) if no_data else "", window=window, cells=cells, new=new)
     context = data.region_indicators(code)
     built = announcing(on_chart)
     sections = [
         built(overview(ctx, region, m, starred, facts, context)),
         built(portfolio(ctx, traded)),
         built(stars(ctx, every, starred)),
-        built(trends(ctx, context)),
+        built(trends(ctx, context, starred)),
         built(linkages_section(data, code, name, year=year, level=level, starred=starred)),
         scoreboard_section(data, code, name),
         peers_section(data, code, name),
@@ -370,18 +377,34 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
                         "/api/regions/{code}/portfolio?scheme={scheme}&year={year}&fmt=csv.")).format(**where))
     marks = [cell_marks(r) for r in shown.itertuples()]
     notes.append(marks_note("".join(marks)))
+    window, grew = ctx.get("window"), {}
+    if window is not None:
+        cells = ctx["cells"]
+        grew = {c: _growth_cell(g, b) for c, g, b in zip(cells["category"], cells["growth"], cells["break"],
+                                                         strict=True)}
+        notes.append(_("Growth {period}: compound annual growth of employment, only for a cell that can be ranked "
+                       "in both years; \"{mark}\" marks a break in series (Eurostat flag b) within the window: "
+                       "compare with care.").format(period=window.label(), mark=history.MARK_BREAK))
     caption = (_("Traded categories of {name}, {year}: the {n} with the most stars, then the largest") if len(rest)
                else _("Traded categories of {name}, {year}")).format(name=ctx["name"], year=ctx["year"],
                                                                       n=fmt.integer(len(shown)))
     section.tables.append(Table(
         caption,
         [_("Category"), _("Stars"), _("Employment"), _("LQ"), _("Focus"), _("Share of Europe"), _("Imputed"),
-         _("Coverage")],
+         _("Coverage")] + ([_("Growth {period}").format(period=window.label())] if window is not None else []),
         [[marked(r.category_name, mark), _stars_cell(r), fmt.integer(r.employment), fmt.number(r.lq),
           fmt.percent(r.focus, 2), fmt.percent(r.share_europe, 2), fmt.percent(r.imputed_share, 0),
-          fmt.percent(r.coverage, 0)] for r, mark in zip(shown.itertuples(), marks, strict=True)],
-        numeric=(2, 3, 4, 5, 6, 7), note=" ".join(n for n in notes if n)))
+          fmt.percent(r.coverage, 0)] + ([grew.get(r.category, fmt.NOT_AVAILABLE)] if window is not None else [])
+         for r, mark in zip(shown.itertuples(), marks, strict=True)],
+        numeric=(2, 3, 4, 5, 6, 7, 8), note=" ".join(n for n in notes if n)))
     return section
+
+
+def _growth_cell(growth: object, broken: bool) -> str:
+    """A cell's growth over the window (``history.compare``), with the break mark; ":" when not comparable."""
+    if fmt.missing(growth):
+        return fmt.NOT_AVAILABLE
+    return fmt.signed_percent(growth) + (f" {history.MARK_BREAK}" if broken else "")
 
 
 def _stars_cell(r: object) -> str:
@@ -421,6 +444,7 @@ def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
             coverage=fmt.percent(MIN_CELL_COVERAGE, 0))]), star_labels=star_labels(),
         no_data_label=_("No data / not rankable"),
         columns=[scheme_short(s) for s in schemes], rows=order)
+    new_stars_table(ctx, section)
     section.charts.append(Chart("region-stars", title, ngettext(
         "{n} starred cluster under {scheme}.", "{n} starred clusters under {scheme}.", len(starred)).format(
             n=fmt.integer(len(starred)), scheme=scheme_short(ctx["scheme"])), fig))
@@ -444,6 +468,30 @@ def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
     return section
 
 
+def new_stars_table(ctx: dict, section: Section) -> None:
+    """"New stars since <first year>": the region's traded clusters that gained stars over the growth window (cells
+    that can be ranked in both years)."""
+    window, new = ctx.get("window"), ctx.get("new")
+    if window is None:
+        return
+    if new is None or new.empty:
+        section.paragraphs.append(_("New stars since {first}: none of the traded clusters of {name} that can be "
+                                    "ranked in both {first} and {last} has more stars in {last}.").format(
+            first=window.first, last=window.last, name=ctx["name"]))
+        return
+    section.paragraphs.append(ngettext(
+        "New stars since {first}: {n} traded cluster of {name} has more stars in {last} than in {first}.",
+        "New stars since {first}: {n} traded clusters of {name} have more stars in {last} than in {first}.",
+        len(new)).format(first=window.first, last=window.last, n=fmt.integer(len(new)), name=ctx["name"]))
+    section.tables.append(Table(
+        _("New stars since {first} ({scheme}): the clusters of {name} that gained stars").format(
+            first=window.first, scheme=scheme_short(ctx["scheme"]), name=ctx["name"]),
+        [_("Cluster"), str(window.first), str(window.last), _("Employment {year}").format(year=window.first),
+         _("Employment {year}").format(year=window.last)],
+        [[r.category_name, fmt.stars(r.stars_0), fmt.stars(r.stars_1), fmt.integer(r.employment_0),
+          fmt.integer(r.employment_1)] for r in new.itertuples()], numeric=(3, 4)))
+
+
 def _value(measure: str, v: object) -> str:
     if measure in ("focus", "share_europe"):
         return fmt.percent(v, 2)
@@ -452,14 +500,55 @@ def _value(measure: str, v: object) -> str:
     return fmt.number(v)
 
 
-def trends(ctx: dict, context: pd.DataFrame) -> Section:
+def timeline(ctx: dict, starred: pd.DataFrame) -> Chart | None:
+    """Employment of the region's top starred traded categories (most stars, then the largest) over every year of
+    the cluster data; a year whose inputs break series (flag b) is said in the hover and the notes."""
+    data = ctx["data"]
+    top = starred[starred["kind"] == "traded"].head(TIMELINE_CATEGORIES)
+    if len(data.years) < 2 or top.empty:
+        return None
+    h = data.history(years=data.years, level=ctx["level"], region=ctx["code"])
+    h = h[h["category"].isin(set(top["category"]))]
+    names = dict(zip(top["category"], top["category_name"], strict=True))
+    frame = h.assign(series=h["category"].map(names), value=h["employment"])
+    broken = frame["flags"].astype(str).str.contains(history.MARK_BREAK, regex=False)
+    frame["hover"] = [(_("{series}, {year}: {n} persons") if not fmt.missing(v) else
+                       _("{series}, {year}: no data")).format(series=s, year=y, n=fmt.integer(v))
+                      + (" · " + _("break in series (b)") if b else "") + ("" if ok else " · " + _("not rankable"))
+                      for s, y, v, b, ok in zip(frame["series"], frame["year"], frame["value"], broken,
+                                                frame["counts"], strict=True)]
+    title = _("Employment of the top starred clusters of {name}").format(name=ctx["name"])
+    notes = [ngettext("{n} point has an input flagged b by Eurostat (break in series): compare across it with care.",
+                      "{n} points have an input flagged b by Eurostat (break in series): compare across them with "
+                      "care.", int(broken.sum())).format(n=fmt.integer(int(broken.sum()))) if broken.any() else "",
+             _("Gaps: years without a value (confidential or missing), never zeros.")
+             if frame["value"].isna().any() else ""]
+    first, last = data.years[0], data.years[-1]
+    fig = charts.line_chart(frame, Caption(title, _("Employment (persons) of the {n} starred traded clusters with "
+                                                    "the most stars ({scheme}, {year}), {first}–{last}").format(
+        n=fmt.integer(len(top)), scheme=scheme_short(ctx["scheme"]), year=ctx["year"], first=first, last=last),
+        source_line(data, [SBS]), [n for n in notes if n]), value_title=_("Persons employed"),
+        series_order=list(names.values()))
+    lead = frame[frame["series"] == next(iter(names.values()))].dropna(subset=["value"]).sort_values("year")
+    summary = (_("{series}: {first} persons in {first_year}, {last} in {last_year}.").format(
+        series=lead["series"].iloc[0], first=fmt.integer(lead["value"].iloc[0]), first_year=lead["year"].iloc[0],
+        last=fmt.integer(lead["value"].iloc[-1]), last_year=lead["year"].iloc[-1]) if len(lead) >= 2 else title)
+    return Chart("timeline", title, summary, fig)
+
+
+def trends(ctx: dict, context: pd.DataFrame, starred: pd.DataFrame | None = None) -> Section:
     data = ctx["data"]
     section = Section("trends", _("Trends"), [
         (_("Cluster growth needs employment by category in at least two years; this dataset has {n} year(s) of "
            "cluster data ({years}), so the trends below come from the Labour Force Survey (employment by "
            "activity) and the regional indicators.") if len(data.years) < 2 else
-         _("Cluster growth needs employment by category in at least two years; the cluster measures give it per "
-           "category.")).format(n=len(data.years), years=", ".join(map(str, data.years)))])
+         _("Cluster growth needs employment by category in at least two years; the cluster data hold {n} ({years}): "
+           "the timeline draws the employment of the region's top starred clusters over them, and the portfolio "
+           "table gives each category's growth.")).format(n=len(data.years),
+                                                          years=", ".join(map(str, data.years)))])
+    line = timeline(ctx, starred) if starred is not None else None
+    if line is not None:
+        section.charts.append(line)
     lfs = data.lfs_employment(ctx["code"])
     lfs = lfs[lfs["sector"].isin(TREND_SECTORS)]
     if len(lfs) and lfs["value"].notna().any():

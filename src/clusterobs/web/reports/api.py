@@ -1,7 +1,8 @@
 """API endpoints of the reports feature, mounted under /api/ by ``clusterobs.web.api``.
 
-``GET /api/reports/europe.pdf|html``, ``/api/reports/country/{code}.pdf|html``, ``/api/reports/region/{code}.pdf|html``
-return the report file (200), or 202 with ``{"status": "generating", "retry_after": 5}`` while it is being generated.
+``GET /api/reports/europe.pdf|html``, ``/api/reports/country/{code}.pdf|html``, ``/api/reports/region/{code}.pdf|html``,
+``/api/reports/trends.pdf|html`` and ``/api/reports/trends/{code}.pdf|html`` return the report file (200), or 202 with
+``{"status": "generating", "retry_after": 5}`` while it is being generated.
 """
 
 from __future__ import annotations
@@ -89,3 +90,20 @@ def region_api(request: HttpRequest, code: str = Path(..., description="NUTS 202
                lang: str = LANG):
     """A region's scorecard: portfolio, stars and their reasons, trends and the optional sections."""
     return _serve("region", code, fmt, scheme, year, lang)
+
+
+@router.get("/reports/trends.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
+            summary="The European Cluster Trends report (PDF or HTML)")
+def trends_api(request: HttpRequest, fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME,
+               lang: str = LANG):
+    """Cluster Trends over the longest window of at most five years ending in the latest year (2010-2015 with the
+    SBS 2008-2015 panel; with one year it says that growth needs two); 202 while it is being generated."""
+    return _serve("trends", None, fmt, scheme, None, lang)
+
+
+@router.get("/reports/trends/{code}.{fmt}", response=RESPONSES, openapi_extra=FILE_CONTENT,
+            summary="One country's Cluster Trends report (PDF or HTML)")
+def country_trends_api(request: HttpRequest, code: str = Path(..., description="NUTS country code, e.g. DE"),
+                       fmt: str = Path(..., description="pdf or html"), scheme: str = SCHEME, lang: str = LANG):
+    """Cluster Trends over one country's regions; 202 while it is being generated."""
+    return _serve("trends", code, fmt, scheme, None, lang)

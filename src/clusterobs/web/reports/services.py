@@ -17,7 +17,15 @@ from pathlib import Path
 
 from django.conf import settings
 
-from clusterobs.reports import ReportData, ReportError, build_panorama, build_scorecard, images, write_report
+from clusterobs.reports import (
+    ReportData,
+    ReportError,
+    build_panorama,
+    build_scorecard,
+    build_trends,
+    images,
+    write_report,
+)
 from clusterobs.reports.i18n import DEFAULT_LANGUAGE, LANGUAGES, LanguageError, check_language
 from clusterobs.reports.render import start_drawing
 from clusterobs.store import Store
@@ -25,13 +33,13 @@ from clusterobs.web import selectors
 
 log = logging.getLogger("clusterobs.web.reports")
 
-KINDS = ("panorama", "country", "region")
+KINDS = ("panorama", "country", "region", "trends")
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
 @dataclass(frozen=True)
 class ReportKey:
-    kind: str  # panorama, country, region
+    kind: str  # panorama, country, region, trends (Europe's, or a country's with ``code``)
     code: str | None
     scheme: str
     year: int
@@ -44,6 +52,8 @@ class ReportKey:
         tail = "" if self.lang == DEFAULT_LANGUAGE else f"_{self.lang}"
         if self.kind == "panorama":
             return f"panorama_{self.scheme}_{self.year}{tail}"
+        if self.kind == "trends":  # the Cluster Trends report is named by the last year (``build_trends``)
+            return f"trends_{self.code + '_' if self.code else ''}{self.scheme}_{self.year}{tail}"
         return f"{self.kind}_{self.code}_{self.scheme}_{self.year}{tail}"
 
 
@@ -89,23 +99,26 @@ def report_key(kind: str, code: str | None = None, *, scheme: str = selectors.DE
     except LanguageError as exc:
         raise selectors.BadParameter(str(exc)) from exc
     obs = selectors.dataset(measures=True)
+    if kind == "trends":  # over the years up to the latest: no year to choose
+        year = None
     scheme, year = selectors.check_scheme(scheme), selectors.check_year(year)
     if kind == "region":
         region = selectors.region_get(code or "")
         if int(region["level"]) not in (0, 1, 2):
             raise selectors.BadParameter(f"`code` must be a NUTS region of level 0-2; got {code!r}.")
-    elif kind == "country":
+    elif kind == "country" or (kind == "trends" and code is not None):
         regions = obs.regions
         if code not in set(regions.loc[regions["level"] == 0, "code"]):
             raise selectors.NotFound(f"unknown country {code!r}: a NUTS country code such as DE, FR or EL")
     return ReportKey(kind, code if kind != "panorama" else None, scheme, year, obs.version, lang)
 
-
 def _build(key: ReportKey, home: Path) -> None:
     images.start()  # the process's browser (already running after the first report or image export)
     data = ReportData.open(Store(home), key.version)
     with contextlib.closing(data):
-        if key.kind == "region":
+        if key.kind == "trends":
+            report = build_trends(data, scheme=key.scheme, country=key.code, on_chart=start_drawing, lang=key.lang)
+        elif key.kind == "region":
             report = build_scorecard(data, key.code or "", scheme=key.scheme, year=key.year,
                                      on_chart=start_drawing, lang=key.lang)
         else:

@@ -1,4 +1,5 @@
-"""Report pages: the list of reports (Europe, each country, each region), a report's page with its HTML and PDF."""
+"""Report pages: the list of reports (Europe, each country, each region, the Cluster Trends), a report's page with
+its HTML and PDF."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def index(request: HttpRequest) -> HttpResponse:
         for c in countries.itertuples()]
     query = f"?scheme={key.scheme}&year={key.year}"
     return render(request, "reports/index.html", {
-        "groups": groups, "query": query, "scheme": key.scheme, "year": key.year,
+        "groups": groups, "query": query, "trends_query": f"?scheme={key.scheme}", "scheme": key.scheme,
+        "year": key.year,
         "schemes": list(dict.fromkeys(obs.schemes["scheme"])), "years": obs.years, "version": key.version})
 
 
@@ -58,15 +60,18 @@ def _file(request: HttpRequest, state: ReportState, fmt: str, title: str) -> Htt
     return response
 
 
-def _views(kind: str, title_of):
+def _views(kind: str, title_of, name: str | None = None):
+    """The page and the document views of one kind of report; ``name``: the URL names' stem (default ``kind``)."""
+    name = name or kind
+
     @page
     def html_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
         key = report_key(kind, code, **_params(request))
         state = report_get(key)
         q = f"?scheme={key.scheme}&year={key.year}"
         args = [code] if code else []
-        return _report_page(request, state, title_of(code), reverse(f"reports:{kind}_html", args=args) + q,
-                            reverse(f"reports:{kind}_pdf", args=args) + q)
+        return _report_page(request, state, title_of(code), reverse(f"reports:{name}_html", args=args) + q,
+                            reverse(f"reports:{name}_pdf", args=args) + q)
 
     @page
     def document(request: HttpRequest, code: str | None = None, fmt: str = "html") -> HttpResponse:
@@ -87,3 +92,11 @@ def _country_title(code: str | None) -> str:
 panorama, panorama_document = _views("panorama", lambda code: _("European Cluster Panorama"))
 country, country_document = _views("country", _country_title)
 region, region_document = _views("region", _region_title)
+trends, trends_document = _views("trends", lambda code: _("European Cluster Trends"))
+
+
+def _country_trends_title(code: str | None) -> str:
+    return _("Cluster Trends: %(name)s") % {"name": selectors.region_get(code or "")["name"]}
+
+
+country_trends, country_trends_document = _views("trends", _country_trends_title, "country_trends")

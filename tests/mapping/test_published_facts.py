@@ -36,8 +36,19 @@ def nuts2(computed):
     store, _ = computed
     m = store.table("cluster_measures")
     s = store.table("cluster_stars")
-    keep = lambda d: d[(d["nuts_version"] == 2021) & (d["level"] == 2)]  # noqa: E731
+    keep = lambda d: d[(d["nuts_version"] == 2021) & (d["level"] == 2) & (d["year"] == 2015)]  # noqa: E731
     return keep(m), keep(s), store.table("categories")
+
+
+def test_stuttgart_automotive_is_starred_in_every_year(computed):
+    """A cluster as strong as Stuttgart's automotive industry stays a three-star eco2007 cluster through 2008-2015:
+    eight years of SBS under one concordance and one set of rules should not make it flicker."""
+    store, _ = computed
+    s = store.table("cluster_stars")
+    de11 = s[(s.nuts_version == 2021) & (s.level == 2) & (s.region == "DE11") & (s.category == "automotive")
+             & (s.scheme == "eco2007")].set_index("year")["stars"]
+    assert sorted(de11.index) == list(range(2008, 2016))
+    assert (de11.dropna() == 3).all() and de11.notna().sum() >= 7
 
 
 def cell(stars: pd.DataFrame, measures: pd.DataFrame, region: str, category: str, scheme: str = "eco2007"):

@@ -94,12 +94,14 @@ def test_starred_employment_share_by_hand(sb, region):
     cats = store.table("categories", summary.version)
     quality = store.table("region_data_quality", summary.version)
     traded = set(cats.loc[cats["kind"] == "traded", "category"])
+    # the scoreboard reads the latest year of the mapping (2015)
     st = stars[(stars["scheme"] == "eco2007") & (stars["nuts_version"] == 2021) & (stars["level"] == 2)
-               & (stars["region"] == region) & stars["category"].isin(traded)]
+               & (stars["region"] == region) & stars["category"].isin(traded) & (stars["year"] == 2015)]
     m = meas[(meas["nuts_version"] == 2021) & (meas["level"] == 2) & (meas["region"] == region)
-             & meas["category"].isin(traded)].merge(st[["category", "stars"]], on="category")
+             & meas["category"].isin(traded) & (meas["year"] == 2015)].merge(st[["category", "stars"]],
+                                                                             on="category")
     m = m[m["employment"].notna() & m["rankable"].astype(bool)]
-    no_data = bool(quality[(quality["nuts_version"] == 2021) & (quality["level"] == 2)
+    no_data = bool(quality[(quality["nuts_version"] == 2021) & (quality["level"] == 2) & (quality["year"] == 2015)
                            & (quality["region"] == region)]["no_data"].iloc[0])
     v = tables["scoreboard_values"]
     got = v[(v["region"] == region) & (v["indicator"] == "starred_employment_share")]["raw"]

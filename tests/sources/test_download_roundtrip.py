@@ -186,7 +186,8 @@ def downloaded(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
 
 def test_the_download_fetches_every_original_once_and_no_derived_file(downloaded) -> None:
     _, _, _, net, derived, output = downloaded
-    assert len(net.requests) == len(set(net.requests)) == len(net.served) == 46
+    # 51: with SBS 2008-2015 (one bulk file) and the JRC 2006/2010 → 2013 matrices (four files)
+    assert len(net.requests) == len(set(net.requests)) == len(net.served) == 51
     assert set(net.requests) == set(net.served)
     assert eurostat_api.META.file(eurostat_api.FILE).url not in net.requests  # only when named
     tree_page = eurostat_indicators.META.file(eurostat_indicators.FILE).url
@@ -222,11 +223,13 @@ def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, inge
     got = store.tables(summary.version).set_index("name")[["rows", "checksum"]]
     want = real_store.tables(real.version).set_index("name")[["rows", "checksum"]]
     assert sorted(got.index) == sorted(want.index)
-    assert len(got) == 37  # with nuts_split_shares (NUTS 1/0 split shares from the NUTS 2 matrix)
+    # with nuts_split_shares (NUTS 1/0 split shares from the NUTS 2 matrix) and, from SBS 2008-2015, sbs_history,
+    # sbs_local_units, sbs_wages, sbs_vintage_comparison and sbs_vintage_differences
+    assert len(got) == 42
     # Every table but `sources` is identical (rows and content checksum), since every rebuilt file is byte-identical.
     assert got.drop("sources").equals(want.drop("sources"))
     for name, rows in {"cluster_naics": 986, "cluster_linkage": 203, "regional_indicators": 41_628,
-                       "sbs_employment": 127_108, "quarantine": 8_708, "ris_indicators": 54_219,
+                       "sbs_employment": 1_010_501, "quarantine": 68_016, "sbs_history": 1_087_360, "ris_indicators": 54_219,
                        "rci_indicators": 18_209, "i40_indicators": 248_013}.items():
         assert got.loc[name, "rows"] == want.loc[name, "rows"] == rows, name
     assert summary.quarantined == real.quarantined and summary.quirks == real.quirks
@@ -234,7 +237,7 @@ def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, inge
     # files, two workbooks, two zips).
     src = store.table("sources", summary.version).set_index("file")
     real_src = real_store.table("sources", real.version).set_index("file")
-    assert len(src) == len(real_src) + 16 == 58
+    assert len(src) == len(real_src) + 16 == 63
     extra = sorted(set(src.index) - set(real_src.index))
     assert extra == sorted([eurostat_indicators.YEARLY.format(year=y) for y in eurostat_indicators.YEARS]
                            + [ris.WORKBOOK, rci_2022.WORKBOOK, i40_indicators.ZIP, us_cbp.ZIP])

@@ -83,6 +83,9 @@ def read_matrix(path: Path, log: IngestLog, *, min_rows: int = 0) -> pd.DataFram
                        reason=f"duplicate of line {seen[(a, b)]} (same pair of codes; the first is kept)")
             continue
         seen[(a, b)] = line
+        if a[:2] != b[:2]:
+            log.quirk(source=META.id, file=path, line=line, value=f"{a},{b}",
+                      kind="NUTS 2006 country prefix GR (Greece) matched to EL")
         if rec.get("uniqueID", a + b) != a + b:
             log.quirk(source=META.id, file=path, kind="uniqueID is not code_from+code_to (ignored)",
                       line=line, value=rec["uniqueID"])
@@ -105,11 +108,15 @@ def read_matrix(path: Path, log: IngestLog, *, min_rows: int = 0) -> pd.DataFram
     return df[COLUMNS].sort_values(["code_from", "code_to"]).reset_index(drop=True)
 
 
+#: Country prefixes that changed between NUTS versions: Greece was GR in NUTS 2006, EL from NUTS 2010.
+COUNTRY_ALIASES = {"GR": "EL"}
+
+
 def _check_codes(a: str, b: str, level: int) -> str | None:
     for code in (a, b):
         if not _CODE.match(code) or len(code) != level + 2:
             return f"{code!r} is not a NUTS-{level} code"
-    if a[:2] != b[:2]:
+    if COUNTRY_ALIASES.get(a[:2], a[:2]) != COUNTRY_ALIASES.get(b[:2], b[:2]):
         return f"{a} and {b} are in different countries"
     return None
 

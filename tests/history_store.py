@@ -2,10 +2,11 @@
 
 The session's real store has the years the mirror has (2015 until SBS 2008-2015 lands). This copies its published
 version into a new data directory and, in a derived version, replaces the other years of every year-keyed table of
-the cluster mapping (measures, stars, star tests, totals, data quality, headlines) by copies of 2015 as 2013 and 2014, with employment and region
-totals scaled (× 0.8, × 0.9: shares and LQs unchanged) and growth left NULL. A few cells get hand-set series whose
-growth, shares and stars the tests compute by hand (``HAND``); the columns the engine adds with the history
-(``wages``, ``growth_yoy``, ``growth_break``, ``flags``) are added when the version lacks them.
+the cluster mapping (measures, stars, star tests, totals, data quality, headlines) by copies of 2015 as 2013 and
+2014, with employment and region totals scaled (x 0.8, x 0.9: shares and LQs unchanged) and growth left NULL. A few
+cells get hand-set series whose growth, shares and stars the tests compute by hand (``HAND``); the columns the
+engine adds with the history (``wages``, ``growth_yoy``, ``growth_break``, ``flags``) are added when the version
+lacks them.
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ HAND: dict[tuple[str, str], dict[int, dict[str, object]]] = {
     ("DE11", "metalworking_technology"): {
         2013: {"employment": 20_000.0},
         2014: {"employment": 19_000.0, "growth": -0.05, "growth_window": 1, "growth_yoy": -0.05},
-        2015: {"employment": 18_050.0, "growth": -0.05, "growth_window": 2, "growth_yoy": -0.05},
+        2015: {"employment": 18_000.0, "growth": (18_000 / 20_000) ** 0.5 - 1, "growth_window": 2,
+               "growth_yoy": 18_000 / 19_000 - 1},
     },
     ("DE11", "plastics"): {
         2013: {"employment": 5_000.0},

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clusterobs.charts.caption import Caption, captioned
-from clusterobs.charts.palette import IMPUTED_OUTLINE, SERIES
+from clusterobs.charts.palette import SERIES
 
 
 @dataclass
@@ -29,8 +29,9 @@ class Panel:
     integer: bool = False
 
 
-#: the marker of a flagged year (an open diamond around the point, in a hue no series uses first)
-FLAG_MARKER = {"symbol": "diamond-open", "size": 15, "color": IMPUTED_OUTLINE, "line": {"width": 2}}
+#: the marker of a flagged year: an open black diamond around the point (no series is drawn in black first)
+FLAG_COLOUR = "#000000"
+FLAG_MARKER = {"symbol": "diamond-open", "size": 15, "color": FLAG_COLOUR, "line": {"width": 1.6}}
 
 
 def timeline_panels(panels: Sequence[Panel], caption: Caption, *, years: Sequence[int], flagged: pd.DataFrame,
@@ -58,7 +59,7 @@ def timeline_panels(panels: Sequence[Panel], caption: Caption, *, years: Sequenc
                 x=first["year"], y=first["value"], mode="markers+text" if i == 1 else "markers", name=flagged_label,
                 legendgroup="flagged", showlegend="flagged" not in shown, marker=FLAG_MARKER,
                 text=first["text"] if i == 1 else None, textposition="top center",
-                textfont={"size": 11, "color": IMPUTED_OUTLINE}, hoverinfo="skip"), row=i, col=1)
+                textfont={"size": 11, "color": FLAG_COLOUR}, cliponaxis=False, hoverinfo="skip"), row=i, col=1)
             shown.add("flagged")
         if panel.reference is not None:
             fig.add_hline(y=panel.reference, line={"dash": "dash", "color": "#4d4d4d", "width": 1}, row=i, col=1)
@@ -67,5 +68,7 @@ def timeline_panels(panels: Sequence[Panel], caption: Caption, *, years: Sequenc
     lo, hi = (min(years), max(years)) if years else (0, 1)
     fig.update_xaxes(dtick=1, range=[lo - 0.5, hi + 0.5], showgrid=True, gridcolor="#eeeeee", tickformat="d")
     fig.update_annotations(font={"size": 12}, xanchor="left", x=0)
-    return captioned(fig, caption, height=panel_height * n + 30 * (n - 1), axis_space=36, left=80,
-                     legend_top=True)
+    plot_height = panel_height * n + 30 * (n - 1)
+    fig = captioned(fig, caption, height=plot_height, axis_space=36, left=80, legend_top=True, top_extra=24)
+    fig.update_layout(legend={"y": 1 + 26 / plot_height})  # above the first panel's title
+    return fig

@@ -9,6 +9,8 @@ from html import unescape
 
 import pytest
 
+from clusterobs.web import selectors
+
 pytestmark = pytest.mark.django_db
 
 MODULES = {
@@ -65,8 +67,14 @@ def test_the_map_has_a_year_slider_over_the_store_years(client, history):
     assert re.findall(r'<datalist id="f-year-ticks">(.*?)</datalist>', html, re.S)[0].count("<option") == 3
 
 
-def test_one_year_has_no_slider(client):
-    assert 'id="f-year-range"' not in page(client, MODULES["map"].format(year=2015))
+def test_the_real_store_has_a_slider_only_with_several_years(client):
+    years = selectors.data().years
+    html = page(client, MODULES["map"].format(year=years[-1]))
+    if len(years) == 1:
+        assert 'id="f-year-range"' not in html
+    else:
+        slider = re.search(r'<input type="range" id="f-year-range"[^>]*>', html).group(0)
+        assert f'min="{years[0]}"' in slider and f'max="{years[-1]}"' in slider
 
 
 def test_the_map_draws_the_year_asked(client, history):
@@ -147,10 +155,21 @@ def test_region_structural_change_by_hand(client, history):
     assert "between 2013 and 2015" in text(html)
 
 
-def test_one_year_says_growth_needs_two(client):
-    html = page(client, MODULES["region overview"].format(year=2015))
-    assert "Growth needs two years of data; this dataset has one (2015)." in text(html)
-    assert "Structural change needs two years with data; this region has one." in text(html)
+def test_the_real_store_growth_and_structural_change(client):
+    """One year: the blocks say growth and structural change need two. Several (SBS 2008-2015): Stuttgart has
+    growing or declining clusters with their window, and a structural change between its first and last years."""
+    years = selectors.data().years
+    html = page(client, MODULES["region overview"].format(year=years[-1]))
+    if len(years) == 1:
+        assert f"Growth needs two years of data; this dataset has one ({years[0]})." in text(html)
+        assert "Structural change needs two years with data; this region has one." in text(html)
+        return
+    growth = section(html, "growth")
+    items = list_items(growth, "growing") + list_items(growth, "declining")
+    assert items and all(re.search(r"a year, \d{4}–" + str(years[-1]), i) for i in items), items
+    change = section(html, "structural-change")
+    assert re.search(r"between (\d{4}) and (\d{4}), the first and last years with data", text(change))
+    assert 'data-change="gained"' in change or 'data-change="lost"' in change
 
 
 def test_the_history_in_french(client, history):

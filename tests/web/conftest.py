@@ -21,3 +21,19 @@ def _observatory_home(settings, web_store):
 @pytest.fixture
 def client() -> Client:
     return Client()
+
+
+@pytest.fixture(scope="session")
+def history_store(computed, tmp_path_factory):
+    """A multi-year store (2013-2015) built in code from the session's store (``tests/history_store.py``)."""
+    from history_store import build_history_store
+
+    store, _ = computed
+    return build_history_store(store, tmp_path_factory.mktemp("history"))
+
+
+@pytest.fixture
+def history(settings, history_store):
+    """Serve the multi-year store in this test (instead of the session's real one)."""
+    settings.CLUSTEROBS_HOME = history_store.home
+    return history_store

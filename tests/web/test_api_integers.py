@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from clusterobs.web import selectors
 from clusterobs.web.api import api
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,9 @@ NOT_WHOLE = ["+0.0", "1.0", " 5", "5 ", "1_000", "+5", "0x10", "٣"]
 IN_RANGE = {"year": "2015", "level": "2", "threshold": "90", "top": "5", "limit": "5", "offset": "0",
             "min_stars": "1", "pk": "1", "request": "1"}
 PATH_VALUES = {"code": "DE11", "category": "automotive", "industry": "digital", "fmt": "html"}
-REQUIRED_QUERY = {"region": "DE21"}  # /api/scoreboard/strengths
+#: the required query parameters of an endpoint, given valid values so that the one checked is the one at fault
+REQUIRED_QUERY = {"/api/scoreboard/strengths": {"region": "DE21"},
+                  "/api/timeline": {"region": "DE11", "category": "automotive"}}
 
 
 def integer_parameters() -> list[tuple[str, str, str]]:
@@ -40,7 +43,7 @@ def integer_parameters() -> list[tuple[str, str, str]]:
 def url(path: str, where: str, name: str, value: str) -> str:
     filled = re.sub(r"\{(\w+)\}", lambda m: value if (where, m[1]) == ("path", name) else PATH_VALUES.get(
         m[1], IN_RANGE.get(m[1], "1")), path)
-    query = [f"{k}={v}" for k, v in REQUIRED_QUERY.items() if path == "/api/scoreboard/strengths"]
+    query = [f"{k}={v}" for k, v in REQUIRED_QUERY.get(path, {}).items()]
     if where == "query":
         query.append(f"{name}={value}")
     return f"{filled}?{'&'.join(query)}" if query else filled
@@ -92,8 +95,26 @@ def test_parameter_bounds_are_written_as_json_schema_says():
     raw = [(path, p["name"]) for path, ops in schema["paths"].items() for op in ops.values()
            for p in op.get("parameters", []) if {"ge", "le", "gt", "lt"} & set(keys(p["schema"]))]
     assert raw == []
+    # the years the published version holds, read from the store when the schema is built (web/api.py with_years)
+    years = selectors.data().years
+    year = next(p for p in schema["paths"]["/api/regions/{code}"]["get"]["parameters"] if p["name"] == "year")
+    assert {k: v for k, v in year["schema"]["anyOf"][0].items() if k != "description"} == {
+        "type": "integer", "minimum": years[0], "maximum": years[-1]}
+
+
+def test_without_a_store_the_year_keeps_its_static_bounds():
+    """No published version (a fresh install): the schema still builds, with the bounds the code declares."""
+    from clusterobs.web.api import with_years
+
+    schema = with_years(_static_schema(), [])
     year = next(p for p in schema["paths"]["/api/regions/{code}"]["get"]["parameters"] if p["name"] == "year")
     assert year["schema"]["anyOf"][0] == {"type": "integer", "minimum": 1900, "maximum": 2100}
+
+
+def _static_schema():
+    from ninja import NinjaAPI
+
+    return NinjaAPI.get_openapi_schema(api)
 
 
 def test_a_list_of_codes_refuses_an_empty_value(client):

@@ -39,6 +39,7 @@ SAMPLES = {
     "sector-distribution": {"category": "automotive", "measure": "lq", "region": "DE11"},
     "compare-stars": {"regions": ("DE11", "FR10")},
     "compare-measure": {"regions": ("DE11", "FR10"), "measure": "lq"},
+    "cluster-timeline": {"region": "DE11", "category": "automotive"},
     # the linkages app's charts (scheme-free: their file names carry the method or nothing instead)
     "related-network": {"category": "automotive", "method": "colocation_share", "extra": {"threshold": "90"}},
     "opportunities": {"region": "DE11"},

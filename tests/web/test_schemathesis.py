@@ -64,3 +64,24 @@ def test_a_map_answer_of_the_category_ranking_matches_its_schema():
     case = op.Case(path_parameters={"category": "automotive"},
                    query={"level": 0, "measure": "growth", "format": "geojson"})
     case.call_and_validate(excluded_checks=[positive_data_acceptance], headers={"Accept-Encoding": "identity"})
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_the_timeline_of_a_real_cluster_matches_its_schema(fmt):
+    """The history endpoint with a region and category that exist (random codes mostly answer 404): every format's
+    answer is one the schema documents."""
+    op = schema["/api/timeline"]["GET"]
+    case = op.Case(query={"region": "DE11", "category": "automotive", "scheme": "uscmp", "format": fmt})
+    response = case.call_and_validate(excluded_checks=[positive_data_acceptance],
+                                      headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200
+
+
+def test_the_timeline_errors_match_the_schema():
+    op = schema["/api/timeline"]["GET"]
+    for query in ({"region": "XX99", "category": "automotive"}, {"region": "DE11", "category": "automotive",
+                                                                   "level": 1}):
+        case = op.Case(query=query)
+        response = case.call_and_validate(excluded_checks=[positive_data_acceptance],
+                                          headers={"Accept-Encoding": "identity"})
+        assert response.status_code in (400, 404)

@@ -16,8 +16,10 @@ from clusterobs.charts.radar import score_radar
 from clusterobs.charts.scatter import scatter
 from clusterobs.charts.scoreboard import gap_bars, rank_intervals
 from clusterobs.charts.stars import StarCells, region_star_cells, star_strip
+from clusterobs.charts.timeline import Panel, timeline_panels
 
-__all__ = ["Caption", "Classing", "StarCells", "bubble_portfolio", "captioned", "choropleth_map", "count_classes",
-           "data_classes", "gap_bars", "grouped_bars", "histogram", "line_chart", "locator_map", "locator_outline",
-           "lq_classes", "portfolio_rows", "rank_intervals", "ranked_bars", "region_star_cells", "related_network",
-           "scatter", "score_radar", "star_classes", "star_strip", "symbol_map"]
+__all__ = ["Caption", "Classing", "Panel", "StarCells", "bubble_portfolio", "captioned", "choropleth_map",
+           "count_classes", "data_classes", "gap_bars", "grouped_bars", "histogram", "line_chart", "locator_map",
+           "locator_outline", "lq_classes", "portfolio_rows", "rank_intervals", "ranked_bars", "region_star_cells",
+           "related_network", "scatter", "score_radar", "star_classes", "star_strip", "symbol_map",
+           "timeline_panels"]

@@ -19,7 +19,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import HttpError, ValidationError
 
 from clusterobs import __version__
-from clusterobs.web import api_categories, api_measures, api_meta, api_regions, selectors
+from clusterobs.web import api_categories, api_measures, api_meta, api_regions, api_timeline, history, selectors
 from clusterobs.web.api_formats import cached
 from clusterobs.web.assessments import api as assessments_api
 from clusterobs.web.linkages import api as linkages_api
@@ -29,12 +29,48 @@ from clusterobs.web.scoreboard import api as scoreboard_api
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(title="clusterobs API", version=__version__, urls_namespace="api",
+
+
+class ObservatoryAPI(NinjaAPI):
+    """The API whose OpenAPI schema states, on every ``year`` parameter, the years the published version holds
+    (read when the schema is built: a new version with more years changes the schema, not the code)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return with_years(schema, history.store_years())
+
+
+def with_years(schema: Any, years: list[int]) -> Any:
+    """Every ``year`` query parameter of ``schema`` bounded by the store's years (``minimum``/``maximum``), its
+    description naming them ("one of 2008–2015"); unchanged when no version with measures is published."""
+    if not years:
+        return schema
+    text = history.years_text(years)
+    for ops in schema.get("paths", {}).values():
+        for op in ops.values():
+            for param in op.get("parameters", []) if isinstance(op, dict) else ():
+                if param.get("name") != "year" or param.get("in") != "query":
+                    continue
+                param["description"] = (f"Reference year, one of {text} (the years of the published dataset "
+                                        f"version); {years[-1]}, the latest, when left out" if len(years) > 1 else
+                                        f"Reference year: {text}, the only year of the published dataset version "
+                                        "(also when left out)")
+                body = param.get("schema", {})
+                body["description"] = param["description"]
+                for part in [body, *body.get("anyOf", [])]:
+                    if part.get("type") == "integer":
+                        part["minimum"], part["maximum"] = years[0], years[-1]
+                param["example"] = years[-1]
+    return schema
+
+
+api = ObservatoryAPI(title="clusterobs API", version=__version__, urls_namespace="api",
                description="European Cluster Observatory: NUTS 2021 regions, cluster categories, cluster measures "
                            "and stars, portfolios, maps, dataset versions and sources. Every list answers in JSON, "
                            "CSV, XLSX or Parquet (`?format=`); maps in GeoJSON. Guide: docs/api.md.")
-for module in (api_regions, api_categories, api_measures, api_meta, linkages_api, scoreboard_api, assessments_api,
-               registry_api, reports_api):
+for module in (api_regions, api_categories, api_measures, api_timeline, api_meta, linkages_api, scoreboard_api,
+               assessments_api, registry_api, reports_api):
     api.add_router("/", module.router)
 api.add_decorator(cached, mode="view")
 
@@ -88,6 +124,8 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     msg = re.sub(r"^Value error, ", "", msg)  # a BeforeValidator's ValueError (QueryInt): its text says what
     if first.get("type") == "literal_error":
         msg = f"must be one of {first.get('ctx', {}).get('expected', '')}"
+    elif first.get("type") == "missing":
+        msg = "is required"
     elif first.get("type") == "string_too_short":  # QueryCodes: `region=` names nothing, it is not "every region"
         msg = "must name at least one code"
     msg = msg.replace("must be a valid integer, unable to parse string as an integer", "must be an integer")

@@ -281,7 +281,8 @@ RESPONSES = ResponseCache()
 #: the endpoints whose answers depend on nothing but the published version and the request (the feature apps'
 #: routers read the portal database too: they get the ETag, not the answer cache)
 KEPT_MODULES = frozenset({"clusterobs.web.api_regions", "clusterobs.web.api_categories",
-                          "clusterobs.web.api_measures", "clusterobs.web.api_meta"})
+                          "clusterobs.web.api_measures", "clusterobs.web.api_meta",
+                          "clusterobs.web.api_timeline"})
 #: headers a cached answer carries besides its body and content type
 KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Vary")
 

@@ -387,3 +387,51 @@ class SourceList(Schema):
     version: str
     count: int
     results: list[SourceOut]
+
+
+# ---- history -----------------------------------------------------------------------------------------------------
+
+
+class TimelineRow(Schema):
+    year: int
+    region: str
+    category: str
+    level: int
+    scheme: str
+    in_statistics: bool = Field(..., description="False when the cell has no row this year (every value null)")
+    employment: float | None = Field(None, description="Persons employed; null when missing or confidential")
+    imputed_share: float | None = Field(None, description="Part of employment from imputed cells (0–1)")
+    coverage: float | None = Field(None, description="Share (0–1) of the category's concordance weight with data")
+    rankable: bool | None = Field(None, description="The cell can be starred and ranked this year")
+    caveat: str | None = Field(None, description="Why the cell cannot be ranked; null when rankable")
+    region_no_data: bool = Field(False, description="The region is no-data this year (region_data_quality)")
+    lq: float | None = Field(None, description="Location quotient")
+    focus: float | None = Field(None, description="Share (0–1) of the region's traded employment")
+    share_europe: float | None = Field(None, description="Share (0–1) of Europe's employment in the category")
+    stars: int | None = Field(None, description="Tests of the scheme passed this year; null when not rankable")
+    tests_evaluated: int | None = Field(None, description="Tests in the scheme (0 when the cell cannot be ranked)")
+    tests_passed: list[str] = Field(..., description="Names of the tests passed (comma-separated in files)")
+    productivity: float | None = Field(None, description="Wages per person employed, EUR")
+    establishments: float | None = Field(None, description="Local units")
+    avg_size: float | None = Field(None, description="Persons employed per local unit")
+    wages: float | None = Field(None, description="Wages and salaries, million EUR (null in versions without them)")
+    growth: float | None = Field(None, description="Compound annual growth of employment over `growth_window` years")
+    growth_window: int | None = Field(None, description="Years the growth spans (the longest window of at most 5)")
+    growth_yoy: float | None = Field(None, description="Growth on the previous year; null without the previous year")
+    growth_break: bool | None = Field(None, description="A Eurostat break in series (flag b) on an input between the "
+                                      "growth's base year and this year")
+    flags: str | None = Field(None, description="Distinct Eurostat flag letters of the cell's inputs this year "
+                              "(b break, p provisional, e estimated, u low reliability, d definition differs)")
+
+
+class Timeline(Schema):
+    version: str
+    region: str
+    region_name: str | None
+    category: str
+    category_name: str
+    level: int
+    scheme: str
+    years: list[int] = Field(..., description="The years of the dataset version, one row each")
+    count: int
+    results: list[TimelineRow]

@@ -360,6 +360,8 @@ def _round_refs(vmax: float) -> list[float]:
 
 def _measure_absent_reason(measure: str) -> str:
     if measure == "growth":
+        if len(selectors.data().years) > 1:
+            return _("growth needs an earlier year with employment data, at most five years before.")
         return _("growth needs two years of data and the SBS regional data have one (2015).")
     if measure in ("productivity", "relative_productivity"):
         return _("the SBS regional data have no wages.")
@@ -484,7 +486,9 @@ def portfolio(q: Query) -> ChartOut:
         str(q.year), f"{LEVEL_LABELS[level]}, NUTS 2021"])
     notes = []
     if not growth:
-        notes.append(_("Growth needs two years of data; SBS 2015 has one, so the x axis shows employment."))
+        notes.append(_("No traded cluster of this region has a growth figure in %(year)s, so the x axis shows "
+                       "employment.") % {"year": q.year} if len(selectors.data().years) > 1 else
+                     _("Growth needs two years of data; SBS 2015 has one, so the x axis shows employment."))
     if not_ranked:
         notes.append(ngettext("%(n)s traded category that cannot be ranked (coverage or split region) is not drawn; "
                               "the table lists it with the reason.",
@@ -758,4 +762,5 @@ def compare_measure(q: Query) -> ChartOut:
 
 # ---- feature apps' charts (registered on import) -----------------------------------------------------------------
 
+from clusterobs.web import chartspecs_history as _history_charts  # noqa: E402,F401
 from clusterobs.web.linkages import charts as _linkages_charts  # noqa: E402,F401

@@ -70,6 +70,13 @@ CONTEXT_INDICATORS = (
     ("region_gdp", gettext_lazy("GDP"), "meur"),
 )
 NOT_AVAILABLE = ":"
+#: Eurostat's flags carried with a value (ec.europa.eu/eurostat/web/main/data/database, "flags")
+FLAG_LABELS = {"b": gettext_lazy("break in series"), "c": gettext_lazy("confidential"),
+               "d": gettext_lazy("definition differs"), "e": gettext_lazy("estimated"),
+               "p": gettext_lazy("provisional"), "u": gettext_lazy("low reliability"),
+               "i": gettext_lazy("see metadata (imputed)"), "n": gettext_lazy("not significant"),
+               "s": gettext_lazy("Eurostat estimate"), "f": gettext_lazy("forecast"), "r": gettext_lazy("revised"),
+               "z": gettext_lazy("not applicable")}
 
 
 def star_labels() -> list[str]:
@@ -127,6 +134,24 @@ def value_text(measure: str, x: Any) -> str:
     if measure == "productivity":
         return num(x, 0) + " EUR"
     return num(x, 2)
+
+
+def flag_words(flags: Any) -> str:
+    """"b, p" → "b: break in series, p: provisional" ("" without flags)."""
+    if not isinstance(flags, str) or not flags.strip():
+        return ""
+    letters = [f for f in dict.fromkeys(flags.replace(",", "").replace(" ", ""))]
+    return ", ".join(f"{f}: {FLAG_LABELS[f]}" if f in FLAG_LABELS else f for f in letters)
+
+
+def growth_text(growth: Any, window: Any, year: Any) -> str:
+    """"+10.0% a year, 2013–2015" (the growth with the window it spans); ":" without growth."""
+    if missing(growth):
+        return NOT_AVAILABLE
+    if missing(window) or missing(year):
+        return value_text("growth", growth)
+    return _("%(growth)s a year, %(first)s–%(last)s") % {
+        "growth": value_text("growth", growth), "first": int(year) - int(window), "last": int(year)}
 
 
 def indicator_text(kind: str, x: Any) -> str:

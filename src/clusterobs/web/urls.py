@@ -14,6 +14,7 @@ urlpatterns = [
     path("regions/", RedirectView.as_view(pattern_name="search", query_string=True), name="regions"),
     path("regions/<str:code>/", views.region, name="region"),
     path("regions/<str:code>/portfolio/", views.portfolio, name="portfolio"),
+    path("regions/<str:code>/clusters/<str:category>/", views.cluster, name="cluster"),
     path("sectors/", RedirectView.as_view(pattern_name="categories", query_string=True), name="sectors"),
     path("sectors/<str:category>/", views.sector, name="sector"),
     path("map/", views.strength_map, name="map"),

@@ -1,5 +1,6 @@
 """Page views: thin, each parses the page query, reads through ``selectors`` and renders a template."""
 
+from clusterobs.web.views.clusters import cluster
 from clusterobs.web.views.common import not_found
 from clusterobs.web.views.compare import compare
 from clusterobs.web.views.home import home
@@ -8,5 +9,5 @@ from clusterobs.web.views.maps import strength_map
 from clusterobs.web.views.regions import portfolio, region
 from clusterobs.web.views.sectors import categories, sector
 
-__all__ = ["categories", "compare", "help_page", "home", "methodology", "not_found", "portfolio", "region",
+__all__ = ["categories", "cluster", "compare", "help_page", "home", "methodology", "not_found", "portfolio", "region",
            "search", "sector", "sources", "strength_map"]

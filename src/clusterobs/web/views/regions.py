@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
-from clusterobs.web import selectors
+from clusterobs.web import history, selectors
 from clusterobs.web.chartspecs import IMPUTED_OUTLINE, cell_words
 from clusterobs.web.labels import (
     CONTEXT_INDICATORS,
@@ -34,6 +34,7 @@ from clusterobs.web.labels import (
 )
 from clusterobs.web.query import Query, parse_query
 from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
+from clusterobs.web.views.trends import change_rows, growth_lists
 
 PORTFOLIO_SORTS = ("category_name", "kind", "stars", "employment", "lq", "focus", "share_europe", "growth",
                    "coverage", "imputed_share")
@@ -128,8 +129,20 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "stars_chart": chart_slot("region-stars", q) if len(m) else None,
         "downloads": downloads("measures", {**q.params(), "level": level, "region": code, "min_stars": 1}),
         "top_category": starred_rows[0]["category"] if starred_rows else None,
+        "several_years": len(selectors.data().years) > 1,
+        "growth": growth_lists(history.region_growth_leaders(code, year=q.year), label=lambda r: r.category_name,
+                               url=lambda r: cluster_url(code, r.category, q)),
+        "change": change_rows(history.region_structural_change(code),
+                              url=lambda category: cluster_url(code, category, q)),
     }
+    if ctx["change"]:
+        ctx["change_parts"] = [("gained", ctx["change"]["gained"]), ("lost", ctx["change"]["lost"])]
     return render(request, "observatory/region.html", ctx)
+
+
+def cluster_url(code: str, category: str, q: Query) -> str:
+    """The region × category page (its timeline) with the page's scheme and year."""
+    return reverse("cluster", args=[code, category]) + "?" + q.qs(level=int(selectors.region_get(code)["level"]))
 
 
 def _table_row(r: Any, region_reason: str) -> dict[str, Any]:
@@ -245,5 +258,6 @@ def portfolio(request: HttpRequest, code: str) -> HttpResponse:
         "bubble": chart_slot("portfolio", q),
         "downloads": downloads(f"regions/{code}/portfolio", {"scheme": q.scheme, "year": q.year}),
         "scheme_label": scheme_short(q.scheme),
+        "several_years": len(selectors.data().years) > 1,
     }
     return render(request, "observatory/portfolio.html", ctx)

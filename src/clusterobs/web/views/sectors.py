@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterobs.web import selectors
+from clusterobs.web import history, selectors
 from clusterobs.web.chartspecs import cell_words, region_words
 from clusterobs.web.labels import (
     KIND_LABELS,
@@ -28,6 +28,7 @@ from clusterobs.web.labels import (
 )
 from clusterobs.web.query import parse_query
 from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
+from clusterobs.web.views.trends import growth_lists
 
 SECTOR_SORTS = ("rank", "region", "region_name", "stars", "employment", "lq", "focus", "share_europe", "coverage")
 
@@ -103,6 +104,13 @@ def sector(request: HttpRequest, category: str) -> HttpResponse:
         "map_url": reverse("map") + "?" + q.qs(category=category, measure="stars"),
         "divisions": _division_rows(divisions),
         "divisions_downloads": downloads(f"categories/{category}/divisions", {}, rows=len(divisions)),
+        "several_years": len(selectors.data().years) > 1,
+        "growth": growth_lists(history.category_growth_leaders(category, year=q.year, level=q.level, scheme=q.scheme),
+                               label=lambda r: f"{r.region_name} ({r.region})",
+                               url=lambda r: reverse("cluster", args=[r.region, category]) + "?" + q.qs()),
+        "timeline_region": selectors.region_get(q.region) if q.region else None,
+        "timeline_url": reverse("cluster", args=[q.region, category]) + "?" + q.qs(
+            level=int(selectors.region_get(q.region)["level"])) if q.region else None,
     }
     return render(request, "observatory/sector.html", ctx)
 

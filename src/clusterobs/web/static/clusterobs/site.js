@@ -114,8 +114,38 @@
     });
   }
 
+  /* A year slider (the strength map): shown only with JavaScript, it moves the form's year select (the named
+     control, which works without it) to the nearest year with data and applies the filters when released. */
+  function yearSliders() {
+    document.querySelectorAll("[data-year-slider]").forEach(function (box) {
+      var range = box.querySelector("input[type=range]");
+      var out = box.querySelector("output");
+      var select = document.getElementById(range.dataset.yearFor);
+      var years = (range.dataset.years || "").split(" ").map(Number);
+      if (!select || !years.length) { return; }
+      function nearest(v) {
+        return years.reduce(function (a, b) { return Math.abs(b - v) < Math.abs(a - v) ? b : a; }, years[0]);
+      }
+      function sync() {
+        var y = nearest(Number(range.value));
+        range.value = y;
+        out.textContent = y;
+        select.value = String(y);
+      }
+      box.hidden = false;
+      range.addEventListener("input", sync);
+      range.addEventListener("change", function () {
+        sync();
+        var form = range.form || select.form;
+        if (form) { if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); } }
+      });
+      select.addEventListener("change", function () { range.value = select.value; out.textContent = select.value; });
+    });
+  }
+
   function start() {
     drawers();
+    yearSliders();
     var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart[data-plotly]"));
     if (figures.length && (!window.Plotly || !covered(figures))) {
       var s = document.createElement("script");

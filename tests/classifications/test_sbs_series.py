@@ -117,8 +117,8 @@ def test_a_missing_part_leaves_the_value_missing():
 
 
 # Greece-like (2010→2013): NUTS 2 recoded one to one, but the NUTS 1 regions regrouped.
-# 2010: GA1 = {GA11, GA14}, GA2 = {GA21, GA22};   2013: GB5 = {GB51 (GA11), GB54 (GA21)}, GB6 = {GB61 (GA14), GB62 (GA22)}
-POP = {"GA11": 100.0, "GA14": 300.0, "GA21": 200.0, "GA22": 400.0}
+# 2010: GA1 = {GA11, GA14}, GA2 = {GA21, GA22}
+# 2013: GB5 = {GB51 (was GA11), GB54 (was GA21)}, GB6 = {GB61 (was GA14), GB62 (was GA22)}
 CONV_2010 = pd.concat([
     matrix(2010, 2013, 2, [("GA11", "GB51", 100.0), ("GA14", "GB61", 300.0), ("GA21", "GB54", 200.0),
                            ("GA22", "GB62", 400.0)]),

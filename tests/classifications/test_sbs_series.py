@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from clusterobs.classifications import sbs_series
+from clusterobs.classifications import harmonise, sbs_series
+from clusterobs.classifications.nuts_conversion import convert
 from clusterobs.classifications.sbs_series import merge_vintages, to_nuts2013
+from clusterobs.sources import jrc_nuts
 from clusterobs.sources.ingestlog import IngestLog
 
 HISTORY, LATER = sbs_series.HISTORY, sbs_series.LATER
@@ -339,3 +341,33 @@ def test_the_2015_vintage_report(ingested, manufacturing):
     own = e[e["nuts_version"] == 2013]
     assert set(own.loc[own["year"] < 2015, "vintage"]) == {HISTORY}
     assert own.loc[own["year"] == 2015, "vintage"].value_counts().to_dict() == {LATER: 41_607}
+
+
+def test_rows_converted_to_nuts2016_and_2021_name_their_vintage(ingested):
+    """A converted row's value comes from the NUTS 2013 rows of one year: it names their vintage, never NULL."""
+    store, _ = ingested
+    for table in ("sbs_employment", "sbs_local_units", "sbs_wages"):
+        e = store.table(table)
+        conv = e[e["nuts_version"] != 2013]
+        assert len(conv) > 600_000, table
+        assert conv["vintage"].notna().all(), table
+        assert set(conv.loc[conv["year"] < 2015, "vintage"]) == {HISTORY}, table
+    e = store.table("sbs_employment")
+    pl91 = e[(e["region"] == "PL91") & (e["nace"] == "C") & (e["nuts_version"] == 2021)].set_index("year")
+    assert pl91.loc[2015, "vintage"] == LATER and pl91.loc[2014, "vintage"] == HISTORY
+
+
+def test_a_converted_region_mixing_the_two_vintages_names_both(mirror):
+    """IE06 (NUTS 2021) is made of parts of IE01 and IE02 (NUTS 2013): if one came from each 2015 file, both show."""
+    conversion = jrc_nuts.read(mirror, IngestLog(), {})["nuts_conversion"]
+    part = panel([("IE", 2015, 300.0, None), ("IE01", 2015, 100.0, None), ("IE02", 2015, 200.0, None),
+                  ("AT11", 2015, 7.0, None)]).assign(vintage=[LATER, HISTORY, LATER, LATER])
+    res = convert(part.drop(columns=["line", "nuts_version"]), conversion=conversion, from_version=2013,
+                             to_version=2021, level=2)
+    out = harmonise._with_vintage(res, part, conversion, target=2021, level=2, keys=("nace", "year"),
+                                  weight="pop21").set_index("region")
+    assert len(out) == len(res)
+    assert out.loc["IE06", "vintage"] == f"{HISTORY}+{LATER}"
+    assert out.loc["IE04", "vintage"] == HISTORY  # IE04 is made of IE01 alone
+    assert out.loc["IE05", "vintage"] == LATER and out.loc["AT11", "vintage"] == LATER
+    assert out.loc["IE", "vintage"] == LATER  # the country row keeps its own

@@ -25,7 +25,7 @@ def read() -> tuple[pd.DataFrame, IngestLog]:
     return jrc_nuts.read(mirror(), log, {})["nuts_conversion"], log
 
 
-def test_six_matrices(read):
+def test_ten_matrices(read):
     conv = read[0]
     size = conv.groupby(["from_version", "to_version", "level"]).agg(rows=("code_from", "size"),
                                                                      old=("code_from", "nunique"),
@@ -37,6 +37,12 @@ def test_six_matrices(read):
         (2016, 2021, 1): {"rows": 108, "old": 107, "new": 107},
         (2016, 2021, 2): {"rows": 309, "old": 296, "new": 297},  # 310 lines: UKN1→UKN0 merged
         (2021, 2024, 2): {"rows": 261, "old": 257, "new": 259},
+        # one row per data line of n{1,2}_cm_v2006_v2013.csv (118, 331) and n{1,2}_cm_v2010_v2013.csv (106, 299);
+        # the Greek GR→EL rows of the 2006 files included
+        (2006, 2013, 1): {"rows": 118, "old": 102, "new": 102},
+        (2006, 2013, 2): {"rows": 331, "old": 290, "new": 291},
+        (2010, 2013, 1): {"rows": 106, "old": 102, "new": 102},
+        (2010, 2013, 2): {"rows": 299, "old": 288, "new": 291},
     }
     assert list(conv.columns) == jrc_nuts.COLUMNS
 
@@ -86,7 +92,13 @@ def test_eurostat_country_codes(read):
     conv = read[0]
     countries = set(conv["code_from"].str[:2]) | set(conv["code_to"].str[:2])
     assert {"EL", "UK"} <= countries
-    assert not {"GR", "GB"} & countries
+    assert "GB" not in countries
+    # NUTS 2006 spelled Greece GR: those codes are only old codes of the 2006→2013 matrices, each going to an EL code
+    gr = conv[conv["code_from"].str.startswith("GR")]
+    assert set(gr["from_version"]) == {2006} and gr["code_to"].str.startswith("EL").all()
+    assert len(gr) == 13 + 6  # the GR lines of n2_ and n1_cm_v2006_v2013.csv
+    assert gr.loc[gr["code_from"] == "GR11", "code_to"].tolist() == ["EL51"]
+    assert not conv["code_to"].str.startswith("GR").any()
     assert "UK" not in set(conv.loc[conv["to_version"] == 2024, "code_to"].str[:2])
 
 

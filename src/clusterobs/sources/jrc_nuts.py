@@ -105,11 +105,15 @@ def read_matrix(path: Path, log: IngestLog, *, min_rows: int = 0) -> pd.DataFram
     return df[COLUMNS].sort_values(["code_from", "code_to"]).reset_index(drop=True)
 
 
+#: NUTS 2006 spelled Greece GR; NUTS 2010 renamed its codes EL (GR11 → EL11 → EL51): the same country.
+_COUNTRY = {"GR": "EL"}
+
+
 def _check_codes(a: str, b: str, level: int) -> str | None:
     for code in (a, b):
         if not _CODE.match(code) or len(code) != level + 2:
             return f"{code!r} is not a NUTS-{level} code"
-    if a[:2] != b[:2]:
+    if _COUNTRY.get(a[:2], a[:2]) != _COUNTRY.get(b[:2], b[:2]):
         return f"{a} and {b} are in different countries"
     return None
 

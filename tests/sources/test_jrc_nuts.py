@@ -31,7 +31,9 @@ def test_ten_matrices(read):
                                                                      old=("code_from", "nunique"),
                                                                      new=("code_to", "nunique"))
     assert size.to_dict("index") == {
-        # into NUTS 2013, for the SBS years published under older codes; NUTS 2006 wrote Greece GR (GR11→EL51)
+        # into NUTS 2013, for the SBS years published under older codes: one row per data line of
+        # n{1,2}_cm_v2006_v2013.csv (118, 331) and n{1,2}_cm_v2010_v2013.csv (106, 299); NUTS 2006 wrote Greece GR
+        # (GR11→EL51), those rows included
         (2006, 2013, 1): {"rows": 118, "old": 102, "new": 102},
         (2006, 2013, 2): {"rows": 331, "old": 290, "new": 291},
         (2010, 2013, 1): {"rows": 106, "old": 102, "new": 102},
@@ -92,8 +94,11 @@ def test_eurostat_country_codes(read):
     countries = set(conv["code_from"].str[:2]) | set(conv["code_to"].str[:2])
     assert {"EL", "UK"} <= countries
     assert "GB" not in countries
-    # Greece is GR in NUTS 2006 only (its matrix maps GR11 to EL51: a quirk, not a change of country)
-    assert set(conv.loc[conv["code_from"].str.startswith("GR"), "from_version"]) == {2006}
+    # NUTS 2006 spelled Greece GR: those codes are only old codes of the 2006→2013 matrices, each going to an EL code
+    gr = conv[conv["code_from"].str.startswith("GR")]
+    assert set(gr["from_version"]) == {2006} and gr["code_to"].str.startswith("EL").all()
+    assert len(gr) == 13 + 6  # the GR lines of n2_ and n1_cm_v2006_v2013.csv
+    assert gr.loc[gr["code_from"] == "GR11", "code_to"].tolist() == ["EL51"]
     assert not conv["code_to"].str.startswith("GR").any()
     assert "UK" not in set(conv.loc[conv["to_version"] == 2024, "code_to"].str[:2])
 

@@ -41,6 +41,25 @@ def parent_split_shares(conversion: pd.DataFrame, *, weight: str = WEIGHT) -> pd
     return pd.concat(rows, ignore_index=True)
 
 
+def _with_vintage(res: pd.DataFrame, part: pd.DataFrame, conversion: pd.DataFrame, *, target: int, level: int,
+                  keys: tuple[str, ...], weight: str) -> pd.DataFrame:
+    """``res`` (converted rows) with ``vintage``: the distinct vintages of the NUTS 2013 rows it was made from,
+    joined with "+" (one name unless a converted region mixes the 2015 vintages); country rows keep their own."""
+    mat = conversion_matrix(conversion, from_version=2013, to_version=target, level=level, weight=weight)
+    src = part.loc[part["level"] == level, ["region", *keys, "vintage"]].merge(
+        mat[["code_from", "code_to"]], left_on="region", right_on="code_from")
+    src = src[["code_to", *keys, "vintage"]].dropna().drop_duplicates().sort_values("vintage", kind="stable")
+    group = src.groupby(["code_to", *keys], sort=False)["vintage"]
+    names = group.first().astype(object)
+    mixed = group.size() > 1  # rare: a 2015 region made of parts from both vintages
+    if mixed.any():
+        several = src.set_index(["code_to", *keys]).loc[mixed[mixed].index, "vintage"]
+        names[mixed] = several.groupby(level=list(range(len(keys) + 1)), sort=False).agg("+".join)
+    names = names.rename("vintage").reset_index().rename(columns={"code_to": "region"})
+    own = part.loc[part["level"] == 0, ["region", *keys, "vintage"]]
+    return res.merge(pd.concat([names, own], ignore_index=True), on=["region", *keys], how="left")
+
+
 def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
                        weight: str = WEIGHT) -> dict[str, pd.DataFrame]:
     """Return ``sbs_employment``, ``sbs_local_units``, ``sbs_wages`` and ``lfs_employment`` with converted rows
@@ -73,7 +92,10 @@ def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
                               to_version=target, level=level, keys=keys, weight=weight)
                 for rec in res.loc[res["unmatched"], ["region", *keys]].itertuples(index=False):
                     lost.setdefault(tuple(rec), []).append(target)
-                frames.append(res.loc[~res["unmatched"]].drop(columns=["unmatched"]).assign(line=pd.NA))
+                res = res.loc[~res["unmatched"]].drop(columns=["unmatched"]).assign(line=pd.NA)
+                if "vintage" in original.columns:
+                    res = _with_vintage(res, part, conversion, target=target, level=level, keys=keys, weight=weight)
+                frames.append(res)
         if lost:
             lines = original.set_index(["region", *keys])["line"]
             for key, targets in lost.items():

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from history_store import build_history_store
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from clusterobs.cli import app
 from clusterobs.reports import ReportData, build_panorama, build_scorecard, build_trends, history, write_report
+from history_store import build_history_store
 
 N = "\u202f"
 

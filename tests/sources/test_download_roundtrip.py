@@ -229,7 +229,8 @@ def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, inge
     # Every table but `sources` is identical (rows and content checksum), since every rebuilt file is byte-identical.
     assert got.drop("sources").equals(want.drop("sources"))
     for name, rows in {"cluster_naics": 986, "cluster_linkage": 203, "regional_indicators": 41_628,
-                       "sbs_employment": 1_010_501, "quarantine": 68_016, "sbs_history": 1_087_360, "ris_indicators": 54_219,
+                       "sbs_employment": 1_010_501, "quarantine": 68_016, "sbs_history": 1_087_360,
+                       "ris_indicators": 54_219,
                        "rci_indicators": 18_209, "i40_indicators": 248_013}.items():
         assert got.loc[name, "rows"] == want.loc[name, "rows"] == rows, name
     assert summary.quarantined == real.quarantined and summary.quirks == real.quirks

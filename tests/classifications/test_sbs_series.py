@@ -159,8 +159,10 @@ def test_nuts1_with_an_incomplete_child_keeps_the_population_conversion():
     assert g6["value"] == pytest.approx(1100.0 * 3 / 4 + 600.0 * 2 / 3)
     assert g6["conversion"] == "NUTS2010→NUTS2013 pop21: GA1×0.75 + GA2×0.666667"
     assert g6["split_share"] == 1.0
-    # GB62's only part is missing and it has no line of its own that year: no row rather than a made-up value
-    assert "GB62" not in set(out["region"])
+    # GB62's only part is confidential and it has no line of its own that year: a missing cell that keeps the
+    # part's flag (never a made-up value, never an unexplained gap)
+    g62 = get(out, "GB62", 2012)
+    assert pd.isna(g62["value"]) and g62["flag"] == "c" and g62["code_version"] == 2010
 
 
 # ---- vintages of 2015 -----------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ def to_nuts2013(history: pd.DataFrame, conversion: pd.DataFrame, log: IngestLog)
     older = history.loc[history["code_version"] != 2013]
     frames = [direct]
     filled_keys: set[tuple] = set()
+    flagged_null: list[pd.DataFrame] = []
     path = eurostat_sbs_history.FILE
     if older.empty:
         return _finish(direct)
@@ -91,7 +92,10 @@ def to_nuts2013(history: pd.DataFrame, conversion: pd.DataFrame, log: IngestLog)
             rows = rows.assign(country=rows["region"].str[:2]).merge(scope, on=["country", "year"])
             res = convert(rows.drop(columns=["country", "line", "code_version", "level"]), conversion=conversion,
                           from_version=version, to_version=2013, level=level, keys=keys, code_col="region")
-            res = res.loc[~res["unmatched"] & res["converted"] & res["value"].notna()]
+            res = res.loc[~res["unmatched"] & res["converted"]]
+            flagged_null.append(res.loc[res["value"].isna() & res["flag"].notna()].assign(code_version=version,
+                                                                                          level=level))
+            res = res.loc[res["value"].notna()]
             idx = res.set_index(["region", *keys]).index
             new = ~idx.isin(have) & ~idx.isin(list(filled_keys))
             res = res.loc[new]
@@ -104,18 +108,48 @@ def to_nuts2013(history: pd.DataFrame, conversion: pd.DataFrame, log: IngestLog)
                 "region": res["region"], "code_version": version, "level": level, "nace": res["nace"],
                 "indicator": res["indicator"], "year": res["year"], "value": res["value"], "flag": res["flag"],
                 "line": pd.NA, "conversion": res["conversion"], "split_share": res["split_share"]}))
-    # older-code values that no NUTS 2013 row needed: the region reports under its current code that year
-    used = pd.concat(frames[1:], ignore_index=True) if len(frames) > 1 else None
+    # a cell missing in every version keeps the flags of its older parts (DED1 and DED3 2008 are ': ci'): where the
+    # NUTS 2013 row is missing without a flag of its own, or absent
+    cand = pd.concat(flagged_null, ignore_index=True) if flagged_null else pd.DataFrame()
+    if not cand.empty:
+        cand = cand.drop_duplicates(["region", *keys], keep="first")  # 2010 before 2006
+        idx = cand.set_index(["region", *keys]).index
+        unflagged_missing = direct.loc[direct["value"].isna() & direct["flag"].isna()].set_index(
+            ["region", *keys]).index
+        all_direct = direct.set_index(["region", *keys]).index
+        take = ~idx.isin(list(filled_keys)) & (idx.isin(unflagged_missing) | ~idx.isin(all_direct))
+        cand = cand.loc[take]
+        if not cand.empty:
+            filled_keys.update(cand.set_index(["region", *keys]).index)
+            log.quirk(source=HISTORY, file=path, line=None, value=f"{cand['region'].iat[0]} {cand['year'].iat[0]}",
+                      kind="NUTS 2013 cell missing: the flags of its missing NUTS 2006/2010 parts kept",
+                      count=len(cand))
+            frames.append(pd.DataFrame({
+                "region": cand["region"], "code_version": cand["code_version"], "level": cand["level"],
+                "nace": cand["nace"], "indicator": cand["indicator"], "year": cand["year"], "value": cand["value"],
+                "flag": cand["flag"], "line": pd.NA, "conversion": cand["conversion"],
+                "split_share": cand["split_share"]}))
+    # older-code values that no NUTS 2013 row needed: every NUTS 2013 region they map to reports its own value (or
+    # took one from a newer version) that year
     unused = older.loc[older["value"].notna()]
-    if used is not None and not unused.empty:
-        years_used = set(zip(used["region"].str[:2], used["year"], used["indicator"], strict=True))
-        unused = unused.loc[[k not in years_used for k in zip(unused["region"].str[:2], unused["year"],
-                                                               unused["indicator"], strict=True)]]
+    if not unused.empty:
+        pairs = conversion.loc[conversion["to_version"] == 2013, ["from_version", "code_from", "code_to"]]
+        u = unused.reset_index().merge(pairs, left_on=["region", "code_version"],
+                                       right_on=["code_from", "from_version"])
+        made = pd.concat(frames[1:], ignore_index=True) if len(frames) > 1 else None
+        if made is not None:
+            made = made.loc[made["value"].notna(), ["region", "code_version", *keys]].rename(
+                columns={"region": "code_to", "code_version": "from_version"}).assign(_used=True)
+            u = u.merge(made, on=["code_to", "from_version", *keys], how="left")
+        else:
+            u = u.assign(_used=False)
+        used_rows = set(u.loc[u["_used"].fillna(False).astype(bool), "index"])
+        unused = unused.loc[~unused.index.isin(used_rows)]
     if not unused.empty:
         first = unused.iloc[0]
         log.quirk(source=HISTORY, file=path, line=int(first["line"]), value=f"{first['region']} {first['year']}",
-                  kind="value under a NUTS 2006/2010 code not used: the NUTS 2013 regions report their own values "
-                  "that year", count=len(unused))
+                  kind="value under a NUTS 2006/2010 code not used: the NUTS 2013 regions it maps to have their "
+                  "values from their own codes or from their own NUTS 2 regions that year", count=len(unused))
     # a NUTS 2013 row that stays missing while a conversion filled it is replaced by the converted row
     direct_idx = direct.set_index(["region", *keys]).index
     frames[0] = direct.loc[~direct_idx.isin(list(filled_keys))]

@@ -23,7 +23,7 @@ MEASURE_SORTS = {"region": "m.region", "category": "m.category", "stars": "s.sta
                  "imputed_share": "m.imputed_share", "share_europe": "m.share_europe", "focus": "m.focus",
                  "lq": "m.lq", "growth": "m.growth", "productivity": "m.productivity",
                  "relative_productivity": "m.relative_productivity", "establishments": "m.establishments",
-                 "avg_size": "m.avg_size", "coverage": "m.coverage"}
+                 "avg_size": "m.avg_size", "coverage": "m.coverage", "growth_yoy": "m.growth_yoy", "wages": "m.wages"}
 _MEASURES_FROM = """
     FROM cluster_measures m
     JOIN cluster_stars s USING (nuts_version, level, region, category, year)
@@ -34,6 +34,9 @@ _MEASURE_COLUMNS = """
     m.year, s.scheme, s.stars, s.tests_evaluated, s.tests_passed, m.employment, m.imputed_share,
     m.imputed_share > 0 AS imputed, m.coverage, m.split_share, m.rankable, m.caveat, m.share_europe, m.focus, m.lq,
     m.growth, m.growth_window, m.productivity, m.relative_productivity, m.establishments, m.avg_size"""
+#: columns of ``cluster_measures`` added with SBS 2008-2015 (2026-12): NULL when read from an older version
+_HISTORY_COLUMNS = {"wages": "DOUBLE", "growth_base_year": "BIGINT", "growth_yoy": "DOUBLE",
+                    "growth_break": "BOOLEAN", "flags": "VARCHAR"}
 
 
 class VersionReads:
@@ -49,6 +52,12 @@ class VersionReads:
     @cached_property
     def tables(self) -> set[str]:
         return set(self.df("SELECT name FROM _tables")["name"])
+
+    @cached_property
+    def _history_columns(self) -> str:
+        have = set(self.df("SELECT column_name FROM information_schema.columns WHERE table_name = 'cluster_measures'")
+                   ["column_name"])
+        return ", ".join(f"m.{c}" if c in have else f"CAST(NULL AS {t}) AS {c}" for c, t in _HISTORY_COLUMNS.items())
 
     def has(self, *names: str) -> bool:
         """Whether the version holds every table named (optional engine stages write some)."""
@@ -132,7 +141,7 @@ class VersionReads:
         order = [f"{MEASURE_SORTS[k]} {'DESC' if desc else 'ASC'} NULLS LAST" for k, desc in sort]
         page = "" if limit is None else f" LIMIT {int(limit)}"
         page += f" OFFSET {int(offset)}" if offset else ""
-        return self.df(f"SELECT {_MEASURE_COLUMNS} {body} "
+        return self.df(f"SELECT {_MEASURE_COLUMNS}, {self._history_columns} {body} "
                        f"ORDER BY {', '.join([*order, 'm.region', 'm.category', 's.scheme'])}{page}", params)
 
     def cluster_measures_count(self, *, year: int, level: int, scheme: str | None = None,

@@ -93,11 +93,19 @@ class MeasureRow(Schema):
     share_europe: float | None = None
     focus: float | None = None
     lq: float | None = Field(None, description="Location quotient")
-    growth: float | None = None
+    growth: float | None = Field(None, description="Compound annual growth of employment over `growth_window` years "
+                                 "(rankable cells only)")
     growth_window: int | None = None
-    productivity: float | None = None
+    growth_base_year: int | None = Field(None, description="The year growth is measured from")
+    growth_yoy: float | None = Field(None, description="Growth on the year before (both cells rankable)")
+    growth_break: bool | None = Field(None, description="A Eurostat break in series (flag b) lies inside the growth "
+                                      "window")
+    flags: str | None = Field(None, description="Eurostat flag letters on the cell's industries that year")
+    wages: float | None = Field(None, description="Wages and salaries, million EUR; null unless every industry with "
+                                "employment has its wages")
+    productivity: float | None = Field(None, description="Wage per person employed, EUR")
     relative_productivity: float | None = None
-    establishments: float | None = None
+    establishments: float | None = Field(None, description="Local units")
     avg_size: float | None = None
 
 

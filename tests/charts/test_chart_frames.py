@@ -43,9 +43,9 @@ def test_region_star_cells_keep_every_two_and_three_star_category():
         ("c", "w", "W", "traded", 0, 5.0, 1.0, None, 0.0),
     ])
     # summed: X 3, W 2, Y 2; the one row goes to Y (two stars under a), then nothing else fits
-    cells, rows, more = charts.region_star_cells(m, ["a", "b", "c"], rows=1)
+    _, rows, more = charts.region_star_cells(m, ["a", "b", "c"], rows=1)
     assert rows == ["Y"] and more == 2
-    cells, rows, more = charts.region_star_cells(m, ["a", "b", "c"], rows=2)
+    _, rows, more = charts.region_star_cells(m, ["a", "b", "c"], rows=2)
     assert rows == ["Y", "X"] and more == 1
 
 

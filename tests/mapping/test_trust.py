@@ -173,3 +173,19 @@ def test_docs_page_has_the_generated_block():
     assert page.count(BEGIN) == 1 and page.count(END) == 1
     block = page[page.index(BEGIN):page.index(END)]
     assert "| Region × traded-category cells |" in block and "Known limits" in block
+
+
+def test_history_figures_on_the_real_compute(computed):
+    """The eight years of the mirror: the years, the growths and their breaks, wages, local units and the vintages
+    of 2015 (61 of the 15,230 NUTS 2 cells in both differ: docs/methodology.md)."""
+    store, summary = computed
+    report = trust_report(store, version=summary.version)
+    years = report.figure("years")
+    assert (years.value, years.display) == (8, "2008–2015 (8 years)")
+    cells, growth, breaks = (report.figure(k) for k in ("cells", "cells_growth", "growth_breaks"))
+    assert 0.8 * cells.value < growth.value <= cells.value and breaks.total == growth.value
+    assert 0 < breaks.value < growth.value
+    assert 0 < report.figure("cells_wages").value < cells.value
+    assert (report.figure("vintages").value, report.figure("vintages").total) == (61, 15_230)
+    assert report.figure("regions_older_codes").value >= 30  # Italy alone has 21 NUTS 2 regions
+    assert any(limit.startswith("**Eight years, two vintages") for limit in report.limits)

@@ -118,9 +118,10 @@ def trust_report(store: Store, *, nuts_version: int = 2021, level: int = 2, year
         params = [*unit, year]
         report = TrustReport(version=version or store.current() or "", nuts_version=nuts_version, level=level,
                              year=year)
-        report.figures = _cell_figures(r, params) + _region_figures(r, params) + _input_figures(r, params)
+        report.figures = (_cell_figures(r, params) + _region_figures(r, params) + _input_figures(r, params)
+                          + _history_figures(r, params, years))
         report.caveats = _top_caveats(r, params)
-        report.limits = _limits(report)
+        report.limits = _limits(report) + _history_limits(report)
     return report
 
 
@@ -248,6 +249,67 @@ def _input_figures(r: _Reader, params: list) -> list[Figure]:
         out.append(Figure("regions_converted", "Regions whose SBS figures were converted from NUTS 2013", n, total,
                           _count(n, total), note))
     return out
+
+
+def _history_figures(r: _Reader, params: list, years: list[int]) -> list[Figure]:
+    """The years mapped and what of them an analyst can compare: growth, breaks, wages, local units, vintages."""
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    out = [Figure("years", "Years mapped", len(years), display=f"{span} ({len(years)} year{'s' * (len(years) > 1)})",
+                  note="one SBS panel, every year put on NUTS 2013 codes before anything else")]
+    cols = r.columns["cluster_measures"]
+    if not {"growth", "growth_break", "productivity", "establishments"} <= cols:
+        return out
+    row = r.df("""
+        SELECT count(*) AS cells, count(m.growth) AS growth, count(*) FILTER (WHERE m.growth_break) AS breaks,
+               count(m.productivity) AS wages, count(m.establishments) AS units,
+               min(m.growth_base_year) AS first_base
+        FROM cluster_measures m JOIN categories c USING (category)
+        WHERE c.kind = 'traded' AND m.nuts_version = ? AND m.level = ? AND m.year = ?""", params).iloc[0]
+    cells, growth = int(row["cells"]), int(row["growth"])
+    out += [
+        Figure("cells_growth", "Cells with employment growth", growth, cells, _count(growth, cells),
+               "compound annual growth over the longest window of at most five years (from "
+               f"{row['first_base'] if pd.notna(row['first_base']) else '–'}), between rankable cells only"),
+        Figure("growth_breaks", "Growth spanning a break in series", int(row["breaks"]), growth,
+               _count(row["breaks"], growth), "a Eurostat `b` flag on one of the cell's divisions inside the window: "
+               "shown with the growth, left out of the Cluster Trends sums"),
+        Figure("cells_wages", "Cells with a wage per person employed", int(row["wages"]), cells,
+               _count(row["wages"], cells), "SBS wages and salaries (V13320) over the divisions with wages known"),
+        Figure("cells_units", "Cells with local units", int(row["units"]), cells, _count(row["units"], cells),
+               "the establishments of the US CMP test (V11210); a cell without them skips that condition"),
+    ]
+    if r.has("sbs_vintage_comparison"):
+        v = r.df("SELECT * FROM sbs_vintage_comparison WHERE scope = 'NUTS 2'")
+        if len(v):
+            v = v.iloc[0]
+            out.append(Figure(
+                "vintages", f"SBS {int(v['year'])} cells differing between the two vintages (NUTS 2)",
+                int(v["cells_different"]), int(v["cells_both"]), _count(v["cells_different"], v["cells_both"]),
+                f"largest difference {float(v['max_relative_difference']):.1%}; the later extract wins, the bulk "
+                f"vintage of about 2017 gives wages and local units"))
+    if r.has("sbs_employment", "code_version"):
+        n = r.one("""SELECT count(DISTINCT region) FROM sbs_employment
+                     WHERE nuts_version = 2013 AND level = ? AND code_version <> 2013""", [params[1]])[0]
+        out.append(Figure("regions_older_codes", "NUTS 2013 regions with years published under NUTS 2006/2010 codes",
+                          int(n), display=f"{int(n):,}", note="converted with the JRC 2006/2010→2013 matrices (Italy, "
+                          "Greece, Slovenia, parts of Germany, Finland, London, the French overseas regions)"))
+    return out
+
+
+def _history_limits(report: TrustReport) -> list[str]:
+    have = {f.key: f for f in report.figures}
+    years = have.get("years")
+    if years is None or years.value is None or years.value < 2 or "growth_breaks" not in have:
+        return []
+    breaks, wages = have["growth_breaks"], have["cells_wages"]
+    return [
+        "**Eight years, two vintages, breaks in series.** Growth compares rankable cells only (a division turning "
+        "confidential is no decline); a growth across a Eurostat break in series says so "
+        + (f"({breaks.display} of the growths here). " if breaks.value is not None else ". ")
+        + "The latest year takes persons employed from a later, fuller extract than the years before; wages and "
+        "local units of that year come from the earlier, partial vintage"
+        + (f" (wage per person employed known for {wages.display} cells here)." if wages.value is not None else ".")
+    ]
 
 
 def _top_caveats(r: _Reader, params: list) -> pd.DataFrame:

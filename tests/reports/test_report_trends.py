@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from clusterobs.cli import app
-from clusterobs.reports import formatting as fmt
 from clusterobs.reports import ReportData, build_panorama, build_scorecard, build_trends, history, write_report
+from clusterobs.reports import formatting as fmt
 from history_store import build_history_store
 
 N = "\u202f"
@@ -278,9 +278,10 @@ def test_co_growth_leaves_out_pairs_sharing_a_nace_division():
                         "related": [True, False, True]})
     cg = history.co_growth(cells, rel, method="uscmp", min_regions=4, exclude={("b", "a")})  # either order
     assert cg.shared_n == 1 and cg.as_dict()["shared_division_pairs_left_out"] == 1
-    assert set(zip(cg.pairs["category_i"], cg.pairs["category_j"])) == {("a", "c"), ("b", "c")}
+    assert set(zip(cg.pairs["category_i"], cg.pairs["category_j"], strict=True)) == {("a", "c"), ("b", "c")}
     # related: b–c alone (r = -1); other: a–c (r = -1); ρ of relatedness (0.1, 0.2) against r (-1, -1): ranks tie
-    assert (cg.related_mean, cg.related_n, cg.other_mean, cg.other_n, cg.rho_n) == pytest.approx((-1.0, 1, -1.0, 1, 2))
+    assert (cg.related_mean, cg.related_n, cg.other_mean, cg.other_n, cg.rho_n) == pytest.approx(
+        (-1.0, 1, -1.0, 1, 2))
     assert history.co_growth(cells, rel, method="uscmp", min_regions=4).shared_n == 0
 
 

@@ -84,7 +84,9 @@ def test_region_detail_of_stuttgart(client, duck):
 
 
 @pytest.mark.parametrize(("scheme", "stars", "passed"), [("eco2007", 3, ["size", "specialisation", "focus"]),
-                                                         ("eocic2019", 2, ["size", "specialisation"]),
+                                                         # with SBS wages the productivity test runs: DE11's
+                                                         # 63,415 EUR per person is above the p90 (50,337 EUR)
+                                                         ("eocic2019", 3, ["size", "specialisation", "productivity"]),
                                                          ("uscmp", 1, ["strong"])])
 def test_measures_of_stuttgart_automotive(client, duck, scheme, stars, passed):
     # DE11 exists in NUTS 2021 and has the stars it had in NUTS 2013
@@ -184,9 +186,14 @@ def test_portfolio_of_stuttgart(client, duck):
     # automotive (LQ 3.91 against 3.42); with the count-rule concordance automotive was the most specialised
     assert special[0] == "trailers_motor_homes_and_appliances"
     assert len(r["largest"]) == len(r["most_specialised"]) == 5
-    # SBS 2015 has no wages: no productivity, and the answer says so
-    assert r["most_productive"] == []
-    assert any("productivity" in n for n in r["notes"])
+    # with SBS wages (2008-2015) the most productive are listed: wages per person employed, highest first
+    prod = [c["productivity"] for c in r["most_productive"]]
+    assert len(prod) == 5 and prod == sorted(prod, reverse=True)
+    best = one(duck, "SELECT max(m.productivity) FROM cluster_measures m JOIN categories c USING (category) "
+                     "WHERE m.nuts_version = 2021 AND m.level = 2 AND m.region = 'DE11' AND m.year = 2015 "
+                     "AND c.kind = 'traded' AND m.rankable")[0]
+    assert prod[0] == pytest.approx(best)
+    assert not any("most_productive" in n for n in r["notes"])
 
 
 def test_category_across_regions_ranked(client, duck):

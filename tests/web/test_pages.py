@@ -102,7 +102,7 @@ def test_region_overview_context_starred_clusters_and_why(client):
 def test_region_without_measures_says_why(client):
     r = client.get("/regions/CH01/")
     assert r.status_code == 200
-    assert "outside the SBS 2015 regional statistics" in text(r)
+    assert "outside the SBS regional statistics of 2015" in text(r)
 
 
 def test_lowercase_region_code_redirects(client):
@@ -114,7 +114,10 @@ def test_lowercase_region_code_redirects(client):
 def test_portfolio_lists_bubble_chart_and_sortable_table(client):
     r = client.get("/regions/DE11/portfolio/")
     page = text(r)
-    assert "Not available: productivity needs wages" in page  # SBS has no wages: said, not left blank
+    # the SBS wages of 2015: the most productive traded clusters are listed with their wage per person employed
+    assert "Not available: productivity needs wages" not in page
+    top_prod = selectors.region_portfolio("DE11")["most_productive"].iloc[0]
+    assert f"{top_prod['category_name']} {num(top_prod['productivity'], 0)} EUR" in page
     pf = selectors.region_portfolio("DE11")
     top_lq = pf["most_specialised"].iloc[0]
     assert top_lq["category_name"] in page and num(top_lq["lq"], 2) in page

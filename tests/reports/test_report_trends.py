@@ -309,3 +309,23 @@ def test_trends_on_the_real_store_leaves_out_pairs_sharing_a_division(report_dat
     music = {"Music and Sound Recording", "Video Production and Distribution"}
     for table in sec.tables:
         assert not any(set(row[:2]) == music for row in table.rows), "a pair sharing J59 is listed"
+
+
+def test_one_year_store_says_one_year(single, tmp_path):
+    """The reports' wording on the store of one year: no claim about SBS 2015; the year and the wages read from it."""
+    from test_report_wording import HISTORY_CITATION, STALE, text
+
+    from clusterobs.reports.common import wage_note
+
+    data = single[1]
+    assert data.years == [2015]
+    expected = ("EOCIC 2019's productivity test compares wages" if 2015 in data.years_with("productivity") else
+                "EOCIC 2019's productivity test needs wages, which the data do not have: at most two stars.")
+    assert wage_note(data, 2015).startswith(expected)
+    out = write_report(build_scorecard(data, "AA11"), tmp_path / "out", pdf=False)
+    body = text(out.html)
+    for stale in STALE:
+        assert stale not in body, stale
+    assert "Growth needs two years of data; the dataset has one (2015), so the x axis shows employment." in body
+    assert expected in body
+    assert HISTORY_CITATION not in body  # the one-year store did not ingest the 2008-2015 panel

@@ -1,15 +1,13 @@
 """The reports' texts say what the data hold (issue 16 follow-up): on the real eight-year store no caption claims the
-SBS data have one year or no wages; the source lines cite both SBS sources; on a one-year store without wages the
-same texts say so. ``wage_note`` and ``conversion_note`` read the data's years."""
+SBS data have one year or no wages, and the source lines cite both SBS sources (the one-year store: in
+``test_report_trends``); ``wage_note`` and ``conversion_note`` read the data's years."""
 
 from __future__ import annotations
 
 import re
 from html import unescape
 
-from clusterobs.reports import ReportData, build_scorecard, write_report
 from clusterobs.reports.common import conversion_note, wage_note
-from history_store import build_history_store
 
 STALE = ("SBS 2015 has one", "SBS 2015 lacks", "which SBS 2015 lacks", "SBS 2015 employment converted",
          "not in the SBS 2015 regional statistics")
@@ -35,30 +33,10 @@ def test_scorecard_and_panorama_on_the_eight_year_store(report_data, scorecard, 
     assert "EOCIC 2019's productivity test compares wages per person employed" in body
 
 
-def test_wage_and_conversion_notes_read_the_data(report_data, tmp_path):
+def test_wage_and_conversion_notes_read_the_data(report_data):
     assert report_data.years_with("productivity") == list(range(2008, 2016))
     assert wage_note(report_data, 2015).startswith("EOCIC 2019's productivity test compares wages")
     assert conversion_note(0, report_data.years) == ""
     assert "NUTS 2006 or 2010" in conversion_note(2, report_data.years)
     assert conversion_note(2, [2015]) == ("SBS data converted from NUTS 2013 to NUTS 2021 with the JRC converter's "
                                           "population weights.")
-
-
-def test_one_year_store_says_one_year(tmp_path):
-    store = build_history_store(tmp_path / "one", [2015])
-    data = ReportData.open(store)
-    try:
-        assert data.years == [2015]
-        wages = data.years_with("productivity")
-        expected = ("EOCIC 2019's productivity test compares wages" if 2015 in wages else
-                    "EOCIC 2019's productivity test needs wages, which the data do not have: at most two stars.")
-        assert wage_note(data, 2015).startswith(expected)
-        out = write_report(build_scorecard(data, "AA11"), tmp_path / "out", pdf=False)
-        body = text(out.html)
-        for stale in STALE:
-            assert stale not in body, stale
-        assert "Growth needs two years of data; the dataset has one (2015), so the x axis shows employment." in body
-        assert expected in body
-        assert HISTORY_CITATION not in body  # the one-year store did not ingest the 2008-2015 panel
-    finally:
-        data.close()

@@ -117,7 +117,7 @@ def test_portfolio_lists_bubble_chart_and_sortable_table(client):
     # the SBS wages of 2015: the most productive traded clusters are listed with their wage per person employed
     assert "Not available: productivity needs wages" not in page
     top_prod = selectors.region_portfolio("DE11")["most_productive"].iloc[0]
-    assert f"{top_prod['category_name']} {num(top_prod['productivity'], 0)} EUR" in page
+    assert f"{top_prod['category_name']}</a> {num(top_prod['productivity'], 0)} EUR" in page
     pf = selectors.region_portfolio("DE11")
     top_lq = pf["most_specialised"].iloc[0]
     assert top_lq["category_name"] in page and num(top_lq["lq"], 2) in page

@@ -31,6 +31,24 @@ def test_region_star_cells_rank_categories_by_stars_over_the_schemes():
     assert rows == [] and cells.empty and more == 0
 
 
+def test_region_star_cells_keep_every_two_and_three_star_category():
+    """A category with two stars under one scheme is drawn even when categories with more stars summed over the
+    schemes fill the rows: the strongest clusters are never cut (Stuttgart has more than 20 starred categories)."""
+    m = measures([
+        ("a", "x", "X", "traded", 1, 10.0, 2.0, None, 0.0), ("b", "x", "X", "traded", 1, 10.0, 2.0, None, 0.0),
+        ("c", "x", "X", "traded", 1, 10.0, 2.0, None, 0.0),
+        ("a", "y", "Y", "traded", 2, 10.0, 1.0, None, 0.0), ("b", "y", "Y", "traded", 0, 10.0, 1.0, None, 0.0),
+        ("c", "y", "Y", "traded", 0, 10.0, 1.0, None, 0.0),
+        ("a", "w", "W", "traded", 1, 5.0, 1.0, None, 0.0), ("b", "w", "W", "traded", 1, 5.0, 1.0, None, 0.0),
+        ("c", "w", "W", "traded", 0, 5.0, 1.0, None, 0.0),
+    ])
+    # summed: X 3, W 2, Y 2; the one row goes to Y (two stars under a), then nothing else fits
+    _, rows, more = charts.region_star_cells(m, ["a", "b", "c"], rows=1)
+    assert rows == ["Y"] and more == 2
+    _, rows, more = charts.region_star_cells(m, ["a", "b", "c"], rows=2)
+    assert rows == ["Y", "X"] and more == 1
+
+
 def test_region_star_cells_without_employment_are_no_data():
     m = measures([("a", "x", "X", "traded", 2, 10.0, 2.0, None, 0.0),
                   ("b", "x", "X", "traded", 1, None, 2.0, None, 0.0)])

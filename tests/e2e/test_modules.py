@@ -281,7 +281,11 @@ def test_map_csv_downloads_hold_the_view(page, api):
                        level=2)["results"][0]
     assert close(float(mine[0]["employment"]), api_row["employment"])
     assert close(float(mine[0]["lq"]), api_row["lq"])
-    assert all(r["growth"] == "" for r in rows), "growth needs two years: empty, never 0"
+    assert close(float(mine[0]["growth"]), api_row["growth"])  # 2010-2015, the longest window of at most 5 years
+    assert mine[0]["growth_window"] == str(api_row["growth_window"]) == "5"
+    # a cell that cannot be ranked has no growth: empty, never 0
+    unranked = [r for r in rows if r["rankable"] == "False"]
+    assert unranked and all(r["growth"] == "" for r in unranked)
 
 
 def test_map_png_download(page):

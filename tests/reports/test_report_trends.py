@@ -1,5 +1,5 @@
 """The Cluster Trends report and the history in the Panorama and the scorecards, on a small multi-year store whose
-figures are computed by hand (``history_store``: 2015 copied to 2010 with known changes), on the same store with
+figures are computed by hand (``trends_store``: 2015 copied to 2010 with known changes), on the same store with
 one year, and on the real computed store once it holds several years."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pypdf import PdfReader
+from trends_store import build_history_store
 from typer.testing import CliRunner
 
 from clusterobs.cli import app
 from clusterobs.reports import ReportData, build_panorama, build_scorecard, build_trends, history, write_report
 from clusterobs.reports import formatting as fmt
-from history_store import build_history_store
 
 N = "\u202f"
 

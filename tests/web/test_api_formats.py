@@ -10,6 +10,7 @@ import io
 import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
+from store_views import latest_year_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ TABULAR = [
 
 @pytest.fixture(scope="module")
 def duck(web_store):
-    with contextlib.closing(web_store.connect()) as con:
+    with contextlib.closing(latest_year_connection(web_store)) as con:
         yield con
 
 

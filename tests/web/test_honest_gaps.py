@@ -12,6 +12,7 @@ from html import unescape
 
 import pandas as pd
 import pytest
+from store_views import latest_year_connection
 
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.headlines import headline
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def duck(web_store):
-    with contextlib.closing(web_store.connect()) as con:
+    with contextlib.closing(latest_year_connection(web_store)) as con:
         yield con
 
 

@@ -25,8 +25,13 @@ def _english():
 @pytest.fixture(scope="module")
 def tables(computed):
     store, summary = computed
-    return {n: store.table(n, summary.version) for n in ("relatedness", "region_opportunities", "emerging_shares",
-                                                         "emerging_composition")}
+    out = {n: store.table(n, summary.version) for n in ("relatedness", "region_opportunities", "emerging_shares",
+                                                        "emerging_composition")}
+    # the pages show one year (YEAR, the latest): opportunities and emerging shares are computed for every year
+    for n in ("region_opportunities", "emerging_shares"):
+        if "year" in out[n].columns:
+            out[n] = out[n][out[n]["year"] == YEAR]
+    return out
 
 
 def _pairs(tables, method="colocation_share"):

@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 import pytest
+from store_views import latest_year_connection
 
 from clusterobs.web import selectors
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def duck(web_store):
-    with contextlib.closing(web_store.connect()) as con:
+    with contextlib.closing(latest_year_connection(web_store)) as con:
         yield con
 
 

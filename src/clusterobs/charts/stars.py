@@ -30,13 +30,17 @@ class StarCells(NamedTuple):
 
 
 def region_star_cells(measures: pd.DataFrame, schemes: Sequence[str], *, rows: int) -> StarCells:
-    """From one region's cluster measures under every scheme, the ``rows`` categories with the most stars summed
-    over ``schemes`` (a cell without employment is no data, not 0 stars), their cells in the order of ``schemes``.
-    The caller adds ``column`` (its label of ``scheme``), ``url`` and ``hover``."""
+    """From one region's cluster measures under every scheme: every category with two or three stars under some
+    scheme, then the others with the most stars summed over ``schemes`` up to ``rows`` categories (a cell without
+    employment is no data, not 0 stars); their cells in the order of ``schemes``. The caller adds ``column`` (its
+    label of ``scheme``), ``url`` and ``hover``."""
     every = pd.concat([measures[measures["scheme"] == s] for s in schemes], ignore_index=True)
     starred = every[(every["stars"] > 0) & every["employment"].notna()]
-    order = starred.groupby("category_name")["stars"].sum().sort_values(ascending=False, kind="stable")
-    top = list(order.index[:rows])
+    g = starred.groupby("category_name")["stars"]
+    order = g.sum().sort_values(ascending=False, kind="stable")
+    strong = set(g.max().index[g.max() >= 2])
+    top = [c for c in order.index if c in strong]
+    top += [c for c in order.index if c not in strong][:max(rows - len(top), 0)]
     cells = every[every["category_name"].isin(top)].copy()
     cells["row"] = cells["category_name"]
     cells["stars"] = cells["stars"].where(cells["employment"].notna()).astype(float)

@@ -33,10 +33,11 @@ _MEASURE_COLUMNS = """
     m.nuts_version, m.level, m.region, r.name AS region_name, r.country, m.category, c.name AS category_name, c.kind,
     m.year, s.scheme, s.stars, s.tests_evaluated, s.tests_passed, m.employment, m.imputed_share,
     m.imputed_share > 0 AS imputed, m.coverage, m.split_share, m.rankable, m.caveat, m.share_europe, m.focus, m.lq,
-    m.growth, m.growth_window, m.productivity, m.relative_productivity, m.establishments, m.avg_size"""
+    m.growth, m.growth_window"""
+_MEASURE_COLUMNS_AFTER = "m.productivity, m.relative_productivity, m.establishments, m.avg_size"
 #: columns of ``cluster_measures`` added with SBS 2008-2015 (2026-12): NULL when read from an older version
-_HISTORY_COLUMNS = {"wages": "DOUBLE", "growth_base_year": "BIGINT", "growth_yoy": "DOUBLE",
-                    "growth_break": "BOOLEAN", "flags": "VARCHAR"}
+_HISTORY_COLUMNS = {"growth_base_year": "BIGINT", "growth_yoy": "DOUBLE", "growth_break": "BOOLEAN",
+                    "flags": "VARCHAR", "wages": "DOUBLE"}
 
 
 class VersionReads:
@@ -156,7 +157,7 @@ class VersionReads:
         order = [f"{MEASURE_SORTS[k]} {'DESC' if desc else 'ASC'} NULLS LAST" for k, desc in sort]
         page = "" if limit is None else f" LIMIT {int(limit)}"
         page += f" OFFSET {int(offset)}" if offset else ""
-        return self.df(f"SELECT {_MEASURE_COLUMNS}, {self._history_columns} {body} "
+        return self.df(f"SELECT {_MEASURE_COLUMNS}, {self._history_columns}, {_MEASURE_COLUMNS_AFTER} {body} "
                        f"ORDER BY {', '.join([*order, 'm.region', 'm.category', 's.scheme'])}{page}", params)
 
     def cluster_measures_count(self, *, year: int, level: int, scheme: str | None = None,

@@ -119,6 +119,7 @@ def category_growth_leaders(category: str, *, year: int | None = None, level: in
     year = selectors.check_year(year)
     rows = selectors.category_regions(category, scheme=scheme, year=year, level=level, measure="growth")
     breaks = history.growth_breaks(selectors.data(), level=selectors.check_level(level), year=year, category=category)
+    rows = rows.drop(columns=["growth_break", "flags"], errors="ignore")  # the measures read carries them too
     rows = rows.merge(breaks[["region", "growth_break", "flags"]], on="region", how="left") if len(breaks) else \
         rows.assign(growth_break=pd.NA, flags=None)
     return {"year": year, **_leaders(_ranked(rows), "region")}

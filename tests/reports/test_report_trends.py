@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from clusterobs.cli import app
 from clusterobs.reports import ReportData, build_panorama, build_scorecard, build_trends, history, write_report
+from clusterobs.reports import formatting as fmt
 
 N = "\u202f"
 
@@ -257,3 +258,74 @@ def test_trends_on_the_real_store(report_data):
     auto = report.facts["categories"]["automotive"]
     assert auto["cells"] == int(ok.sum()) > 150
     assert auto["growth"] == pytest.approx(cagr(e0, e1), rel=1e-9)
+
+
+# ---- pairs sharing a NACE division (issue 16 follow-up: they move together by construction) --------------------------
+
+def test_shared_pairs_are_the_categories_with_a_weight_on_the_same_division():
+    divisions = pd.DataFrame({"industry": ["J59", "J59", "C29", "C28", "C28", "C28"],
+                              "category": ["music", "video", "auto", "auto", "metal", "auto"]})
+    assert history.shared_pairs(divisions) == {("music", "video"), ("auto", "metal")}
+
+
+def test_co_growth_leaves_out_pairs_sharing_a_nace_division():
+    # as test_co_growth_of_related_and_other_pairs; a and b share a division, so only a–c and b–c are compared
+    g = {"a": [0.01, 0.02, 0.03, 0.04], "b": [0.02, 0.04, 0.06, 0.08], "c": [0.04, 0.03, 0.02, 0.01]}
+    cells = pd.DataFrame([{"region": f"R{i}", "category": c, "kind": "traded", "comparable": True, "break": False,
+                           "employment_0": 100.0, "employment_1": 100.0, "growth": v[i]}
+                          for c, v in g.items() for i in range(4)])
+    rel = pd.DataFrame({"category_i": ["a", "a", "b"], "category_j": ["b", "c", "c"], "value": [0.9, 0.1, 0.2],
+                        "related": [True, False, True]})
+    cg = history.co_growth(cells, rel, method="uscmp", min_regions=4, exclude={("b", "a")})  # either order
+    assert cg.shared_n == 1 and cg.as_dict()["shared_division_pairs_left_out"] == 1
+    assert set(zip(cg.pairs["category_i"], cg.pairs["category_j"], strict=True)) == {("a", "c"), ("b", "c")}
+    # related: b–c alone (r = -1); other: a–c (r = -1); ρ of relatedness (0.1, 0.2) against r (-1, -1): ranks tie
+    assert (cg.related_mean, cg.related_n, cg.other_mean, cg.other_n, cg.rho_n) == pytest.approx(
+        (-1.0, 1, -1.0, 1, 2))
+    assert history.co_growth(cells, rel, method="uscmp", min_regions=4).shared_n == 0
+
+
+def test_division_pairs_read_the_concordance_at_division_level(report_data):
+    pairs = report_data.division_pairs()
+    div = report_data.df("SELECT DISTINCT industry, category FROM concordance WHERE level = 2 AND weight > 0")
+    by_cat = div.groupby("category")["industry"].agg(set).to_dict()
+    # music and sound recording and video production both draw on division J59: the +1.00 pair of the issue
+    assert "J59" in by_cat["music_and_sound_recording"] & by_cat["video_production_and_distribution"]
+    assert ("music_and_sound_recording", "video_production_and_distribution") in pairs
+    assert all(i < j and by_cat[i] & by_cat[j] for i, j in pairs)
+    n_shared = sum(1 for i in by_cat for j in by_cat if i < j and by_cat[i] & by_cat[j])
+    assert len(pairs) == n_shared
+
+
+def test_trends_on_the_real_store_leaves_out_pairs_sharing_a_division(report_data):
+    if len(report_data.years) < 2:
+        pytest.skip("one year of cluster data: no co-growth")
+    report = build_trends(report_data)
+    sec = next(s for s in report.sections if s.id == "cross-sectoral")
+    cg = report.facts["co_growth"]
+    assert cg["shared_division_pairs_left_out"] > 0
+    n = fmt.integer(cg["shared_division_pairs_left_out"])
+    assert any(p.startswith(f"Left out: {n} pairs of categories that share a NACE division") for p in sec.paragraphs)
+    music = {"Music and Sound Recording", "Video Production and Distribution"}
+    for table in sec.tables:
+        assert not any(set(row[:2]) == music for row in table.rows), "a pair sharing J59 is listed"
+
+
+def test_one_year_store_says_one_year(single, tmp_path):
+    """The reports' wording on the store of one year: no claim about SBS 2015; the year and the wages read from it."""
+    from test_report_wording import HISTORY_CITATION, STALE, text
+
+    from clusterobs.reports.common import wage_note
+
+    data = single[1]
+    assert data.years == [2015]
+    expected = ("EOCIC 2019's productivity test compares wages" if 2015 in data.years_with("productivity") else
+                "EOCIC 2019's productivity test needs wages, which the data do not have: at most two stars.")
+    assert wage_note(data, 2015).startswith(expected)
+    out = write_report(build_scorecard(data, "AA11"), tmp_path / "out", pdf=False)
+    body = text(out.html)
+    for stale in STALE:
+        assert stale not in body, stale
+    assert "Growth needs two years of data; the dataset has one (2015), so the x axis shows employment." in body
+    assert expected in body
+    assert HISTORY_CITATION not in body  # the one-year store did not ingest the 2008-2015 panel

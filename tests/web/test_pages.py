@@ -102,7 +102,7 @@ def test_region_overview_context_starred_clusters_and_why(client):
 def test_region_without_measures_says_why(client):
     r = client.get("/regions/CH01/")
     assert r.status_code == 200
-    assert "outside the SBS 2015 regional statistics" in text(r)
+    assert "outside the SBS regional statistics of 2015" in text(r)
 
 
 def test_lowercase_region_code_redirects(client):
@@ -114,13 +114,17 @@ def test_lowercase_region_code_redirects(client):
 def test_portfolio_lists_bubble_chart_and_sortable_table(client):
     r = client.get("/regions/DE11/portfolio/")
     page = text(r)
-    assert "Not available: productivity needs wages" in page  # SBS has no wages: said, not left blank
+    # the SBS wages of 2015: the most productive traded clusters are listed with their wage per person employed
+    assert "Not available: productivity needs wages" not in page
     pf = selectors.region_portfolio("DE11")
+    top_prod = pf["most_productive"].iloc[0]
+    assert f"{top_prod['category_name']}</a> {num(top_prod['productivity'], 0)} EUR" in page
     top_lq = pf["most_specialised"].iloc[0]
     assert top_lq["category_name"] in page and num(top_lq["lq"], 2) in page
     fig = figure(r, "portfolio")
     assert fig["layout"]["yaxis"]["type"] == "log"
-    assert fig["layout"]["xaxis"]["type"] == "log"  # one year of data: x is employment, not growth
+    # several years: x is the growth of employment (linear, around 0); with one year it would be employment (log)
+    assert fig["layout"]["xaxis"].get("type") != "log"
     urls = [c[0] for t in fig["data"] for c in t["customdata"]]
     assert all(u.startswith("/sectors/") for u in urls)  # a click opens the sector page
     assert 'aria-sort="descending"' in page
@@ -276,7 +280,10 @@ def test_map_downloads_and_share_link_carry_the_query(client):
 
 def test_map_without_data_for_the_filter_says_why(client):
     assert "not mapped" in text(client.get("/map/?category=financial_services"))
-    assert "needs two years of data" in text(client.get("/map/?category=automotive&measure=growth"))
+    # the first year has no earlier one: growth needs two years, and the map says so
+    first = selectors.data().years[0]
+    assert "needs an earlier year with employment data" in text(
+        client.get(f"/map/?category=automotive&measure=growth&year={first}"))
 
 
 def test_compare_regions_on_shared_axes(client):

@@ -6,7 +6,14 @@ plain pandas frames with the columns their module documents, and already-transla
 
 from clusterobs.charts.bars import grouped_bars, ranked_bars
 from clusterobs.charts.caption import Caption, captioned
-from clusterobs.charts.classing import Classing, count_classes, data_classes, lq_classes, star_classes
+from clusterobs.charts.classing import (
+    Classing,
+    count_classes,
+    data_classes,
+    growth_classes,
+    lq_classes,
+    star_classes,
+)
 from clusterobs.charts.distribution import histogram
 from clusterobs.charts.lines import line_chart
 from clusterobs.charts.maps import choropleth_map, locator_map, locator_outline, symbol_map
@@ -18,8 +25,33 @@ from clusterobs.charts.scoreboard import gap_bars, rank_intervals
 from clusterobs.charts.stars import StarCells, region_star_cells, star_strip
 from clusterobs.charts.timeline import Panel, timeline_panels
 
-__all__ = ["Caption", "Classing", "Panel", "StarCells", "bubble_portfolio", "captioned", "choropleth_map",
-           "count_classes", "data_classes", "gap_bars", "grouped_bars", "histogram", "line_chart", "locator_map",
-           "locator_outline", "lq_classes", "portfolio_rows", "rank_intervals", "ranked_bars", "region_star_cells",
-           "related_network", "scatter", "score_radar", "star_classes", "star_strip", "symbol_map",
-           "timeline_panels"]
+__all__ = [
+    "Caption",
+    "Classing",
+    "Panel",
+    "StarCells",
+    "bubble_portfolio",
+    "captioned",
+    "choropleth_map",
+    "count_classes",
+    "data_classes",
+    "gap_bars",
+    "grouped_bars",
+    "growth_classes",
+    "histogram",
+    "line_chart",
+    "locator_map",
+    "locator_outline",
+    "lq_classes",
+    "portfolio_rows",
+    "rank_intervals",
+    "ranked_bars",
+    "region_star_cells",
+    "related_network",
+    "scatter",
+    "score_radar",
+    "star_classes",
+    "star_strip",
+    "symbol_map",
+    "timeline_panels",
+]

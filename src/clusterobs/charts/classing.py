@@ -15,11 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clusterobs.charts.palette import LQ_COLOURS, STAR_COLOURS, sequential
+from clusterobs.charts.palette import GROWTH_COLOURS, LQ_COLOURS, STAR_COLOURS, sequential
 
 METHODS = ("quantile", "equal", "jenks")
 #: location quotient classes: symmetric around 1 on a ratio scale (½ and 2, 0.8 and 1.25), 2 is the star threshold
 LQ_BREAKS = (0.5, 0.8, 1.25, 2.0, 4.0)
+#: growth classes (compound annual growth, a fraction a year): symmetric around 0, so decline and growth of the same
+#: pace get the same depth of colour; 0 is a break, so the sign of a value is the side of the scale it is on
+GROWTH_BREAKS = (-0.05, -0.02, 0.0, 0.02, 0.05)
 
 Formatter = Callable[[float], str]
 
@@ -92,6 +95,14 @@ def lq_classes(name: str = "LQ", fmt: Formatter = lambda x: f"{x:g}") -> Classin
     """Fixed breaks around LQ = 1 with a diverging palette."""
     ranges = _ranges(LQ_BREAKS, name, fmt)
     return Classing("fixed", tuple(Bin(lo, hi, c, lab) for (lo, hi, lab), c in zip(ranges, LQ_COLOURS,
+                                                                                    strict=True)))
+
+
+def growth_classes(name: str = "growth", fmt: Formatter = lambda x: f"{x:+.0%}") -> Classing:
+    """Fixed breaks symmetric around 0 (no growth) with a diverging palette: three classes of decline, three of
+    growth (``GROWTH_BREAKS``)."""
+    ranges = _ranges(GROWTH_BREAKS, name, fmt)
+    return Classing("fixed", tuple(Bin(lo, hi, c, lab) for (lo, hi, lab), c in zip(ranges, GROWTH_COLOURS,
                                                                                     strict=True)))
 
 

@@ -22,6 +22,9 @@ IMPUTED_OUTLINE_WIDTH = 1.8
 ACCENT = "#0072B2"
 #: LQ classes: diverging PuOr centred on 1 (orange below, purple above), neutral in the middle
 LQ_COLOURS = ["#b35806", "#f1a340", "#f4efe6", "#c2c0e0", "#8073ac", "#2d004b"]
+#: growth classes: diverging PuOr centred on 0 (orange for decline, purple for growth), no neutral class: the break
+#: at 0 separates decline from growth (ColorBrewer PuOr, 6 classes)
+GROWTH_COLOURS = ["#b35806", "#f1a340", "#fee0b6", "#d8daeb", "#998ec3", "#542788"]
 #: sequential classes: viridis, reversed so that more is darker (5 to 7 classes are sampled from it)
 VIRIDIS_R = ["#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89", "#26828e", "#31688e", "#3e4989", "#482878",
              "#440154"]

@@ -336,8 +336,8 @@ def _limits(report: TrustReport) -> list[str]:
         "**The US employment structure stands in for Europe's.** The concordance weights each NACE code's link to "
         "a category by the US employment (County Business Patterns 2012) of the NAICS codes behind it; where "
         "Europe's mix of activities inside a NACE class differs, so does the true share.",
-        "**SBS 2015 measures the business economy only** (sections B–N without K, plus S95): no finance and "
-        "insurance, public administration, education, health, most of agriculture. "
+        "**The SBS regional data measure the business economy only** (sections B–N without K, plus S95): no "
+        "finance and insurance, public administration, education, health, most of agriculture. "
         + (f"Traded categories fully covered: {in_sbs.display}; {in_sbs.note}. " if in_sbs.value is not None
            else "")
         + (f"Traded categories mapped at this unit: {traded}." if traded else ""),

@@ -12,6 +12,9 @@ from clusterobs.reports.i18n import _
 from clusterobs.reports.model import Section, Table
 
 SBS = "eurostat_sbs_2015"
+#: every SBS source a figure drawing SBS data cites: the 2015 extract and the 2008–2015 bulk panel (as the web's
+#: ``chartspecs.SBS_SOURCES``; a source the version did not ingest is left out of the citations)
+SBS_SOURCES = ["eurostat_sbs_2015", "eurostat_sbs_2008_2015"]
 GISCO = "gisco_nuts"
 INDICATORS = "eurostat_nuts2_indicators"
 LFS = "eurostat_lfs_sectors"
@@ -134,9 +137,34 @@ def names_note() -> str:
              "those of the NUTS classification. Only the text of this report is translated.")
 
 
-def conversion_note(level: int) -> str:
-    return (_("SBS 2015 employment converted from NUTS 2013 to NUTS 2021 with the JRC converter's population "
-              "weights.") if level else "")
+def conversion_note(level: int, years: list[int] | tuple[int, ...] = ()) -> str:
+    """How the SBS regional data reached NUTS 2021 (none at NUTS 0), as the web's: the years before 2013 were
+    published under older NUTS codes in places, said only when the dataset holds such ``years``."""
+    if not level:
+        return ""
+    if any(y < 2013 for y in years):
+        return _("SBS data converted to NUTS 2021 with the JRC converter's population weights (values published "
+                 "under NUTS 2006 or 2010 codes, before 2013, first converted to NUTS 2013).")
+    return _("SBS data converted from NUTS 2013 to NUTS 2021 with the JRC converter's population weights.")
+
+
+def wage_note(data: ReportData, year: int) -> str:
+    """What the stars of ``year`` can say about productivity (as the web's ``chartspecs.wage_note``)."""
+    wages = data.years_with("productivity")
+    if year in wages:
+        return _("EOCIC 2019's productivity test compares wages per person employed; a cell without wage data "
+                 "(missing or confidential) does not pass it.")
+    if wages:
+        return _("EOCIC 2019's productivity test needs wages, which the data of {year} do not have (wages: "
+                 "{years}): at most two stars in {year}.").format(year=year, years=years_text(wages))
+    return _("EOCIC 2019's productivity test needs wages, which the data do not have: at most two stars.")
+
+
+def years_text(years: list[int]) -> str:
+    """"2008–2015" for consecutive years, "2013, 2015" otherwise, "2015" for one."""
+    if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
 
 
 def data_quality_paragraphs() -> list[str]:

@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from clusterobs.errors import ClusterobsError
+from clusterobs.reports.history import shared_pairs
 from clusterobs.store import Store
 from clusterobs.store.reads import NUTS_VERSION, VersionReads
 
@@ -244,6 +245,15 @@ class ReportData(VersionReads):
                                                                      strict=True)]
                 return method, rel
         return None
+
+    def division_pairs(self) -> set[tuple[str, str]]:
+        """The unordered pairs of categories (category_i < category_j) that share a NACE division: both have a
+        weight above 0 on the same level-2 code of ``concordance``. Their employment is partly the same industries'
+        employment, so their series move together by construction (empty when the version has no concordance)."""
+        if not self.has("concordance"):
+            return set()
+        div = self.df("SELECT DISTINCT industry, category FROM concordance WHERE level = 2 AND weight > 0")
+        return shared_pairs(div)
 
     # ---- regional context -----------------------------------------------------------------------------------
     def indicator_values(self, indicator: str, *, year: int | None = None) -> tuple[pd.DataFrame, int | None]:

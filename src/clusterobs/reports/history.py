@@ -183,7 +183,7 @@ class CoGrowth:
     """Do related categories grow together? Per unordered pair of traded categories, the Pearson correlation across
     regions of the two categories' growth (``pairs``: category_i, category_j, value (relatedness), related, regions,
     r); the mean r of the related pairs and of the others, and Spearman's ρ of relatedness against r over the
-    pairs."""
+    pairs. Pairs of categories that share a NACE division are left out (``co_growth(exclude=...)``)."""
 
     method: str
     pairs: pd.DataFrame
@@ -193,16 +193,38 @@ class CoGrowth:
     other_n: int
     rho: float
     rho_n: int
+    #: pairs of the relatedness left out because the two categories share a NACE division (``shared_pairs``)
+    shared_n: int = 0
 
     def as_dict(self) -> dict:
         return {"method": self.method, "related_mean": self.related_mean, "other_mean": self.other_mean,
-                "related_n": self.related_n, "other_n": self.other_n, "rho": self.rho, "rho_n": self.rho_n}
+                "related_n": self.related_n, "other_n": self.other_n, "rho": self.rho, "rho_n": self.rho_n,
+                "shared_division_pairs_left_out": self.shared_n}
+
+
+def shared_pairs(divisions: pd.DataFrame) -> set[tuple[str, str]]:
+    """From (industry, category) rows, one per NACE division a category has a weight above 0 on: the unordered pairs
+    of categories (category_i < category_j) that share a division."""
+    div = divisions[["industry", "category"]].drop_duplicates()
+    both = div.merge(div, on="industry", suffixes=("_i", "_j"))
+    both = both[both["category_i"] < both["category_j"]]
+    return set(zip(both["category_i"], both["category_j"], strict=True))
 
 
 def co_growth(cells: pd.DataFrame, relatedness: pd.DataFrame, *, method: str,
-              min_regions: int = MIN_PAIR_REGIONS) -> CoGrowth:
+              min_regions: int = MIN_PAIR_REGIONS, exclude: set[tuple[str, str]] | None = None) -> CoGrowth:
     """Co-growth of the pairs of ``relatedness`` (category_i, category_j, value, related) over the counted traded
-    cells of ``cells``: a pair gets its r when at least ``min_regions`` regions have the growth of both."""
+    cells of ``cells``: a pair gets its r when at least ``min_regions`` regions have the growth of both. The pairs of
+    ``exclude`` (unordered, either order; ``shared_pairs``: categories sharing a NACE division, which move together by
+    construction) are left out; ``shared_n`` counts them."""
+    exclude = {tuple(sorted(p)) for p in exclude or ()}
+    if exclude:
+        key = [tuple(sorted(p)) for p in zip(relatedness["category_i"], relatedness["category_j"], strict=True)]
+        shared = pd.Series([k in exclude for k in key], index=relatedness.index, dtype=bool)
+        relatedness = relatedness[~shared]
+        shared_n = int(shared.sum())
+    else:
+        shared_n = 0
     c = counted(cells[cells["kind"] == "traded"]).dropna(subset=["growth"])
     matrix = c.pivot_table(index="region", columns="category", values="growth", aggfunc="first")
     present = matrix.notna().astype(float)
@@ -217,7 +239,8 @@ def co_growth(cells: pd.DataFrame, relatedness: pd.DataFrame, *, method: str,
     rel, other = have[have["related"]], have[~have["related"]]
     rho = float(have["value"].rank().corr(have["r"].rank())) if len(have) >= 3 else float("nan")
     return CoGrowth(method, pairs.reset_index(drop=True), float(rel["r"].mean()) if len(rel) else float("nan"),
-                    float(other["r"].mean()) if len(other) else float("nan"), len(rel), len(other), rho, len(have))
+                    float(other["r"].mean()) if len(other) else float("nan"), len(rel), len(other), rho, len(have),
+                    shared_n)
 
 
 def caveat_counts(cells: pd.DataFrame, h: pd.DataFrame, w: Window) -> dict:

@@ -24,7 +24,7 @@ from clusterobs.reports import formatting as fmt
 from clusterobs.reports.common import (
     GISCO,
     MIN_CELL_COVERAGE,
-    SBS,
+    SBS_SOURCES,
     conversion_note,
     label_categories,
     level_label,
@@ -210,7 +210,7 @@ class _Context:
                            scheme_short(self.scheme)])
 
     def caption(self, title: str, what: str, sources: list[str], notes: list[str] = ()) -> Caption:
-        notes = [n for n in [*notes, conversion_note(self.level)] if n]
+        notes = [n for n in [*notes, conversion_note(self.level, self.data.years)] if n]
         return Caption(title, self.subtitle(what), source_line(self.data, sources), notes)
 
 
@@ -314,7 +314,8 @@ def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
                              category=r.category_name, n=fmt.integer(v), stars=star_labels()[stars])})
     frame = pd.DataFrame(rows)
     title = _("Clusters by stars per category: {place}").format(place=ctx.place)
-    fig = charts.grouped_bars(frame, ctx.caption(title, _("Regions with 1, 2 and 3 stars per traded category"), [SBS], [
+    fig = charts.grouped_bars(frame, ctx.caption(title, _("Regions with 1, 2 and 3 stars per traded category"),
+                                                 SBS_SOURCES, [
         _("The {n} categories with the most three-star regions (of {total}).").format(
             n=fmt.integer(len(top)), total=fmt.integer(len(counts))), ranked_note(ctx)]),
         value_title=_("Regions"), series_order=star_labels()[1:])
@@ -391,7 +392,7 @@ def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) ->
     title = title_text.format(place=ctx.place)
     notes = [top_note if len(unit) > 40 else "", ranked_note(ctx)]
     fig = charts.ranked_bars(bars, ctx.caption(title, _("Employment in clusters with at least one star, % of the "
-                                                        "traded employment"), [SBS], notes),
+                                                        "traded employment"), SBS_SOURCES, notes),
                              value_title=_("% of traded employment"), colour=ACCENT)
     summary = (_("Highest share: {first} ({first_value}); lowest shown: {last} ({last_value}).").format(
         first=bars[key].iloc[0], first_value=bars["value_text"].iloc[0], last=bars[key].iloc[-1],
@@ -433,9 +434,10 @@ def _map_frame(ctx: _Context, per_region: pd.DataFrame, geo: dict, value: pd.Ser
     reasons = dict(zip(ctx.left_out["region"], ctx.left_out["reason"], strict=True))
     frame["value"] = [vals.get(c, math.nan) for c in codes]
     frame["value_text"] = [texts.get(c, _("Not rankable") if c in reasons else _("No data")) for c in codes]
+    outside = _("No data: not in the SBS regional statistics of {year} at this level").format(year=ctx.year)
     frame["detail"] = ["" if c in vals else
                        _("Left out: {reason}").format(reason=reasons[c]) if c in reasons else
-                       _("No data: not in the SBS 2015 regional statistics at this level") for c in codes]
+                       outside for c in codes]
     frame["url"] = ""
     return frame
 
@@ -500,7 +502,8 @@ def maps(ctx: _Context, per_region: pd.DataFrame) -> Section:
              _outside_note(geo, view)]
     grey = dict(no_data_label=_("No data / not rankable"), no_data_detail=_("No data"))
     fig1 = charts.choropleth_map(frame, geo, charts.count_classes(["0", "1", "2", "3–4", _("5 or more")]),
-                                 ctx.caption(title, _("Traded categories with three stars per region"), [SBS, GISCO],
+                                 ctx.caption(title, _("Traded categories with three stars per region"),
+                                             [*SBS_SOURCES, GISCO],
                                              notes), legend_title=_("Three-star clusters"), view=view, **grey)
     have = frame.dropna(subset=["value"]).sort_values(["value", "code"], ascending=[False, True])
     s1 = _("{n} of {total} regions have at least one three-star traded cluster; the most: {top}.").format(
@@ -513,7 +516,8 @@ def maps(ctx: _Context, per_region: pd.DataFrame) -> Section:
     classing = charts.data_classes(frame2["value"], k=5, name="%", fmt=fmt.compact)
     fig2 = charts.choropleth_map(frame2, geo, classing, ctx.caption(
         title2, _("Employment in clusters with at least one star, % of the region's traded employment"),
-        [SBS, GISCO], [*notes, _("Quantile classes (5).")]), legend_title=_("% in starred clusters"), view=view,
+        [*SBS_SOURCES, GISCO], [*notes, _("Quantile classes (5).")]), legend_title=_("% in starred clusters"),
+        view=view,
         **grey)
     have2 = frame2.dropna(subset=["value"])
     s2 = (_("Median region: {median} of traded employment in starred clusters; highest {highest}.").format(
@@ -541,7 +545,7 @@ def top_regions(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) -
                                        int(v)).format(name=n, n=int(v))
                               for n, v in zip(best["region_name"], best["stars_3"], strict=True)])
     title = _("Regions with the most three-star clusters: {place}").format(place=ctx.place)
-    fig = charts.ranked_bars(bars, ctx.caption(title, _("Traded categories with three stars"), [SBS],
+    fig = charts.ranked_bars(bars, ctx.caption(title, _("Traded categories with three stars"), SBS_SOURCES,
                                                [ranked_note(ctx)]),
                              value_title=_("Three-star clusters"), colour=STAR_COLOURS[3])
     summary = _("Most three-star clusters: {regions}.").format(regions=", ".join(
@@ -631,7 +635,7 @@ def _scatter(ctx: _Context, ind: Indicator, x: pd.Series, y: pd.Series, names: p
                                                                                  year=ind.year),
                                      _("y: % of traded employment in starred clusters, {year}").format(year=ctx.year),
                                      scheme_short(ctx.scheme)]),
-                  source_line(ctx.data, [SBS, ind.source]), [n for n in notes if n])
+                  source_line(ctx.data, [*SBS_SOURCES, ind.source]), [n for n in notes if n])
     fig = charts.scatter(frame, cap, x_title=f"{ind.label} ({ind.unit})", y_title=_("Cluster strength (%)"),
                          line=stats.fit_line(frame["x"], frame["y"]))
     summary = _("Across {n} regions, cluster strength and {indicator} correlate with Pearson r = {pearson} and "

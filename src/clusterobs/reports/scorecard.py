@@ -25,7 +25,7 @@ from clusterobs.reports.common import (
     LFS,
     MAX_SPLIT_SHARE,
     MIN_CELL_COVERAGE,
-    SBS,
+    SBS_SOURCES,
     cell_marks,
     conversion_note,
     label_categories,
@@ -39,6 +39,7 @@ from clusterobs.reports.common import (
     source_line,
     sources_annex,
     star_labels,
+    wage_note,
 )
 from clusterobs.reports.data import DEFAULT_SCHEME, NUTS_VERSION, ReportData, ReportError
 from clusterobs.reports.i18n import _, ngettext
@@ -121,7 +122,8 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
         scoreboard_section(data, code, name),
         peers_section(data, code, name),
         methodology_annex(data, [scheme]),
-        sources_annex(data, used=[SBS, GISCO, INDICATORS, LFS, "nace_rev2", "naics2017_nace", "us_cmp_cluster_naics",
+        sources_annex(data, used=[*SBS_SOURCES, GISCO, INDICATORS, LFS, "nace_rev2", "naics2017_nace",
+                                  "us_cmp_cluster_naics",
                                   "jrc_nuts_converter"], checksums=False),
     ]
     slug = f"region_{code}_{scheme}_{year}" + ("" if lang == i18n.DEFAULT_LANGUAGE else f"_{lang}")
@@ -230,7 +232,7 @@ def sbs_lfs_caveat(row: object) -> str:
 
 
 def _caption(ctx: dict, title: str, what: str, sources: list[str], notes: list[str] = ()) -> Caption:
-    notes = [n for n in [*notes, conversion_note(ctx["level"])] if n]
+    notes = [n for n in [*notes, conversion_note(ctx["level"], ctx["data"].years)] if n]
     sub = " · ".join([what, str(ctx["year"]), f"{level_label(ctx['level'])}, NUTS {NUTS_VERSION}"])
     return Caption(title, sub, source_line(ctx["data"], sources), notes)
 
@@ -334,8 +336,15 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
         return section
     title = _("Cluster portfolio of {name}").format(name=ctx["name"])
     grey = drawn[drawn["stars"] < 0]
-    notes = [_("Growth needs two years of data; SBS 2015 has one, so the x axis shows employment.") if not growth
-             else "", _("{n} traded categories without employment data are not drawn.").format(
+    if growth:
+        x_note = ""
+    elif len(ctx["data"].years) < 2:
+        x_note = _("Growth needs two years of data; the dataset has one ({year}), so the x axis shows "
+                   "employment.").format(year=ctx["year"])
+    else:
+        x_note = _("No traded cluster of this region has a growth figure in {year}, so the x axis shows "
+                   "employment.").format(year=ctx["year"])
+    notes = [x_note, _("{n} traded categories without employment data are not drawn.").format(
                  n=fmt.integer(len(rows) - len(drawn))) if len(rows) > len(drawn) else "",
              _("{n} bubbles with a black outline have at least 10% of the value imputed.").format(
                  n=fmt.integer(int(drawn["imputed"].sum()))) if drawn["imputed"].any() else "",
@@ -347,7 +356,7 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
             if growth else _("x: employment; y: location quotient (log scale); bubble area: employment; colour: "
                              "stars ({scheme})")).format(scheme=scheme_short(ctx["scheme"]))
     fig = charts.bubble_portfolio(
-        drawn, _caption(ctx, title, what, [SBS], notes),
+        drawn, _caption(ctx, title, what, SBS_SOURCES, notes),
         x_title=_("Employment growth (CAGR)") if growth else _("Employment (persons, log scale)"),
         y_title=_("Location quotient"), star_labels=labels, x_log=not growth,
         x_reference=0.0 if growth else None, x_reference_label=_("no growth"),
@@ -435,12 +444,12 @@ def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
     cells["url"] = ""
     cells["hover"] = [f"{r.category_name}: {r.tests_passed or ''}" for r in cells.itertuples()]
     title = _("Starred clusters of {name}").format(name=ctx["name"])
-    fig = charts.star_strip(cells, _caption(ctx, title, _("Stars under each scheme (tests passed)"), [SBS], [
+    fig = charts.star_strip(cells, _caption(ctx, title, _("Stars under each scheme (tests passed)"), SBS_SOURCES, [
         _("The {n} categories with the most stars; {more} more in the table below.").format(
             n=fmt.integer(len(order)), more=fmt.integer(more)) if more > 0 else "",
-        _("US CMP has one test (strong cluster): one star at most. EOCIC 2019's productivity test needs wages, "
-          "which SBS 2015 lacks."), _("A cell without data, or that cannot be ranked (coverage below {coverage}), "
-                                      "is marked ×: no stars, not zero stars.").format(
+        _("US CMP has one test (strong cluster): one star at most."), wage_note(data, ctx["year"]),
+        _("A cell without data, or that cannot be ranked (coverage below {coverage}), is marked ×: no stars, not "
+          "zero stars.").format(
             coverage=fmt.percent(MIN_CELL_COVERAGE, 0))]), star_labels=star_labels(),
         no_data_label=_("No data / not rankable"),
         columns=[scheme_short(s) for s in schemes], rows=order)
@@ -527,7 +536,7 @@ def timeline(ctx: dict, starred: pd.DataFrame) -> Chart | None:
     fig = charts.line_chart(frame, Caption(title, _("Employment (persons) of the {n} starred traded clusters with "
                                                     "the most stars ({scheme}, {year}), {first}–{last}").format(
         n=fmt.integer(len(top)), scheme=scheme_short(ctx["scheme"]), year=ctx["year"], first=first, last=last),
-        source_line(data, [SBS]), [n for n in notes if n]), value_title=_("Persons employed"),
+        source_line(data, SBS_SOURCES), [n for n in notes if n]), value_title=_("Persons employed"),
         series_order=list(names.values()))
     lead = frame[frame["series"] == next(iter(names.values()))].dropna(subset=["value"]).sort_values("year")
     summary = (_("{series}: {first} persons in {first_year}, {last} in {last_year}.").format(

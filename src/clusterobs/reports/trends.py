@@ -382,15 +382,22 @@ def cross_sectoral(ctx: _Ctx, cells: pd.DataFrame) -> tuple[Section, history.CoG
                            "computed; run `clusterobs compute`.")
         return section, None
     method, pairs = rel
-    cg = history.co_growth(cells, pairs, method=method)
+    cg = history.co_growth(cells, pairs, method=method, exclude=ctx.data.division_pairs())
     source = (_("the US Cluster Mapping relatedness (input-output, occupation and co-location links in the US: "
                 "independent of the European employment data), related pairs its top 10%") if method == "uscmp"
               else _("co-location relatedness in {year} (the correlation across regions of the categories' "
                      "employment shares), related pairs its top 10%").format(year=w.first))
     section.paragraphs.append(_("Relatedness: {source}.").format(source=source))
-    section.paragraphs.append(_("Read with care: categories mapped from the same NACE industries (the concordance "
-                                "shares an industry between them) move together by construction, so a co-growth "
-                                "near +1 can say more about the concordance than about the regions."))
+    section.paragraphs.append(ngettext(
+        "Left out: {n} pair of categories that share a NACE division in the concordance (both have a weight on the "
+        "same division). Their employment is partly the same industries' employment, so they move together by "
+        "construction and their co-growth would say more about the concordance than about the regions.",
+        "Left out: {n} pairs of categories that share a NACE division in the concordance (both have a weight on "
+        "the same division). Their employment is partly the same industries' employment, so they move together "
+        "by construction and their co-growth would say more about the concordance than about the regions.",
+        cg.shared_n).format(n=fmt.integer(cg.shared_n)) if cg.shared_n else _(
+        "No pair of categories compared here shares a NACE division in the concordance: none moves with another "
+        "by construction."))
     if cg.rho_n == 0:
         section.absent = _("Too few regions with comparable cells: no pair of categories has the growth of both in "
                            "{n} regions or more.").format(n=history.MIN_PAIR_REGIONS)

@@ -76,6 +76,21 @@ class VersionReads:
             return []
         return [int(y) for y in self.df("SELECT DISTINCT year FROM cluster_measures ORDER BY year")["year"]]
 
+    def years_with(self, measure: str) -> list[int]:
+        """The years in which at least one cell of ``cluster_measures`` has a value of ``measure`` (``productivity``,
+        ``wages``, ``establishments``, ``growth``…): what a text may claim about the data, read from the data (an
+        older version without the column, or a year without any value, is absent)."""
+        cache = self.__dict__.setdefault("_years_with", {})
+        if measure not in cache:
+            if measure not in MEASURE_SORTS or not self.has("cluster_measures"):
+                raise ValueError(f"not a measure of cluster_measures: {measure!r}")
+            have = set(self.df("SELECT column_name FROM information_schema.columns "
+                               "WHERE table_name = 'cluster_measures'")["column_name"])
+            column = MEASURE_SORTS[measure].removeprefix("m.")
+            cache[measure] = [] if column not in have else [int(y) for y in self.df(
+                f"SELECT DISTINCT year FROM cluster_measures WHERE {column} IS NOT NULL ORDER BY year")["year"]]
+        return cache[measure]
+
     @cached_property
     def schemes(self) -> pd.DataFrame:
         """The star schemes' tests and conditions, with their titles."""

@@ -26,6 +26,7 @@ from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import STAR_COLOURS
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.web import selectors
+from clusterobs.web.history import years_text
 from clusterobs.web.labels import (
     LEVEL_LABELS,
     MEASURE_INLINE,
@@ -48,6 +49,9 @@ from clusterobs.web.labels import (
 from clusterobs.web.query import Query
 
 SBS = "eurostat_sbs_2015"
+#: every SBS source a chart drawing SBS data cites: the 2015 extract and the 2008–2015 bulk panel (a source the
+#: version did not ingest is left out of the citations)
+SBS_SOURCES = ["eurostat_sbs_2015", "eurostat_sbs_2008_2015"]
 GISCO = "gisco_nuts"
 INDICATORS = "eurostat_nuts2_indicators"
 #: maps outline regions with at least this share of the value imputed (quiet when imputation is small, UX.md §2)
@@ -107,8 +111,26 @@ def source_line(source_ids: list[str]) -> str:
 
 
 def conversion_note(level: int) -> str:
-    return _("SBS 2015 employment converted from NUTS 2013 to NUTS 2021 with the JRC converter's population "
-             "weights.") if level else ""
+    """How the SBS regional data reached NUTS 2021 (none at NUTS 0); the years before 2013 were published under older
+    NUTS codes in places, said only when the dataset holds such years."""
+    if not level:
+        return ""
+    if any(y < 2013 for y in selectors.data().years):
+        return _("SBS data converted to NUTS 2021 with the JRC converter's population weights (values published "
+                 "under NUTS 2006 or 2010 codes, before 2013, first converted to NUTS 2013).")
+    return _("SBS data converted from NUTS 2013 to NUTS 2021 with the JRC converter's population weights.")
+
+
+def wage_note(year: int) -> str:
+    """What the stars of a year can say about productivity: EOCIC 2019's productivity test needs wages."""
+    wages = selectors.years_with("productivity")
+    if year in wages:
+        return _("EOCIC 2019's productivity test compares wages per person employed; a cell without wage data "
+                 "(missing or confidential) does not pass it.")
+    if wages:
+        return _("EOCIC 2019's productivity test needs wages, which the data of %(year)s do not have (wages: "
+                 "%(years)s): at most two stars in %(year)s.") % {"year": year, "years": years_text(wages)}
+    return _("EOCIC 2019's productivity test needs wages, which the data do not have: at most two stars.")
 
 
 def scheme_title(scheme: str) -> str:
@@ -194,7 +216,8 @@ def _map_frame(vals: pd.DataFrame, q: Query, measure: str, value_col: str = "val
     details = []
     for row, out, region_out in zip(frame.itertuples(), absent, no_region, strict=True):
         if out:
-            details.append(_("No data: not in the SBS 2015 regional statistics at this NUTS level"))
+            details.append(_("No data: not in the SBS regional statistics of %(year)s at this NUTS level")
+                           % {"year": q.year})
         elif region_out:
             details.append(region_words(row.code, q))
         elif cells and missing(row.employment):
@@ -270,7 +293,7 @@ def stars_map(q: Query) -> ChartOut:
     notes = [n for n in notes if n]
     classing = charts.count_classes(["0", "1", "2", "3–4", _("5 or more")])
     fig = charts.choropleth_map(frame, geojson(q.level), classing,
-                                Caption(title, subtitle, source_line([SBS, GISCO]), notes),
+                                Caption(title, subtitle, source_line([*SBS_SOURCES, GISCO]), notes),
                                 legend_title=_("Three-star clusters"), no_data_label=_("No data"),
                                 no_data_detail=_("No data"))
     have = frame.dropna(subset=["value"]).sort_values(["value", "code"], ascending=[False, True])
@@ -301,7 +324,7 @@ def strength_map(q: Query) -> ChartOut:
                                    float(cat.get("coverage_share") or 0), 0)})
         raise EmptyChart(_("No region has a value of “%(measure)s” for %(name)s in %(year)s at this level: %(why)s")
                          % {"measure": MEASURE_LABELS[q.measure], "name": cat["name"], "year": q.year,
-                            "why": _measure_absent_reason(q.measure)})
+                            "why": _measure_absent_reason(q.measure, q.year)})
     title = _("%(category)s: %(measure)s by region") % {"category": cat["name"],
                                                         "measure": MEASURE_INLINE[q.measure]}
     subtitle = unit_subtitle(q, q.measure, with_scheme=q.measure == "stars")
@@ -318,6 +341,9 @@ def strength_map(q: Query) -> ChartOut:
     elif q.measure == "lq":
         classing = charts.lq_classes(str(MEASURE_SHORT["lq"]), lambda x: num(x, 2).rstrip("0").rstrip(".,") or "0")
         method = _("fixed breaks around LQ = 1 (Europe's structure)")
+    elif q.measure == "growth":
+        classing = charts.growth_classes(str(MEASURE_SHORT["growth"]), _growth_break_text)
+        method = _("fixed breaks around 0 (no growth): decline in orange, growth in purple")
     else:
         classing = charts.data_classes(frame["value"], k=q.classes, method=q.method, name="x",
                                        fmt=lambda x: value_text(q.measure, x))
@@ -325,9 +351,12 @@ def strength_map(q: Query) -> ChartOut:
                   "equal": _("%(k)s equal intervals between the 2nd and 98th percentiles"),
                   "jenks": _("%(k)s natural-breaks classes (Fisher-Jenks: least squared deviation within classes)"),
                   }[q.method] % {"k": len(classing.bins)}
+    if q.measure == "growth":
+        notes.append(_("Growth: compound annual growth of employment over the longest window of at most five years "
+                       "ending in %(year)s with data for the region."))
     notes += [conversion_note(q.level), _("Classes: %(method)s.") % {"method": method}]
     notes = [n for n in notes if n]
-    caption = Caption(title, subtitle, source_line([SBS, GISCO]), notes)
+    caption = Caption(title, subtitle, source_line([*SBS_SOURCES, GISCO]), notes)
     geo = geojson(q.level)
     common = {"no_data_label": _("No data"), "imputed_label": _("Outlined: ≥ 10% imputed"),
               "no_data_detail": _("No data")}
@@ -351,6 +380,12 @@ def strength_map(q: Query) -> ChartOut:
                     filename("strength-map", q, q.category, q.measure), caption.notes)
 
 
+def _growth_break_text(x: float) -> str:
+    """A growth class break: signed whole percent ("−5%", "0%", "+2%")."""
+    sign = "+" if x > 0 else "−" if x < 0 else ""
+    return sign + pct(abs(x), 0)
+
+
 def _round_refs(vmax: float) -> list[float]:
     if not vmax or not math.isfinite(vmax):
         return []
@@ -358,13 +393,21 @@ def _round_refs(vmax: float) -> list[float]:
     return [top, top / 10] if top / 10 >= 1 else [top]
 
 
-def _measure_absent_reason(measure: str) -> str:
+def _measure_absent_reason(measure: str, year: int) -> str:
     if measure == "growth":
-        if len(selectors.data().years) > 1:
+        years = selectors.data().years
+        if len(years) > 1:
             return _("growth needs an earlier year with employment data, at most five years before.")
-        return _("growth needs two years of data and the SBS regional data have one (2015).")
+        return _("growth needs two years of data and the dataset has one (%(year)s).") % {"year": years_text(years)}
     if measure in ("productivity", "relative_productivity"):
-        return _("the SBS regional data have no wages.")
+        wages = selectors.years_with("productivity")
+        if year in wages:
+            return _("wages are missing or confidential in the source for this category in %(year)s.") % {
+                "year": year}
+        if wages:
+            return _("the SBS regional data of %(year)s have no wages (wages: %(years)s).") % {
+                "year": year, "years": years_text(wages)}
+        return _("the SBS regional data of this dataset have no wages.")
     return _("the value is missing or confidential in the source.")
 
 
@@ -409,14 +452,13 @@ def region_stars(q: Query) -> ChartOut:
     title = _("Starred clusters of %(name)s") % {"name": region["name"]}
     subtitle = " · ".join([_("Stars under each scheme (tests passed)"), str(q.year), f"{LEVEL_LABELS[level]}, "
                            "NUTS 2021"])
-    notes = [_("US CMP has one test (strong cluster): one star at most. EOCIC 2019's productivity test needs "
-               "wages, which SBS 2015 lacks."), conversion_note(level)]
+    notes = [_("US CMP has one test (strong cluster): one star at most."), wage_note(q.year), conversion_note(level)]
     if more:
         notes.insert(0, _("The %(n)s categories with the most stars; %(more)s more in the table of starred clusters.")
                      % {"n": REGION_STAR_ROWS, "more": more})
     if cells["stars"].isna().any():
         notes.append(_("×: no data, or a cell that cannot be ranked (hover for the reason)."))
-    fig = charts.star_strip(cells, Caption(title, subtitle, source_line([SBS]), [n for n in notes if n]),
+    fig = charts.star_strip(cells, Caption(title, subtitle, source_line(SBS_SOURCES), [n for n in notes if n]),
                             star_labels=star_labels(), no_data_label=_("No data or not ranked"),
                             columns=[scheme_short(s) for s in schemes], rows=rows)
     by_scheme = m[(m["scheme"] == q.scheme) & (m["stars"] > 0) & m["employment"].notna() & (m["kind"] == "traded")]
@@ -488,7 +530,8 @@ def portfolio(q: Query) -> ChartOut:
     if not growth:
         notes.append(_("No traded cluster of this region has a growth figure in %(year)s, so the x axis shows "
                        "employment.") % {"year": q.year} if len(selectors.data().years) > 1 else
-                     _("Growth needs two years of data; SBS 2015 has one, so the x axis shows employment."))
+                     _("Growth needs two years of data; the dataset has one (%(year)s), so the x axis shows "
+                       "employment.") % {"year": q.year})
     if not_ranked:
         notes.append(ngettext("%(n)s traded category that cannot be ranked (coverage or split region) is not drawn; "
                               "the table lists it with the reason.",
@@ -505,7 +548,8 @@ def portfolio(q: Query) -> ChartOut:
     notes.append(conversion_note(level))
     notes = [n for n in notes if n]
     fig = charts.bubble_portfolio(
-        drawn, Caption(title, subtitle, source_line([SBS]), notes), x_title=x_title, y_title=_("Location quotient"),
+        drawn, Caption(title, subtitle, source_line(SBS_SOURCES), notes), x_title=x_title,
+        y_title=_("Location quotient"),
         star_labels=star_labels(), x_log=not growth, x_reference=0.0 if growth else None,
         x_reference_label=_("no growth"), lq_labels=(_("LQ = 1: Europe's structure"),
                                                       _("LQ = 2: specialisation star")))
@@ -532,7 +576,7 @@ def _sector_rows(q: Query) -> tuple[dict, pd.DataFrame, str]:
             raise EmptyChart(_("%(name)s is not mapped: the SBS business statistics do not cover enough of its "
                                "industries.") % {"name": cat["name"]})
         raise EmptyChart(_("No region has a value of “%(measure)s” for %(name)s: %(why)s") % {
-            "measure": MEASURE_LABELS[measure], "name": cat["name"], "why": _measure_absent_reason(measure)})
+            "measure": MEASURE_LABELS[measure], "name": cat["name"], "why": _measure_absent_reason(measure, q.year)})
     return cat, rows, measure
 
 
@@ -568,9 +612,10 @@ def sector_top(q: Query) -> ChartOut:
         _("Hatched bars: at least %(share)s of the value imputed.") % {"share": pct(IMPUTED_OUTLINE, 0)}
         if top["imputed"].any() else "", conversion_note(q.level)]
     notes = [n for n in notes if n]
-    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line([SBS]), notes),
+    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line(SBS_SOURCES), notes),
                              value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})", colours=colours,
-                             reference=1.0 if measure == "lq" else None, reference_label=_("Europe (LQ = 1)"))
+                             reference=1.0 if measure == "lq" else 0.0 if measure == "growth" else None,
+                             reference_label=_("Europe (LQ = 1)") if measure == "lq" else _("no growth"))
     summary = _("Top region for %(category)s by %(measure)s: %(first)s; %(n)s regions ranked.") % {
         "category": cat["name"], "measure": MEASURE_INLINE[measure],
         "first": f"{top['label'].iloc[0]}, {top['value_text'].iloc[0]}", "n": len(have)}
@@ -594,6 +639,8 @@ def sector_distribution(q: Query) -> ChartOut:
     refs: list[tuple[float, str]] = []
     if measure == "lq":
         refs += [(1.0, _("Europe (LQ = 1)")), (2.0, _("LQ = 2 (star)"))]
+    elif measure == "growth":
+        refs.append((0.0, _("no growth")))
     elif measure in ("employment", "focus"):
         # the engine's threshold (size: p90 of the category's rankable regions; focus under ECO 2007: p90 of every
         # rankable traded cell, categories pooled), as the star tests applied it
@@ -626,7 +673,7 @@ def sector_distribution(q: Query) -> ChartOut:
     notes = [n for n in notes if n]
     hover = _("%(from)s to %(to)s: %(n)s regions") % {"from": "%{customdata[0]:.3g}", "to": "%{customdata[1]:.3g}",
                                                       "n": "%{y}"}
-    fig = charts.histogram(pd.DataFrame({"value": have}), Caption(title, subtitle, source_line([SBS]), notes),
+    fig = charts.histogram(pd.DataFrame({"value": have}), Caption(title, subtitle, source_line(SBS_SOURCES), notes),
                            value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})",
                            count_title=_("Regions"), references=refs, log=log, hover=hover)
     median = float(have.median())
@@ -692,7 +739,7 @@ def compare_stars(q: Query) -> ChartOut:
              _("×: no data, or a cell that cannot be ranked (coverage, split region, no-data region); hover for the "
                "reason.") if cells["stars"].isna().any() else "",
              conversion_note(max(int(lv) for lv in m["level"]))]
-    fig = charts.star_strip(cells, Caption(title, subtitle, source_line([SBS]), [n for n in notes if n]),
+    fig = charts.star_strip(cells, Caption(title, subtitle, source_line(SBS_SOURCES), [n for n in notes if n]),
                             star_labels=star_labels(), no_data_label=_("No data or not ranked"),
                             columns=[names[c] for c in q.regions], rows=list(order.index))
     counts = starred.groupby("region").size()
@@ -721,7 +768,7 @@ def compare_measure(q: Query) -> ChartOut:
     have = m[m[measure].notna()]
     if have.empty:
         raise EmptyChart(_("No value of “%(measure)s” for these regions: %(why)s") % {
-            "measure": MEASURE_LABELS[measure], "why": _measure_absent_reason(measure)})
+            "measure": MEASURE_LABELS[measure], "why": _measure_absent_reason(measure, q.year)})
     top = have.sort_values(measure, ascending=False).groupby("region").head(3)
     cats = list(dict.fromkeys(top.sort_values(measure, ascending=False)["category_name"]))[:15]
     rows = m[m["category_name"].isin(cats)].copy()
@@ -743,10 +790,11 @@ def compare_measure(q: Query) -> ChartOut:
              _("Missing bars: no data, or a value that cannot be ranked (coverage, split region, no-data "
                "region).") if rows["value"].isna().any() or not_ranked else ""]
     notes = [n for n in notes if n]
-    fig = charts.grouped_bars(rows, Caption(title, subtitle, source_line([SBS]), notes),
+    fig = charts.grouped_bars(rows, Caption(title, subtitle, source_line(SBS_SOURCES), notes),
                               value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})",
                               series_order=[names[c] for c in q.regions],
-                              reference=1.0 if measure == "lq" else None, reference_label=_("Europe (LQ = 1)"))
+                              reference=1.0 if measure == "lq" else 0.0 if measure == "growth" else None,
+                             reference_label=_("Europe (LQ = 1)") if measure == "lq" else _("no growth"))
     summary = _("%(measure)s of %(n)s categories in %(r)s regions, on one shared axis.") % {
         "measure": MEASURE_SHORT[measure], "n": len(cats), "r": len(q.regions)}
     table = [[_("Category"), *[names[c] for c in q.regions]]]

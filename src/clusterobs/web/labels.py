@@ -46,9 +46,13 @@ MEASURE_UNITS = {
     "growth": gettext_lazy("% a year"),
     "productivity": gettext_lazy("EUR per person"),
 }
-#: measures the map and the sector page offer (growth and productivity: no data in SBS 2015)
-MAP_MEASURES = ("stars", "lq", "employment", "focus", "share_europe")
-SECTOR_MEASURES = ("employment", "lq", "focus", "share_europe")
+#: measures the map and the sector page offer; growth and productivity (wages per person employed) only when the
+#: dataset has values of them in some year (``views.common.offered_measures``): one year has no growth, and a
+#: dataset without wages no productivity
+MAP_MEASURES = ("stars", "lq", "employment", "focus", "share_europe", "growth", "productivity")
+SECTOR_MEASURES = ("employment", "lq", "focus", "share_europe", "growth", "productivity")
+#: the measures offered only when the data hold them
+DATA_MEASURES = ("growth", "productivity")
 COMPARE_MEASURES = ("lq", "employment", "focus", "share_europe")
 KIND_LABELS = {"traded": gettext_lazy("Traded"), "local": gettext_lazy("Local"),
                "emerging": gettext_lazy("Emerging industries")}

@@ -446,6 +446,12 @@ KINDS = ("traded", "local", "emerging")
 MAX_CODES = 100
 
 
+def years_with(measure: str) -> list[int]:
+    """The years of the published version in which some cell has a value of ``measure`` (``productivity``: wages;
+    ``establishments``: local units; ``growth``): what a page may say the data hold."""
+    return data().years_with(measure)
+
+
 def published_version() -> str | None:
     """The published version id, or None before the first ingest (reads ``current.json`` only)."""
     return Store(Path(settings.CLUSTEROBS_HOME)).current()

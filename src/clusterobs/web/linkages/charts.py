@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.web import chartspecs, selectors
-from clusterobs.web.chartspecs import GISCO, SBS, ChartOut, EmptyChart, chart, source_line
+from clusterobs.web.chartspecs import GISCO, SBS_SOURCES, ChartOut, EmptyChart, chart, source_line
 from clusterobs.web.labels import NOT_AVAILABLE, missing, num, pct
 from clusterobs.web.linkages import selectors as ls
 from clusterobs.web.linkages.query import CHART_KEYS, parse_linkages_query
@@ -70,7 +70,7 @@ def related_network(q: Query) -> ChartOut:
     if q.method != "uscmp":
         notes.append(_("Relatedness: correlation across regions; a category built from the same NACE divisions "
                        "as another correlates by construction."))
-    sources = [USCMP] if q.method == "uscmp" else [SBS]
+    sources = [USCMP] if q.method == "uscmp" else SBS_SOURCES
     caption = Caption(title, subtitle, source_line(sources), notes)
     fig = charts.related_network(
         nodes[["category", "label", "employment", "hover", "url"]], links[["category_i", "category_j", "value",
@@ -115,7 +115,7 @@ def opportunities(q: Query) -> ChartOut:
     notes = [_("Traded categories with LQ < 1, ranked by density (the top %(n)s); %(spec)s categories where the "
                "region is already specialised (LQ ≥ 1) are not opportunities.") % {"n": len(top), "spec": n_spec},
              _("Relatedness: co-location of employment shares across NUTS 2 regions.")]
-    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line([SBS]), notes), value_title=_("Density"))
+    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line(SBS_SOURCES), notes), value_title=_("Density"))
     summary = _("The closest opportunities of %(name)s: %(top)s.") % {
         "name": region["name"], "top": ", ".join(f"{r.category_name} ({num(r.density, 2)})"
                                                  for r in top.head(3).itertuples())}
@@ -144,7 +144,7 @@ def emerging_composition(q: Query) -> ChartOut:
                            _("NACE divisions"), _("NUTS 2 regions, NUTS 2021")])
     notes = [_("Emerging industries are cross-sectoral: their industries also belong to traded and local "
                "categories. At most 15 categories shown.")]
-    fig = charts.ranked_bars(rows, Caption(title, subtitle, source_line([SBS]), notes), value_title=_("Share"))
+    fig = charts.ranked_bars(rows, Caption(title, subtitle, source_line(SBS_SOURCES), notes), value_title=_("Share"))
     summary = _("%(name)s overlaps most with %(top)s.") % {
         "name": cat["name"], "top": ", ".join(f"{r.name} ({pct(r.weight, 0)})" for r in rows.head(3).itertuples())}
     table = [[_("Category"), _("Share")]] + [[r.name, pct(r.weight, 1)] for r in rows.itertuples()]
@@ -165,7 +165,8 @@ def emerging_map(q: Query) -> ChartOut:
         rows[["region", "share", "imputed_share"]], left_on="code", right_on="region", how="left")
     frame["value"] = frame["share"].astype(float)
     frame["value_text"] = [(_("Share") + ": " + pct(v, 2)) if not missing(v) else _("No data") for v in frame["value"]]
-    frame["detail"] = [_("No data: not in the SBS 2015 regional statistics at this NUTS level") if missing(r)
+    outside = _("No data: not in the SBS regional statistics of %(year)s at this NUTS level") % {"year": q.year}
+    frame["detail"] = [outside if missing(r)
                        else _("No data: an industry is missing or confidential in the source") if missing(v)
                        else _("Year %(year)s") % {"year": q.year}
                        for r, v in zip(frame["region"], frame["value"], strict=True)]
@@ -179,7 +180,8 @@ def emerging_map(q: Query) -> ChartOut:
                            str(q.year), _("NUTS 2 regions, NUTS 2021")])
     notes = [*chartspecs._no_data_counts(frame), _("Classes: 5 quantile classes."), chartspecs.conversion_note(2)]
     notes = [n for n in notes if n]
-    fig = charts.choropleth_map(frame, geo, classing, Caption(title, subtitle, source_line([SBS, GISCO]), notes),
+    caption = Caption(title, subtitle, source_line([*SBS_SOURCES, GISCO]), notes)
+    fig = charts.choropleth_map(frame, geo, classing, caption,
                                 legend_title=_("Share"), no_data_label=_("No data"),
                                 imputed_label=_("Outlined: ≥ 10% imputed"), no_data_detail=_("No data"))
     have = frame.dropna(subset=["value"]).sort_values(["value", "code"], ascending=[False, True])

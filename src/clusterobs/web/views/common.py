@@ -19,12 +19,26 @@ from django.utils.translation import gettext as _
 
 from clusterobs.charts.plotlyjs import trace_types
 from clusterobs.web import chartspecs, selectors
-from clusterobs.web.labels import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS, STATUS_LABELS, num, scheme_short
+from clusterobs.web.labels import (
+    DATA_MEASURES,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    MEASURE_LABELS,
+    STATUS_LABELS,
+    num,
+    scheme_short,
+)
 from clusterobs.web.query import Query
 
 log = logging.getLogger("clusterobs.web")
 
 View = Callable[..., HttpResponse]
+
+
+def offered_measures(measures: tuple[str, ...], current: str | None = None) -> list[str]:
+    """The ``measures`` a menu offers: growth and productivity only when the dataset has a value of them in some year
+    (growth needs two years, productivity wages); the ``current`` one is always kept, so the menu shows the view."""
+    return [m for m in measures if m not in DATA_MEASURES or m == current or selectors.years_with(m)]
 
 
 def not_found(request: HttpRequest, message: str, *, status: int = 404) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.compute import MIN_REGION_RANKABLE
 from clusterobs.web import selectors
+from clusterobs.web.history import years_text
 from clusterobs.web.labels import DENOMINATOR_LABELS, LEVEL_LABELS, MEASURE_LABELS, TEST_LABELS, num, pct, scheme_short
 from clusterobs.web.views.common import page
 
@@ -64,7 +65,11 @@ def methodology(request: HttpRequest) -> HttpResponse:
     return render(request, "observatory/methodology.html", {
         "schemes": schemes, "computed_at": compute.get("computed_at"), "impute": compute.get("impute"),
         "units": compute.get("units", []), "min_coverage": pct(MIN_CELL_COVERAGE, 0),
-        "max_split": pct(MAX_SPLIT_SHARE, 0), "min_region": pct(MIN_REGION_RANKABLE, 0)})
+        "max_split": pct(MAX_SPLIT_SHARE, 0), "min_region": pct(MIN_REGION_RANKABLE, 0),
+        # what the data hold, read from them: the texts say which years have employment, wages and local units
+        "data_years": years_text(obs.years), "wage_years": years_text(selectors.years_with("productivity")),
+        "unit_years": years_text(selectors.years_with("establishments")),
+        "early_years": any(y < 2013 for y in obs.years)})
 
 
 @page

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.web import history, selectors
 from clusterobs.web.chartspecs import IMPUTED_OUTLINE, cell_words
+from clusterobs.web.history import years_text
 from clusterobs.web.labels import (
     CONTEXT_INDICATORS,
     KIND_LABELS,
@@ -248,6 +249,8 @@ def portfolio(request: HttpRequest, code: str) -> HttpResponse:
         **base_context(request, q, path, "sort", "dir"),
         **_header(reg, q),
         "most_productive": top(pf["most_productive"], "productivity"),
+        "wages_this_year": pf["year"] in selectors.years_with("productivity"),
+        "wage_years": years_text(selectors.years_with("productivity")),
         "most_specialised": top(pf["most_specialised"], "lq"),
         "largest": top(pf["largest"], "employment"),
         "table": table, "headers": headers,

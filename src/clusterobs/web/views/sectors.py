@@ -27,10 +27,11 @@ from clusterobs.web.labels import (
     value_text,
 )
 from clusterobs.web.query import parse_query
-from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
+from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, offered_measures, page
 from clusterobs.web.views.trends import growth_lists
 
-SECTOR_SORTS = ("rank", "region", "region_name", "stars", "employment", "lq", "focus", "share_europe", "coverage")
+SECTOR_SORTS = ("rank", "region", "region_name", "stars", "employment", "lq", "focus", "share_europe", "growth",
+                "productivity", "coverage")
 
 
 def _category(request: HttpRequest, category: str) -> dict[str, Any] | HttpResponse:
@@ -62,6 +63,8 @@ def sector(request: HttpRequest, category: str) -> HttpResponse:
     else:
         rows = rows.sort_values([sort, "region"], ascending=[ascending, True], na_position="last")
     ranked = selectors.ranked_mask(rows)
+    # growth and productivity get their own column when the page ranks by them (the others always have one)
+    extra = measure if measure in ("growth", "productivity") else None
     table = []
     for r, ok in zip(rows.itertuples(), ranked, strict=True):
         reason = ""
@@ -73,13 +76,14 @@ def sector(request: HttpRequest, category: str) -> HttpResponse:
             "stars_text": "" if missing(r.stars) else "★" * int(r.stars), "not_ranked": reason,
             "employment": value_text("employment", r.employment), "lq": value_text("lq", r.lq),
             "focus": value_text("focus", r.focus), "share_europe": value_text("share_europe", r.share_europe),
+            "extra": value_text(extra, getattr(r, extra)) if extra else "",
             "coverage": pct(r.coverage, 0) if not missing(r.coverage) else ":",
             "imputed": imputed_words(r.imputed_share), "highlight": r.region == q.region})
     path = reverse("sector", args=[category])
     columns = [("rank", _("Rank")), ("region", _("Code")), ("region_name", _("Region")), ("stars", _("Stars")),
                ("employment", MEASURE_SHORT["employment"]), ("lq", MEASURE_SHORT["lq"]),
                ("focus", MEASURE_SHORT["focus"]), ("share_europe", MEASURE_SHORT["share_europe"]),
-               ("coverage", _("Coverage"))]
+               *([(extra, MEASURE_SHORT[extra])] if extra else []), ("coverage", _("Coverage"))]
     headers = [{"key": k, "label": label, "sorted": k == sort, "dir": direction if k == sort else None,
                 "url": f"{path}?{q.qs('measure', 'region', sort=k, dir=_next_dir(k, sort, direction))}"}
                for k, label in columns]
@@ -92,7 +96,8 @@ def sector(request: HttpRequest, category: str) -> HttpResponse:
         "status_label": STATUS_LABELS.get(status, status) if isinstance(status, str) else None,
         "coverage": pct(cat.get("coverage_share"), 0) if not missing(cat.get("coverage_share")) else None,
         "mapped": mapped, "measure": measure, "measure_label": MEASURE_LABELS[measure],
-        "measures": [(m, MEASURE_LABELS[m]) for m in SECTOR_MEASURES],
+        "measures": [(m, MEASURE_LABELS[m]) for m in offered_measures(SECTOR_MEASURES, measure)],
+        "extra": extra,
         "table": table, "headers": headers,
         "n_regions": len(rows), "n_missing": int(rows["employment"].isna().sum()),
         "n_imputed": int((rows["imputed_share"].fillna(0) > 0).sum()),

@@ -204,14 +204,15 @@ def pandas_lq(df, item: str, reference=None):
 
 
 def pandas_to_categories(df, conc):
-    """e(r,c,t) = Σ_i w(i,c) e(r,i,t), NaN when any class of the category is missing (merge + groupby)."""
-    j = df.merge(conc, on="industry")
+    """e(r,c,t) = Σ_i w(i,c) e(r,i,t) over the classes with a value, NaN when none of the category's classes has one
+    (the engine's rule since per-cell coverage: a missing class lowers the cell's coverage, merge + groupby)."""
+    j = df.merge(conc[conc["weight"] > 0], on="industry")
     j["weighted"] = j["employment"] * j["weight"]
-    j["missing"] = j["employment"].isna()
+    j["known"] = j["employment"].notna()
     g = j.groupby(["region", "year", "category"], observed=True).agg(
-        employment=("weighted", "sum"), missing=("missing", "sum")).reset_index()
-    g.loc[g["missing"] > 0, "employment"] = float("nan")
-    return g.drop(columns="missing")
+        employment=("weighted", "sum"), known=("known", "sum")).reset_index()
+    g.loc[g["known"] == 0, "employment"] = float("nan")
+    return g.drop(columns="known")
 
 
 def child_pandas(work: Path) -> None:

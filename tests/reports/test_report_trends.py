@@ -329,3 +329,17 @@ def test_one_year_store_says_one_year(single, tmp_path):
     assert "Growth needs two years of data; the dataset has one (2015), so the x axis shows employment." in body
     assert expected in body
     assert HISTORY_CITATION not in body  # the one-year store did not ingest the 2008-2015 panel
+
+
+def test_co_growth_verdict_needs_a_material_difference():
+    """Related pairs grew together "more" only when their mean r exceeds the others' by more than 0.05: on the mirror
+    (pairs sharing a NACE division left out) it is 0.08 against 0.07, which is no finding."""
+    from clusterobs.reports.trends import MIN_COGROWTH_GAP, co_growth_verdict
+
+    assert MIN_COGROWTH_GAP == 0.05
+    assert co_growth_verdict(0.26, 0.12) == ("Related categories grew together more than unrelated ones over this "
+                                             "window.")
+    assert co_growth_verdict(0.08, 0.07).startswith("Over this window, related and unrelated categories grew together "
+                                                    "about as much")
+    assert co_growth_verdict(0.0, 0.2) == ("Over this window, related categories did not grow together more than "
+                                           "unrelated ones.")

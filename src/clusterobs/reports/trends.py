@@ -39,6 +39,8 @@ DEFAULT_SCHEME = "eco2007"
 CATEGORY_BARS = 10
 #: regions listed among the gainers and among the losers of three-star clusters
 STAR_ROWS = 15
+#: below this difference of mean co-growth (Pearson's r) related and unrelated pairs grew together "about as much"
+MIN_COGROWTH_GAP = 0.05
 #: related pairs listed with their co-growth
 PAIR_ROWS = 10
 LINKAGES = "us_cmp_related"
@@ -408,10 +410,7 @@ def cross_sectoral(ctx: _Ctx, cells: pd.DataFrame) -> tuple[Section, history.CoG
         related_n=fmt.integer(cg.related_n), related=fmt.corr(cg.related_mean), other_n=fmt.integer(cg.other_n),
         other=fmt.corr(cg.other_mean), n=fmt.integer(cg.rho_n), rho=fmt.corr(cg.rho)))
     if not math.isnan(cg.related_mean) and not math.isnan(cg.other_mean):
-        section.paragraphs.append(
-            _("Related categories grew together more than unrelated ones over this window.")
-            if cg.related_mean > cg.other_mean else
-            _("Over this window, related categories did not grow together more than unrelated ones."))
+        section.paragraphs.append(co_growth_verdict(cg.related_mean, cg.other_mean))
     have = cg.pairs.dropna(subset=["r"])
     names = ctx.data.categories.set_index("category")["name"].to_dict()
     frame = pd.DataFrame({"x": have["value"], "y": have["r"],
@@ -484,3 +483,15 @@ def caveat_box(ctx: _Ctx, counts: dict) -> list[str]:
                      "documentation); part of a change ending in 2015 can be a revision rather than a change in "
                      "employment."))
     return out
+
+
+def co_growth_verdict(related_mean: float, other_mean: float) -> str:
+    """The sentence on the mean co-growth of related pairs against the others: "more" only beyond
+    ``MIN_COGROWTH_GAP`` (a difference of 0.01 in r is no finding), "about as much" within it."""
+    gap = related_mean - other_mean
+    if gap > MIN_COGROWTH_GAP:
+        return _("Related categories grew together more than unrelated ones over this window.")
+    if gap >= -MIN_COGROWTH_GAP:
+        return _("Over this window, related and unrelated categories grew together about as much (a difference of "
+                 "{gap} in r, within ±{limit}).").format(gap=fmt.corr(gap), limit=fmt.corr(MIN_COGROWTH_GAP))
+    return _("Over this window, related categories did not grow together more than unrelated ones.")

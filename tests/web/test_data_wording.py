@@ -103,6 +103,20 @@ def test_map_offers_growth_with_classes_around_zero(client):
     assert any(g < 0 for g in growth) and any(g > 0 for g in growth)
 
 
+def test_growth_map_says_the_window_and_marks_breaks(client):
+    """The hover of a region on the growth map gives the growth's window and, where Eurostat flags a break in
+    series inside it, says so (the API's geojson carries growth_base_year and growth_break)."""
+    page = body(client, "/map/?category=automotive&measure=growth&scheme=eco2007&year=2015&level=2")
+    fig = figure(page, "strength-map")
+    texts = [str(x) for t in fig["data"] for c in (t.get("customdata") or []) if isinstance(c, list) for x in c]
+    vals = selectors.region_map_values(category="automotive", measure="growth", year=2015)
+    shown = vals[vals["value"].notna()]
+    breaks = shown[shown["growth_break"].fillna(False).astype(bool)]
+    assert 0 < len(breaks) < len(shown)
+    assert sum("b: a break in series (Eurostat) lies inside the window" in t for t in texts) == len(breaks)
+    assert sum("Growth 2010–2015" in t for t in texts) == int((shown["growth_base_year"] == 2010).sum()) > 200
+
+
 def test_map_offers_productivity_with_reader_classes(client):
     page = body(client, "/map/?category=automotive&measure=productivity&scheme=eco2007&year=2014&level=2")
     assert '<option value="productivity" selected>' in page

@@ -229,7 +229,13 @@ def _map_frame(vals: pd.DataFrame, q: Query, measure: str, value_col: str = "val
                            % {"measure": MEASURE_INLINE["employment" if measure == "stars" else measure]})
         else:
             words = imputed_words(getattr(row, "imputed_share", None))
-            details.append(_("Year %(year)s") % {"year": q.year} + (f"; {words}" if words else ""))
+            text = _("Year %(year)s") % {"year": q.year}
+            base = getattr(row, "growth_base_year", None) if measure == "growth" else None
+            if not missing(base):
+                text = _("Growth %(from)s–%(to)s") % {"from": int(base), "to": q.year}
+                if flag(getattr(row, "growth_break", None)):
+                    text += "; " + _("b: a break in series (Eurostat) lies inside the window")
+            details.append(text + (f"; {words}" if words else ""))
     frame["detail"] = details
     frame["url"] = [region_url(q, c) for c in frame["code"]]
     if "imputed_share" in frame:

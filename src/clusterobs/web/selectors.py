@@ -705,6 +705,8 @@ def region_map_values(*, level: int = DEFAULT_LEVEL, category: str | None = None
     if category is not None:
         measure = check_measure(measure or "stars")
         extra = [] if measure in ("stars", "employment") else [measure]
+        if measure == "growth":  # the window and whether a break in series lies inside it
+            extra += [c for c in ("growth_base_year", "growth_break") if c in rows.columns]
         cols = ["region", "stars", "employment", "imputed_share", "imputed", "coverage", "split_share", "rankable",
                 "caveat", *extra]
         out = out.merge(rows[cols], left_on="code", right_on="region", how="left").drop(columns="region")

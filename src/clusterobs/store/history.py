@@ -27,12 +27,8 @@ HISTORY_COLUMNS = ("year", "category", "employment", "focus", "region_total", "r
 
 
 def measure_columns(reads: VersionReads) -> frozenset[str]:
-    """The columns of the version's ``cluster_measures`` (kept on the reads object: a version never changes)."""
-    cache = reads.__dict__
-    if "_measure_columns" not in cache:
-        rows = reads.df("SELECT column_name FROM information_schema.columns WHERE table_name = 'cluster_measures'")
-        cache["_measure_columns"] = frozenset(rows["column_name"])
-    return cache["_measure_columns"]
+    """The columns of the version's ``cluster_measures`` (``VersionReads.measure_columns``, read once per version)."""
+    return reads.measure_columns
 
 
 def _select(reads: VersionReads, columns: Sequence[str], alias: str = "m") -> str:

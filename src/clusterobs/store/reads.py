@@ -55,9 +55,14 @@ class VersionReads:
         return set(self.df("SELECT name FROM _tables")["name"])
 
     @cached_property
+    def measure_columns(self) -> frozenset[str]:
+        """The columns of the version's ``cluster_measures`` (older versions lack those of the SBS history)."""
+        return frozenset(self.df("SELECT column_name FROM information_schema.columns "
+                                 "WHERE table_name = 'cluster_measures'")["column_name"])
+
+    @cached_property
     def _history_columns(self) -> str:
-        have = set(self.df("SELECT column_name FROM information_schema.columns WHERE table_name = 'cluster_measures'")
-                   ["column_name"])
+        have = self.measure_columns
         return ", ".join(f"m.{c}" if c in have else f"CAST(NULL AS {t}) AS {c}" for c, t in _HISTORY_COLUMNS.items())
 
     def has(self, *names: str) -> bool:
@@ -84,10 +89,8 @@ class VersionReads:
         if measure not in cache:
             if measure not in MEASURE_SORTS or not self.has("cluster_measures"):
                 raise ValueError(f"not a measure of cluster_measures: {measure!r}")
-            have = set(self.df("SELECT column_name FROM information_schema.columns "
-                               "WHERE table_name = 'cluster_measures'")["column_name"])
             column = MEASURE_SORTS[measure].removeprefix("m.")
-            cache[measure] = [] if column not in have else [int(y) for y in self.df(
+            cache[measure] = [] if column not in self.measure_columns else [int(y) for y in self.df(
                 f"SELECT DISTINCT year FROM cluster_measures WHERE {column} IS NOT NULL ORDER BY year")["year"]]
         return cache[measure]
 

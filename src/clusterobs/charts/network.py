@@ -41,7 +41,8 @@ def node_sizes(employment: pd.Series) -> np.ndarray:
     top = np.nanmax(emp) if np.isfinite(emp).any() and np.nanmax(emp) > 0 else 1.0
     with np.errstate(invalid="ignore"):
         d = MAX_NODE_PX * np.sqrt(np.clip(emp, 0, None) / top)
-    return np.where(np.isfinite(d), np.maximum(d, MIN_NODE_PX), MIN_NODE_PX)
+    # rounded: Europe's employment is a parallel sum whose last bits differ between runs; the drawing must not
+    return np.round(np.where(np.isfinite(d), np.maximum(d, MIN_NODE_PX), MIN_NODE_PX), 6)
 
 
 def related_network(nodes: pd.DataFrame, links: pd.DataFrame, caption: Caption, *, legend_focus: str,

@@ -1,4 +1,4 @@
-"""The ``clusterobs`` command: ingest, info, quarantine, download."""
+"""The ``clusterobs`` command: ingest, info, quarantine, download, gc."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from clusterobs.config import Settings
 from clusterobs.errors import ClusterobsError, SourceError, StoreError
 from clusterobs.reports import prestart  # noqa: F401  (starts Chromium now for `clusterobs report`)
 from clusterobs.store import Store
+from clusterobs.store.lock import StoreBusy
+from clusterobs.store.retention import DEFAULT_KEEP
 
 app = typer.Typer(help="clusterobs: the European Cluster Observatory toolkit.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -27,15 +29,53 @@ MirrorOpt = Annotated[
     Path | None, typer.Option("--mirror", help="Offline mirror [env CLUSTEROBS_MIRROR; ../shared/data]")
 ]
 
+WaitOpt = Annotated[float, typer.Option(
+    "--wait", metavar="SECONDS", help="If another ingest, compute or gc is writing to the same data directory, wait "
+    "up to this long for it (default: refuse at once, exit code 75)")]
+#: exit code when another writer holds the data directory (EX_TEMPFAIL: try again later)
+EXIT_BUSY = 75
+
 
 def _progress() -> Progress:
     return Progress(TextColumn("[bold]{task.description:<48}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=console, transient=False)
 
 
+def _still_serving(store: Store, previous: str | None) -> None:
+    """Say which version serves after a failed run: re-read, since another run may have published meanwhile."""
+    now = store.current()
+    if now is None:
+        err.print("No version has been published yet.")
+    elif now == previous:
+        err.print(f"The published version [bold]{now}[/] is unchanged and keeps serving.")
+    else:
+        err.print(f"Version [bold]{now}[/] was published meanwhile by another run (it replaced {previous}); "
+                  "it is the one serving.")
+
+
+def _cleaned(paths: list[tuple[Path, int]]) -> None:
+    if paths:
+        console.print(f"Removed {len(paths)} leftover file(s) of an interrupted run "
+                      f"({sum(n for _, n in paths) / 1e6:.1f} MB): " + ", ".join(p.name for p, _ in paths))
+
+
 @app.command()
-def ingest(home: HomeOpt = None, mirror: MirrorOpt = None) -> None:
-    """Read every source of the mirror into a new dataset version and publish it atomically."""
+def ingest(
+    home: HomeOpt = None,
+    mirror: MirrorOpt = None,
+    accept_changed: Annotated[list[str] | None, typer.Option(
+        "--accept-changed", metavar="SOURCE", help="Accept this source's files although their checksum differs from "
+        "the one recorded for it (a deliberate update); repeatable. The new checksum and line count are recorded in "
+        "the dataset version")] = None,
+    wait: WaitOpt = 0.0,
+) -> None:
+    """Read every source of the mirror into a new dataset version and publish it atomically.
+
+    Every raw file is checked first against the checksum and line count its source was written for; a file that
+    differs (truncated, edited, a new release) stops the ingest before anything is published, unless its source is
+    named with --accept-changed. One writer at a time per data directory: another running ingest, compute or gc
+    makes this one refuse (exit code 75), or wait with --wait. Leftovers of an interrupted run are removed first.
+    """
     from clusterobs.ingest import run_ingest
 
     settings = Settings.from_env(home=home, mirror=mirror)
@@ -48,16 +88,32 @@ def ingest(home: HomeOpt = None, mirror: MirrorOpt = None) -> None:
         def report(label: str, done: int, total: int) -> None:
             bar.update(task, description=label, completed=done, total=total)
 
+        def waiting(holder: str) -> None:
+            bar.update(task, description="waiting for the other writer")
+            err.print(f"Waiting up to {wait:.0f} s: {holder} is writing to {settings.home}.")
+
         try:
-            summary = run_ingest(settings, progress=report)
+            summary = run_ingest(settings, progress=report, accept_changed=accept_changed or (), wait=wait,
+                                 on_wait=waiting)
+        except ValueError as exc:
+            bar.stop()
+            err.print(f"[bold red]{exc}[/]")
+            raise typer.Exit(2) from exc
+        except StoreBusy as exc:
+            bar.stop()
+            err.print(f"[bold red]Ingest refused:[/] {exc}")
+            _still_serving(store, previous)
+            raise typer.Exit(EXIT_BUSY) from exc
         except (ClusterobsError, OSError) as exc:
             bar.stop()
             err.print(f"[bold red]Ingest failed:[/] {exc}")
-            if previous:
-                err.print(f"The published version [bold]{previous}[/] is unchanged and keeps serving.")
-            else:
-                err.print("No version has been published yet.")
+            _still_serving(store, previous)
             raise typer.Exit(1) from exc
+    _cleaned(summary.cleaned)
+    for a in summary.accepted:
+        console.print(f"Accepted changed file [cyan]{a['file']}[/] ({a['source']}): sha256 {a['sha256']}, "
+                      f"{a['lines'] if a['lines'] is not None else 'n/a'} lines (expected {a['expected_sha256']}, "
+                      f"{a['expected_lines'] if a['expected_lines'] is not None else 'n/a'} lines).")
     console.print(
         f"Published version [bold green]{summary.version}[/] in {summary.seconds:.1f} s: "
         f"{len(summary.tables)} tables, {summary.quarantined:,} rows quarantined, "
@@ -81,7 +137,11 @@ def info(
             raise StoreError(f"no published dataset in {store.home}: run `clusterobs ingest` first")
         with contextlib.closing(store.connect(v)) as con:
             tables = con.sql("SELECT name, rows, checksum, description FROM _tables ORDER BY name").df()
-            sources = con.sql("SELECT source, file, sha256, bytes, url FROM sources ORDER BY source, file").df()
+            cols = {r[0] for r in con.sql("SELECT column_name FROM information_schema.columns "
+                                          "WHERE table_name = 'sources'").fetchall()}
+            check = "\"check\"" if "check" in cols else "NULL AS \"check\""  # versions before the checks
+            sources = con.sql(f"SELECT source, file, sha256, bytes, url, {check} FROM sources "
+                              "ORDER BY source, file").df()
             reasons = con.sql(
                 "SELECT source, reason, count(*) AS rows FROM quarantine GROUP BY ALL ORDER BY source, rows DESC"
             ).df()
@@ -107,10 +167,19 @@ def info(
     for i in versions:
         vt.add_row(i.version, "yes" if i.published else "")
     console.print(vt)
-    st = Table("source", "file", "sha256", "bytes", title="Sources")
+    st = Table("source", "file", "sha256", "bytes", "check", title="Sources")
     for r in sources.itertuples():
-        st.add_row(r.source, r.file, r.sha256[:16] + "…", f"{r.bytes:,}")
+        st.add_row(r.source, r.file, r.sha256[:16] + "…", f"{r.bytes:,}", r.check if isinstance(r.check, str) else "")
     console.print(st)
+    accepted = meta.get("accepted_changes") or []
+    if accepted:
+        at = Table("source", "file", "sha256 accepted", "lines", "sha256 expected", "lines expected",
+                   title="Files accepted although they differ from the checksum recorded for their source "
+                   "(--accept-changed)")
+        for a in accepted:
+            at.add_row(a["source"], a["file"], a["sha256"], str(a.get("lines")), str(a.get("expected_sha256")),
+                       str(a.get("expected_lines")))
+        console.print(at)
     tt = Table("table", "rows", "checksum", "description", title="Tables")
     for r in tables.itertuples():
         tt.add_row(r.name, f"{r.rows:,}", r.checksum[:12], r.description)
@@ -136,8 +205,12 @@ def compute(
     scoreboard_indicators: Annotated[Path | None, typer.Option(
         "--scoreboard-indicators", help="A CSV of your own scoreboard indicators, validated and loaded first "
         "(as `clusterobs scoreboard add-indicators`)")] = None,
+    wait: WaitOpt = 0.0,
 ) -> None:
-    """Map clusters for every scheme, year and NUTS level into a new dataset version."""
+    """Map clusters for every scheme, year and NUTS level into a new dataset version.
+
+    One writer at a time per data directory: another running ingest, compute or gc makes this one refuse (exit code
+    75), or wait with --wait."""
     from clusterobs.mapping.compute import run_compute
 
     store = Store(Settings.from_env(home=home).home)
@@ -145,23 +218,35 @@ def compute(
     if previous is None:
         err.print(f"[bold red]no published dataset in {store.home}: run `clusterobs ingest` first[/]")
         raise typer.Exit(1)
-    if scoreboard_indicators is not None:
-        from clusterobs.scoreboard.cli import load_user_file
-
-        load_user_file(store, scoreboard_indicators, replace=True)
-    with _progress() as bar:
-        task = bar.add_task("mapping", total=None)
-
-        def report(label: str, done: int, total: int) -> None:
-            bar.update(task, description=label, completed=done, total=total)
-
+    with contextlib.ExitStack() as stack:
         try:
-            summary = run_compute(store, impute=impute, progress=report, engine=engine, spark_master=spark_master)
-        except (ClusterobsError, OSError, ImportError, ValueError) as exc:
-            bar.stop()
-            err.print(f"[bold red]Compute failed:[/] {exc}")
-            err.print(f"The published version [bold]{previous}[/] is unchanged and keeps serving.")
-            raise typer.Exit(1) from exc
+            lock = stack.enter_context(store.lock(
+                command="clusterobs compute", wait=wait,
+                on_wait=lambda holder: err.print(f"Waiting up to {wait:.0f} s: {holder} is writing to {store.home}.")))
+        except StoreBusy as exc:
+            err.print(f"[bold red]Compute refused:[/] {exc}")
+            _still_serving(store, previous)
+            raise typer.Exit(EXIT_BUSY) from exc
+        _cleaned(lock.cleaned)
+        previous = store.current()  # another run may have published while this one waited
+        if scoreboard_indicators is not None:
+            from clusterobs.scoreboard.cli import load_user_file
+
+            load_user_file(store, scoreboard_indicators, replace=True)
+        with _progress() as bar:
+            task = bar.add_task("mapping", total=None)
+
+            def report(label: str, done: int, total: int) -> None:
+                bar.update(task, description=label, completed=done, total=total)
+
+            try:
+                summary = run_compute(store, impute=impute, progress=report, engine=engine,
+                                      spark_master=spark_master)
+            except (ClusterobsError, OSError, ImportError, ValueError) as exc:
+                bar.stop()
+                err.print(f"[bold red]Compute failed:[/] {exc}")
+                _still_serving(store, previous)
+                raise typer.Exit(1) from exc
     t = Table("scheme", "0 stars", "1 star", "2 stars", "3 stars",
               title=f"Cluster stars, NUTS-2 (NUTS 2021), {summary.star_year or 'no year'}, traded, local and "
               "emerging categories")
@@ -279,6 +364,50 @@ def quarantine(
     for r in df.head(limit).itertuples():
         t.add_row(r.source, r.file, str(r.line), r.value, r.reason)
     console.print(t)
+
+
+@app.command()
+def gc(
+    home: HomeOpt = None,
+    keep: Annotated[int, typer.Option(
+        "--keep", min=0, metavar="N",
+        help="Keep the N newest dataset versions (besides the protected ones)")] = DEFAULT_KEEP,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would be removed")] = False,
+    wait: WaitOpt = 0.0,
+) -> None:
+    """Remove old dataset versions and the leftovers of interrupted runs, and say how many bytes were freed.
+
+    Never removed: the N newest versions (--keep), the published version, the version it replaced
+    less than 10 minutes ago (requests already running may finish on it) and any version another process has
+    open (a running `clusterobs serve`, a report, a notebook: DuckDB holds a lock on the file while it is open).
+    Takes the writers' lock: no ingest or compute runs meanwhile.
+    """
+    from clusterobs.store.retention import collect
+
+    store = Store(Settings.from_env(home=home).home)
+    try:
+        with store.lock(command="clusterobs gc", wait=wait, clean=not dry_run,
+                        on_wait=lambda h: err.print(f"Waiting up to {wait:.0f} s: {h} is writing.")) as lock:
+            result = collect(store, keep=keep, dry_run=dry_run)
+            result.leftovers = [(p, p.stat().st_size) for p in store.leftovers()] if dry_run else lock.cleaned
+    except StoreBusy as exc:
+        err.print(f"[bold red]gc refused:[/] {exc}")
+        raise typer.Exit(EXIT_BUSY) from exc
+    verb = "Would remove" if dry_run else "Removed"
+    t = Table("file", "MB", "why", title=f"{verb} from {store.home}")
+    for path, size in result.removed:
+        t.add_row(path.name, f"{size / 1e6:.1f}", f"older than the {keep} newest versions")
+    for path, size in result.leftovers:
+        t.add_row(path.name, f"{size / 1e6:.1f}", "leftover of an interrupted run")
+    console.print(t)
+    kt = Table("version", "kept because", title="Kept")
+    for v, why in result.kept.items():
+        kt.add_row(v, why)
+    console.print(kt)
+    n = len(result.removed) + len(result.leftovers)
+    console.print(f"{verb} {len(result.removed)} version(s) and {len(result.leftovers)} leftover file(s): "
+                  f"{'would free' if dry_run else 'freed'} {result.freed:,} bytes ({result.freed / 1e6:.1f} MB)."
+                  if n else "Nothing to remove.")
 
 
 @app.command()

@@ -2,7 +2,11 @@
 
 Stages, each named in the progress display and in the version's ``_meta``:
 
-1. checksum every raw file (table ``sources``);
+0. take the data directory's writers' lock (``store.lock``: another ingest or compute holding it refuses this one,
+   or makes it wait ``wait`` seconds) and remove the leftovers of interrupted runs;
+1. checksum every raw file (table ``sources``) and compare it with the checksum and line count its source was
+   written for (``sources.integrity``): a file that differs stops the ingest here, unless its source is in
+   ``accept_changed``, and the new checksum is then recorded in ``_meta`` ``accepted_changes``;
 2. read the classification sources (NACE, NAICS, US cluster definitions, US County Business
    Patterns 2012 employment for the concordance's weights, JRC, GISCO),
    then the statistical sources validated against them (SBS 2015, SBS 2008-2015 in the bulk layout, LFS,
@@ -20,18 +24,19 @@ Any ``SourceError`` or ``OSError`` aborts the new version: the published one kee
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
+import duckdb
 import pandas as pd
 
 import clusterobs
 from clusterobs.classifications import categories, concordance, harmonise, regions, sbs_series
 from clusterobs.config import Settings
-from clusterobs.errors import SourceError
+from clusterobs.errors import ClusterobsError, SourceError
 from clusterobs.sources import (
     eurostat_api,
     eurostat_indicators,
@@ -51,8 +56,8 @@ from clusterobs.sources import (
     us_cluster_crosswalk,
     us_cmp_related,
 )
-from clusterobs.sources.base import sha256_file
 from clusterobs.sources.ingestlog import IngestLog
+from clusterobs.sources.integrity import ACCEPTED, ACCEPTED_BEFORE, FileCheck, SourceChanged, compare, fingerprint
 from clusterobs.store import Store
 
 #: Classification sources first: the statistical sources are validated against them.
@@ -83,15 +88,29 @@ class IngestSummary:
     quarantined: int = 0
     quirks: int = 0
     seconds: float = 0.0
+    accepted: list[dict[str, object]] = field(default_factory=list)
+    """Files that differed from their source's checksum and were accepted (``accept_changed``)."""
+    cleaned: list[tuple[Path, int]] = field(default_factory=list)
+    """Leftovers of interrupted runs removed first: path and bytes."""
 
 
-def source_files_frame(mirror: Path) -> pd.DataFrame:
-    """Checksum every raw file of every source; a missing required file is a ``SourceError``.
+def source_ids() -> list[str]:
+    """Every source id an ingest may read."""
+    return [m.META.id for m in (*SOURCES, *OPTIONAL_SOURCES)]
 
-    Optional sources are listed when present; the API file's ``url`` is then the query of
-    its ``DOWNLOADS.json`` record with the same checksum, when there is one.
+
+def source_files_frame(mirror: Path, *, accept_changed: frozenset[str] = frozenset(),
+                       accepted_before: dict[str, dict[str, object]] | None = None) -> pd.DataFrame:
+    """Checksum every raw file of every source and compare it with its metadata (``sources.integrity``).
+
+    A missing required file is a ``SourceError``; files that differ from their recorded checksum are a
+    ``SourceChanged`` naming them all, unless their source is in ``accept_changed`` or the published version
+    accepted the same bytes (``accepted_before``: mirror path → record). Optional sources are listed when present;
+    the API file's ``url`` is then the query of its ``DOWNLOADS.json`` record with the same checksum, when there
+    is one.
     """
     rows = []
+    checks: list[FileCheck] = []
     for module in (*SOURCES, *(m for m in OPTIONAL_SOURCES if m.present(mirror))):
         meta = module.META
         record = module.download_record(mirror) if hasattr(module, "download_record") else None
@@ -101,15 +120,49 @@ def source_files_frame(mirror: Path) -> pd.DataFrame:
                 if f.optional:
                     continue
                 raise SourceError(path, f"missing file of source {meta.id!r} (mirror: {mirror})")
+            key = str(Path(meta.folder) / f.name)
+            check = compare(meta.id, key, fingerprint(path), f.sha256, f.lines,
+                            accept=meta.id in accept_changed, accepted_before=(accepted_before or {}).get(key))
+            checks.append(check)
             rows.append({
-                "source": meta.id, "title": meta.title, "file": f.name, "sha256": sha256_file(path),
-                "bytes": path.stat().st_size,
+                "source": meta.id, "title": meta.title, "file": f.name, "sha256": check.sha256,
+                "bytes": check.bytes, "lines": check.lines, "expected_sha256": check.expected_sha256,
+                "expected_lines": check.expected_lines, "check": check.check,
                 "url": str(record["url"]) if record and record.get("file") == f.name else f.url,
                 "publisher": meta.publisher,
                 "publisher_url": meta.publisher_url, "licence": meta.licence, "citation": meta.citation,
                 "origin": meta.origin, "notes": meta.notes,
             })
-    return pd.DataFrame(rows)
+    changed = [c for c in checks if c.check == "changed"]
+    if changed:
+        raise SourceChanged(mirror, changed)
+    df = pd.DataFrame(rows)
+    for col in ("lines", "expected_lines"):
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+def accepted_changes(files: pd.DataFrame, mirror: Path) -> list[dict[str, object]]:
+    """The accepted files of an ingest, for ``_meta`` ``accepted_changes`` (mirror path → what was accepted)."""
+    out = []
+    for r in files[files["check"].isin([ACCEPTED, ACCEPTED_BEFORE])].itertuples():
+        folder = next(m.META.folder for m in (*SOURCES, *OPTIONAL_SOURCES) if m.META.id == r.source)
+        out.append({"source": r.source, "file": str(Path(folder) / r.file), "sha256": r.sha256, "bytes": int(r.bytes),
+                    "lines": None if pd.isna(r.lines) else int(r.lines), "expected_sha256": r.expected_sha256,
+                    "expected_lines": None if pd.isna(r.expected_lines) else int(r.expected_lines),
+                    "check": r.check})
+    return out
+
+
+def _accepted_before(store: Store) -> dict[str, dict[str, object]]:
+    """The files the published version accepted, by mirror path ({} before the first ingest)."""
+    if store.current() is None:
+        return {}
+    try:
+        records = store.meta().get("accepted_changes") or []
+    except (ClusterobsError, duckdb.Error):
+        return {}
+    return {str(r["file"]): r for r in records if isinstance(r, dict) and "file" in r}
 
 
 def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> dict[str, pd.DataFrame]:
@@ -154,12 +207,31 @@ def descriptions() -> dict[str, str]:
     return out
 
 
-def run_ingest(settings: Settings, *, progress: Progress | None = None) -> IngestSummary:
-    """Ingest the mirror into a new dataset version and publish it; raise on failure."""
-    started = datetime.now(UTC)
+def run_ingest(settings: Settings, *, progress: Progress | None = None,
+               accept_changed: Iterable[str] = (), wait: float = 0.0,
+               on_wait: Callable[[str], None] | None = None) -> IngestSummary:
+    """Ingest the mirror into a new dataset version and publish it; raise on failure.
+
+    ``accept_changed``: source ids whose files may differ from their recorded checksums (``SourceChanged``
+    otherwise); ``wait``: seconds to wait for another writer of the same data directory (``StoreBusy`` after).
+    """
+    accept = frozenset(accept_changed)
+    unknown = sorted(accept - set(source_ids()))
+    if unknown:
+        raise ValueError(f"unknown source id(s) for --accept-changed: {', '.join(unknown)}; "
+                         f"known: {', '.join(source_ids())}")
     store = Store(settings.home)
+    with store.lock(command="clusterobs ingest", wait=wait, on_wait=on_wait) as lock:
+        summary = _ingest(settings, store, progress, accept)
+    summary.cleaned = lock.cleaned
+    return summary
+
+
+def _ingest(settings: Settings, store: Store, progress: Progress | None, accept: frozenset[str]) -> IngestSummary:
+    started = datetime.now(UTC)
     log = IngestLog()
-    files = source_files_frame(settings.mirror)
+    files = source_files_frame(settings.mirror, accept_changed=accept, accepted_before=_accepted_before(store))
+    accepted = accepted_changes(files, settings.mirror)
     tables = read_all(settings.mirror, log, progress)
     tables["sources"] = files
     tables["quarantine"] = log.quarantine_frame()
@@ -174,6 +246,7 @@ def run_ingest(settings: Settings, *, progress: Progress | None = None) -> Inges
         writer.set_meta("mirror", str(settings.mirror))
         writer.set_meta("created_at", started.isoformat(timespec="seconds"))
         writer.set_meta("source_checksums", dict(zip(files["file"], files["sha256"], strict=True)))
+        writer.set_meta("accepted_changes", accepted)
         writer.set_meta("sbs_api", _sbs_api_meta(settings.mirror, files, tables))
         version = writer.publish()
     seconds = (datetime.now(UTC) - started).total_seconds()
@@ -182,7 +255,7 @@ def run_ingest(settings: Settings, *, progress: Progress | None = None) -> Inges
         tables={k: len(v) for k, v in tables.items()},
         quarantined=len(tables["quarantine"]),
         quirks=int(tables["quirks"]["rows"].sum()) if len(tables["quirks"]) else 0,
-        seconds=seconds,
+        seconds=seconds, accepted=accepted,
     )
 
 

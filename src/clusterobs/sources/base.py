@@ -28,6 +28,9 @@ class RemoteFile:
     name: str
     url: str
     sha256: str | None = None
+    """The checksum the source module was written for (``sources.integrity``): another one stops the ingest."""
+    lines: int | None = None
+    """Text lines of that file (``sources.integrity.fingerprint``), shown beside a checksum mismatch."""
     min_rows: int = 0
     """Fewer data rows than this means the file is truncated: the ingest fails."""
     derived: bool = False
@@ -66,7 +69,9 @@ def load_meta(module_file: str) -> SourceMeta:
     path = Path(module_file).with_suffix(".meta.yml")
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     files = tuple(
-        RemoteFile(name=f["name"], url=f["url"], sha256=f.get("sha256"), min_rows=int(f.get("min_rows", 0)),
+        RemoteFile(name=f["name"], url=f["url"], sha256=f.get("sha256"),
+                   lines=int(f["lines"]) if f.get("lines") is not None else None,
+                   min_rows=int(f.get("min_rows", 0)),
                    derived=bool(f.get("derived", False)), optional=bool(f.get("optional", False)),
                    derived_from=tuple(f.get("derived_from", ())))
         for f in raw.pop("files")

@@ -2,13 +2,18 @@
 
 Layout under the data directory (``CLUSTEROBS_HOME``, default ``./var``)::
 
-    versions/<version>.duckdb    one complete dataset version per file
-    versions/<version>.building  a version being written (removed if the ingest fails)
-    current.json                 which version is published (replaced atomically)
+    versions/<version>.duckdb            one complete dataset version per file
+    versions/<version>.<run>.building    a version being written (removed if the ingest fails; ``<run>`` is
+                                         unique per writer, so two writers never share a temporary file)
+    current.json                         which version is published (replaced atomically), and the one before
+    writer.lock                          the writers' lock (``store.lock``): one ingest/compute/gc at a time
 
 An ingest writes every table into a new ``.building`` file; only when all tables are
 written is the file renamed and ``current.json`` swapped with ``os.replace``. A failed
-ingest therefore never touches the version that is serving.
+ingest therefore never touches the version that is serving. A writer killed outright leaves
+its ``.building`` file (and DuckDB's ``.wal``): the next writer removes them once it holds
+the lock, which proves their writer is dead. Old versions are removed by ``clusterobs gc``
+(``store.retention``).
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ import contextlib
 import hashlib
 import json
 import os
+import secrets
 import shutil
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,8 +36,10 @@ import numpy as np
 import pandas as pd
 
 from clusterobs.errors import StoreError
+from clusterobs.store.lock import HomeLock
 
 CURRENT = "current.json"
+BUILDING = ".building"
 
 
 @dataclass(frozen=True)
@@ -69,10 +79,15 @@ class Store:
     # ---- reading -------------------------------------------------------------------
     def current(self) -> str | None:
         """The published version id, or None before the first successful ingest."""
+        return self.pointer().get("version")
+
+    def pointer(self) -> dict[str, Any]:
+        """``current.json``: ``version``, ``published_at`` and ``previous`` (the version it replaced); {} before
+        the first publish."""
         pointer = self.home / CURRENT
         if not pointer.exists():
-            return None
-        return json.loads(pointer.read_text(encoding="utf-8"))["version"]
+            return {}
+        return json.loads(pointer.read_text(encoding="utf-8"))
 
     def path(self, version: str | None = None) -> Path:
         version = version or self.current()
@@ -120,16 +135,42 @@ class Store:
         return out
 
     # ---- writing -------------------------------------------------------------------
+    def lock(self, *, command: str = "clusterobs", wait: float = 0.0,
+             on_wait: Callable[[str], None] | None = None, clean: bool = True) -> WriterLock:
+        """The writers' lock of this data directory (see ``store.lock``); ``StoreBusy`` if another writer holds
+        it after ``wait`` seconds. Taking it afresh removes the leftovers of interrupted runs (``cleaned``) unless
+        ``clean`` is False."""
+        return WriterLock(self, command=command, wait=wait, on_wait=on_wait, clean=clean)
+
+    def leftovers(self) -> list[Path]:
+        """Temporary files of writers: ``*.building`` (+ ``.wal``) and unfinished ``current.json`` replacements.
+        Only leftovers when no writer holds the lock."""
+        found: list[Path] = []
+        if self.versions_dir.is_dir():
+            found += [p for p in self.versions_dir.iterdir()
+                      if p.name.endswith(BUILDING) or p.name.endswith(BUILDING + ".wal")]
+        if self.home.is_dir():
+            found += [*self.home.glob(f".{CURRENT}.*.tmp"), *self.home.glob(f"{CURRENT}.tmp")]
+        return sorted(found)
+
     def begin(self, *, label: str = "") -> VersionWriter:
-        """Start writing a new version; publish it with ``VersionWriter.publish``."""
-        self.versions_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        version = stamp + (f"-{label}" if label else "")
-        n = 1
-        while (self.versions_dir / f"{version}.duckdb").exists():
-            n += 1
-            version = f"{stamp}-{n}" + (f"-{label}" if label else "")
-        return VersionWriter(self, version)
+        """Start writing a new version; publish it with ``VersionWriter.publish``.
+
+        Takes the writers' lock (at once, or ``StoreBusy``) unless this thread holds it already."""
+        lock = self.lock(command="clusterobs write")
+        lock.__enter__()
+        try:
+            self.versions_dir.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            version = stamp + (f"-{label}" if label else "")
+            n = 1
+            while (self.versions_dir / f"{version}.duckdb").exists():
+                n += 1
+                version = f"{stamp}-{n}" + (f"-{label}" if label else "")
+            return VersionWriter(self, version, lock=lock)
+        except BaseException:
+            lock.__exit__(None, None, None)
+            raise
 
     def derive(self, *, label: str = "") -> VersionWriter:
         """Start a new version holding a copy of the published one's tables (for ``compute``)."""
@@ -143,14 +184,42 @@ class Store:
         return writer
 
     def publish(self, version: str) -> None:
-        """Point ``current.json`` at ``version`` atomically."""
+        """Point ``current.json`` at ``version`` atomically (recording the version it replaces as ``previous``)."""
         pointer = self.home / CURRENT
-        tmp = pointer.with_suffix(".json.tmp")
-        payload = {"version": version, "published_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, pointer)
+        previous = self.current()
+        payload = {"version": version, "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                   "previous": previous if previous != version else self.pointer().get("previous")}
+        fd, name = tempfile.mkstemp(dir=self.home, prefix=f".{CURRENT}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(payload, indent=2))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(name, 0o644)
+            os.replace(name, pointer)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+
+
+class WriterLock(HomeLock):
+    """``HomeLock`` that removes a store's leftovers when it takes the lock afresh (``cleaned``: path, bytes)."""
+
+    def __init__(self, store: Store, *, clean: bool = True, **kwargs: Any) -> None:
+        super().__init__(store.home, **kwargs)
+        self.store = store
+        self.clean = clean
+        self.cleaned: list[tuple[Path, int]] = []
+
+    def __enter__(self) -> WriterLock:
+        super().__enter__()
+        if self.acquired_fresh and self.clean:
+            for path in self.store.leftovers():
+                with contextlib.suppress(FileNotFoundError):
+                    size = path.stat().st_size
+                    path.unlink()
+                    self.cleaned.append((path, size))
+        return self
 
 
 class VersionWriter:
@@ -160,12 +229,13 @@ class VersionWriter:
     file and leaves the published version alone.
     """
 
-    def __init__(self, store: Store, version: str) -> None:
+    def __init__(self, store: Store, version: str, *, lock: HomeLock | None = None) -> None:
         self.store = store
         self.version = version
-        self.building = store.versions_dir / f"{version}.building"
+        self._lock = lock
+        run = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.building = store.versions_dir / f"{version}.{run}{BUILDING}"
         self.final = store.versions_dir / f"{version}.duckdb"
-        self.building.unlink(missing_ok=True)
         self.con = duckdb.connect(str(self.building))
         self.con.execute(
             "CREATE TABLE _tables (name VARCHAR PRIMARY KEY, rows BIGINT, checksum VARCHAR, description VARCHAR)"
@@ -195,6 +265,7 @@ class VersionWriter:
         os.replace(self.building, self.final)
         self.store.publish(self.version)
         self._published = True
+        self._release()
         return self.version
 
     def abort(self) -> None:
@@ -202,6 +273,12 @@ class VersionWriter:
             self.con.close()
         self.building.unlink(missing_ok=True)
         Path(str(self.building) + ".wal").unlink(missing_ok=True)
+        self._release()
+
+    def _release(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.__exit__(None, None, None)
 
     def __enter__(self) -> VersionWriter:
         return self

@@ -418,6 +418,9 @@ def download(
         "./mirror"
     ),
     force: Annotated[bool, typer.Option(help="Download again even when the checksum matches")] = False,
+    accept_changed: Annotated[list[str] | None, typer.Option(
+        "--accept-changed", metavar="SOURCE", help="Keep this source's files although their checksum differs from "
+        "the one recorded for it (a new release); repeatable. Ingest them with the same option")] = None,
 ) -> None:
     """Download the sources' raw files from their canonical addresses (for users who are online).
 
@@ -433,7 +436,7 @@ def download(
 
     modules = {m.META.id: m for m in (*SOURCES, eurostat_api)}
     wanted = sources or [m for m in modules if m != eurostat_api.META.id]
-    unknown = [s for s in wanted if s not in modules]
+    unknown = [s for s in (*wanted, *(accept_changed or ())) if s not in modules]
     if unknown:
         err.print(f"[bold red]unknown source(s): {', '.join(unknown)}[/]; known: {', '.join(modules)}")
         raise typer.Exit(2)
@@ -447,12 +450,17 @@ def download(
 
             validate = eurostat_api.check_sdmx_csv if sid == eurostat_api.META.id else None
             try:
-                records = download_source(meta, to, client=client, progress=report, force=force, validate=validate)
+                records = download_source(meta, to, client=client, progress=report, force=force, validate=validate,
+                                          accept_changed=sid in (accept_changed or ()))
             except SourceError as exc:
                 bar.stop()
                 err.print(f"[bold red]Download failed:[/] {exc}")
                 raise typer.Exit(1) from exc
             bar.update(task, description=f"{sid}: {len(records)} file(s)")
+            for r in records:
+                if r.expected_sha256:
+                    bar.add_task(f"{sid}: accepted changed {r.file} (sha256 {r.sha256[:12]}…, expected "
+                                 f"{r.expected_sha256[:12]}…)", total=1, completed=1)
         for sid in wanted:  # after every download: a rebuild may read another source's files
             try:
                 built = after_download(modules[sid], to)

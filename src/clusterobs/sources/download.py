@@ -23,7 +23,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -88,9 +88,14 @@ class DownloadRecord:
     status: int
     etag: str | None = None
     last_modified: str | None = None
+    expected_sha256: str | None = None
+    """Set when the file differs from the checksum its source records and was accepted (``accept_changed``)."""
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        out = asdict(self)
+        if out["expected_sha256"] is None:  # only accepted changes carry it
+            del out["expected_sha256"]
+        return out
 
 
 def make_client(*, timeout: float = 300.0) -> httpx.Client:
@@ -200,6 +205,7 @@ def download_source(
     force: bool = False,
     validate: Callable[[Path], None] | None = None,
     retry: RetryPolicy | None = None,
+    accept_changed: bool = False,
 ) -> list[DownloadRecord]:
     """Download every file of ``meta`` into ``mirror/<meta.folder>/``; log them in ``DOWNLOADS.json``.
 
@@ -207,7 +213,9 @@ def download_source(
     ``force``), and files marked ``derived`` (built locally, not downloadable). A file
     marked ``optional`` that the server does not have (404/410) is skipped too. Each record
     is logged as soon as its file is in place, so a later failure keeps the earlier records.
-    ``validate`` checks each complete file before it replaces the previous one.
+    ``validate`` checks each complete file before it replaces the previous one. A file whose checksum differs
+    from the one the metadata records is refused (the previous file is kept) with a message saying how to accept
+    it, unless ``accept_changed``: it is then kept and its record carries the ``expected_sha256`` it replaced.
     """
     folder = mirror / meta.folder
     records: list[DownloadRecord] = []
@@ -219,13 +227,20 @@ def download_source(
                 continue
             if not force and remote.sha256 and dest.is_file() and sha256_file(dest) == remote.sha256.lower():
                 continue
+            expected = None if accept_changed else remote.sha256
             try:
-                record = download_file(http, remote.url, dest, expected_sha256=remote.sha256,
+                record = download_file(http, remote.url, dest, expected_sha256=expected,
                                        progress=progress, validate=validate, retry=retry)
             except DownloadError as exc:
                 if getattr(remote, "optional", False) and exc.status in (404, 410):
                     continue
+                if exc.reason.startswith("checksum mismatch"):
+                    raise DownloadError(remote.url, f"{exc.reason}. If the source has deliberately changed (a new "
+                                        f"release), run `clusterobs download --accept-changed {meta.id}`, then "
+                                        f"`clusterobs ingest --accept-changed {meta.id}`") from exc
                 raise
+            if remote.sha256 and record.sha256 != remote.sha256.lower():
+                record = replace(record, expected_sha256=remote.sha256.lower())
             append_records(folder, [record])
             records.append(record)
     return records

@@ -113,13 +113,14 @@ class SourceChanged(SourceError):
         self.changed = changed
         parts = []
         for c in changed:
-            parts.append(f"  {c.source}: {mirror / c.file}\n"
+            parts.append(f"  {c.source}: {c.file}\n"
                          f"    sha256 expected {c.expected_sha256}\n"
                          f"           found    {c.sha256}\n"
                          f"    lines  expected {_n(c.expected_lines)}, found {_n(c.lines)}; {c.bytes:,} bytes")
         sources = sorted({c.source for c in changed})
         flags = " ".join(f"--accept-changed {s}" for s in sources)
-        reason = ("differs from the file its source was written for (truncated, edited or a new release?):\n"
+        reason = ("differs from the file its source was written for (truncated, edited or a new release?); "
+                  f"nothing was read or published. In the mirror {mirror}:\n"
                   + "\n".join(parts)
                   + f"\nIf the change is deliberate, run `clusterobs ingest {flags}`: the new checksum and line "
                   "count are then recorded in the dataset version (`clusterobs info`).")

@@ -142,7 +142,7 @@ def test_accept_changed_publishes_and_records_the_new_checksum(small_ingest, mir
     assert again.accepted[0]["sha256"] == record["sha256"]
     # other bytes: refused again
     _write_sbs(copy, bad[:-100])
-    with pytest.raises(SourceChanged, match="sbs_r_nuts06_r2_2015.csv"):
+    with pytest.raises(SourceChanged, match=r"sbs_r_nuts06_r2_2015\.csv"):
         ingest.run_ingest(Settings(home=home, mirror=copy))
     assert store.current() == again.version
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from clusterobs.store.store import Store
+from clusterobs.store.store import Store, version_key
 
 DEFAULT_KEEP = 5
 GRACE = timedelta(minutes=10)
@@ -73,7 +73,8 @@ def collect(store: Store, *, keep: int = DEFAULT_KEEP, dry_run: bool = False,
         raise ValueError(f"keep must be 0 or more; got {keep}")
     now = now or datetime.now(UTC)
     out = Collection(dry_run=dry_run)
-    paths = sorted(store.versions_dir.glob("*.duckdb")) if store.versions_dir.is_dir() else []
+    paths = sorted(store.versions_dir.glob("*.duckdb"), key=lambda p: version_key(p.stem)) \
+        if store.versions_dir.is_dir() else []
     pointer = store.pointer()
     current = pointer.get("version")
     previous = pointer.get("previous")

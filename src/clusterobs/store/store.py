@@ -69,6 +69,15 @@ def frame_checksum(df: pd.DataFrame) -> str:
     return hashlib.sha256(header + b"\n" + rows.tobytes()).hexdigest()
 
 
+def version_key(version: str) -> tuple[str, int, str]:
+    """Order of creation of version ids ``<stamp>[-<n>][-<label>]`` (``-2`` comes after the plain stamp)."""
+    stamp, _, rest = version.partition("-")
+    first, _, label = rest.partition("-")
+    if first.isdigit():
+        return stamp, int(first), label
+    return stamp, 1, rest
+
+
 class Store:
     """Reads published versions and writes new ones."""
 
@@ -123,7 +132,7 @@ class Store:
     def versions(self) -> list[VersionInfo]:
         current = self.current()
         out = []
-        for p in sorted(self.versions_dir.glob("*.duckdb")):
+        for p in sorted(self.versions_dir.glob("*.duckdb"), key=lambda p: version_key(p.stem)):
             v = p.stem
             try:
                 with contextlib.closing(duckdb.connect(str(p), read_only=True)) as con:

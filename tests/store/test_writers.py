@@ -19,9 +19,9 @@ from clusterobs import cli, ingest
 from clusterobs.cli import app
 from clusterobs.config import Settings
 from clusterobs.store import Store
-from clusterobs.store.store import version_key
 from clusterobs.store.lock import StoreBusy
 from clusterobs.store.retention import GRACE, collect
+from clusterobs.store.store import version_key
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 ENV = {**os.environ, "COLUMNS": "250", "PYTHONPATH": SRC}

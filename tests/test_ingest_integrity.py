@@ -170,3 +170,25 @@ def test_a_download_that_differs_is_refused_unless_accepted(tmp_path):
     assert records[0].expected_sha256 == SBS_SHA256
     log = json.loads((dest.parent / "DOWNLOADS.json").read_text())
     assert log[0]["sha256"] == hashlib.sha256(served).hexdigest() and log[0]["expected_sha256"] == SBS_SHA256
+
+
+def test_the_trust_report_names_accepted_files_first(tmp_path):
+    import contextlib
+
+    from clusterobs.mapping.trust import _accepted_limits, _Reader
+
+    store = Store(tmp_path)
+    record = {"source": "eurostat_sbs_2015", "file": str(SBS), "sha256": "06e2a66857b17a2a" + "0" * 48,
+              "bytes": 551_668, "lines": 42_207, "expected_sha256": SBS_SHA256, "expected_lines": SBS_LINES,
+              "check": "accepted change"}
+    for accepted in ([], [record]):
+        with store.begin() as w:
+            w.write("t", pd.DataFrame({"a": [1]}), description="")
+            w.set_meta("accepted_changes", accepted)
+            w.publish()
+        with contextlib.closing(store.connect()) as con:
+            limits = _accepted_limits(_Reader(con))
+        assert limits == ([] if not accepted else [
+            "**Raw files that differ from those their sources were written for**, accepted with `clusterobs ingest "
+            f"--accept-changed`: {SBS} (eurostat_sbs_2015: 42,207 lines, 46,860 expected; sha256 06e2a66857b1…). "
+            "The figures rest on them."])

@@ -15,6 +15,7 @@ rewrites the block between ``BEGIN`` and ``END`` in place).
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -121,8 +122,25 @@ def trust_report(store: Store, *, nuts_version: int = 2021, level: int = 2, year
         report.figures = (_cell_figures(r, params) + _region_figures(r, params) + _input_figures(r, params)
                           + _history_figures(r, params, years))
         report.caveats = _top_caveats(r, params)
-        report.limits = _limits(report) + _history_limits(report)
+        report.limits = _accepted_limits(r) + _limits(report) + _history_limits(report)
     return report
+
+
+def _accepted_limits(r: _Reader) -> list[str]:
+    """A limit naming the raw files accepted although they differ from their sources' checksums (first: it
+    qualifies every figure)."""
+    row = r.con.execute("SELECT value FROM _meta WHERE key = 'accepted_changes'").fetchone()
+    accepted = json.loads(row[0]) if row else []
+    if not accepted:
+        return []
+
+    def lines(value: object) -> str:
+        return f"{value:,}" if isinstance(value, int) else "n/a"
+
+    files = "; ".join(f"{a['file']} ({a['source']}: {lines(a.get('lines'))} lines, {lines(a.get('expected_lines'))} "
+                      f"expected; sha256 {str(a['sha256'])[:12]}…)" for a in accepted)
+    return ["**Raw files that differ from those their sources were written for**, accepted with "
+            f"`clusterobs ingest --accept-changed`: {files}. The figures rest on them."]
 
 
 def _cell_figures(r: _Reader, params: list) -> list[Figure]:

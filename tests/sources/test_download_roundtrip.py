@@ -176,11 +176,11 @@ def downloaded(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
         root = tmp_path_factory.mktemp("online")
         result = CliRunner().invoke(app, ["download", "--to", str(root / "mirror")],
                                     env={**os.environ, "COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        home = root / "home"
+        summary = run_ingest(Settings(home=home, mirror=root / "mirror"))  # the ingest checks checksums too
     finally:
         patch.undo()
-    assert result.exit_code == 0, result.output
-    home = root / "home"
-    summary = run_ingest(Settings(home=home, mirror=root / "mirror"))
     return root / "mirror", Store(home), summary, net, derived, result.output
 
 
@@ -243,6 +243,9 @@ def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, inge
     assert extra == sorted([eurostat_indicators.YEARLY.format(year=y) for y in eurostat_indicators.YEARS]
                            + [ris.WORKBOOK, rci_2022.WORKBOOK, i40_indicators.ZIP, us_cbp.ZIP])
     assert src.loc[real_src.index, "sha256"].equals(real_src["sha256"])
+    assert set(src.loc[real_src.index, "check"]) == {"as expected"}
+    assert src.loc[[ris.WORKBOOK, rci_2022.WORKBOOK, i40_indicators.ZIP, us_cbp.ZIP], "check"].tolist() == [
+        "no checksum recorded"] * 4  # the made-up workbooks (checksums patched out) and the zips (none recorded)
     assert store.meta(summary.version)["sbs_api"] == "absent"
 
 

@@ -219,3 +219,17 @@ def test_version_ids_sort_in_order_of_creation():
     ids = ["20260101T000001", "20260101T000000-10", "20260101T000000", "20260101T000000-2-scoreboard"]
     assert sorted(ids, key=version_key) == ["20260101T000000", "20260101T000000-2-scoreboard", "20260101T000000-10",
                                             "20260101T000001"]
+
+
+def test_derive_copies_the_version_published_when_it_holds_the_lock(tmp_path):
+    store = Store(tmp_path)
+    first = _publish(store, 1)
+    proc = _child(HOLD.format(home=str(tmp_path), hold=1))  # publishes a = 7 after 1 s, then releases
+    with pytest.raises(StoreBusy):
+        store.derive()
+    proc.wait(timeout=60)
+    second = store.current()
+    assert second != first
+    with store.derive() as w:
+        v = w.publish()
+    assert store.meta(v)["parent_version"] == second and store.table("t", v)["a"].tolist() == [7]

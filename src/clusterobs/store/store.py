@@ -182,14 +182,22 @@ class Store:
             raise
 
     def derive(self, *, label: str = "") -> VersionWriter:
-        """Start a new version holding a copy of the published one's tables (for ``compute``)."""
-        parent = self.current()
-        source = self.path(parent)
+        """Start a new version holding a copy of the published one's tables (for ``compute``).
+
+        The published version is read once the writers' lock is held: a writer that published just before is
+        never overwritten by a copy of what it replaced."""
+        self.path()  # no published version: StoreError before anything is written
         writer = self.begin(label=label)
-        writer.con.close()
-        shutil.copyfile(source, writer.building)
-        writer.con = duckdb.connect(str(writer.building))
-        writer.set_meta("parent_version", parent)
+        try:
+            parent = self.current()
+            source = self.path(parent)
+            writer.con.close()
+            shutil.copyfile(source, writer.building)
+            writer.con = duckdb.connect(str(writer.building))
+            writer.set_meta("parent_version", parent)
+        except BaseException:
+            writer.abort()
+            raise
         return writer
 
     def publish(self, version: str) -> None:

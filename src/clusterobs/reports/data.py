@@ -206,7 +206,8 @@ class ReportData(VersionReads):
                 params.append(value)
         extra = "".join(f", m.{c}" for c in optional)
         h = self.df(f"SELECT m.region, {region_name_sql()} AS region_name, r.country, m.category, "
-                    f"c.name AS category_name, c.kind, m.year, m.employment{extra}, {stars}, {no_data} FROM cluster_measures m "
+                    f"c.name AS category_name, c.kind, m.year, m.employment{extra}, {stars}, {no_data} "
+                    "FROM cluster_measures m "
                     "JOIN categories c USING (category) "
                     "LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version"
                     f"{join} WHERE {' AND '.join(where)} ORDER BY m.region, m.category, m.year", params)

@@ -322,7 +322,7 @@ def test_search_by_name_and_code(client):
     by_name = text(client.get("/search/?q=stuttgart"))
     assert 'href="/regions/DE11/"' in by_name
     by_code = text(client.get("/search/?q=FR10"))
-    assert '<tr class="highlight"><td><a href="/regions/FR10/">FR10</a>' in by_code
+    assert 'class="highlight"><td><a href="/regions/FR10/">FR10</a>' in by_code
     assert "No region matches" in text(client.get("/search/?q=zzzzqq"))
 
 

@@ -50,7 +50,7 @@ def test_every_page_renders_with_navigation_and_language_switcher(client, path):
     page = text(r)
     assert '<main id="main">' in page
     assert 'action="/i18n/setlang/"' in page
-    for link in ("/map/", "/categories/", "/search/", "/compare/", "/methodology/", "/sources/", "/help/"):
+    for link in ("/map/", "/categories/", "/regions/", "/compare/", "/methodology/", "/sources/", "/help/"):
         assert f'href="{link}"' in page
     assert "plotly.min.js" in page  # the full bundle (fallback) from the plotly package, never a CDN
     assert "cdn.plot.ly" not in page and "cdn.jsdelivr" not in page

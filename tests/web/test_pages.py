@@ -50,7 +50,7 @@ def test_every_page_renders_with_navigation_and_language_switcher(client, path):
     page = text(r)
     assert '<main id="main">' in page
     assert 'action="/i18n/setlang/"' in page
-    for link in ("/map/", "/categories/", "/search/", "/compare/", "/methodology/", "/sources/", "/help/"):
+    for link in ("/map/", "/categories/", "/regions/", "/compare/", "/methodology/", "/sources/", "/help/"):
         assert f'href="{link}"' in page
     assert "plotly.min.js" in page  # the full bundle (fallback) from the plotly package, never a CDN
     assert "cdn.plot.ly" not in page and "cdn.jsdelivr" not in page
@@ -322,7 +322,7 @@ def test_search_by_name_and_code(client):
     by_name = text(client.get("/search/?q=stuttgart"))
     assert 'href="/regions/DE11/"' in by_name
     by_code = text(client.get("/search/?q=FR10"))
-    assert '<tr class="highlight"><td><a href="/regions/FR10/">FR10</a>' in by_code
+    assert 'class="highlight"><td><a href="/regions/FR10/">FR10</a>' in by_code
     assert "No region matches" in text(client.get("/search/?q=zzzzqq"))
 
 

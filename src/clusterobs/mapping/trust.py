@@ -26,6 +26,7 @@ from clusterobs.errors import StoreError
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.plausibility import LOWER, UPPER
 from clusterobs.store import Store
+from clusterobs.store.reads import region_name_sql
 
 #: the engine's thresholds of a rankable cell (``categories.rankability``)
 COVERAGE_THRESHOLD = MIN_CELL_COVERAGE
@@ -335,7 +336,7 @@ def _top_caveats(r: _Reader, params: list) -> pd.DataFrame:
         return pd.DataFrame(columns=["region", "name", "sector", "ratio", "caveat"])
     names = "LEFT JOIN regions g ON g.code = c.region AND g.nuts_version = c.nuts_version" if r.has(
         "regions") else ""
-    name = "g.name" if names else "NULL"
+    name = region_name_sql("g") if names else "NULL"
     return r.df(f"""SELECT c.region, {name} AS name, c.sector, c.ratio, c.caveat FROM region_caveats c {names}
                     WHERE c.nuts_version = ? AND c.level = ? AND c.year = ? AND c.flag IS NOT NULL
                     ORDER BY abs(ln(c.ratio)) DESC, c.region, c.sector LIMIT {TOP_CAVEATS}""", params)

@@ -24,7 +24,7 @@ import pandas as pd
 from clusterobs.errors import ClusterobsError
 from clusterobs.reports.history import shared_pairs
 from clusterobs.store import Store
-from clusterobs.store.reads import NUTS_VERSION, VersionReads
+from clusterobs.store.reads import NUTS_VERSION, VersionReads, region_name_sql
 
 DEFAULT_SCHEME = "eco2007"
 DEFAULT_LEVEL = 2
@@ -205,8 +205,9 @@ class ReportData(VersionReads):
                 where.append(condition)
                 params.append(value)
         extra = "".join(f", m.{c}" for c in optional)
-        h = self.df(f"SELECT m.region, r.name AS region_name, r.country, m.category, c.name AS category_name, "
-                    f"c.kind, m.year, m.employment{extra}, {stars}, {no_data} FROM cluster_measures m "
+        h = self.df(f"SELECT m.region, {region_name_sql()} AS region_name, r.country, m.category, "
+                    f"c.name AS category_name, c.kind, m.year, m.employment{extra}, {stars}, {no_data} "
+                    "FROM cluster_measures m "
                     "JOIN categories c USING (category) "
                     "LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version"
                     f"{join} WHERE {' AND '.join(where)} ORDER BY m.region, m.category, m.year", params)

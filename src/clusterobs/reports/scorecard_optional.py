@@ -14,6 +14,7 @@ from clusterobs.reports.common import SBS_SOURCES, source_line
 from clusterobs.reports.data import NUTS_VERSION, ReportData
 from clusterobs.reports.i18n import _
 from clusterobs.reports.model import Chart, Section, Table
+from clusterobs.store.reads import region_name_sql
 
 OPPORTUNITIES = 10
 #: strengths, and weaknesses, listed (those furthest from the European average; the web lists every one)
@@ -137,7 +138,7 @@ def peers_section(data: ReportData, code: str, name: str) -> Section:
     score = ("LEFT JOIN scoreboard_scores s ON s.region = p.peer AND s.level = 'overall'"
              if data.has("scoreboard_scores") else "")
     cols = "s.score, s.rank AS score_rank" if score else "NULL AS score, NULL AS score_rank"
-    peers = data.df(f"""SELECT p.rank, p.peer, r.name, p.distance, {cols} FROM scoreboard_peers p
+    peers = data.df(f"""SELECT p.rank, p.peer, {region_name_sql()} AS name, p.distance, {cols} FROM scoreboard_peers p
                         LEFT JOIN regions r ON r.code = p.peer AND r.nuts_version = {NUTS_VERSION} {score}
                         WHERE p.region = ? ORDER BY p.rank""", [code])
     section.paragraphs.append(_("The regions nearest to this one on structural characteristics (the scoreboard's "

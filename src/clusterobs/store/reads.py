@@ -18,6 +18,16 @@ import duckdb
 import pandas as pd
 
 NUTS_VERSION = 2021
+
+
+def region_name_sql(alias: str = "r") -> str:
+    """SQL for the name a region is shown by: GISCO's national name, or its Latin-script name (``NAME_LATN``) where
+    the national name is written in Greek or Cyrillic (Greece, Cyprus, Bulgaria, Serbia, Montenegro, North
+    Macedonia), so that every page, chart and report names it in the script of the interface."""
+    return (f"CASE WHEN regexp_matches({alias}.name, '\\p{{Greek}}|\\p{{Cyrillic}}') "
+            f"THEN coalesce({alias}.name_latn, {alias}.name) ELSE {alias}.name END")
+
+
 #: the sort keys of ``VersionReads.cluster_measures`` and their columns
 MEASURE_SORTS = {"region": "m.region", "category": "m.category", "stars": "s.stars", "employment": "m.employment",
                  "imputed_share": "m.imputed_share", "share_europe": "m.share_europe", "focus": "m.focus",
@@ -30,10 +40,11 @@ _MEASURES_FROM = """
     JOIN categories c USING (category)
     LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version"""
 _MEASURE_COLUMNS = """
-    m.nuts_version, m.level, m.region, r.name AS region_name, r.country, m.category, c.name AS category_name, c.kind,
+    m.nuts_version, m.level, m.region, {region_name} AS region_name, r.country, m.category,
+    c.name AS category_name, c.kind,
     m.year, s.scheme, s.stars, s.tests_evaluated, s.tests_passed, m.employment, m.imputed_share,
     m.imputed_share > 0 AS imputed, m.coverage, m.split_share, m.rankable, m.caveat, m.share_europe, m.focus, m.lq,
-    m.growth, m.growth_window"""
+    m.growth, m.growth_window""".format(region_name=region_name_sql("r"))
 _MEASURE_COLUMNS_AFTER = "m.productivity, m.relative_productivity, m.establishments, m.avg_size"
 #: columns of ``cluster_measures`` added with SBS 2008-2015 (2026-12): NULL when read from an older version
 _HISTORY_COLUMNS = {"growth_base_year": "BIGINT", "growth_yoy": "DOUBLE", "growth_break": "BOOLEAN",
@@ -103,8 +114,19 @@ class VersionReads:
 
     @cached_property
     def regions(self) -> pd.DataFrame:
-        return self.df("SELECT code, name, name_latn, level, parent, country, has_geometry FROM regions "
-                       "WHERE nuts_version = ? ORDER BY code", [NUTS_VERSION])
+        """The NUTS 2021 regions: ``name`` in Latin script (``region_name_sql``), ``name_national`` as in GISCO."""
+        return self.df(f"SELECT code, {region_name_sql('r')} AS name, name_latn, name AS name_national, level, parent, "
+                       "country, has_geometry FROM regions r WHERE nuts_version = ? ORDER BY code", [NUTS_VERSION])
+
+    def nuts3_names(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The NUTS 2016 level-3 regions (``code, name, name_latn, parent``; the mirror has no NUTS 2021 level 3)
+        and the JRC 2016→2021 level-2 matrix's pairs (``code_from, code_to``), for the place search."""
+        names = self.df("SELECT code, name, name_latn, parent FROM regions WHERE nuts_version = 2016 AND level = 3 "
+                        "ORDER BY code")
+        pairs = self.df("SELECT DISTINCT code_from, code_to FROM nuts_conversion WHERE from_version = 2016 "
+                        "AND to_version = ? AND level = 2", [NUTS_VERSION]) if self.has("nuts_conversion") else \
+            pd.DataFrame(columns=["code_from", "code_to"])
+        return names, pairs
 
     @cached_property
     def categories(self) -> pd.DataFrame:

@@ -19,7 +19,16 @@ from ninja import NinjaAPI, Router
 from ninja.errors import HttpError, ValidationError
 
 from clusterobs import __version__
-from clusterobs.web import api_categories, api_measures, api_meta, api_regions, api_timeline, history, selectors
+from clusterobs.web import (
+    api_categories,
+    api_measures,
+    api_meta,
+    api_places,
+    api_regions,
+    api_timeline,
+    history,
+    selectors,
+)
 from clusterobs.web.api_formats import cached
 from clusterobs.web.assessments import api as assessments_api
 from clusterobs.web.linkages import api as linkages_api
@@ -69,8 +78,8 @@ api = ObservatoryAPI(title="clusterobs API", version=__version__, urls_namespace
                description="European Cluster Observatory: NUTS 2021 regions, cluster categories, cluster measures "
                            "and stars, portfolios, maps, dataset versions and sources. Every list answers in JSON, "
                            "CSV, XLSX or Parquet (`?format=`); maps in GeoJSON. Guide: docs/api.md.")
-for module in (api_regions, api_categories, api_measures, api_timeline, api_meta, linkages_api, scoreboard_api,
-               assessments_api, registry_api, reports_api):
+for module in (api_places, api_regions, api_categories, api_measures, api_timeline, api_meta, linkages_api,
+               scoreboard_api, assessments_api, registry_api, reports_api):
     api.add_router("/", module.router)
 api.add_decorator(cached, mode="view")
 

@@ -41,8 +41,10 @@ class Paged(Schema):
 
 class RegionOut(Schema):
     code: str = Field(..., description="NUTS 2021 code")
-    name: str | None = Field(None, description="Name in the national language(s)")
+    name: str | None = Field(None, description="Name in the national language(s), in Latin script where GISCO's is "
+                                                "Greek or Cyrillic (name_national)")
     name_latn: str | None = Field(None, description="Name in Latin script")
+    name_national: str | None = Field(None, description="Name as GISCO writes it, in the national script")
     level: int = Field(..., description="NUTS level: 0 country, 1, 2")
     parent: str | None = Field(None, description="Code one level up; null for countries")
     country: str = Field(..., description="Country code (EL Greece)")

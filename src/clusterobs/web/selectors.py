@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 from clusterobs.classifications.concordance import in_sbs_business_economy
+from clusterobs.classifications.place_search import PlaceIndex, load_place_names, nuts3_under_2021
 from clusterobs.errors import ClusterobsError
 from clusterobs.mapping import headlines
 from clusterobs.store import Store
@@ -153,16 +154,28 @@ def region_get(code: str) -> dict[str, Any]:
     return row.iloc[0].to_dict()
 
 
+def place_index() -> PlaceIndex:
+    """The published version's place search (``clusterobs.classifications.place_search``): region names, NUTS 3
+    names, cities and exonyms; built once per version."""
+    obs = data()
+    index = obs.__dict__.get("_place_index")
+    if index is None:
+        regions = obs.regions.assign(name=obs.regions["name_national"])
+        nuts3, pairs = obs.nuts3_names()
+        level2 = regions.loc[regions["level"] == 2, "code"]
+        index = PlaceIndex(regions, nuts3_under_2021(nuts3, level2, pairs), load_place_names(codes=regions["code"]))
+        obs.__dict__["_place_index"] = index
+    return index
+
+
 def region_search(q: str, *, limit: int = 20) -> pd.DataFrame:
-    q = q.strip().lower()
+    """The regions ``q`` names, best first (``PlaceIndex.search``), with how each matched: ``via`` (code, name,
+    city, exonym, nuts3), ``matched`` (the name found), ``how`` (exact, prefix, words, contains) and ``nuts3``."""
     regions = data().regions
-    if not q:
-        return regions.head(0)
-    hit = regions["code"].str.lower().str.startswith(q) | regions["name"].fillna("").str.lower().str.contains(
-        q, regex=False) | regions["name_latn"].fillna("").str.lower().str.contains(q, regex=False)
-    out = regions[hit].copy()
-    out["rank"] = (out["code"].str.lower() != q).astype(int) * 2 + (out["level"] != 2).astype(int)
-    return out.sort_values(["rank", "level", "code"]).head(limit).drop(columns="rank")
+    matches = place_index().search(q, limit=limit)
+    found = pd.DataFrame([{"code": m.code, "via": m.via, "matched": m.matched, "how": m.how, "nuts3": m.nuts3}
+                          for m in matches], columns=["code", "via", "matched", "how", "nuts3"])
+    return found.merge(regions, on="code", how="left")[[*regions.columns, *found.columns[1:]]]
 
 
 def display_names() -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 
 from clusterobs.web import figures, views
 from clusterobs.web.api import api
@@ -11,11 +10,11 @@ FEATURE_APPS = ("linkages", "scoreboard", "assessments", "registry", "reports")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("regions/", RedirectView.as_view(pattern_name="search", query_string=True), name="regions"),
+    path("regions/", views.regions_index, name="regions"),
     path("regions/<str:code>/", views.region, name="region"),
     path("regions/<str:code>/portfolio/", views.portfolio, name="portfolio"),
     path("regions/<str:code>/clusters/<str:category>/", views.cluster, name="cluster"),
-    path("sectors/", RedirectView.as_view(pattern_name="categories", query_string=True), name="sectors"),
+    path("sectors/", views.sectors_go, name="sectors"),
     path("sectors/<str:category>/", views.sector, name="sector"),
     path("map/", views.strength_map, name="map"),
     path("compare/", views.compare, name="compare"),

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from clusterobs.linkages.relatedness import DEFAULT_PERCENTILE, METHODS
+from clusterobs.store.reads import region_name_sql
 from clusterobs.web import selectors
 from clusterobs.web.selectors import NUTS_VERSION, BadParameter, NoDataset, NotFound
 
@@ -177,7 +178,8 @@ def emerging_regions(industry: str, *, year: int | None = None) -> pd.DataFrame:
     """One emerging industry in every NUTS-2 region: employment, share of the region's employment, LQ, rank."""
     check_emerging(industry)
     o = obs()
-    df = o.df("""SELECT s.region, r.name AS region_name, s.year, s.emerging, s.employment, s.economy_employment,
+    df = o.df(f"""SELECT s.region, {region_name_sql()} AS region_name, s.year, s.emerging, s.employment,
+                        s.economy_employment,
                         s.share, s.lq, s.share_europe, s.imputed_share, s.rank
                  FROM emerging_shares s LEFT JOIN regions r ON r.code = s.region AND r.nuts_version = s.nuts_version
                  WHERE s.nuts_version = ? AND s.level = ? AND s.year = ? AND s.emerging = ?

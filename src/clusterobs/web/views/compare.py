@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import re
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterobs.web import selectors
+from clusterobs.web import places, selectors
 from clusterobs.web.chartspecs import region_words
 from clusterobs.web.labels import (
     COMPARE_MEASURES,
@@ -29,8 +32,59 @@ def _codes_by_level(codes: tuple[str, ...]) -> dict[int, str]:
     return {lv: ",".join(out[lv]) for lv in sorted(out)}
 
 
+_CODE = re.compile(r"^[A-Za-z]{2}[A-Za-z0-9]{0,3}$")
+
+
+def _entries(get: QueryDict) -> list[str]:
+    """The comparison's regions as typed: codes or names, separated by commas or semicolons."""
+    return [t.strip() for raw in get.getlist("regions") for t in re.split(r"[,;]", raw) if t.strip()]
+
+
+def _by_name(request: HttpRequest) -> HttpResponse | list[dict[str, Any]] | None:
+    """Names in ``regions`` ("Munich, Lombardy"): a redirect to the same comparison by codes when each names one
+    region, else the entries to choose for (each with its candidates); None when ``regions`` holds only codes."""
+    entries = _entries(request.GET)
+    known = set(selectors.data().regions["code"])
+    if all(_CODE.match(t) and (t.upper() in known or not selectors.region_search(t, limit=1).size) for t in entries):
+        return None  # codes only (an unknown code is reported as before)
+    codes: list[str] = []
+    choices: list[dict[str, Any]] = []
+    for i, text in enumerate(entries):
+        code, candidates = places.resolve(text)
+        if code is not None:
+            codes.append(code)
+            continue
+        if not candidates and _CODE.match(text):
+            codes.append(text.upper())  # not a region name: the unknown code is reported
+            continue
+        options = []
+        for c in candidates:
+            chosen = [*entries[:i], c["code"], *entries[i + 1:]]
+            get = request.GET.copy()
+            get.setlist("regions", [", ".join(chosen)])
+            options.append({**c, "choose": reverse("compare") + "?" + get.urlencode()})
+        choices.append({"text": text, "options": options})
+    if choices:
+        return choices
+    get = request.GET.copy()
+    get.setlist("regions", [",".join(dict.fromkeys(codes))])
+    return HttpResponseRedirect(reverse("compare") + "?" + get.urlencode())
+
+
 @page
 def compare(request: HttpRequest) -> HttpResponse:
+    by_name = _by_name(request)
+    if isinstance(by_name, HttpResponse):
+        return by_name
+    if by_name is not None:
+        get = request.GET.copy()
+        get.pop("regions", None)
+        q = parse_query(get, measure="lq", measures=COMPARE_MEASURES)
+        return render(request, "observatory/compare.html", {
+            **base_context(request, q, reverse("compare"), "regions", "measure"), "rows": [], "choices": by_name,
+            "max": MAX_COMPARE, "measures": [(m, MEASURE_LABELS[m]) for m in COMPARE_MEASURES],
+            "regions_text": ", ".join(_entries(request.GET)), "example": reverse("compare") + "?" + q.qs(
+                "regions", "measure", regions=("DE11", "FR10", "ITC4", "NL33", "PL91"))})
     q = parse_query(request.GET, measure="lq", measures=COMPARE_MEASURES)
     unknown = [c for c in q.regions if c not in set(selectors.data().regions["code"])]
     if unknown:

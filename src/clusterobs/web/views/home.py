@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clusterobs.mapping.categories import MIN_CELL_COVERAGE
 from clusterobs.web import selectors
+from clusterobs.web.history import years_text
 from clusterobs.web.labels import KIND_LABELS, num, pct, scheme_short
 from clusterobs.web.query import parse_query
 from clusterobs.web.views.common import base_context, chart_slot, downloads, page
@@ -29,6 +33,35 @@ def _share_label(kind: str) -> str:
     return {"local": _("share of employment in local categories in starred clusters"),
             "emerging": _("share of employment in emerging industries in starred clusters")}.get(
         kind, _("share of traded employment in starred clusters"))
+
+
+def coverage() -> dict[str, Any]:
+    """What the data cover, read from the published version: the years, the NUTS 2 regions with employment in some
+    year and their countries, and the Eurostat SBS tables the employment comes from."""
+    obs = selectors.data()
+
+    def compute() -> dict[str, Any]:
+        counts = obs.df("SELECT count(DISTINCT m.region) AS regions, count(DISTINCT r.country) AS countries "
+                        "FROM cluster_measures m JOIN regions r ON r.code = m.region AND r.nuts_version = "
+                        "m.nuts_version WHERE m.level = 2 AND m.employment IS NOT NULL").iloc[0]
+        src = selectors.sources()
+        titles = src.loc[src["source"].str.startswith("eurostat_sbs"), "title"].drop_duplicates()
+        tables = sorted({t for title in titles for t in re.findall(r"\b(sbs_[a-z0-9_]+)", title)})
+        return {"years": years_text(obs.years), "regions": int(counts["regions"]),
+                "countries": int(counts["countries"]), "sbs_tables": ", ".join(tables)}
+
+    return obs.memo.get(("home_coverage",), compute)
+
+
+def sectors_go(request: HttpRequest) -> HttpResponse:
+    """``/sectors/``: the home page's sector picker sends ``?category=automotive`` to that sector's page; anything
+    else goes to the category list, with its query."""
+    category = request.GET.get("category", "")
+    if category and selectors.published_version() is not None \
+            and category in set(selectors.data().categories["category"]):
+        return redirect("sector", category=category)
+    query = request.GET.urlencode()
+    return redirect(reverse("categories") + (f"?{query}" if query else ""))
 
 
 @page
@@ -73,5 +106,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "example_category": example_cat,
         "example_category_name": best_cat["name"].iloc[0] if len(best_cat) else None,
         "headline_api": f"/api/headline?{q.qs()}&kind={kind}",
+        "coverage": coverage(),
+        "sector_choices": [(r.category, r.name) for r in selectors.categories_named().sort_values("name").itertuples()
+                           if r.kind == "traded"],
     }
     return render(request, "observatory/home.html", ctx)

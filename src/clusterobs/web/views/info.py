@@ -11,26 +11,34 @@ from django.utils.translation import gettext as _
 
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.compute import MIN_REGION_RANKABLE
-from clusterobs.web import selectors
+from clusterobs.web import places, selectors
 from clusterobs.web.history import years_text
-from clusterobs.web.labels import DENOMINATOR_LABELS, LEVEL_LABELS, MEASURE_LABELS, TEST_LABELS, num, pct, scheme_short
+from clusterobs.web.labels import DENOMINATOR_LABELS, MEASURE_LABELS, TEST_LABELS, num, pct, scheme_short
 from clusterobs.web.views.common import page
 
 
 @page
 def search(request: HttpRequest) -> HttpResponse:
-    text = request.GET.get("q", "").strip()
+    text = request.GET.get("q", "").strip()[:200]
     results: list[dict[str, Any]] = []
+    best = None
     if text:
-        found = selectors.region_search(text, limit=50)
+        results = places.search(text, limit=50)
+        best, _candidates = places.resolve(text)
         no_data: dict[int, set[str]] = {}
         if selectors.data().years:  # matches are ordered by the text, never by data; no-data regions are marked
             no_data = {lv: set(selectors.no_data_regions(level=lv)) for lv in (0, 1, 2)}
-        results = [{"code": r.code, "name": r.name, "latn": r.name_latn if r.name_latn != r.name else "",
-                    "level": LEVEL_LABELS.get(int(r.level), r.level), "country": r.country,
-                    "no_data": r.code in no_data.get(int(r.level), set()),
-                    "exact": r.code.lower() == text.lower()} for r in found.itertuples()]
-    return render(request, "observatory/search.html", {"text": text, "results": results})
+        for r in results:
+            r["no_data"] = r["code"] in no_data.get(r["level"], set())
+            r["best"] = r["code"] == best
+    return render(request, "observatory/search.html", {"text": text, "results": results,
+                                                         "best": next((r for r in results if r["best"]), None)})
+
+
+@page
+def regions_index(request: HttpRequest) -> HttpResponse:
+    """Countries and their NUTS 1 and NUTS 2 regions, to browse."""
+    return render(request, "observatory/regions.html", {"countries": places.browse()})
 
 
 def _threshold(row: Any) -> str:

@@ -34,7 +34,7 @@ def test_no_chromium_anywhere_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     monkeypatch.setattr(chromium, "DEBIAN_CHROMIUM", tmp_path / "chromium")
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(chromium.ChromiumMissing, match="not installed .*apt-get install chromium"):
+    with pytest.raises(chromium.ChromiumMissing, match=r"not installed .*apt-get install chromium"):
         chromium.browser_path()
 
 

@@ -106,7 +106,8 @@ class _Browser:
         process = getattr(self.kaleido, "subprocess", None)
         # the browser's wrapper leads a session of its own: its process group holds every Chromium process
         pgid = process.pid if process is not None else None
-        await asyncio.get_running_loop().run_in_executor(None, chromium.remove_after_exit, profile, pgid)
+        # on this thread, not an executor's: at interpreter exit (atexit's close) executors take no more work
+        chromium.remove_after_exit(profile, pgid)
 
     def submit(self, fig: Spec, opts: dict[str, Any]) -> concurrent.futures.Future[bytes]:
         """The image's future, at once: drawn when the browser is ready (its error if Chromium could not start)."""

@@ -75,13 +75,13 @@ class _Browser:
                 except TimeoutError:  # seen once in many runs: Chromium up, its tab never ready; start afresh
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(self.kaleido.close(), timeout=10)
-                    await self._remove_profile()
+                    self._remove_profile()
                     if attempt == START_ATTEMPTS:
                         raise chromium.BrowserStartError(f"Chromium ({path}) did not get ready in {START_TIMEOUT:g} "
                                                          f"s, {START_ATTEMPTS} times") from None
         except BaseException as exc:  # handed to every caller through the future
             with contextlib.suppress(Exception):
-                await self._remove_profile()
+                self._remove_profile()
             if not isinstance(exc, chromium.ChromiumMissing | chromium.BrowserStartError | asyncio.CancelledError):
                 exc = chromium.BrowserStartError(f"Chromium could not start: {exc}")
             self.ready.set_exception(exc)
@@ -99,7 +99,7 @@ class _Browser:
 
         impl.pre_open = pre_open
 
-    async def _remove_profile(self) -> None:
+    def _remove_profile(self) -> None:
         profile, self.profile = self.profile, None
         if profile is None:
             return
@@ -146,7 +146,7 @@ class _Browser:
             await self.kaleido.close()
         finally:
             with contextlib.suppress(Exception):  # only once every Chromium process has exited
-                await self._remove_profile()
+                self._remove_profile()
             self.loop.call_soon(self.loop.stop)
 
 

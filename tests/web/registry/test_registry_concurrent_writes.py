@@ -188,7 +188,7 @@ def test_concurrent_profile_writes_on_a_live_sqlite_server_never_answer_500(web_
                     i += 1
                     body = _profile_body(name=f"Writer {n} cluster", region="DE11",
                                          description=f"edit {i}", members_sme=i)
-                    if i % 10 == 0:  # now and then a new profile, then its removal
+                    if i % 3 == 0:  # every third write a new profile, then its removal (reads, then deletes)
                         made = http.post(url, json=body)
                         got = [made.status_code]
                         if made.status_code == 201:

@@ -92,3 +92,26 @@ def test_the_first_png_of_a_fresh_server_is_200(web_store, tmp_path):
     assert r.headers["content-type"] == "image/png" and r.content.startswith(PNG)
     print(f"first PNG of a fresh server: {took:.1f} s")
     assert not (_profiles() - before), "Chromium's profile was left behind"
+
+
+def test_a_report_without_chromium_answers_503_saying_what_to_install(client, settings, monkeypatch):
+    from clusterobs.web.reports import services
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    settings.CLUSTEROBS_REPORT_WAIT = 600
+    images.stop()
+    key = services.report_key("region", "ES30")
+    for path in (services.cache_dir(key.version) / f"{key.slug}.{f}" for f in ("html", "pdf")):
+        path.unlink(missing_ok=True)
+    services._jobs.pop(key, None)
+    try:
+        api = client.get("/api/reports/region/ES30.pdf")
+        page = client.get("/reports/region/ES30/")
+    finally:
+        services._jobs.pop(key, None)
+        images.stop()
+    assert api.status_code == 503, api.content[:300]
+    assert "apt-get install chromium" in api.json()["error"]["message"]
+    assert page.status_code == 503
+    assert "apt-get install chromium" in page.content.decode()
+    assert "Reference:" not in page.content.decode()

@@ -30,6 +30,7 @@ info: install
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/deptry src
 
 test: install lint
 	$(BIN)/pytest -q

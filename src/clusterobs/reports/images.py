@@ -20,20 +20,19 @@ import concurrent.futures
 import contextlib
 import os
 import threading
-from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 
 from clusterobs.charts import plotlyjs
 from clusterobs.charts.plotlyjs import FULL, Bundle
+from clusterobs.reports import chromium
 
 WIDTH = 1000
 TABS = 2
 #: seconds for kaleido's Chromium and tabs to get ready (about 0.6-3 s), then it is started again, once more
 START_TIMEOUT = float(os.environ.get("CLUSTEROBS_CHROMIUM_START_TIMEOUT", "30"))
 START_ATTEMPTS = 2
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 
 Spec = go.Figure | dict[str, Any]
 
@@ -47,6 +46,7 @@ class _Browser:
         self.ready: concurrent.futures.Future[bool] = concurrent.futures.Future()
         self.loop = asyncio.new_event_loop()
         self.kaleido: Any = None
+        self.profile: chromium.Profile | None = None
         self.closing = threading.Lock()
         self.closed: concurrent.futures.Future[None] | None = None
         self.thread = threading.Thread(target=self._run, name="kaleido", daemon=True)
@@ -61,27 +61,53 @@ class _Browser:
 
     async def _open(self) -> None:
         try:
-            if "BROWSER_PATH" not in os.environ and DEBIAN_CHROMIUM.exists():
-                os.environ["BROWSER_PATH"] = str(DEBIAN_CHROMIUM)
+            path = chromium.browser_path()  # ChromiumMissing at once, saying what to install
             import kaleido
 
             partial = self.bundle.traces is not None
             for attempt in range(1, START_ATTEMPTS + 1):
-                self.kaleido = kaleido.Kaleido(n=self.tabs, mathjax=False,
+                self.kaleido = kaleido.Kaleido(n=self.tabs, mathjax=False, path=str(path),
                                                plotlyjs=str(self.bundle.file) if partial else None)
+                self._own_profile()
                 try:
                     await asyncio.wait_for(self.kaleido.open(), timeout=START_TIMEOUT)
                     break
                 except TimeoutError:  # seen once in many runs: Chromium up, its tab never ready; start afresh
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(self.kaleido.close(), timeout=10)
+                    self._remove_profile()
                     if attempt == START_ATTEMPTS:
-                        raise RuntimeError(f"Chromium ({os.environ.get('BROWSER_PATH', 'chromium')}) did not get "
-                                           f"ready in {START_TIMEOUT:g} s, {START_ATTEMPTS} times") from None
+                        raise chromium.BrowserStartError(f"Chromium ({path}) did not get ready in {START_TIMEOUT:g} "
+                                                         f"s, {START_ATTEMPTS} times") from None
         except BaseException as exc:  # handed to every caller through the future
+            with contextlib.suppress(Exception):
+                self._remove_profile()
+            if not isinstance(exc, chromium.ChromiumMissing | chromium.BrowserStartError | asyncio.CancelledError):
+                exc = chromium.BrowserStartError(f"Chromium could not start: {exc}")
             self.ready.set_exception(exc)
         else:
             self.ready.set_result(True)
+
+    def _own_profile(self) -> None:
+        """Chromium's profile in a ``chromium.Profile`` that the browser library leaves in place when it closes:
+        ``_remove_profile`` removes it once every Chromium process has exited."""
+        impl = self.kaleido._browser_impl
+        self.profile = profile = chromium.Profile()
+
+        def pre_open() -> None:
+            impl.tmp_dir = profile
+
+        impl.pre_open = pre_open
+
+    def _remove_profile(self) -> None:
+        profile, self.profile = self.profile, None
+        if profile is None:
+            return
+        process = getattr(self.kaleido, "subprocess", None)
+        # the browser's wrapper leads a session of its own: its process group holds every Chromium process
+        pgid = process.pid if process is not None else None
+        # on this thread, not an executor's: at interpreter exit (atexit's close) executors take no more work
+        chromium.remove_after_exit(profile, pgid)
 
     def submit(self, fig: Spec, opts: dict[str, Any]) -> concurrent.futures.Future[bytes]:
         """The image's future, at once: drawn when the browser is ready (its error if Chromium could not start)."""
@@ -104,7 +130,7 @@ class _Browser:
                 self.ready.add_done_callback(self._close_when_ready)
         if wait:
             with contextlib.suppress(Exception):
-                self.closed.result(timeout=15)
+                self.closed.result(timeout=30)
             self.thread.join(timeout=5)
 
     def _close_when_ready(self, ready: concurrent.futures.Future[bool]) -> None:
@@ -119,6 +145,8 @@ class _Browser:
         try:
             await self.kaleido.close()
         finally:
+            with contextlib.suppress(Exception):  # only once every Chromium process has exited
+                self._remove_profile()
             self.loop.call_soon(self.loop.stop)
 
 

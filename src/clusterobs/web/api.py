@@ -4,7 +4,8 @@ Endpoints live in ``api_regions``, ``api_categories``, ``api_measures`` and ``ap
 parameters, calls one selector and returns an output schema (``api_schemas``) or a file (``api_formats``).
 Every error leaves in one envelope, ``{"error": {"status", "message", "parameter"}}``: 400 for a bad parameter
 (the selectors' ``BadParameter`` and Ninja's own validation), 404 for an unknown region, category or path, 503 when
-no dataset is published, 500 (with a reference to the server log) for a bug.
+no dataset is published or a write still finds SQLite locked (with ``Retry-After``), 500 (with a reference to the
+server log) for a bug.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import uuid
 from typing import Any
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import HttpError, ValidationError
@@ -26,6 +28,7 @@ from clusterobs.web import (
     api_places,
     api_regions,
     api_timeline,
+    dbbusy,
     history,
     selectors,
 )
@@ -144,6 +147,12 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(OperationalError)
+def _database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """SQLite still locked after the busy timeout: 503 + Retry-After (``dbbusy``); any other: a 500 as below."""
+    return dbbusy.answer(request) if dbbusy.is_locked(exc) else _unexpected(request, exc)
 
 
 @api.exception_handler(Exception)

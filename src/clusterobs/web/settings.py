@@ -5,7 +5,8 @@ PostgreSQL when it says so), ``CLUSTEROBS_SECRET_KEY``, ``CLUSTEROBS_DEBUG``, ``
 ``CLUSTEROBS_PRODUCTION=1`` (secure cookies, HSTS, SSL redirect; a real secret key is then required);
 e-mail: ``CLUSTEROBS_EMAIL_HOST`` (SMTP; console otherwise), ``CLUSTEROBS_EMAIL_PORT``, ``CLUSTEROBS_EMAIL_USER``,
 ``CLUSTEROBS_EMAIL_PASSWORD``, ``CLUSTEROBS_EMAIL_TLS``, ``CLUSTEROBS_EMAIL_FILE_PATH`` (file backend, for tests),
-``CLUSTEROBS_FROM_EMAIL``. See docs/registry.md.
+``CLUSTEROBS_FROM_EMAIL``; ``CLUSTEROBS_SQLITE_TIMEOUT`` (seconds a write waits for SQLite's lock, 20). See
+docs/registry.md and docs/operating.md.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clusterobs.web.middleware.EmbedFrameMiddleware",  # after it: ?embed=1 pages may be framed
+    "clusterobs.web.dbbusy.DatabaseBusyMiddleware",  # "database is locked" after the busy timeout: 503 + Retry-After
 ]
 
 ROOT_URLCONF = "clusterobs.web.urls"
@@ -86,6 +88,18 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{CLUSTEROBS_HOME / 'portal.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+#: seconds a write waits for SQLite's lock (busy timeout) before it gives up (then 503 + Retry-After: dbbusy.py)
+SQLITE_BUSY_TIMEOUT = float(os.environ.get("CLUSTEROBS_SQLITE_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # concurrent writers on SQLite, as Django 5.1+ recommends: every transaction takes the write lock when it
+    # begins (IMMEDIATE: no read-then-write upgrade that fails at once with "database is locked"), waits up to the
+    # busy timeout for it, and readers never block the writer (WAL; synchronous=NORMAL is durable under WAL but
+    # for the last transactions on a power cut). PostgreSQL's settings are left as they are.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"

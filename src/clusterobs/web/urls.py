@@ -32,3 +32,4 @@ urlpatterns = [
 ]
 
 handler404 = "clusterobs.web.views.common.handler404"
+handler500 = "clusterobs.web.dbbusy.handler500"

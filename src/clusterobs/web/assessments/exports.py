@@ -130,6 +130,8 @@ def radar_response(a: Assessment, fmt: str) -> HttpResponse:
     fig, _title = figure(a, result_context(a, public=True))
     try:
         body = figures.render_image(fig, fmt, width=800)
+    except figures.ImageUnavailable as exc:
+        return figures.unavailable(exc)
     except Exception:
         ref = uuid.uuid4().hex[:8]
         log.exception("radar export failed (ref %s)", ref)

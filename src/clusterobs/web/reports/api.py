@@ -39,6 +39,8 @@ def _serve(kind: str, code: str | None, fmt: str, scheme: str, year: int | None,
         response = JsonResponse({"status": "generating", "retry_after": RETRY_AFTER, "report": key.slug}, status=202)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
+    if state.status == "unavailable":  # Chromium missing or not starting: what to install
+        return _error(503, state.error or "the report could not be generated")
     if state.status == "failed":
         return _error(500, state.error or "the report could not be generated", reference=state.reference)
     response = FileResponse(state.path(fmt).open("rb"), content_type=FORMATS[fmt])

@@ -26,6 +26,7 @@ from clusterobs.reports import (
     images,
     write_report,
 )
+from clusterobs.reports.chromium import BrowserStartError, ChromiumMissing
 from clusterobs.reports.i18n import DEFAULT_LANGUAGE, LANGUAGES, LanguageError, check_language
 from clusterobs.reports.render import start_drawing
 from clusterobs.store import Store
@@ -62,12 +63,13 @@ class Job:
     done: threading.Event = field(default_factory=threading.Event)
     error: str | None = None
     reference: str | None = None
+    unavailable: bool = False  # Chromium missing or not starting: 503, the message says what to install
 
 
 @dataclass(frozen=True)
 class ReportState:
     key: ReportKey
-    status: str  # ready, generating, failed
+    status: str  # ready, generating, failed, unavailable (Chromium missing or not starting: 503)
     error: str | None = None
     reference: str | None = None
 
@@ -132,12 +134,19 @@ def _run(key: ReportKey, job: Job, home: Path) -> None:
     try:
         with _generate:
             _build(key, home)
+    except (ChromiumMissing, BrowserStartError) as exc:  # no traceback: the message says what to do
+        job.error, job.unavailable = str(exc), True
+        log.error("report %s: %s", key.slug, exc)
     except (ReportError, OSError, Exception) as exc:
         job.reference = uuid.uuid4().hex[:8]
         job.error = str(exc) if isinstance(exc, ReportError) else "the report could not be generated"
         log.exception("report %s failed (ref %s)", key.slug, job.reference)
     finally:
         job.done.set()
+
+
+def _failed(key: ReportKey, job: Job) -> ReportState:
+    return ReportState(key, "unavailable" if job.unavailable else "failed", job.error, job.reference)
 
 
 def report_get(key: ReportKey, *, wait: float | None = None) -> ReportState:
@@ -154,10 +163,10 @@ def report_get(key: ReportKey, *, wait: float | None = None) -> ReportState:
             threading.Thread(target=_run, args=(key, job, home), name=f"report-{key.slug}", daemon=True).start()
         elif job.done.is_set() and job.error is not None:
             _jobs.pop(key)  # the next request retries
-            return ReportState(key, "failed", job.error, job.reference)
+            return _failed(key, job)
     job.done.wait(getattr(settings, "CLUSTEROBS_REPORT_WAIT", 25) if wait is None else wait)
     if pdf.exists():
         return ReportState(key, "ready")
     if job.done.is_set() and job.error is not None:
-        return ReportState(key, "failed", job.error, job.reference)
+        return _failed(key, job)
     return ReportState(key, "generating")

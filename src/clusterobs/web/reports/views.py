@@ -43,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _report_page(request: HttpRequest, state: ReportState, title: str, html_url: str, pdf_url: str) -> HttpResponse:
-    status = {"ready": 200, "generating": 202, "failed": 500}[state.status]
+    status = {"ready": 200, "generating": 202, "failed": 500, "unavailable": 503}[state.status]
     return render(request, "reports/report.html", {
         "state": state, "title": title, "html_url": html_url, "pdf_url": pdf_url,
         "refresh": REFRESH_SECONDS if state.status == "generating" else None,

@@ -103,6 +103,11 @@ def _standardise(x: np.ndarray) -> np.ndarray:
 
 def year_complexity(x: np.ndarray, threshold: float = 1.0) -> YearComplexity:
     """Every measure of one year from its region × category employment ``x`` (zeros where there is none)."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # a degenerate year (one region, sd 0) gives NaN
+        return _year(x, threshold)
+
+
+def _year(x: np.ndarray, threshold: float) -> YearComplexity:
     n_r, n_c = x.shape
     rows, cols = x.sum(axis=1) > 0, x.sum(axis=0) > 0
     xa = x[rows][:, cols]

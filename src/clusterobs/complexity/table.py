@@ -203,18 +203,23 @@ def complexity_table(data: pd.DataFrame | Any, *, threshold: float = 1.0, source
     return out
 
 
+def proximity_frame(panel: Panel, results: list[YearComplexity]) -> pd.DataFrame:
+    """``year, category_1, category_2, proximity`` for every ordered pair of the categories active in each year."""
+    parts = []
+    for t, res in enumerate(results):
+        active = np.flatnonzero(~np.isnan(res.ubiquity))
+        i, j = (a.ravel() for a in np.meshgrid(active, active, indexing="ij"))
+        cats = panel.categories.array
+        parts.append(pd.DataFrame({"year": np.full(len(i), panel.years[t]), "category_1": cats.take(i),
+                                   "category_2": cats.take(j), "proximity": res.proximity[i, j]}))
+    return pd.concat(parts, ignore_index=True)
+
+
 def proximity_table(data: pd.DataFrame | Any, *, threshold: float = 1.0, source: str = "input") -> Any:
     """Proximity of every ordered pair of active categories per year: ``year, category_1, category_2, proximity``."""
     polars = _is_polars(data)
     panel = read_panel(data.to_pandas() if polars else data, source=source)
-    parts = []
-    for t, res in enumerate(compute_years(panel, threshold)):
-        active = np.flatnonzero(~np.isnan(res.ubiquity))
-        i, j = np.meshgrid(active, active, indexing="ij")
-        parts.append(pd.DataFrame({"year": panel.years[t], "category_1": panel.categories.take(i.ravel()),
-                                   "category_2": panel.categories.take(j.ravel()),
-                                   "proximity": res.proximity[i.ravel(), j.ravel()]}))
-    out = pd.concat(parts, ignore_index=True)
+    out = proximity_frame(panel, compute_years(panel, threshold))
     if polars:
         import polars as pl
 

@@ -11,6 +11,7 @@ divided by the standard deviation of the unstandardised ECI.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,7 +104,8 @@ def _standardise(x: np.ndarray) -> np.ndarray:
 
 def year_complexity(x: np.ndarray, threshold: float = 1.0) -> YearComplexity:
     """Every measure of one year from its region × category employment ``x`` (zeros where there is none)."""
-    with np.errstate(divide="ignore", invalid="ignore"):  # a degenerate year (one region, sd 0) gives NaN
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a degenerate year (one region, sd 0) gives NaN, quietly
         return _year(x, threshold)
 
 

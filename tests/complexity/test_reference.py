@@ -17,7 +17,7 @@ from clusterobs.cli import app
 from clusterobs.complexity import COLUMNS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-NAMES = sorted(p.name.removesuffix("_ecomplexity.csv") for p in FIXTURES.glob("*_ecomplexity.csv"))
+NAMES = sorted(p.name.split("_ecomplexity.")[0] for p in FIXTURES.glob("*_ecomplexity.*"))
 KEYS = ["region", "category", "year"]
 
 
@@ -29,10 +29,13 @@ def test_the_fixtures_are_there():
 @pytest.mark.parametrize("suffix", [".parquet", ".csv"])
 def test_matches_ecomplexity(name: str, suffix: str, tmp_path: Path):
     out = tmp_path / f"out{suffix}"
-    run = CliRunner().invoke(app, ["complexity", str(FIXTURES / f"{name}_input.csv"), "-o", str(out)])
+    source = next(FIXTURES.glob(f"{name}_input.*"))
+    run = CliRunner().invoke(app, ["complexity", str(source), "-o", str(out)])
     assert run.exit_code == 0, run.output
     ours = pd.read_parquet(out) if suffix == ".parquet" else pd.read_csv(out, dtype={"region": str, "category": str})
-    ref = pd.read_csv(FIXTURES / f"{name}_ecomplexity.csv", dtype={"region": str, "category": str})
+    reference = next(FIXTURES.glob(f"{name}_ecomplexity.*"))
+    ref = (pd.read_parquet(reference) if reference.suffix == ".parquet"
+           else pd.read_csv(reference, dtype={"region": str, "category": str}))
     assert list(ours.columns) == list(COLUMNS)
     assert not ours.duplicated(KEYS).any() and not ref.duplicated(KEYS).any()
     m = ours.merge(ref, on=KEYS, how="left", suffixes=("", "_ref"), indicator=True)

@@ -122,7 +122,7 @@ def _year(x: np.ndarray, threshold: float) -> YearComplexity:
     coi, cog = outlook(m, phi, dens, kp)
     sd = np.nanstd(kc)
     eci, pci = (kc - np.nanmean(kc)) / sd, (kp - np.nanmean(kc)) / sd
-    cog = cog / sd
+    cog = cog / sd + 0.0  # + 0.0: no -0.0 where M = 1
     coi = _standardise(coi)
 
     def full(a: np.ndarray) -> np.ndarray:

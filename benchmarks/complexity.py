@@ -13,11 +13,13 @@ time, CPU time and peak resident memory (Linux ``VmHWM``, reset before the step)
 * ``ecomplexity``: ``ecomplexity(df, cols, check_logsupermodularity=False, verbose=False)`` (its log-supermodularity
   check is off: it is a diagnostic we do not compute; every other argument at its default), in the throwaway
   virtualenv of ``benchmarks/engine.py`` (``benchmarks/.peers/ecomplexity``, made on first use) or ``--peer-python``.
+  Its BLAS runs on one thread as ours does (``--peer-blas-threads``, 0 for its default): on a busy machine two
+  BLAS threads wait for each other and would make it look slower than it is.
 
 Then every column is compared on the rows both return (max absolute difference; missing against missing). Usage::
 
     python benchmarks/complexity.py [--repeat N] [--seed S] [--no-ecomplexity] [--peer-python PATH]
-                                    [--strict] [--json PATH]
+                                    [--peer-blas-threads N] [--strict] [--json PATH]
 
 Exit status 1 when the results disagree beyond 1e-6 (or, with ``--strict``, when a goal is missed).
 """
@@ -83,9 +85,11 @@ def child_ecomplexity(work: Path) -> None:
 CHILDREN = {"ours": child_ours, "ecomplexity": child_ecomplexity}
 
 
-def run_child(python: str | Path, role: str, work: Path) -> dict:
+def run_child(python: str | Path, role: str, work: Path, blas_threads: int | None = None) -> dict:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(HERE.parent / "src"),
                                                                     os.environ.get("PYTHONPATH")) if p)}
+    if blas_threads:
+        env.update({k: str(blas_threads) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
     out = subprocess.run([str(python), __file__, "--child", role, str(work)], capture_output=True, text=True, env=env)
     if out.returncode != 0:
         sys.exit(f"{role} child failed:\n{out.stderr[-4000:]}")
@@ -116,6 +120,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--no-ecomplexity", action="store_true", help="skip the ecomplexity peer")
     parser.add_argument("--peer-python", type=Path, help="a python with ecomplexity 0.5.3 and pandas < 3 importable")
+    parser.add_argument("--peer-blas-threads", type=int, default=1,
+                        help="BLAS threads of the ecomplexity child (0: its default); 1, as ours, by default")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON (benchmarks/results.py)")
     parser.add_argument("--child", nargs=2, metavar=("ROLE", "WORKDIR"), help=argparse.SUPPRESS)
@@ -150,7 +156,8 @@ def main() -> None:
         for _ in range(args.repeat):
             for role, python in (("ours", sys.executable), ("ecomplexity", peer)):
                 if python is not None:
-                    best[role] = eb.keep_fastest(best.get(role), run_child(python, role, work))
+                    threads = args.peer_blas_threads if role == "ecomplexity" else None
+                    best[role] = eb.keep_fastest(best.get(role), run_child(python, role, work, threads))
         checks = compare(work) if "ecomplexity" in best else {}
     report(best, checks, n, args, load)
 

@@ -32,7 +32,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from clusterobs.complexity import COLUMNS, complexity_table
+from clusterobs.complexity import COLUMNS, complexity_table, year_complexity
 
 X = {"A": (10, 10, 10, 0), "B": (0, 0, 10, 10), "C": (2, 2, 0, 16)}
 INDUSTRIES = ("p1", "p2", "p3", "p4")
@@ -84,6 +84,15 @@ def test_every_column_as_computed_by_hand():
     # a few of the hand values in plain numbers, to read
     assert got["eci"].round(4).tolist()[::4] == [1.3282, -0.2435, -1.0847]
     assert str(got["mcp"].dtype) == "Int64" and got["mcp"].tolist() == [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1]
+
+
+def test_year_complexity_on_the_matrix():
+    """The numpy entry point: the same numbers, the proximity matrix and distance = 1 - density."""
+    res = year_complexity(np.array(list(X.values()), dtype=float))
+    np.testing.assert_allclose(res.proximity, [[1, 1, .5, 0], [1, 1, .5, 0], [.5, .5, 1, .5], [0, 0, .5, 1]])
+    np.testing.assert_allclose(res.distance, 1 - np.array([[1, 1, .8, 1 / 3], [.2, .2, .6, 1], [0, 0, .2, 2 / 3]]),
+                               atol=1e-15)
+    np.testing.assert_allclose(res.eci, expected().groupby("region")["eci"].first().to_numpy(), atol=1e-12)
 
 
 def test_eci_is_the_mean_pci_of_what_a_region_has():

@@ -33,6 +33,11 @@ class YearComplexity:
     pci: np.ndarray        # (C,)
     proximity: np.ndarray  # (C, C)
 
+    @property
+    def distance(self) -> np.ndarray:
+        """The Atlas's distance, 1 - density: how far each category is from what the region already has."""
+        return 1.0 - self.density
+
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """num / den, NaN where den is 0."""

@@ -293,6 +293,35 @@ def map_(
 
 
 @app.command()
+def complexity(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or Parquet: region, category, year, "
+                                               "employment (category: any industry code)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV or Parquet, by extension")],
+    threshold: Annotated[float, typer.Option(help="M = 1 where RCA >= this")] = 1.0,
+    proximity: Annotated[Path | None, typer.Option(
+        help="Also write the proximity of every pair of categories per year (CSV or Parquet)")] = None,
+) -> None:
+    """Economic complexity of your own data: RCA, M, density, ECI, PCI, diversity, ubiquity, COI, COG."""
+    from clusterobs.complexity.table import assemble, compute_years, proximity_frame, read_panel
+    from clusterobs.mapping.pipeline import read_input, write_output
+
+    try:
+        panel = read_panel(read_input(input_path), source=str(input_path))
+        years = compute_years(panel, threshold)
+        result = assemble(panel, years)
+        write_output(result, output)
+        if proximity is not None:
+            write_output(proximity_frame(panel, years), proximity)
+    except ClusterobsError as exc:
+        err.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console.print(f"Wrote [cyan]{output}[/]: {len(result):,} rows ({len(panel.regions):,} regions × "
+                  f"{len(panel.categories):,} categories × {len(panel.years)} years)"
+                  + (f"; {panel.missing:,} missing employment cells counted as 0" if panel.missing else "")
+                  + (f"; proximity in [cyan]{proximity}[/]" if proximity is not None else ""))
+
+
+@app.command()
 def trust(
     home: HomeOpt = None,
     version: Annotated[str | None, typer.Option(help="A dataset version (default: the published one)")] = None,

@@ -59,7 +59,7 @@ Progress = Callable[[str, int, int], None]
 #: ``compute_stage(store, tables, progress) -> dict[str, pandas.DataFrame]``: ``store`` is the published (parent)
 #: version, ``tables`` what this compute has produced so far (the mapping's tables and earlier stages'), ``progress``
 #: may be ``None``. A stage must return every table of its ``TABLES`` and nothing else.
-STAGES: tuple[str, ...] = ("clusterobs.mapping.headlines", "clusterobs.linkages.stage",
+STAGES: tuple[str, ...] = ("clusterobs.mapping.headlines", "clusterobs.linkages.stage", "clusterobs.complexity.stage",
                            "clusterobs.mapping.plausibility", "clusterobs.scoreboard.stage")
 
 

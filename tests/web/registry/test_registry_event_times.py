@@ -50,7 +50,8 @@ def test_summer_time_and_other_zones(people, login):
     assert "DTSTART:20270115T080000Z" in feed  # Helsinki, UTC+2
     bad = member.post(reverse("registry:event_create"), {
         **FORM, "title": "Nowhere", "start": "2027-01-15T10:00", "end": "2027-01-15T11:00", "timezone": "Mars/Base"})
-    assert bad.status_code == 200 and not Event.objects.filter(title="Nowhere").exists()
+    assert bad.status_code == 400 and not Event.objects.filter(title="Nowhere").exists()
+    assert "Select a valid choice. Mars/Base is not one of the available choices." in bad.content.decode()
 
 
 def test_the_api_reads_local_times_in_the_event_zone_and_keeps_given_offsets(people, client):

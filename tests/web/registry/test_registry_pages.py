@@ -290,6 +290,8 @@ def test_examples_are_badged_on_every_page(db, client):
     assert "Cluster registry opens its partner search (example)" in index  # news on a new install's front page
     assert "3 cluster programmes" in index
     assert "(example)" in client.get(reverse("registry:news_feed")).content.decode()
+    for path in ("/api/registry/events", "/api/registry/programmes", "/api/registry/news"):  # the API says so too
+        assert {row["is_example"] for row in client.get(path).json()} == {True}, path
     assert examples_remove() == 3
     assert not Organisation.objects.exists() and not Event.objects.exists() and not Programme.objects.exists()
     assert not NewsItem.objects.exists()

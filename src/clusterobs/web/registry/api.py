@@ -132,6 +132,7 @@ class EventOut(Schema):
     categories: list[str]
     link: str
     description: str
+    is_example: bool
 
 
 class DescribedIn(Schema):
@@ -191,6 +192,7 @@ class NewsIn(BodyIn, NewsFields):
 class NewsOut(NewsFields):
     id: int
     file: str = Field(description="Address of the attached file (uploaded on the site); empty without one")
+    is_example: bool
     updated: datetime
 
 

@@ -48,6 +48,16 @@ def test_summer_time_and_other_zones(people, login):
     assert "DTSTART:20270715T080000Z" in feed  # CEST is UTC+2
     assert "DTSTART:20270115T100000Z" in feed  # Lisbon is on UTC in winter
     assert "DTSTART:20270115T080000Z" in feed  # Helsinki, UTC+2
+    # without a zone (an older form, a script): Europe/Brussels; editing keeps the event's own
+    assert member.post(reverse("registry:event_create"), {
+        **FORM, "title": "No zone given", "start": "2027-01-20T10:00", "end": "2027-01-20T11:00"}).status_code == 302
+    lisbon = Event.objects.get(title="Lisbon day")
+    assert Event.objects.get(title="No zone given").timezone == "Europe/Brussels"
+    assert member.post(reverse("registry:event_edit", args=[lisbon.pk]), {
+        **FORM, "title": "Lisbon day", "start": "2027-01-15T11:00", "end": "2027-01-15T18:00"}).status_code == 302
+    lisbon.refresh_from_db()
+    assert lisbon.timezone == "Europe/Lisbon" and "DTSTART:20270115T110000Z" in _ics(member)
+    assert "DTSTART:20270120T090000Z" in _ics(member)
     bad = member.post(reverse("registry:event_create"), {
         **FORM, "title": "Nowhere", "start": "2027-01-15T10:00", "end": "2027-01-15T11:00", "timezone": "Mars/Base"})
     assert bad.status_code == 400 and not Event.objects.filter(title="Nowhere").exists()

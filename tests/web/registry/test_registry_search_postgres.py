@@ -45,14 +45,16 @@ def test_stored_vector_follows_create_and_edit(db):
 
 
 def test_stored_vector_is_the_query_time_vector(objects):
-    """The vector the search computed for every row before 0003 (so ts_rank ranks exactly as before)."""
+    """The vector the search computed for every row before 0003 (so ts_rank ranks exactly as before), with the
+    category names since 0004."""
     from django.contrib.postgres.search import SearchVector
 
     Organisation.objects.create(name="Ölbaum", acronym="", region="ITC4", keywords="olive, oil; presses",
                                 description="")
     computed = (SearchVector("name", weight="A", config="simple") + SearchVector("acronym", weight="A", config="simple")
                 + SearchVector("keywords", weight="B", config="simple")
-                + SearchVector("description", weight="C", config="simple"))
+                + SearchVector("description", weight="C", config="simple")
+                + SearchVector("category_names", weight="B", config="simple"))  # since 0004
     rows = Organisation.objects.annotate(computed=computed).values_list("search_vector", "computed")
     assert len(rows) == 3 and all(stored == fresh for stored, fresh in rows)
 

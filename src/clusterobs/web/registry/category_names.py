@@ -1,6 +1,6 @@
 """The names a profile's categories go by, stored on the profile (``Organisation.category_names``) so that partner
 search finds it by them on both databases (SQLite's FTS5 table and PostgreSQL's ``search_vector`` index that column
-like the others): each category's English name and its French label, without repeats.
+like the others): each category's English name and its French label, without repeats (case aside).
 
 The French label is the site's display name of the category in French (``selectors.display_names`` under French,
 which also goes through the French catalogue), falling back to the catalogue's translation of the stored name, and
@@ -36,7 +36,11 @@ def labels(slug: str, name: str) -> list[str]:
     for lang in LANGUAGES:
         with translation.override(lang):
             names.append(_display_name(slug) or gettext(name))
-    return list(dict.fromkeys(n for n in names if n))
+    kept: dict[str, str] = {}
+    for n in names:  # a repeat differing only in case says nothing new
+        if n:
+            kept.setdefault(n.casefold(), n)
+    return list(kept.values())
 
 
 def text(categories: Iterable[Any]) -> str:

@@ -125,7 +125,7 @@ class EventForm(CategoriesMixin, forms.ModelForm):
     API may send, keeps its offset), stored as instants, and shown back in that zone when edited."""
 
     link = url_field(_("Link"))
-    timezone = forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_TIMEZONE,
+    timezone = forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_TIMEZONE, required=False,
                                  choices=lambda: [(z, z) for z in event_timezones()],
                                  help_text=_("The start and end are local times in this zone."))
 
@@ -148,6 +148,10 @@ class EventForm(CategoriesMixin, forms.ModelForm):
         if name not in event_timezones():
             name = self.instance.timezone if self.instance.pk else DEFAULT_TIMEZONE
         return ZoneInfo(name)
+
+    def clean_timezone(self) -> str:
+        """Not given: the event's own zone (editing), else the default."""
+        return self.cleaned_data.get("timezone") or self._zone().key
 
     def full_clean(self) -> None:
         with dj_timezone.override(self._zone()):  # naive start/end are read in the event's zone, not the site's

@@ -141,3 +141,13 @@ def test_french_session_gets_the_french_scorecard(client, patient):
     assert '<html lang="en">' in english and "Region scorecard: " in english
     bad = client.get("/api/reports/region/LU00.pdf", {"lang": "de"})
     assert bad.status_code == 400 and "`lang` must be one of en, fr" in bad.json()["error"]["message"]
+
+
+def test_the_report_document_may_be_framed_by_the_site_only(client, patient):
+    """The report page shows the HTML in an iframe: Django's default ``X-Frame-Options: DENY`` left it blank."""
+    page = client.get("/reports/region/DE21/")
+    assert page.status_code == 200 and page["X-Frame-Options"] == "DENY"  # the page itself: no framing
+    for url in ("/reports/region/DE21.html", "/reports/region/DE21.pdf"):
+        response = client.get(url)
+        assert response.status_code == 200 and response["X-Frame-Options"] == "SAMEORIGIN", url
+    assert client.get("/reports/region/XX99.html")["X-Frame-Options"] == "SAMEORIGIN"  # every document URL

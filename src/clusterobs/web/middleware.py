@@ -1,7 +1,9 @@
 """Embedding: a page asked with ``?embed=1`` (no site chrome, see base.html) may be framed by other sites.
 
-Every other page keeps Django's ``X-Frame-Options: DENY`` (clickjacking protection). An embedded view shows data
-and links only; its forms (language, search) are not drawn, so framing it exposes no action to a hostile page.
+Every other page keeps Django's ``X-Frame-Options: DENY`` (clickjacking protection), but for the report documents,
+which the site's own report pages frame (``SAMEORIGIN``, set on their views in ``web.reports.views``). An embedded
+view shows data and links only; its forms (language, search) are not drawn, so framing it exposes no action to a
+hostile page.
 """
 
 from __future__ import annotations

@@ -260,22 +260,52 @@ def test_pages_in_french(objects, client):
 
 
 def test_examples_are_badged_on_every_page(db, client):
-    from clusterobs.web.registry.examples import examples_load, examples_remove
-    from clusterobs.web.registry.models import Programme
+    from clusterobs.web.registry.examples import NEWS, PROGRAMMES, examples_load, examples_remove
+    from clusterobs.web.registry.models import NewsItem, Programme
 
-    assert Organisation.objects.count() == 0  # a new install is empty
-    assert examples_load() == 3 and examples_load() == 0
+    assert not Organisation.objects.exists() and not Programme.objects.exists() and not NewsItem.objects.exists()
+    loaded = examples_load()  # a new install is empty; the loader fills every kind
+    assert loaded == {"organisations": 3, "requests": 1, "events": 1, "programmes": 3, "news": 3}
+    assert set(examples_load().values()) == {0}  # once only
+    assert Programme.objects.filter(is_example=True).count() == len(PROGRAMMES) == 3
+    assert NewsItem.objects.filter(is_example=True).count() == len(NEWS) == 3
+    assert {n.kind for n in NewsItem.objects.all()} == {"news", "publication"}
+    for record in [*Programme.objects.all(), *NewsItem.objects.all()]:  # says it is an example wherever it goes
+        assert str(record).endswith("(example)"), record
     org = Organisation.objects.get(acronym="NBC")
     req = PartnershipRequest.objects.get(is_example=True)
+    event = Event.objects.get()
+    assert event.timezone == "Europe/Paris" and event.start.astimezone(event.zone).hour == 9
     pages = [reverse("registry:index"), reverse("registry:profiles"), org.get_absolute_url(),
              reverse("registry:profile_matches", args=[org.pk]), reverse("registry:requests"), req.get_absolute_url(),
-             reverse("registry:events"), Event.objects.get().get_absolute_url(), reverse("registry:programmes"),
-             Programme.objects.get().get_absolute_url(), reverse("registry:region", args=["DE11"]),
-             reverse("registry:events_month", args=[Event.objects.get().start.year, Event.objects.get().start.month])]
+             reverse("registry:events"), event.get_absolute_url(), reverse("registry:programmes"),
+             reverse("registry:region", args=["DE11"]), reverse("registry:news"),
+             reverse("registry:news") + "?kind=publication",
+             reverse("registry:events_month", args=[event.start.year, event.start.month]),
+             *(p.get_absolute_url() for p in Programme.objects.all()),
+             *(n.get_absolute_url() for n in NewsItem.objects.all())]
     for url in pages:
         assert "Fictitious example" in client.get(url).content.decode(), url
+    index = client.get(reverse("registry:index")).content.decode()
+    assert "Cluster registry opens its partner search (example)" in index  # news on a new install's front page
+    assert "3 cluster programmes" in index
+    assert "(example)" in client.get(reverse("registry:news_feed")).content.decode()
+    for path in ("/api/registry/events", "/api/registry/programmes", "/api/registry/news"):  # the API says so too
+        assert {row["is_example"] for row in client.get(path).json()} == {True}, path
     assert examples_remove() == 3
     assert not Organisation.objects.exists() and not Event.objects.exists() and not Programme.objects.exists()
+    assert not NewsItem.objects.exists()
+
+
+def test_examples_add_programmes_and_news_to_an_install_that_loaded_the_organisations_before(db):
+    from clusterobs.web.registry.examples import examples_load
+    from clusterobs.web.registry.models import NewsItem, Programme
+
+    examples_load()
+    NewsItem.objects.all().delete()
+    Programme.objects.all().delete()
+    assert examples_load() == {"organisations": 0, "requests": 0, "events": 0, "programmes": 3, "news": 3}
+    assert Organisation.objects.filter(is_example=True).count() == 3
 
 
 def _png() -> bytes:

@@ -39,7 +39,7 @@ class ReplyAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ("title", "start", "end", "place", "online", "organiser")
+    list_display = ("title", "start", "end", "timezone", "place", "online", "organiser")
     list_filter = ("online",)
     search_fields = ("title", "organiser", "place")
     filter_horizontal = ("categories",)

@@ -38,6 +38,7 @@ from clusterobs.web.registry.api_common import (
 from clusterobs.web.registry.forms import EventForm, NewsForm, OrganisationForm, ProgrammeForm, ReplyForm, RequestForm
 from clusterobs.web.registry.models import Event, InterestReply, NewsItem, Organisation, PartnershipRequest, Programme
 from clusterobs.web.registry.search import ProfileFilters, profile_search
+from clusterobs.web.registry.validators import DEFAULT_TIMEZONE
 
 router = Router(tags=["registry"])
 
@@ -124,12 +125,14 @@ class EventOut(Schema):
     title: str
     start: datetime
     end: datetime
+    timezone: str
     place: str
     online: bool
     organiser: str
     categories: list[str]
     link: str
     description: str
+    is_example: bool
 
 
 class DescribedIn(Schema):
@@ -144,6 +147,8 @@ class EventIn(BodyIn, DescribedIn):
     title: str
     start: datetime
     end: datetime
+    timezone: str = Field(DEFAULT_TIMEZONE, description="IANA zone of the event (Europe's, or UTC); a start or end "
+                                                        "without a UTC offset is a local time in it")
     place: str = ""
     online: bool = False
     organiser: str
@@ -187,6 +192,7 @@ class NewsIn(BodyIn, NewsFields):
 class NewsOut(NewsFields):
     id: int
     file: str = Field(description="Address of the attached file (uploaded on the site); empty without one")
+    is_example: bool
     updated: datetime
 
 
@@ -209,7 +215,9 @@ def _reply(r: InterestReply) -> dict[str, Any]:
 
 
 def _event(e: Event) -> dict[str, Any]:
-    return {**{f: getattr(e, f) for f in EventOut.model_fields if f != "categories"},
+    """An event, its start and end with the UTC offset of its own zone (``10:00+01:00`` for 10:00 in Brussels)."""
+    return {**{f: getattr(e, f) for f in EventOut.model_fields if f not in ("categories", "start", "end")},
+            "start": e.start.astimezone(e.zone), "end": e.end.astimezone(e.zone),
             "categories": [c.slug for c in e.categories.all()]}
 
 

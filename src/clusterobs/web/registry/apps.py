@@ -1,7 +1,10 @@
-"""The registry app: after every migrate, creates the member and curator groups and checks the SQLite FTS index."""
+"""The registry app: after every migrate, creates the member and curator groups and checks the SQLite FTS index;
+keeps each profile's searchable category names in step with its categories (``category_names``)."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+
+CATEGORY_NAMES_MIGRATION = "0004_organisation_category_names"
 
 
 class RegistryConfig(AppConfig):
@@ -15,6 +18,9 @@ class RegistryConfig(AppConfig):
 
         post_migrate.connect(roles.roles_ensure_after_migrate, sender=self)
         post_migrate.connect(_fts_reinstall, sender=self)
+        from clusterobs.web.registry import category_names
+
+        category_names.connect()
 
 
 def _fts_reinstall(sender, using="default", **kwargs) -> None:
@@ -25,6 +31,10 @@ def _fts_reinstall(sender, using="default", **kwargs) -> None:
     from clusterobs.web.registry import fts_sqlite
 
     connection = connections[using]
-    if connection.vendor == "sqlite" and MigrationRecorder(connection).migration_qs.filter(
-            app="registry", name="0002_sqlite_fts").exists():
+    if connection.vendor != "sqlite":
+        return
+    applied = set(MigrationRecorder(connection).migration_qs.filter(app="registry").values_list("name", flat=True))
+    if CATEGORY_NAMES_MIGRATION in applied:
         fts_sqlite.install(connection)
+    elif "0002_sqlite_fts" in applied:  # migrated back to before the category names: the index 0002 made
+        fts_sqlite.install(connection, fts_sqlite.COLUMNS_0002)

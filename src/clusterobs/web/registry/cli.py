@@ -53,7 +53,8 @@ def set_role(username: Annotated[str, typer.Argument(help="Account name")],
 
 @app.command("load-examples")
 def load_examples(home: HomeOpt = None) -> None:
-    """Load three fictitious organisations, a request, an event and a programme, each shown as an example."""
+    """Load three fictitious organisations, a request, an event, three programmes and three news items, each shown
+    as an example."""
     _django(home)
     from clusterobs.web.registry.examples import examples_load
 
@@ -62,7 +63,8 @@ def load_examples(home: HomeOpt = None) -> None:
     except ValueError as exc:  # no published dataset: categories cannot be checked
         err.print(f"[bold red]{exc}[/] (run `clusterobs ingest` first)")
         raise typer.Exit(1) from exc
-    console.print(f"Loaded {n} example organisations." if n else "The examples are already loaded.")
+    loaded = ", ".join(f"{count} {kind}" for kind, count in n.items() if count)
+    console.print(f"Loaded example records: {loaded}." if loaded else "The examples are already loaded.")
 
 
 @app.command("remove-examples")
@@ -71,4 +73,4 @@ def remove_examples(home: HomeOpt = None) -> None:
     _django(home)
     from clusterobs.web.registry.examples import examples_remove
 
-    console.print(f"Removed {examples_remove()} example organisations (and their requests, events, programmes).")
+    console.print(f"Removed {examples_remove()} example organisations (and their requests, events, programmes, news).")

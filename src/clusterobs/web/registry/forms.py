@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusterobs.web.registry import throttle
 from clusterobs.web.registry.categories import category_choices, category_sync
 from clusterobs.web.registry.models import Event, InterestReply, NewsItem, Organisation, PartnershipRequest, Programme
 from clusterobs.web.registry.permissions import own_organisations
+from clusterobs.web.registry.validators import DEFAULT_TIMEZONE, event_timezones
 
 User = get_user_model()
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -118,14 +121,41 @@ class ReplyForm(forms.ModelForm):
 
 
 class EventForm(CategoriesMixin, forms.ModelForm):
+    """An event: its start and end are read as local times in its ``timezone`` (a time with a UTC offset, as the
+    API may send, keeps its offset), stored as instants, and shown back in that zone when edited."""
+
     link = url_field(_("Link"))
+    timezone = forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_TIMEZONE, required=False,
+                                 choices=lambda: [(z, z) for z in event_timezones()],
+                                 help_text=_("The start and end are local times in this zone."))
 
     class Meta:
         model = Event
-        fields = ("title", "start", "end", "place", "online", "organiser", "category_slugs", "link", "description")
+        fields = ("title", "start", "end", "timezone", "place", "online", "organiser", "category_slugs", "link",
+                  "description")
         widgets: ClassVar[dict[str, Any]] = {
             "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:  # the stored instants as the local times they were given in
+            for name in ("start", "end"):
+                self.initial[name] = dj_timezone.make_naive(getattr(self.instance, name), self.instance.zone)
+
+    def _zone(self) -> ZoneInfo:
+        name = self.data.get(self.add_prefix("timezone")) if self.is_bound else None
+        if name not in event_timezones():
+            name = self.instance.timezone if self.instance.pk else DEFAULT_TIMEZONE
+        return ZoneInfo(name)
+
+    def clean_timezone(self) -> str:
+        """Not given: the event's own zone (editing), else the default."""
+        return self.cleaned_data.get("timezone") or self._zone().key
+
+    def full_clean(self) -> None:
+        with dj_timezone.override(self._zone()):  # naive start/end are read in the event's zone, not the site's
+            super().full_clean()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

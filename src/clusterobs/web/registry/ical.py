@@ -1,5 +1,6 @@
 """iCalendar (RFC 5545) text for events, written by hand: CRLF line ends, lines folded at 75 octets, TEXT values
-escaped (backslash, semicolon, comma, newline), times in UTC."""
+escaped (backslash, semicolon, comma, newline), times in UTC: an event's start and end are stored as instants (read
+in the event's own time zone when entered, ``EventForm``), so 10:00 in Brussels in January is written 09:00Z."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ codes checked against the store (``validators``)."""
 from __future__ import annotations
 
 import hashlib
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -13,7 +14,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusterobs.web.registry.validators import validate_benchmark_url, validate_region
+from clusterobs.web.registry.validators import (
+    DEFAULT_TIMEZONE,
+    validate_benchmark_url,
+    validate_region,
+    validate_timezone,
+)
 
 VALIDATION_MIN_MEMBERS = 15
 VALIDATION_MIN_TYPES = 2
@@ -76,8 +82,10 @@ class Organisation(models.Model):
     is_example = models.BooleanField(_("fictitious example"), default=False, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    # PostgreSQL: the weighted words of name, acronym, keywords, description, written by a trigger and GIN-indexed
-    # (fts_postgres); always empty on SQLite, which searches its FTS5 table (fts_sqlite)
+    # its categories' names in English and French, for search; kept in step by signals (category_names)
+    category_names = models.TextField(_("category names"), blank=True, default="", editable=False)
+    # PostgreSQL: the weighted words of name, acronym, keywords, description and category names, written by a
+    # trigger and GIN-indexed (fts_postgres); always empty on SQLite, which searches its FTS5 table (fts_sqlite)
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -182,11 +190,15 @@ class InterestReply(models.Model):
 
 
 class Event(models.Model):
-    """An event of the calendar: matchmaking days, conferences, webinars."""
+    """An event of the calendar: matchmaking days, conferences, webinars. ``start`` and ``end`` are instants (stored
+    in UTC); ``timezone`` is the zone they were given in and are shown in (the iCal feed writes them in UTC)."""
 
     title = models.CharField(_("title"), max_length=200)
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
+    timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIMEZONE,
+                                validators=[validate_timezone],
+                                help_text=_("The start and end are local times in this zone."))
     place = models.CharField(_("place"), max_length=200, blank=True)
     online = models.BooleanField(_("online"), default=False)
     organiser = models.CharField(_("organiser"), max_length=200)
@@ -214,6 +226,10 @@ class Event(models.Model):
     @property
     def owner(self):
         return self.created_by
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 class Programme(models.Model):
@@ -277,6 +293,7 @@ class NewsItem(models.Model):
     link = models.URLField(_("link"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="news_items")
+    is_example = models.BooleanField(default=False, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -1,10 +1,12 @@
 """Partner search: filters plus ranked full-text search (PostgreSQL full-text search, SQLite FTS5).
 
 The text is cut into word tokens (letters and digits); every token must match, as a prefix, one of name, acronym,
-keywords or description. Punctuation and SQL or query-syntax characters (``'``, ``%``, ``_``, ``"``, ``--``) are
-never passed on: they only separate words. Rank: name and acronym weigh most, then keywords, then description
-(PostgreSQL ``ts_rank`` over the stored, GIN-indexed ``search_vector`` with weights A/A/B/C, ``fts_postgres``; SQLite
-``bm25`` over the FTS5 table with weights 10/10/5/1, ``fts_sqlite``).
+keywords, description or the names of the profile's categories in English and French (``category_names``: searching
+"aerospace" finds a profile tagged "Aerospace vehicles and defense"). Punctuation and SQL or query-syntax characters
+(``'``, ``%``, ``_``, ``"``, ``--``) are never passed on: they only separate words. Rank: name and acronym weigh
+most, then keywords and category names, then description (PostgreSQL ``ts_rank`` over the stored, GIN-indexed
+``search_vector`` with weights A/A/B/C/B, ``fts_postgres``; SQLite ``bm25`` over the FTS5 table with weights
+10/10/5/1/5, ``fts_sqlite``).
 """
 
 from __future__ import annotations

@@ -43,8 +43,8 @@ def event_month(request: HttpRequest, year: int | None = None, month: int | None
     weeks = []
     for week in pycal.Calendar(firstweekday=0).monthdatescalendar(year, month):
         weeks.append([{"day": d, "in_month": d.month == month, "today": d == today,
-                       "events": [e for e in events if timezone.localtime(e.start).date() <= d
-                                  <= timezone.localtime(e.end).date()]} for d in week])
+                       "events": [e for e in events if timezone.localtime(e.start, e.zone).date() <= d
+                                  <= timezone.localtime(e.end, e.zone).date()]} for d in week])  # its own days
     prev_month = first - timedelta(days=1)
     next_month = last + timedelta(days=1)
     return render(request, "registry/event_month.html", {

@@ -58,7 +58,9 @@ class GeneratingOut(Schema):
 
 #: the file itself (200), "being generated" (202) and the error envelope (400, 404, 500, 503), all documented
 RESPONSES = {200: None, 202: GeneratingOut, **ERRORS, 500: ErrorOut}
-FILE_CONTENT = {"responses": {"200": {"description": "The report file",
+#: keyed by the int 200 as in RESPONSES, so Ninja merges it into that entry (a "200" string key gave a second
+#: "200" in openapi.json, which Swagger UI's YAML parser rejects as a duplicated mapping key)
+FILE_CONTENT = {"responses": {200: {"description": "The report file",
                                       "content": {mime: {"schema": {"type": "string", "format": "binary"}}
                                                   for mime in FORMATS.values()}}}}
 

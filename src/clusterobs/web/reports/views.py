@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from clusterobs.web import selectors
 from clusterobs.web.reports.services import FORMATS, ReportState, report_get, report_key, report_language
@@ -73,6 +74,7 @@ def _views(kind: str, title_of, name: str | None = None):
         return _report_page(request, state, title_of(code), reverse(f"reports:{name}_html", args=args) + q,
                             reverse(f"reports:{name}_pdf", args=args) + q)
 
+    @xframe_options_sameorigin  # the report page (same site) shows the HTML in an iframe; other sites may not
     @page
     def document(request: HttpRequest, code: str | None = None, fmt: str = "html") -> HttpResponse:
         key = report_key(kind, code, **_params(request))

@@ -6,7 +6,7 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from clusterobs.web.registry import fts_sqlite
 
-    fts_sqlite.install(schema_editor.connection)
+    fts_sqlite.install(schema_editor.connection, fts_sqlite.COLUMNS_0002)
 
 
 def backwards(apps, schema_editor):

@@ -64,8 +64,12 @@
       layout.legend.font = { size: 10 };
     }
     var config = {
-      responsive: true, displaylogo: false, scrollZoom: false,
-      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+      responsive: true, scrollZoom: false,
+      /* nothing in the modebar leaves the site: no Plotly logo link, no "Edit in Chart Studio"/send-to-cloud
+         button (plotly.js 4 shows it by default, posting the figure to plotlyServerURL) and no cloud address */
+      displaylogo: false, showSendToCloud: false, showEditInChartStudio: false, showLink: false, sendData: false,
+      plotlyServerURL: "",
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"],
       toImageButtonOptions: { format: "png", filename: figure.dataset.filename || "chart", scale: 2 }
     };
     window.Plotly.newPlot(plot, spec.data, layout, config).then(function (gd) {

@@ -83,7 +83,7 @@ def test_two_workers_on_redis_count_the_same_failures(settings):
         assert throttle.blocked(None, username)  # seen here too
         with pytest.raises(throttle.LoginThrottled):
             throttle.reserve(None, username)
-        throttle.reset(None, username)
+        throttle.reset(username)
         assert not throttle.blocked(None, username)
 
 

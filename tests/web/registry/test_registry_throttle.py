@@ -298,3 +298,10 @@ def test_reserve_hands_out_exactly_the_limit_to_concurrent_callers(settings, sha
     with ThreadPoolExecutor(16) as pool:
         granted = list(pool.map(attempt, range(16)))
     assert granted.count(True) == 4 and throttle.blocked(None, username)
+
+
+def test_an_operator_unlocks_an_account_at_an_address(people, client, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    assert [post_login(client, "owner", "wrong", "203.0.113.7") for _ in range(3)] == ["wrong", "wrong", "throttled"]
+    throttle.reset("owner", "203.0.113.7")
+    assert post_login(client, "owner", PASSWORD, "203.0.113.7") == "in"

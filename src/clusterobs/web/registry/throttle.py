@@ -77,7 +77,10 @@ def _digest(*parts: str) -> str:
 
 def budgets(request: HttpRequest | None, username: str) -> list[tuple[str, int]]:
     """(key prefix, limit) of each budget an attempt draws on: the account at this address, then the address."""
-    address = client_address(request)
+    return _budgets(client_address(request), username)
+
+
+def _budgets(address: str | None, username: str) -> list[tuple[str, int]]:
     account = username.strip().lower()
     out = [(f"{PREFIX}:acct:{_digest(account, address or '')}", settings.LOGIN_FAILURE_LIMIT)]
     if address:
@@ -132,10 +135,10 @@ def blocked(request: HttpRequest | None, username: str) -> bool:
     return any(len(cache.get_many(_slots(prefix, limit))) >= limit for prefix, limit in budgets(request, username))
 
 
-def reset(request: HttpRequest | None, username: str) -> None:
-    """Clear the account-at-address budget (an operator unlocking someone; tests)."""
-    prefix, limit = budgets(request, username)[0]
-    cache.delete_many(_slots(prefix, limit))
+def reset(username: str, address: str | None = None) -> None:
+    """Clear the budget of the account at ``address`` (as ``client_address`` gives it), and that address's own:
+    an operator unlocking someone before the window passes."""
+    cache.delete_many([slot for prefix, limit in _budgets(address, username) for slot in _slots(prefix, limit)])
 
 
 class ThrottledModelBackend(ModelBackend):

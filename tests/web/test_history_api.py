@@ -192,8 +192,9 @@ def test_on_the_real_store_growth_over_several_years(client):
 def test_every_endpoint_refuses_the_years_just_outside_the_stated_ones(client, history):
     """Each ``year`` the schema bounds by the store's years (2013-2015 here) refuses 2012 and 2016 with a 400
     naming ``year``, the reports included (they named no parameter)."""
-    values = {"code": "DE11", "category": "automotive", "industry": "digital", "fmt": "html"}
-    required = {"/api/scoreboard/strengths": "region=DE21&", "/api/timeline": "region=DE11&category=automotive&"}
+    values = {"code": "DE11", "category": "automotive", "industry": "emerging_digital", "fmt": "html"}
+    required = {"/api/scoreboard/strengths": "region=DE21&", "/api/timeline": "region=DE11&category=automotive&",
+                "/api/emerging/{industry}": "part=regions&"}  # (the composition has no year)
     schema = client.get("/api/openapi.json").json()
     checked = []
     for path, ops in schema["paths"].items():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -186,3 +187,24 @@ def test_on_the_real_store_growth_over_several_years(client):
         assert 1 <= r["growth_window"] <= 5
         base = next(x for x in rows if x["year"] == r["year"] - r["growth_window"])
         assert close(r["growth"], (r["employment"] / base["employment"]) ** (1 / r["growth_window"]) - 1, 1e-6)
+
+
+def test_every_endpoint_refuses_the_years_just_outside_the_stated_ones(client, history):
+    """Each ``year`` the schema bounds by the store's years (2013-2015 here) refuses 2012 and 2016 with a 400
+    naming ``year``, the reports included (they named no parameter)."""
+    values = {"code": "DE11", "category": "automotive", "industry": "emerging_digital", "fmt": "html"}
+    required = {"/api/scoreboard/strengths": "region=DE21&", "/api/timeline": "region=DE11&category=automotive&",
+                "/api/emerging/{industry}": "part=regions&"}  # (the composition has no year)
+    schema = client.get("/api/openapi.json").json()
+    checked = []
+    for path, ops in schema["paths"].items():
+        op = ops.get("get", {})
+        if op.get("security") or not any(p["name"] == "year" for p in op.get("parameters", [])):
+            continue
+        url = re.sub(r"\{(\w+)\}", lambda m: values[m[1]], path)
+        for year in (2012, 2016):
+            response = client.get(f"{url}?{required.get(path, '')}year={year}")
+            assert response.status_code == 400, (path, year, response.status_code)
+            assert response.json()["error"]["parameter"] == "year", (path, response.json())
+        checked.append(path)
+    assert len(checked) >= 14 and "/api/reports/region/{code}.{fmt}" in checked

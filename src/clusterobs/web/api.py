@@ -127,9 +127,16 @@ def _no_dataset(request: HttpRequest, exc: selectors.NoDataset) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """Ninja's own validation (types, bounds, choices) in the selectors' form: "`level` must be …; got …"."""
+    """Ninja's own validation (types, bounds, choices) in the selectors' form: "`level` must be …; got …". A body's
+    fields are named by ``BodyIn``; what reaches here about a body is the body itself (left out, or not an object),
+    said so rather than by the endpoint's parameter name (`` `payload` ``)."""
     first = exc.errors[0] if exc.errors else {}
-    loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body")]
+    raw_loc = tuple(first.get("loc", ()))
+    if raw_loc[:1] == ("body",) and len(raw_loc) <= 2:
+        missing = first.get("type") == "missing"
+        return error(request, 400, "the request body is required: a JSON object" if missing
+                     else "the request body must be a JSON object", None)
+    loc = [str(x) for x in raw_loc if x not in ("query", "path", "body")]
     parameter = loc[0] if loc else None
     got = request.GET.get(parameter) if parameter else None
     msg = re.sub(r"^Input should", "must", first.get("msg", "is not valid"))
@@ -146,7 +153,10 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error(request, exc.status_code, str(exc))
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):  # Ninja's, for a body not JSON
+        message = "the request body must be a JSON object; it is not JSON"
+    return error(request, exc.status_code, message)
 
 
 @api.exception_handler(OperationalError)

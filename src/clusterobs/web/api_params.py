@@ -12,6 +12,8 @@ from clusterobs.web import selectors
 from clusterobs.web.api_formats import CONTENT_TYPES
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+#: the years a ``year`` parameter may name (the schema states them; a year without data is a 404 or 400 after)
+YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 def _whole_number(value: Any) -> Any:
@@ -49,7 +51,7 @@ def scheme() -> Any:
 
 
 def year() -> Any:
-    return Query(None, ge=1900, le=2100, description="Reference year; the latest when left out")
+    return Query(None, ge=YEAR_MIN, le=YEAR_MAX, description="Reference year; the latest when left out")
 
 
 def level() -> Any:

@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 from clusterobs.errors import ClusterobsError
 
 KEY_PREFIX = "clusterobs"
+# locmem and the database cache cull a third of their entries beyond MAX_ENTRIES (Django's default 300): a burst of
+# login attempts for many accounts would then erase throttle slots. Redis keeps every key until it expires.
+MAX_ENTRIES = 100_000
 
 
 class CacheURLError(ClusterobsError):
@@ -31,7 +34,7 @@ def caches_from_url(url: str | None) -> dict[str, dict[str, Any]]:
     parts = urlsplit(url)
     if parts.scheme == "locmem":
         default: dict[str, Any] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": parts.netloc or "clusterobs"}
+                                   "LOCATION": parts.netloc or "clusterobs", "OPTIONS": {"MAX_ENTRIES": MAX_ENTRIES}}
     elif parts.scheme in ("redis", "rediss"):
         if not parts.hostname:
             raise CacheURLError(f"CLUSTEROBS_CACHE_URL {url!r}: a Redis URL needs a host, e.g. redis://127.0.0.1:6379/0")
@@ -41,7 +44,8 @@ def caches_from_url(url: str | None) -> dict[str, dict[str, Any]]:
         if not table.replace("_", "").isalnum():
             raise CacheURLError(f"CLUSTEROBS_CACHE_URL {url!r}: db:// needs a table name of letters, digits and _, "
                                 "e.g. db://clusterobs_cache")
-        default = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+        default = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table,
+                   "OPTIONS": {"MAX_ENTRIES": MAX_ENTRIES}}
     else:
         raise CacheURLError(f"CLUSTEROBS_CACHE_URL {url!r}: use locmem://, redis://host:port/db or db://table")
     return {"default": {**default, "KEY_PREFIX": KEY_PREFIX}}

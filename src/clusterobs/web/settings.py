@@ -152,9 +152,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "registry:login"
 LOGIN_REDIRECT_URL = "registry:account"
 LOGOUT_REDIRECT_URL = "registry:index"
-# login throttling (clusterobs.web.registry.throttle): failures per username and per client address, on the cache
+# login throttling (clusterobs.web.registry.throttle, docs/registry.md#throttling-behind-a-proxy): attempts per
+# account at one client address, and per client address, counted on the cache before the password is checked
+AUTHENTICATION_BACKENDS = ["clusterobs.web.registry.throttle.ThrottledModelBackend"]
 LOGIN_FAILURE_LIMIT = int(os.environ.get("CLUSTEROBS_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CLUSTEROBS_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("CLUSTEROBS_LOGIN_FAILURE_WINDOW", "900"))  # seconds
+# how many reverse proxies in front of the server append to X-Forwarded-For (0: the header is not read, the client
+# is REMOTE_ADDR)
+TRUSTED_PROXY_COUNT = int(os.environ.get("CLUSTEROBS_TRUSTED_PROXIES", "0"))
+if TRUSTED_PROXY_COUNT < 0 or min(LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW) < 1:
+    raise ImproperlyConfigured("CLUSTEROBS_TRUSTED_PROXIES must be 0 or more, and the CLUSTEROBS_LOGIN_* limits and "
+                               "window 1 or more")
 # Django's cache (the throttle counters): per process by default; CLUSTEROBS_CACHE_URL=redis://… or db://table to
 # share it between workers (clusterobs.web.cacheconfig)
 CACHES = caches_from_url(os.environ.get("CLUSTEROBS_CACHE_URL"))

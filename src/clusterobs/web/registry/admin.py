@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from clusterobs.web.registry.forms import ThrottledAdminLoginForm
 from clusterobs.web.registry.models import (
     ApiToken,
     Category,
@@ -12,6 +13,8 @@ from clusterobs.web.registry.models import (
     PartnershipRequest,
     Programme,
 )
+
+admin.site.login_form = ThrottledAdminLoginForm  # the admin's login is throttled like the site's (registry.throttle)
 
 
 @admin.register(Organisation)

@@ -6,8 +6,9 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,27 +42,50 @@ class SignupForm(UserCreationForm):
         return self.cleaned_data["email"].strip().lower()
 
 
-class ThrottledLoginForm(AuthenticationForm):
-    """Django's login form, refusing attempts while ``throttle`` says the username or address is blocked."""
+THROTTLED = _("Too many failed logins. Wait %(minutes)d minutes, or reset your password.")
 
-    error_messages: ClassVar[dict[str, Any]] = {**AuthenticationForm.error_messages,
-                      "throttled": _("Too many failed logins. Wait %(minutes)d minutes, or reset your password."),
-                      "inactive": _("This account is not confirmed yet: follow the link in the e-mail we sent.")}
+
+def throttled(exc: throttle.LoginThrottled) -> forms.ValidationError:
+    return forms.ValidationError(THROTTLED, code="throttled", params={"minutes": exc.minutes})
+
+
+class ThrottledLoginMixin:
+    """A login form saying so when ``throttle`` refused the attempt before checking the password (the backend,
+    ``throttle.ThrottledModelBackend``, raises ``LoginThrottled`` out of ``authenticate``)."""
 
     def clean(self) -> dict[str, Any]:
-        from django.conf import settings
-
-        username = self.data.get("username", "")
-        if throttle.login_blocked(self.request, username):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled",
-                                        params={"minutes": settings.LOGIN_FAILURE_WINDOW // 60})
         try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.login_failed(self.request, username)
-            raise
-        throttle.login_succeeded(self.request, username)
-        return cleaned
+            return super().clean()  # type: ignore[misc]
+        except throttle.LoginThrottled as exc:
+            raise throttled(exc) from None
+
+
+class ThrottledLoginForm(ThrottledLoginMixin, AuthenticationForm):
+    """The site's login form."""
+
+    error_messages: ClassVar[dict[str, Any]] = {**AuthenticationForm.error_messages,
+                      "inactive": _("This account is not confirmed yet: follow the link in the e-mail we sent.")}
+
+
+class ThrottledAdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's login form (``admin.site.login_form``)."""
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The account page's password change: checking the old password takes a throttle slot like a login."""
+
+    def __init__(self, user: Any, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        try:
+            reservation = throttle.reserve(self.request, self.user.get_username())
+        except throttle.LoginThrottled as exc:
+            raise throttled(exc) from None
+        old = super().clean_old_password()
+        reservation.release()
+        return old
 
 
 class CategoriesMixin(forms.Form):

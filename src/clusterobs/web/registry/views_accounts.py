@@ -1,7 +1,9 @@
-"""Account pages: sign-up with e-mail confirmation, login (throttled), logout, password change and reset (both revoke
-the account's API tokens), the account page."""
+"""Account pages: sign-up with e-mail confirmation, login (throttled), logout, password change (its old password
+throttled like a login) and reset (both revoke the account's API tokens), the account page."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from clusterobs.web.registry import roles, services
-from clusterobs.web.registry.forms import SignupForm, ThrottledLoginForm
+from clusterobs.web.registry.forms import SignupForm, ThrottledLoginForm, ThrottledPasswordChangeForm
 from clusterobs.web.registry.models import ApiToken
 
 
@@ -77,6 +79,10 @@ class PasswordChange(RevokeTokensOnSave, auth_views.PasswordChangeView):
     template_name = "registry/accounts/password_change.html"
     success_url = reverse_lazy("registry:account")
     done = gettext_noop("Your password is changed.")
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 password_reset_confirm = PasswordResetConfirm.as_view()

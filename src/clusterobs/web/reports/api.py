@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from ninja import Path, Query, Router, Schema
 
 from clusterobs.web import selectors
-from clusterobs.web.api_params import OptionalQueryInt
+from clusterobs.web.api_params import YEAR_MAX, YEAR_MIN, OptionalQueryInt
 from clusterobs.web.api_schemas import ERRORS, ErrorOut
 from clusterobs.web.reports.services import FORMATS, report_get, report_key
 
@@ -32,8 +34,9 @@ def _serve(kind: str, code: str | None, fmt: str, scheme: str, year: int | None,
         return _error(503, str(exc))
     except selectors.NotFound as exc:
         return _error(404, str(exc))
-    except selectors.BadParameter as exc:
-        return _error(400, str(exc))
+    except selectors.BadParameter as exc:  # "`year` must be one of …": named as the API's other 400s name it
+        named = re.match(r"`(\w+)`", str(exc))
+        return _error(400, str(exc), parameter=named.group(1) if named else None)
     state = report_get(key)
     if state.status == "generating":
         response = JsonResponse({"status": "generating", "retry_after": RETRY_AFTER, "report": key.slug}, status=202)
@@ -65,7 +68,7 @@ FILE_CONTENT = {"responses": {200: {"description": "The report file",
                                                   for mime in FORMATS.values()}}}}
 
 SCHEME = Query(selectors.DEFAULT_SCHEME, description="Star scheme: eco2007, eocic2019, uscmp")
-YEAR = Query(None, description="Year of the cluster data (default: the latest)")
+YEAR = Query(None, ge=YEAR_MIN, le=YEAR_MAX, description="Year of the cluster data (default: the latest)")
 LANG = Query("en", description="Language of the report's text: en or fr (names of categories, regions and "
                                "indicators stay as the data give them)")
 

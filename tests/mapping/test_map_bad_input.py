@@ -97,3 +97,18 @@ def test_odd_input_is_accepted_under_a_stated_rule(tmp_path, content, check, not
     assert result.exit_code == 0, text
     assert check(pd.read_csv(tmp_path / "o.csv"))
     assert (note in text) if note else "Note:" not in text
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e308 * 10])
+def test_a_non_finite_number_in_parquet_is_refused(tmp_path, value):
+    """Before the fix a Parquet ``inf`` passed and that row got 3 stars."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"region": ["R1", "R2", "R3"], "category": ["a"] * 3, "year": [2020] * 3,
+                      "employment": pa.array([5.0, 6.0, value], pa.float64(), from_pandas=False)})
+    pq.write_table(table, tmp_path / "in.parquet")
+    result = CliRunner().invoke(app, ["map", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "o.csv")])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 1 and "in.parquet, line 4: employment is not a finite number" in text, text
+    assert not (tmp_path / "o.csv").exists()

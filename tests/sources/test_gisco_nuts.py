@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -209,3 +210,17 @@ def test_the_real_files_have_no_bad_geometry(read):
     assert log.quarantine_frame().empty
     assert not log.quirks_frame()["quirk"].str.contains("geometry").any()
     assert len(tables["nuts_geometries"]) == 4755
+
+
+def test_a_quarantined_feature_counts_towards_the_expected_features(tmp_path, monkeypatch):
+    """The feature counts of the meta are exact: a bad feature is quarantined, not taken for a truncated file."""
+    root, layer = _fake_mirror(tmp_path, [_feature("FI1B"), _feature("FI1C", geometry={"type": "Polygon",
+                                                                                       "coordinates": "oops"})])
+    monkeypatch.setattr(gisco_nuts, "layers", lambda: [dataclasses.replace(layer, min_rows=2)])
+    log = IngestLog()
+    assert gisco_nuts.read(root, log, {})["nuts_geometries"]["code"].tolist() == ["FI1B"]
+    assert len(log.quarantine_frame()) == 1
+    monkeypatch.setattr(gisco_nuts, "layers", lambda: [dataclasses.replace(layer, min_rows=3)])
+    with pytest.raises(SourceError, match=r"only 1 usable features, expected at least 3 \(truncated file\? 1 "
+                                          r"quarantined\)"):
+        gisco_nuts.read(root, IngestLog(), {})

@@ -90,11 +90,12 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     regions: list[tuple[Any, ...]] = []
     for layer in layers():
         path = source_path(mirror, META, layer.name)
-        n = 0
+        n = rejected = 0
         seen: set[str] = set()
         for i, feature in enumerate(load_features(path), start=1):
             checked = _check(feature, layer, seen)
             if isinstance(checked, str):
+                rejected += 1
                 props = feature.get("properties") if isinstance(feature, dict) else feature
                 log.reject(source=META.id, file=path, line=None, value=json.dumps(props, ensure_ascii=False),
                            reason=f"feature {i}: {checked}")
@@ -109,9 +110,10 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
                                json.dumps(geometry, separators=(",", ":"))))
             if layer.kind != "boundary":
                 regions.append(_region_row(props, code, level, layer, path, log))
-        if n < layer.min_rows:
+        # a quarantined feature is in the file, not cut off: it counts towards min_rows, but a layer needs one usable
+        if n + rejected < layer.min_rows or (n == 0 and layer.min_rows):
             raise SourceError(path, f"only {n} usable features, expected at least {layer.min_rows} "
-                                    "(truncated file?)")
+                                    f"(truncated file?{f' {rejected} quarantined' if rejected else ''})")
     geo = pd.DataFrame(geometries, columns=["nuts_version", "scale", "kind", "level", "code", "geometry"])
     geo = geo.sort_values(["nuts_version", "scale", "kind", "level", "code"]).reset_index(drop=True)
     return {"nuts_geometries": geo, "gisco_regions": _dedupe(pd.DataFrame(regions, columns=_REGION_COLS), log)}

@@ -287,6 +287,8 @@ def map_(
     except ClusterobsError as exc:
         err.print(f"[bold red]{exc}[/]")
         raise typer.Exit(1) from exc
+    for note in result.attrs.get("notes", []):
+        err.print(f"[yellow]Note: {note}[/]")
     counts = result["stars"].value_counts().sort_index()
     console.print(f"Wrote [cyan]{output}[/]: {len(result):,} rows; stars: "
                   + ", ".join(f"{int(k)}: {int(v):,}" for k, v in counts.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -122,10 +123,13 @@ def _fake_mirror(tmp_path: Path, features: list[dict]) -> tuple[Path, Layer]:
     return tmp_path, Layer(name, 2021, "60M", "region", min_rows=1)
 
 
-def _feature(code: str | None, level: int = 2) -> dict:
+SQUARE = {"type": "Polygon", "coordinates": [[[24.0, 60.0], [25.0, 60.0], [25.0, 61.0], [24.0, 61.0], [24.0, 60.0]]]}
+
+
+def _feature(code: str | None, level: int = 2, geometry: object = SQUARE) -> dict:
     props = {"NUTS_ID": code, "LEVL_CODE": level, "CNTR_CODE": (code or "XX")[:2], "NUTS_NAME": "N ",
              "NAME_LATN": "N", "MOUNT_TYPE": 0, "URBN_TYPE": None, "COAST_TYPE": 0}
-    return {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": [1.0, 2.0]}}
+    return {"type": "Feature", "properties": props, "geometry": geometry}
 
 
 def test_features_without_code_or_with_wrong_level_are_quarantined(tmp_path, monkeypatch):
@@ -147,4 +151,76 @@ def test_truncated_file_fails(tmp_path, monkeypatch):
     root, layer = _fake_mirror(tmp_path, [_feature(None)])
     monkeypatch.setattr(gisco_nuts, "layers", lambda: [layer])
     with pytest.raises(SourceError, match="only 0 usable features"):
+        gisco_nuts.read(root, IngestLog(), {})
+
+
+BOWTIE = [[[24.0, 60.0], [25.0, 61.0], [25.0, 60.0], [24.0, 61.0], [24.0, 60.0]]]  # self-intersecting
+
+
+@pytest.mark.parametrize(("geometry", "reason"), [
+    ({"type": "Polygon", "coordinates": "oops"}, "unreadable 'Polygon' geometry"),
+    ({"type": "Polygon", "coordinates": [["oops"]]}, "unreadable 'Polygon' geometry"),
+    ({"type": "Polygon", "coordinates": [[[24, 60], [25, "x"], [25, 61], [24, 60]]]}, "unreadable 'Polygon' geometry"),
+    ({"type": "Circle", "coordinates": [24, 60]}, "unreadable 'Circle' geometry"),
+    ({"type": "Point", "coordinates": [24.0, 60.0]}, "Point geometry in the region layer (expected Polygon or "
+                                                     "MultiPolygon)"),
+    ({"type": "Polygon", "coordinates": []}, "empty geometry"),
+    ({"type": "MultiPolygon", "coordinates": []}, "empty geometry"),
+    ({"type": "Polygon", "coordinates": [[[24, 60], [1e400, 60], [25, 61], [24, 60]]]},
+     "coordinates that are not finite numbers"),
+    ({"type": "Polygon", "coordinates": [[[24, 60], [float("nan"), 60], [25, 61], [24, 60]]]},
+     "coordinates that are not finite numbers"),
+    ({"type": "Polygon", "coordinates": [[[4e6, 3e6], [4.1e6, 3e6], [4.1e6, 3.1e6], [4e6, 3e6]]]},
+     "coordinates outside lon -180..180, lat -90..90 (bounds 4e+06, 3e+06, 4.1e+06, 3.1e+06): not EPSG:4326"),
+])
+def test_a_bad_geometry_is_quarantined_with_file_feature_and_reason(tmp_path, monkeypatch, geometry, reason):
+    """Before: coordinates "oops" were loaded, served by /api/geojson, and the region's report answered 500."""
+    root, layer = _fake_mirror(tmp_path, [_feature("FI1B"), _feature("FI1C", geometry=geometry)])
+    monkeypatch.setattr(gisco_nuts, "layers", lambda: [layer])
+    log = IngestLog()
+    tables = gisco_nuts.read(root, log, {})
+    assert tables["nuts_geometries"]["code"].tolist() == ["FI1B"]
+    q = log.quarantine_frame()
+    assert q["file"].tolist() == ["NUTS_RG_60M_2021_4326_LEVL_2.geojson"]
+    assert q["reason"].iat[0].startswith(f"feature 2: FI1C: {reason}"), q["reason"].iat[0]
+    assert '"NUTS_ID": "FI1C"' in q["value"].iat[0]
+
+
+def test_an_invalid_polygon_is_repaired_and_counted(tmp_path, monkeypatch):
+    root, layer = _fake_mirror(tmp_path, [_feature("FI1B", geometry={"type": "Polygon", "coordinates": BOWTIE})])
+    monkeypatch.setattr(gisco_nuts, "layers", lambda: [layer])
+    log = IngestLog()
+    tables = gisco_nuts.read(root, log, {})
+    assert log.quarantine_frame().empty
+    geometry = json.loads(tables["nuts_geometries"]["geometry"].iat[0])
+    assert geometry["type"] == "MultiPolygon" and len(geometry["coordinates"]) == 2  # two triangles
+    import shapely.geometry
+
+    repaired = shapely.geometry.shape(geometry)
+    assert repaired.is_valid and repaired.area == pytest.approx(0.5)
+    quirks = log.quirks_frame().set_index("quirk")
+    assert quirks.loc["invalid geometry repaired (shapely.make_valid)", "example"].startswith(
+        "feature 1, FI1B: Self-intersection")
+
+
+def test_the_real_files_have_no_bad_geometry(read):
+    """Every feature of the twelve mirror files is readable, valid, of its layer's type and within lon/lat bounds:
+    nothing is quarantined and nothing repaired."""
+    tables, log = read
+    assert log.quarantine_frame().empty
+    assert not log.quirks_frame()["quirk"].str.contains("geometry").any()
+    assert len(tables["nuts_geometries"]) == 4755
+
+
+def test_a_quarantined_feature_counts_towards_the_expected_features(tmp_path, monkeypatch):
+    """The feature counts of the meta are exact: a bad feature is quarantined, not taken for a truncated file."""
+    root, layer = _fake_mirror(tmp_path, [_feature("FI1B"), _feature("FI1C", geometry={"type": "Polygon",
+                                                                                       "coordinates": "oops"})])
+    monkeypatch.setattr(gisco_nuts, "layers", lambda: [dataclasses.replace(layer, min_rows=2)])
+    log = IngestLog()
+    assert gisco_nuts.read(root, log, {})["nuts_geometries"]["code"].tolist() == ["FI1B"]
+    assert len(log.quarantine_frame()) == 1
+    monkeypatch.setattr(gisco_nuts, "layers", lambda: [dataclasses.replace(layer, min_rows=3)])
+    with pytest.raises(SourceError, match=r"only 1 usable features, expected at least 3 \(truncated file\? 1 "
+                                          r"quarantined\)"):
         gisco_nuts.read(root, IngestLog(), {})

@@ -67,3 +67,29 @@ def test_checksum_ignores_row_order_but_not_values():
     c = pd.DataFrame({"x": ["p", "q"], "v": [1.0, 0.0]})
     assert frame_checksum(a) == frame_checksum(b)
     assert frame_checksum(a) != frame_checksum(c), "missing must not checksum like zero"
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("-inf"), 1e308 * 10])
+@pytest.mark.parametrize("dtype", ["float64", "Float64"])
+def test_a_non_finite_number_is_never_published(tmp_path, bad, dtype):
+    """``compute`` once published ``region_total=inf`` from a source cell ``1e400``: the writer refuses it, in a new
+    version as in one derived from the published one (as ``compute`` writes), and the old version keeps serving."""
+    store = Store(tmp_path)
+    v1 = _publish(store, pd.DataFrame({"region": ["AT11"], "region_total": [5.0]}))
+    df = pd.DataFrame({"region": ["AT11", "AT12", "AT13"], "year": [2021, 2021, 2021],
+                       "region_total": pd.array([5.0, bad, bad], dtype=dtype)})
+    for begin in (store.begin, store.derive):
+        with pytest.raises(StoreError) as err, begin() as w:
+            w.write("cluster_measures", df, description="")
+            w.publish()
+        message = str(err.value)
+        assert "table 'cluster_measures', column 'region_total': 2 value(s) not finite" in message
+        assert f"the first {bad} at row 2 (region=AT12, year=2021)" in message
+        assert store.current() == v1 and store.table("t")["region_total"].tolist() == [5.0]
+    assert not list((tmp_path / "versions").glob("*.building"))
+
+
+def test_a_nan_is_stored_as_a_missing_value(tmp_path):
+    store = Store(tmp_path)
+    _publish(store, pd.DataFrame({"a": [1.0, float("nan")]}))
+    assert store.table("t")["a"].isna().tolist() == [False, True]

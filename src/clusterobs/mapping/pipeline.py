@@ -7,6 +7,7 @@ instead of ``category``, then a concordance applies) in, the measures and stars 
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +24,10 @@ from clusterobs.mapping.stars import apply_scheme
 
 REQUIRED = ("region", "year", "employment")
 OPTIONAL = ("establishments", "wages")
+#: The text columns: the region and the category (or industry) of a row
+KEYS = ("region", "category", "industry")
+#: The years a row may have (as the microdata's check)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class InputError(ClusterobsError):
@@ -55,13 +60,15 @@ NUMERIC = ("employment", *OPTIONAL)
 #: Cells read as missing in a CSV (pandas' defaults without the spellings of NaN: a "nan" is refused, not missing)
 MISSING = ("", "#N/A", "#N/A N/A", "#NA", "<NA>", "N/A", "NA", "NULL", "None", "n/a", "null")
 #: what ``read_input`` reads, for the message refusing anything else
-ENCODINGS = "clusterobs map reads UTF-8 CSV (with or without a byte-order mark): save it as \"CSV UTF-8\""
+ENCODINGS = ("clusterobs map reads UTF-8 CSV (with or without a byte-order mark) and UTF-16 or UTF-32 with one: "
+             "save it as \"CSV UTF-8\"")
 
 
 def read_input(path: Path) -> pd.DataFrame:
     """Read a CSV or Parquet file, or raise an ``InputError`` naming it (and the line, where there is one).
 
-    A CSV must be UTF-8 text (a byte-order mark is dropped) with a header and at least one row; its number columns
+    A CSV must be UTF-8 text (a byte-order mark is dropped), or UTF-16/32 with its byte-order mark, with a header
+    naming each column once, at least one row, and as many cells on every row as in the header; its number columns
     are read as text, so that ``validate_input`` quotes a refused value as written (``'1e400'``). In a Parquet
     file a NaN in a number column is refused (a null is a missing value), as the text ``nan`` is in a CSV.
     """
@@ -75,21 +82,55 @@ def read_input(path: Path) -> pd.DataFrame:
     raise InputError(f"{path}: unknown format {suffix!r} (use .csv or .parquet)")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+#: Byte-order marks of the Unicode encodings read besides UTF-8 (Excel's "Unicode Text" is UTF-16 with a mark)
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"))
+
+
+def _encoding(path: Path) -> str:
+    """``utf-8-sig``, or UTF-16/32 when the file starts with its byte-order mark; without one, NUL bytes are
+    refused (UTF-16 or UTF-32 without a mark cannot be told apart reliably)."""
     with path.open("rb") as fh:
         head = fh.read(4096)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:  # a UTF-16/32 mark, or NUL bytes
-        raise InputError(f"{path}: not UTF-8 text (it looks like UTF-16 or UTF-32); {ENCODINGS}")
-    text = dict.fromkeys(("region", "category", "industry", "year", *NUMERIC), "string")
+    for mark, encoding in BOMS:
+        if head.startswith(mark):
+            return encoding
+    if b"\x00" in head:
+        raise InputError(f"{path}: not UTF-8 text (it looks like UTF-16 or UTF-32 without a byte-order mark); "
+                         f"{ENCODINGS}")
+    return "utf-8-sig"
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    encoding = _encoding(path)
+    text = dict.fromkeys((*KEYS, "year", *NUMERIC), "string")
     try:
-        df = pd.read_csv(path, encoding="utf-8-sig", dtype=text, keep_default_na=False, na_values=list(MISSING))
+        _check_header(path, encoding)
+        df = pd.read_csv(path, encoding=encoding, dtype=text, keep_default_na=False, na_values=list(MISSING))
     except pd.errors.EmptyDataError as exc:
         raise InputError(f"{path}: empty file (no header, no rows)") from exc
     except UnicodeDecodeError as exc:
-        raise InputError(_not_utf8(path)) from exc
-    except pd.errors.ParserError as exc:
+        raise InputError(_not_utf8(path) if encoding == "utf-8-sig" else
+                         f"{path}: not {encoding.upper()} text after its byte-order mark: {exc.reason}") from exc
+    except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError(f"{path}: cannot read as CSV: {' '.join(str(exc).split())}") from exc
     return df
+
+
+def _check_header(path: Path, encoding: str) -> None:
+    """Refuse a header naming a column twice (pandas would silently rename the second ``employment.1``) and a row
+    with more or fewer cells than the header (pandas would take a first row with one more cell as an index column
+    and shift every value one column to the left)."""
+    with path.open(encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh)
+        header = [h.replace("\ufeff", "").strip() for h in next(reader, [])]
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:
+            raise InputError(f"{path}, line 1: column(s) {', '.join(twice)} appear more than once in the header")
+        for row in reader:
+            if row and len(row) != len(header) and any(c.strip() for c in row):
+                raise InputError(f"{path}, line {reader.line_num}: cannot read as CSV: {len(row)} cells, the header "
+                                 f"has {len(header)}")
 
 
 def _not_utf8(path: Path) -> str:
@@ -135,7 +176,8 @@ def validate_input(df: pd.DataFrame, *, source: str = "input") -> pd.DataFrame:
 
     A missing number (an empty cell, NA, a null) is kept as missing; a number that is not finite (``inf``,
     ``nan`` written as text, ``1e400``, which overflows), negative, or not a number at all is refused, as is a year
-    that is not a whole number, a duplicate region/category/year, and a table without rows.
+    that is not a whole number or not from 1900 to 2100, an empty region, category or industry (text cells are
+    stripped of blanks), a duplicate region/category/year, and a table without rows.
     """
     missing = [c for c in REQUIRED if c not in df.columns]
     if "category" not in df.columns and "industry" not in df.columns:
@@ -145,6 +187,13 @@ def validate_input(df: pd.DataFrame, *, source: str = "input") -> pd.DataFrame:
     if df.empty:
         raise InputError(f"{source}: no data rows (a header and nothing else)")
     out = df.copy()
+    for col in (c for c in KEYS if c in out.columns):
+        cells = out[col].astype("string").str.strip()
+        empty = cells.isna() | (cells == "")
+        if empty.any():
+            i = int(empty.to_numpy().nonzero()[0][0])
+            raise InputError(f"{source}, line {i + 2}: {col} is empty")
+        out[col] = cells.astype(object)
     for col in (c for c in NUMERIC if c in df.columns):
         num = _numbers(out[col])
         bad = out[col].notna() & ~np.isfinite(num)
@@ -164,6 +213,11 @@ def validate_input(df: pd.DataFrame, *, source: str = "input") -> pd.DataFrame:
         i = int((~whole).to_numpy().nonzero()[0][0])
         raise InputError(f"{source}, line {i + 2}: year is not a whole number: {_shown(out['year'].iloc[i])}")
     out["year"] = year.astype("int64")
+    outside = (out["year"] < FIRST_YEAR) | (out["year"] > LAST_YEAR)
+    if outside.any():
+        i = int(outside.to_numpy().nonzero()[0][0])
+        raise InputError(f"{source}, line {i + 2}: year {out['year'].iloc[i]} is not from {FIRST_YEAR} to "
+                         f"{LAST_YEAR}")
     key = ["region", "category" if "category" in out.columns else "industry", "year"]
     dup = out.duplicated(key, keep="first")
     if dup.any():
@@ -201,11 +255,22 @@ def map_table(data: pd.DataFrame | Any, *, scheme: str | StarScheme = "eco2007",
         if concordance is None:
             raise InputError(f"{source}: has `industry` but no concordance was given (ingest the mirror first, "
                              "or pass a concordance file with industry, category, weight)")
+        known = set(concordance["industry"].astype(str))
+        unknown = ~df["industry"].isin(known)
+        if unknown.any():
+            i = int(unknown.to_numpy().nonzero()[0][0])
+            codes = sorted(set(df.loc[unknown, "industry"]))
+            raise InputError(f"{source}, line {i + 2}: industry {df['industry'].iloc[i]!r} is not in the concordance "
+                             f"({int(unknown.sum())} row(s), code(s) {', '.join(codes[:10])}"
+                             f"{', ...' if len(codes) > 10 else ''}): its employment would be lost")
         conc = ibis.memtable(concordance[["industry", "category", "weight"]])
         # a category with a missing industry keeps the others and its coverage; under 80% it is not starred
         t = rankability(to_categories(t, conc))
     result = map_panel(t, scheme=scheme, growth_window=growth_window).execute()
     result = result.sort_values(["year", "category", "region"], kind="stable").reset_index(drop=True)
+    ignored = [str(c) for c in df.columns if c not in (*REQUIRED, *KEYS, *OPTIONAL)]
+    result.attrs["notes"] = [f"{source}: column(s) {', '.join(ignored)} ignored (not used by the mapping)"] \
+        if ignored else []
     if output == "polars":
         import polars as pl
 

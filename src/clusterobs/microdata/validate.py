@@ -65,7 +65,7 @@ class REASONS:
 
     @staticmethod
     def not_a_number(column: str) -> str:
-        return f"{column} is not a number"
+        return f"{column} is not a finite number"
 
     @staticmethod
     def negative(column: str) -> str:
@@ -178,14 +178,16 @@ def _year(col: ir.Value) -> tuple[ir.IntegerValue, ir.BooleanValue, ir.BooleanVa
 
 def _amount(col: ir.Value) -> tuple[ir.IntegerValue, ir.BooleanValue, ir.BooleanValue, ir.BooleanValue,
                                       ir.BooleanValue]:
-    """(hundredths as int64, missing, not a number, negative, too large)."""
+    """(hundredths as int64, missing, not a finite number (text, NaN, ±inf, an overflow), negative, too large)."""
     t = col.type()
     if t.is_string():
         s = _strip(col)
         missing = col.isnull() | (s == "")
         ok = s.re_search(NUMBER)
         value = ibis.ifelse(ok, s.try_cast("float64"), ibis.null("float64"))
-        nan = ~missing & ~ok.fill_null(False)
+        # "1e400" has the form of a number but overflows to infinity: not finite, like "inf" and "nan"
+        nan = ~missing & (~ok.fill_null(False) | value.isinf().fill_null(False))
+        value = ibis.ifelse(nan, ibis.null("float64"), value)
     else:
         missing = col.isnull()
         value = col.cast("float64")

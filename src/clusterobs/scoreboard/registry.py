@@ -6,6 +6,7 @@ Like a star scheme, the registry is configuration kept as written; validation gi
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,8 @@ def _number(value: Any, key: str, where: str, *, positive: bool = True) -> float
         x = float(value)
     except (TypeError, ValueError):
         raise RegistryError(f"{where}: `{key}` must be a number; got {value!r}") from None
+    if not math.isfinite(x):  # inf, nan, and 1e400, which overflows
+        raise RegistryError(f"{where}: `{key}` must be a finite number; got {value!r}")
     if positive and not x > 0:
         raise RegistryError(f"{where}: `{key}` must be a number above 0; got {value!r}")
     return x

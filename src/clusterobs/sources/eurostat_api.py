@@ -35,6 +35,7 @@ import pandas as pd
 
 from clusterobs.classifications.regions import is_extra_regio
 from clusterobs.errors import SourceError
+from clusterobs.sources import cells
 from clusterobs.sources.base import load_meta, sha256_file, source_path
 from clusterobs.sources.csvio import BOM, iter_rows
 from clusterobs.sources.download import (
@@ -348,6 +349,8 @@ def _observation(
     if raw in ("", ":") or raw.lower() == "nan":
         value = None
         quirk = None if raw == "" else f"OBS_VALUE {raw!r} read as missing"
+    elif cells.number(raw).problem == cells.NOT_FINITE:  # inf, -inf, 1e400 (overflows to infinity)
+        return f"OBS_VALUE is not a finite number: {raw!r}"
     elif _NUMBER.match(raw):
         value = float(raw)
     else:

@@ -10,6 +10,7 @@ done when the text was not a plain number (for the ingest log), or ``ParseError`
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -61,6 +62,8 @@ def parse_cell(text: str, *, thousands: str | None = None) -> Cell:
         return Cell(None, None, "empty cell read as missing (not available or confidential)")
     if raw == ":":
         return Cell(None, None, None)
+    if _not_finite(raw.split()[0]):  # "1e400" overflows to infinity; "inf" would otherwise read as flags i, n, f
+        raise ParseError(f"not a finite number: {raw!r}")
     m = _NUMBER_FLAG.match(raw)
     if m:
         flag = m.group(2) or None
@@ -76,3 +79,11 @@ def parse_cell(text: str, *, thousands: str | None = None) -> Cell:
     if _EXCEL_TIME.match(raw):
         return Cell(None, None, f"spreadsheet artefact {raw!r} read as missing")
     raise ParseError(f"not a number: {raw!r}")
+
+
+def _not_finite(text: str) -> bool:
+    """Whether Python reads ``text`` as a number that is not finite (``nan``, ``inf``, ``-inf``, ``1e400``)."""
+    try:
+        return not math.isfinite(float(text))
+    except ValueError:
+        return False

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from clusterobs.errors import SourceError
@@ -32,6 +34,9 @@ TABLES = {
     "level, country, mountain/urban/coastal typology codes",
 }
 KINDS = {"RG": "region", "LB": "label", "BN": "boundary"}
+#: The geometry types each layer may hold.
+KIND_TYPES = {"region": ("Polygon", "MultiPolygon"), "label": ("Point",),
+              "boundary": ("LineString", "MultiLineString")}
 #: Where both scales hold a code, the first of these wins in ``gisco_regions``.
 PRIORITY = [("60M", "region"), ("60M", "label"), ("20M", "region")]
 CODE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
@@ -85,25 +90,30 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
     regions: list[tuple[Any, ...]] = []
     for layer in layers():
         path = source_path(mirror, META, layer.name)
-        n = 0
+        n = rejected = 0
         seen: set[str] = set()
         for i, feature in enumerate(load_features(path), start=1):
             checked = _check(feature, layer, seen)
             if isinstance(checked, str):
+                rejected += 1
                 props = feature.get("properties") if isinstance(feature, dict) else feature
                 log.reject(source=META.id, file=path, line=None, value=json.dumps(props, ensure_ascii=False),
                            reason=f"feature {i}: {checked}")
                 continue
             code, level, props, geometry = checked
+            if "repaired" in geometry:
+                log.quirk(source=META.id, file=path, kind="invalid geometry repaired (shapely.make_valid)",
+                          line=None, value=f"feature {i}, {code}: {geometry.pop('repaired')}")
             seen.add(code)
             n += 1
             geometries.append((layer.nuts_version, layer.scale, layer.kind, level, code,
                                json.dumps(geometry, separators=(",", ":"))))
             if layer.kind != "boundary":
                 regions.append(_region_row(props, code, level, layer, path, log))
-        if n < layer.min_rows:
+        # a quarantined feature is in the file, not cut off: it counts towards min_rows, but a layer needs one usable
+        if n + rejected < layer.min_rows or (n == 0 and layer.min_rows):
             raise SourceError(path, f"only {n} usable features, expected at least {layer.min_rows} "
-                                    "(truncated file?)")
+                                    f"(truncated file?{f' {rejected} quarantined' if rejected else ''})")
     geo = pd.DataFrame(geometries, columns=["nuts_version", "scale", "kind", "level", "code", "geometry"])
     geo = geo.sort_values(["nuts_version", "scale", "kind", "level", "code"]).reset_index(drop=True)
     return {"nuts_geometries": geo, "gisco_regions": _dedupe(pd.DataFrame(regions, columns=_REGION_COLS), log)}
@@ -137,7 +147,47 @@ def _check(feature: Any, layer: Layer, seen: set[str]) -> str | tuple[str, int, 
             return f"CNTR_CODE {props.get('CNTR_CODE')!r} does not match NUTS_ID {code}"
     if code in seen:
         return f"duplicate feature for {code} in the same file"
-    return code, level, props, geometry
+    checked = geometry_check(geometry, layer.kind)
+    if isinstance(checked, str):
+        return f"{code}: {checked}"
+    return code, level, props, checked
+
+
+def geometry_check(geometry: dict[str, Any], kind: str) -> dict[str, Any] | str:
+    """The geometry (made valid when it was not), or why it cannot be used.
+
+    Read with shapely: coordinates that are not numbers, or not finite, fail to read; the type must be the layer's
+    (``KIND_TYPES``); the geometry must not be empty and must lie within lon -180..180, lat -90..90. An invalid
+    polygon (a self-intersection) is repaired with ``shapely.make_valid`` when the result keeps the type.
+    """
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    try:
+        with warnings.catch_warnings():  # a NaN coordinate warns; it is refused below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            geom = shape(geometry)
+        coords = shapely.get_coordinates(geom)
+    except Exception as exc:  # shapely raises several types (GEOSException, TypeError, ValueError) on bad input
+        return f"unreadable {geometry.get('type')!r} geometry: {' '.join(str(exc).split())[:120]}"
+    if geom.geom_type not in KIND_TYPES[kind]:
+        return f"{geom.geom_type} geometry in the {kind} layer (expected {' or '.join(KIND_TYPES[kind])})"
+    if geom.is_empty:
+        return "empty geometry"
+    if not np.isfinite(coords).all():
+        return "coordinates that are not finite numbers"
+    minx, miny, maxx, maxy = geom.bounds
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        return (f"coordinates outside lon -180..180, lat -90..90 (bounds {minx:.6g}, {miny:.6g}, {maxx:.6g}, "
+                f"{maxy:.6g}): not EPSG:4326")
+    if geom.is_valid:
+        return geometry
+    repaired = shapely.make_valid(geom)
+    if repaired.geom_type == "GeometryCollection":
+        repaired = shapely.union_all([g for g in repaired.geoms if g.geom_type in KIND_TYPES[kind]])
+    if repaired.is_empty or repaired.geom_type not in KIND_TYPES[kind] or not repaired.is_valid:
+        return f"invalid geometry ({shapely.is_valid_reason(geom)}) that cannot be repaired"
+    return {**mapping(repaired), "repaired": shapely.is_valid_reason(geom)}
 
 
 def _region_row(props: dict[str, Any], code: str, level: int, layer: Layer, path: Path,

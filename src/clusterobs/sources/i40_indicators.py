@@ -100,7 +100,8 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
                 empty.append((line, code))
             elif cell.problem:  # not a number, or not finite
                 log.reject(source=META.id, file=path, line=line, value=f"{code} {col}: {cell.text}",
-                           reason="cell is not a number")
+                           reason="cell is not a finite number" if cell.problem == cells.NOT_FINITE
+                           else "cell is not a number")
             else:
                 target.append((code, col, year, cell.value, line))
     if empty:

@@ -205,7 +205,8 @@ def _values(path: Path, log: IngestLog, ref: dict[str, pd.DataFrame], members: d
                 continue
             if cell.problem:  # not a number, or not finite
                 log.reject(source=META.id, file=path, line=line, value=f"{code} {col.strip()}: {cell.text}",
-                           reason="cell is not a number")
+                           reason="cell is not a finite number" if cell.problem == cells.NOT_FINITE
+                           else "cell is not a number")
                 continue
             rows.append((code, indicator, EDITION, cell.value, line, file))
     return pd.DataFrame(rows, columns=["region_source_code", "indicator", "year", "value", "line", "file"])

@@ -53,7 +53,9 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
             log.quirk(source=META.id, file=path, kind="value empty (no score in this edition)", line=line, value=code)
             continue
         if cell.problem:  # not a number, or not finite
-            log.reject(source=META.id, file=path, line=line, value=cell.text, reason="value is not a number")
+            log.reject(source=META.id, file=path, line=line, value=cell.text,
+                       reason="value is not a finite number" if cell.problem == cells.NOT_FINITE
+                       else "value is not a number")
             continue
         if rec["merged regions_code"].strip() == "not enough data":
             log.quirk(source=META.id, file=path, kind="region flagged 'not enough data' by the publisher: score kept",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from clusterobs.sources import cells
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
 from clusterobs.sources.download import extract_zip
@@ -83,6 +84,8 @@ def read(mirror: Path, log: IngestLog, ref: dict[str, pd.DataFrame]) -> dict[str
         reason = None
         if bad:
             reason = f"{bad[0]} is not a whole number: {rec[bad[0]]!r}"
+        elif cells.number(emp).problem == cells.NOT_FINITE:  # 309 digits or more overflow to infinity
+            reason = f"emp is not a finite number: {emp[:20]}... ({len(emp)} digits)"
         elif flag and flag not in EMPFLAG_RANGES:
             reason = f"unknown employment-size flag {flag!r} (A-M without D)"
         elif flag and int(emp) != 0:

@@ -78,6 +78,22 @@ def version_key(version: str) -> tuple[str, int, str]:
     return stamp, 1, rest
 
 
+def check_finite(name: str, df: pd.DataFrame) -> None:
+    """Raise a ``StoreError`` when a float column of ``df`` holds ``inf`` or ``-inf``, naming the first row."""
+    for col in df.columns:
+        if not pd.api.types.is_float_dtype(df[col]):
+            continue
+        x = df[col].to_numpy(dtype="float64", na_value=np.nan)
+        bad = np.isinf(x)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            keys = {k: df[k].iloc[i] for k in df.columns[:4] if k != col and not pd.api.types.is_float_dtype(df[k])}
+            where = ", ".join(f"{k}={v}" for k, v in keys.items())
+            raise StoreError(f"table {name!r}, column {col!r}: {int(bad.sum()):,} value(s) not finite, the first "
+                             f"{x[i]} at row {i + 1}{f' ({where})' if where else ''}; refusing to publish a version "
+                             "with non-finite numbers (check the quarantine of the inputs)")
+
+
 class Store:
     """Reads published versions and writes new ones."""
 
@@ -261,7 +277,13 @@ class VersionWriter:
         self._published = False
 
     def write(self, name: str, df: pd.DataFrame, *, description: str) -> str:
-        """Write one table and record its row count and checksum; returns the checksum."""
+        """Write one table and record its row count and checksum; returns the checksum.
+
+        A number that is not finite (``inf``, ``-inf``) is never stored: it raises a ``StoreError`` naming the table,
+        column, count and first row, and the version is not published. (A NaN in a float column is stored as NULL,
+        pandas' missing value.)
+        """
+        check_finite(name, df)
         checksum = frame_checksum(df)
         self.con.register("_incoming", df)
         try:

@@ -66,5 +66,10 @@ def _(message: str) -> str:
     return translation(current()).gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a text for the catalogue without translating it (``xgettext --keyword=N_``)."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(current()).ngettext(singular, plural, n)

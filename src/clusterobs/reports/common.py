@@ -75,7 +75,7 @@ def star_labels() -> list[str]:
 def data_text(text: object) -> str:
     """A text of the data (a scheme title, a test description, a citation) in the report's language; as given when
     the catalogue has no translation."""
-    return _(str(text)) if text else str(text or "")
+    return i18n.gettext_data(text)
 
 
 def category_label(name: str, kind: str, traded_names: set[str]) -> str:

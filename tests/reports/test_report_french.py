@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+from html import unescape
 from pathlib import Path
 
 import polib
@@ -13,8 +14,10 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from clusterobs.classifications.category_labels import label
 from clusterobs.cli import app
 from clusterobs.reports import build_scorecard, write_report
+from clusterobs.reports.common import DATA_TEXTS as REPORT_TEXTS
 from clusterobs.reports.i18n import DOMAIN, LOCALE, language
 
 N = "\u202f"
@@ -60,11 +63,11 @@ def test_french_scorecard_has_french_headings_and_the_same_figures(scorecard, sc
     english = pdf_text(en_out.pdf)
     assert f"{employment:,}" in english and f"Starred traded clusters {starred}" in english  # English unchanged
     assert "Region scorecard: " in english and "," not in french_employment
-    # names stay as the data give them, and the report says so
+    # category names are the project's French translations, and the report says so
     for cluster in fr.facts["starred"][:3]:
         assert cluster["category_name"] in en_out.html.read_text(encoding="utf-8")
-        assert cluster["category_name"] in fr_out.html.read_text(encoding="utf-8")
-    assert "dénominations officielles (en anglais)" in text
+        assert label(cluster["category"], "fr", cluster["category_name"]) in fr_out.html.read_text(encoding="utf-8")
+    assert "propres traductions du projet" in text
     html = fr_out.html.read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and '<html lang="en">' in en_out.html.read_text(encoding="utf-8")
 
@@ -94,7 +97,7 @@ def test_french_country_panorama_has_french_headings_and_the_same_figures(panora
     for heading in ("Panorama des clusters : ", "Chiffres clés", "Clusters par nombre d’étoiles et par catégorie",
                     "Clusters par région", "Cartes", "Régions en tête par catégorie",
                     "Force des clusters et compétitivité", "Annexe : méthodologie",
-                    "Annexe : sources et reproductibilité", "dénominations officielles (en anglais)"):
+                    "Annexe : sources et reproductibilité", "propres traductions du projet"):
         assert heading in text, heading
     for english in ("Cluster Panorama", "Key figures", "Clusters by stars per category", "Clusters by region",
                     "Top regions per category", "Cluster strength and competitiveness", "Annex: methodology",
@@ -110,8 +113,10 @@ def test_french_country_panorama_has_french_headings_and_the_same_figures(panora
     for section in fr.sections:
         if section.id in ("categories", "countries"):
             for t_fr, t_en in zip(section.tables, tables_en[section.id], strict=True):
-                assert [row[0] for row in t_fr.rows] == [row[0] for row in t_en.rows]  # names as the data give
-                assert [row[1:] for row in t_fr.rows] == [[_french(c) for c in row[1:]] for row in t_en.rows]
+                if section.id == "countries":  # region names as the data give them; category names translated
+                    assert [row[0] for row in t_fr.rows] == [row[0] for row in t_en.rows]
+                assert sorted(row[1:] for row in t_fr.rows) == sorted([_french(c) for c in row[1:]]
+                                                                      for row in t_en.rows)
                 compared += len(t_fr.rows)
     assert compared > 10
     share = _french(fmt_percent(en.facts["starred_share"])).replace(N, " ")
@@ -129,8 +134,8 @@ def _texts(path: Path) -> set[str]:
     """The msgids of ``_(…)`` and ``ngettext(…)`` calls in a module (string literals only)."""
     out = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
-            for arg in node.args[: 1 if node.func.id == "_" else 2]:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_", "ngettext"):
+            for arg in node.args[: 2 if node.func.id == "ngettext" else 1]:
                 assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), (path.name, ast.dump(arg))
                 out.add(arg.value)
     return out
@@ -161,3 +166,15 @@ def test_report_lang_option(computed, tmp_path):
     assert ok.exit_code == 0, ok.output
     html = (tmp_path / "region_LU00_eco2007_2015_fr.html").read_text(encoding="utf-8")
     assert "Fiche régionale" in html and "(LU00)" in html
+
+
+def test_french_scorecard_shows_no_english_category_name_scheme_or_source(scorecard_fr, report_data):
+    """The French region report (HTML: text, tables, chart captions) has none of the English names of the
+    categories, the scheme titles, the test descriptions or the translated citations."""
+    _, out = scorecard_fr
+    html = unescape(out.html.read_text(encoding="utf-8"))
+    cats = report_data.categories
+    english = {str(n) for n in cats["name"]} | {str(t) for t in REPORT_TEXTS}
+    found = sorted(e for e in english if re.search(rf"(?<![\w-]){re.escape(e)}(?![\w-])", html))
+    assert found == [], [(e, html[max(0, html.index(e) - 120):html.index(e) + 40]) for e in found[:5]]
+    assert "Automobile" in html and "Source\u00a0: Eurostat, sbs_r_nuts06_r2 (données régionales SBS" in html

@@ -40,7 +40,7 @@ def test_language_switcher_sets_french_for_the_next_pages(client):
     assert "Carte de la force des clusters" in unescape(response.content.decode())
     fig = figure(response, "strength-map")  # the chart, built on the server, is translated too
     assert any(t["name"].startswith("Pas de données (") for t in fig["data"])
-    assert fig["layout"]["title"]["text"] == "<b>Automotive\u00a0: QL par région</b>"
+    assert fig["layout"]["title"]["text"] == "<b>Automobile\u00a0: QL par région</b>"
 
 
 def test_french_numbers_and_404(client):
@@ -60,7 +60,7 @@ def test_new_texts_are_french_too(client):
     sector = unescape(client.get("/sectors/automotive/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
     assert "non classé" in sector
     cats = unescape(client.get("/categories/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
-    assert "Medical devices (industrie émergente)" in cats
+    assert "Dispositifs médicaux (industrie émergente)" in cats
     method = unescape(client.get("/methodology/", HTTP_ACCEPT_LANGUAGE="fr").content.decode())
     assert "Couverture, régions découpées et régions sans données" in method
     assert "top 10% of all clusters in Europe within the same cluster category" in method  # quoted as published

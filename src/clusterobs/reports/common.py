@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clusterobs.classifications.category_labels import label
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import i18n
 from clusterobs.reports.data import NUTS_VERSION, ReportData
-from clusterobs.reports.i18n import _
+from clusterobs.reports.i18n import N_, _
 from clusterobs.reports.model import Section, Table
 
 SBS = "eurostat_sbs_2015"
@@ -19,6 +20,38 @@ GISCO = "gisco_nuts"
 INDICATORS = "eurostat_nuts2_indicators"
 LFS = "eurostat_lfs_sectors"
 SCHEME_SHORT = {"eco2007": "ECO 2007", "eocic2019": "EOCIC 2019", "uscmp": "US CMP"}
+
+#: texts the data carry in English that the report's catalogue translates (``data_text``): the built-in star schemes'
+#: titles and test descriptions and the sources' citations (as the web's ``labels.DATA_TEXTS``; a test checks both)
+DATA_TEXTS = (
+    N_('European Cluster Observatory, first phase (2007)'),
+    N_('European Observatory for Clusters and Industrial Change (2019)'),
+    N_('US Cluster Mapping Project, strong clusters'),
+    N_('employment in the top 10% of regions for that category'),
+    N_('location quotient of at least 2'),
+    N_("share of the region's employment in the top 10% of all region × category cells (categories pooled)"),
+    N_('wage per employee in the top 10% of regions for that category (published threshold not public; '
+       'top 10% is ours)'),
+    N_('LQ at or above the 75th percentile and at least 1, employment and establishments above the '
+       '25th percentile'),
+    N_('Source: Eurostat, sbs_r_nuts2021 (SBS regional data from 2021, EMP_LOC_NR persons employed in '
+       'local units), retrieved through the dissemination API'),
+    N_('Source: Eurostat regional tables (tgs00003, tgs00096, tgs00010, tgs00026, tgs00040, tgs00049, '
+       'tepsr_lm220, tgs00101), extracted Dec 2020 via '
+       'github.com/andrea-ballatore/open-geo-data-education'),
+    N_('Source: Eurostat, lfst_r_lfe2en2 (employment by NUTS 2 regions and NACE Rev. 2, 15 years and over)'),
+    N_('Source: Eurostat, sbs_r_nuts06_r2 (SBS regional data, persons employed, 2015)'),
+    N_('Source: Eurostat, sbs_r_nuts06_r2 (SBS regional data, 2008-2015, bulk download of about August '
+       '2017)'),
+    N_('© EuroGeographics for the administrative boundaries. Data source: GISCO - Eurostat (European '
+       'Commission), NUTS 2016 and NUTS 2021 (20M, 60M)'),
+    N_('Joint Research Centre (2022) NUTS converter, matrices release 2025.08 '
+       '(https://urban.jrc.ec.europa.eu/tools/nuts-converter), via the R package nuts (rOpenSci)'),
+    N_('Source: Eurostat, NACE Rev. 2 (RAMON / ShowVoc), via the correspondenceTables R package'),
+    N_('Source: Eurostat, correspondence table NAICS 2017 - NACE Rev. 2; US Census Bureau, NAICS 2017; '
+       'via the correspondenceTables R package'),
+    N_('Source: U.S. Census Bureau, County Business Patterns 2012'),
+)
 
 # The engine's thresholds (``clusterobs.mapping.categories`` and ``clusterobs.mapping.compute``), repeated here so that
 # a scorecard need not import the mapping engine (Ibis: 0.3-0.5 s); a test checks they are the engine's.
@@ -39,6 +72,12 @@ def star_labels() -> list[str]:
     return [_("0 stars"), _("1 star"), _("2 stars"), _("3 stars")]
 
 
+def data_text(text: object) -> str:
+    """A text of the data (a scheme title, a test description, a citation) in the report's language; as given when
+    the catalogue has no translation."""
+    return i18n.gettext_data(text)
+
+
 def category_label(name: str, kind: str, traded_names: set[str]) -> str:
     """A category's name as the reports print it: an emerging industry that shares its name with a traded or local
     category (Biopharmaceuticals, Medical devices; case aside) is labelled "(emerging)", as on the web's pages."""
@@ -48,18 +87,25 @@ def category_label(name: str, kind: str, traded_names: set[str]) -> str:
 
 
 def label_categories(m: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``m`` (cluster measures with ``category_name`` and ``kind``) with ``category_label``'s names, and the name as
+    """``m`` (cluster measures with ``category``, ``category_name`` and ``kind``) with ``category_label``'s names in
+    the report's language (``category_labels.label``: French names are the project's own translations), and the name as
     the data give it in ``data_name`` (for the facts, which do not depend on the language). ``catalogue``: the
     categories (``name``, ``kind``) whose traded names count; by default those of ``m``."""
     out = m.copy()
     out["data_name"] = out["category_name"]
     if m.empty or "kind" not in m.columns:
         return out
+    lang = i18n.current()
+    names = out["category_name"]
+    if "category" in m.columns:
+        names = pd.Series([label(k, lang, n) for k, n in zip(m["category"], m["category_name"], strict=True)],
+                          index=m.index)
     if catalogue is not None:
-        traded = set(catalogue.loc[catalogue["kind"] != "emerging", "name"])
+        traded = {label(k, lang, n) for k, n, kind in zip(catalogue["category"], catalogue["name"],
+                                                           catalogue["kind"], strict=True) if kind != "emerging"}
     else:
-        traded = set(m.loc[m["kind"] != "emerging", "category_name"])
-    out["category_name"] = [category_label(n, k, traded) for n, k in zip(m["category_name"], m["kind"], strict=True)]
+        traded = set(names[m["kind"] != "emerging"])
+    out["category_name"] = [category_label(n, k, traded) for n, k in zip(names, m["kind"], strict=True)]
     return out
 
 
@@ -127,14 +173,14 @@ def source_line(data: ReportData, source_ids: list[str]) -> str:
     """The citations of the sources drawn, then the dataset version and its extraction date (as the web's)."""
     tail = _("clusterobs dataset {version} (extracted {date})").format(
         version=data.meta.get("version") or data.version, date=fmt.date(str(data.meta.get("created_at") or "")))
-    return " · ".join([*data.citations(source_ids), tail])
+    return " · ".join([*(data_text(c) for c in data.citations(source_ids)), tail])
 
 
 def names_note() -> str:
-    """Said in a translated report: the names come from the data, untranslated."""
-    return _("The names of cluster categories, regions and indicators are given as the data give them: the "
-             "category names are the official (English) names of the cluster categories, and region names are "
-             "those of the NUTS classification. Only the text of this report is translated.")
+    """Said in a translated report: whose translations the category names are, and what stays as the data give it."""
+    return _("The names and descriptions of the cluster categories, the star schemes' tests and the sources of the "
+             "figures are this project's own translations of the official (English) texts; region names are those "
+             "of the NUTS classification and indicator names are given as the data give them.")
 
 
 def conversion_note(level: int, years: list[int] | tuple[int, ...] = ()) -> str:
@@ -227,7 +273,7 @@ def methodology_annex(data: ReportData, schemes: list[str] | None = None) -> Sec
             _("{title} ({scheme}): denominator {denominator}").format(
                 title=data.scheme_title(scheme), scheme=scheme, denominator=rows["denominator"].iloc[0]),
             [_("Test"), _("What it asks"), _("Condition"), _("Threshold source")],
-            [[r.test, r.test_description, r.condition + (_(" (optional)") if r.optional else ""),
+            [[r.test, data_text(r.test_description), r.condition + (_(" (optional)") if r.optional else ""),
               _("clusterobs default (not published)") if r.ours else _("as published")]
              for r in rows.itertuples()]))
     return section

@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from clusterobs.errors import ClusterobsError
+from clusterobs.reports import i18n
 from clusterobs.reports.history import shared_pairs
 from clusterobs.store import Store
 from clusterobs.store.reads import NUTS_VERSION, VersionReads, region_name_sql
@@ -100,7 +101,7 @@ class ReportData(VersionReads):
 
     def scheme_title(self, scheme: str) -> str:
         titles = self.schemes.loc[self.schemes["scheme"] == scheme, "title"]
-        return str(titles.iloc[0]) if len(titles) else scheme
+        return i18n.gettext_data(titles.iloc[0]) if len(titles) else scheme
 
     # ---- cluster measures -----------------------------------------------------------------------------------
     def measures(self, *, scheme: str | None, year: int, level: int = DEFAULT_LEVEL, region: str | None = None,

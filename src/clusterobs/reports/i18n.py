@@ -66,5 +66,16 @@ def _(message: str) -> str:
     return translation(current()).gettext(message)
 
 
+def gettext_data(text: object) -> str:
+    """A text of the data (a scheme title, a test description, a citation) in the report's language; as given when
+    the catalogue has no translation (a scheme or source the user defined)."""
+    return translation(current()).gettext(str(text)) if text else str(text or "")
+
+
+def N_(message: str) -> str:
+    """Mark a text for the catalogue without translating it (``xgettext --keyword=N_``)."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(current()).ngettext(singular, plural, n)

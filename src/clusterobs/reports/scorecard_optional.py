@@ -9,7 +9,9 @@ import pandas as pd
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import ACCENT
+from clusterobs.classifications.category_labels import label
 from clusterobs.reports import formatting as fmt
+from clusterobs.reports import i18n
 from clusterobs.reports.common import SBS_SOURCES, source_line
 from clusterobs.reports.data import NUTS_VERSION, ReportData
 from clusterobs.reports.i18n import _
@@ -37,6 +39,8 @@ def linkages_section(data: ReportData, code: str, name: str, *, year: int, level
                      JOIN categories c USING (category)
                      WHERE o.region = ? AND o.nuts_version = ? AND o.level = ? AND o.year = ? AND o.rank IS NOT NULL
                      ORDER BY o.rank LIMIT ?""", [code, NUTS_VERSION, level, year, OPPORTUNITIES])
+    opp["category_name"] = [label(k, i18n.current(), n) for k, n in zip(opp["category"], opp["category_name"],
+                                                                         strict=True)]
     section.paragraphs.append(
         _("Opportunities are the traded categories the region is not specialised in (LQ < 1) that are most related "
           "to those it is specialised in: density is the relatedness-weighted share of a category's related "
@@ -68,7 +72,8 @@ def linkages_section(data: ReportData, code: str, name: str, *, year: int, level
         top = starred[starred["kind"] == "traded"].head(5)
         pairs = data.df("""SELECT category_i, category_j, value FROM related_pairs WHERE method = ?
                            AND nuts_version = ? AND level = ? AND year = ?""", [RELATED_METHOD, NUTS_VERSION, 2, year])
-        names = data.categories.set_index("category")["name"].to_dict()
+        names = {k: label(k, i18n.current(), n) for k, n in zip(data.categories["category"], data.categories["name"],
+                                                                 strict=True)}
         rows = []
         for r in top.itertuples():
             mine = pairs[(pairs["category_i"] == r.category) | (pairs["category_j"] == r.category)]

@@ -36,6 +36,7 @@ from clusterobs.web.labels import (
     NOT_AVAILABLE,
     TEST_LABELS,
     cell_caveat,
+    data_text,
     flag,
     imputed_words,
     missing,
@@ -103,7 +104,7 @@ def build(name: str, q: Query) -> ChartOut:
 def source_line(source_ids: list[str]) -> str:
     """The citations of the sources drawn, then the dataset version and its extraction date."""
     meta = selectors.dataset_meta()
-    cites = selectors.citations(source_ids)
+    cites = [data_text(c) for c in selectors.citations(source_ids)]
     version = meta.get("version") or selectors.data().version
     extracted = str(meta.get("created_at") or "")[:10]
     tail = _("clusterobs dataset %(version)s (extracted %(date)s)") % {"version": version, "date": extracted}
@@ -136,7 +137,7 @@ def wage_note(year: int) -> str:
 def scheme_title(scheme: str) -> str:
     s = selectors.data().schemes
     titles = s.loc[s["scheme"] == scheme, "title"]
-    return str(titles.iloc[0]) if len(titles) else scheme
+    return data_text(titles.iloc[0]) if len(titles) else scheme
 
 
 def unit_subtitle(q: Query, measure: str, *, with_scheme: bool) -> str:

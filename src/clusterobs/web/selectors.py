@@ -19,6 +19,7 @@ import pandas as pd
 from django.conf import settings
 from django.utils.translation import get_language
 
+from clusterobs.classifications.category_labels import label
 from clusterobs.classifications.concordance import in_sbs_business_economy
 from clusterobs.classifications.place_search import PlaceIndex, load_place_names, nuts3_under_2021
 from clusterobs.errors import ClusterobsError
@@ -194,8 +195,13 @@ def named(df: pd.DataFrame, column: str = "category_name", key: str = "category"
 
 
 def categories_named() -> pd.DataFrame:
-    """The categories (``VersionReads.categories``) with their display names in ``name``."""
-    return named(data().categories, "name")
+    """The categories (``VersionReads.categories``) with their display names in ``name`` and their descriptions in
+    the active language (``category_labels.label``)."""
+    cats = named(data().categories, "name")
+    if "description" not in cats.columns:
+        return cats
+    return cats.assign(description=[label(k, get_language(), d, "description")
+                                    for k, d in zip(cats["category"], cats["description"], strict=True)])
 
 
 def category_get(category: str) -> dict[str, Any]:
@@ -203,7 +209,10 @@ def category_get(category: str) -> dict[str, Any]:
     row = cats[cats["category"] == category]
     if row.empty:
         raise NotFound(f"unknown category {category!r}")
-    return {**row.iloc[0].to_dict(), "name": display_names().get(category, row.iloc[0]["name"])}
+    out = row.iloc[0].to_dict()
+    if "description" in out:
+        out["description"] = label(category, get_language(), out["description"], "description")
+    return {**out, "name": display_names().get(category, row.iloc[0]["name"])}
 
 
 def category_list(kind: str | None = None) -> pd.DataFrame:

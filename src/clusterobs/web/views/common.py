@@ -25,6 +25,7 @@ from clusterobs.web.labels import (
     LEVEL_LABELS,
     MEASURE_LABELS,
     STATUS_LABELS,
+    data_text,
     num,
     scheme_short,
 )
@@ -206,7 +207,8 @@ def _choices(level: int | None) -> dict[str, Any]:
             for r in rows.itertuples()]})
     return {
         "years": obs.years,
-        "schemes": [{"value": r.scheme, "label": f"{scheme_short(r.scheme)}: {r.title}"} for r in schemes.itertuples()],
+        "schemes": [{"value": r.scheme, "label": f"{scheme_short(r.scheme)}: {data_text(r.title)}"}
+                    for r in schemes.itertuples()],
         "levels": [{"value": k, "label": v} for k, v in LEVEL_LABELS.items()],
         "category_groups": groups,
         "measure_labels": MEASURE_LABELS,

@@ -13,7 +13,16 @@ from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.compute import MIN_REGION_RANKABLE
 from clusterobs.web import places, selectors
 from clusterobs.web.history import years_text
-from clusterobs.web.labels import DENOMINATOR_LABELS, MEASURE_LABELS, TEST_LABELS, num, pct, scheme_short
+from clusterobs.web.labels import (
+    DENOMINATOR_LABELS,
+    LEVEL_LABELS,
+    MEASURE_LABELS,
+    TEST_LABELS,
+    data_text,
+    num,
+    pct,
+    scheme_short,
+)
 from clusterobs.web.views.common import page
 
 
@@ -60,12 +69,12 @@ def methodology(request: HttpRequest) -> HttpResponse:
         tests: dict[str, dict[str, Any]] = {}
         for r in rows.itertuples():
             t = tests.setdefault(r.test, {"name": TEST_LABELS.get(r.test, r.test), "key": r.test,
-                                          "description": r.test_description, "conditions": []})
+                                          "description": data_text(r.test_description), "conditions": []})
             t["conditions"].append({
                 "condition": r.condition, "measure": MEASURE_LABELS.get(r.measure, r.measure), "op": r.op,
                 "threshold": _threshold(r), "optional": bool(r.optional), "ours": bool(r.ours)})
         first = rows.iloc[0]
-        schemes.append({"scheme": scheme, "short": scheme_short(scheme), "title": first["title"],
+        schemes.append({"scheme": scheme, "short": scheme_short(scheme), "title": data_text(first["title"]),
                         "denominator": DENOMINATOR_LABELS.get(first["denominator"], first["denominator"]),
                         "reference": references.get(scheme),
                         "tests": list(tests.values()), "max_stars": len(tests)})

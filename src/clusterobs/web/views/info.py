@@ -15,7 +15,6 @@ from clusterobs.web import places, selectors
 from clusterobs.web.history import years_text
 from clusterobs.web.labels import (
     DENOMINATOR_LABELS,
-    LEVEL_LABELS,
     MEASURE_LABELS,
     TEST_LABELS,
     data_text,

@@ -66,8 +66,13 @@ def cluster(tmp_path_factory):
 
 
 def _driver_env() -> dict[str, str]:
+    """The drivers' environment: loopback, this checkout importable, and no Python for the executors.
+
+    ``PYSPARK_PYTHON`` names the Python the executors would start for Python code (UDFs): a path that does
+    not exist makes any such use fail the job, which proves the executors need no Python (docs/scaling.md).
+    """
     src = str(Path(__import__("clusterobs").__file__).resolve().parents[1])
-    return {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1",
+    return {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": "/nonexistent/no-python-on-the-executors",
             "PYTHONPATH": os.pathsep.join([src, str(HERE.parent), os.environ.get("PYTHONPATH", "")])}
 
 

@@ -18,7 +18,8 @@ from clusterobs.store import Store
 
 def main(home: str, master: str, out: str, *conf: str) -> None:
     started = time.perf_counter()
-    con = engine_backend(Store(home), "spark", spark_master=master, spark_conf=parse_spark_conf(list(conf)))
+    con = engine_backend(Store(home), "spark", spark_master=master, spark_conf=parse_spark_conf(list(conf)),
+                         nuts_versions={2021})
     print(f"session on {con._session.sparkContext.master} and tables shipped in "
           f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
     tables = compute_unit(con, nuts_version=2021, level=2, schemes=load_schemes())

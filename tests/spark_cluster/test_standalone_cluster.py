@@ -265,3 +265,28 @@ def test_cluster_workers_kept_their_files_to_themselves(cluster, spark_map_with_
     survivor = cluster.nodes[1 - KILLED]
     apps = [p for p in survivor.work_dir.iterdir() if p.name.startswith("app-")]
     assert apps and all((p / e / "stderr").exists() for p in apps for e in os.listdir(p))
+
+
+@pytest.mark.parametrize("how", ["plain", "clusterobs"])
+def test_checkpoints_outlive_a_lost_executor_only_when_replicated(cluster, how, spark_map_with_a_lost_worker):
+    """PySpark's plain local checkpoint loses the blocks of a killed executor; clusterobs's keeps a copy elsewhere.
+
+    Runs after the microdata test (which killed worker 1): the worker is started again first.
+    """
+    if not cluster.nodes[KILLED].alive():
+        cluster.add_worker(KILLED)
+    cluster.wait_workers(2)
+    args = [sys.executable, str(HERE / "checkpoint_driver.py"), cluster.url, how, *_conf(cluster)]
+    proc = subprocess.Popen(args, env=_driver_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "checkpointed"
+        cluster.kill_worker(KILLED)
+        out, _ = proc.communicate("go\n", timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    if how == "plain":
+        assert out.startswith("failed:") and "Checkpoint block" in out, out
+    else:
+        assert out.strip() == str(sum(range(100_000))), out

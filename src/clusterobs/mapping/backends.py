@@ -195,6 +195,10 @@ def load_tables(backend: Any, frames: dict[str, pd.DataFrame]) -> None:
         if is_spark(backend):
             # checkpointed: a DataFrame made from local data carries its rows inside the plan
             # (LocalRelation), which every later query would analyse and optimise again
-            checkpoint(backend._session.createDataFrame(arrow)).createOrReplaceTempView(name)
+            # and coalesced: PySpark makes one partition per Arrow batch of 10,000 rows, so every query
+            # over a large table ran as many small tasks, each a round trip to an executor on a cluster
+            df = backend._session.createDataFrame(arrow)
+            df = df.coalesce(max(1, backend._session.sparkContext.defaultParallelism))
+            checkpoint(df).createOrReplaceTempView(name)
         else:
             backend.create_table(name, arrow, overwrite=True)

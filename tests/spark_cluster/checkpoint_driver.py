@@ -29,7 +29,8 @@ def main(master: str, how: str, *conf: str) -> None:
     try:
         print(cut.groupBy().sum("id").collect()[0][0], flush=True)
     except Exception as exc:
-        print(f"failed: {str(exc).splitlines()[0][:300]}", flush=True)
+        lines = [line for line in str(exc).splitlines() if "Checkpoint block" in line] or str(exc).splitlines()[:1]
+        print(f"failed: {lines[0].strip()[:300]}", flush=True)
     con.disconnect()
 
 

@@ -41,7 +41,8 @@ KILLED = 1  # the worker SIGKILLed during the microdata job
 
 
 def _cli() -> list[str]:
-    return [sys.executable, "-m", "clusterobs.cli"]
+    """``clusterobs`` run by this Python (with this checkout's package first on the path, ``_driver_env``)."""
+    return [sys.executable, "-c", "from clusterobs.cli import app; app()"]
 
 
 @pytest.fixture(scope="module")

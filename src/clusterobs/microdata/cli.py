@@ -135,6 +135,8 @@ def _backend(engine: str, spark_master: str, spark_conf: list[str] | None, memor
 
     if engine == "duckdb":
         con = duckdb_backend()
+        # DuckDB draws a progress bar on stdout for queries over 2 s, even into a pipe: it broke --json
+        con.raw_sql("SET enable_progress_bar = false")
         # spill files of an in-memory database go to the working directory unless told otherwise
         spill = Path(tempfile.gettempdir()) / f"clusterobs-duckdb-{os.getpid()}"
         con.raw_sql(f"SET temp_directory = '{spill}'")

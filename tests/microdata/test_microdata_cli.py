@@ -97,10 +97,21 @@ def test_map_with_the_store_at_nuts3(tmp_path, ingested):
     assert r.exit_code == 1 and "no level-3 codes" in r.output
 
 
-def test_duckdb_draws_no_progress_bar_into_json_output():
-    """DuckDB prints a progress bar on stdout for queries over 2 s (seen under load): --json must stay JSON."""
+def test_duckdb_draws_no_progress_bar_into_json_output(monkeypatch):
+    """DuckDB prints a progress bar on stdout for queries over 2 s (seen under load): --json must stay JSON.
+
+    Its default is on in a plain process and off under pytest's capture: the test turns it on first."""
+    from clusterobs.mapping import backends
     from clusterobs.microdata.cli import _backend
 
+    plain = backends.duckdb_backend
+
+    def with_progress_bar(*a, **kw):
+        con = plain(*a, **kw)
+        con.raw_sql("SET enable_progress_bar = true")
+        return con
+
+    monkeypatch.setattr(backends, "duckdb_backend", with_progress_bar)
     con = _backend("duckdb", "local[2]", None, None, None)
     try:
         assert con.raw_sql("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test fuzz lint bench lock clean ingest info vendor-plotly
+.PHONY: install demo test fuzz lint bench lock clean ingest info vendor-plotly spark-cluster
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench: install
 # Plotly's partial plotly.js bundles for the installed plotly package's version, from npm (after upgrading plotly)
 vendor-plotly: install
 	$(BIN)/python -m clusterobs.charts.plotlyjs_vendor
+
+# A Spark standalone cluster on 127.0.0.1 from the installed pyspark: one master, two workers (1 core, 1 GB each,
+# own work directories); prints the master URL for --spark-master spark://127.0.0.1:PORT; Ctrl-C stops and removes it
+spark-cluster: install
+	$(BIN)/python -m clusterobs.spark_cluster
 
 # Re-resolve the lock file from pyproject.toml's ranges (run after changing dependencies).
 lock:

@@ -202,6 +202,8 @@ def compute(
     impute: Annotated[bool, typer.Option("--impute/--no-impute", help="Impute confidential and missing cells")] = True,
     engine: Annotated[str, typer.Option(help="duckdb, or spark (needs clusterobs[spark] and Java)")] = "duckdb",
     spark_master: Annotated[str, typer.Option(help="Spark master: local[N] or a cluster URL")] = "local[2]",
+    spark_conf: Annotated[list[str] | None, typer.Option(
+        "--spark-conf", help="Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g")] = None,
     scoreboard_indicators: Annotated[Path | None, typer.Option(
         "--scoreboard-indicators", help="A CSV of your own scoreboard indicators, validated and loaded first "
         "(as `clusterobs scoreboard add-indicators`)")] = None,
@@ -211,8 +213,13 @@ def compute(
 
     One writer at a time per data directory: another running ingest, compute or gc makes this one refuse (exit code
     75), or wait with --wait."""
+    from clusterobs.mapping.backends import parse_spark_conf
     from clusterobs.mapping.compute import run_compute
 
+    try:
+        conf = parse_spark_conf(spark_conf)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     store = Store(Settings.from_env(home=home).home)
     previous = store.current()
     if previous is None:
@@ -241,7 +248,7 @@ def compute(
 
             try:
                 summary = run_compute(store, impute=impute, progress=report, engine=engine,
-                                      spark_master=spark_master)
+                                      spark_master=spark_master, spark_conf=conf)
             except (ClusterobsError, OSError, ImportError, ValueError) as exc:
                 bar.stop()
                 err.print(f"[bold red]Compute failed:[/] {exc}")

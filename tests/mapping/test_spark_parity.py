@@ -13,26 +13,13 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from clusterobs.mapping.backends import duckdb_backend, load_tables
-from clusterobs.mapping.compute import ENGINE_TABLES, compute_unit
+from clusterobs.mapping.compute import compute_unit
 from clusterobs.mapping.schemes import load_schemes
-
-TABLES = ENGINE_TABLES
-UNIT = {"nuts_version": 2021, "level": 2}
-KEYS = {
-    "industry_panel": ["region", "industry", "year"],
-    "category_data_coverage": ["category"],
-    "cluster_measures": ["region", "category", "year"],
-    "cluster_stars": ["scheme", "region", "category", "year"],
-    "cluster_star_tests": ["scheme", "region", "category", "year", "test", "condition"],
-    "region_totals": ["region", "year"],
-    "region_data_quality": ["region", "year"],
-}
-RTOL = 1e-9
+from spark_parity import KEYS, TABLES, UNIT, assert_same_frame, star_counts
 
 # pyspark 4.0's Arrow-to-pandas conversion passes copy=False to astype (deprecated in pandas 3)
 pytestmark = pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")
@@ -67,44 +54,6 @@ def spark_result(spark, frames) -> dict[str, pd.DataFrame]:
     print(f"\nPySpark {spark.version}: tables loaded and NUTS 2021 level 2 mapped in "
           f"{time.perf_counter() - started:.1f} s")
     return result
-
-
-def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    assert not df.duplicated(keys).any(), f"keys {keys} are not unique"
-    return df.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def assert_same_frame(name: str, ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
-    """Same columns and dtypes, same rows on the keys; floats within RTOL (NULL where NULL), all else exactly."""
-    keys = KEYS[name]
-    assert list(ours.columns) == list(theirs.columns), name
-    assert ours.dtypes.astype(str).to_dict() == theirs.dtypes.astype(str).to_dict(), name
-    assert len(ours) == len(theirs), f"{name}: {len(ours)} rows on DuckDB, {len(theirs)} on PySpark"
-    a, b = _sorted(ours, keys), _sorted(theirs, keys)
-    for col in a.columns:
-        x, y = a[col], b[col]
-        where = f"{name}.{col}"
-        if pd.api.types.is_float_dtype(x) or pd.api.types.is_float_dtype(y):
-            xv = pd.to_numeric(x, errors="raise").astype("float64").to_numpy()
-            yv = pd.to_numeric(y, errors="raise").astype("float64").to_numpy()
-            null_x, null_y = np.isnan(xv), np.isnan(yv)
-            bad = null_x != null_y
-            assert not bad.any(), f"{where}: NULL on one backend only, e.g.\n{a.loc[bad, keys].head()}"
-            ok = np.isclose(xv[~null_x], yv[~null_y], rtol=RTOL, atol=0.0)
-            if not ok.all():
-                rows = a.loc[~null_x, [*keys, col]][~ok].assign(pyspark=yv[~null_y][~ok])
-                pytest.fail(f"{where}: {int((~ok).sum())} values differ beyond {RTOL:g} relative:\n{rows.head()}")
-        else:
-            xo, yo = x.astype("object"), y.astype("object")
-            same = (xo == yo).fillna(False).astype(bool) | (x.isna() & y.isna())
-            if not same.all():
-                rows = a.loc[~same, [*keys, col]].assign(pyspark=y[~same])
-                pytest.fail(f"{where}: {int((~same).sum())} values differ:\n{rows.head()}")
-
-
-def star_counts(stars: pd.DataFrame) -> dict[str, dict[int, int]]:
-    return {s: {int(k): int(v) for k, v in g["stars"].value_counts().sort_index().items()}
-            for s, g in stars.groupby("scheme")}
 
 
 @pytest.mark.spark

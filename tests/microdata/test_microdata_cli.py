@@ -95,3 +95,25 @@ def test_map_with_the_store_at_nuts3(tmp_path, ingested):
     assert sum(s["stars"]["eco2007"]["3"].values()) == len(pd.read_csv(out))
     r = run("map", str(f), "-o", str(out), "--level", "3", "--nuts-version", "2021", "--home", str(store.home))
     assert r.exit_code == 1 and "no level-3 codes" in r.output
+
+
+def test_duckdb_draws_no_progress_bar_into_json_output(monkeypatch):
+    """DuckDB prints a progress bar on stdout for queries over 2 s (seen under load): --json must stay JSON.
+
+    Its default is on in a plain process and off under pytest's capture: the test turns it on first."""
+    from clusterobs.mapping import backends
+    from clusterobs.microdata.cli import _backend
+
+    plain = backends.duckdb_backend
+
+    def with_progress_bar(*a, **kw):
+        con = plain(*a, **kw)
+        con.raw_sql("SET enable_progress_bar = true")
+        return con
+
+    monkeypatch.setattr(backends, "duckdb_backend", with_progress_bar)
+    con = _backend("duckdb", "local[2]", None, None, None)
+    try:
+        assert con.raw_sql("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
+    finally:
+        con.disconnect()

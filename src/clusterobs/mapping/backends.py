@@ -54,6 +54,17 @@ def java_version() -> str | None:
     return text.splitlines()[0] if res.returncode == 0 and text else None
 
 
+def parse_spark_conf(items: list[str] | None) -> dict[str, str]:
+    """``--spark-conf KEY=VALUE`` options as a dict; ValueError names the item without ``=``."""
+    conf = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"--spark-conf must look like KEY=VALUE; got {item!r}")
+        conf[key.strip()] = value.strip()
+    return conf
+
+
 def spark_backend(master: str = "local[2]", *, warehouse: Path | None = None, app_name: str = "clusterobs",
                   shuffle_partitions: int = 4, conf: dict[str, str] | None = None) -> Any:
     """An Ibis PySpark backend over a local (or given ``master``) SparkSession.
@@ -115,7 +126,7 @@ def _spark_backend_class() -> type:
     class CheckpointingSparkBackend(Backend):
         def _create_cached_table(self, name, expr):
             query = self.compile(expr)
-            t = self._session.sql(query).localCheckpoint(eager=True)
+            t = checkpoint(self._session.sql(query))
             t.createTempView(name)
             self._cached_dataframes[name] = t
             return self.table(name)
@@ -127,6 +138,45 @@ def _spark_backend_class() -> type:
             t.unpersist()
 
     return CheckpointingSparkBackend
+
+
+def checkpoint(df: Any) -> Any:
+    """``df`` materialised with its plan cut (``localCheckpoint``), fault tolerant on a cluster.
+
+    A local checkpoint keeps its blocks on the executors that computed them and has no lineage
+    to recompute them from: when an executor is lost, every later query reading one of its blocks
+    fails ("Checkpoint block ... not found"). On a cluster (a master that is not ``local``) the
+    blocks are therefore stored on two executors (``MEMORY_AND_DISK_2``), so the loss of one
+    executor loses no checkpoint. PySpark 3.5 has no storage level here: one copy.
+    """
+    from pyspark import StorageLevel
+
+    master = df.sparkSession.sparkContext.master
+    if master.startswith("local"):
+        return df.localCheckpoint(eager=True)
+    try:
+        return df.localCheckpoint(eager=True, storageLevel=StorageLevel.MEMORY_AND_DISK_2)
+    except TypeError:  # pyspark < 4.0
+        return df.localCheckpoint(eager=True)
+
+
+def spark_retries(backend: Any) -> tuple[int, int]:
+    """(failed tasks, stages run again) of the session's jobs so far, from Spark's status tracker.
+
+    A task fails when its executor is lost (and is run again elsewhere); a stage runs again when
+    the shuffle output it needs was on a lost executor. Both are how Spark survives a lost worker:
+    the jobs still succeed with complete results, but a user should know it happened.
+    """
+    tracker = backend._session.sparkContext.statusTracker()
+    failed = rerun = 0
+    for job in tracker.getJobIdsForGroup(None):
+        info = tracker.getJobInfo(job)
+        for stage in info.stageIds if info else []:
+            s = tracker.getStageInfo(stage)
+            if s is not None:
+                failed += s.numFailedTasks
+                rerun += s.currentAttemptId > 0
+    return failed, rerun
 
 
 def is_spark(backend: Any) -> bool:
@@ -145,6 +195,10 @@ def load_tables(backend: Any, frames: dict[str, pd.DataFrame]) -> None:
         if is_spark(backend):
             # checkpointed: a DataFrame made from local data carries its rows inside the plan
             # (LocalRelation), which every later query would analyse and optimise again
-            backend._session.createDataFrame(arrow).localCheckpoint(eager=True).createOrReplaceTempView(name)
+            # and coalesced: PySpark makes one partition per Arrow batch of 10,000 rows, so every query
+            # over a large table ran as many small tasks, each a round trip to an executor on a cluster
+            df = backend._session.createDataFrame(arrow)
+            df = df.coalesce(max(1, backend._session.sparkContext.defaultParallelism))
+            checkpoint(df).createOrReplaceTempView(name)
         else:
             backend.create_table(name, arrow, overwrite=True)

@@ -202,28 +202,39 @@ ENGINE_TABLES = ("sbs_employment", "sbs_wages", "sbs_local_units", "nace", "conc
                  "nuts_split_shares")
 
 
-def engine_backend(store: Store, engine: str = "duckdb", *, spark_master: str = "local[2]") -> Any:
+def engine_backend(store: Store, engine: str = "duckdb", *, spark_master: str = "local[2]",
+                   spark_conf: dict[str, str] | None = None, nuts_versions: set[int] | None = None) -> Any:
     """An Ibis backend holding the tables the engine reads: the store's DuckDB file, or a Spark
-    session (``spark_master``: ``local[N]`` or a cluster URL) loaded with them."""
+    session (``spark_master``: ``local[N]`` or a cluster URL, settings ``spark_conf``) loaded with them.
+
+    Spark: the driver reads the tables from the store's DuckDB file and ships them to the
+    executors inside the job (they are small), so the executors need no access to the store;
+    with ``nuts_versions``, only the rows of those NUTS versions (all a unit of them reads)."""
     if engine == "duckdb":
         return store.ibis()
     if engine == "spark":
         from clusterobs.mapping.backends import load_tables, spark_backend
 
-        backend = spark_backend(spark_master)
+        backend = spark_backend(spark_master, conf=spark_conf)
         present = set(store.tables()["name"])
-        load_tables(backend, {name: store.table(name) for name in ENGINE_TABLES if name in present})
+        frames = {name: store.table(name) for name in ENGINE_TABLES if name in present}
+        if nuts_versions is not None:
+            frames = {k: df[df["nuts_version"].isin(nuts_versions)] if "nuts_version" in df.columns else df
+                      for k, df in frames.items()}
+        load_tables(backend, frames)
         return backend
     raise ValueError(f"`engine` of run_compute must be one of duckdb, spark; got {engine!r}.")
 
 
 def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progress: Progress | None = None,
-                engine: str = "duckdb", spark_master: str = "local[2]") -> ComputeSummary:
+                engine: str = "duckdb", spark_master: str = "local[2]",
+                spark_conf: dict[str, str] | None = None) -> ComputeSummary:
     """Compute every unit and scheme from the published version and publish the result."""
     started = datetime.now(UTC)
     schemes = load_schemes()
     parent = store.current()
-    con = engine_backend(store, engine, spark_master=spark_master)
+    con = engine_backend(store, engine, spark_master=spark_master, spark_conf=spark_conf,
+                         nuts_versions={version for version, _ in units})
     collected: dict[str, list[pd.DataFrame]] = {}
     panels: dict[tuple[int, int], ir.Table] = {}
     try:

@@ -131,10 +131,12 @@ def _lookups(home: Path | None, concordance: Path | None, postcodes: Path | None
 
 def _backend(engine: str, spark_master: str, spark_conf: list[str] | None, memory_limit: str | None,
              threads: int | None) -> Any:
-    from clusterobs.mapping.backends import duckdb_backend, spark_backend
+    from clusterobs.mapping.backends import duckdb_backend, parse_spark_conf, spark_backend
 
     if engine == "duckdb":
         con = duckdb_backend()
+        # DuckDB draws a progress bar on stdout for queries over 2 s, even into a pipe: it broke --json
+        con.raw_sql("SET enable_progress_bar = false")
         # spill files of an in-memory database go to the working directory unless told otherwise
         spill = Path(tempfile.gettempdir()) / f"clusterobs-duckdb-{os.getpid()}"
         con.raw_sql(f"SET temp_directory = '{spill}'")
@@ -144,12 +146,10 @@ def _backend(engine: str, spark_master: str, spark_conf: list[str] | None, memor
             con.raw_sql(f"SET threads = {int(threads)}")
         return con
     if engine == "spark":
-        conf = {}
-        for item in spark_conf or []:
-            key, sep, value = item.partition("=")
-            if not sep:
-                raise typer.BadParameter(f"--spark-conf must look like KEY=VALUE; got {item!r}")
-            conf[key.strip()] = value.strip()
+        try:
+            conf = parse_spark_conf(spark_conf)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
         return spark_backend(spark_master, conf=conf)
     raise typer.BadParameter(f"--engine must be duckdb or spark; got {engine!r}")
 
@@ -168,6 +168,8 @@ def _run(input_path: str, *, levels: list[int] | None, schemes: list[str], engin
         say = None if quiet else (lambda msg: err.print(f"[dim]{msg} ...[/]"))
         result = map_firms(con, input_path, lookups, levels=levels or [2], schemes=schemes, sample=sample,
                            quarantine_path=quarantine, panels=panels, delimiter=delimiter, progress=say)
+        if engine == "spark":
+            _report_retries(con)
     except (ClusterobsError, ValueError, ImportError, RuntimeError, OSError) as exc:
         err.print(f"[bold red]{type(exc).__name__}: {exc}[/]")
         raise typer.Exit(1) from exc
@@ -179,6 +181,15 @@ def _run(input_path: str, *, levels: list[int] | None, schemes: list[str], engin
             con.disconnect()
     result.steps["total"] = time.perf_counter() - started
     return result, lookups
+
+
+def _report_retries(con: Any) -> None:
+    from clusterobs.mapping.backends import spark_retries
+
+    failed, rerun = spark_retries(con)
+    if failed or rerun:
+        err.print(f"[yellow]Spark re-ran {failed:,} failed tasks and {rerun:,} stages (a lost executor, or shuffle "
+                  "output lost with it: see Spark's log above); every job succeeded, the results are complete.[/]")
 
 
 def _report(result: Any, lookups: Any, extra: dict[str, str]) -> None:

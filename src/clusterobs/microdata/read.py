@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from clusterobs.errors import ClusterobsError
-from clusterobs.mapping.backends import is_spark
+from clusterobs.mapping.backends import checkpoint, is_spark
 
 ALIASES = {"industry": "nace", "nace_class": "nace", "firm": "firm_id", "nuts": "region", "nuts_code": "region"}
 REQUIRED = ("firm_id", "nace", "year", "employees")
@@ -251,7 +251,7 @@ def _read_spark(con: Any, files: list[str], fmt: str, name: str, delimiter: str)
                    F.col("_metadata.file_name").alias("_file"), F.monotonically_increasing_id().alias("_id"))
     line = F.row_number().over(Window.partitionBy("_file").orderBy("_id")) + 1
     # checkpointed: Spark forbids queries on the corrupt-record column alone over a raw CSV scan
-    df = df.select(*[c for c in df.columns if c != "_id"], line.cast("long").alias("_line")).localCheckpoint(eager=True)
+    df = checkpoint(df.select(*[c for c in df.columns if c != "_id"], line.cast("long").alias("_line")))
     df = df.select(*[F.when(F.col("_malformed"), None).otherwise(F.col(c)).alias(c) if c in mapping.values()
                      else F.col(c) for c in df.columns])
     df.createOrReplaceTempView(name)

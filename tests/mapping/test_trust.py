@@ -69,7 +69,8 @@ def build(home, *, engine: bool) -> Store:
                                         "employment": [1.0] * 9 + [None], "imputed": [True, True] + [False] * 8}),
         "sbs_employment": pd.DataFrame({**unit, "region": ["R1", "R2", "R3"], "nace": "C", "value": 1.0,
                                         "converted": [True, False, False]}),
-        "regions": pd.DataFrame({"nuts_version": 2021, "code": ["R1", "R2", "R3"], "name": ["One", "Two", "Three"]}),
+        "regions": pd.DataFrame({"nuts_version": 2021, "code": ["R1", "R2", "R3"], "name": ["One", "Two", "Three"],
+                                "name_latn": ["One", "Two", "Three"]}),
     }
     if engine:
         tables["region_data_quality"] = pd.DataFrame({**unit, "region": ["R1", "R2", "R3", "R4"],

@@ -69,9 +69,10 @@
 
   function legendItems(layout, data) {
     if (layout.showlegend === false) { return []; }
+    /* traces of these types are left out of the legend unless they ask for it */
+    var off = ["pie", "choropleth", "choroplethmap", "choroplethmapbox", "heatmap", "sankey", "table", "indicator"];
     var items = (data || []).filter(function (t) {
-      return t.showlegend !== false && t.name && ["pie", "choropleth", "choroplethmap", "choroplethmapbox",
-        "heatmap", "sankey", "table", "indicator"].indexOf(t.type) < 0;
+      return t.name && (t.showlegend === true || (t.showlegend !== false && off.indexOf(t.type) < 0));
     });
     return items.length > 1 || layout.showlegend === true ? items : [];
   }
@@ -103,6 +104,16 @@
         x.tickfont = Object.assign({}, x.tickfont, { size: 10 });
       }
     }
+    /* a square plot (the network): no taller than it is wide; its point labels cut short (the hover has them) */
+    if (y && y.scaleanchor === "x" && layout.height) {
+      var plotH = layout.height - (margin.t || 0) - (margin.b || 0);
+      if (plotH > plotW + 20) { layout.height -= plotH - plotW - 20; }
+    }
+    (data || []).forEach(function (t) {
+      if (String(t.mode || "").indexOf("text") < 0 || !Array.isArray(t.text) || !t.hovertemplate) { return; }
+      t.text = t.text.map(function (v) { return typeof v === "string" ? abbreviate(v, 14) : v; });
+      t.textfont = Object.assign({}, t.textfont, { size: 10 });
+    });
     var items = legendItems(layout, data);
     if (!items.length) { return null; }
     var lines = 1, used = 0;
@@ -120,6 +131,7 @@
     if (footer) { footer.yshift = (footer.yshift || 0) - legendH; }
     legend.orientation = "h"; legend.xref = "container"; legend.x = 0; legend.xanchor = "left";
     legend.yref = "container"; legend.yanchor = "top"; legend.y = (margin.b - below) / layout.height;
+    if (legend.title && legend.title.text) { legend.title = Object.assign({}, legend.title, { side: "top" }); }
     legend.font = { size: 10 }; legend.itemwidth = 30; legend.itemsizing = "constant"; legend.tracegroupgap = 0;
     return { legendH: legendH, below: below };
   }
@@ -173,6 +185,8 @@
       return Promise.resolve(fitLegend(gd, plan)).then(function () { return gd; });
     }).then(function (gd) {
       figure.classList.add("drawn");
+      var frame = figure.querySelector(".plot-frame");
+      if (frame) { frame.style.minHeight = ""; }  /* reserved for the server's height; the chart may be shorter */
       plot.removeAttribute("aria-hidden");
       gd.on("plotly_click", function (ev) {
         var p = ev && ev.points && ev.points[0];

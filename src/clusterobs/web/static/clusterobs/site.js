@@ -81,7 +81,7 @@
     if (!px || px >= NARROW) { return null; }
     var margin = layout.margin = layout.margin || {};
     var footer = (layout.annotations || []).filter(function (a) { return a.name === "caption-footer"; })[0];
-    var cap = Math.round(px * 0.4);
+    var cap = Math.round(px * 0.36);
     var y = layout.yaxis, x = layout.xaxis;
     if (margin.l > cap) {
       margin.l = cap;

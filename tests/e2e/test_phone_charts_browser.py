@@ -29,14 +29,15 @@ GEOMETRY_JS = """
   if (!gd) return null;
   const box = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
                         return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  const xa = gd._fullLayout.xaxis;
   const points = Array.from(gd.querySelectorAll('.scatterlayer .trace path.point')).map((p) => {
     const r = p.getBoundingClientRect();
+    const i = p.__data__ ? Math.round(p.__data__.x) : -1;  // a category axis: the category's index
     return {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2, w: r.width,
-            column: p.__data__ && p.__data__.x !== undefined ? String(p.__data__.x) : null};
+            column: i >= 0 ? String(xa._categories[i]) : null};
   });
   const footer = Array.from(gd.querySelectorAll('.annotation'))
-    .filter((a) => /Source|Source :|Sources?/.test(a.textContent)).map(box)[0] || null;
-  const xa = gd._fullLayout.xaxis;
+    .filter((a) => /Source/.test(a.textContent)).map(box)[0] || null;
   return {
     plot: box(gd.querySelector('.nsewdrag')), figure: box(gd.querySelector('.main-svg')),
     legend: box(gd.querySelector('.legend')), footer: footer, points: points,

@@ -213,7 +213,8 @@
   function drawers() {
     var narrow = window.matchMedia ? window.matchMedia("(max-width: 600px)") : null;
     var all = document.querySelectorAll("details.filter-drawer");
-    function fit() { all.forEach(function (d) { d.open = !(narrow && narrow.matches); }); }
+    /* data-keep-open: a form with nothing chosen yet (the compare page's first visit) stays open */
+    function fit() { all.forEach(function (d) { d.open = !(narrow && narrow.matches) || d.hasAttribute("data-keep-open"); }); }
     fit();
     if (narrow && narrow.addEventListener) { narrow.addEventListener("change", fit); }
   }

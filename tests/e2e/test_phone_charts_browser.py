@@ -1,6 +1,6 @@
 """Phones in a real browser: at 390 px the star strips of the region and compare pages keep every star column
 inside the plot area, their legend sits below the plot without covering it or the source line, and no page
-scrolls sideways.
+scrolls sideways; the compare page's form folds into the filter drawer once regions are chosen.
 
 Geometry is read from what Plotly drew (the SVG's marker paths, the plot area's drag rectangle, the legend and the
 caption footer), never from the figure JSON the server sent.
@@ -111,3 +111,16 @@ def test_star_strip_on_a_wide_screen_keeps_full_category_names(context):
     labels = page.evaluate("() => Array.from(document.querySelectorAll('#chart-region-stars .ytick text'))"
                            ".map((t) => t.textContent)")
     assert labels and not any(label.endswith("\u2026") for label in labels), labels
+
+
+def test_compare_form_folds_once_regions_are_chosen_at_390_px(context):
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(PAGES["compare-stars"])
+    summary = page.locator("details.filter-drawer > summary")
+    assert summary.is_visible() and not page.locator("#f-regions").is_visible()
+    assert "DE11" in summary.inner_text() and "ITC4" in summary.inner_text()  # says what is compared
+    summary.click()
+    assert page.locator("#f-regions").is_visible()
+    page.goto("/compare/")  # nothing chosen yet: the form stays open
+    assert page.locator("#f-regions").is_visible()

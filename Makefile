@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test fuzz lint bench lock clean ingest info vendor-plotly spark-cluster
+.PHONY: install demo test fuzz lint bench lock clean ingest info vendor-plotly spark-cluster screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ info: install
 	$(BIN)/clusterobs info
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/deptry src
 
 test: install lint
@@ -45,6 +45,11 @@ fuzz: install
 # Every benchmarks/*.py in turn; one table of their figures, with the machine described, in benchmarks/RESULTS.md.
 bench: install
 	$(BIN)/python benchmarks/results.py
+
+# Every module at 1366 and 390 px, English and French, into screenshots/ (not committed), from the store in
+# CLUSTEROBS_HOME (a computed one: make demo's); also retakes the README's screenshot (docs/img/map-module.png).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 # Plotly's partial plotly.js bundles for the installed plotly package's version, from npm (after upgrading plotly)
 vendor-plotly: install

@@ -91,7 +91,9 @@ class _Browser:
     def _own_profile(self) -> None:
         """Chromium's profile in a ``chromium.Profile`` that the browser library leaves in place when it closes:
         ``_remove_profile`` removes it once every Chromium process has exited."""
-        impl = self.kaleido._browser_impl
+        impl = getattr(self.kaleido, "_browser_impl", None)
+        if impl is None:  # a browser library without that hook (or a stand-in): it keeps its own profile
+            return
         self.profile = profile = chromium.Profile()
 
         def pre_open() -> None:

@@ -43,6 +43,117 @@
     }
   }
 
+  /* Phones: on a container narrower than NARROW px, a chart switches to a compact form. Long category labels on
+     the y axis are abbreviated (the hover keeps the full name) so that the plot keeps at least 60 % of the
+     width, category labels on the x axis are cut to their column's width, and the legend moves below the plot
+     (horizontal, from the figure's left edge), the source line and notes moving down by the legend's height. */
+  var NARROW = 600;
+
+  function abbreviate(text, chars) {
+    var s = String(text);
+    return s.length <= chars ? s : s.slice(0, Math.max(1, chars - 1)).replace(/\s+$/, "") + "\u2026";
+  }
+
+  function categories(layout, data, axis) {
+    var ax = layout[axis + "axis"] || {};
+    if (ax.categoryarray && ax.categoryarray.length) { return ax.categoryarray; }
+    var seen = [], all = true;
+    (data || []).forEach(function (t) {
+      if ((t.xaxis || "x") !== "x" || (t.yaxis || "y") !== "y" || !Array.isArray(t[axis])) { return; }
+      t[axis].forEach(function (v) {
+        if (typeof v !== "string") { all = false; } else if (seen.indexOf(v) < 0) { seen.push(v); }
+      });
+    });
+    return all ? seen : [];
+  }
+
+  function legendItems(layout, data) {
+    if (layout.showlegend === false) { return []; }
+    /* traces of these types are left out of the legend unless they ask for it */
+    var off = ["pie", "choropleth", "choroplethmap", "choroplethmapbox", "heatmap", "sankey", "table", "indicator"];
+    var items = (data || []).filter(function (t) {
+      return t.name && (t.showlegend === true || (t.showlegend !== false && off.indexOf(t.type) < 0));
+    });
+    return items.length > 1 || layout.showlegend === true ? items : [];
+  }
+
+  function compact(layout, data, px) {
+    if (!px || px >= NARROW) { return null; }
+    var margin = layout.margin = layout.margin || {};
+    var footer = (layout.annotations || []).filter(function (a) { return a.name === "caption-footer"; })[0];
+    var cap = Math.round(px * 0.36);
+    var y = layout.yaxis, x = layout.xaxis;
+    if (margin.l > cap) {
+      margin.l = cap;
+      if (footer) { footer.xshift = -(cap - 10); }
+      var rows = y ? categories(layout, data, "y") : [];
+      if (rows.length) {
+        var chars = Math.max(6, Math.floor((cap - 14) / 6.2));
+        y.tickmode = "array"; y.tickvals = rows.slice();
+        y.ticktext = rows.map(function (r) { return abbreviate(r, chars); });
+        y.tickfont = Object.assign({}, y.tickfont, { size: 11 });
+      }
+    }
+    var plotW = px - (margin.l || 0) - (margin.r || 0);
+    var cols = x && x.type === "category" ? categories(layout, data, "x") : [];
+    if (cols.length) {
+      var per = Math.max(4, Math.floor((plotW / cols.length - 4) / 5.8));
+      if (cols.some(function (c) { return String(c).length > per; })) {
+        x.tickmode = "array"; x.tickvals = cols.slice();
+        x.ticktext = cols.map(function (c) { return abbreviate(c, per); });
+        x.tickfont = Object.assign({}, x.tickfont, { size: 10 });
+      }
+    }
+    /* a square plot (the network): no taller than it is wide; its point labels cut short (the hover has them) */
+    if (y && y.scaleanchor === "x" && layout.height) {
+      var plotH = layout.height - (margin.t || 0) - (margin.b || 0);
+      if (plotH > plotW + 20) { layout.height -= plotH - plotW - 20; }
+    }
+    (data || []).forEach(function (t) {
+      if (String(t.mode || "").indexOf("text") < 0 || !Array.isArray(t.text) || !t.hovertemplate) { return; }
+      t.text = t.text.map(function (v) { return typeof v === "string" ? abbreviate(v, 14) : v; });
+      t.textfont = Object.assign({}, t.textfont, { size: 10 });
+    });
+    var items = legendItems(layout, data);
+    if (!items.length) { return null; }
+    var lines = 1, used = 0;
+    items.forEach(function (t) {
+      var w = 42 + 5.8 * String(t.name).length;
+      if (used && used + w > px - 12) { lines += 1; used = 0; }
+      used += w;
+    });
+    var legendH = 20 * lines + 8;
+    var legend = layout.legend = layout.legend || {};
+    var wasTop = legend.orientation === "h" && legend.yanchor === "bottom" && legend.y >= 1;
+    if (wasTop) { margin.t -= 30; layout.height -= 30; }
+    var below = footer ? -(footer.yshift || 0) : Math.max(0, (margin.b || 0) - 10);
+    margin.b = (margin.b || 0) + legendH; layout.height += legendH;
+    if (footer) { footer.yshift = (footer.yshift || 0) - legendH; }
+    legend.orientation = "h"; legend.xref = "container"; legend.x = 0; legend.xanchor = "left";
+    legend.yref = "container"; legend.yanchor = "top"; legend.y = (margin.b - below) / layout.height;
+    if (legend.title && legend.title.text) { legend.title = Object.assign({}, legend.title, { side: "top" }); }
+    legend.font = { size: 10 }; legend.itemwidth = 30; legend.itemsizing = "constant"; legend.tracegroupgap = 0;
+    return { legendH: legendH, below: below };
+  }
+
+  /* The legend's height was estimated before drawing: once drawn, give it the room it really takes. */
+  function fitLegend(gd, plan) {
+    var box = plan && gd.querySelector(".legend");
+    if (!box) { return null; }
+    var real = Math.ceil(box.getBBox().height) + 8;
+    var d = real - plan.legendH;
+    if (Math.abs(d) < 4) { return null; }
+    var L = gd.layout, upd = {};
+    upd["margin.b"] = L.margin.b + d; upd.height = L.height + d;
+    upd["legend.y"] = (L.margin.b + d - plan.below) / (L.height + d);
+    (L.annotations || []).forEach(function (a, i) {
+      if (a.name === "caption-footer") { upd["annotations[" + i + "].yshift"] = (a.yshift || 0) - d; }
+    });
+    plan.legendH = real;
+    return window.Plotly.relayout(gd, upd);
+  }
+
+
   function draw(figure) {
     var data = document.getElementById(figure.dataset.plotly);
     var plot = figure.querySelector(".plot");
@@ -60,9 +171,7 @@
     var layout = spec.layout || {};
     var px = plot.clientWidth || figure.clientWidth;
     fitCaption(layout, px);
-    if (px && px < 560 && layout.legend) {
-      layout.legend.font = { size: 10 };
-    }
+    var plan = compact(layout, spec.data, px);
     var config = {
       responsive: true, scrollZoom: false,
       /* nothing in the modebar leaves the site: no Plotly logo link, no "Edit in Chart Studio"/send-to-cloud
@@ -73,7 +182,11 @@
       toImageButtonOptions: { format: "png", filename: figure.dataset.filename || "chart", scale: 2 }
     };
     window.Plotly.newPlot(plot, spec.data, layout, config).then(function (gd) {
+      return Promise.resolve(fitLegend(gd, plan)).then(function () { return gd; });
+    }).then(function (gd) {
       figure.classList.add("drawn");
+      var frame = figure.querySelector(".plot-frame");
+      if (frame) { frame.style.minHeight = ""; }  /* reserved for the server's height; the chart may be shorter */
       plot.removeAttribute("aria-hidden");
       gd.on("plotly_click", function (ev) {
         var p = ev && ev.points && ev.points[0];
@@ -100,7 +213,8 @@
   function drawers() {
     var narrow = window.matchMedia ? window.matchMedia("(max-width: 600px)") : null;
     var all = document.querySelectorAll("details.filter-drawer");
-    function fit() { all.forEach(function (d) { d.open = !(narrow && narrow.matches); }); }
+    /* data-keep-open: a form with nothing chosen yet (the compare page's first visit) stays open */
+    function fit() { all.forEach(function (d) { d.open = !(narrow && narrow.matches) || d.hasAttribute("data-keep-open"); }); }
     fit();
     if (narrow && narrow.addEventListener) { narrow.addEventListener("change", fit); }
   }

@@ -93,7 +93,9 @@ def test_a_browser_that_never_gets_ready_twice_is_an_error_not_a_hang(monkeypatc
     monkeypatch.setattr(images, "START_TIMEOUT", 0.2)
     images.stop()
     try:
-        with pytest.raises(RuntimeError, match=r"did not get ready in 0\.2 s, 2 times"):
+        from clusterobs.reports.chromium import BrowserStartError
+
+        with pytest.raises(BrowserStartError, match=r"did not get ready in 0\.2 s, 2 times"):
             images.submit(go.Figure(go.Bar(x=["a"], y=[1])), fmt="png").result(timeout=10)
     finally:
         images.stop()

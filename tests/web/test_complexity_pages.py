@@ -100,13 +100,14 @@ def test_the_opportunities_api_answers_the_stores_values_hand_checked(client, sm
         assert row["rca"] == pytest.approx(hand["rca"][i, j], rel=1e-12)
         assert row["distance"] == pytest.approx(1 - hand["density"][i, j], abs=1e-12)
     assert body["eci"] == pytest.approx(mine["eci"].iloc[0], abs=1e-12)
-    # the reasons: the region's strengths by proximity to the opportunity, closest first
+    # the reasons: the region's strengths (M = 1) by proximity to the opportunity, the closest first
+    from clusterobs.web.selectors import display_names
+
     top = body["results"][0]
     j = CATS.index(top["category"])
-    strengths = [(hand["phi"][q, j], CATS[q]) for q in range(len(CATS)) if hand["m"][i, q] == 1 and hand["phi"][q, j] > 0]
-    best = max(strengths)
-    assert top["related_strengths"].split(" (")[0] in {"Automotive", best[1]} or best[1] in top["related_strengths"]
-    assert f"({best[0]:.2f})" in top["related_strengths"].split(";")[0]
+    near = sorted(((hand["phi"][q, j], CATS[q]) for q in range(len(CATS)) if hand["m"][i, q] == 1
+                   and hand["phi"][q, j] > 0), reverse=True)
+    assert top["related_strengths"] == "; ".join(f"{display_names()[c]} ({v:.2f})" for v, c in near[:3])
 
 
 def test_the_opportunities_csv_and_xlsx(client, small_store):
@@ -142,6 +143,7 @@ def test_the_growth_page_draws_the_chart_the_table_the_space_and_similar_regions
         assert f'id="chart-{chart}"' in html
     assert "/api/regions/DE11/opportunities?year=" in html and "format=csv" in html and "format=xlsx" in html
     assert "Regions with a similar portfolio" in html and "cosine" in html
+    assert "could not be drawn" not in html
     # similarity by hand: cosine of the M vectors
     m = by_hand(table)["m"]
     i = REGIONS.index("DE11")
@@ -155,9 +157,10 @@ def test_the_growth_page_draws_the_chart_the_table_the_space_and_similar_regions
 
 
 def test_the_growth_chart_with_cog_and_its_summary(small_store):
+    from django.http import QueryDict
+
     from clusterobs.web.complexity.charts import growth_opportunities, industry_space
     from clusterobs.web.complexity.query import parse_complexity_query
-    from django.http import QueryDict
 
     _store, year, table = small_store
     q = parse_complexity_query(QueryDict(f"year={year}&y=cog"), region="DE11")
@@ -168,11 +171,9 @@ def test_the_growth_chart_with_cog_and_its_summary(small_store):
     assert out.summary.startswith("The most feasible opportunities of") and "COG" in out.summary
     assert all(c[0].startswith("/sectors/") for t in out.fig.data if t.customdata is not None for c in t.customdata)
     space = industry_space(parse_complexity_query(QueryDict(f"year={year}"), region="DE11"))
-    on = [i for t in space.fig.data if t.name == "Stuttgart has it" or (t.name or "").endswith("has it")
-          for i in t.ids]
-    assert sorted(on) == sorted(mine.assign(x=1).pipe(lambda d: table[(table["region"] == "DE11")
-                                                                      & (table["year"] == year)
-                                                                      & (table["mcp"] == 1)])["category"])
+    highlighted = [c for t in space.fig.data if (t.name or "").endswith("has it") for c in t.ids]
+    has = table[(table["region"] == "DE11") & (table["year"] == year) & (table["mcp"] == 1)]["category"]
+    assert sorted(highlighted) == sorted(has)
 
 
 def test_the_eci_over_the_years_and_the_map(client, small_store):
@@ -192,3 +193,10 @@ def test_the_eci_over_the_years_and_the_map(client, small_store):
 def test_a_bad_axis_is_a_400(client, small_store):
     assert client.get("/regions/DE11/opportunities/?y=rca").status_code == 400
     assert client.get("/api/regions/XX99/opportunities").status_code == 404
+
+
+def test_the_growth_page_in_french(client, small_store):
+    _store, year, _table = small_store
+    with translation.override("fr"):
+        html = client.get(f"/regions/DE11/opportunities/?year={year}", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Opportunités de croissance de" in html and "Régions au portefeuille semblable" in html

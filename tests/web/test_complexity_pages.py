@@ -143,7 +143,7 @@ def test_the_growth_page_draws_the_chart_the_table_the_space_and_similar_regions
         assert f'id="chart-{chart}"' in html
     assert "/api/regions/DE11/opportunities?year=" in html and "format=csv" in html and "format=xlsx" in html
     assert "Regions with a similar portfolio" in html and "cosine" in html
-    assert "could not be drawn" not in html
+    assert "This chart could not be drawn (reference" not in html
     # similarity by hand: cosine of the M vectors
     m = by_hand(table)["m"]
     i = REGIONS.index("DE11")
@@ -200,3 +200,14 @@ def test_the_growth_page_in_french(client, small_store):
     with translation.override("fr"):
         html = client.get(f"/regions/DE11/opportunities/?year={year}", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Opportunités de croissance de" in html and "Régions au portefeuille semblable" in html
+
+
+def test_the_schema_of_growth_opportunities_is_not_the_linkages_one(client):
+    """Two API schemas of one name share one component: the linkages answer was once validated against ours."""
+    spec = client.get("/api/openapi.json").json()
+
+    def ref(path):
+        return spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+
+    assert ref("/api/regions/{code}/opportunities") != ref("/api/linkages/opportunities/{code}")
+    assert "employment_europe" in spec["components"]["schemas"]["GrowthOpportunityRow"]["properties"]

@@ -17,7 +17,7 @@ from clusterobs.web.complexity import selectors as cs
 router = Router(tags=["complexity"])
 
 
-class OpportunityRow(Schema):
+class GrowthOpportunityRow(Schema):
     rank: int = Field(..., description="1 = the most feasible (highest density) category the region does not have")
     region: str
     year: int
@@ -35,7 +35,7 @@ class OpportunityRow(Schema):
                                                    "with their proximity")
 
 
-class OpportunitiesOut(Schema):
+class GrowthOpportunitiesOut(Schema):
     version: str
     region: str
     name: str | None
@@ -44,7 +44,7 @@ class OpportunitiesOut(Schema):
     eci: float | None = Field(None, description="The region's Economic Complexity Index")
     coi: float | None = Field(None, description="The region's Complexity Outlook Index")
     count: int
-    results: list[OpportunityRow]
+    results: list[GrowthOpportunityRow]
 
 
 class EciRow(Schema):
@@ -66,7 +66,7 @@ class EciOut(Schema):
     results: list[EciRow]
 
 
-@router.get("/regions/{code}/opportunities", response={200: OpportunitiesOut, **ERRORS},
+@router.get("/regions/{code}/opportunities", response={200: GrowthOpportunitiesOut, **ERRORS},
             openapi_extra=p.file_formats(*FILE_FORMATS), summary="A region's growth opportunities (complexity)")
 def growth_opportunities_api(request: HttpRequest, code: str = p.code(), year: OptionalQueryInt = p.year(),
                              fmt: Format = p.fmt()):

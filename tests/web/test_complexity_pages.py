@@ -211,3 +211,14 @@ def test_the_schema_of_growth_opportunities_is_not_the_linkages_one(client):
 
     assert ref("/api/regions/{code}/opportunities") != ref("/api/linkages/opportunities/{code}")
     assert "employment_europe" in spec["components"]["schemas"]["GrowthOpportunityRow"]["properties"]
+
+
+def test_a_region_of_a_level_without_complexity_rows_says_so(client, small_store):
+    """The hand-set store has level 2 only: a NUTS 1 region's page renders, every part saying it has nothing."""
+    _store, year, _table = small_store
+    r = client.get(f"/regions/DE1/opportunities/?year={year}")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "No opportunity" in html and "No region to compare with this year." in html
+    assert "This chart could not be drawn (reference" not in html
+    assert client.get(f"/api/regions/DE1/opportunities?year={year}").json()["count"] == 0

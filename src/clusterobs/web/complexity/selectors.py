@@ -165,6 +165,9 @@ def industry_space(code: str, *, year: int | None = None, percentile: float = 90
     iu = np.triu_indices(n, k=1)
     pairs = pd.DataFrame({"category_i": keep[iu[0]], "category_j": keep[iu[1]], "value": values[iu]})
     pairs = pairs[pairs["value"] > 0]
+    if n < 3 or pairs.empty:  # nothing to draw (the chart says so)
+        return {"nodes": pd.DataFrame(columns=["category", "name", "employment", "mcp", "pci"]), "links": pairs,
+                "proximity": phi, "cutoff": None}
     cutoff = float(np.percentile(pairs["value"], percentile)) if len(pairs) else 0.0
     tree = minimum_spanning_tree(np.where(values > 0, 2.0 - values, 0.0) * np.triu(np.ones((n, n)), 1)).tocoo()
     in_tree = {(min(i, j), max(i, j)) for i, j in zip(tree.row, tree.col, strict=True)}

@@ -263,3 +263,19 @@ def test_column_widths_share_the_line_as_an_automatic_layout_would():
     share = (105 - 3 - 14) / (56 + 76)
     widths = [10 + 56 * share + 1.5, 4 + 76 * share + 1.5]
     assert column_widths(crowded) == pytest.approx([100 * w / sum(widths) for w in widths])
+
+
+def test_scorecard_growth_opportunities_are_the_complexity_table(scorecard, report_data):
+    report, _ = scorecard
+    if not report_data.has("complexity"):
+        pytest.skip("the complexity stage is not part of this build")
+    where = "region = 'DE21' AND nuts_version = 2021 AND level = 2 AND year = 2015"
+    rows = report_data.df(f"SELECT density, pci, cog FROM complexity WHERE {where} AND mcp = 0 AND density IS NOT NULL "
+                          "ORDER BY density DESC, pci DESC, category LIMIT 10")
+    eci = report_data.df(f"SELECT max(eci) AS eci FROM complexity WHERE {where}")["eci"].iloc[0]
+    section = next(s for s in report.sections if s.id == "complexity")
+    table = section.tables[0]
+    assert [r[2] for r in table.rows] == [f"{v:,.2f}" for v in rows["density"]]
+    assert [r[3] for r in table.rows] == [f"{v:,.2f}" for v in rows["pci"]]
+    assert [r[4] for r in table.rows] == [f"{v:,.2f}" for v in rows["cog"]]
+    assert f"{eci:,.2f}" in section.paragraphs[0]

@@ -45,12 +45,18 @@ SAMPLES = {
     "opportunities": {"region": "DE11"},
     "emerging-composition": {"category": "emerging_digital"},
     "emerging-map": {"category": "emerging_digital"},
+    # the complexity app's charts (scheme-free)
+    "growth-opportunities": {"region": "DE11", "extra": {"y": "pci"}},
+    "industry-space": {"region": "DE11"},
+    "eci-map": {},
+    "eci-years": {"region": "DE11"},
     "scoreboard-map": {"extra": {"dimension": "governance"}},
     "scoreboard-profile": {"region": "DE21"},
     "scoreboard-ranks": {"region": "DE21"},
     "scoreboard-gaps": {"region": "DE21", "extra": {"peers": "AT13,FR10", "dimension": "knowledge_skills"}},
 }
-SCHEME_FREE = {"related-network", "opportunities", "emerging-composition", "emerging-map"}
+SCHEME_FREE = {"related-network", "opportunities", "emerging-composition", "emerging-map", "growth-opportunities",
+               "industry-space", "eci-map", "eci-years"}
 
 
 def test_every_registered_chart_has_a_sample():

@@ -17,7 +17,8 @@ from clusterobs.charts.classing import (
 from clusterobs.charts.distribution import histogram
 from clusterobs.charts.lines import line_chart
 from clusterobs.charts.maps import choropleth_map, locator_map, locator_outline, symbol_map
-from clusterobs.charts.network import related_network
+from clusterobs.charts.network import related_network, space_network, spectral_layout
+from clusterobs.charts.opportunities import opportunity_bubbles
 from clusterobs.charts.portfolio import bubble_portfolio, portfolio_rows
 from clusterobs.charts.radar import score_radar
 from clusterobs.charts.scatter import scatter
@@ -43,6 +44,7 @@ __all__ = [
     "locator_map",
     "locator_outline",
     "lq_classes",
+    "opportunity_bubbles",
     "portfolio_rows",
     "rank_intervals",
     "ranked_bars",
@@ -50,6 +52,8 @@ __all__ = [
     "related_network",
     "scatter",
     "score_radar",
+    "space_network",
+    "spectral_layout",
     "star_classes",
     "star_strip",
     "symbol_map",

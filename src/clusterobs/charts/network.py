@@ -108,3 +108,68 @@ def _text_position(p: np.ndarray) -> str:
     vertical = "top" if p[1] > 0.3 else "bottom" if p[1] < -0.3 else "middle"
     horizontal = "right" if p[0] > 0.3 else "left" if p[0] < -0.3 else "center"
     return f"{vertical} {horizontal}"
+
+
+def spectral_layout(weights: np.ndarray) -> np.ndarray:
+    """Deterministic 2-D positions of a weighted graph (``n × n``, symmetric, non-negative): the second and third
+    eigenvectors of its normalised Laplacian, each signed so that its largest entry is positive and scaled to
+    [-1, 1]. Strongly linked nodes land close together; no random seed."""
+    n = len(weights)
+    if n < 3:
+        return circular_layout(n)
+    w = np.array(weights, dtype=float)
+    np.fill_diagonal(w, 0.0)
+    deg = w.sum(axis=1)
+    inv = np.where(deg > 0, 1.0 / np.sqrt(np.where(deg > 0, deg, 1.0)), 0.0)
+    lap = np.eye(n) - inv[:, None] * w * inv[None, :]
+    _vals, vecs = np.linalg.eigh(lap)
+    pos = vecs[:, 1:3] * inv[:, None] if (deg > 0).all() else vecs[:, 1:3]
+    for k in range(2):
+        col = pos[:, k]
+        if col[np.argmax(np.abs(col))] < 0:
+            col = -col
+        span = np.abs(col).max() or 1.0
+        pos[:, k] = np.round(col / span, 9)
+    return pos
+
+
+def space_network(nodes: pd.DataFrame, links: pd.DataFrame, caption: Caption, *, legend_on: str, legend_off: str,
+                  legend_link: str) -> go.Figure:
+    """A whole network (the industry space): nodes at ``nodes.x``/``nodes.y``, ``nodes.on`` highlighted (focus
+    colour), node area ∝ ``employment``; link width grows with ``value``.
+
+    ``nodes`` columns: ``category``, ``label``, ``x``, ``y``, ``on``, ``employment``, ``hover``, ``url``;
+    ``links``: ``category_i``, ``category_j``, ``value``."""
+    where = {r.category: (r.x, r.y) for r in nodes.itertuples()}
+    fig = go.Figure()
+    vmax = float(links["value"].max()) if len(links) else 1.0
+    vmin = float(links["value"].min()) if len(links) else 0.0
+    span = (vmax - vmin) or 1.0
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for r in links.itertuples():
+        a, b = where.get(r.category_i), where.get(r.category_j)
+        if a is None or b is None:
+            continue
+        xs += [a[0], b[0], None]
+        ys += [a[1], b[1], None]
+    if xs:
+        mean = (float(links["value"].mean()) - vmin) / span
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", name=legend_link,
+                                 line={"color": "#9a9a9a", "width": 0.8 + 1.5 * mean}, opacity=0.6))
+    sizes = node_sizes(nodes["employment"]) * 0.7
+    for on, name, colour in ((False, legend_off, ACCENT), (True, legend_on, FOCUS_COLOUR)):
+        idx = np.where(nodes["on"].to_numpy(dtype=bool) == on)[0]
+        if not len(idx):
+            continue
+        part = nodes.iloc[idx]
+        fig.add_trace(go.Scatter(
+            x=part["x"], y=part["y"], mode="markers", ids=list(part["category"]), name=name,
+            marker={"size": sizes[idx], "color": colour, "opacity": 0.85, "line": {"color": "#1a1a1a", "width": 0.6}},
+            customdata=part[["url", "hover"]].to_numpy().tolist(), hovertemplate="%{customdata[1]}<extra></extra>",
+            cliponaxis=False))
+    axis = {"visible": False, "range": [-1.2, 1.2], "fixedrange": True}
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    fig.update_layout(clickmode="event", hovermode="closest")
+    return captioned(fig, caption, height=560, axis_space=10, left=20, right=20, legend_top=True)

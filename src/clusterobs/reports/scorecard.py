@@ -44,7 +44,12 @@ from clusterobs.reports.common import (
 from clusterobs.reports.data import DEFAULT_SCHEME, NUTS_VERSION, ReportData, ReportError
 from clusterobs.reports.i18n import _, ngettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
-from clusterobs.reports.scorecard_optional import linkages_section, peers_section, scoreboard_section
+from clusterobs.reports.scorecard_optional import (
+    complexity_section,
+    linkages_section,
+    peers_section,
+    scoreboard_section,
+)
 
 IMPUTED_OUTLINE = IMPUTED_MARK
 #: from this share of a region coming from fractions of older regions split by population, the scorecard warns
@@ -119,6 +124,7 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
         built(stars(ctx, every, starred)),
         built(trends(ctx, context, starred)),
         built(linkages_section(data, code, name, year=year, level=level, starred=starred)),
+        complexity_section(data, code, name, year=year, level=level),
         scoreboard_section(data, code, name),
         peers_section(data, code, name),
         methodology_annex(data, [scheme]),

@@ -1,6 +1,7 @@
 """Scorecard sections that need tables of optional engine stages: linkages (``region_opportunities``,
-``related_pairs``) and the Regional Ecosystem Scoreboard (``scoreboard_strengths``, ``scoreboard_scores``,
-``scoreboard_peers``). Each says plainly when its table is not in the dataset."""
+``related_pairs``), economic complexity (``complexity``) and the Regional Ecosystem Scoreboard
+(``scoreboard_strengths``, ``scoreboard_scores``, ``scoreboard_peers``). Each says plainly when its table is not in
+the dataset."""
 
 from __future__ import annotations
 
@@ -155,5 +156,38 @@ def peers_section(data: ReportData, code: str, name: str) -> Section:
                                 [_("Rank"), _("Region"), _("Distance"), _("Score"), _("Score rank")],
                                 [[str(int(r.rank)), f"{r.name} ({r.peer})", fmt.number(r.distance),
                                   fmt.number(r.score, 1), fmt.integer(r.score_rank)] for r in peers.itertuples()],
+                                numeric=(0, 2, 3, 4)))
+    return section
+
+
+def complexity_section(data: ReportData, code: str, name: str, *, year: int, level: int) -> Section:
+    """The region's ECI and its most feasible growth opportunities (``complexity``: M = 0, densest first)."""
+    section = Section("complexity", _("Economic complexity and growth opportunities"))
+    if not data.has("complexity"):
+        section.absent = _absent("complexity", _("the economic complexity of regions and categories"))
+        return section
+    rows = data.df("""SELECT x.category, c.name AS category_name, x.mcp, x.density, x.pci, x.cog, x.eci, x.diversity
+                      FROM complexity x JOIN categories c USING (category)
+                      WHERE x.region = ? AND x.nuts_version = ? AND x.level = ? AND x.year = ?""",
+                   [code, NUTS_VERSION, level, year])
+    eci = rows["eci"].dropna()
+    if eci.empty:
+        section.absent = _("No economic complexity is computed for {name} in {year} at this level.").format(
+            name=name, year=year)
+        return section
+    section.paragraphs.append(
+        _("Economic Complexity Index (ECI) of {name}: {eci} (mean 0, standard deviation 1 over the year's regions), "
+          "with {n} traded categories of revealed comparative advantage at least 1. Growth opportunities are the "
+          "traded categories the region does not have, by feasibility: density, the proximity-weighted share of a "
+          "category's neighbours the region has (0-1); PCI is the category's complexity and COG how much adding it "
+          "would open the way to other complex categories.").format(
+            name=name, eci=fmt.number(eci.iloc[0]), n=fmt.integer(int(rows["diversity"].dropna().iloc[0]))))
+    opp = rows[(rows["mcp"] == 0) & rows["density"].notna()].sort_values(
+        ["density", "pci", "category"], ascending=[False, False, True]).head(OPPORTUNITIES)
+    names = [label(k, i18n.current(), n) for k, n in zip(opp["category"], opp["category_name"], strict=True)]
+    section.tables.append(Table(_("Growth opportunities of {name}").format(name=name),
+                                [_("Rank"), _("Category"), _("Density"), "PCI", "COG"],
+                                [[str(i), n, fmt.number(r.density), fmt.number(r.pci), fmt.number(r.cog)]
+                                 for i, (n, r) in enumerate(zip(names, opp.itertuples(), strict=True), start=1)],
                                 numeric=(0, 2, 3, 4)))
     return section

@@ -34,6 +34,7 @@ from clusterobs.web import (
 )
 from clusterobs.web.api_formats import cached
 from clusterobs.web.assessments import api as assessments_api
+from clusterobs.web.complexity import api as complexity_api
 from clusterobs.web.linkages import api as linkages_api
 from clusterobs.web.registry import api as registry_api
 from clusterobs.web.reports import api as reports_api
@@ -82,7 +83,7 @@ api = ObservatoryAPI(title="clusterobs API", version=__version__, urls_namespace
                            "and stars, portfolios, maps, dataset versions and sources. Every list answers in JSON, "
                            "CSV, XLSX or Parquet (`?format=`); maps in GeoJSON. Guide: docs/api.md.")
 for module in (api_places, api_regions, api_categories, api_measures, api_timeline, api_meta, linkages_api,
-               scoreboard_api, assessments_api, registry_api, reports_api):
+               complexity_api, scoreboard_api, assessments_api, registry_api, reports_api):
     api.add_router("/", module.router)
 api.add_decorator(cached, mode="view")
 

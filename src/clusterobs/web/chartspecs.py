@@ -818,4 +818,5 @@ def compare_measure(q: Query) -> ChartOut:
 # ---- feature apps' charts (registered on import) -----------------------------------------------------------------
 
 from clusterobs.web import chartspecs_history as _history_charts  # noqa: E402,F401
+from clusterobs.web.complexity import charts as _complexity_charts  # noqa: E402,F401
 from clusterobs.web.linkages import charts as _linkages_charts  # noqa: E402,F401

@@ -11,8 +11,8 @@ New strings of the site (with ``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``
 from shadowing the standard library's ``selectors``)::
 
     cd src/clusterobs/web && python -P -m django makemessages -l fr --no-location --ignore 'api*.py' \
-        --ignore 'linkages/*' --ignore 'scoreboard/*' --ignore 'assessments/*' --ignore 'registry/*' \
-        --ignore 'reports/*'
+        --ignore 'linkages/*' --ignore 'complexity/*' --ignore 'scoreboard/*' --ignore 'assessments/*' \
+        --ignore 'registry/*' --ignore 'reports/*'
 
 the reports' own text (``clusterobs-reports``, standard gettext; ``{name}`` placeholders for ``str.format``)::
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "clusterobs.web",
     # one Django app per feature: own templates, URLs (namespaced), API router and translations (locale/)
     "clusterobs.web.linkages",
+    "clusterobs.web.complexity",
     "clusterobs.web.scoreboard",
     "clusterobs.web.assessments",
     "clusterobs.web.registry",

@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from clusterobs.web import figures, views
 from clusterobs.web.api import api
 
-FEATURE_APPS = ("linkages", "scoreboard", "assessments", "registry", "reports")
+FEATURE_APPS = ("linkages", "complexity", "scoreboard", "assessments", "registry", "reports")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -295,7 +295,7 @@ def sources_annex(data: ReportData, *, used: list[str] | None = None, checksums:
             computed=str(compute.get("computed_at") or "")[:19] or "—", code=meta.get("code_version") or "—"),
         _("The raw files below were read by the ingest; each checksum is the SHA-256 of the file as read.")]
     cites = Table(_("Citations and licences"), [_("Source"), _("Files"), _("Citation"), _("Licence")],
-                  [[r.source, str(int((src["source"] == r.source).sum())), r.citation or "", r.licence or ""]
+                  [[r.source, str(int((src["source"] == r.source).sum())), data_text(r.citation or ""), r.licence or ""]
                    for r in src.drop_duplicates("source").itertuples()])
     title = _("Annex: sources and reproducibility")
     if not checksums:  # the dataset version pins every file; their checksums are in the Panorama and `info`

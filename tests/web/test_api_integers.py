@@ -23,7 +23,8 @@ IN_RANGE = {"year": "2015", "level": "2", "threshold": "90", "top": "5", "limit"
 PATH_VALUES = {"code": "DE11", "category": "automotive", "industry": "digital", "fmt": "html"}
 #: the required query parameters of an endpoint, given valid values so that the one checked is the one at fault
 REQUIRED_QUERY = {"/api/scoreboard/strengths": {"region": "DE21"},
-                  "/api/timeline": {"region": "DE11", "category": "automotive"}}
+                  "/api/timeline": {"region": "DE11", "category": "automotive"},
+                  "/api/places": {"q": "Munich"}}
 
 
 def integer_parameters() -> list[tuple[str, str, str]]:

@@ -11,7 +11,8 @@ from clusterobs.web.api import api
 
 pytestmark = pytest.mark.django_db
 BOUNDED = ("year", "limit", "offset")
-REQUIRED_QUERY = {"/api/scoreboard/strengths": "region=DE21", "/api/timeline": "region=DE11&category=automotive"}
+REQUIRED_QUERY = {"/api/scoreboard/strengths": "region=DE21", "/api/timeline": "region=DE11&category=automotive",
+                  "/api/places": "q=Munich"}
 PATH_VALUES = {"code": "DE11", "category": "automotive", "industry": "digital", "fmt": "html", "pk": "1"}
 
 
@@ -45,7 +46,9 @@ def test_every_year_limit_and_offset_states_its_bounds():
         if name == "year":
             assert (s["minimum"], s["maximum"]) == (1900, 2100), path
         if name == "limit":
-            assert s["minimum"] == 1 and s["maximum"] in (500, 100_000), path
+            # suggestions for a search box stop at 50; lists at 500; tables at 100,000 rows
+            assert s["minimum"] == 1 and s["maximum"] == (50 if path == "/api/places" else s["maximum"]), path
+            assert s["maximum"] in (50, 500, 100_000), path
 
 
 @pytest.mark.parametrize(("path", "name", "bounds"), bounded_parameters())

@@ -35,7 +35,9 @@ def test_search_finds_a_profile_by_its_category_name(wings):
     assert _names("Aerosp") == ["Garonne Wings"]  # a prefix, any case
     assert _names("aerospace toulouse") == ["Garonne Wings"]  # every word, from the category or the profile
     assert _names("aerospace battery") == []
-    assert Organisation.objects.get(pk=wings.pk).category_names == name  # no French label yet: the name once
+    # the English name and the project's French label (categories_fr.csv), so a French visitor finds it too
+    assert Organisation.objects.get(pk=wings.pk).category_names == f"{name}; Aéronautique, espace et défense"
+    assert _names("Aéronautique") == ["Garonne Wings"]
 
 
 def test_the_names_follow_the_categories_from_either_side_and_a_rename(wings, objects):

@@ -9,7 +9,7 @@ the bounds below (measured minima, rounded down) keep every pair several times a
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import pytest
 
@@ -52,7 +52,7 @@ def test_simulation_is_the_published_one() -> None:
 @pytest.mark.parametrize("scale", list(SCALES))
 def test_adjacent_classes_stay_apart(scale: str, vision: str) -> None:
     colours = SCALES[scale]
-    worst = min((delta_e(a, b, vision), a, b) for a, b in zip(colours, colours[1:]))
+    worst = min((delta_e(a, b, vision), a, b) for a, b in pairwise(colours))
     assert worst[0] >= MIN_ADJACENT, f"{scale} for {vision} vision: {worst[1]} and {worst[2]} ΔE00 {worst[0]:.1f}"
 
 

@@ -39,6 +39,14 @@ PAGES = {
     "assessments": "/self-assessment/",
     "registry": "/registry/organisations/",
     "methodology": "/methodology/",
+    # and the pages they lead to
+    "cluster": f"/regions/{REGION}/clusters/{CATEGORY}/?scheme=eco2007&year={YEAR}",
+    "categories": "/categories/",
+    "emerging": "/emerging/",
+    "report europe": "/reports/europe/",
+    "events": "/registry/events/",
+    "sources": "/sources/",
+    "help": "/help/",
 }
 WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 BAD = ("serious", "critical")

@@ -261,9 +261,32 @@
     });
   }
 
+  /* A table wider than the screen scrolls in its box: the box then takes keyboard focus (arrow keys scroll it) and
+     is a region named by the table's caption (WCAG 2.1.1; axe-core's scrollable-region-focusable). */
+  function scrollBoxes() {
+    var used = {};  /* two regions never share a name (a chart's table and a page table may share a caption) */
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1) {
+        var caption = box.querySelector("caption");
+        var name = (caption && caption.textContent.trim()) || T.table || "Table";
+        used[name] = (used[name] || 0) + 1;
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", used[name] > 1 ? name + " (" + used[name] + ")" : name);
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+
   function start() {
     drawers();
     yearSliders();
+    scrollBoxes();
+    window.addEventListener("resize", scrollBoxes);
+    document.querySelectorAll("details").forEach(function (d) { d.addEventListener("toggle", scrollBoxes); });
     var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart[data-plotly]"));
     if (figures.length && (!window.Plotly || !covered(figures))) {
       var s = document.createElement("script");

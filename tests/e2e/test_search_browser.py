@@ -29,3 +29,23 @@ def test_typing_munich_in_the_search_box_lands_on_oberbayern(page, server):
     assert "Oberbayern" in page.locator("h1").first.text_content()
     assert asked and all(url.startswith(server.url + "/api/places?") for url in asked)
     assert not page.js_errors
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("Toulouse", "FRJ2"), ("Munich", "DE21"), ("Lombardy", "ITC4"), ("Haute-Garonne", "FRJ2"),
+    ("Île-de-France", "FR10"), ("ile de france", "FR10"),
+])
+def test_the_places_people_name_land_on_their_region(page, server, query, code):
+    """The issue's five searches (and the example without its accents): the first suggestion is the region, and
+    choosing it by keyboard opens the region's page."""
+    page.goto("/")
+    box = page.locator("#site-search")
+    box.click()
+    box.fill(query)
+    option = page.locator("#site-search-suggestions [role=option]").first
+    option.wait_for(state="visible")
+    assert option.get_attribute("data-code") == code, option.text_content()
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url(re.compile(rf"/regions/{code}/$"))
+    assert not page.js_errors

@@ -179,7 +179,7 @@ def test_the_history_in_french(client, history):
     assert "Changement structurel" in region and "+2,10 pp" in region
     assert "+20,0 % par an, 2013–2015" in region
     cluster = text(page(client, MODULES["cluster"].format(year=2014), **fr))
-    assert "Automotive à Stuttgart" in cluster and "Au fil des années" in cluster
+    assert "Automobile à Stuttgart" in cluster and "Au fil des années" in cluster
     assert "rupture de série" in page(client, MODULES["cluster"].format(year=2014), **fr)
     sector = text(page(client, MODULES["sector"].format(year=2015), **fr))
     assert "Régions à la plus forte croissance et en plus fort déclin" in sector

@@ -34,7 +34,8 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest -q
-	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q tests/web
+	# the tests that touch the portal database (pytest-django's django_db mark; no other test can reach it) again on PostgreSQL
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q -m django_db tests/web
 
 # API fuzzing with fresh random examples (make test runs the same fuzzing derandomized, with a fixed seed per test);
 # FUZZ_EXAMPLES per operation (default 200); a failure prints the seed: pytest --hypothesis-seed=N to replay it

@@ -22,7 +22,7 @@ LFS = "eurostat_lfs_sectors"
 SCHEME_SHORT = {"eco2007": "ECO 2007", "eocic2019": "EOCIC 2019", "uscmp": "US CMP"}
 
 #: texts the data carry in English that the report's catalogue translates (``data_text``): the built-in star schemes'
-#: titles and test descriptions and the sources' citations (as the web's ``labels.DATA_TEXTS``; a test checks both)
+#: titles and test descriptions and the sources' citations (the web's ``labels.DATA_TEXTS`` is this tuple)
 DATA_TEXTS = (
     N_('European Cluster Observatory, first phase (2007)'),
     N_('European Observatory for Clusters and Industrial Change (2019)'),

@@ -8,9 +8,9 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
 
 from clusterobs.classifications.category_labels import translate_categories
+from clusterobs.reports.common import DATA_TEXTS as REPORT_DATA_TEXTS
 
 MEASURE_LABELS = {
     "stars": gettext_lazy("Cluster stars"),
@@ -77,38 +77,9 @@ CONTEXT_INDICATORS = (
     ("region_gdp", gettext_lazy("GDP"), "meur"),
 )
 #: texts the data carry in English and the French catalogue translates (``data_text``): the built-in star schemes'
-#: titles and test descriptions (``mapping/schemes.yml``) and the sources' citations (``sources/*.meta.yml``) that a
-#: chart's source line or the methodology page shows; a test checks they match those files. Bibliographic citations
-#: (an author, a title) are cited as published.
-DATA_TEXTS = (
-    N_('European Cluster Observatory, first phase (2007)'),
-    N_('European Observatory for Clusters and Industrial Change (2019)'),
-    N_('US Cluster Mapping Project, strong clusters'),
-    N_('employment in the top 10% of regions for that category'),
-    N_('location quotient of at least 2'),
-    N_("share of the region's employment in the top 10% of all region × category cells (categories pooled)"),
-    N_('wage per employee in the top 10% of regions for that category (published threshold not public; '
-       'top 10% is ours)'),
-    N_('LQ at or above the 75th percentile and at least 1, employment and establishments above the '
-       '25th percentile'),
-    N_('Source: Eurostat, sbs_r_nuts2021 (SBS regional data from 2021, EMP_LOC_NR persons employed in '
-       'local units), retrieved through the dissemination API'),
-    N_('Source: Eurostat regional tables (tgs00003, tgs00096, tgs00010, tgs00026, tgs00040, tgs00049, '
-       'tepsr_lm220, tgs00101), extracted Dec 2020 via '
-       'github.com/andrea-ballatore/open-geo-data-education'),
-    N_('Source: Eurostat, lfst_r_lfe2en2 (employment by NUTS 2 regions and NACE Rev. 2, 15 years and over)'),
-    N_('Source: Eurostat, sbs_r_nuts06_r2 (SBS regional data, persons employed, 2015)'),
-    N_('Source: Eurostat, sbs_r_nuts06_r2 (SBS regional data, 2008-2015, bulk download of about August '
-       '2017)'),
-    N_('© EuroGeographics for the administrative boundaries. Data source: GISCO - Eurostat (European '
-       'Commission), NUTS 2016 and NUTS 2021 (20M, 60M)'),
-    N_('Joint Research Centre (2022) NUTS converter, matrices release 2025.08 '
-       '(https://urban.jrc.ec.europa.eu/tools/nuts-converter), via the R package nuts (rOpenSci)'),
-    N_('Source: Eurostat, NACE Rev. 2 (RAMON / ShowVoc), via the correspondenceTables R package'),
-    N_('Source: Eurostat, correspondence table NAICS 2017 - NACE Rev. 2; US Census Bureau, NAICS 2017; '
-       'via the correspondenceTables R package'),
-    N_('Source: U.S. Census Bureau, County Business Patterns 2012'),
-)
+#: titles and test descriptions and the sources' citations, defined once beside the reports (which cannot import
+#: Django); the web's French catalogue holds the same entries (a test checks both catalogues translate each).
+DATA_TEXTS = REPORT_DATA_TEXTS
 NOT_AVAILABLE = ":"
 #: Eurostat's flags carried with a value (ec.europa.eu/eurostat/web/main/data/database, "flags")
 FLAG_LABELS = {"b": gettext_lazy("break in series"), "c": gettext_lazy("confidential"),

@@ -32,7 +32,7 @@ run_ingest(Settings.from_env(home=sys.argv[1]))
 """
 COMPUTE = """
 import json, sys
-from clusterobs.mapping.compute import run_compute
+from clusterobs.compute import run_compute
 from clusterobs.store import Store
 s = run_compute(Store(sys.argv[1]))
 m = Store(sys.argv[1]).table("cluster_measures")

@@ -39,7 +39,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
 @pytest.fixture(scope="session")
 def computed(ingested):
     """The ingested store after ``clusterobs compute``: (Store, ComputeSummary)."""
-    from clusterobs.mapping.compute import run_compute
+    from clusterobs.compute import run_compute
 
     store, _ = ingested
     return store, run_compute(store)

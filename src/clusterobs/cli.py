@@ -205,16 +205,17 @@ def compute(
     spark_conf: Annotated[list[str] | None, typer.Option(
         "--spark-conf", help="Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g")] = None,
     scoreboard_indicators: Annotated[Path | None, typer.Option(
-        "--scoreboard-indicators", help="A CSV of your own scoreboard indicators, validated and loaded first "
-        "(as `clusterobs scoreboard add-indicators`)")] = None,
+        "--scoreboard-indicators", help="A CSV of your own scoreboard indicators (as `clusterobs scoreboard "
+        "add-indicators` reads), validated first and scored in this run's one new version (indicators loaded before "
+        "with the same ids are replaced)")] = None,
     wait: WaitOpt = 0.0,
 ) -> None:
     """Map clusters for every scheme, year and NUTS level into a new dataset version.
 
     One writer at a time per data directory: another running ingest, compute or gc makes this one refuse (exit code
     75), or wait with --wait."""
+    from clusterobs.compute import run_compute
     from clusterobs.mapping.backends import parse_spark_conf
-    from clusterobs.mapping.compute import run_compute
 
     try:
         conf = parse_spark_conf(spark_conf)
@@ -225,6 +226,7 @@ def compute(
     if previous is None:
         err.print(f"[bold red]no published dataset in {store.home}: run `clusterobs ingest` first[/]")
         raise typer.Exit(1)
+    user = None
     with contextlib.ExitStack() as stack:
         try:
             lock = stack.enter_context(store.lock(
@@ -236,10 +238,15 @@ def compute(
             raise typer.Exit(EXIT_BUSY) from exc
         _cleaned(lock.cleaned)
         previous = store.current()  # another run may have published while this one waited
-        if scoreboard_indicators is not None:
-            from clusterobs.scoreboard.cli import load_user_file
+        if scoreboard_indicators is not None:  # checked before anything is computed: a bad file changes nothing
+            from clusterobs.scoreboard.stage import read_indicators
 
-            load_user_file(store, scoreboard_indicators, replace=True)
+            try:
+                user = read_indicators(store, scoreboard_indicators, replace=True)
+            except (ClusterobsError, OSError) as exc:
+                err.print(f"[bold red]Indicators not loaded:[/] {exc}")
+                _still_serving(store, previous)
+                raise typer.Exit(1) from exc
         with _progress() as bar:
             task = bar.add_task("mapping", total=None)
 
@@ -248,7 +255,7 @@ def compute(
 
             try:
                 summary = run_compute(store, impute=impute, progress=report, engine=engine,
-                                      spark_master=spark_master, spark_conf=conf)
+                                      spark_master=spark_master, spark_conf=conf, user_indicators=user)
             except (ClusterobsError, OSError, ImportError, ValueError) as exc:
                 bar.stop()
                 err.print(f"[bold red]Compute failed:[/] {exc}")
@@ -260,6 +267,9 @@ def compute(
     for scheme, counts in summary.star_counts.items():
         t.add_row(scheme, *[f"{counts.get(k, 0):,}" for k in range(4)])
     console.print(t)
+    if user is not None:
+        console.print(f"Scored {len(user):,} values of {user['indicator'].nunique()} user indicator(s) "
+                      f"({', '.join(sorted(set(user['indicator'])))}) with the scoreboard.")
     console.print(f"Published version [bold green]{summary.version}[/] (from {summary.parent}) "
                   f"in {summary.seconds:.1f} s.")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clusterobs.complexity import complexity_table
+from clusterobs.complexity import complexity_table, stage
 from clusterobs.complexity.stage import TABLES, compute_stage
-from clusterobs.mapping.compute import STAGES
+from clusterobs.compute import STAGES
 
 
 class FakeStore:
@@ -37,7 +37,7 @@ def test_stage_computes_each_unit_on_traded_categories():
     want = complexity_table(hand.assign(employment=hand["employment"].where(hand.index != 0, 0.0)))
     mine = got[got["nuts_version"] == 2021].drop(columns=["nuts_version", "level"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, want, check_dtype=False)
-    assert "clusterobs.complexity.stage" in STAGES
+    assert stage in STAGES
     # the NACE divisions of the industry panel: the same measures, keyed by industry, for the panel's own unit
     nace = out["complexity_nace"]
     assert list(nace.columns[:4]) == ["nuts_version", "level", "region", "industry"]

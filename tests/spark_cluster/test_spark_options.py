@@ -29,7 +29,7 @@ def test_compute_passes_master_and_settings_to_the_engine(monkeypatch, tmp_path)
         seen.update(kw)
         raise ValueError("stop here")
 
-    monkeypatch.setattr("clusterobs.mapping.compute.run_compute", fake_run_compute)
+    monkeypatch.setattr("clusterobs.compute.run_compute", fake_run_compute)
     monkeypatch.setattr(Store, "current", lambda self: "v1")
     res = CliRunner().invoke(app, ["compute", "--home", str(tmp_path), "--engine", "spark",
                                    "--spark-master", "spark://127.0.0.1:7077",

@@ -1,4 +1,4 @@
-"""The complexity stage of ``clusterobs compute`` (``STAGES`` in ``clusterobs.mapping.compute``).
+"""The complexity stage of ``clusterobs compute`` (``STAGES`` in ``clusterobs.compute``).
 
 Run after the mapping on its ``cluster_measures`` and ``industry_panel``: the economic complexity of every region and
 **traded** category (the categories co-location relatedness is computed for; RCA is then relative to the region's

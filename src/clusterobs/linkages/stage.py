@@ -1,6 +1,6 @@
 """The linkages stage of ``clusterobs compute``: relatedness, related pairs, opportunities and emerging industries.
 
-Run after the mapping (``STAGES`` in ``clusterobs.mapping.compute``) on its ``cluster_measures`` and
+Run after the mapping (``STAGES`` in ``clusterobs.compute``) on its ``cluster_measures`` and
 ``industry_panel``, with the store's ``categories``, ``concordance`` and ``cluster_relatedness`` (US CMP).
 Co-location relatedness, related pairs and densities are computed for the traded categories of each unit in
 ``UNITS`` (NUTS 2021 level 2 by default), every year the measures have.

@@ -1,31 +1,28 @@
-"""``clusterobs compute``: map every scheme, year and NUTS level into a new dataset version.
+"""The mapping stage of ``clusterobs compute`` (the first of ``clusterobs.compute.STAGES``): measures, stars and
+their tests for every scheme, NUTS version and level, with the industry panel, region totals, data quality and the
+categories' coverage.
 
-The results are computed from the published version and written, with that version's
-tables, into a new version that is published atomically (a failed compute leaves the
-previous version serving). The new version records the parent version, the schemes with
-their thresholds as configured, the code version and the sources' checksums.
+``compute_unit`` maps one NUTS version and level on an Ibis backend (``engine_backend``: the store's DuckDB file, or
+a Spark session); ``compute_stage`` maps every unit of ``units`` in turn.
 """
 
 from __future__ import annotations
 
 import gc
-import importlib
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import ibis.expr.types as ir
 import pandas as pd
 
-import clusterobs
 from clusterobs.classifications.categories import emerging_anchors
-from clusterobs.mapping.categories import MAX_SPLIT_SHARE, apply_anchors, coverage, rankability, to_categories
+from clusterobs.mapping.categories import MAX_SPLIT_SHARE, apply_anchors
 from clusterobs.mapping.measures import SBS_WAGE_UNIT
 from clusterobs.mapping.panel import division_concordance, region_totals, sbs_industry_panel, with_indicators
 from clusterobs.mapping.pipeline import measure_panel
 from clusterobs.mapping.schemes import StarScheme, load_schemes
-from clusterobs.mapping.stars import apply_scheme, condition_key
+from clusterobs.mapping.stars import condition_key
+from clusterobs.mapping.unit import category_panel, schemes_applied, star_frames
+from clusterobs.pipeline import Progress
 from clusterobs.store import Store
 
 #: (NUTS version, level) pairs mapped by default: NUTS 2021 (the maps' geometry) at levels 0-2,
@@ -52,27 +49,6 @@ TABLES = {
     "star_schemes": "The star schemes as configured when computed: tests, conditions, thresholds",
 }
 
-Progress = Callable[[str, int, int], None]
-
-#: Engine stages run after the mapping, in order, into the same new version. Each is a module exposing
-#: ``TABLES`` (table name → description, like ``TABLES`` above) and
-#: ``compute_stage(store, tables, progress) -> dict[str, pandas.DataFrame]``: ``store`` is the published (parent)
-#: version, ``tables`` what this compute has produced so far (the mapping's tables and earlier stages'), ``progress``
-#: may be ``None``. A stage must return every table of its ``TABLES`` and nothing else.
-STAGES: tuple[str, ...] = ("clusterobs.mapping.headlines", "clusterobs.linkages.stage", "clusterobs.complexity.stage",
-                           "clusterobs.mapping.plausibility", "clusterobs.scoreboard.stage")
-
-
-@dataclass
-class ComputeSummary:
-    version: str
-    parent: str
-    star_counts: dict[str, dict[int, int]] = field(default_factory=dict)
-    """Cells per number of stars, per scheme: NUTS 2021 level 2, the latest year (``star_year``)."""
-    star_year: int | None = None
-    rows: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-
 
 def scheme_table(schemes: dict[str, StarScheme]) -> pd.DataFrame:
     rows = []
@@ -98,33 +74,32 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     panels[(nuts_version, level)] = panel
     conc = division_concordance(con)
     cats = con.table("categories")
-    cov = coverage(panel, conc).execute()
-    mapped = set(cov.loc[cov["status"] != "not covered", "category"])
-    cat_panel = to_categories(with_indicators(con, panel, nuts_version=nuts_version, level=level), conc)
-    cat_panel = cat_panel.filter(cat_panel.category.isin(list(mapped)))
+    mapping = category_panel(panel, conc, industries=with_indicators(con, panel, nuts_version=nuts_version,
+                                                                       level=level))
+    cov, mapped = mapping.coverage, mapping.mapped
     traded = cats.filter(cats.kind == "traded").select("category")
     traded_keys = list(traded.category.execute())
     # the traded share over the traded categories mapped here: focus then sums to the covered share of the total
-    mapped_traded = traded.filter(traded.category.isin(list(mapped)))
+    mapped_traded = traded.filter(traded.category.isin(mapped))
     totals = region_totals(con, panel, conc, mapped_traded, nuts_version=nuts_version, level=level).cache()
-    cat_panel = apply_anchors(rankability(cat_panel), panel, totals.select("region", "year", "business_total"),
+    cat_panel = apply_anchors(mapping.table, panel, totals.select("region", "year", "business_total"),
                               emerging_anchors())
     # pooled percentiles (the ECO focus test) are taken over the traded cells: the schemes' reference set
     cat_panel = cat_panel.mutate(pool=cat_panel.category.isin(traded_keys))
     out: dict[str, list[pd.DataFrame]] = {"cluster_measures": [], "cluster_stars": [], "cluster_star_tests": []}
     keys = {"nuts_version": nuts_version, "level": level}
     cat_panel = cat_panel.cache()
-    measured: dict[str, ir.Table] = {}
-    for scheme in schemes.values():
-        if scheme.denominator not in measured:
-            column = "traded_total" if scheme.denominator == "traded" else "business_total"
-            measured[scheme.denominator] = measure_panel(
-                cat_panel, totals=totals.select("region", "year", total=totals[column]), wage_unit=SBS_WAGE_UNIT)
-            if len(measured) == 1:
-                m = measured[scheme.denominator].execute()
-                m = m.reindex(columns=["region", "category", "year", *MEASURE_COLUMNS])
-                out["cluster_measures"].append(m.assign(**keys, denominator=scheme.denominator))
-        wide = apply_scheme(measured[scheme.denominator], scheme).execute()
+
+    def measure(scheme: StarScheme) -> ir.Table:
+        column = "traded_total" if scheme.denominator == "traded" else "business_total"
+        return measure_panel(cat_panel, totals=totals.select("region", "year", total=totals[column]),
+                             wage_unit=SBS_WAGE_UNIT)
+
+    for scheme, measured, first, applied in schemes_applied(schemes.values(), measure):
+        if first and not out["cluster_measures"]:  # the measures table: the first denominator's
+            m = measured.execute().reindex(columns=["region", "category", "year", *MEASURE_COLUMNS])
+            out["cluster_measures"].append(m.assign(**keys, denominator=scheme.denominator))
+        wide, tests = star_frames(applied, scheme)
         star_cols = [f"star_{t}" for t in scheme.test_names]
         passed = pd.Series("", index=wide.index, dtype="string")
         for col in star_cols:  # vectorised: "size,focus" for the tests passed
@@ -134,16 +109,9 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
         stars = wide[["region", "category", "year", "stars", "tests_evaluated", "rankable", "caveat"]]
         out["cluster_stars"].append(stars.assign(stars=stars["stars"].astype("Int64"), scheme=scheme.name,
                                                  tests_passed=passed.astype("string"), **keys))
-        for t in scheme.tests:
-            for c in t.conditions:
-                k = condition_key(t.name, c)
-                out["cluster_star_tests"].append(pd.DataFrame({
-                    "scheme": scheme.name, **keys, "region": wide["region"], "category": wide["category"],
-                    "year": wide["year"], "test": t.name, "condition": c.name, "measure": c.measure, "op": c.op,
-                    "value": wide[f"{k}_value"], "threshold": wide[f"{k}_threshold"],
-                    "passed": wide[f"{k}_pass"].astype("boolean"),
-                    "skipped": c.optional and wide[f"{k}_pass"].isna(),
-                }))
+        out["cluster_star_tests"].append(tests.assign(scheme=scheme.name, **keys)[
+            ["scheme", "nuts_version", "level", "region", "category", "year", "test", "condition", "measure", "op",
+             "value", "threshold", "passed", "skipped"]])
     frames = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
     m = frames["cluster_measures"]
     for col in ("growth_window", "growth_base_year"):
@@ -160,7 +128,7 @@ def compute_unit(con, *, nuts_version: int, level: int, schemes: dict[str, StarS
     tot = totals.execute().assign(**keys)
     frames["region_totals"] = tot[["nuts_version", "level", "region", "year", "business_total", "traded_total",
                                    "total_basis"]]
-    frames["region_data_quality"] = data_quality(frames["cluster_measures"], ip, set(traded_keys) & mapped)
+    frames["region_data_quality"] = data_quality(frames["cluster_measures"], ip, set(traded_keys) & set(mapped))
     frames["category_data_coverage"] = cov.assign(dataset="eurostat_sbs", **keys)[
         ["dataset", "nuts_version", "level", "category", "status", "coverage_share", "weight_total", "weight_covered",
          "industries", "industries_covered"]]
@@ -226,13 +194,13 @@ def engine_backend(store: Store, engine: str = "duckdb", *, spark_master: str = 
     raise ValueError(f"`engine` of run_compute must be one of duckdb, spark; got {engine!r}.")
 
 
-def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progress: Progress | None = None,
-                engine: str = "duckdb", spark_master: str = "local[2]",
-                spark_conf: dict[str, str] | None = None) -> ComputeSummary:
-    """Compute every unit and scheme from the published version and publish the result."""
-    started = datetime.now(UTC)
-    schemes = load_schemes()
-    parent = store.current()
+def compute_stage(store: Store, tables: dict[str, pd.DataFrame], progress: Progress | None = None, *,
+                  units: tuple[tuple[int, int], ...] = DEFAULT_UNITS, impute: bool = True,
+                  schemes: dict[str, StarScheme] | None = None, engine: str = "duckdb",
+                  spark_master: str = "local[2]", spark_conf: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of ``TABLES``: each unit of ``units`` mapped (``compute_unit``) from the published version on
+    ``engine`` (``engine_backend``), and the schemes as configured (``star_schemes``)."""
+    schemes = load_schemes() if schemes is None else schemes
     con = engine_backend(store, engine, spark_master=spark_master, spark_conf=spark_conf,
                          nuts_versions={version for version, _ in units})
     collected: dict[str, list[pd.DataFrame]] = {}
@@ -248,34 +216,7 @@ def run_compute(store: Store, *, units=DEFAULT_UNITS, impute: bool = True, progr
         panels.clear()  # drop the cached panels while the connection is open (ibis drops them when collected)
         gc.collect()
         con.disconnect()
-    tables = {k: pd.concat(v, ignore_index=True) for k, v in collected.items()}
-    tables["star_schemes"] = scheme_table(schemes)
-    descriptions = dict(TABLES)
-    for stage_name in STAGES:
-        stage = importlib.import_module(stage_name)
-        produced = stage.compute_stage(store, tables, progress)
-        if set(produced) != set(stage.TABLES):
-            raise RuntimeError(f"compute stage {stage_name} returned {sorted(produced)}, "
-                               f"declared {sorted(stage.TABLES)}")
-        tables.update(produced)
-        descriptions.update(stage.TABLES)
-    stars = tables["cluster_stars"]
-    main = stars[(stars["nuts_version"] == 2021) & (stars["level"] == 2)]
-    star_year = int(main["year"].max()) if len(main) else None
-    main = main[main["year"] == star_year]
-    counts = {s: {int(k): int(v) for k, v in g["stars"].value_counts().sort_index().items()}
-              for s, g in main.groupby("scheme")}
-    with store.derive() as writer:
-        for name, df in tables.items():
-            writer.write(name, df, description=descriptions[name])
-        writer.set_meta("compute", {
-            "code_version": clusterobs.__version__, "impute": impute, "engine": engine,
-            "units": [list(u) for u in units],
-            "schemes": {k: asdict(v) for k, v in schemes.items()},
-            "computed_at": started.isoformat(timespec="seconds"),
-        })
-        version = writer.publish()
-    summary = ComputeSummary(version=version, parent=parent or "", star_counts=counts, star_year=star_year,
-                             rows={k: len(v) for k, v in tables.items()},
-                             seconds=(datetime.now(UTC) - started).total_seconds())
-    return summary
+    out = {k: pd.concat(v, ignore_index=True) for k, v in collected.items()}
+    out["star_schemes"] = scheme_table(schemes)
+    return out
+

@@ -1,4 +1,4 @@
-"""The SBS/LFS plausibility check, a stage of ``clusterobs compute`` (``STAGES`` in ``clusterobs.mapping.compute``).
+"""The SBS/LFS plausibility check, a stage of ``clusterobs compute`` (``STAGES`` in ``clusterobs.compute``).
 
 The SBS counts persons employed where an enterprise's local unit is registered; in some countries and sectors the
 regional figures follow the enterprise, so a region hosting head offices gets the employment of the whole firm.

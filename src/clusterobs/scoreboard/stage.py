@@ -1,5 +1,6 @@
-"""The scoreboard as a ``clusterobs compute`` stage (see ``STAGES`` in ``clusterobs.mapping.compute``), and
-``add_indicators`` for ``clusterobs scoreboard add-indicators``."""
+"""The scoreboard as a ``clusterobs compute`` stage (see ``STAGES`` in ``clusterobs.compute``), ``read_indicators``
+for a user's indicator file (an input of ``clusterobs compute --scoreboard-indicators``) and ``add_indicators`` for
+``clusterobs scoreboard add-indicators``."""
 
 from __future__ import annotations
 
@@ -112,17 +113,25 @@ def _user_obs(user: pd.DataFrame | None) -> pd.DataFrame | None:
     return user[["indicator", "region", "year", "value"]]
 
 
+def read_indicators(store: Store, path: Path | str, *, replace: bool = False) -> pd.DataFrame:
+    """A user's indicator file validated against the published version's NUTS 2021 level-2 regions and merged with
+    the user indicators it holds (``replace``: the file's indicators replace those loaded before with the same
+    ids; else such an id is an error). Raises ``UserIndicatorError`` naming the file, row and reason."""
+    read = reader(store, {})
+    regions = read("regions")
+    codes = set(regions.loc[(regions["nuts_version"] == 2021) & (regions["level"] == 2), "code"])
+    return read_user_file(path, load_registry(), codes, previous=read(USER_TABLE), replace=replace)
+
+
 def add_indicators(store: Store, path: Path | str, *, replace: bool = False) -> tuple[str, pd.DataFrame]:
     """Validate a user's indicator file and publish a new version holding it and the scoreboard recomputed.
 
     A file with any error raises ``UserIndicatorError`` before anything is written: the published version
-    stays as it was. Returns (new version, the user table)."""
-    read = reader(store, {})
-    regions = read("regions")
-    codes = set(regions.loc[(regions["nuts_version"] == 2021) & (regions["level"] == 2), "code"])
-    user = read_user_file(path, load_registry(), codes, previous=read(USER_TABLE), replace=replace)
+    stays as it was. Returns (new version, the user table). (``clusterobs compute --scoreboard-indicators``
+    instead gives the file to its one run: ``clusterobs.compute.run_compute``'s ``user_indicators``.)"""
+    user = read_indicators(store, path, replace=replace)
     with store.derive() as writer:
-        if read("cluster_stars") is not None:  # computed before: refresh the scoreboard with the new indicators
+        if reader(store, {})("cluster_stars") is not None:  # computed before: refresh the scoreboard
             for name, df in compute_stage(store, {USER_TABLE: user}).items():
                 writer.write(name, df, description=TABLES[name])
         else:

@@ -3,9 +3,9 @@
 ``map_firms`` reads the firm rows (``read_firms``), checks them (``check_firms``), sums the
 accepted ones to region × NACE class × year cells at the finest NUTS level asked for in one pass
 that also counts the rejected rows by reason (``firm_cells``), then for every level sums the
-cells up (``to_level``), goes from classes to cluster categories with the class-level
-concordance (``to_categories``, categories the data do not cover dropped as ``compute`` does),
-and computes measures and stars (``measure_panel``, ``apply_scheme``).
+cells up (``to_level``), then maps each level with the code ``compute`` maps a unit with
+(``mapping.unit``): from classes to the cluster categories the data cover with the class-level
+concordance (``category_panel``), measures (``measure_panel``) and stars (``schemes_applied``).
 
 Establishments are the firms of a cell; wages map to productivity. The LQ and focus
 denominators are the totals over the traded categories when the categories are known (a
@@ -26,10 +26,9 @@ import pandas as pd
 
 from clusterobs.errors import ClusterobsError
 from clusterobs.mapping.backends import load_tables
-from clusterobs.mapping.categories import coverage, rankability, to_categories
 from clusterobs.mapping.pipeline import measure_panel
 from clusterobs.mapping.schemes import get_scheme
-from clusterobs.mapping.stars import apply_scheme
+from clusterobs.mapping.unit import category_panel, schemes_applied
 from clusterobs.microdata.aggregate import (
     accepted_cells,
     firm_cells,
@@ -242,26 +241,29 @@ def map_firms(con: Any, source: str | Path | list | FirmInput, lookups: Lookups,
             result.cells[level] = int(lc.count().execute())
             continue
         panel = industry_panel(lc, wages=has_wages)
-        cov = timed(f"NUTS-{level} coverage", lambda panel=panel: coverage(panel, conc).execute())
-        result.coverage[level] = cov.sort_values("category").reset_index(drop=True)
-        covered = sorted(cov.loc[cov["status"] != "not covered", "category"])
-        # a category missing some of its classes keeps the others and its coverage, under 80% never starred
-        cat_panel = rankability(to_categories(panel, conc))
+        # the categories the data cover, as compute maps them (a category missing some of its classes keeps the
+        # others and its coverage, under 80% never starred)
+        cp = timed(f"NUTS-{level} coverage", lambda panel=panel: category_panel(panel, conc))
+        result.coverage[level] = cp.coverage.sort_values("category").reset_index(drop=True)
         # to_categories rounds a category's employment to 1e-6 so that parallel sums agree on every
         # engine; wages and establishments go through the same weighted sums and need the same: uscmp
         # compares establishments (firm counts here) with a percentile by `>`, and a last-bit
         # difference between DuckDB's and Spark's sums flipped stars at ties.
-        cat_panel = cat_panel.mutate(**{c: cat_panel[c].round(6) for c in ("wages", "establishments")
-                                        if c in cat_panel.columns})
-        cat_panel = timed(f"NUTS-{level} categories", lambda cp=cat_panel, covered=covered: cp.filter(
-            cp.category.isin(covered)).cache())
-        measured = timed(f"NUTS-{level} measures", lambda cp=cat_panel: measure_panel(
-            cp, reference=tables["traded"], growth_window=growth_window))
-        for scheme in schemes:
-            wide = timed(f"NUTS-{level} stars {scheme}", lambda s=scheme, m=measured: apply_scheme(m, s).execute())
+        cat_panel = cp.table.mutate(**{c: cp.table[c].round(6) for c in ("wages", "establishments")
+                                       if c in cp.table.columns})
+        cat_panel = timed(f"NUTS-{level} categories", lambda cp=cat_panel: cp.cache())
+
+        def measure(_scheme: Any, cp: ir.Table = cat_panel, level: int = level) -> ir.Table:
+            return timed(f"NUTS-{level} measures", lambda: measure_panel(cp, reference=tables["traded"],
+                                                                        growth_window=growth_window))
+
+        # one measurement for every scheme (key): the reference categories, not a scheme's denominator
+        for scheme, _measured, _first, wide_expr in schemes_applied([get_scheme(s) for s in schemes], measure,
+                                                                    key=lambda _s: None):
+            wide = timed(f"NUTS-{level} stars {scheme.name}", wide_expr.execute)
             wide.insert(0, "level", level)
             wide.insert(0, "nuts_version", lookups.nuts_version)
-            mapped[scheme].append(wide)
+            mapped[scheme.name].append(wide)
         result.cells[level] = int(lc.count().execute())
     result.mapped = {s: _sorted(pd.concat(v, ignore_index=True), ["level", "year", "category", "region"])
                      for s, v in mapped.items() if v}

@@ -1,6 +1,6 @@
 """SBS 2015 from the real mirror: values checked by hand in sbs_r_nuts06_r2_2015.csv.
 
-``sbs_employment`` now holds 2008-2015 (``classifications.sbs_series``): the rows of this file are those of vintage
+``sbs_employment`` now holds 2008-2015 (``ingest.sbs_series``): the rows of this file are those of vintage
 ``eurostat_sbs_2015``."""
 
 from __future__ import annotations

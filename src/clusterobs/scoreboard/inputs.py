@@ -34,7 +34,7 @@ def _nuts2021(df: pd.DataFrame, read: Reader, wanted: set[str]) -> pd.DataFrame:
     versions = set(df["nuts_version"].unique()) if "nuts_version" in df else {NUTS_VERSION}
     if versions == {NUTS_VERSION}:
         return df
-    from clusterobs.sources.nuts2021 import from_2016
+    from clusterobs.classifications.nuts2021 import from_2016
 
     tables = {"nuts_conversion": read("nuts_conversion"), "nuts_codes": read("nuts_codes")}
     old = df[df["nuts_version"] == 2016].rename(columns={"region": "region_source_code"})

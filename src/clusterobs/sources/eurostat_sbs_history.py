@@ -3,7 +3,7 @@
 Lineage: raw bulk file (checksum) → cells with flags kept apart (``eurostat_bulk.read_bulk``) → lines of the
 three indicators kept, NACE codes and region codes checked (a code must be a NUTS 2013, 2010 or 2006 code:
 the early years use the codes in force then) → ``sbs_history`` in the codes as published, one row per line and
-year. ``classifications.sbs_series`` then puts every (code, year) on NUTS 2013 and merges the 2015 vintages.
+year. ``ingest.sbs_series`` then puts every (code, year) on NUTS 2013 and merges the 2015 vintages.
 
 Every line read is loaded or quarantined: lines of the derived indicators (V91290, V94310), of unknown NACE
 codes, of extra-regio or unknown regions are quarantined whole with the reason; a cell with a negative count

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterobs.sources import cells, nuts2021
+from clusterobs.classifications import nuts2021
+from clusterobs.sources import cells
 from clusterobs.sources.base import load_meta, source_path
 from clusterobs.sources.csvio import iter_rows
 from clusterobs.sources.ingestlog import IngestLog

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from clusterobs.classifications import harmonise, sbs_series
 from clusterobs.classifications.nuts_conversion import convert
-from clusterobs.classifications.sbs_series import merge_vintages, to_nuts2013
+from clusterobs.ingest import harmonise, sbs_series
+from clusterobs.ingest.sbs_series import merge_vintages, to_nuts2013
 from clusterobs.sources import jrc_nuts
 from clusterobs.sources.ingestlog import IngestLog
 

@@ -16,10 +16,15 @@ Stages, each named in the progress display and in the version's ``_meta``:
    then, only when the mirror holds ``eurostat-sbs-api/sbs_r_nuts2021.csv``, the Eurostat
    API data (table ``sbs_api_employment``; ``_meta`` says ``"sbs_api": "absent"`` otherwise);
 3. derive the harmonised tables (the SBS panel 2008-2015 on NUTS 2013 codes with the 2015 vintages merged,
-   regions, categories, concordance and its coverage, SBS and LFS converted to NUTS 2016 and 2021);
+   ``ingest.sbs_series``; regions, categories, concordance and its coverage; SBS and LFS converted to NUTS 2016 and
+   2021, ``ingest.harmonise``);
 4. write every table, the quarantine and the quirk counts, and publish.
 
 Any ``SourceError`` or ``OSError`` aborts the new version: the published one keeps serving.
+
+The sources are modules of ``clusterobs.sources`` that satisfy ``pipeline.Source``, read in the order of ``SOURCES``
+then ``OPTIONAL_SOURCES``. Imports go one way: ``ingest`` → ``sources`` → ``classifications`` (the NUTS, NACE and
+category rules).
 """
 
 from __future__ import annotations
@@ -28,15 +33,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 
 import duckdb
 import pandas as pd
 
 import clusterobs
-from clusterobs.classifications import categories, concordance, harmonise, regions, sbs_series
+from clusterobs.classifications import categories, concordance, regions
 from clusterobs.config import Settings
 from clusterobs.errors import ClusterobsError, SourceError
+from clusterobs.ingest import harmonise, sbs_series
+from clusterobs.pipeline import OptionalSource, Progress, Source
 from clusterobs.sources import (
     eurostat_api,
     eurostat_indicators,
@@ -61,18 +67,16 @@ from clusterobs.sources.integrity import ACCEPTED, ACCEPTED_BEFORE, FileCheck, S
 from clusterobs.store import Store
 
 #: Classification sources first: the statistical sources are validated against them.
-CLASSIFICATION_SOURCES: tuple[ModuleType, ...] = (
+CLASSIFICATION_SOURCES: tuple[Source, ...] = (
     nace_classification, naics_nace, us_cluster_crosswalk, us_cmp_related, us_cbp, jrc_nuts, gisco_nuts,
 )
-STATISTICAL_SOURCES: tuple[ModuleType, ...] = (eurostat_sbs, eurostat_sbs_history, eurostat_lfs, eurostat_indicators)
-#: The Regional Ecosystem Scoreboard's indicator sources, placed on NUTS 2021 level 2 (``sources.nuts2021``).
-SCOREBOARD_SOURCES: tuple[ModuleType, ...] = (ris, qog_eqi, rci_2022, rci_scores, i40_indicators)
-SOURCES = CLASSIFICATION_SOURCES + STATISTICAL_SOURCES + SCOREBOARD_SOURCES
+STATISTICAL_SOURCES: tuple[Source, ...] = (eurostat_sbs, eurostat_sbs_history, eurostat_lfs, eurostat_indicators)
+#: The Regional Ecosystem Scoreboard's indicator sources, placed on NUTS 2021 level 2 (``classifications.nuts2021``).
+SCOREBOARD_SOURCES: tuple[Source, ...] = (ris, qog_eqi, rci_2022, rci_scores, i40_indicators)
+#: Every source, in the order ``read_all`` reads them.
+SOURCES: tuple[Source, ...] = CLASSIFICATION_SOURCES + STATISTICAL_SOURCES + SCOREBOARD_SOURCES
 #: Read only when their file is in the mirror (``module.present(mirror)``), after the statistical sources.
-OPTIONAL_SOURCES: tuple[ModuleType, ...] = (eurostat_api,)
-
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage_description, done, total)``."""
+OPTIONAL_SOURCES: tuple[OptionalSource, ...] = (eurostat_api,)
 
 BOOKKEEPING_TABLES = {
     "sources": "Every raw file read: source, file, SHA-256, bytes, download address, licence and citation",
@@ -166,7 +170,12 @@ def _accepted_before(store: Store) -> dict[str, dict[str, object]]:
 
 
 def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> dict[str, pd.DataFrame]:
-    """Read every source, then derive the harmonised tables. No I/O besides reading the mirror."""
+    """Read every source, then derive the harmonised tables. No I/O besides reading the mirror.
+
+    In order: the classification sources; the NUTS codes of every version (``regions.nuts_codes``); the statistical
+    and scoreboard sources; the optional sources present in the mirror; the SBS panel 2008-2015 on NUTS 2013
+    (``ingest.sbs_series``); regions, categories and the concordance (``regions``, ``concordance``); employment
+    converted to NUTS 2016 and 2021 (``ingest.harmonise``)."""
     tables: dict[str, pd.DataFrame] = {}
     steps = len(SOURCES) + len(OPTIONAL_SOURCES) + 2
     done = 0

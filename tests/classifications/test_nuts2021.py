@@ -1,11 +1,11 @@
-"""Placing values on NUTS 2021 level 2 (clusterobs.sources.nuts2021), on a small hand-made conversion table."""
+"""Placing values on NUTS 2021 level 2 (clusterobs.classifications.nuts2021), on a small hand-made conversion table."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from clusterobs.sources import nuts2021
+from clusterobs.classifications import nuts2021
 
 
 def _conversion() -> pd.DataFrame:

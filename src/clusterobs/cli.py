@@ -1,23 +1,26 @@
-"""The ``clusterobs`` command: ingest, info, quarantine, download, gc."""
+"""The ``clusterobs`` command: ingest, info, quarantine, download, gc.
+
+Importing this module imports the commands' options only (typer, rich): each command imports what it uses when it
+runs, so that ``clusterobs report`` starts its browser before the heavy imports (``reports.cli``) and importing the
+module starts nothing."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from clusterobs.config import Settings
+from clusterobs.config import DEFAULT_KEEP, Settings
 from clusterobs.errors import ClusterobsError, SourceError, StoreError
-from clusterobs.reports import prestart  # noqa: F401  (starts Chromium now for `clusterobs report`)
-from clusterobs.store import Store
-from clusterobs.store.lock import StoreBusy
-from clusterobs.store.retention import DEFAULT_KEEP
+
+if TYPE_CHECKING:
+    from clusterobs.store import Store
 
 app = typer.Typer(help="clusterobs: the European Cluster Observatory toolkit.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -77,6 +80,8 @@ def ingest(
     makes this one refuse (exit code 75), or wait with --wait. Leftovers of an interrupted run are removed first.
     """
     from clusterobs.ingest import run_ingest
+    from clusterobs.store import Store
+    from clusterobs.store.lock import StoreBusy
 
     settings = Settings.from_env(home=home, mirror=mirror)
     store = Store(settings.home)
@@ -129,6 +134,8 @@ def info(
     svg: Annotated[Path | None, typer.Option(help="Also save the printed report as an SVG image")] = None,
 ) -> None:
     """Dataset versions, sources with checksums, row counts and quarantined rows by reason."""
+    from clusterobs.store import Store
+
     console.record = svg is not None
     store = Store(Settings.from_env(home=home).home)
     try:
@@ -216,6 +223,8 @@ def compute(
     75), or wait with --wait."""
     from clusterobs.compute import run_compute
     from clusterobs.mapping.backends import parse_spark_conf
+    from clusterobs.store import Store
+    from clusterobs.store.lock import StoreBusy
 
     try:
         conf = parse_spark_conf(spark_conf)
@@ -288,6 +297,7 @@ def map_(
     import pandas as pd
 
     from clusterobs.mapping.pipeline import map_table, read_input, write_output
+    from clusterobs.store import Store
 
     try:
         df = read_input(input_path)
@@ -358,6 +368,7 @@ def trust(
     from rich.markup import escape
 
     from clusterobs.mapping.trust import replace_block, to_markdown, trust_report
+    from clusterobs.store import Store
 
     store = Store(Settings.from_env(home=home).home)
     try:
@@ -400,6 +411,8 @@ def quarantine(
     limit: Annotated[int, typer.Option(help="Rows to show")] = 50,
 ) -> None:
     """List quarantined rows with file, line, value and reason."""
+    from clusterobs.store import Store
+
     store = Store(Settings.from_env(home=home).home)
     try:
         df = store.table("quarantine")
@@ -430,6 +443,8 @@ def gc(
     open (a running `clusterobs serve`, a report, a notebook: DuckDB holds a lock on the file while it is open).
     Takes the writers' lock: no ingest or compute runs meanwhile.
     """
+    from clusterobs.store import Store
+    from clusterobs.store.lock import StoreBusy
     from clusterobs.store.retention import collect
 
     store = Store(Settings.from_env(home=home).home)

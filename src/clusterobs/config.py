@@ -11,6 +11,8 @@ from pathlib import Path
 
 DEFAULT_HOME = "./var"
 DEFAULT_MIRROR = "../shared/data"
+#: dataset versions ``clusterobs gc`` keeps besides the protected ones (``store.retention``)
+DEFAULT_KEEP = 5
 
 
 @dataclass(frozen=True)

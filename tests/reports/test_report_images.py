@@ -17,7 +17,7 @@ needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and s
 
 
 def test_every_scorecard_chart_is_drawn_by_the_basic_bundle_the_cli_starts(scorecard):
-    """``clusterobs report region`` starts kaleido with the basic bundle (reports.prestart.BROWSERS)."""
+    """``clusterobs report region`` starts kaleido with the basic bundle (reports.cli.BROWSERS)."""
     report, _ = scorecard
     basic = plotlyjs.by_name("basic")
     assert basic.name == "basic" and report.charts

@@ -13,7 +13,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from clusterobs.config import Settings
 from clusterobs.errors import ClusterobsError
-from clusterobs.store import Store
 
 app = typer.Typer(help="Cluster Panorama reports, region scorecards and Cluster Trends (HTML and PDF).",
                   no_args_is_help=True)
@@ -27,6 +26,20 @@ OutOpt = Annotated[Path, typer.Option("--out", help="Folder to write <report>.ht
 PdfOpt = Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF (WeasyPrint)")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the report's text: en, fr")]
 
+#: per report: kaleido tabs and plotly.js bundle (a scorecard's charts are scatter and bar traces: Plotly's
+#: ``basic`` bundle opens in 0.6 s instead of 1.5 s; the Panorama has maps and bars: the full bundle)
+BROWSERS = {"region": (1, "basic"), "panorama": (2, "full"), "trends": (1, "basic")}
+
+
+def _start_browser(kind: str) -> None:
+    """Start the report's Chromium in the background (about 2 s), first thing in the command once its options are
+    checked: it starts while the report's modules are imported, the dataset read and the sections built. Nothing
+    starts it on import (``clusterobs.cli`` imports only the commands' options)."""
+    from clusterobs.reports import images
+
+    tabs, bundle = BROWSERS[kind]
+    images.start(tabs, bundle=bundle)
+
 
 def _language(lang: str) -> str:
     """``lang`` checked before anything starts (Chromium, the dataset)."""
@@ -39,16 +52,11 @@ def _language(lang: str) -> str:
         raise typer.Exit(2) from exc
 
 
-def _run(build, home: Path | None, out: Path, pdf: bool, *, kind: str) -> None:
-    from clusterobs.reports import images
-    from clusterobs.reports.prestart import BROWSERS
-
-    tabs, bundle = BROWSERS[kind]
-    # Chromium starts while the modules are imported, the dataset read and the sections built (already started by
-    # reports.prestart when run as the `clusterobs` command)
-    images.start(tabs, bundle=bundle)
-    from clusterobs.reports import ReportData
+def _run(build, home: Path | None, out: Path, pdf: bool) -> None:
+    """Read the dataset, build the report, draw its charts (the browser ``_start_browser`` started) and write it."""
+    from clusterobs.reports import ReportData, images
     from clusterobs.reports.render import render_images, start_drawing, write_report
+    from clusterobs.store import Store
 
     store = Store(Settings.from_env(home=home).home)
     start = time.perf_counter()
@@ -83,10 +91,11 @@ def panorama(
 ) -> None:
     """The European Cluster Panorama (or one country's): stars, maps, top regions and competitiveness."""
     lang = _language(lang)
+    _start_browser("panorama")
     from clusterobs.reports import build_panorama
 
     _run(lambda data, on_chart: build_panorama(data, scheme=scheme, year=year, country=country,
-                                           on_chart=on_chart, lang=lang), home, out, pdf, kind="panorama")
+                                           on_chart=on_chart, lang=lang), home, out, pdf)
 
 
 @app.command()
@@ -97,12 +106,13 @@ def region(
 ) -> None:
     """A region scorecard: portfolio, stars and their reasons, trends, linkages, scoreboard and peers."""
     lang = _language(lang)
+    _start_browser("region")
     from clusterobs.reports import build_scorecard
 
-    # one kaleido tab with Plotly's basic bundle (prestart.BROWSERS): a second tab costs more Chromium start than it
+    # one kaleido tab with Plotly's basic bundle (BROWSERS): a second tab costs more Chromium start than it
     # saves on the six charts (about 0.15 s each); the Panorama's two MapLibre maps are worth the second tab
     _run(lambda data, on_chart: build_scorecard(data, code, scheme=scheme, year=year, on_chart=on_chart, lang=lang),
-         home, out, pdf, kind="region")
+         home, out, pdf)
 
 
 @app.command()
@@ -116,7 +126,8 @@ def trends(
     clusters, structural change, co-growth of related categories and the caveats of the data. With one year of data
     the report says that growth needs two."""
     lang = _language(lang)
+    _start_browser("trends")
     from clusterobs.reports import build_trends
 
     _run(lambda data, on_chart: build_trends(data, scheme=scheme, country=country, on_chart=on_chart, lang=lang),
-         home, out, pdf, kind="trends")
+         home, out, pdf)

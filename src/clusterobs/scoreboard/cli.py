@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -11,7 +11,9 @@ from rich.table import Table
 
 from clusterobs.config import Settings
 from clusterobs.errors import ClusterobsError
-from clusterobs.store import Store
+
+if TYPE_CHECKING:
+    from clusterobs.store import Store
 
 app = typer.Typer(help="The Regional Ecosystem Scoreboard: indicators, user indicators, scores.",
                   no_args_is_help=True)
@@ -46,6 +48,8 @@ def add_indicators(
                                           "same ids")] = False,
 ) -> None:
     """Add indicators from your own CSV file to the scoreboard (validated; a bad file changes nothing)."""
+    from clusterobs.store import Store
+
     store = Store(Settings.from_env(home=home).home)
     if store.current() is None:
         err.print(f"[bold red]no published dataset in {store.home}: run `clusterobs ingest` first[/]")
@@ -56,6 +60,8 @@ def add_indicators(
 @app.command("indicators")
 def indicators(home: HomeOpt = None) -> None:
     """List the scoreboard's indicators as computed: dimension, source, direction, regions with a value."""
+    from clusterobs.store import Store
+
     store = Store(Settings.from_env(home=home).home)
     try:
         df = store.table("scoreboard_indicators")
@@ -90,6 +96,7 @@ def run(
     from clusterobs.scoreboard.pipeline import Settings as ScoreSettings
     from clusterobs.scoreboard.registry import REGISTRY_FILE, load_registry
     from clusterobs.scoreboard.stage import reader
+    from clusterobs.store import Store
 
     store = Store(Settings.from_env(home=home).home)
     settings = ScoreSettings(normalisation=normalisation, aggregation=aggregation, min_coverage=min_coverage)

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from clusterobs.config import DEFAULT_KEEP
 from clusterobs.store.store import Store, version_key
 
-DEFAULT_KEEP = 5
 GRACE = timedelta(minutes=10)
 
 

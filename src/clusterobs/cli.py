@@ -18,6 +18,10 @@ from rich.table import Table
 
 from clusterobs.config import DEFAULT_KEEP, Settings
 from clusterobs.errors import ClusterobsError, SourceError, StoreError
+from clusterobs.microdata import cli as microdata_cli
+from clusterobs.reports import cli as reports_cli
+from clusterobs.scoreboard import cli as scoreboard_cli
+from clusterobs.web.registry import cli as registry_cli
 
 if TYPE_CHECKING:
     from clusterobs.store import Store
@@ -593,10 +597,10 @@ def serve(
     run_server(host=host, port=port, threads=threads)
 
 
-app.add_typer(__import__("clusterobs.microdata.cli", fromlist=["app"]).app, name="microdata")
-app.add_typer(__import__("clusterobs.reports.cli", fromlist=["app"]).app, name="report")
-app.add_typer(__import__("clusterobs.scoreboard.cli", fromlist=["app"]).app, name="scoreboard")
-app.add_typer(__import__("clusterobs.web.registry.cli", fromlist=["app"]).app, name="registry")
+app.add_typer(microdata_cli.app, name="microdata")
+app.add_typer(reports_cli.app, name="report")
+app.add_typer(scoreboard_cli.app, name="scoreboard")
+app.add_typer(registry_cli.app, name="registry")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -256,3 +256,58 @@ def test_cli_run_with_other_options(computed, tmp_path):
     bad = CliRunner().invoke(app, ["scoreboard", "run", "-o", str(geo), "--normalisation", "zscore",
                                    "--aggregation", "geometric", "--home", str(store.home)])
     assert bad.exit_code == 1 and "geometric needs positive scores" in " ".join(bad.output.split())
+
+
+def test_compute_scores_the_user_file_in_its_one_new_version(computed, tmp_path, monkeypatch):
+    """``clusterobs compute --scoreboard-indicators FILE``: the file is an input of the one run: one new version, the
+    scoreboard computed once, with the user's indicator scored in it; a bad file changes nothing and computes
+    nothing."""
+    from typer.testing import CliRunner
+
+    from clusterobs import compute
+    from clusterobs.cli import app
+    from clusterobs.scoreboard import stage
+
+    store = _copy_store(computed[0], tmp_path)
+    builds = []
+    real_build = stage.build
+
+    def counted_build(*args, **kwargs):
+        builds.append(kwargs.get("registry"))
+        return real_build(*args, **kwargs)
+
+    class Published:
+        """The stages before the scoreboard, standing in with the published version's tables (the real ones take
+        a minute; the run's shape is what is tested here)."""
+
+        TABLES = {name: text for s in compute.STAGES if s is not stage for name, text in s.TABLES.items()}
+
+        def compute_stage(self, store, tables, progress=None, **options):
+            return {name: store.table(name) for name in self.TABLES}
+
+    monkeypatch.setattr(stage, "build", counted_build)
+    monkeypatch.setattr(compute, "STAGES", (Published(), stage))
+    codes = sorted(set(store.table("scoreboard_values")["region"]))[:120]
+    good = tmp_path / "mine.csv"
+    good.write_text("indicator,name,dimension,subdimension,region,year,value\n" + "".join(
+        f"cafes,Cafés per head,demand,market_size,{c},2022,{i + 1}\n" for i, c in enumerate(codes)), encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,name,dimension,subdimension,region,year,value\n"
+                   "cafes,Cafés per head,demand,market_size,XX99,2022,4\n", encoding="utf-8")
+    runner = CliRunner()
+    versions = len(store.versions())
+    before = store.current()
+
+    refused = runner.invoke(app, ["compute", "--home", str(store.home), "--scoreboard-indicators", str(bad)])
+    assert refused.exit_code == 1 and "region 'XX99' is not a NUTS 2021 level-2" in " ".join(refused.output.split())
+    assert (len(store.versions()), store.current(), builds) == (versions, before, [])
+
+    out = runner.invoke(app, ["compute", "--home", str(store.home), "--scoreboard-indicators", str(good)])
+    assert out.exit_code == 0, out.output
+    assert len(store.versions()) == versions + 1 and store.current() != before
+    assert len(builds) == 1 and "cafes" in {i.id for i in builds[0].indicators}
+    assert "Scored 120 values of 1 user indicator(s) (cafes)" in " ".join(out.output.split())
+    ind = store.table("scoreboard_indicators").set_index("id")
+    assert ind.loc["cafes", "user"] and ind.loc["cafes", "regions"] == 120
+    assert len(store.table("scoreboard_user_indicators")) == 120
+    assert store.meta()["parent_version"] == before

@@ -280,7 +280,8 @@ def test_compute_scores_the_user_file_in_its_one_new_version(computed, tmp_path,
         """The stages before the scoreboard, standing in with the published version's tables (the real ones take
         a minute; the run's shape is what is tested here)."""
 
-        TABLES = {name: text for s in compute.STAGES if s is not stage for name, text in s.TABLES.items()}
+        def __init__(self) -> None:
+            self.TABLES = {name: text for s in compute.STAGES if s is not stage for name, text in s.TABLES.items()}
 
         def compute_stage(self, store, tables, progress=None, **options):
             return {name: store.table(name) for name in self.TABLES}

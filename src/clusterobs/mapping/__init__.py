@@ -1,8 +1,8 @@
 """The cluster mapping engine: measures, star schemes, growth and productivity.
 
 Functions take and return Ibis table expressions (DuckDB by default, PySpark as an option);
-``map_table`` wraps them for a pandas or Polars table, ``run_compute`` materialises the
-results for the store.
+``map_table`` wraps them for a pandas or Polars table; ``mapping.compute`` is the mapping stage of
+``clusterobs compute`` (``clusterobs.compute.run_compute``), which materialises the results for the store.
 """
 
 from clusterobs.mapping.categories import coverage, to_categories

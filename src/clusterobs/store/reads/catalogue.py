@@ -1,58 +1,20 @@
-"""Reads of one dataset version shared by the web and the reports (no Django), so that a number in a report is the
-number on screen: what the version holds, its regions, geometry and sources, and the cluster measures with their
-stars and the star tests behind them.
-
-``VersionReads`` is the base of the web's ``Observatory`` (``clusterobs.web.selectors``, whose selectors validate
-parameters and memoize what the pages call) and of the reports' ``ReportData`` (``clusterobs.reports.data``); each
-supplies its own read-only DuckDB connection to the version (``con``).
-"""
+"""What a dataset version holds: its tables and columns, facts, years, star schemes, regions with their geometry,
+categories and sources. The base of ``VersionReads``: a subclass supplies ``con()``."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-NUTS_VERSION = 2021
+from clusterobs.store.reads.sql import MEASURE_SORTS, NUTS_VERSION, SBS_HISTORY_COLUMNS, region_name_sql
 
 
-def region_name_sql(alias: str = "r") -> str:
-    """SQL for the name a region is shown by: GISCO's national name, or its Latin-script name (``NAME_LATN``) where
-    the national name is written in Greek or Cyrillic (Greece, Cyprus, Bulgaria, Serbia, Montenegro, North
-    Macedonia), so that every page, chart and report names it in the script of the interface."""
-    return (f"CASE WHEN regexp_matches({alias}.name, '\\p{{Greek}}|\\p{{Cyrillic}}') "
-            f"THEN coalesce({alias}.name_latn, {alias}.name) ELSE {alias}.name END")
-
-
-#: the sort keys of ``VersionReads.cluster_measures`` and their columns
-MEASURE_SORTS = {"region": "m.region", "category": "m.category", "stars": "s.stars", "employment": "m.employment",
-                 "imputed_share": "m.imputed_share", "share_europe": "m.share_europe", "focus": "m.focus",
-                 "lq": "m.lq", "growth": "m.growth", "productivity": "m.productivity",
-                 "relative_productivity": "m.relative_productivity", "establishments": "m.establishments",
-                 "avg_size": "m.avg_size", "coverage": "m.coverage", "growth_yoy": "m.growth_yoy", "wages": "m.wages"}
-_MEASURES_FROM = """
-    FROM cluster_measures m
-    JOIN cluster_stars s USING (nuts_version, level, region, category, year)
-    JOIN categories c USING (category)
-    LEFT JOIN regions r ON r.code = m.region AND r.nuts_version = m.nuts_version"""
-_MEASURE_COLUMNS = """
-    m.nuts_version, m.level, m.region, {region_name} AS region_name, r.country, m.category,
-    c.name AS category_name, c.kind,
-    m.year, s.scheme, s.stars, s.tests_evaluated, s.tests_passed, m.employment, m.imputed_share,
-    m.imputed_share > 0 AS imputed, m.coverage, m.split_share, m.rankable, m.caveat, m.share_europe, m.focus, m.lq,
-    m.growth, m.growth_window""".format(region_name=region_name_sql("r"))
-_MEASURE_COLUMNS_AFTER = "m.productivity, m.relative_productivity, m.establishments, m.avg_size"
-#: columns of ``cluster_measures`` added with SBS 2008-2015 (2026-12): NULL when read from an older version
-_HISTORY_COLUMNS = {"growth_base_year": "BIGINT", "growth_yoy": "DOUBLE", "growth_break": "BOOLEAN",
-                    "flags": "VARCHAR", "wages": "DOUBLE"}
-
-
-class VersionReads:
-    """Reads of one dataset version; a subclass supplies ``con()``, a read-only DuckDB connection to it."""
+class Catalogue:
+    """Reads of one dataset version's catalogue; a subclass supplies ``con()``, a read-only DuckDB connection."""
 
     def con(self) -> duckdb.DuckDBPyConnection:
         raise NotImplementedError
@@ -60,10 +22,26 @@ class VersionReads:
     def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         return self.con().execute(sql, params or []).df()
 
-    # ---- catalogue ------------------------------------------------------------------------------------------
+    def _kept(self, name: str) -> dict[Any, Any]:
+        """A per-version cache of parametrised reads (the version never changes)."""
+        return self.__dict__.setdefault(f"_kept_{name}", {})
+
+    # ---- tables and columns ---------------------------------------------------------------------------------
     @cached_property
     def tables(self) -> set[str]:
         return set(self.df("SELECT name FROM _tables")["name"])
+
+    def has(self, *names: str) -> bool:
+        """Whether the version holds every table named (optional engine stages write some)."""
+        return set(names) <= self.tables
+
+    def columns(self, table: str) -> frozenset[str]:
+        """The columns of a table of the version (empty when it has no such table)."""
+        cache = self._kept("columns")
+        if table not in cache:
+            cache[table] = frozenset() if not self.has(table) else frozenset(self.df(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table])["column_name"])
+        return cache[table]
 
     @cached_property
     def measure_columns(self) -> frozenset[str]:
@@ -74,12 +52,10 @@ class VersionReads:
     @cached_property
     def _history_columns(self) -> str:
         have = self.measure_columns
-        return ", ".join(f"m.{c}" if c in have else f"CAST(NULL AS {t}) AS {c}" for c, t in _HISTORY_COLUMNS.items())
+        return ", ".join(f"m.{c}" if c in have else f"CAST(NULL AS {t}) AS {c}"
+                         for c, t in SBS_HISTORY_COLUMNS.items())
 
-    def has(self, *names: str) -> bool:
-        """Whether the version holds every table named (optional engine stages write some)."""
-        return set(names) <= self.tables
-
+    # ---- facts and years ------------------------------------------------------------------------------------
     @cached_property
     def meta(self) -> dict[str, Any]:
         df = self.df("SELECT key, value FROM _meta")
@@ -96,7 +72,7 @@ class VersionReads:
         """The years in which at least one cell of ``cluster_measures`` has a value of ``measure`` (``productivity``,
         ``wages``, ``establishments``, ``growth``…): what a text may claim about the data, read from the data (an
         older version without the column, or a year without any value, is absent)."""
-        cache = self.__dict__.setdefault("_years_with", {})
+        cache = self._kept("years_with")
         if measure not in cache:
             if measure not in MEASURE_SORTS or not self.has("cluster_measures"):
                 raise ValueError(f"not a measure of cluster_measures: {measure!r}")
@@ -105,6 +81,13 @@ class VersionReads:
                 f"SELECT DISTINCT year FROM cluster_measures WHERE {column} IS NOT NULL ORDER BY year")["year"]]
         return cache[measure]
 
+    def coverage_counts(self) -> dict[str, int]:
+        """How many NUTS 2 regions have employment in some year and category, and in how many countries."""
+        counts = self.df("SELECT count(DISTINCT m.region) AS regions, count(DISTINCT r.country) AS countries "
+                         "FROM cluster_measures m JOIN regions r ON r.code = m.region AND r.nuts_version = "
+                         "m.nuts_version WHERE m.level = 2 AND m.employment IS NOT NULL").iloc[0]
+        return {"regions": int(counts["regions"]), "countries": int(counts["countries"])}
+
     @cached_property
     def schemes(self) -> pd.DataFrame:
         """The star schemes' tests and conditions, with their titles."""
@@ -112,6 +95,7 @@ class VersionReads:
             return pd.DataFrame(columns=["scheme", "title"])
         return self.df("SELECT * FROM star_schemes ORDER BY scheme, test, condition")
 
+    # ---- regions and their geometry -------------------------------------------------------------------------
     @cached_property
     def regions(self) -> pd.DataFrame:
         """The NUTS 2021 regions: ``name`` in Latin script (``region_name_sql``), ``name_national`` as in GISCO."""
@@ -128,16 +112,6 @@ class VersionReads:
             pd.DataFrame(columns=["code_from", "code_to"])
         return names, pairs
 
-    @cached_property
-    def categories(self) -> pd.DataFrame:
-        """The cluster categories, with their data coverage (status, share) when the version holds it."""
-        cats = self.df("SELECT category, cmp_code, name, kind, description FROM categories ORDER BY kind, name")
-        if self.has("category_data_coverage"):
-            cov = self.df("SELECT category, status, coverage_share FROM category_data_coverage "
-                          "WHERE nuts_version = ? AND level = 2", [NUTS_VERSION])
-            cats = cats.merge(cov, on="category", how="left")
-        return cats
-
     def geojson(self, level: int, *, kind: str = "region", scale: str = "60M") -> dict[str, Any]:
         """The level's NUTS 2021 polygons (or label points, boundaries) as a FeatureCollection, kept per version."""
         key = (level, kind, scale)
@@ -151,6 +125,69 @@ class VersionReads:
                  "geometry": json.loads(r.geometry)} for r in rows.itertuples()]}
         return cache[key]
 
+    def label_points(self, level: int) -> dict[str, tuple[float, float]]:
+        """(lon, lat) of each region's label point (GISCO's, NUTS-2 only); other levels: the polygon's bbox centre.
+        Kept per version."""
+        cache = self.__dict__.setdefault("_points", {})
+        if level not in cache:
+            rows = self.df("SELECT code, geometry FROM nuts_geometries WHERE nuts_version = ? AND level = ? "
+                           "AND kind = 'label' AND scale = '60M'", [NUTS_VERSION, level])
+            points = {r.code: tuple(json.loads(r.geometry)["coordinates"][:2]) for r in rows.itertuples()}
+            for f in self.geojson(level)["features"]:
+                if f["id"] not in points:
+                    xs: list[float] = []
+                    ys: list[float] = []
+                    stack: list[Any] = [f["geometry"]["coordinates"]]
+                    while stack:
+                        c = stack.pop()
+                        if c and isinstance(c[0], (int, float)):
+                            xs.append(c[0])
+                            ys.append(c[1])
+                        else:
+                            stack.extend(c)
+                    if xs:
+                        points[f["id"]] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+            cache[level] = points
+        return cache[level]
+
+    # ---- categories -----------------------------------------------------------------------------------------
+    @cached_property
+    def categories(self) -> pd.DataFrame:
+        """The cluster categories, with their data coverage (status, share) when the version holds it."""
+        cats = self.df("SELECT category, cmp_code, name, kind, description FROM categories ORDER BY kind, name")
+        if self.has("category_data_coverage"):
+            cov = self.df("SELECT category, status, coverage_share FROM category_data_coverage "
+                          "WHERE nuts_version = ? AND level = 2", [NUTS_VERSION])
+            cats = cats.merge(cov, on="category", how="left")
+        return cats
+
+    def category_coverage(self, *, level: int) -> pd.DataFrame:
+        """Per category: whether the industry data cover it (``covered``, ``partly covered``, ``not covered``)."""
+        if not self.has("category_data_coverage"):
+            return pd.DataFrame(columns=["category", "status", "coverage_share"])
+        return self.df("SELECT category, status, coverage_share FROM category_data_coverage "
+                       "WHERE nuts_version = ? AND level = ? ORDER BY category", [NUTS_VERSION, level])
+
+    def category_divisions(self, category: str) -> pd.DataFrame | None:
+        """The NACE divisions that feed a category (table ``category_divisions``), largest US employment share
+        first; None when the version has no such table."""
+        if not self.has("category_divisions"):
+            return None
+        return self.df("SELECT division, name, weight, classes, division_us_employment, us_employment, "
+                       "us_employment_share FROM category_divisions WHERE category = ? "
+                       "ORDER BY us_employment_share DESC NULLS LAST, weight DESC, division", [category])
+
+    def division_categories(self) -> pd.DataFrame | None:
+        """The (NACE division, category) pairs of the concordance with a weight above 0; None without it."""
+        if not self.has("concordance"):
+            return None
+        return self.df("SELECT DISTINCT industry, category FROM concordance WHERE level = 2 AND weight > 0")
+
+    def nace_names(self) -> pd.Series:
+        """NACE code → name."""
+        return self.df("SELECT code, name FROM nace").set_index("code")["name"]
+
+    # ---- sources --------------------------------------------------------------------------------------------
     def sources(self) -> pd.DataFrame:
         """Every raw file read, with its checksum, address, publisher, licence and citation."""
         return self.df("SELECT source, title, file, sha256, bytes, url, publisher, publisher_url, licence, citation "
@@ -161,70 +198,3 @@ class VersionReads:
         df = self.df("SELECT DISTINCT source, citation FROM sources WHERE list_contains(?, source)", [source_ids])
         by_source = dict(zip(df["source"], df["citation"], strict=True))
         return list(dict.fromkeys(by_source[s] for s in source_ids if by_source.get(s)))
-
-    def indicator_catalogue(self) -> pd.DataFrame:
-        """The Eurostat regional indicators: code, table, unit, description (empty when the version has none)."""
-        if not self.has("indicator_catalogue"):
-            return pd.DataFrame(columns=["indicator", "eurostat_table", "unit", "description"])
-        return self.df("SELECT indicator, eurostat_table, unit, description FROM indicator_catalogue")
-
-    # ---- cluster measures and stars -------------------------------------------------------------------------
-    def cluster_measures(self, *, year: int, level: int, scheme: str | None = None,
-                         regions: Sequence[str] | None = None, categories: Sequence[str] | None = None,
-                         country: str | None = None, kind: str | None = None, min_stars: int | None = None,
-                         sort: Sequence[tuple[str, bool]] = (), limit: int | None = None,
-                         offset: int = 0) -> pd.DataFrame:
-        """Cluster measures with the scheme's stars, one row per region × category (× scheme with
-        ``scheme=None``), NUTS 2021, in the order of ``sort`` (keys of ``MEASURE_SORTS``, True for descending;
-        missing values last), then by region, category and scheme. Empty ``regions``/``categories``: all."""
-        body, params = _measures_from(year=year, level=level, scheme=scheme, regions=regions, categories=categories,
-                                      country=country, kind=kind, min_stars=min_stars)
-        order = [f"{MEASURE_SORTS[k]} {'DESC' if desc else 'ASC'} NULLS LAST" for k, desc in sort]
-        page = "" if limit is None else f" LIMIT {int(limit)}"
-        page += f" OFFSET {int(offset)}" if offset else ""
-        return self.df(f"SELECT {_MEASURE_COLUMNS}, {self._history_columns}, {_MEASURE_COLUMNS_AFTER} {body} "
-                       f"ORDER BY {', '.join([*order, 'm.region', 'm.category', 's.scheme'])}{page}", params)
-
-    def cluster_measures_count(self, *, year: int, level: int, scheme: str | None = None,
-                               regions: Sequence[str] | None = None, categories: Sequence[str] | None = None,
-                               country: str | None = None, kind: str | None = None,
-                               min_stars: int | None = None) -> int:
-        """How many rows ``cluster_measures`` gives with these filters (without a page)."""
-        body, params = _measures_from(year=year, level=level, scheme=scheme, regions=regions, categories=categories,
-                                      country=country, kind=kind, min_stars=min_stars)
-        return int(self.con().execute(f"SELECT count(*) {body}", params).fetchone()[0])
-
-    def star_tests(self, *, region: str, scheme: str, year: int, level: int,
-                   category: str | None = None) -> pd.DataFrame:
-        """Every condition of the scheme for every category (or one ``category``) of one region: value,
-        threshold, passed, skipped."""
-        where, params = "", [scheme, NUTS_VERSION, level, region, year]
-        if category is not None:
-            where = " AND category = ?"
-            params.append(category)
-        return self.df(
-            "SELECT category, test, condition, measure, op, value, threshold, passed, skipped FROM cluster_star_tests "
-            f"WHERE scheme = ? AND nuts_version = ? AND level = ? AND region = ? AND year = ?{where} "
-            "ORDER BY category, test, condition", params)
-
-
-def _measures_from(*, year: int, level: int, scheme: str | None, regions: Sequence[str] | None,
-                   categories: Sequence[str] | None, country: str | None, kind: str | None,
-                   min_stars: int | None) -> tuple[str, list[Any]]:
-    """The FROM and WHERE of ``cluster_measures`` and its parameters."""
-    where = ["m.nuts_version = ?", "m.level = ?", "m.year = ?"]
-    params: list[Any] = [NUTS_VERSION, level, year]
-    # min_stars 0 (or None) keeps every row, also the cells without stars (NULL: not rankable)
-    for condition, value in (("s.scheme = ?", scheme), ("s.stars >= ?", min_stars or None), ("r.country = ?", country),
-                             ("c.kind = ?", kind)):
-        if value is not None:
-            where.append(condition)
-            params.append(value)
-    for column, codes in (("m.region", regions), ("m.category", categories)):
-        if codes and len(codes) == 1:
-            where.append(f"{column} = ?")
-            params.append(codes[0])
-        elif codes:
-            where.append(f"list_contains(?, {column})")
-            params.append(list(codes))
-    return f"{_MEASURES_FROM}\n    WHERE {' AND '.join(where)}", params

@@ -11,8 +11,9 @@ from clusterobs.errors import BadParameter, NoDataset, NotFound
 from clusterobs.store.reads.catalogue import Catalogue
 from clusterobs.store.reads.sql import MEASURE_SORTS, NUTS_VERSION
 
-#: the NUTS levels of the cluster measures
+#: the NUTS levels of the cluster measures, and the one read when none is given
 LEVELS = (0, 1, 2)
+DEFAULT_LEVEL = 2
 #: the kinds of cluster categories
 KINDS = ("traded", "local", "emerging")
 #: the measures a map or a category's ranking may show
@@ -99,8 +100,8 @@ class Checks(Catalogue):
             raise NotFound(f"unknown country {code!r}: a NUTS country code such as DE, FR or EL", name="country")
         return row.iloc[0].to_dict()
 
-    def country_name(self, code: str) -> str:
-        return str(self.country(code)["name"])
+    def country_name(self, country: str) -> str:
+        return str(self.country(country)["name"])
 
     def category(self, key: str) -> dict[str, Any]:
         """The category ``key`` as stored (its name untranslated); ``NotFound`` naming ``category`` otherwise."""

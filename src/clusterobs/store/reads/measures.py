@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from clusterobs.store.reads.checks import Checks
+from clusterobs.store.reads.checks import DEFAULT_LEVEL, Checks
 from clusterobs.store.reads.sql import (
     MEASURE_COLUMNS,
     MEASURE_COLUMNS_AFTER,
@@ -109,7 +109,7 @@ class Measures(Checks):
                 else "all cells" in str(cond["condition"])}
 
     # ---- data quality and headlines ------------------------------------------------------------------------
-    def region_quality(self, *, year: int, level: int) -> pd.DataFrame | None:
+    def region_quality(self, *, year: int, level: int = DEFAULT_LEVEL) -> pd.DataFrame | None:
         """``region_data_quality`` of one year and level (NUTS 2021): per region, its traded categories with data and
         rankable, split and imputed shares, ``no_data`` and its reason; None when the version has no such table."""
         if not self.has("region_data_quality"):
@@ -125,7 +125,7 @@ class Measures(Checks):
                     [NUTS_VERSION, level, code])
         return {int(y): bool(v) for y, v in zip(q["year"], q["no_data"].fillna(False), strict=True)}
 
-    def region_headlines(self, *, scheme: str, year: int, level: int, kind: str = "traded",
+    def region_headlines(self, *, scheme: str, year: int, level: int = DEFAULT_LEVEL, kind: str = "traded",
                          region: str | None = None) -> pd.DataFrame | None:
         """The engine's headline figures per region (``region_headlines``: clusters by stars, employment in starred
         clusters and its share, cells ranked and left out, ``no_data``); None when the version has no such table."""
@@ -162,7 +162,7 @@ class Measures(Checks):
         return self.df(f"SELECT * FROM region_caveats WHERE {' AND '.join(where)}{order}", params)
 
     # ---- several years ----------------------------------------------------------------------------------------
-    def history(self, *, years: list[int], level: int, scheme: str | None = None,
+    def history(self, *, years: list[int], level: int = DEFAULT_LEVEL, scheme: str | None = None,
                 country: str | None = None, region: str | None = None) -> pd.DataFrame:
         """Cluster measures of several ``years``, one row per region × category × year, with the scheme's stars
         (``scheme=None``: no stars), the region's ``no_data`` that year and ``counts``: the cell has employment,

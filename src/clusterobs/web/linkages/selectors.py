@@ -1,6 +1,7 @@
 """Reads of the linkages tables for the pages and the API (over the published version, like ``web.selectors``).
 
-Messages keep the site's one form, "`parameter` must be …; got …", so the API names the parameter at fault.
+Messages keep the site's one form, "`parameter` must be …; got …", and each error names its parameter
+(``BadParameter(name, …)``).
 """
 
 from __future__ import annotations

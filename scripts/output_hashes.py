@@ -62,6 +62,8 @@ from urllib.parse import urlencode
 ALIASES: dict[str, tuple[str, ...]] = {
     # "clusterobs.web.selectors.measures": ("clusterobs.web.selectors.measures.measures",),
     # "clusterobs.web.selectors.region_map_values": ("clusterobs.web.maps.selectors.region_map_values",),
+    # a method renamed (the read layer, clusterobs.store.reads, names it as the web does)
+    "clusterobs.reports.data.ReportData.quality": ("clusterobs.reports.data.ReportData.region_quality",),
 }
 # ====================================================================================================================
 
@@ -694,8 +696,9 @@ def call(rec: Recorder, key: str, name: str, kwargs: dict[str, Any], obj: Any = 
     if fn is None:
         rec.add(key, None, status="missing", note=f"{name} not found (add its new home to ALIASES)")
         return
-    if obj is not None:
-        fn = getattr(obj, name.rsplit(".", 1)[1], None)
+    if obj is not None:  # a method: its name on ``obj``, or an alias's (a renamed method of the same class)
+        fn = next((getattr(obj, n.rsplit(".", 1)[1]) for n in (name, *ALIASES.get(name, ()))
+                   if hasattr(obj, n.rsplit(".", 1)[1])), None)
         if fn is None:
             rec.add(key, None, status="missing", note=f"{name} not found on {type(obj).__name__}")
             return

@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+expect = pytest.importorskip("playwright.sync_api").expect
 
 PASSWORD = "a long enough passphrase 77"
 
@@ -82,8 +83,10 @@ def test_sign_up_confirm_profile_search_and_express_interest(browser, server):
     page.goto("/registry/organisations/")
     page.get_by_label("Words", exact=True).fill(f"drive {tag}")
     page.get_by_role("button", name="Search").last.click()
+    # the results page: wait for it to load (a count read while the new page is still parsing saw 0 rows, under load)
+    page.wait_for_url(f"**q=drive+{tag}**", wait_until="load")
     results = page.locator("table.data tbody tr")
-    assert results.count() == 1
+    expect(results).to_have_count(1)
     assert f"Alice Drive Cluster {tag}" in results.first.inner_text()
     assert f"q=drive+{tag}" in page.url  # the search state is in the URL
 

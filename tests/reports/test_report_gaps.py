@@ -34,7 +34,7 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def quality(report_data):
-    return report_data.quality(year=2015, level=2)
+    return report_data.region_quality(year=2015, level=2)
 
 
 @pytest.fixture(scope="session")

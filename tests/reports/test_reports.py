@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from scipy import stats as sps
 
 from clusterobs.charts.caption import caption_of, without_caption
-from clusterobs.reports import ReportData, ReportError, build_scorecard
+from clusterobs.errors import BadParameter, NoDataset, NotFound
+from clusterobs.reports import ReportData, build_scorecard
 from clusterobs.reports.html import column_widths
 from clusterobs.reports.model import Table
 
@@ -142,7 +143,7 @@ def test_panorama_headline_counts_every_rankable_traded_cell(panorama, report_da
     report, _ = panorama
     m = report_data.measures(scheme="eco2007", year=2015)
     traded = m[m["kind"] == "traded"]
-    quality = report_data.quality(year=2015, level=2)
+    quality = report_data.region_quality(year=2015, level=2)
     out = set(quality.loc[quality["no_data"], "region"])
     ranked = traded[traded["rankable"] & ~traded["region"].isin(out)]
     assert sum(report.facts["by_stars"].values()) == len(ranked) == report.facts["clusters"]
@@ -195,16 +196,19 @@ def test_scorecard_locator_highlights_the_store_geometry_without_maplibre(scorec
 
 
 def test_unknown_region_is_a_clear_error(report_data):
-    with pytest.raises(ReportError, match="unknown region 'XX99'"):
+    """The reports check through the read layer, with its typed errors (the web's too)."""
+    with pytest.raises(NotFound, match="unknown region 'XX99'") as unknown:
         build_scorecard(report_data, "XX99")
-    with pytest.raises(ReportError, match="`scheme` must be one of"):
+    assert unknown.value.name == "region"
+    with pytest.raises(BadParameter, match="`scheme` must be one of") as bad:
         build_scorecard(report_data, "DE21", scheme="nope")
+    assert bad.value.name == "scheme"
 
 
 def test_report_data_needs_a_computed_version(ingested):
     store, _ = ingested
     v = store.versions()[0].version  # the ingest's version, before compute
-    with pytest.raises(ReportError, match="run `clusterobs compute`"):
+    with pytest.raises(NoDataset, match="run `clusterobs compute`"):
         ReportData.open(store, v)
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import translation
 
+from clusterobs.store.reads import VersionReads
 from clusterobs.web.assessments import selectors, services
 from clusterobs.web.assessments.admin import QuestionnaireVersionForm
 from clusterobs.web.assessments.models import QuestionnaireVersion
@@ -133,13 +134,15 @@ def test_scoreboard_weaknesses_come_from_the_published_scoreboard(web_store):
     assert all(r["vs_europe"] <= rows[-1]["vs_europe"] for r in rows)
 
 
-class FakeObservatory:
+class FakeObservatory(VersionReads):
+    """The read layer over an in-memory DuckDB holding only the tables a test creates."""
+
     def __init__(self, con):
-        self.con = con
+        self._con = con
         self.tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
 
-    def df(self, sql, params=None):
-        return self.con.execute(sql, params or []).df()
+    def con(self):
+        return self._con
 
 
 def test_scoreboard_weaknesses_when_the_table_exists():

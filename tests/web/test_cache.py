@@ -46,7 +46,7 @@ def test_memo_hands_out_copies_and_keeps_no_errors():
     assert list(again["rows"].columns) == ["x"] and again["rows"]["x"].tolist() == [1, 2]
 
     def boom():
-        raise selectors.BadParameter("`x` must be …")
+        raise selectors.BadParameter("x", "`x` must be …")
 
     with pytest.raises(selectors.BadParameter):
         memo.get("bad", boom)

@@ -16,7 +16,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from clusterobs.complexity.matrices import YearComplexity, year_complexity
-from clusterobs.mapping.pipeline import InputError
+from clusterobs.errors import InputError
 
 COLUMNS = ("region", "category", "year", "rca", "mcp", "density", "eci", "pci", "diversity", "ubiquity", "coi",
            "cog")

@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from clusterobs.errors import ClusterobsError
+from clusterobs.errors import InputError
 from clusterobs.mapping.categories import rankability, to_categories
 from clusterobs.mapping.measures import cluster_measures, growth
 from clusterobs.mapping.schemes import StarScheme, get_scheme
@@ -28,10 +28,6 @@ OPTIONAL = ("establishments", "wages")
 KEYS = ("region", "category", "industry")
 #: The years a row may have (as the microdata's check)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
-
-
-class InputError(ClusterobsError):
-    """The user's table does not have the columns or values the mapping needs."""
 
 
 def measure_panel(panel: ir.Table, *, reference: Any = None, totals: ir.Table | None = None,

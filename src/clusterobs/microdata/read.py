@@ -30,17 +30,13 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from clusterobs.errors import ClusterobsError
+from clusterobs.errors import InputError
 from clusterobs.mapping.backends import checkpoint, is_spark
 
 ALIASES = {"industry": "nace", "nace_class": "nace", "firm": "firm_id", "nuts": "region", "nuts_code": "region"}
 REQUIRED = ("firm_id", "nace", "year", "employees")
 OPTIONAL = ("region", "postcode", "country", "wages", "turnover")
 _views = itertools.count(1)
-
-
-class InputError(ClusterobsError):
-    """The firm data cannot be read at all (no such file, wrong format, missing columns)."""
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from clusterobs.reports.data import NUTS_VERSION, ReportData
+from clusterobs.reports.data import ReportData
 from clusterobs.reports.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -43,9 +43,7 @@ SERIES = [
 
 
 def _values(data: ReportData, table: str, indicator: str, year: int | None) -> pd.DataFrame:
-    return data.df(f"""SELECT region, year, value, method FROM "{table}" WHERE indicator = ? AND level = 2
-                       AND nuts_version = ? {'AND year = ?' if year is not None else ''}""",
-                   [indicator, NUTS_VERSION, *([year] if year is not None else [])])
+    return data.source_indicator(table, indicator, year=year)
 
 
 def _note(df: pd.DataFrame) -> str:
@@ -72,8 +70,7 @@ def indicators(data: ReportData, year: int) -> list[Indicator]:
     for table, indicator, label, unit, source, rule, chart in SERIES:
         if not data.has(table):
             continue
-        years = data.df(f'SELECT year, count(*) AS n FROM "{table}" WHERE indicator = ? AND level = 2 '
-                        "GROUP BY year", [indicator])
+        years = data.source_indicator_years(table, indicator)
         if years.empty:
             continue
         if rule == "latest":

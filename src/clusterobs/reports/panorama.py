@@ -105,7 +105,7 @@ def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str |
     m = label_categories(data.measures(scheme=scheme, year=year, level=level, country=country), data.categories)
     if m.empty:
         raise_empty(place, level, year)
-    quality = data.quality(year=year, level=level)
+    quality = data.region_quality(year=year, level=level)
     traded = m[m["kind"] == "traded"]
     ctx = _Context(data, scheme, year, level, country, place)
     ctx.left_out = left_out(data, m, quality)

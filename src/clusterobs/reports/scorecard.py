@@ -94,7 +94,7 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
     traded = m[m["kind"] == "traded"]
     starred = m[(m["stars"] > 0) & m["employment"].notna()].sort_values(["stars", "employment"],
                                                                         ascending=[False, False])
-    quality = data.quality(year=year, level=level)
+    quality = data.region_quality(year=year, level=level)
     quality = quality[quality["region"] == code] if quality is not None else None
     head = region_headline(data, m, quality, code=code, scheme=scheme, year=year, level=level)
     no_data = bool(quality is not None and len(quality) and bool(quality["no_data"].iloc[0]))

@@ -17,7 +17,6 @@ from clusterobs.reports.common import SBS_SOURCES, source_line
 from clusterobs.reports.data import NUTS_VERSION, ReportData
 from clusterobs.reports.i18n import _
 from clusterobs.reports.model import Chart, Section, Table
-from clusterobs.store.reads import region_name_sql
 
 OPPORTUNITIES = 10
 #: strengths, and weaknesses, listed (those furthest from the European average; the web lists every one)
@@ -36,10 +35,7 @@ def linkages_section(data: ReportData, code: str, name: str, *, year: int, level
     if not data.has("region_opportunities"):
         section.absent = _absent("region_opportunities", _("the cross-sectoral linkages and opportunities"))
         return section
-    opp = data.df("""SELECT o.category, c.name AS category_name, o.density, o.lq, o.rank FROM region_opportunities o
-                     JOIN categories c USING (category)
-                     WHERE o.region = ? AND o.nuts_version = ? AND o.level = ? AND o.year = ? AND o.rank IS NOT NULL
-                     ORDER BY o.rank LIMIT ?""", [code, NUTS_VERSION, level, year, OPPORTUNITIES])
+    opp = data.top_opportunities(code, year=year, level=level, limit=OPPORTUNITIES)
     opp["category_name"] = [label(k, i18n.current(), n) for k, n in zip(opp["category"], opp["category_name"],
                                                                          strict=True)]
     section.paragraphs.append(
@@ -71,8 +67,7 @@ def linkages_section(data: ReportData, code: str, name: str, *, year: int, level
                                  for r in opp.itertuples()], numeric=(0, 2, 3)))
     if data.has("related_pairs") and len(starred):
         top = starred[starred["kind"] == "traded"].head(5)
-        pairs = data.df("""SELECT category_i, category_j, value FROM related_pairs WHERE method = ?
-                           AND nuts_version = ? AND level = ? AND year = ?""", [RELATED_METHOD, NUTS_VERSION, 2, year])
+        pairs = data.related_pairs(RELATED_METHOD, year=year, level=2)
         names = {k: label(k, i18n.current(), n) for k, n in zip(data.categories["category"], data.categories["name"],
                                                                  strict=True)}
         rows = []
@@ -95,16 +90,9 @@ def scoreboard_section(data: ReportData, code: str, name: str) -> Section:
     if not data.has("scoreboard_strengths"):
         section.absent = _absent("scoreboard_strengths", _("the Regional Ecosystem Scoreboard"))
         return section
-    names = ("LEFT JOIN scoreboard_indicators i ON i.id = s.indicator" if data.has("scoreboard_indicators") else "")
-    label = "coalesce(i.name, s.indicator)" if names else "s.indicator"
-    dim = "i.dimension_name" if names else "NULL"
-    sw = data.df(f"""SELECT {label} AS name, {dim} AS dimension, s.raw, s.value, s.europe, s.peers_mean, s.kind
-                     FROM scoreboard_strengths s {names}
-                     WHERE s.region = ? AND s.kind IN ('strength', 'weakness')
-                     ORDER BY s.kind, abs(s.vs_europe) DESC""", [code])
+    sw = data.scoreboard_outliers(code)
     if data.has("scoreboard_scores"):
-        overall = data.df("SELECT score, rank, (SELECT count(score) FROM scoreboard_scores WHERE level = 'overall') "
-                          "AS n FROM scoreboard_scores WHERE region = ? AND level = 'overall'", [code])
+        overall = data.scoreboard_overall(code)
         if len(overall) and not fmt.missing(overall["score"].iloc[0]):
             o = overall.iloc[0]
             section.paragraphs.append(_("Overall scoreboard score {score} (0-100), rank {rank} of {n} regions.")
@@ -141,12 +129,7 @@ def peers_section(data: ReportData, code: str, name: str) -> Section:
     if not data.has("scoreboard_peers"):
         section.absent = _absent("scoreboard_peers", _("the scoreboard's peer regions"))
         return section
-    score = ("LEFT JOIN scoreboard_scores s ON s.region = p.peer AND s.level = 'overall'"
-             if data.has("scoreboard_scores") else "")
-    cols = "s.score, s.rank AS score_rank" if score else "NULL AS score, NULL AS score_rank"
-    peers = data.df(f"""SELECT p.rank, p.peer, {region_name_sql()} AS name, p.distance, {cols} FROM scoreboard_peers p
-                        LEFT JOIN regions r ON r.code = p.peer AND r.nuts_version = {NUTS_VERSION} {score}
-                        WHERE p.region = ? ORDER BY p.rank""", [code])
+    peers = data.scoreboard_peers(code)
     section.paragraphs.append(_("The regions nearest to this one on structural characteristics (the scoreboard's "
                                 "peer rule), with their overall scoreboard score."))
     if peers.empty:
@@ -166,10 +149,7 @@ def complexity_section(data: ReportData, code: str, name: str, *, year: int, lev
     if not data.has("complexity"):
         section.absent = _absent("complexity", _("the economic complexity of regions and categories"))
         return section
-    rows = data.df("""SELECT x.category, c.name AS category_name, x.mcp, x.density, x.pci, x.cog, x.eci, x.diversity
-                      FROM complexity x JOIN categories c USING (category)
-                      WHERE x.region = ? AND x.nuts_version = ? AND x.level = ? AND x.year = ?""",
-                   [code, NUTS_VERSION, level, year])
+    rows = data.region_complexity_named(code, level=level, year=year)
     eci = rows["eci"].dropna()
     if eci.empty:
         section.absent = _("No economic complexity is computed for {name} in {year} at this level.").format(

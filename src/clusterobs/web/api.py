@@ -3,9 +3,10 @@
 Endpoints live in ``api_regions``, ``api_categories``, ``api_measures`` and ``api_meta``; each parses its
 parameters, calls one selector and returns an output schema (``api_schemas``) or a file (``api_formats``).
 Every error leaves in one envelope, ``{"error": {"status", "message", "parameter"}}``: 400 for a bad parameter
-(the selectors' ``BadParameter`` and Ninja's own validation), 404 for an unknown region, category or path, 503 when
-no dataset is published or a write still finds SQLite locked (with ``Retry-After``), 500 (with a reference to the
-server log) for a bug.
+(``clusterobs.errors.BadParameter``, whose ``name`` is the ``parameter``, and Ninja's own validation), 404 for an
+unknown region, category or path (``NotFound``, its ``name`` likewise), 503 when no dataset is published
+(``NoDataset``) or a write still finds SQLite locked (with ``Retry-After``), 500 (with a reference to the server log)
+for a bug.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import HttpError, ValidationError
 
 from clusterobs import __version__
+from clusterobs.errors import BadParameter, NoDataset, NotFound
 from clusterobs.web import (
     api_categories,
     api_measures,
@@ -94,33 +96,26 @@ def error(request: HttpRequest, status: int, message: str, parameter: str | None
                                                    **extra}}, status=status)
 
 
-def _named_parameter(message: str) -> str | None:
-    """The selectors' messages start with the parameter in backticks: "`level` must be one of …"."""
-    m = re.match(r"`(\w+)`", message)
-    return m.group(1) if m else None
+@api.exception_handler(BadParameter)
+def _bad_parameter(request: HttpRequest, exc: BadParameter) -> HttpResponse:
+    return error(request, 400, str(exc), exc.name)
 
 
-@api.exception_handler(selectors.BadParameter)
-def _bad_parameter(request: HttpRequest, exc: selectors.BadParameter) -> HttpResponse:
-    return error(request, 400, str(exc), _named_parameter(str(exc)))
-
-
-@api.exception_handler(selectors.NotFound)
-def _not_found(request: HttpRequest, exc: selectors.NotFound) -> HttpResponse:
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     try:
         selectors.dataset()  # a read before the first ingest lands here: say so, as a 503
-    except selectors.NoDataset as missing:
+    except NoDataset as missing:
         return _no_dataset(request, missing)
-    m = re.match(r"unknown (region|category)", str(exc))
-    parameter = m.group(1) if m else None
+    parameter = exc.name
     path_params = request.resolver_match.kwargs if request.resolver_match else {}
-    if parameter == "region" and "code" in path_params:
+    if parameter == "region" and "code" in path_params:  # /regions/{code}: the path names it `code`
         parameter = "code"
     return error(request, 404, str(exc), parameter)
 
 
-@api.exception_handler(selectors.NoDataset)
-def _no_dataset(request: HttpRequest, exc: selectors.NoDataset) -> HttpResponse:
+@api.exception_handler(NoDataset)
+def _no_dataset(request: HttpRequest, exc: NoDataset) -> HttpResponse:
     response = error(request, 503, str(exc))
     response["Retry-After"] = "300"
     return response

@@ -55,7 +55,8 @@ def measure_list_api(request: HttpRequest,
     regions, categories = split_list(region), split_list(category)
     for name, raw, codes in (("region", region, regions), ("category", category, categories)):
         if raw is not None and codes is None:  # `region=` or `region=,`: a filter naming nothing
-            raise selectors.BadParameter(f"`{name}` must name at least one code; got {request.GET.get(name, '')!r}.")
+            raise selectors.BadParameter(name, f"`{name}` must name at least one code; "
+                                               f"got {request.GET.get(name, '')!r}.")
     if fmt not in FILE_FORMATS:
         limit = limit or DEFAULT_LIMIT
     total, rows = selectors.measure_list(scheme=scheme, year=year, level=level, regions=regions,

@@ -318,7 +318,7 @@ def stars_map(q: Query) -> ChartOut:
 def strength_map(q: Query) -> ChartOut:
     """Module 4: one category on the map, coloured by stars or a measure."""
     if not q.category:
-        raise selectors.BadParameter("`category` is required for the cluster strength map.")
+        raise selectors.BadParameter("category", "`category` is required for the cluster strength map.")
     cat = selectors.category_get(q.category)
     vals = selectors.region_map_values(level=q.level, category=q.category, scheme=q.scheme, year=q.year,
                                        measure=q.measure)
@@ -421,7 +421,7 @@ def _measure_absent_reason(measure: str, year: int) -> str:
 @chart("locator", "region")
 def locator(q: Query) -> ChartOut:
     if not q.region:
-        raise selectors.BadParameter("`region` is required for the locator map.")
+        raise selectors.BadParameter("region", "`region` is required for the locator map.")
     region = selectors.region_get(q.region)
     level = int(region["level"])
     regions = selectors.data().regions
@@ -441,7 +441,7 @@ def locator(q: Query) -> ChartOut:
 def region_stars(q: Query) -> ChartOut:
     """Region overview: its starred categories under each scheme (a star strip)."""
     if not q.region:
-        raise selectors.BadParameter("`region` is required for this chart.")
+        raise selectors.BadParameter("region", "`region` is required for this chart.")
     region = selectors.region_get(q.region)
     level = int(region["level"])
     schemes = list(dict.fromkeys(selectors.data().schemes["scheme"]))
@@ -503,7 +503,7 @@ def _star_hover(r: Any) -> str:
 @chart("portfolio", "region")
 def portfolio(q: Query) -> ChartOut:
     if not q.region:
-        raise selectors.BadParameter("`region` is required for the portfolio chart.")
+        raise selectors.BadParameter("region", "`region` is required for the portfolio chart.")
     region = selectors.region_get(q.region)
     level = int(region["level"])
     every = selectors.region_portfolio(q.region, scheme=q.scheme, year=q.year)["rows"]
@@ -574,7 +574,7 @@ def portfolio(q: Query) -> ChartOut:
 
 def _sector_rows(q: Query) -> tuple[dict, pd.DataFrame, str]:
     if not q.category:
-        raise selectors.BadParameter("`category` is required for this chart.")
+        raise selectors.BadParameter("category", "`category` is required for this chart.")
     cat = selectors.category_get(q.category)
     measure = "employment" if q.measure == "stars" else q.measure
     rows = selectors.category_regions(q.category, scheme=q.scheme, year=q.year, level=q.level, measure=measure)

@@ -41,7 +41,7 @@ def _series(rows: pd.DataFrame, column: str, series: str, measure: str) -> pd.Da
 def cluster_timeline(q: Query) -> ChartOut:
     """Region × category: employment, LQ, stars under every scheme and wage per person over the years."""
     if not q.region or not q.category:
-        raise selectors.BadParameter("`region` and `category` are required for the cluster timeline.")
+        raise selectors.BadParameter("region", "`region` and `category` are required for the cluster timeline.")
     region, cat = selectors.region_get(q.region), selectors.category_get(q.category)
     level = int(region["level"])
     rows = history.cluster_timeline(q.region, q.category, scheme=q.scheme)

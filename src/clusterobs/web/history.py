@@ -12,7 +12,6 @@ from typing import Any
 import pandas as pd
 
 from clusterobs.store import history
-from clusterobs.store.reads import NUTS_VERSION
 from clusterobs.web import selectors
 from clusterobs.web.selectors import memoized
 
@@ -48,17 +47,12 @@ def region_level(code: str, level: int | None) -> int:
     """The region's NUTS level; ``level``, when given, must be it."""
     own = int(selectors.region_get(code)["level"])
     if level is not None and selectors.check_level(level) != own:
-        raise selectors.BadParameter(f"`level` must be {own}, the NUTS level of {code}; got {level}.")
+        raise selectors.BadParameter("level", f"`level` must be {own}, the NUTS level of {code}; got {level}.")
     return own
 
 
 def _region_no_data(code: str, level: int) -> dict[int, bool]:
-    obs = selectors.data()
-    if "region_data_quality" not in obs.tables:
-        return {}
-    q = obs.df("SELECT year, no_data FROM region_data_quality WHERE nuts_version = ? AND level = ? AND region = ?",
-               [NUTS_VERSION, level, code])
-    return {int(y): bool(v) for y, v in zip(q["year"], q["no_data"].fillna(False), strict=True)}
+    return selectors.data().region_no_data_years(code, level=level)
 
 
 @memoized

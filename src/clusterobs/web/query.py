@@ -64,7 +64,7 @@ def _int(get: QueryDict, name: str, default: int | None) -> int | None:
     try:
         return int(raw)
     except ValueError as exc:
-        raise selectors.BadParameter(f"`{name}` must be a whole number; got {raw!r}.") from exc
+        raise selectors.BadParameter(name, f"`{name}` must be a whole number; got {raw!r}.") from exc
 
 
 def parse_regions(raw: list[str]) -> tuple[str, ...]:
@@ -74,7 +74,7 @@ def parse_regions(raw: list[str]) -> tuple[str, ...]:
         codes.extend(c.strip().upper() for c in chunk.replace(" ", ",").split(",") if c.strip())
     codes = list(dict.fromkeys(codes))
     if len(codes) > MAX_COMPARE:
-        raise selectors.BadParameter(f"`regions` must list at most {MAX_COMPARE} regions; got {len(codes)}.")
+        raise selectors.BadParameter("regions", f"`regions` must list at most {MAX_COMPARE} regions; got {len(codes)}.")
     return tuple(codes)
 
 
@@ -88,16 +88,16 @@ def parse_query(get: QueryDict, *, measure: str = "stars", measures: tuple[str, 
     if m not in MEASURE_LABELS:
         selectors.check_measure(m)
     if measures is not None and m not in measures:
-        raise selectors.BadParameter(f"`measure` must be one of {', '.join(measures)}; got {m!r}.")
+        raise selectors.BadParameter("measure", f"`measure` must be one of {', '.join(measures)}; got {m!r}.")
     classes = _int(get, "classes", 5)
     if classes not in (5, 6, 7):
-        raise selectors.BadParameter(f"`classes` must be one of 5, 6, 7; got {classes}.")
+        raise selectors.BadParameter("classes", f"`classes` must be one of 5, 6, 7; got {classes}.")
     method = get.get("method") or "quantile"
     if method not in METHODS:
-        raise selectors.BadParameter(f"`method` must be one of {', '.join(METHODS)}; got {method!r}.")
+        raise selectors.BadParameter("method", f"`method` must be one of {', '.join(METHODS)}; got {method!r}.")
     direction = get.get("dir") or "desc"
     if direction not in SORT_DIRS:
-        raise selectors.BadParameter(f"`dir` must be one of asc, desc; got {direction!r}.")
+        raise selectors.BadParameter("dir", f"`dir` must be one of asc, desc; got {direction!r}.")
     category = path.pop("category", None) or get.get("category") or None
     region = path.pop("region", None) or get.get("region") or None
     return Query(scheme=scheme, year=year, level=lvl, category=category, measure=m, region=region,

@@ -1,15 +1,23 @@
 """Reads for the web and the API: one access object over the published store version.
 
 Every page and endpoint goes through these functions (HackSoft "selectors"): a threshold or a
-join computed here serves the pages, the API and the exports alike. The store is opened
-read-only; a newly published version is picked up on the next request.
+join computed here serves the pages, the API and the exports alike. The queries and the parameter
+checks are the read layer's (``clusterobs.store.reads``, shared with the reports); here they are
+memoized per version and named in the active language. The store is opened read-only.
+
+The published version is resolved once per request: ``DatasetVersionMiddleware`` opens a slot in a
+context variable, the first read of the request fills it from ``current.json`` and every later read
+of that request (selectors, the answer cache's key, the ``version`` an answer states) uses it, so a
+version published meanwhile serves the next request, never half of this one. Outside a request (the
+CLI, tests calling selectors directly) each call reads ``current.json``.
 """
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
 from pathlib import Path
@@ -22,38 +30,22 @@ from django.utils.translation import get_language
 from clusterobs.classifications.category_labels import label
 from clusterobs.classifications.concordance import in_sbs_business_economy
 from clusterobs.classifications.place_search import PlaceIndex, load_place_names, nuts3_under_2021
-from clusterobs.errors import ClusterobsError
+from clusterobs.errors import BadParameter, NoDataset, NotFound
 from clusterobs.mapping import headlines
 from clusterobs.store import Store
-from clusterobs.store.reads import MEASURE_SORTS, NUTS_VERSION, VersionReads
+from clusterobs.store.reads import KINDS, MAX_CODES, MEASURE_SORTS, MEASURES, NUTS_VERSION, VersionReads, missing
 from clusterobs.web.cache import Memo, freeze
 from clusterobs.web.labels import category_display_names
 
 DEFAULT_SCHEME = "eco2007"
 DEFAULT_LEVEL = 2
-MEASURES = {
-    "stars": "Cluster stars",
-    "employment": "Employment (persons)",
-    "lq": "Location quotient",
-    "focus": "Focus (share of the region's traded employment)",
-    "share_europe": "Share of Europe's employment in the category",
-    "growth": "Employment growth (CAGR)",
-    "productivity": "Wages per person employed",
-}
-
 
 #: entries and rough bytes kept per version in ``Observatory.memo`` (selector results and chart slots)
 MEMO_SIZE = 1024
 MEMO_BYTES = 256 * 2**20
 T = TypeVar("T")
 
-
-class NotFound(ClusterobsError):
-    """An unknown region, category or version."""
-
-
-class BadParameter(ClusterobsError):
-    """A query parameter with a value outside its allowed set."""
+__all__ = ["KINDS", "MAX_CODES", "MEASURES", "MEASURE_SORTS", "NUTS_VERSION", "BadParameter", "NoDataset", "NotFound"]
 
 
 @dataclass
@@ -78,21 +70,84 @@ class Observatory(VersionReads):
         return con
 
 
+# ---- the published version, once per request ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """What ``current.json`` of ``home`` said: the version (None before the first publish) and its Observatory."""
+
+    home: Path
+    version: str | None
+    observatory: Observatory | None
+
+
+@dataclass
+class _RequestSlot:
+    published: Published | None = None
+
+
 _lock = threading.Lock()
 _current: Observatory | None = None
+#: the request's slot (``DatasetVersionMiddleware``); None outside a request
+_request: ContextVar[_RequestSlot | None] = ContextVar("clusterobs_published", default=None)
 
 
-def data() -> Observatory:
-    """The published version; reopened when ``clusterobs ingest``/``compute`` publish a new one."""
+def _observatory(home: Path, version: str) -> Observatory:
+    """The Observatory of ``version``: one per process, replaced when another version is published."""
     global _current
-    home = Path(settings.CLUSTEROBS_HOME)
-    version = Store(home).current()
-    if version is None:
-        raise NotFound(f"no published dataset in {home}: run `clusterobs ingest` and `clusterobs compute`")
     with _lock:
         if _current is None or _current.version != version or _current.home != home:
             _current = Observatory(home=home, version=version)
         return _current
+
+
+def published() -> Published:
+    """The published version: the request's (read from ``current.json`` at its first read), else read now."""
+    home = Path(settings.CLUSTEROBS_HOME)
+    slot = _request.get()
+    if slot is not None and slot.published is not None and slot.published.home == home:
+        return slot.published
+    version = Store(home).current()
+    now = Published(home, version, None if version is None else _observatory(home, version))
+    if slot is not None:
+        slot.published = now
+    return now
+
+
+@contextmanager
+def one_version() -> Iterator[None]:
+    """Within the block (a request), every read uses the version published at the block's first read."""
+    token = _request.set(_RequestSlot())
+    try:
+        yield
+    finally:
+        _request.reset(token)
+
+
+def data() -> Observatory:
+    """The published version (the request's); ``NotFound`` before the first publish."""
+    now = published()
+    if now.observatory is None:
+        raise NotFound(f"no published dataset in {now.home}: run `clusterobs ingest` and `clusterobs compute`")
+    return now.observatory
+
+
+def published_version() -> str | None:
+    """The published version id (the request's), or None before the first ingest."""
+    return published().version
+
+
+def dataset(*, measures: bool = False) -> Observatory:
+    """The published version; ``NoDataset`` when there is none (or, with ``measures``, when it is not computed)."""
+    now = published()
+    if now.observatory is None:
+        raise NoDataset(f"no dataset is published in {settings.CLUSTEROBS_HOME}: "
+                        "run `clusterobs ingest` and `clusterobs compute`")
+    obs = now.observatory
+    if measures and not {"cluster_measures", "cluster_stars"} <= obs.tables:
+        raise NoDataset(f"dataset {obs.version} has no cluster measures: run `clusterobs compute`")
+    return obs
 
 
 def memoized(fn: Callable[..., T]) -> Callable[..., T]:
@@ -111,48 +166,44 @@ def memoized(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-# ---- parameters -------------------------------------------------------------------------------------------
+# ---- parameters (the read layer's checks, on the published version) ------------------------------------------
 
 
 def check_scheme(scheme: str) -> str:
-    known = set(data().schemes["scheme"])
-    if scheme not in known:
-        raise BadParameter(f"`scheme` must be one of {', '.join(sorted(known))}; got {scheme!r}.")
-    return scheme
+    return data().check_scheme(scheme)
 
 
 def check_level(level: int) -> int:
-    if level not in (0, 1, 2):
-        raise BadParameter(f"`level` must be one of 0, 1, 2; got {level}.")
-    return level
+    return data().check_level(level)
 
 
 def check_year(year: int | None) -> int:
-    years = data().years
-    if not years:
-        raise NotFound("no cluster measures: run `clusterobs compute`")
-    if year is None:
-        return years[-1]
-    if year not in years:
-        raise BadParameter(f"`year` must be one of {', '.join(map(str, years))}; got {year}.")
-    return year
+    return data().check_year(year)
 
 
 def check_measure(measure: str) -> str:
-    if measure not in MEASURES:
-        raise BadParameter(f"`measure` must be one of {', '.join(MEASURES)}; got {measure!r}.")
-    return measure
+    return data().check_measure(measure)
+
+
+def check_kind(kind: str | None) -> str | None:
+    return data().check_kind(kind)
+
+
+def check_codes(name: str, codes: list[str] | None) -> list[str] | None:
+    data().check_codes(name, codes)
+    return codes
+
+
+def check_sort(sort: str) -> list[tuple[str, bool]]:
+    """``"-employment,region"`` → ``[("employment", True), ("region", False)]`` (True: descending)."""
+    return data().check_sort(sort)
 
 
 # ---- regions and categories --------------------------------------------------------------------------------
 
 
 def region_get(code: str) -> dict[str, Any]:
-    regions = data().regions
-    row = regions[regions["code"] == code]
-    if row.empty:
-        raise NotFound(f"unknown region {code!r} (NUTS {NUTS_VERSION})")
-    return row.iloc[0].to_dict()
+    return data().region(code)
 
 
 def place_index() -> PlaceIndex:
@@ -205,22 +256,17 @@ def categories_named() -> pd.DataFrame:
 
 
 def category_get(category: str) -> dict[str, Any]:
-    cats = data().categories
-    row = cats[cats["category"] == category]
-    if row.empty:
-        raise NotFound(f"unknown category {category!r}")
-    out = row.iloc[0].to_dict()
+    """The category (``VersionReads.category``) with its display name and description in the active language."""
+    out = data().category(category)
     if "description" in out:
         out["description"] = label(category, get_language(), out["description"], "description")
-    return {**out, "name": display_names().get(category, row.iloc[0]["name"])}
+    return {**out, "name": display_names().get(category, out["name"])}
 
 
 def category_list(kind: str | None = None) -> pd.DataFrame:
     cats = categories_named()
     if kind:
-        if kind not in {"traded", "local", "emerging"}:
-            raise BadParameter(f"`kind` must be one of traded, local, emerging; got {kind!r}.")
-        cats = cats[cats["kind"] == kind]
+        cats = cats[cats["kind"] == check_kind(kind)]
     return cats
 
 
@@ -284,12 +330,10 @@ def region_quality(*, level: int = DEFAULT_LEVEL, year: int | None = None) -> pd
     mapped, with data and rankable, split and imputed shares, and whether it is no-data (empty when the version
     has no such table)."""
     level, year = check_level(level), check_year(year)
-    if "region_data_quality" not in data().tables:
+    q = data().region_quality(level=level, year=year)
+    if q is None:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in QUALITY_COLUMNS})
-    q = data().df(f"SELECT {', '.join(QUALITY_COLUMNS)} FROM region_data_quality "
-                  "WHERE nuts_version = ? AND level = ? AND year = ? ORDER BY region", [NUTS_VERSION, level, year])
-    q["no_data"] = q["no_data"].fillna(False).astype(bool)
-    return q
+    return q[QUALITY_COLUMNS].assign(no_data=q["no_data"].fillna(False).astype(bool))
 
 
 def no_data_regions(*, level: int = DEFAULT_LEVEL, year: int | None = None) -> dict[str, str]:
@@ -306,7 +350,7 @@ def region_quality_get(code: str, *, year: int | None = None) -> dict[str, Any] 
     row = q[q["region"] == code]
     if row.empty:
         return None
-    out = {k: (None if _missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
+    out = {k: (None if missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
     out.pop("region", None)
     for k in ("traded_categories", "traded_with_data", "traded_rankable"):
         out[k] = None if out[k] is None else int(out[k])
@@ -314,13 +358,6 @@ def region_quality_get(code: str, *, year: int | None = None) -> dict[str, Any] 
         out[k] = None if out[k] is None else float(out[k])
     out["no_data"] = bool(out["no_data"])
     return out
-
-
-def _missing(v: Any) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
 
 
 def flagged_caveats(rows: pd.DataFrame, *, level: int | None = None, year: int | None = None) -> pd.DataFrame:
@@ -333,7 +370,7 @@ def flagged_caveats(rows: pd.DataFrame, *, level: int | None = None, year: int |
     if "flag" not in r.columns:
         return r.head(0)
     flag = r["flag"]
-    hit = flag.map(lambda v: False if _missing(v) else (v.strip() != "" and v.strip().lower() not in (
+    hit = flag.map(lambda v: False if missing(v) else (v.strip() != "" and v.strip().lower() not in (
         "false", "0", "no")) if isinstance(v, str) else bool(v))
     return r[hit.astype(bool)]
 
@@ -343,10 +380,10 @@ def region_caveats(code: str, *, year: int | None = None) -> pd.DataFrame:
     """A region's flagged SBS/LFS plausibility caveats (table ``region_caveats``, when the version has it): the
     sector group, the ratio and the caveat in words; empty otherwise."""
     cols = ["sector", "sector_name", "sbs_employment", "lfs_employment", "ratio", "flag", "caveat"]
-    if "region_caveats" not in data().tables:
+    rows = data().caveat_rows(code)
+    if rows is None:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     level = int(region_get(code)["level"])
-    rows = data().df("SELECT * FROM region_caveats WHERE region = ?", [code])
     year = check_year(year)
     if "year" in rows.columns and len(rows) and year not in set(rows["year"]):
         year = int(rows["year"].max())  # the plausibility check may use another reference year than the measures
@@ -390,17 +427,13 @@ def region_headlines(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, l
     scheme, level, year = check_scheme(scheme), check_level(level), check_year(year)
     check_kind(kind)
     obs = data()
-    if "region_headlines" in obs.tables:
-        out = obs.df(f"SELECT {', '.join(HEADLINE_COLUMNS)} FROM region_headlines WHERE scheme = ? AND "
-                      "nuts_version = ? AND level = ? AND year = ? AND kind = ? ORDER BY region",
-                      [scheme, NUTS_VERSION, level, year, kind])
-    else:
+    out = obs.region_headlines(scheme=scheme, year=year, level=level, kind=kind)
+    if out is None:
         m = obs.cluster_measures(scheme=scheme, year=year, level=level)
         q = region_quality(level=level, year=year).assign(nuts_version=NUTS_VERSION, level=level, year=year)
         out = headlines.region_headlines(m, m, obs.categories, q)
-        out = out[out["kind"] == kind][HEADLINE_COLUMNS].reset_index(drop=True)
-    out["no_data"] = out["no_data"].fillna(False).astype(bool)
-    return out
+        out = out[out["kind"] == kind].reset_index(drop=True)
+    return out[HEADLINE_COLUMNS].assign(no_data=out["no_data"].fillna(False).astype(bool))
 
 
 def starred_at_least(heads: pd.DataFrame, min_stars: int) -> pd.Series:
@@ -419,30 +452,13 @@ def star_threshold(*, category: str, measure: str, scheme: str = DEFAULT_SCHEME,
     ``percentile``, ``pooled``: over every traded cell, not the category's regions), or None when the scheme has no
     percentile test of that measure."""
     scheme, level, year = check_scheme(scheme), check_level(level), check_year(year)
-    conds = data().schemes
-    conds = conds[(conds["scheme"] == scheme) & (conds["measure"] == measure) & conds["percentile"].notna()]
-    if conds.empty or "cluster_star_tests" not in data().tables:
-        return None
-    cond = conds.iloc[0]
-    df = data().df("SELECT max(threshold) AS t FROM cluster_star_tests WHERE scheme = ? AND nuts_version = ? AND "
-                   "level = ? AND year = ? AND category = ? AND measure = ? AND condition = ?",
-                   [scheme, NUTS_VERSION, level, year, category, measure, cond["condition"]])
-    if df.empty or _missing(df["t"].iloc[0]):
-        return None
-    pct = float(cond["percentile"])
-    return {"threshold": float(df["t"].iloc[0]), "percentile": int(pct) if pct.is_integer() else pct,
-            "pooled": bool(cond.get("pooled")) if "pooled" in conds.columns and not _missing(cond.get("pooled"))
-            else "all cells" in str(cond["condition"])}
+    return data().star_threshold(category=category, measure=measure, scheme=scheme, year=year, level=level)
 
 
 @memoized
 def region_context(code: str) -> dict[str, Any]:
     """Regional context from the Eurostat indicators (NUTS 2016 codes; the same code in 2021 when unchanged)."""
-    if "regional_indicators" not in data().tables:
-        return {}
-    df = data().df("""SELECT indicator, year, value FROM regional_indicators WHERE region = ?
-                      QUALIFY row_number() OVER (PARTITION BY indicator ORDER BY year DESC) = 1""", [code])
-    return {r.indicator: {"value": float(r.value), "year": int(r.year)} for r in df.itertuples()}
+    return data().region_context(code)
 
 
 def versions() -> list[dict[str, Any]]:
@@ -457,60 +473,12 @@ def sources() -> pd.DataFrame:
 
 
 # ---- API reads: lists, profiles, portfolios, maps (also usable by pages) -------------------------------------
-# Messages keep the one form "`parameter` must be …; got …": the API names the parameter from it.
-
-
-class NoDataset(ClusterobsError):
-    """No dataset version is published, or the published one has no cluster measures (the API answers 503)."""
-
-
-KINDS = ("traded", "local", "emerging")
-MAX_CODES = 100
 
 
 def years_with(measure: str) -> list[int]:
     """The years of the published version in which some cell has a value of ``measure`` (``productivity``: wages;
     ``establishments``: local units; ``growth``): what a page may say the data hold."""
     return data().years_with(measure)
-
-
-def published_version() -> str | None:
-    """The published version id, or None before the first ingest (reads ``current.json`` only)."""
-    return Store(Path(settings.CLUSTEROBS_HOME)).current()
-
-
-def dataset(*, measures: bool = False) -> Observatory:
-    """The published version; ``NoDataset`` when there is none (or, with ``measures``, when it is not computed)."""
-    if published_version() is None:
-        raise NoDataset(f"no dataset is published in {settings.CLUSTEROBS_HOME}: "
-                        "run `clusterobs ingest` and `clusterobs compute`")
-    obs = data()
-    if measures and not {"cluster_measures", "cluster_stars"} <= obs.tables:
-        raise NoDataset(f"dataset {obs.version} has no cluster measures: run `clusterobs compute`")
-    return obs
-
-
-def check_kind(kind: str | None) -> str | None:
-    if kind is not None and kind not in KINDS:
-        raise BadParameter(f"`kind` must be one of {', '.join(KINDS)}; got {kind!r}.")
-    return kind
-
-
-def check_codes(name: str, codes: list[str] | None) -> list[str] | None:
-    if codes is not None and len(codes) > MAX_CODES:
-        raise BadParameter(f"`{name}` must list at most {MAX_CODES} codes; got {len(codes)}.")
-    return codes
-
-
-def check_sort(sort: str) -> list[tuple[str, bool]]:
-    """``"-employment,region"`` → ``[("employment", True), ("region", False)]`` (True: descending)."""
-    keys = [k.strip() for k in sort.split(",") if k.strip()]
-    out = [(k.lstrip("-"), k.startswith("-")) for k in keys]
-    bad = [k for k, _ in out if k not in MEASURE_SORTS]
-    if bad or not out:
-        raise BadParameter(f"`sort` must be a comma-separated list of {', '.join(MEASURE_SORTS)}, each optionally "
-                           f"prefixed by - for descending; got {sort!r}.")
-    return out
 
 
 def region_list(*, level: int | None = None, country: str | None = None, q: str | None = None) -> pd.DataFrame:
@@ -521,9 +489,7 @@ def region_list(*, level: int | None = None, country: str | None = None, q: str 
     if level is not None:
         regions = regions[regions["level"] == check_level(level)]
     if country is not None:
-        if country not in set(data().regions["country"]):
-            raise BadParameter(f"`country` must be a NUTS country code such as DE, FR or EL; got {country!r}.")
-        regions = regions[regions["country"] == country]
+        regions = regions[regions["country"] == data().check_country(country)]
     return regions.reset_index(drop=True)
 
 
@@ -537,8 +503,7 @@ def measure_list(*, scheme: str = DEFAULT_SCHEME, year: int | None = None, level
     scheme, level, year = check_scheme(scheme), check_level(level), check_year(year)
     order = check_sort(sort)
     check_kind(kind)
-    if min_stars < 0:
-        raise BadParameter(f"`min_stars` must be at least 0; got {min_stars}.")
+    obs.check_min_stars(min_stars)
     for name, codes, get in (("region", regions, region_get), ("category", categories, category_get)):
         for code in check_codes(name, codes) or ():
             get(code)
@@ -583,7 +548,7 @@ def region_headline(code: str, *, scheme: str = DEFAULT_SCHEME, year: int | None
             "starred": int(r["starred"]), "clusters": int(r["clusters"]), "not_rankable": int(r["not_rankable"]),
             "cells_without_data": int(r["cells_without_data"]),
             "starred_employment": float(r["starred_employment"]), "employment": float(r["employment"]),
-            "starred_share": None if _missing(r["starred_share"]) else float(r["starred_share"]),
+            "starred_share": None if missing(r["starred_share"]) else float(r["starred_share"]),
             "no_data": bool(r["no_data"])}
 
 
@@ -615,11 +580,9 @@ def category_divisions(category: str) -> pd.DataFrame:
     it and its ``us_employment_share`` of the category's, and ``in_sbs`` (the SBS business economy covers it:
     sections B-N without K, plus S95). Largest share first. No rows when the dataset version has no such table."""
     category_get(category)
-    if "category_divisions" not in data().tables:
+    df = data().category_divisions(category)
+    if df is None:
         return pd.DataFrame(columns=DIVISION_COLUMNS)
-    df = data().df("SELECT division, name, weight, classes, division_us_employment, us_employment, "
-                   "us_employment_share FROM category_divisions WHERE category = ? "
-                   "ORDER BY us_employment_share DESC NULLS LAST, weight DESC, division", [category])
     df["in_sbs"] = [in_sbs_business_economy(d[:1], d) for d in df["division"]]
     return df[DIVISION_COLUMNS]
 
@@ -678,13 +641,13 @@ def star_explanation(code: str, category: str, *, scheme: str = DEFAULT_SCHEME,
     first = row.iloc[0] if len(row) else None
     return {"region": code, "region_name": region["name"], "category": category, "category_name": cat["name"],
             "scheme": check_scheme(scheme), "year": check_year(year), "level": level,
-            "stars": None if first is None or _missing(first["stars"]) else int(first["stars"]),
+            "stars": None if first is None or missing(first["stars"]) else int(first["stars"]),
             "tests_evaluated": None if first is None else int(first["tests_evaluated"]),
-            "rankable": None if first is None or _missing(first["rankable"]) else bool(first["rankable"]),
-            "caveat": None if first is None or _missing(first["caveat"]) else str(first["caveat"]),
-            "coverage": None if first is None or _missing(first["coverage"]) else float(first["coverage"]),
+            "rankable": None if first is None or missing(first["rankable"]) else bool(first["rankable"]),
+            "caveat": None if first is None or missing(first["caveat"]) else str(first["caveat"]),
+            "coverage": None if first is None or missing(first["coverage"]) else float(first["coverage"]),
             "region_no_data": None if first is None else bool(first["region_no_data"]),
-            "tests_passed": [] if first is None or _missing(first["tests_passed"]) or not first["tests_passed"]
+            "tests_passed": [] if first is None or missing(first["tests_passed"]) or not first["tests_passed"]
             else first["tests_passed"].split(","),
             "note": None if first is not None else (
                 f"no cluster measures for {code} and {category}: the category is not mapped or the region is "
@@ -710,10 +673,9 @@ def region_map_values(*, level: int = DEFAULT_LEVEL, category: str | None = None
     obs = dataset(measures=True)
     level, year = check_level(level), check_year(year)
     if category is None and measure is not None:
-        raise BadParameter(f"`measure` must be left out without a `category` (the value is then the number of "
-                           f"starred clusters); got {measure!r}.")
-    if min_stars < 0:
-        raise BadParameter(f"`min_stars` must be at least 0; got {min_stars}.")
+        raise BadParameter("measure", f"`measure` must be left out without a `category` (the value is then the "
+                           f"number of starred clusters); got {measure!r}.")
+    obs.check_min_stars(min_stars)
     shapes = [f["id"] for f in obs.geojson(level)["features"]]
     out = obs.regions.set_index("code").reindex(shapes)[["name", "country", "level"]].rename_axis("code").reset_index()
     out["level"] = level
@@ -818,10 +780,7 @@ def citations(source_ids: list[str]) -> list[str]:
 @memoized
 def category_coverage(*, level: int = DEFAULT_LEVEL) -> pd.DataFrame:
     """Per category: whether the industry data cover it (``covered``, ``partly covered``, ``not covered``)."""
-    if "category_data_coverage" not in data().tables:
-        return pd.DataFrame(columns=["category", "status", "coverage_share"])
-    return data().df("SELECT category, status, coverage_share FROM category_data_coverage "
-                     "WHERE nuts_version = ? AND level = ? ORDER BY category", [NUTS_VERSION, check_level(level)])
+    return data().category_coverage(level=check_level(level))
 
 
 @memoized
@@ -867,38 +826,12 @@ def region_star_tests(*, region: str, scheme: str = DEFAULT_SCHEME, year: int | 
 @memoized
 def region_employment(code: str) -> dict[str, Any]:
     """Employment in the whole economy (LFS, latest year with a value, NUTS-2 only), persons."""
-    if "lfs_employment" not in data().tables:
-        return {}
-    df = data().df("SELECT year, value FROM lfs_employment WHERE region = ? AND nuts_version = ? AND sector = 'TOTAL' "
-                   "AND value IS NOT NULL ORDER BY year DESC LIMIT 1", [code, NUTS_VERSION])
-    if df.empty:
-        return {}
-    return {"value": float(df["value"].iloc[0]), "year": int(df["year"].iloc[0])}
+    return data().region_employment(code)
 
 
 def label_points(level: int = DEFAULT_LEVEL) -> dict[str, tuple[float, float]]:
     """(lon, lat) of each region's label point (GISCO's, NUTS-2 only); other levels: the polygon's bbox centre."""
-    cache = data().__dict__.setdefault("_points", {})
-    if level not in cache:
-        rows = data().df("SELECT code, geometry FROM nuts_geometries WHERE nuts_version = ? AND level = ? "
-                         "AND kind = 'label' AND scale = '60M'", [NUTS_VERSION, level])
-        points = {r.code: tuple(json.loads(r.geometry)["coordinates"][:2]) for r in rows.itertuples()}
-        for f in data().geojson(level)["features"]:
-            if f["id"] not in points:
-                xs: list[float] = []
-                ys: list[float] = []
-                stack: list[Any] = [f["geometry"]["coordinates"]]
-                while stack:
-                    c = stack.pop()
-                    if c and isinstance(c[0], (int, float)):
-                        xs.append(c[0])
-                        ys.append(c[1])
-                    else:
-                        stack.extend(c)
-                if xs:
-                    points[f["id"]] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
-        cache[level] = points
-    return cache[level]
+    return data().label_points(level)
 
 
 def peer_regions(code: str, *, limit: int = 9) -> pd.DataFrame:

@@ -49,14 +49,18 @@ def test_related_pairs_top_decile():
 
     rows = pd.DataFrame({"category_i": list("abcdefghij"), "category_j": list("bcdefghijk"),
                          "value": [0.1 * i for i in range(10)]})
-    slice_ = pd.DataFrame({"method": ["m"], "level": [2], "year": [2020]})
 
-    def run(sql, params):
-        return slice_ if "LIMIT 1" in sql else rows
+    class Reads:  # what related_pairs reads of the store (``VersionReads.relatedness_latest``)
+        def __init__(self, latest):
+            self.latest = latest
 
-    pairs, source = matchmaking.related_pairs(run, {"relatedness"})
+        def relatedness_latest(self):
+            return self.latest
+
+    pairs, source = matchmaking.related_pairs(Reads(("m", 2, 2020, rows)))
     assert pairs == {frozenset(("j", "k"))} and source == "m, NUTS 2, 2020"
-    assert matchmaking.related_pairs(run, {"other"}) == (None, None)
+    assert matchmaking.related_pairs(Reads(None)) == (None, None)  # no relatedness table
+    assert matchmaking.related_pairs(Reads(("m", 2, 2020, rows.head(0)))) == (None, None)
 
 
 def test_matches_page_shows_score_and_reasons(objects, client):

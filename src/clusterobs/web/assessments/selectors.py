@@ -154,13 +154,7 @@ def scoreboard_weaknesses(obs: Any, code: str) -> list[dict[str, Any]] | None:
     if SCOREBOARD_TABLE not in obs.tables:
         return None
     try:
-        named = "scoreboard_indicators" in obs.tables  # the registry gives each indicator its name
-        name = "coalesce(i.name, s.indicator)" if named else "s.indicator"
-        join = "LEFT JOIN scoreboard_indicators i ON i.id = s.indicator " if named else ""
-        df = obs.df(f"SELECT s.region, s.indicator, {name} AS indicator_name, s.value, s.europe, s.peers_mean, "
-                    f"s.vs_europe, s.vs_peers, s.kind FROM {SCOREBOARD_TABLE} s {join}"
-                    f"WHERE s.region = ? AND lower(CAST(s.kind AS VARCHAR)) LIKE '%weak%' "
-                    f"ORDER BY s.vs_europe NULLS LAST, s.indicator", [code])
+        df = obs.scoreboard_weaknesses(code, table=SCOREBOARD_TABLE)
     except Exception:  # a table of another shape: say nothing rather than fail the page
         log.exception("%s could not be read for %s", SCOREBOARD_TABLE, code)
         return None

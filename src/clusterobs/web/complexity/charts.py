@@ -33,7 +33,7 @@ def _filename(name: str, q: Query, *parts: object) -> str:
 
 def _region(q: Query) -> dict:
     if not q.region:
-        raise selectors.BadParameter("`region` is required for this chart.")
+        raise selectors.BadParameter("region", "`region` is required for this chart.")
     return selectors.region_get(q.region)
 
 

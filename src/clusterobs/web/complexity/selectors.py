@@ -1,6 +1,7 @@
 """Reads of the ``complexity`` table for the pages and the API (the published version, NUTS 2021, traded categories).
 
-Messages keep the site's one form, "`parameter` must be …; got …", so the API names the parameter at fault.
+Messages keep the site's one form, "`parameter` must be …; got …", and each error names its parameter
+(``BadParameter(name, …)``).
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ import pandas as pd
 
 from clusterobs.complexity.matrices import proximity
 from clusterobs.web import selectors
-from clusterobs.web.selectors import NUTS_VERSION, BadParameter, NoDataset
+from clusterobs.web.selectors import BadParameter, NoDataset
 
 #: attractiveness axes of the growth opportunities chart
 AXES = ("pci", "cog")
 #: the region's strengths named as an opportunity's reasons
 REASONS = 3
 SIMILAR = 10
-WHERE = "nuts_version = ? AND level = ? AND year = ?"
 
 
 def obs() -> selectors.Observatory:
@@ -33,7 +33,7 @@ def obs() -> selectors.Observatory:
 def check_axis(axis: str | None) -> str:
     axis = axis or AXES[0]
     if axis not in AXES:
-        raise BadParameter(f"`y` must be one of {', '.join(AXES)}; got {axis!r}.")
+        raise BadParameter("y", f"`y` must be one of {', '.join(AXES)}; got {axis!r}.")
     return axis
 
 
@@ -44,10 +44,7 @@ def _level(code: str) -> int:
 @selectors.memoized
 def year_matrix(level: int, year: int, column: str) -> pd.DataFrame:
     """Region × category matrix of one column (``mcp`` or ``rca``) of a level and year; missing values are 0."""
-    df = obs().df(f"SELECT region, category, {column} AS v FROM complexity WHERE {WHERE}",
-                  [NUTS_VERSION, level, year])
-    return df.pivot(index="region", columns="category", values="v").astype(float).fillna(0.0).sort_index(
-        axis=0).sort_index(axis=1)
+    return obs().complexity_matrix(column, level=level, year=year)
 
 
 @selectors.memoized
@@ -61,18 +58,14 @@ def proximity_matrix(level: int, year: int) -> pd.DataFrame:
 @selectors.memoized
 def europe_employment(level: int, year: int) -> pd.Series:
     """Europe's employment per category: the sum over the level's regions (missing cells left out)."""
-    df = obs().df(f"SELECT category, sum(employment) AS employment FROM cluster_measures WHERE {WHERE} "
-                  "GROUP BY category", [NUTS_VERSION, level, year])
-    return df.set_index("category")["employment"].astype(float)
+    return obs().europe_employment(level=level, year=year).astype(float)
 
 
 def region_complexity(code: str, *, year: int | None = None) -> pd.DataFrame:
     """Every traded category of a region in a year: its complexity row, name and European employment."""
     level = _level(code)
     year = selectors.check_year(year)
-    df = obs().df(f"SELECT region, year, category, rca, mcp, density, pci, cog, eci, coi, diversity, ubiquity "
-                  f"FROM complexity WHERE {WHERE} AND region = ? ORDER BY category",
-                  [NUTS_VERSION, level, year, code])
+    df = obs().region_complexity(code, level=level, year=year)
     df.insert(3, "category_name", df["category"].map(selectors.display_names()))
     df["employment_europe"] = df["category"].map(europe_employment(level, year))
     return df
@@ -105,9 +98,7 @@ def eci_regions(*, level: int = selectors.DEFAULT_LEVEL, year: int | None = None
     """ECI, COI and diversity of every region of a level with a value in the year, highest ECI first."""
     selectors.check_level(level)
     year = selectors.check_year(year)
-    df = obs().df(f"""SELECT region, max(eci) AS eci, max(coi) AS coi, max(diversity) AS diversity
-                      FROM complexity WHERE {WHERE} GROUP BY region HAVING max(eci) IS NOT NULL""",
-                  [NUTS_VERSION, level, year])
+    df = obs().eci_regions(level=level, year=year)
     names = selectors.data().regions.set_index("code")["name"]
     df.insert(1, "name", df["region"].map(names))
     df.insert(2, "level", level)
@@ -121,9 +112,7 @@ def eci_regions(*, level: int = selectors.DEFAULT_LEVEL, year: int | None = None
 def eci_series(code: str) -> pd.DataFrame:
     """A region's ECI (and diversity) in every year of the store."""
     level = _level(code)
-    return obs().df("""SELECT year, max(eci) AS eci, max(diversity) AS diversity FROM complexity
-                       WHERE nuts_version = ? AND level = ? AND region = ? GROUP BY year ORDER BY year""",
-                    [NUTS_VERSION, level, code])
+    return obs().eci_series(code, level=level)
 
 
 def similar_regions(code: str, *, year: int | None = None, limit: int = SIMILAR) -> pd.DataFrame:

@@ -40,7 +40,7 @@ def _filename(name: str, q: Query, *parts: object) -> str:
 @chart("related-network", "category", "method")  # + threshold: the export links come from query.figure_url
 def related_network(q: Query) -> ChartOut:
     if not q.category:
-        raise selectors.BadParameter("`category` is required for the related-clusters chart.")
+        raise selectors.BadParameter("category", "`category` is required for the related-clusters chart.")
     net = ls.related_to(q.category, method=q.method, year=q.year, threshold=threshold_of(q))
     cat = net["category"]
     if not net["in_matrix"]:
@@ -94,7 +94,7 @@ def related_network(q: Query) -> ChartOut:
 @chart("opportunities", *CHART_KEYS["opportunities"])
 def opportunities(q: Query) -> ChartOut:
     if not q.region:
-        raise selectors.BadParameter("`region` is required for the opportunities chart.")
+        raise selectors.BadParameter("region", "`region` is required for the opportunities chart.")
     region = selectors.region_get(q.region)
     rows = ls.opportunities(q.region, year=q.year)
     top = rows[rows["rank"].notna()].head(TOP_OPPORTUNITIES).copy()
@@ -127,7 +127,7 @@ def opportunities(q: Query) -> ChartOut:
 @chart("emerging-composition", *CHART_KEYS["emerging-composition"])
 def emerging_composition(q: Query) -> ChartOut:
     if not q.category:
-        raise selectors.BadParameter("`category` is required for this chart.")
+        raise selectors.BadParameter("category", "`category` is required for this chart.")
     cat = ls.check_emerging(q.category)
     rows = ls.emerging_composition(q.category, kind="category").head(15).copy()
     if rows.empty:
@@ -155,7 +155,7 @@ def emerging_composition(q: Query) -> ChartOut:
 @chart("emerging-map", *CHART_KEYS["emerging-map"])
 def emerging_map(q: Query) -> ChartOut:
     if not q.category:
-        raise selectors.BadParameter("`category` is required for this chart.")
+        raise selectors.BadParameter("category", "`category` is required for this chart.")
     cat = ls.check_emerging(q.category)
     rows = ls.emerging_regions(q.category, year=q.year)
     geo = chartspecs.geojson(ls.LEVEL)

@@ -1,6 +1,7 @@
 """Reads of the linkages tables for the pages and the API (over the published version, like ``web.selectors``).
 
-Messages keep the site's one form, "`parameter` must be …; got …", so the API names the parameter at fault.
+Messages keep the site's one form, "`parameter` must be …; got …", and each error names its parameter
+(``BadParameter(name, …)``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import numpy as np
 import pandas as pd
 
 from clusterobs.linkages.relatedness import DEFAULT_PERCENTILE, METHODS
-from clusterobs.store.reads import region_name_sql
+from clusterobs.store.reads import LINKAGES_TABLES
 from clusterobs.web import selectors
-from clusterobs.web.selectors import NUTS_VERSION, BadParameter, NoDataset, NotFound
+from clusterobs.web.selectors import BadParameter, NoDataset, NotFound
 
 DEFAULT_METHOD = "colocation_share"
 LEVEL = 2
 THRESHOLDS = (50, 75, 80, 90, 95, 99)
-TABLES = {"relatedness", "related_pairs", "region_opportunities", "emerging_composition", "emerging_shares"}
+TABLES = LINKAGES_TABLES
 
 
 def obs() -> selectors.Observatory:
@@ -32,7 +33,7 @@ def obs() -> selectors.Observatory:
 def check_method(method: str | None) -> str:
     method = method or DEFAULT_METHOD
     if method not in METHODS:
-        raise BadParameter(f"`method` must be one of {', '.join(METHODS)}; got {method!r}.")
+        raise BadParameter("method", f"`method` must be one of {', '.join(METHODS)}; got {method!r}.")
     return method
 
 
@@ -43,16 +44,17 @@ def check_threshold(threshold: Any) -> int:
     try:
         value = int(str(threshold))
     except ValueError:
-        raise BadParameter(f"`threshold` must be a whole percentile between 50 and 99; got {threshold!r}.") from None
+        raise BadParameter("threshold", f"`threshold` must be a whole percentile between 50 and 99; "
+                                        f"got {threshold!r}.") from None
     if not 50 <= value <= 99:
-        raise BadParameter(f"`threshold` must be a whole percentile between 50 and 99; got {value}.")
+        raise BadParameter("threshold", f"`threshold` must be a whole percentile between 50 and 99; got {value}.")
     return value
 
 
 def check_emerging(industry: str) -> dict[str, Any]:
     cat = selectors.category_get(industry)
     if cat["kind"] != "emerging":
-        raise NotFound(f"unknown category {industry!r} among the emerging industries")
+        raise NotFound(f"unknown category {industry!r} among the emerging industries", name="category")
     return cat
 
 
@@ -61,10 +63,9 @@ def names() -> dict[str, str]:
     return selectors.display_names()
 
 
-def _year_clause(method: str, year: int | None) -> tuple[str, list[Any]]:
-    if method == "uscmp":
-        return "year IS NULL", []
-    return "year = ? AND nuts_version = ? AND level = ?", [selectors.check_year(year), NUTS_VERSION, LEVEL]
+def _year(method: str, year: int | None) -> int | None:
+    """The year of a relatedness matrix: none for the US Cluster Mapping's (``uscmp``), else checked."""
+    return None if method == "uscmp" else selectors.check_year(year)
 
 
 def relatedness(*, method: str = DEFAULT_METHOD, year: int | None = None, category: str | None = None,
@@ -73,10 +74,7 @@ def relatedness(*, method: str = DEFAULT_METHOD, year: int | None = None, catego
     include it; with ``threshold`` (a percentile), only the pairs at or above it. Returns (rows, cutoff value)."""
     o = obs()
     method = check_method(method)
-    where, params = _year_clause(method, year)
-    df = o.df(f"SELECT method, nuts_version, level, year, category_i, category_j, value, regions_used "
-              f"FROM relatedness WHERE method = ? AND {where} AND category_i < category_j AND value IS NOT NULL",
-              [method, *params])
+    df = o.relatedness(method, year=_year(method, year), level=LEVEL)
     cutoff = None
     if threshold is not None:
         threshold = check_threshold(threshold)
@@ -117,29 +115,22 @@ def related_to(category: str, *, method: str = DEFAULT_METHOD, year: int | None 
 
 def pairs_all_categories(method: str, year: int | None) -> list[str]:
     o = obs()
-    where, params = _year_clause(check_method(method), year)
-    return list(o.df(f"SELECT DISTINCT category_i FROM relatedness WHERE method = ? AND {where}",
-                     [method, *params])["category_i"])
+    method = check_method(method)
+    return o.relatedness_categories(method, year=_year(method, year), level=LEVEL)
 
 
 def europe_employment(*, year: int | None = None) -> pd.Series:
     """Europe's employment per category (NUTS 2021 level 2 regions, missing cells left out)."""
-    o = obs()
-    df = o.df("SELECT category, sum(employment) AS employment FROM cluster_measures WHERE nuts_version = ? "
-              "AND level = ? AND year = ? GROUP BY category", [NUTS_VERSION, LEVEL, selectors.check_year(year)])
-    return df.set_index("category")["employment"]
+    return obs().europe_employment(level=LEVEL, year=selectors.check_year(year))
 
 
 def opportunities(code: str, *, year: int | None = None) -> pd.DataFrame:
     """Every traded category of a NUTS-2 region with its density, LQ and rank (rank 1 = closest opportunity)."""
     region = selectors.region_get(code)
     if int(region["level"]) != LEVEL:
-        raise BadParameter(f"`region` must be a NUTS 2 region (opportunities are computed at NUTS level 2); got "
-                           f"{code!r}, a level {int(region['level'])} region.")
-    o = obs()
-    df = o.df("SELECT region, year, category, density, lq, specialised, rank FROM region_opportunities "
-              "WHERE nuts_version = ? AND level = ? AND region = ? AND year = ? ORDER BY rank NULLS LAST, category",
-              [NUTS_VERSION, LEVEL, code, selectors.check_year(year)])
+        raise BadParameter("region", f"`region` must be a NUTS 2 region (opportunities are computed at NUTS "
+                                     f"level 2); got {code!r}, a level {int(region['level'])} region.")
+    df = obs().region_opportunities(code, year=selectors.check_year(year), level=LEVEL)
     df.insert(3, "category_name", df["category"].map(names()))
     df["rank"] = df["rank"].astype("Int64")
     return df
@@ -149,24 +140,19 @@ def emerging_list(*, year: int | None = None) -> pd.DataFrame:
     """The emerging industries with their European employment and the region where each holds the largest share."""
     o = obs()
     cats = selectors.category_list("emerging")[["category", "name", "description"]]
-    df = o.df("""SELECT emerging AS category, sum(employment) AS employment, count(share) AS regions_with_data,
-                        arg_min(region, rank) AS top_region, min_by(share, rank) AS top_share
-                 FROM emerging_shares WHERE nuts_version = ? AND level = ? AND year = ? GROUP BY emerging""",
-              [NUTS_VERSION, LEVEL, selectors.check_year(year)])
+    df = o.emerging_summary(year=selectors.check_year(year), level=LEVEL)
     return cats.merge(df, on="category", how="left").sort_values("name").reset_index(drop=True)
 
 
 def emerging_composition(industry: str, *, kind: str | None = None) -> pd.DataFrame:
     check_emerging(industry)
     if kind is not None and kind not in ("category", "industry"):
-        raise BadParameter(f"`kind` must be one of category, industry; got {kind!r}.")
+        raise BadParameter("kind", f"`kind` must be one of category, industry; got {kind!r}.")
     o = obs()
-    df = o.df("SELECT emerging, component, component_kind, nace_level, weight, employment FROM emerging_composition "
-              "WHERE emerging = ? ORDER BY component_kind, nace_level DESC NULLS FIRST, weight DESC, component",
-              [industry])
+    df = o.emerging_composition(industry)
     if kind is not None:
         df = df[df["component_kind"] == kind]
-    nace = o.df("SELECT code, name FROM nace").set_index("code")["name"]
+    nace = o.nace_names()
     n = names()
     df.insert(2, "name", [n.get(c) if k == "category" else nace.get(c) for c, k in
                           zip(df["component"], df["component_kind"], strict=True)])
@@ -177,12 +163,6 @@ def emerging_composition(industry: str, *, kind: str | None = None) -> pd.DataFr
 def emerging_regions(industry: str, *, year: int | None = None) -> pd.DataFrame:
     """One emerging industry in every NUTS-2 region: employment, share of the region's employment, LQ, rank."""
     check_emerging(industry)
-    o = obs()
-    df = o.df(f"""SELECT s.region, {region_name_sql()} AS region_name, s.year, s.emerging, s.employment,
-                        s.economy_employment,
-                        s.share, s.lq, s.share_europe, s.imputed_share, s.rank
-                 FROM emerging_shares s LEFT JOIN regions r ON r.code = s.region AND r.nuts_version = s.nuts_version
-                 WHERE s.nuts_version = ? AND s.level = ? AND s.year = ? AND s.emerging = ?
-                 ORDER BY s.rank NULLS LAST, s.region""", [NUTS_VERSION, LEVEL, selectors.check_year(year), industry])
+    df = obs().emerging_regions(industry, year=selectors.check_year(year), level=LEVEL)
     df["rank"] = df["rank"].astype("Int64")
     return df

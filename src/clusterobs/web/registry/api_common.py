@@ -48,18 +48,24 @@ class BodyIn(Schema):
     """The body of a write. A field missing from it, or of the wrong type, is a 400 naming that field
     (`` `name` is required.``, `` `members_sme` must be an integer; got 'many'.``, ``parameter`` the field's name),
     where Ninja's own validation would name the endpoint's parameter (`` `payload` Field required.``): the error
-    leaves as a ``BadParameter``, which the API's handler answers with the name in backticks as ``parameter``.
+    leaves as a ``BadParameter`` naming the field, which the API's handler answers with it as ``parameter``.
     A body that is not a JSON object is a 400 too. Output schemas do not derive from this class."""
 
     @model_validator(mode="wrap")
     @classmethod
     def _fields_named(cls, data: Any, handler: Callable[[Any], Any]) -> Any:
         if not isinstance(data, dict | BaseModel):
-            raise BadParameter("the request body must be a JSON object")
+            raise BadParameter(None, "the request body must be a JSON object")
         try:
             return handler(data)
         except SchemaError as exc:
-            raise BadParameter(body_error(exc)) from None
+            raise BadParameter(body_field(exc), body_error(exc)) from None
+
+
+def body_field(exc: SchemaError) -> str | None:
+    """The body field the first error of a body's validation is about (None: the body itself)."""
+    loc = exc.errors(include_url=False)[0].get("loc", ())
+    return str(loc[0]) if loc else None
 
 
 def body_error(exc: SchemaError) -> str:
@@ -98,7 +104,7 @@ def day(name: str, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise BadParameter(f"`{name}` must be a date like 2026-01-31; got {value!r}.") from exc
+        raise BadParameter(name, f"`{name}` must be a date like 2026-01-31; got {value!r}.") from exc
 
 
 def get_or_404(model: type[models.Model], pk: int) -> Any:

@@ -33,6 +33,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clusterobs.store.reads import VersionReads
 
 log = logging.getLogger(__name__)
 
@@ -104,24 +108,17 @@ def score(source: Party, candidates: Iterable[Party], related: set[frozenset[str
     return sorted(out, key=lambda m: (-m.score, m.key))
 
 
-def related_pairs(con_df, tables: set[str]) -> tuple[set[frozenset[str]] | None, str | None]:
-    """Related category pairs from the store's ``relatedness`` table, or (None, None) when it is not published.
-
-    ``con_df(sql, params)`` runs a query on the published store and returns a DataFrame."""
-    if "relatedness" not in tables:
-        return None, None
+def related_pairs(reads: VersionReads) -> tuple[set[frozenset[str]] | None, str | None]:
+    """Related category pairs from the store's finest, latest ``relatedness`` matrix
+    (``VersionReads.relatedness_latest``), or (None, None) when it is not published."""
     try:
-        slice_ = con_df("SELECT method, level, year FROM relatedness WHERE nuts_version = 2021 "
-                        "ORDER BY level DESC, year DESC, method = 'colocation_share' DESC, method LIMIT 1", [])
-        if slice_.empty:
-            return None, None
-        method, level, year = slice_.iloc[0]["method"], int(slice_.iloc[0]["level"]), int(slice_.iloc[0]["year"])
-        df = con_df("SELECT category_i, category_j, value FROM relatedness WHERE nuts_version = 2021 AND method = ? "
-                    "AND level = ? AND year = ? AND category_i <> category_j AND value IS NOT NULL",
-                    [method, level, year])
+        latest = reads.relatedness_latest()
     except Exception:  # a table of another shape: matchmaking goes on without it, and says so
         log.exception("relatedness table unreadable; matchmaking without complementary categories")
         return None, None
+    if latest is None:
+        return None, None
+    method, level, year, df = latest
     if df.empty:
         return None, None
     cut = float(df["value"].quantile(RELATED_QUANTILE))

@@ -160,7 +160,7 @@ def related_categories() -> tuple[set[frozenset[str]] | None, str | None]:
         return None, None
     key = "_registry_related"
     if key not in obs.__dict__:
-        obs.__dict__[key] = matchmaking.related_pairs(obs.df, obs.tables)
+        obs.__dict__[key] = matchmaking.related_pairs(obs)
     return obs.__dict__[key]
 
 

@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from ninja import Path, Query, Router, Schema
 
@@ -34,9 +32,8 @@ def _serve(kind: str, code: str | None, fmt: str, scheme: str, year: int | None,
         return _error(503, str(exc))
     except selectors.NotFound as exc:
         return _error(404, str(exc))
-    except selectors.BadParameter as exc:  # "`year` must be one of …": named as the API's other 400s name it
-        named = re.match(r"`(\w+)`", str(exc))
-        return _error(400, str(exc), parameter=named.group(1) if named else None)
+    except selectors.BadParameter as exc:  # named as the API's other 400s name it
+        return _error(400, str(exc), parameter=exc.name)
     state = report_get(key)
     if state.status == "generating":
         response = JsonResponse({"status": "generating", "retry_after": RETRY_AFTER, "report": key.slug}, status=202)

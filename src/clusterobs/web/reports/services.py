@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from clusterobs.errors import ReadError
 from clusterobs.reports import (
     ReportData,
     ReportError,
@@ -99,7 +100,7 @@ def report_key(kind: str, code: str | None = None, *, scheme: str = selectors.DE
     try:
         lang = check_language(lang)
     except LanguageError as exc:
-        raise selectors.BadParameter(str(exc)) from exc
+        raise selectors.BadParameter("lang", str(exc)) from exc
     obs = selectors.dataset(measures=True)
     if kind == "trends":  # over the years up to the latest: no year to choose
         year = None
@@ -107,11 +108,9 @@ def report_key(kind: str, code: str | None = None, *, scheme: str = selectors.DE
     if kind == "region":
         region = selectors.region_get(code or "")
         if int(region["level"]) not in (0, 1, 2):
-            raise selectors.BadParameter(f"`code` must be a NUTS region of level 0-2; got {code!r}.")
+            raise selectors.BadParameter("code", f"`code` must be a NUTS region of level 0-2; got {code!r}.")
     elif kind == "country" or (kind == "trends" and code is not None):
-        regions = obs.regions
-        if code not in set(regions.loc[regions["level"] == 0, "code"]):
-            raise selectors.NotFound(f"unknown country {code!r}: a NUTS country code such as DE, FR or EL")
+        obs.country(code or "")
     return ReportKey(kind, code if kind != "panorama" else None, scheme, year, obs.version, lang)
 
 def _build(key: ReportKey, home: Path) -> None:
@@ -137,9 +136,9 @@ def _run(key: ReportKey, job: Job, home: Path) -> None:
     except (ChromiumMissing, BrowserStartError) as exc:  # no traceback: the message says what to do
         job.error, job.unavailable = str(exc), True
         log.error("report %s: %s", key.slug, exc)
-    except (ReportError, OSError, Exception) as exc:
+    except (ReportError, ReadError, OSError, Exception) as exc:
         job.reference = uuid.uuid4().hex[:8]
-        job.error = str(exc) if isinstance(exc, ReportError) else "the report could not be generated"
+        job.error = str(exc) if isinstance(exc, ReportError | ReadError) else "the report could not be generated"
         log.exception("report %s failed (ref %s)", key.slug, job.reference)
     finally:
         job.done.set()

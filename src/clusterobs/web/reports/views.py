@@ -20,7 +20,7 @@ REFRESH_SECONDS = 5
 def _params(request: HttpRequest) -> dict:
     year = request.GET.get("year")
     if year is not None and not year.isdigit():
-        raise selectors.BadParameter(f"`year` must be a year such as 2015; got {year!r}.")
+        raise selectors.BadParameter("year", f"`year` must be a year such as 2015; got {year!r}.")
     return {"scheme": request.GET.get("scheme") or selectors.DEFAULT_SCHEME, "year": int(year) if year else None,
             "lang": report_language(get_language())}  # the report in the site's active language
 

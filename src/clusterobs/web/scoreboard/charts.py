@@ -84,7 +84,7 @@ def scoreboard_map(q: Query) -> ChartOut:
 
 def _region(q: Query) -> dict:
     if not q.region:
-        raise sb.BadParameter("`region` is required for this chart.")
+        raise sb.BadParameter("region", "`region` is required for this chart.")
     return sb.region_get(q.region)
 
 

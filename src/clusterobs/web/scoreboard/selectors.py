@@ -12,11 +12,11 @@ import pandas as pd
 from clusterobs.scoreboard.peers import MAX_CHOSEN, check_chosen
 from clusterobs.scoreboard.pipeline import OVERALL
 from clusterobs.scoreboard.strengths import strengths_weaknesses
+from clusterobs.store.reads import SCOREBOARD_TABLES
 from clusterobs.web import selectors
 from clusterobs.web.selectors import BadParameter, NoDataset, NotFound
 
-TABLES = ("scoreboard_scores", "scoreboard_values", "scoreboard_indicators", "scoreboard_intervals",
-          "scoreboard_strengths", "scoreboard_peers", "scoreboard_dimensions")
+TABLES = SCOREBOARD_TABLES
 LEVELS = ("subdimension", "dimension", "overall")
 
 __all__ = ["MAX_CHOSEN", "BadParameter", "NoDataset", "NotFound"]
@@ -30,20 +30,17 @@ def board() -> selectors.Observatory:
     return obs
 
 
-def _cached(name: str, sql: str) -> pd.DataFrame:
-    obs = board()
-    cache = obs.__dict__.setdefault("_scoreboard", {})
-    if name not in cache:
-        cache[name] = obs.df(sql)
-    return cache[name]
+def _cached(name: str) -> pd.DataFrame:
+    """A whole scoreboard table of the published version (``VersionReads.scoreboard``), read once per version."""
+    return board().scoreboard(name)
 
 
 def indicators() -> pd.DataFrame:
-    return _cached("indicators", "SELECT * FROM scoreboard_indicators")
+    return _cached("indicators")
 
 
 def dimension_status() -> pd.DataFrame:
-    return _cached("dimensions", "SELECT * FROM scoreboard_dimensions")
+    return _cached("dimensions")
 
 
 def dimensions() -> list[tuple[str, str]]:
@@ -65,14 +62,14 @@ def check_dimension(name: str | None) -> str:
     name = name or OVERALL
     known = [OVERALL, *dimension_ids()]
     if name not in known:
-        raise BadParameter(f"`dimension` must be one of {', '.join(known)}; got {name!r}.")
+        raise BadParameter("dimension", f"`dimension` must be one of {', '.join(known)}; got {name!r}.")
     return name
 
 
 def regions() -> pd.DataFrame:
     """The scored universe (NUTS 2021 level 2) with names and countries."""
     obs = board()
-    codes = _cached("codes", "SELECT DISTINCT region FROM scoreboard_values")["region"]
+    codes = _cached("codes")["region"]
     r = obs.regions
     return r[r["code"].isin(set(codes))][["code", "name", "country"]].reset_index(drop=True)
 
@@ -82,14 +79,14 @@ def region_get(code: str) -> dict[str, Any]:
     r = regions()
     row = r[r["code"] == code]
     if row.empty:
-        raise NotFound(f"unknown region {code!r}: the scoreboard covers the NUTS 2021 level-2 regions")
+        raise NotFound(f"unknown region {code!r}: the scoreboard covers the NUTS 2021 level-2 regions", name="region")
     return row.iloc[0].to_dict()
 
 
 def scores(*, name: str | None = None, level: str | None = None, region: list[str] | None = None) -> pd.DataFrame:
     if level is not None and level not in LEVELS:
-        raise BadParameter(f"`level` must be one of {', '.join(LEVELS)}; got {level!r}.")
-    df = _cached("scores", "SELECT * FROM scoreboard_scores")
+        raise BadParameter("level", f"`level` must be one of {', '.join(LEVELS)}; got {level!r}.")
+    df = _cached("scores")
     if name:
         check_name(name)
         df = df[df["name"] == name]
@@ -104,15 +101,15 @@ def scores(*, name: str | None = None, level: str | None = None, region: list[st
 
 def check_name(name: str) -> str:
     """``overall``, a dimension id or ``dimension/subdimension`` (400 otherwise)."""
-    known = set(_cached("scores", "SELECT * FROM scoreboard_scores")["name"])
+    known = set(_cached("scores")["name"])
     if name not in known:
-        raise BadParameter(f"`name` must be overall, a dimension id or dimension/subdimension with a score; "
+        raise BadParameter("name", f"`name` must be overall, a dimension id or dimension/subdimension with a score; "
                            f"got {name!r}.")
     return name
 
 
 def intervals(*, name: str | None = None, region: list[str] | None = None) -> pd.DataFrame:
-    df = _cached("intervals", "SELECT * FROM scoreboard_intervals")
+    df = _cached("intervals")
     if name:
         check_name(name)
         df = df[df["name"] == name]
@@ -134,14 +131,14 @@ def ranks(*, name: str | None = None, region: list[str] | None = None) -> pd.Dat
 
 def values(*, region: list[str] | None = None, indicator: list[str] | None = None,
            dimension: str | None = None) -> pd.DataFrame:
-    df = _cached("values", "SELECT * FROM scoreboard_values")
+    df = _cached("values")
     if region:
         df = df[df["region"].isin({c.upper() for c in region})]
     if indicator:
         known = set(indicators()["id"])
         bad = [i for i in indicator if i not in known]
         if bad:
-            raise BadParameter(f"`indicator` must be scoreboard indicator ids; unknown: {', '.join(bad)}.")
+            raise BadParameter("indicator", f"`indicator` must be scoreboard indicator ids; unknown: {', '.join(bad)}.")
         df = df[df["indicator"].isin(indicator)]
     if dimension:
         df = df[df["dimension"] == check_dimension(dimension)]
@@ -151,7 +148,7 @@ def values(*, region: list[str] | None = None, indicator: list[str] | None = Non
 
 
 def default_peers(code: str) -> list[str]:
-    p = _cached("peers", "SELECT * FROM scoreboard_peers ORDER BY region, rank")
+    p = _cached("peers")
     return list(p.loc[p["region"] == code, "peer"])
 
 
@@ -162,16 +159,16 @@ def check_peers(code: str, raw: str | None) -> list[str] | None:
     try:
         return check_chosen(code, raw.split(","), set(regions()["code"]))
     except ValueError as exc:
-        raise BadParameter(f"{exc}.") from None
+        raise BadParameter("peers", f"{exc}.") from None
 
 
 def strengths(code: str, peers: list[str] | None = None) -> pd.DataFrame:
     """The region's indicators against Europe and its peers (the stored default peers, or ``peers``)."""
     if peers is None:
-        st = _cached("strengths", "SELECT * FROM scoreboard_strengths")
+        st = _cached("strengths")
         st = st[st["region"] == code]
     else:
-        v = _cached("values", "SELECT * FROM scoreboard_values")
+        v = _cached("values")
         st = strengths_weaknesses(v, {code: peers}, regions=[code])
     ind = indicators().set_index("id")
     st = st.assign(indicator_name=st["indicator"].map(ind["name"]), dimension=st["indicator"].map(ind["dimension"]),

@@ -122,7 +122,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     q = parse_query(request.GET, region=code)
     view = q.extra.get("view") or "overall"
     if view not in VIEWS:
-        raise sb.BadParameter(f"`view` must be one of {', '.join(VIEWS)}; got {view!r}.")
+        raise sb.BadParameter("view", f"`view` must be one of {', '.join(VIEWS)}; got {view!r}.")
     chosen = sb.check_peers(code, q.extra.get("peers"))
     peers = chosen if chosen is not None else sb.default_peers(code)
     names = sb.regions().set_index("code")["name"]

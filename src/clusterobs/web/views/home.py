@@ -41,9 +41,7 @@ def coverage() -> dict[str, Any]:
     obs = selectors.data()
 
     def compute() -> dict[str, Any]:
-        counts = obs.df("SELECT count(DISTINCT m.region) AS regions, count(DISTINCT r.country) AS countries "
-                        "FROM cluster_measures m JOIN regions r ON r.code = m.region AND r.nuts_version = "
-                        "m.nuts_version WHERE m.level = 2 AND m.employment IS NOT NULL").iloc[0]
+        counts = obs.coverage_counts()
         src = selectors.sources()
         titles = src.loc[src["source"].str.startswith("eurostat_sbs"), "title"].drop_duplicates()
         tables = sorted({t for title in titles for t in re.findall(r"\b(sbs_[a-z0-9_]+)", title)})

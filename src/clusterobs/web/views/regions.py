@@ -214,7 +214,7 @@ def region_caveats(code: str, m: pd.DataFrame, quality: dict[str, Any] | None, q
 def _sorted(rows: pd.DataFrame, sort: str, direction: str, default: str) -> tuple[pd.DataFrame, str]:
     key = sort if sort in PORTFOLIO_SORTS else default
     if sort and sort not in PORTFOLIO_SORTS:
-        raise selectors.BadParameter(f"`sort` must be one of {', '.join(PORTFOLIO_SORTS)}; got {sort!r}.")
+        raise selectors.BadParameter("sort", f"`sort` must be one of {', '.join(PORTFOLIO_SORTS)}; got {sort!r}.")
     out = rows.sort_values([key, "category_name"], ascending=[direction == "asc", True], na_position="last")
     return out, key
 

@@ -111,7 +111,10 @@ def test_being_generated_state_then_ready(client, settings):
         path.unlink(missing_ok=True)
     page = client.get("/reports/region/FR10/")
     assert page.status_code == 202
-    assert b"being generated" in page.content and b'http-equiv="refresh"' in page.content
+    assert b"being generated" in page.content
+    # the page asks again in the background (site.js pollReport), never by a <meta> refresh (axe: meta-refresh)
+    assert b'data-poll-seconds="5"' in page.content and b"http-equiv" not in page.content
+    assert client.head("/reports/region/FR10/").status_code == 202  # what the poll asks
     api = client.get("/api/reports/region/FR10.pdf")
     assert api.status_code == 202 and api["Retry-After"] == "5" and api.json()["status"] == "generating"
     services._jobs[key].done.wait(600)

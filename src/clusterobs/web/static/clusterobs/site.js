@@ -281,7 +281,23 @@
     });
   }
 
+  function pollReport() {
+    /* A report being generated: ask the same address again every few seconds, in the background, and show the
+       page once it is no longer "being generated" (202). No <meta http-equiv="refresh">: the page never reloads
+       while the report is still being made (WCAG 2.2.1, axe's meta-refresh rule). */
+    var box = document.querySelector("[data-poll-seconds]");
+    var seconds = box && parseFloat(box.getAttribute("data-poll-seconds"));
+    if (!seconds || !window.fetch) { return; }
+    function ask() {
+      fetch(window.location.href, {method: "HEAD", cache: "no-store", credentials: "same-origin"}).then(function (r) {
+        if (r.status === 202) { window.setTimeout(ask, seconds * 1000); } else { window.location.reload(); }
+      }, function () { window.setTimeout(ask, seconds * 1000); });
+    }
+    window.setTimeout(ask, seconds * 1000);
+  }
+
   function start() {
+    pollReport();
     drawers();
     yearSliders();
     scrollBoxes();

@@ -90,7 +90,10 @@ def apply_scheme(measures: ir.Table, scheme: str | StarScheme) -> ir.Table:
 
 def tests_long(wide: ir.Table, scheme: str | StarScheme, *, keys: tuple[str, ...] = ("region", "category", "year"),
                ) -> ir.Table:
-    """One row per (keys, test, condition): measure, op, value, threshold, passed, skipped."""
+    """One row per (keys, test, condition): measure, op, value, threshold, passed, skipped.
+
+    ``value`` and ``threshold`` are doubles in every part: a fixed threshold such as 1.5 is a decimal literal, and
+    Spark (unlike DuckDB) refuses a union whose parts' types differ."""
     scheme = get_scheme(scheme)
     parts = []
     for test in scheme.tests:
@@ -100,7 +103,7 @@ def tests_long(wide: ir.Table, scheme: str | StarScheme, *, keys: tuple[str, ...
             parts.append(wide.select(
                 *keys, test=ibis.literal(test.name), condition=ibis.literal(cond.name),
                 measure=ibis.literal(cond.measure), op=ibis.literal(cond.op),
-                value=wide[f"{key}_value"], threshold=wide[f"{key}_threshold"],
+                value=wide[f"{key}_value"].cast("float64"), threshold=wide[f"{key}_threshold"].cast("float64"),
                 passed=wide[f"{key}_pass"].fill_null(False) if not cond.optional else wide[f"{key}_pass"],
                 skipped=skipped if cond.optional else ibis.literal(False),
             ))

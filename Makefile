@@ -31,6 +31,7 @@ info: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/deptry src
+	$(BIN)/lint-imports --no-cache
 
 test: install lint
 	$(BIN)/pytest -q

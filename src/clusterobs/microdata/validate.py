@@ -115,7 +115,7 @@ def normalise_postcodes(df: pd.DataFrame, *, source: str = "postcode table") -> 
     first two letters of the NUTS-3 code. A postcode given two different NUTS-3 codes in the same
     country is an error (the table cannot say where such a firm is).
     """
-    from clusterobs.microdata.read import InputError
+    from clusterobs.errors import InputError
 
     cols = {c.strip().lower().strip("'\""): c for c in df.columns}
     pc = cols.get("postcode") or cols.get("code")
@@ -221,7 +221,7 @@ def check_firms(firms: ir.Table, *, classes: ir.Table, regions: ir.Table | None 
     """
     if not 0 <= level <= 3:
         raise ValueError(f"`level` of check_firms must be one of 0-3; got {level}.")
-    from clusterobs.microdata.read import InputError
+    from clusterobs.errors import InputError
 
     cols = set(firms.columns)
     if "employees" not in cols:
@@ -268,7 +268,7 @@ def _lookups(base: ir.Table, *, classes: ir.Table, regions: ir.Table | None, pos
     much cheaper than string functions on each of millions of rows, and once materialised the
     engine sees how small these tables are (DuckDB then builds its hash tables on them).
     """
-    from clusterobs.microdata.read import InputError
+    from clusterobs.errors import InputError
 
     cols = set(base.columns)
     out: dict[str, Any] = {"level": level, "postcodes": postcodes is not None, "has_region": "region" in cols,

@@ -8,25 +8,13 @@ NUTS 2021 regions of the cluster measures by identical code; the regions that do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pandas as pd
-
+from clusterobs.reports import competitiveness_sources
 from clusterobs.reports.common import INDICATORS
 from clusterobs.reports.data import ReportData
 from clusterobs.reports.i18n import _
+from clusterobs.reports.indicator import Indicator
 
-
-@dataclass
-class Indicator:
-    key: str
-    label: str
-    unit: str
-    source: str  # source id, for the citation
-    year: int | None
-    values: pd.Series  # indexed by region code
-    chart: bool = False  # drawn as a scatter (the others are in the table only)
-    note: str = ""
+__all__ = ["Indicator", "eurostat_indicators", "indicators", "optional_indicators"]
 
 
 #: Eurostat regional indicators correlated in the Panorama: (indicator, label, unit, drawn)
@@ -56,8 +44,6 @@ def eurostat_indicators(data: ReportData, year: int) -> list[Indicator]:
 
 def optional_indicators(data: ReportData, year: int) -> list[Indicator]:
     """Indicators of the optional competitiveness sources, when their tables are in the dataset."""
-    from clusterobs.reports import competitiveness_sources
-
     return competitiveness_sources.indicators(data, year)
 
 

@@ -7,15 +7,11 @@ column says so) are kept and counted in the indicator's note: they repeat one va
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from clusterobs.reports.data import ReportData
 from clusterobs.reports.i18n import _, ngettext
-
-if TYPE_CHECKING:
-    from clusterobs.reports.competitiveness import Indicator
+from clusterobs.reports.indicator import Indicator
 
 #: table → what it holds, for the "not in this dataset" note
 EXPECTED = {
@@ -55,7 +51,6 @@ def _note(df: pd.DataFrame) -> str:
 
 
 def indicators(data: ReportData, year: int) -> list[Indicator]:
-    from clusterobs.reports.competitiveness import Indicator
 
     out: list[Indicator] = []
     if data.has("rci_scores"):

@@ -42,7 +42,7 @@ from clusterobs.reports.common import (
     wage_note,
 )
 from clusterobs.reports.data import DEFAULT_SCHEME, NUTS_VERSION, ReportData, ReportError
-from clusterobs.reports.i18n import _, ngettext
+from clusterobs.reports.i18n import _, ngettext, pgettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 from clusterobs.reports.scorecard_optional import (
     complexity_section,
@@ -366,7 +366,7 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
         x_title=_("Employment growth (CAGR)") if growth else _("Employment (persons, log scale)"),
         y_title=_("Location quotient"), star_labels=labels, x_log=not growth,
         x_reference=0.0 if growth else None, x_reference_label=_("no growth"),
-        lq_labels=(_("LQ = 1: Europe's structure"), _("LQ = 2: specialisation star")),
+        lq_labels=(pgettext("report", "LQ = 1: Europe's structure"), _("LQ = 2: specialisation star")),
         not_rankable_label=_("Not rankable"))
     spec = drawn[drawn["stars"] >= 0].sort_values("lq", ascending=False)
     summary = (_("{n} traded categories of {name}; most specialised: {top}.").format(
@@ -466,7 +466,7 @@ def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
     if len(starred):
         tests = data.star_tests(region=ctx["code"], scheme=ctx["scheme"], year=ctx["year"], level=ctx["level"])
         tests = tests[tests["category"].isin(starred["category"])]
-        rows, skipped, marks = [], _("skipped"), []
+        rows, skipped, marks = [], pgettext("report", "skipped"), []
         for cell in starred.itertuples():
             conds = tests[tests["category"] == cell.category]
             reasons = "; ".join(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from clusterobs.reports.common import INDICATORS
+from clusterobs.charts.specs.text import INDICATORS
 from clusterobs.reports.data import ReportData
 from clusterobs.reports.i18n import _
 

@@ -69,12 +69,6 @@ def _(message: str) -> str:
     return translation(current()).gettext(message)
 
 
-def gettext_data(text: object) -> str:
-    """A text of the data (a scheme title, a test description, a citation) in the report's language; as given when
-    the catalogue has no translation (a scheme or source the user defined)."""
-    return translation(current()).gettext(str(text)) if text else str(text or "")
-
-
 def pgettext(context: str, message: str) -> str:
     """``message`` in its ``context`` (``report``: where the report's French differs from the site's)."""
     return translation(current()).pgettext(context, message)
@@ -87,3 +81,23 @@ def N_(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(current()).ngettext(singular, plural, n)
+
+
+class ReportTranslator:
+    """The chart texts' ``Translator`` (``clusterobs.charts.specs.text``) in the report's language; a source line
+    writes the extraction date as the language does (``5 novembre 2026``)."""
+
+    def gettext(self, message: str) -> str:
+        return translation(current()).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return translation(current()).ngettext(singular, plural, n)
+
+    def date(self, iso: str) -> str:
+        from clusterobs.reports.formatting import date  # formatting reads the language from here
+
+        return date(iso)
+
+
+#: the reports' translator: stateless (the language is the context variable ``language`` sets)
+T = ReportTranslator()

@@ -16,18 +16,24 @@ import pandas as pd
 from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
+from clusterobs.charts.specs.text import (
+    GISCO,
+    INDICATORS,
+    LFS,
+    SBS_SOURCES,
+    conversion_note,
+    scheme_short,
+    source_line,
+    star_labels,
+    wage_note,
+)
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import history, i18n
 from clusterobs.reports.common import (
-    GISCO,
     IMPUTED_MARK,
-    INDICATORS,
-    LFS,
     MAX_SPLIT_SHARE,
     MIN_CELL_COVERAGE,
-    SBS_SOURCES,
     cell_marks,
-    conversion_note,
     label_categories,
     level_label,
     marked,
@@ -35,14 +41,10 @@ from clusterobs.reports.common import (
     methodology_annex,
     names_note,
     no_data_reason,
-    scheme_short,
-    source_line,
     sources_annex,
-    star_labels,
-    wage_note,
 )
 from clusterobs.reports.data import DEFAULT_SCHEME, NUTS_VERSION, ReportData, ReportError
-from clusterobs.reports.i18n import _, ngettext, pgettext
+from clusterobs.reports.i18n import T, _, ngettext, pgettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 from clusterobs.reports.scorecard_optional import (
     complexity_section,
@@ -238,9 +240,9 @@ def sbs_lfs_caveat(row: object) -> str:
 
 
 def _caption(ctx: dict, title: str, what: str, sources: list[str], notes: list[str] = ()) -> Caption:
-    notes = [n for n in [*notes, conversion_note(ctx["level"], ctx["data"].years)] if n]
+    notes = [n for n in [*notes, conversion_note(T, ctx["level"], ctx["data"].years)] if n]
     sub = " · ".join([what, str(ctx["year"]), f"{level_label(ctx['level'])}, NUTS {NUTS_VERSION}"])
-    return Caption(title, sub, source_line(ctx["data"], sources), notes)
+    return Caption(title, sub, source_line(T, ctx["data"], sources), notes)
 
 
 def _locator(ctx: dict, country: str) -> Chart:
@@ -257,7 +259,7 @@ def _locator(ctx: dict, country: str) -> Chart:
     same = regions.loc[(regions["country"] == country) & (regions["level"] == level), "code"]
     title = _("Where {name} is").format(name=ctx["name"])
     fig = charts.locator_outline(geo, code, ctx["name"], Caption(title, f"{level_label(level)}, NUTS {NUTS_VERSION}",
-                                                             source_line(data, [GISCO])),
+                                                             source_line(T, data, [GISCO])),
                              country_codes=same, labels=(ctx["name"], _("Same country"), _("Other regions")),
                              height=300)
     return Chart("locator", title, _("{name} ({code}) and the regions around it.").format(name=ctx["name"],
@@ -329,7 +331,7 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
     # the web's portfolio chart's rows; a cell that cannot be ranked has no stars (-1 there), drawn grey
     rows, growth = charts.portfolio_rows(traded, imputed_outline=IMPUTED_OUTLINE)
     rows["url"] = ""
-    labels, lq, not_ranked = star_labels(), _("LQ"), _("not ranked")
+    labels, lq, not_ranked = star_labels(T), _("LQ"), _("not ranked")
     rows["hover"] = [f"<b>{r.category_name}</b><br>{labels[int(r.stars)] if r.stars >= 0 else not_ranked}<br>"
                      f"{lq} {fmt.number(r.lq)}" for r in rows.itertuples()]
     drawn = rows[rows["drawn"]]
@@ -453,10 +455,10 @@ def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
     fig = charts.star_strip(cells, _caption(ctx, title, _("Stars under each scheme (tests passed)"), SBS_SOURCES, [
         _("The {n} categories with the most stars; {more} more in the table below.").format(
             n=fmt.integer(len(order)), more=fmt.integer(more)) if more > 0 else "",
-        _("US CMP has one test (strong cluster): one star at most."), wage_note(data, ctx["year"]),
+        _("US CMP has one test (strong cluster): one star at most."), wage_note(T, data, ctx["year"]),
         _("A cell without data, or that cannot be ranked (coverage below {coverage}), is marked ×: no stars, not "
           "zero stars.").format(
-            coverage=fmt.percent(MIN_CELL_COVERAGE, 0))]), star_labels=star_labels(),
+            coverage=fmt.percent(MIN_CELL_COVERAGE, 0))]), star_labels=star_labels(T),
         no_data_label=_("No data / not rankable"),
         columns=[scheme_short(s) for s in schemes], rows=order)
     new_stars_table(ctx, section)
@@ -542,7 +544,7 @@ def timeline(ctx: dict, starred: pd.DataFrame) -> Chart | None:
     fig = charts.line_chart(frame, Caption(title, _("Employment (persons) of the {n} starred traded clusters with "
                                                     "the most stars ({scheme}, {year}), {first}–{last}").format(
         n=fmt.integer(len(top)), scheme=scheme_short(ctx["scheme"]), year=ctx["year"], first=first, last=last),
-        source_line(data, SBS_SOURCES), [n for n in notes if n]), value_title=_("Persons employed"),
+        source_line(T, data, SBS_SOURCES), [n for n in notes if n]), value_title=_("Persons employed"),
         series_order=list(names.values()))
     lead = frame[frame["series"] == next(iter(names.values()))].dropna(subset=["value"]).sort_values("year")
     summary = (_("{series}: {first} persons in {first_year}, {last} in {last_year}.").format(
@@ -580,7 +582,7 @@ def trends(ctx: dict, context: pd.DataFrame, starred: pd.DataFrame | None = None
                  if converted else ""]
         fig = charts.line_chart(frame, Caption(title, _("Employment (thousand persons, aged 15+), {first}–{last}, "
                                                         "by NACE aggregate").format(first=years[0], last=years[-1]),
-                                               source_line(data, [LFS]), [n for n in notes if n]),
+                                               source_line(T, data, [LFS]), [n for n in notes if n]),
                                 value_title=_("Thousand persons"),
                                 series_order=list(dict.fromkeys(frame.sort_values("sector")["series"])))
         total = frame[frame["sector"] == "TOTAL"].dropna(subset=["value"]).sort_values("year")
@@ -596,7 +598,7 @@ def trends(ctx: dict, context: pd.DataFrame, starred: pd.DataFrame | None = None
                                                                                       strict=True)])
         title = _("GDP per capita of {name}").format(name=ctx["name"])
         fig = charts.line_chart(frame, Caption(title, _("EUR per inhabitant, {first}–{last}").format(
-            first=int(gdp["year"].min()), last=int(gdp["year"].max())), source_line(data, [INDICATORS])),
+            first=int(gdp["year"].min()), last=int(gdp["year"].max())), source_line(T, data, [INDICATORS])),
                                 value_title=_("EUR per inhabitant"))
         first, last = gdp.iloc[0], gdp.iloc[-1]
         span = int(last["year"] - first["year"])

@@ -16,21 +16,19 @@ import pandas as pd
 from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
+from clusterobs.charts.specs.text import SBS, scheme_short, source_line
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import history, i18n
 from clusterobs.reports.common import (
     MIN_CELL_COVERAGE,
-    SBS,
     label_categories,
     level_label,
     methodology_annex,
     names_note,
-    scheme_short,
-    source_line,
     sources_annex,
 )
 from clusterobs.reports.data import DEFAULT_LEVEL, NUTS_VERSION, ReportData
-from clusterobs.reports.i18n import _, ngettext, pgettext
+from clusterobs.reports.i18n import T, _, ngettext, pgettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 
 #: the scheme whose three-star counts the report compares (the Observatory's first-phase stars)
@@ -65,7 +63,7 @@ class _Ctx:
     def caption(self, title: str, what: str, notes: list[str] = (), sources: list[str] | None = None) -> Caption:
         period = self.window.label() if self.window else str(self.data.years[-1])
         sub = " · ".join([what, period, f"{level_label(self.level)}, NUTS {NUTS_VERSION}"])
-        return Caption(title, sub, source_line(self.data, sources or self.sbs), [n for n in notes if n])
+        return Caption(title, sub, source_line(T, self.data, sources or self.sbs), [n for n in notes if n])
 
 
 def sbs_sources(data: ReportData) -> list[str]:

@@ -6,11 +6,10 @@ import math
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from clusterobs.classifications.category_labels import translate_categories
-from clusterobs.reports.common import DATA_TEXTS as REPORT_DATA_TEXTS
 
 MEASURE_LABELS = {
     "stars": gettext_lazy("Cluster stars"),
@@ -67,7 +66,6 @@ STATUS_LABELS = {"covered": gettext_lazy("covered"), "partly covered": gettext_l
 TEST_LABELS = {"size": gettext_lazy("size"), "specialisation": gettext_lazy("specialisation"),
                "focus": gettext_lazy("focus"), "productivity": gettext_lazy("productivity"),
                "strong": gettext_lazy("strong cluster")}
-SCHEME_SHORT = {"eco2007": "ECO 2007", "eocic2019": "EOCIC 2019", "uscmp": "US CMP"}
 METHOD_LABELS = {"quantile": gettext_lazy("Quantiles"), "equal": gettext_lazy("Equal intervals"),
                  "jenks": gettext_lazy("Natural breaks (Jenks)")}
 CONTEXT_INDICATORS = (
@@ -76,10 +74,6 @@ CONTEXT_INDICATORS = (
     ("unemployment_rate_t", gettext_lazy("Unemployment rate"), "rate"),
     ("region_gdp", gettext_lazy("GDP"), "meur"),
 )
-#: texts the data carry in English and the French catalogue translates (``data_text``): the built-in star schemes'
-#: titles and test descriptions and the sources' citations, defined once beside the reports (which cannot import
-#: Django); the web's French catalogue holds the same entries (a test checks both catalogues translate each).
-DATA_TEXTS = REPORT_DATA_TEXTS
 NOT_AVAILABLE = ":"
 #: Eurostat's flags carried with a value (ec.europa.eu/eurostat/web/main/data/database, "flags")
 FLAG_LABELS = {"b": gettext_lazy("break in series"), "c": gettext_lazy("confidential"),
@@ -90,18 +84,22 @@ FLAG_LABELS = {"b": gettext_lazy("break in series"), "c": gettext_lazy("confiden
                "z": gettext_lazy("not applicable")}
 
 
-def data_text(text: Any) -> str:
-    """A text of the data (a scheme title, a test description, a citation) in the active language; as given when the
-    catalogue has no translation (a scheme or source the user defined)."""
-    return _(str(text)) if text else str(text or "")
+class DjangoTranslator:
+    """The chart texts' ``Translator`` (``clusterobs.charts.specs.text``) in Django's active language; a source line
+    writes the extraction date as ISO (``2026-11-05``) in every language."""
+
+    def gettext(self, message: str) -> str:
+        return _(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+    def date(self, iso: str) -> str:
+        return str(iso or "")[:10]
 
 
-def star_labels() -> list[str]:
-    return [_("0 stars"), _("1 star"), _("2 stars"), _("3 stars")]
-
-
-def scheme_short(scheme: str) -> str:
-    return SCHEME_SHORT.get(scheme, scheme)
+#: the web's translator: stateless (Django keeps the active language per request)
+T = DjangoTranslator()
 
 
 def missing(x: Any) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -79,6 +80,8 @@ class ChartOut:
 
 
 Spec = Callable[[Query], ChartOut]
+#: every chart of the site, filled by the apps' ``AppConfig.ready()`` (``register``): the site's own charts by
+#: ``clusterobs.web``'s, each feature app's by its own
 CHARTS: dict[str, Spec] = {}
 #: the parameters each chart reads (besides scheme, year and level): its export URL carries them
 CHART_PARAMS: dict[str, tuple[str, ...]] = {}
@@ -87,11 +90,31 @@ CHART_PARSERS: dict[str, Callable[[Any], Query]] = {}
 
 
 def chart(name: str, *params: str) -> Callable[[Spec], Spec]:
-    def register(fn: Spec) -> Spec:
-        CHARTS[name] = fn
-        CHART_PARAMS[name] = params
+    """Name a spec and the parameters it reads; ``register`` (from an app's ``ready()``) adds it to ``CHARTS``."""
+    def mark(fn: Spec) -> Spec:
+        fn.chart = (name, params)  # type: ignore[attr-defined]
         return fn
-    return register
+    return mark
+
+
+def specs_of(module: ModuleType) -> dict[str, Spec]:
+    """The specs a module defines (its ``@chart`` functions), by chart name."""
+    return {fn.chart[0]: fn for fn in vars(module).values()
+            if callable(fn) and isinstance(getattr(fn, "chart", None), tuple) and getattr(fn, "__module__", None)
+            == module.__name__}
+
+
+def register(module: ModuleType, *, parser: Callable[[Any], Query] | None = None) -> list[str]:
+    """Add the specs of ``module`` to ``CHARTS`` (with ``parser``: their query is the app's own); an app calls it
+    from ``AppConfig.ready()``. A name registered twice by two modules is an error."""
+    specs = specs_of(module)
+    for name, fn in specs.items():
+        if CHARTS.get(name, fn) is not fn:
+            raise ValueError(f"chart {name!r} registered twice: {CHARTS[name].__module__} and {module.__name__}")
+        CHARTS[name], CHART_PARAMS[name] = fn, fn.chart[1]  # type: ignore[attr-defined]
+        if parser is not None:
+            CHART_PARSERS[name] = parser
+    return sorted(specs)
 
 
 def build(name: str, q: Query) -> ChartOut:
@@ -784,9 +807,3 @@ def compare_measure(q: Query) -> ChartOut:
     return ChartOut("compare-measure", fig, title, summary, table,
                     filename("compare-measure", q, "-".join(q.regions), measure), notes)
 
-
-# ---- feature apps' charts (registered on import) -----------------------------------------------------------------
-
-from clusterobs.web import chartspecs_history as _history_charts  # noqa: E402,F401
-from clusterobs.web.complexity import charts as _complexity_charts  # noqa: E402,F401
-from clusterobs.web.linkages import charts as _linkages_charts  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""The charts of the years (registered in ``chartspecs.CHARTS`` on import): a cluster's timeline."""
+"""The charts of the years (registered in ``chartspecs.CHARTS`` by ``clusterobs.web``'s ``ready()``): a cluster's
+timeline."""
 
 from __future__ import annotations
 

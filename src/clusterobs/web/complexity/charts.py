@@ -1,5 +1,5 @@
-"""The complexity charts, registered with the site's chart specs (``chartspecs.chart``) so that every one is drawn
-by the pages and exported as PNG/SVG by ``/api/figures/<name>.png|svg`` with the same query."""
+"""The complexity charts, registered with the site's chart specs by the app's ``ready()`` (``apps.py``) so that
+every one is drawn by the pages and exported as PNG/SVG by ``/api/figures/<name>.png|svg`` with the same query."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from clusterobs.charts.specs.text import GISCO, SBS_SOURCES, source_line
 from clusterobs.web import chartspecs, selectors
 from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart
 from clusterobs.web.complexity import selectors as cs
-from clusterobs.web.complexity.query import CHART_KEYS, parse_complexity_query
+from clusterobs.web.complexity.query import CHART_KEYS
 from clusterobs.web.labels import LEVEL_LABELS, NOT_AVAILABLE, T, missing, num
 from clusterobs.web.query import Query
 
@@ -172,6 +172,3 @@ def eci_years(q: Query) -> ChartOut:
         for r in rows.itertuples()]
     return ChartOut("eci-years", fig, title, summary, table, _filename("eci-years", q, q.region), notes)
 
-
-for _name in CHART_KEYS:
-    chartspecs.CHART_PARSERS[_name] = parse_complexity_query

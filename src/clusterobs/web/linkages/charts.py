@@ -1,5 +1,5 @@
-"""The linkages charts, registered with the site's chart specs (``chartspecs.chart``) so that every one is drawn
-by the pages and exported as PNG/SVG by ``/api/figures/<name>.png|svg`` with the same query."""
+"""The linkages charts, registered with the site's chart specs by the app's ``ready()`` (``apps.py``) so that every
+one is drawn by the pages and exported as PNG/SVG by ``/api/figures/<name>.png|svg`` with the same query."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from clusterobs.web import chartspecs, selectors
 from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart
 from clusterobs.web.labels import NOT_AVAILABLE, T, missing, num, pct
 from clusterobs.web.linkages import selectors as ls
-from clusterobs.web.linkages.query import CHART_KEYS, parse_linkages_query
+from clusterobs.web.linkages.query import CHART_KEYS
 from clusterobs.web.query import Query
 
 USCMP = "us_cmp_related"
@@ -194,6 +194,3 @@ def emerging_map(q: Query) -> ChartOut:
     table = [[_("Code"), _("Region"), _("Share")]] + [[r.code, r.name, pct(r.value, 2)] for r in have.itertuples()]
     return ChartOut("emerging-map", fig, title, summary, table, _filename("emerging-map", q, q.category), notes)
 
-
-for _name in CHART_KEYS:
-    chartspecs.CHART_PARSERS[_name] = parse_linkages_query

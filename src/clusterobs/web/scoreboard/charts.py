@@ -1,5 +1,5 @@
-"""The scoreboard's charts, registered with the site's chart specs (so each has its PNG/SVG export at
-``/api/figures/<name>.png|svg``): the map of a dimension, a region's profile, its rank intervals and its
+"""The scoreboard's charts, registered with the site's chart specs by the app's ``ready()`` (so each has its PNG/SVG
+export at ``/api/figures/<name>.png|svg``): the map of a dimension, a region's profile, its rank intervals and its
 indicator gaps."""
 
 from __future__ import annotations

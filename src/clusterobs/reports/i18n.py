@@ -98,6 +98,11 @@ class ReportTranslator:
 
         return date(iso)
 
+    def number(self, x: float, digits: int) -> str:
+        from clusterobs.reports.formatting import number
+
+        return number(x, digits)
+
 
 #: the reports' translator: stateless (the language is the context variable ``language`` sets)
 T = ReportTranslator()

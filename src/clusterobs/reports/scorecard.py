@@ -16,6 +16,8 @@ import pandas as pd
 from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
+from clusterobs.charts.specs import EmptyChart
+from clusterobs.charts.specs.region_stars import region_stars
 from clusterobs.charts.specs.text import (
     GISCO,
     INDICATORS,
@@ -25,7 +27,6 @@ from clusterobs.charts.specs.text import (
     scheme_short,
     source_line,
     star_labels,
-    wage_note,
 )
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import history, i18n
@@ -60,8 +61,6 @@ SPLIT_WARNING = 0.1
 CAVEAT_NAMES = 8
 #: rows of the portfolio table (the chart draws every category; the web and the API list them all)
 PORTFOLIO_ROWS = 20
-#: rows of the star strip (as the web's region overview)
-STAR_ROWS = 20
 TREND_SECTORS = ("TOTAL", "B-E", "F", "G-I", "J", "M_N")
 #: starred traded categories drawn on the timeline (the region's top ones: most stars, then the largest)
 TIMELINE_CATEGORIES = 5
@@ -436,35 +435,22 @@ def _stars_cell(r: object) -> str:
 def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
     """``every``: the region's measures under every scheme."""
     data = ctx["data"]
-    schemes = list(dict.fromkeys(data.schemes["scheme"]))
     section = Section("stars", _("Stars and their reasons"), [
         _("Each test a cluster passes earns a star; the table gives, for every starred cluster, each condition "
           "with the region's value and the threshold used (from the dataset's star tests).")])
-    cells, order, more = charts.region_star_cells(every, schemes, rows=STAR_ROWS)  # the web's region-stars cells
-    if not order:
+    try:  # the web's region-stars chart, from the one spec (printed: no links, no hover)
+        out = region_stars(T, data, region={"code": ctx["code"], "name": ctx["name"], "level": ctx["level"]},
+                           year=ctx["year"], scheme=ctx["scheme"], measures=every, min_coverage=MIN_CELL_COVERAGE,
+                           max_split=MAX_SPLIT_SHARE, interactive=False)
+    except EmptyChart:
         section.absent = (_("{name} cannot be ranked in {year}: {reason}. None of its clusters has stars, under any "
                             "scheme.").format(name=ctx["name"], year=ctx["year"], reason=ctx["reason"])
                           if ctx.get("no_data") else
                           _("{name} has no starred cluster under any scheme in {year}.").format(
                               name=ctx["name"], year=ctx["year"]))
         return section
-    cells["column"] = [scheme_short(s) for s in cells["scheme"]]
-    cells["url"] = ""
-    cells["hover"] = [f"{r.category_name}: {r.tests_passed or ''}" for r in cells.itertuples()]
-    title = _("Starred clusters of {name}").format(name=ctx["name"])
-    fig = charts.star_strip(cells, _caption(ctx, title, _("Stars under each scheme (tests passed)"), SBS_SOURCES, [
-        _("The {n} categories with the most stars; {more} more in the table below.").format(
-            n=fmt.integer(len(order)), more=fmt.integer(more)) if more > 0 else "",
-        _("US CMP has one test (strong cluster): one star at most."), wage_note(T, data, ctx["year"]),
-        _("A cell without data, or that cannot be ranked (coverage below {coverage}), is marked ×: no stars, not "
-          "zero stars.").format(
-            coverage=fmt.percent(MIN_CELL_COVERAGE, 0))]), star_labels=star_labels(T),
-        no_data_label=_("No data / not rankable"),
-        columns=[scheme_short(s) for s in schemes], rows=order)
     new_stars_table(ctx, section)
-    section.charts.append(Chart("region-stars", title, ngettext(
-        "{n} starred cluster under {scheme}.", "{n} starred clusters under {scheme}.", len(starred)).format(
-            n=fmt.integer(len(starred)), scheme=scheme_short(ctx["scheme"])), fig))
+    section.charts.append(Chart("region-stars", out.title, out.summary, out.fig))
     if len(starred):
         tests = data.star_tests(region=ctx["code"], scheme=ctx["scheme"], year=ctx["year"], level=ctx["level"])
         tests = tests[tests["category"].isin(starred["category"])]

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,15 +23,17 @@ from django.utils.translation import ngettext
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import STAR_COLOURS
+from clusterobs.charts.specs import ChartOut, EmptyChart
+from clusterobs.charts.specs.region_stars import region_stars as spec_region_stars
 from clusterobs.charts.specs.text import (
     GISCO,
     SBS_SOURCES,
+    cell_caveat,
     conversion_note,
     scheme_short,
     scheme_title,
     source_line,
     star_labels,
-    wage_note,
     years_text,
 )
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
@@ -47,7 +47,6 @@ from clusterobs.web.labels import (
     NOT_AVAILABLE,
     TEST_LABELS,
     T,
-    cell_caveat,
     flag,
     imputed_words,
     missing,
@@ -60,23 +59,6 @@ from clusterobs.web.query import Query
 
 #: maps outline regions with at least this share of the value imputed (quiet when imputation is small, UX.md §2)
 IMPUTED_OUTLINE = 0.1
-#: rows of the region overview's star strip
-REGION_STAR_ROWS = 20
-
-
-class EmptyChart(Exception):
-    """Nothing to draw for this view; the message says why (shown in place of the chart)."""
-
-
-@dataclass
-class ChartOut:
-    name: str
-    fig: go.Figure
-    title: str
-    summary: str
-    table: list[list[str]]
-    filename: str
-    notes: list[str] = field(default_factory=list)
 
 
 Spec = Callable[[Query], ChartOut]
@@ -171,7 +153,7 @@ def geojson(level: int) -> dict:
 
 def cell_words(r: Any) -> str:
     """Why a measure row (a region × category cell) is not ranked, in the page's language ("" when it is)."""
-    return cell_caveat(getattr(r, "employment", None), getattr(r, "rankable", None), getattr(r, "coverage", None),
+    return cell_caveat(T, getattr(r, "employment", None), getattr(r, "rankable", None), getattr(r, "coverage", None),
                        getattr(r, "split_share", None), min_coverage=MIN_CELL_COVERAGE, max_split=MAX_SPLIT_SHARE)
 
 
@@ -427,7 +409,8 @@ def locator(q: Query) -> ChartOut:
 
 @chart("region-stars", "region")
 def region_stars(q: Query) -> ChartOut:
-    """Region overview: its starred categories under each scheme (a star strip)."""
+    """Region overview: its starred categories under each scheme (the spec ``charts.specs.region_stars``, which the
+    scorecard draws too), with links to the category's page."""
     if not q.region:
         raise selectors.BadParameter("region", "`region` is required for this chart.")
     region = selectors.region_get(q.region)
@@ -436,55 +419,12 @@ def region_stars(q: Query) -> ChartOut:
     m = pd.concat([selectors.measures(scheme=scheme, year=q.year, level=level, region=q.region) for scheme in schemes],
                   ignore_index=True)
     m = m.assign(stars=selectors.star_values(m))  # a cell that cannot be ranked has no stars: NaN, drawn as "×"
-    cells, rows, more = charts.region_star_cells(m, schemes, rows=REGION_STAR_ROWS)
-    if not rows:
-        words = region_words(q.region, q, level)
-        raise EmptyChart(words or _("%(name)s has no starred cluster under any scheme in %(year)s.")
-                         % {"name": region["name"], "year": q.year})
-    cells["column"] = [scheme_short(s) for s in cells["scheme"]]
-    cells["url"] = [sector_url(q, c, level=level, region=q.region) for c in cells["category"]]
-    cells["hover"] = [_star_hover(r) for r in cells.itertuples()]
-    title = _("Starred clusters of %(name)s") % {"name": region["name"]}
-    subtitle = " · ".join([_("Stars under each scheme (tests passed)"), str(q.year), f"{LEVEL_LABELS[level]}, "
-                           "NUTS 2021"])
-    notes = [_("US CMP has one test (strong cluster): one star at most."), wage_note(T, selectors.data(), q.year),
-             conversion_note(T, level, selectors.data().years)]
-    if more:
-        notes.insert(0, _("The %(n)s categories with the most stars; %(more)s more in the table of starred clusters.")
-                     % {"n": REGION_STAR_ROWS, "more": more})
-    if cells["stars"].isna().any():
-        notes.append(_("×: no data, or a cell that cannot be ranked (hover for the reason)."))
-    fig = charts.star_strip(cells, Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES),
-                                           [n for n in notes if n]),
-                            star_labels=star_labels(T), no_data_label=_("No data or not ranked"),
-                            columns=[scheme_short(s) for s in schemes], rows=rows)
-    by_scheme = m[(m["scheme"] == q.scheme) & (m["stars"] > 0) & m["employment"].notna() & (m["kind"] == "traded")]
     head = selectors.region_headline(q.region, scheme=q.scheme, year=q.year)  # the engine's count
-    n_starred = head["starred"] if head and not head["no_data"] else 0
-    summary = ngettext("%(name)s has %(n)s starred traded cluster under %(scheme)s",
-                       "%(name)s has %(n)s starred traded clusters under %(scheme)s", n_starred) % {
-        "name": region["name"], "n": n_starred, "scheme": scheme_short(q.scheme)}
-    if len(by_scheme):
-        best = by_scheme.sort_values(["stars", "employment"], ascending=False).head(3)
-        summary += ": " + ", ".join(f"{r.category_name} ({'★' * int(r.stars)})" for r in best.itertuples())
-    summary += "."
-    table = [[_("Category"), *[scheme_short(s) for s in schemes]]]
-    for name in rows:
-        row = [str(name)]
-        for s in schemes:
-            v = cells[(cells["category_name"] == name) & (cells["scheme"] == s)]["stars"]
-            row.append(NOT_AVAILABLE if v.empty or missing(v.iloc[0]) else str(int(v.iloc[0])))
-        table.append(row)
-    return ChartOut("region-stars", fig, title, summary, table, filename("region-stars", q, q.region), notes)
-
-
-def _star_hover(r: Any) -> str:
-    stars = r.stars
-    if missing(stars):
-        return f"<b>{r.category_name}</b><br>{scheme_short(r.scheme)}: {cell_words(r) or _('No data')}"
-    passed = [str(TEST_LABELS.get(t, t)) for t in (r.tests_passed or "").split(",") if t]
-    return (f"<b>{r.category_name}</b><br>{scheme_short(r.scheme)}: "
-            f"{star_labels(T)[int(stars)]}" + (f" ({', '.join(passed)})" if passed else ""))
+    return spec_region_stars(
+        T, selectors.data(), region=region, year=q.year, scheme=q.scheme, measures=m,
+        min_coverage=MIN_CELL_COVERAGE, max_split=MAX_SPLIT_SHARE,
+        starred=head["starred"] if head and not head["no_data"] else 0, no_data_words=region_words(q.region, q, level),
+        url=lambda c: sector_url(q, c, level=level, region=q.region), filename=filename("region-stars", q, q.region))
 
 
 # ---- portfolio, sector ---------------------------------------------------------------------------------------

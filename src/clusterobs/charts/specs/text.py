@@ -10,6 +10,7 @@ Django's ``%(name)s`` placeholders and live in the project's one catalogue (``cl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -25,6 +26,8 @@ GISCO = "gisco_nuts"
 INDICATORS = "eurostat_nuts2_indicators"
 LFS = "eurostat_lfs_sectors"
 SCHEME_SHORT = {"eco2007": "ECO 2007", "eocic2019": "EOCIC 2019", "uscmp": "US CMP"}
+#: a value not available (Eurostat's sign)
+NOT_AVAILABLE = ":"
 
 
 @runtime_checkable
@@ -37,6 +40,10 @@ class Translator(Protocol):
 
     def date(self, iso: str) -> str:
         """An ISO date (or the date part of a timestamp) as a source line writes it."""
+        ...
+
+    def number(self, x: float, digits: int) -> str:
+        """``x`` rounded to ``digits`` decimals, with the language's decimal mark and thousands separator."""
         ...
 
 
@@ -76,6 +83,61 @@ DATA_TEXTS = (
        'via the correspondenceTables R package'),
     N_('Source: U.S. Census Bureau, County Business Patterns 2012'),
 )
+
+
+#: the NUTS levels' names (the web's ``labels.LEVEL_LABELS`` are these, translated lazily)
+LEVEL_NAMES = {0: N_("NUTS 0 (countries)"), 1: N_("NUTS 1 (major regions)"), 2: N_("NUTS 2 (regions)")}
+#: the star tests' names (the web's ``labels.TEST_LABELS`` are these, translated lazily)
+TEST_NAMES = {"size": N_("size"), "specialisation": N_("specialisation"), "focus": N_("focus"),
+              "productivity": N_("productivity"), "strong": N_("strong cluster")}
+
+
+def missing(x: object) -> bool:
+    """None, NaN or not a number."""
+    try:
+        return x is None or math.isnan(float(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def flag(x: object) -> bool:
+    """A boolean cell that may be missing (None, NaN, <NA>): True only when present and true."""
+    return not missing(x) and bool(x)
+
+
+def percent(t: Translator, x: object, digits: int = 1) -> str:
+    """A share as a percentage ("12.3%"); ":" when missing."""
+    if missing(x):
+        return NOT_AVAILABLE
+    return t.gettext("%(value)s%%") % {"value": t.number(100 * float(x), digits)}  # type: ignore[arg-type]
+
+
+def level_label(t: Translator, level: int) -> str:
+    """A NUTS level's name ("NUTS 2 (regions)")."""
+    return t.gettext(LEVEL_NAMES[level])
+
+
+def test_label(t: Translator, test: str) -> str:
+    """A star test's name in ``t``'s language (another scheme's test: its own name)."""
+    return t.gettext(TEST_NAMES[test]) if test in TEST_NAMES else test
+
+
+def cell_caveat(t: Translator, employment: object, rankable: object, coverage: object, split_share: object, *,
+                min_coverage: float, max_split: float) -> str:
+    """Why a region × category cell is not ranked, in words ("" when it is): no data, low coverage, split region.
+
+    The engine's ``caveat`` says the same in English; this is the reader's, in ``t``'s language."""
+    if missing(employment):
+        return t.gettext("No data: employment missing or confidential in the source")
+    if flag(rankable):
+        return ""
+    if not missing(split_share) and float(split_share) > max_split:  # type: ignore[arg-type]
+        return t.gettext("Not ranked: the region was split from an older NUTS region by population, so its industry "
+                         "structure is the older region's, not data collected for it")
+    if not missing(coverage) and float(coverage) < min_coverage:  # type: ignore[arg-type]
+        return t.gettext("Not ranked: the data cover %(share)s of the category's industries (below %(min)s)") % {
+            "share": percent(t, coverage, 0), "min": percent(t, min_coverage, 0)}
+    return t.gettext("Not ranked")
 
 
 def data_text(t: Translator, text: object) -> str:

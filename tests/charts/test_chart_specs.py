@@ -135,3 +135,15 @@ def test_region_stars_without_a_starred_cluster_says_why():
         region_stars(Words(), Reads([]), region={"code": "AA11", "name": "Alpha", "level": 2}, year=2015,
                      scheme="eco2007", measures=none, min_coverage=0.8, max_split=0.5,
                      no_data_words="No data: the region was split from an older NUTS region by population.")
+
+
+def test_region_stars_counts_the_rows_it_draws():
+    """Every category with two or three stars is drawn, past ``ROWS`` too: the note counts the rows drawn (the web's
+    note said 20 while drawing more)."""
+    m = pd.DataFrame([{"scheme": "eco2007", "category": f"c{i}", "category_name": f"C{i:02d}", "kind": "traded",
+                       "stars": 2.0 if i < 22 else 1.0, "tests_passed": "size", "employment": 100.0 + i,
+                       "rankable": True, "coverage": 1.0, "split_share": 0.0} for i in range(25)])
+    out = region_stars(Words(), Reads([2015]), region={"code": "AA11", "name": "Alpha", "level": 2}, year=2015,
+                       scheme="eco2007", measures=m, min_coverage=0.8, max_split=0.5)
+    assert len(out.table) == 1 + 22
+    assert out.notes[0] == "The 22 categories with the most stars; 3 more in the table of starred clusters."

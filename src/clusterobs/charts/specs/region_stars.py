@@ -73,7 +73,7 @@ def region_stars(t: Translator, reads: VersionReads, *, region: Mapping[str, Any
              conversion_note(t, level, reads.years)]
     if more:
         notes.insert(0, t.gettext("The %(n)s categories with the most stars; %(more)s more in the table of starred "
-                                  "clusters.") % {"n": ROWS, "more": more})
+                                  "clusters.") % {"n": len(rows), "more": more})
     if cells["stars"].isna().any():
         notes.append(t.gettext("×: no data, or a cell that cannot be ranked (hover for the reason).") if interactive
                      else t.gettext("×: no data, or a cell that cannot be ranked."))

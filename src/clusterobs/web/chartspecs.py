@@ -4,6 +4,11 @@ The pages draw these figures in the browser (Plotly.js); ``/api/figures/<name>.p
 same figure on the server with kaleido (``figures.py``), so an exported image is the chart the page showed.
 Each spec also returns the numbers drawn (the chart's Table tab), a one-sentence summary (its text alternative),
 its notes and a file name that encodes the view.
+
+The charts defined once below Django (``clusterobs.charts.specs``: the region-stars chart, and the texts every chart
+shares, ``charts.specs.text``) are called from here with the web's translator (``labels.T``), reads and links; the
+others are still defined here. ``@chart`` names a spec; each app's ``AppConfig.ready()`` registers its charts
+(``register``).
 """
 
 from __future__ import annotations

@@ -14,15 +14,17 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from clusterobs.charts.specs.text import DATA_TEXTS as REPORT_TEXTS
 from clusterobs.classifications.category_labels import label
 from clusterobs.cli import app
 from clusterobs.reports import build_scorecard, write_report
-from clusterobs.reports.common import DATA_TEXTS as REPORT_TEXTS
 from clusterobs.reports.i18n import DOMAIN, LOCALE, language
 
 N = "\u202f"
 REGION = "DE21"  # the English scorecard fixture's region
 SOURCES = Path(__file__).resolve().parents[2] / "src" / "clusterobs" / "reports"
+#: the chart specs shared by the site and the reports (their texts are in the one catalogue)
+SPECS = SOURCES.parent / "charts" / "specs"
 
 
 def pdf_text(path: Path) -> str:
@@ -130,28 +132,47 @@ def fmt_percent(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def _texts(path: Path) -> set[str]:
-    """The msgids of ``_(…)`` and ``ngettext(…)`` calls in a module (string literals only)."""
-    out = set()
+def _texts(path: Path) -> set[tuple[str | None, str]]:
+    """The (context, msgid) of the ``_(…)``, ``N_(…)``, ``ngettext(…)`` and ``pgettext(…)`` calls of a module and of
+    the chart specs' ``t.gettext(…)`` and ``t.ngettext(…)`` (string literals only)."""
+    out: set[tuple[str | None, str]] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_", "ngettext"):
-            for arg in node.args[: 2 if node.func.id == "ngettext" else 1]:
-                assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), (path.name, ast.dump(arg))
-                out.add(arg.value)
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else (
+            node.func.attr if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "t" else None)
+        if name not in ("_", "N_", "ngettext", "pgettext", "gettext"):
+            continue
+        args = [a.value if isinstance(a, ast.Constant) else a for a in node.args[: 1 if name in ("_", "N_", "gettext")
+                                                                                  else 2]]
+        if name == "gettext" and not isinstance(args[0], str):
+            continue  # ``data_text``: a text of the data, listed in ``DATA_TEXTS`` (``N_``)
+        assert all(isinstance(a, str) for a in args), (path.name, ast.dump(node))
+        if name == "pgettext":
+            out.add((args[0], args[1]))
+        else:
+            out |= {(None, a) for a in args[: 2 if name == "ngettext" else 1]}
     return out
 
 
 def test_the_french_catalogue_translates_every_text_of_the_reports():
+    """One catalogue (the site's, ``clusterobs/locale``) holds every text of the reports and of the chart specs they
+    share with the site."""
     po = polib.pofile(str(LOCALE / "fr" / "LC_MESSAGES" / f"{DOMAIN}.po"))
-    known = {e.msgid for e in po.translated_entries()} | {e.msgid_plural for e in po if e.msgid_plural}
-    wanted = set().union(*(_texts(p) for p in SOURCES.glob("*.py")))
+    known = {(e.msgctxt, e.msgid) for e in po.translated_entries()} | {
+        (e.msgctxt, e.msgid_plural) for e in po if e.msgid_plural}
+    wanted = set().union(*(_texts(p) for p in [*SOURCES.glob("*.py"), *SPECS.glob("*.py")]))
     assert len(wanted) > 100
+    assert ("report", "Change") in wanted and (None, "clusterobs dataset %(version)s (extracted %(date)s)") in wanted
     assert wanted - known == set()
     assert (LOCALE / "fr" / "LC_MESSAGES" / f"{DOMAIN}.mo").exists()
     with language("fr"):
-        from clusterobs.reports.i18n import _
+        from clusterobs.reports.i18n import _, pgettext
 
         assert _("Stars and their reasons") == "Étoiles et leurs raisons"
+        # the same English, two French texts: the site's "Changer" (a button), the report's "Variation" (a column)
+        assert (_("Change"), pgettext("report", "Change")) == ("Changer", "Variation")
 
 
 def test_report_lang_option(computed, tmp_path):

@@ -315,13 +315,14 @@ def test_one_year_store_says_one_year(single, tmp_path):
     """The reports' wording on the store of one year: no claim about SBS 2015; the year and the wages read from it."""
     from test_report_wording import HISTORY_CITATION, STALE, text
 
-    from clusterobs.reports.common import wage_note
+    from clusterobs.charts.specs.text import wage_note
+    from clusterobs.reports.formatting import T
 
     data = single[1]
     assert data.years == [2015]
     expected = ("EOCIC 2019's productivity test compares wages" if 2015 in data.years_with("productivity") else
                 "EOCIC 2019's productivity test needs wages, which the data do not have: at most two stars.")
-    assert wage_note(data, 2015).startswith(expected)
+    assert wage_note(T, data, 2015).startswith(expected)
     out = write_report(build_scorecard(data, "AA11"), tmp_path / "out", pdf=False)
     body = text(out.html)
     for stale in STALE:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from clusterobs.reports.common import conversion_note, wage_note
+from clusterobs.charts.specs.text import conversion_note, wage_note
+from clusterobs.reports.i18n import T
 
 STALE = ("SBS 2015 has one", "SBS 2015 lacks", "which SBS 2015 lacks", "SBS 2015 employment converted",
          "not in the SBS 2015 regional statistics")
@@ -35,8 +36,8 @@ def test_scorecard_and_panorama_on_the_eight_year_store(report_data, scorecard, 
 
 def test_wage_and_conversion_notes_read_the_data(report_data):
     assert report_data.years_with("productivity") == list(range(2008, 2016))
-    assert wage_note(report_data, 2015).startswith("EOCIC 2019's productivity test compares wages")
-    assert conversion_note(0, report_data.years) == ""
-    assert "NUTS 2006 or 2010" in conversion_note(2, report_data.years)
-    assert conversion_note(2, [2015]) == ("SBS data converted from NUTS 2013 to NUTS 2021 with the JRC converter's "
+    assert wage_note(T, report_data, 2015).startswith("EOCIC 2019's productivity test compares wages")
+    assert conversion_note(T, 0, report_data.years) == ""
+    assert "NUTS 2006 or 2010" in conversion_note(T, 2, report_data.years)
+    assert conversion_note(T, 2, [2015]) == ("SBS data converted from NUTS 2013 to NUTS 2021 with the JRC converter's "
                                           "population weights.")

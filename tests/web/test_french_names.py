@@ -8,12 +8,13 @@ import re
 from html import unescape
 
 import pytest
+from django.utils import translation
 
+from clusterobs.charts.specs.text import DATA_TEXTS, data_text
 from clusterobs.classifications.category_labels import label, translations
 from clusterobs.mapping.schemes import load_schemes
-from clusterobs.reports.common import DATA_TEXTS as REPORT_TEXTS
 from clusterobs.web import selectors
-from clusterobs.web.labels import DATA_TEXTS
+from clusterobs.web.labels import T
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +58,11 @@ def test_the_catalogue_is_complete_and_the_exceptions_are_listed():
     assert len(cats) == 77 and set(cats["category"]) == set(translations())
     same = {n for k, n in zip(cats["category"], cats["name"], strict=True) if label(k, "fr", n) == n}
     assert same == SAME_IN_FRENCH
-    # the data's texts are in both catalogues (web and reports), and match the scheme file and the sources
-    assert [str(t) for t in DATA_TEXTS] == list(REPORT_TEXTS)
+    # the data's texts, defined once for the site and the reports (``charts.specs.text``), match the scheme file and
+    # the sources, and the one catalogue translates each
+    assert len(DATA_TEXTS) == len(set(DATA_TEXTS)) == 18
+    with translation.override("fr"):
+        assert all(data_text(T, t) != t for t in DATA_TEXTS)
     for scheme in load_schemes().values():
         assert {scheme.title, *(t.description for t in scheme.tests)} <= set(map(str, DATA_TEXTS))
     citations = selectors.data().df("SELECT DISTINCT citation FROM sources")["citation"]

@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from store_views import latest_year_connection
 
+from clusterobs.charts.specs.text import cell_caveat
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.headlines import headline
 from clusterobs.web import selectors
-from clusterobs.web.labels import category_display_names, cell_caveat, region_no_data_words
+from clusterobs.web.labels import T, category_display_names, region_no_data_words
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +60,12 @@ def test_emerging_industries_sharing_a_traded_name_are_labelled():
 
 def test_cell_and_region_caveats_in_words():
     words = {"min_coverage": MIN_CELL_COVERAGE, "max_split": MAX_SPLIT_SHARE}
-    assert cell_caveat(100.0, True, 1.0, 0.0, **words) == ""
-    assert cell_caveat(None, False, 0.0, 0.0, **words).startswith("No data: employment missing")
-    assert cell_caveat(100.0, False, 0.58, 0.0, **words) == (
+    assert cell_caveat(T, 100.0, True, 1.0, 0.0, **words) == ""
+    assert cell_caveat(T, None, False, 0.0, 0.0, **words).startswith("No data: employment missing")
+    assert cell_caveat(T, 100.0, False, 0.58, 0.0, **words) == (
         "Not ranked: the data cover 58% of the category's industries (below 80%)")
-    assert cell_caveat(100.0, False, 1.0, 1.0, **words).startswith("Not ranked: the region was split")
-    assert cell_caveat(100.0, pd.NA, 1.0, math.nan, **words) == "Not ranked"
+    assert cell_caveat(T, 100.0, False, 1.0, 1.0, **words).startswith("Not ranked: the region was split")
+    assert cell_caveat(T, 100.0, pd.NA, 1.0, math.nan, **words) == "Not ranked"
     assert region_no_data_words(None, max_split=0.5) == ""
     assert region_no_data_words({"no_data": False, "split_share": 1.0}, max_split=0.5) == ""
     assert region_no_data_words({"no_data": True, "split_share": 1.0}, max_split=0.5).startswith(

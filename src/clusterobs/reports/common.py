@@ -1,57 +1,19 @@
-"""What every report shares: captions (source line, notes), star and category labels, what the data do not allow
-(coverage, imputation, split and no-data regions), the methodology and sources annexes."""
+"""What every report shares: category labels, what the data do not allow (coverage, imputation, split and no-data
+regions), the methodology and sources annexes. The chart texts the reports share with the site (source line, notes,
+star legend, schemes' short names) are ``clusterobs.charts.specs.text``."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from clusterobs.charts.specs.text import data_text
 from clusterobs.classifications.category_labels import label
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import i18n
 from clusterobs.reports.data import NUTS_VERSION, ReportData
-from clusterobs.reports.i18n import N_, _
+from clusterobs.reports.formatting import T
+from clusterobs.reports.i18n import _
 from clusterobs.reports.model import Section, Table
-
-SBS = "eurostat_sbs_2015"
-#: every SBS source a figure drawing SBS data cites: the 2015 extract and the 2008–2015 bulk panel (as the web's
-#: ``chartspecs.SBS_SOURCES``; a source the version did not ingest is left out of the citations)
-SBS_SOURCES = ["eurostat_sbs_2015", "eurostat_sbs_2008_2015"]
-GISCO = "gisco_nuts"
-INDICATORS = "eurostat_nuts2_indicators"
-LFS = "eurostat_lfs_sectors"
-SCHEME_SHORT = {"eco2007": "ECO 2007", "eocic2019": "EOCIC 2019", "uscmp": "US CMP"}
-
-#: texts the data carry in English that the report's catalogue translates (``data_text``): the built-in star schemes'
-#: titles and test descriptions and the sources' citations (the web's ``labels.DATA_TEXTS`` is this tuple)
-DATA_TEXTS = (
-    N_('European Cluster Observatory, first phase (2007)'),
-    N_('European Observatory for Clusters and Industrial Change (2019)'),
-    N_('US Cluster Mapping Project, strong clusters'),
-    N_('employment in the top 10% of regions for that category'),
-    N_('location quotient of at least 2'),
-    N_("share of the region's employment in the top 10% of all region × category cells (categories pooled)"),
-    N_('wage per employee in the top 10% of regions for that category (published threshold not public; '
-       'top 10% is ours)'),
-    N_('LQ at or above the 75th percentile and at least 1, employment and establishments above the '
-       '25th percentile'),
-    N_('Source: Eurostat, sbs_r_nuts2021 (SBS regional data from 2021, EMP_LOC_NR persons employed in '
-       'local units), retrieved through the dissemination API'),
-    N_('Source: Eurostat regional tables (tgs00003, tgs00096, tgs00010, tgs00026, tgs00040, tgs00049, '
-       'tepsr_lm220, tgs00101), extracted Dec 2020 via '
-       'github.com/andrea-ballatore/open-geo-data-education'),
-    N_('Source: Eurostat, lfst_r_lfe2en2 (employment by NUTS 2 regions and NACE Rev. 2, 15 years and over)'),
-    N_('Source: Eurostat, sbs_r_nuts06_r2 (SBS regional data, persons employed, 2015)'),
-    N_('Source: Eurostat, sbs_r_nuts06_r2 (SBS regional data, 2008-2015, bulk download of about August '
-       '2017)'),
-    N_('© EuroGeographics for the administrative boundaries. Data source: GISCO - Eurostat (European '
-       'Commission), NUTS 2016 and NUTS 2021 (20M, 60M)'),
-    N_('Joint Research Centre (2022) NUTS converter, matrices release 2025.08 '
-       '(https://urban.jrc.ec.europa.eu/tools/nuts-converter), via the R package nuts (rOpenSci)'),
-    N_('Source: Eurostat, NACE Rev. 2 (RAMON / ShowVoc), via the correspondenceTables R package'),
-    N_('Source: Eurostat, correspondence table NAICS 2017 - NACE Rev. 2; US Census Bureau, NAICS 2017; '
-       'via the correspondenceTables R package'),
-    N_('Source: U.S. Census Bureau, County Business Patterns 2012'),
-)
 
 # The engine's thresholds (``clusterobs.mapping.categories`` and ``clusterobs.mapping.compute``), repeated here so that
 # a scorecard need not import the mapping engine (Ibis: 0.3-0.5 s); a test checks they are the engine's.
@@ -65,17 +27,6 @@ MIN_REGION_RANKABLE = 0.5
 IMPUTED_MARK = 0.1
 #: the marks on a table's cells, explained in the table's note (``marks_note``)
 MARK_IMPUTED, MARK_PARTIAL, MARK_NOT_RANKABLE = "*", "†", "‡"
-
-
-def star_labels() -> list[str]:
-    """The legend of 0-3 stars, in the report's language."""
-    return [_("0 stars"), _("1 star"), _("2 stars"), _("3 stars")]
-
-
-def data_text(text: object) -> str:
-    """A text of the data (a scheme title, a test description, a citation) in the report's language; as given when
-    the catalogue has no translation."""
-    return i18n.gettext_data(text)
 
 
 def category_label(name: str, kind: str, traded_names: set[str]) -> str:
@@ -165,52 +116,11 @@ def level_label(level: int) -> str:
     return {0: _("Countries (NUTS 0)"), 1: _("NUTS 1 regions"), 2: _("NUTS 2 regions")}[level]
 
 
-def scheme_short(scheme: str) -> str:
-    return SCHEME_SHORT.get(scheme, scheme)
-
-
-def source_line(data: ReportData, source_ids: list[str]) -> str:
-    """The citations of the sources drawn, then the dataset version and its extraction date (as the web's)."""
-    tail = _("clusterobs dataset {version} (extracted {date})").format(
-        version=data.meta.get("version") or data.version, date=fmt.date(str(data.meta.get("created_at") or "")))
-    return " · ".join([*(data_text(c) for c in data.citations(source_ids)), tail])
-
-
 def names_note() -> str:
     """Said in a translated report: whose translations the category names are, and what stays as the data give it."""
     return _("The names and descriptions of the cluster categories, the star schemes' tests and the sources of the "
              "figures are this project's own translations of the official (English) texts; region names are those "
              "of the NUTS classification and indicator names are given as the data give them.")
-
-
-def conversion_note(level: int, years: list[int] | tuple[int, ...] = ()) -> str:
-    """How the SBS regional data reached NUTS 2021 (none at NUTS 0), as the web's: the years before 2013 were
-    published under older NUTS codes in places, said only when the dataset holds such ``years``."""
-    if not level:
-        return ""
-    if any(y < 2013 for y in years):
-        return _("SBS data converted to NUTS 2021 with the JRC converter's population weights (values published "
-                 "under NUTS 2006 or 2010 codes, before 2013, first converted to NUTS 2013).")
-    return _("SBS data converted from NUTS 2013 to NUTS 2021 with the JRC converter's population weights.")
-
-
-def wage_note(data: ReportData, year: int) -> str:
-    """What the stars of ``year`` can say about productivity (as the web's ``chartspecs.wage_note``)."""
-    wages = data.years_with("productivity")
-    if year in wages:
-        return _("EOCIC 2019's productivity test compares wages per person employed; a cell without wage data "
-                 "(missing or confidential) does not pass it.")
-    if wages:
-        return _("EOCIC 2019's productivity test needs wages, which the data of {year} do not have (wages: "
-                 "{years}): at most two stars in {year}.").format(year=year, years=years_text(wages))
-    return _("EOCIC 2019's productivity test needs wages, which the data do not have: at most two stars.")
-
-
-def years_text(years: list[int]) -> str:
-    """"2008–2015" for consecutive years, "2013, 2015" otherwise, "2015" for one."""
-    if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(map(str, years))
 
 
 def data_quality_paragraphs() -> list[str]:
@@ -273,7 +183,7 @@ def methodology_annex(data: ReportData, schemes: list[str] | None = None) -> Sec
             _("{title} ({scheme}): denominator {denominator}").format(
                 title=data.scheme_title(scheme), scheme=scheme, denominator=rows["denominator"].iloc[0]),
             [_("Test"), _("What it asks"), _("Condition"), _("Threshold source")],
-            [[r.test, data_text(r.test_description), r.condition + (_(" (optional)") if r.optional else ""),
+            [[r.test, data_text(T, r.test_description), r.condition + (_(" (optional)") if r.optional else ""),
               _("clusterobs default (not published)") if r.ours else _("as published")]
              for r in rows.itertuples()]))
     return section
@@ -295,8 +205,8 @@ def sources_annex(data: ReportData, *, used: list[str] | None = None, checksums:
             computed=str(compute.get("computed_at") or "")[:19] or "—", code=meta.get("code_version") or "—"),
         _("The raw files below were read by the ingest; each checksum is the SHA-256 of the file as read.")]
     cites = Table(_("Citations and licences"), [_("Source"), _("Files"), _("Citation"), _("Licence")],
-                  [[r.source, str(int((src["source"] == r.source).sum())), data_text(r.citation or ""), r.licence or ""]
-                   for r in src.drop_duplicates("source").itertuples()])
+                  [[r.source, str(int((src["source"] == r.source).sum())), data_text(T, r.citation or ""),
+                    r.licence or ""] for r in src.drop_duplicates("source").itertuples()])
     title = _("Annex: sources and reproducibility")
     if not checksums:  # the dataset version pins every file; their checksums are in the Panorama and `info`
         paragraphs[1] = _("The raw files behind these sources and their SHA-256 checksums are listed by `clusterobs "

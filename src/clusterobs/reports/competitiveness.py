@@ -8,8 +8,8 @@ NUTS 2021 regions of the cluster measures by identical code; the regions that do
 
 from __future__ import annotations
 
+from clusterobs.charts.specs.text import INDICATORS
 from clusterobs.reports import competitiveness_sources
-from clusterobs.reports.common import INDICATORS
 from clusterobs.reports.data import ReportData
 from clusterobs.reports.i18n import _
 from clusterobs.reports.indicator import Indicator

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from clusterobs.charts.specs.text import scheme_title
 from clusterobs.errors import NoDataset, ReportError
-from clusterobs.reports import i18n
+from clusterobs.reports import formatting
 from clusterobs.reports.history import shared_pairs
 from clusterobs.store import Store
 from clusterobs.store.reads import NUTS_VERSION, VersionReads
@@ -68,8 +69,7 @@ class ReportData(VersionReads):
 
     def scheme_title(self, scheme: str) -> str:
         """The scheme's title in the report's language."""
-        titles = self.schemes.loc[self.schemes["scheme"] == scheme, "title"]
-        return i18n.gettext_data(titles.iloc[0]) if len(titles) else scheme
+        return scheme_title(formatting.T, self, scheme)
 
     # ---- cluster measures -----------------------------------------------------------------------------------
     def measures(self, *, scheme: str | None, year: int, level: int = DEFAULT_LEVEL, region: str | None = None,

@@ -84,3 +84,24 @@ def date(iso: str) -> str:
 def plotly_separators() -> str:
     """Plotly's ``layout.separators`` (decimal, thousands) for the report's language."""
     return "," + NNBSP if i18n.current() == "fr" else ".,"
+
+
+class ReportTranslator:
+    """The chart texts' ``Translator`` (``clusterobs.charts.specs.text``) in the report's language; a source line
+    writes the extraction date as the language does (``5 novembre 2026``)."""
+
+    def gettext(self, message: str) -> str:
+        return i18n.translation(i18n.current()).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return i18n.translation(i18n.current()).ngettext(singular, plural, n)
+
+    def date(self, iso: str) -> str:
+        return date(iso)
+
+    def number(self, x: float, digits: int) -> str:
+        return number(x, digits)
+
+
+#: the reports' translator: stateless (the language is the context variable ``language`` sets)
+T = ReportTranslator()

@@ -1,6 +1,8 @@
-"""The reports' own text in the reader's language: Python's standard ``gettext`` (no Django) with the
-``clusterobs-reports`` catalogue (``reports/locale/<lang>/LC_MESSAGES/clusterobs-reports.po``, compiled to ``.mo`` by
-``python -m clusterobs.web.compile_messages``, which needs only polib, and committed beside it).
+"""The reports' own text in the reader's language: Python's standard ``gettext`` (no Django) with the project's one
+catalogue, the site's (``clusterobs/locale/<lang>/LC_MESSAGES/django.po``, in Django's ``LOCALE_PATHS`` too; compiled
+to ``.mo`` by ``python -m clusterobs.web.compile_messages``, which needs only polib, and committed beside it). The few
+report texts whose French differs from the same English text on the site carry the context ``report``
+(``pgettext``).
 
 A report is built and rendered in one language: ``with language("fr"):`` around the build (``build_scorecard``,
 ``build_panorama``) and the HTML (``render_html``, from ``Report.lang``). The language is a context variable, so two
@@ -19,8 +21,9 @@ from pathlib import Path
 
 from clusterobs.errors import ClusterobsError
 
-DOMAIN = "clusterobs-reports"
-LOCALE = Path(__file__).resolve().parent / "locale"
+#: the catalogue shared with the site (Django's domain)
+DOMAIN = "django"
+LOCALE = Path(__file__).resolve().parents[1] / "locale"
 #: the languages a report can be written in; English is the source text
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -66,10 +69,9 @@ def _(message: str) -> str:
     return translation(current()).gettext(message)
 
 
-def gettext_data(text: object) -> str:
-    """A text of the data (a scheme title, a test description, a citation) in the report's language; as given when
-    the catalogue has no translation (a scheme or source the user defined)."""
-    return translation(current()).gettext(str(text)) if text else str(text or "")
+def pgettext(context: str, message: str) -> str:
+    """``message`` in its ``context`` (``report``: where the report's French differs from the site's)."""
+    return translation(current()).pgettext(context, message)
 
 
 def N_(message: str) -> str:

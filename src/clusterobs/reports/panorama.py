@@ -18,26 +18,22 @@ from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
+from clusterobs.charts.specs.text import GISCO, SBS_SOURCES, conversion_note, scheme_short, source_line, star_labels
 from clusterobs.mapping.headlines import headline, usable
 from clusterobs.reports import competitiveness_sources, history, i18n, stats
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports.common import (
-    GISCO,
     MIN_CELL_COVERAGE,
-    SBS_SOURCES,
-    conversion_note,
     label_categories,
     level_label,
     methodology_annex,
     names_note,
     no_data_reason,
-    scheme_short,
-    source_line,
     sources_annex,
-    star_labels,
 )
 from clusterobs.reports.competitiveness import Indicator, indicators
 from clusterobs.reports.data import DEFAULT_LEVEL, DEFAULT_SCHEME, NUTS_VERSION, ReportData
+from clusterobs.reports.formatting import T
 from clusterobs.reports.i18n import _, ngettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 
@@ -210,8 +206,8 @@ class _Context:
                            scheme_short(self.scheme)])
 
     def caption(self, title: str, what: str, sources: list[str], notes: list[str] = ()) -> Caption:
-        notes = [n for n in [*notes, conversion_note(self.level, self.data.years)] if n]
-        return Caption(title, self.subtitle(what), source_line(self.data, sources), notes)
+        notes = [n for n in [*notes, conversion_note(T, self.level, self.data.years)] if n]
+        return Caption(title, self.subtitle(what), source_line(T, self.data, sources), notes)
 
 
 def _in_sentence(label: str) -> str:
@@ -309,16 +305,16 @@ def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
     for stars, col in ((1, "s1"), (2, "s2"), (3, "s3")):
         for r in top.itertuples():
             v = int(getattr(r, col))
-            rows.append({"label": r.category_name, "series": star_labels()[stars], "value": float(v),
+            rows.append({"label": r.category_name, "series": star_labels(T)[stars], "value": float(v),
                          "imputed": False, "url": "", "hover": _("{category}: {n} regions with {stars}").format(
-                             category=r.category_name, n=fmt.integer(v), stars=star_labels()[stars])})
+                             category=r.category_name, n=fmt.integer(v), stars=star_labels(T)[stars])})
     frame = pd.DataFrame(rows)
     title = _("Clusters by stars per category: {place}").format(place=ctx.place)
     fig = charts.grouped_bars(frame, ctx.caption(title, _("Regions with 1, 2 and 3 stars per traded category"),
                                                  SBS_SOURCES, [
         _("The {n} categories with the most three-star regions (of {total}).").format(
             n=fmt.integer(len(top)), total=fmt.integer(len(counts))), ranked_note(ctx)]),
-        value_title=_("Regions"), series_order=star_labels()[1:])
+        value_title=_("Regions"), series_order=star_labels(T)[1:])
     for i, trace in enumerate(fig.data):  # the star blues, as on the maps
         trace.marker.color = STAR_COLOURS[i + 1]
     first = top.iloc[0] if len(top) else None
@@ -327,7 +323,7 @@ def by_category(ctx: _Context, traded: pd.DataFrame) -> Section:
                if first is not None else _("No traded category has data."))
     grew = growth_column(ctx, "category_name")
     table = Table(_("Clusters by stars per traded category, {place}, {year}").format(place=ctx.place, year=ctx.year),
-                  [_("Category"), _("Regions ranked"), *star_labels()[1:], _("Employment"), _("Not rankable")]
+                  [_("Category"), _("Regions ranked"), *star_labels(T)[1:], _("Employment"), _("Not rankable")]
                   + ([_("Growth {period}").format(period=ctx.window.label())] if ctx.window else []),
                   [[r.category_name, fmt.integer(r.regions), fmt.integer(r.s1), fmt.integer(r.s2),
                     fmt.integer(r.s3), fmt.integer(r.employment), fmt.integer(r.left)]
@@ -397,7 +393,7 @@ def by_country(ctx: _Context, traded: pd.DataFrame, per_region: pd.DataFrame) ->
     summary = (_("Highest share: {first} ({first_value}); lowest shown: {last} ({last_value}).").format(
         first=bars[key].iloc[0], first_value=bars["value_text"].iloc[0], last=bars[key].iloc[-1],
         last_value=bars["value_text"].iloc[-1]) if len(bars) else _("No data."))
-    header = [_("Region") if ctx.country else _("Country"), *star_labels()[1:], _("Traded employment"),
+    header = [_("Region") if ctx.country else _("Country"), *star_labels(T)[1:], _("Traded employment"),
               _("In starred clusters")]
     if not ctx.country:
         header[1:1] = [_("Regions ranked"), _("Regions left out")]
@@ -635,7 +631,7 @@ def _scatter(ctx: _Context, ind: Indicator, x: pd.Series, y: pd.Series, names: p
                                                                                  year=ind.year),
                                      _("y: % of traded employment in starred clusters, {year}").format(year=ctx.year),
                                      scheme_short(ctx.scheme)]),
-                  source_line(ctx.data, [*SBS_SOURCES, ind.source]), [n for n in notes if n])
+                  source_line(T, ctx.data, [*SBS_SOURCES, ind.source]), [n for n in notes if n])
     fig = charts.scatter(frame, cap, x_title=f"{ind.label} ({ind.unit})", y_title=_("Cluster strength (%)"),
                          line=stats.fit_line(frame["x"], frame["y"]))
     summary = _("Across {n} regions, cluster strength and {indicator} correlate with Pearson r = {pearson} and "

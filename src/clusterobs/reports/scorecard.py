@@ -16,18 +16,25 @@ import pandas as pd
 from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
+from clusterobs.charts.specs import EmptyChart
+from clusterobs.charts.specs.region_stars import region_stars
+from clusterobs.charts.specs.text import (
+    GISCO,
+    INDICATORS,
+    LFS,
+    SBS_SOURCES,
+    conversion_note,
+    scheme_short,
+    source_line,
+    star_labels,
+)
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import history, i18n
 from clusterobs.reports.common import (
-    GISCO,
     IMPUTED_MARK,
-    INDICATORS,
-    LFS,
     MAX_SPLIT_SHARE,
     MIN_CELL_COVERAGE,
-    SBS_SOURCES,
     cell_marks,
-    conversion_note,
     label_categories,
     level_label,
     marked,
@@ -35,14 +42,11 @@ from clusterobs.reports.common import (
     methodology_annex,
     names_note,
     no_data_reason,
-    scheme_short,
-    source_line,
     sources_annex,
-    star_labels,
-    wage_note,
 )
 from clusterobs.reports.data import DEFAULT_SCHEME, NUTS_VERSION, ReportData, ReportError
-from clusterobs.reports.i18n import _, ngettext
+from clusterobs.reports.formatting import T
+from clusterobs.reports.i18n import _, ngettext, pgettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 from clusterobs.reports.scorecard_optional import (
     complexity_section,
@@ -58,8 +62,6 @@ SPLIT_WARNING = 0.1
 CAVEAT_NAMES = 8
 #: rows of the portfolio table (the chart draws every category; the web and the API list them all)
 PORTFOLIO_ROWS = 20
-#: rows of the star strip (as the web's region overview)
-STAR_ROWS = 20
 TREND_SECTORS = ("TOTAL", "B-E", "F", "G-I", "J", "M_N")
 #: starred traded categories drawn on the timeline (the region's top ones: most stars, then the largest)
 TIMELINE_CATEGORIES = 5
@@ -238,9 +240,9 @@ def sbs_lfs_caveat(row: object) -> str:
 
 
 def _caption(ctx: dict, title: str, what: str, sources: list[str], notes: list[str] = ()) -> Caption:
-    notes = [n for n in [*notes, conversion_note(ctx["level"], ctx["data"].years)] if n]
+    notes = [n for n in [*notes, conversion_note(T, ctx["level"], ctx["data"].years)] if n]
     sub = " · ".join([what, str(ctx["year"]), f"{level_label(ctx['level'])}, NUTS {NUTS_VERSION}"])
-    return Caption(title, sub, source_line(ctx["data"], sources), notes)
+    return Caption(title, sub, source_line(T, ctx["data"], sources), notes)
 
 
 def _locator(ctx: dict, country: str) -> Chart:
@@ -257,7 +259,7 @@ def _locator(ctx: dict, country: str) -> Chart:
     same = regions.loc[(regions["country"] == country) & (regions["level"] == level), "code"]
     title = _("Where {name} is").format(name=ctx["name"])
     fig = charts.locator_outline(geo, code, ctx["name"], Caption(title, f"{level_label(level)}, NUTS {NUTS_VERSION}",
-                                                             source_line(data, [GISCO])),
+                                                             source_line(T, data, [GISCO])),
                              country_codes=same, labels=(ctx["name"], _("Same country"), _("Other regions")),
                              height=300)
     return Chart("locator", title, _("{name} ({code}) and the regions around it.").format(name=ctx["name"],
@@ -329,7 +331,7 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
     # the web's portfolio chart's rows; a cell that cannot be ranked has no stars (-1 there), drawn grey
     rows, growth = charts.portfolio_rows(traded, imputed_outline=IMPUTED_OUTLINE)
     rows["url"] = ""
-    labels, lq, not_ranked = star_labels(), _("LQ"), _("not ranked")
+    labels, lq, not_ranked = star_labels(T), _("LQ"), _("not ranked")
     rows["hover"] = [f"<b>{r.category_name}</b><br>{labels[int(r.stars)] if r.stars >= 0 else not_ranked}<br>"
                      f"{lq} {fmt.number(r.lq)}" for r in rows.itertuples()]
     drawn = rows[rows["drawn"]]
@@ -366,7 +368,7 @@ def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
         x_title=_("Employment growth (CAGR)") if growth else _("Employment (persons, log scale)"),
         y_title=_("Location quotient"), star_labels=labels, x_log=not growth,
         x_reference=0.0 if growth else None, x_reference_label=_("no growth"),
-        lq_labels=(_("LQ = 1: Europe's structure"), _("LQ = 2: specialisation star")),
+        lq_labels=(pgettext("report", "LQ = 1: Europe's structure"), _("LQ = 2: specialisation star")),
         not_rankable_label=_("Not rankable"))
     spec = drawn[drawn["stars"] >= 0].sort_values("lq", ascending=False)
     summary = (_("{n} traded categories of {name}; most specialised: {top}.").format(
@@ -434,39 +436,26 @@ def _stars_cell(r: object) -> str:
 def stars(ctx: dict, every: pd.DataFrame, starred: pd.DataFrame) -> Section:
     """``every``: the region's measures under every scheme."""
     data = ctx["data"]
-    schemes = list(dict.fromkeys(data.schemes["scheme"]))
     section = Section("stars", _("Stars and their reasons"), [
         _("Each test a cluster passes earns a star; the table gives, for every starred cluster, each condition "
           "with the region's value and the threshold used (from the dataset's star tests).")])
-    cells, order, more = charts.region_star_cells(every, schemes, rows=STAR_ROWS)  # the web's region-stars cells
-    if not order:
+    try:  # the web's region-stars chart, from the one spec (printed: no links, no hover)
+        out = region_stars(T, data, region={"code": ctx["code"], "name": ctx["name"], "level": ctx["level"]},
+                           year=ctx["year"], scheme=ctx["scheme"], measures=every, min_coverage=MIN_CELL_COVERAGE,
+                           max_split=MAX_SPLIT_SHARE, interactive=False)
+    except EmptyChart:
         section.absent = (_("{name} cannot be ranked in {year}: {reason}. None of its clusters has stars, under any "
                             "scheme.").format(name=ctx["name"], year=ctx["year"], reason=ctx["reason"])
                           if ctx.get("no_data") else
                           _("{name} has no starred cluster under any scheme in {year}.").format(
                               name=ctx["name"], year=ctx["year"]))
         return section
-    cells["column"] = [scheme_short(s) for s in cells["scheme"]]
-    cells["url"] = ""
-    cells["hover"] = [f"{r.category_name}: {r.tests_passed or ''}" for r in cells.itertuples()]
-    title = _("Starred clusters of {name}").format(name=ctx["name"])
-    fig = charts.star_strip(cells, _caption(ctx, title, _("Stars under each scheme (tests passed)"), SBS_SOURCES, [
-        _("The {n} categories with the most stars; {more} more in the table below.").format(
-            n=fmt.integer(len(order)), more=fmt.integer(more)) if more > 0 else "",
-        _("US CMP has one test (strong cluster): one star at most."), wage_note(data, ctx["year"]),
-        _("A cell without data, or that cannot be ranked (coverage below {coverage}), is marked ×: no stars, not "
-          "zero stars.").format(
-            coverage=fmt.percent(MIN_CELL_COVERAGE, 0))]), star_labels=star_labels(),
-        no_data_label=_("No data / not rankable"),
-        columns=[scheme_short(s) for s in schemes], rows=order)
     new_stars_table(ctx, section)
-    section.charts.append(Chart("region-stars", title, ngettext(
-        "{n} starred cluster under {scheme}.", "{n} starred clusters under {scheme}.", len(starred)).format(
-            n=fmt.integer(len(starred)), scheme=scheme_short(ctx["scheme"])), fig))
+    section.charts.append(Chart("region-stars", out.title, out.summary, out.fig))
     if len(starred):
         tests = data.star_tests(region=ctx["code"], scheme=ctx["scheme"], year=ctx["year"], level=ctx["level"])
         tests = tests[tests["category"].isin(starred["category"])]
-        rows, skipped, marks = [], _("skipped"), []
+        rows, skipped, marks = [], pgettext("report", "skipped"), []
         for cell in starred.itertuples():
             conds = tests[tests["category"] == cell.category]
             reasons = "; ".join(
@@ -542,7 +531,7 @@ def timeline(ctx: dict, starred: pd.DataFrame) -> Chart | None:
     fig = charts.line_chart(frame, Caption(title, _("Employment (persons) of the {n} starred traded clusters with "
                                                     "the most stars ({scheme}, {year}), {first}–{last}").format(
         n=fmt.integer(len(top)), scheme=scheme_short(ctx["scheme"]), year=ctx["year"], first=first, last=last),
-        source_line(data, SBS_SOURCES), [n for n in notes if n]), value_title=_("Persons employed"),
+        source_line(T, data, SBS_SOURCES), [n for n in notes if n]), value_title=_("Persons employed"),
         series_order=list(names.values()))
     lead = frame[frame["series"] == next(iter(names.values()))].dropna(subset=["value"]).sort_values("year")
     summary = (_("{series}: {first} persons in {first_year}, {last} in {last_year}.").format(
@@ -580,7 +569,7 @@ def trends(ctx: dict, context: pd.DataFrame, starred: pd.DataFrame | None = None
                  if converted else ""]
         fig = charts.line_chart(frame, Caption(title, _("Employment (thousand persons, aged 15+), {first}–{last}, "
                                                         "by NACE aggregate").format(first=years[0], last=years[-1]),
-                                               source_line(data, [LFS]), [n for n in notes if n]),
+                                               source_line(T, data, [LFS]), [n for n in notes if n]),
                                 value_title=_("Thousand persons"),
                                 series_order=list(dict.fromkeys(frame.sort_values("sector")["series"])))
         total = frame[frame["sector"] == "TOTAL"].dropna(subset=["value"]).sort_values("year")
@@ -596,7 +585,7 @@ def trends(ctx: dict, context: pd.DataFrame, starred: pd.DataFrame | None = None
                                                                                       strict=True)])
         title = _("GDP per capita of {name}").format(name=ctx["name"])
         fig = charts.line_chart(frame, Caption(title, _("EUR per inhabitant, {first}–{last}").format(
-            first=int(gdp["year"].min()), last=int(gdp["year"].max())), source_line(data, [INDICATORS])),
+            first=int(gdp["year"].min()), last=int(gdp["year"].max())), source_line(T, data, [INDICATORS])),
                                 value_title=_("EUR per inhabitant"))
         first, last = gdp.iloc[0], gdp.iloc[-1]
         span = int(last["year"] - first["year"])

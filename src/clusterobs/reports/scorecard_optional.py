@@ -10,11 +10,12 @@ import pandas as pd
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import ACCENT
+from clusterobs.charts.specs.text import SBS_SOURCES, source_line
 from clusterobs.classifications.category_labels import label
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import i18n
-from clusterobs.reports.common import SBS_SOURCES, source_line
 from clusterobs.reports.data import NUTS_VERSION, ReportData
+from clusterobs.reports.formatting import T
 from clusterobs.reports.i18n import _
 from clusterobs.reports.model import Chart, Section, Table
 
@@ -55,7 +56,7 @@ def linkages_section(data: ReportData, code: str, name: str, *, year: int, level
     title = _("Cluster opportunities of {name}").format(name=name)
     fig = charts.ranked_bars(frame, Caption(title, _("Density of related specialisations (0-1), {year}, NUTS {nuts}")
                                             .format(year=year, nuts=NUTS_VERSION),
-                                            source_line(data, SBS_SOURCES),
+                                            source_line(T, data, SBS_SOURCES),
                                             [_("The {n} categories with the highest density among those where the "
                                                "region's LQ is below 1.").format(n=fmt.integer(len(opp)))]),
                              value_title=_("Density"), colour=ACCENT)

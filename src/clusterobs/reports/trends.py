@@ -16,21 +16,20 @@ import pandas as pd
 from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
+from clusterobs.charts.specs.text import SBS, scheme_short, source_line
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import history, i18n
 from clusterobs.reports.common import (
     MIN_CELL_COVERAGE,
-    SBS,
     label_categories,
     level_label,
     methodology_annex,
     names_note,
-    scheme_short,
-    source_line,
     sources_annex,
 )
 from clusterobs.reports.data import DEFAULT_LEVEL, NUTS_VERSION, ReportData
-from clusterobs.reports.i18n import _, ngettext
+from clusterobs.reports.formatting import T
+from clusterobs.reports.i18n import _, ngettext, pgettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 
 #: the scheme whose three-star counts the report compares (the Observatory's first-phase stars)
@@ -65,7 +64,7 @@ class _Ctx:
     def caption(self, title: str, what: str, notes: list[str] = (), sources: list[str] | None = None) -> Caption:
         period = self.window.label() if self.window else str(self.data.years[-1])
         sub = " · ".join([what, period, f"{level_label(self.level)}, NUTS {NUTS_VERSION}"])
-        return Caption(title, sub, source_line(self.data, sources or self.sbs), [n for n in notes if n])
+        return Caption(title, sub, source_line(T, self.data, sources or self.sbs), [n for n in notes if n])
 
 
 def sbs_sources(data: ReportData) -> list[str]:
@@ -298,7 +297,8 @@ def star_section(ctx: _Ctx, changes: pd.DataFrame, new: pd.DataFrame) -> Section
             region=first["label"], n=first["value_text"])
         section.charts.append(Chart("stars-change", title, summary, fig))
     header = [_("Region"), _("Three-star {year}").format(year=w.first), _("Three-star {year}").format(year=w.last),
-              _("Change"), _("Starred {year}").format(year=w.first), _("Starred {year}").format(year=w.last)]
+              pgettext("report", "Change"), _("Starred {year}").format(year=w.first),
+              _("Starred {year}").format(year=w.last)]
     for caption, rows in ((_("Regions gaining the most three-star clusters, {period}"), gainers),
                           (_("Regions losing the most three-star clusters, {period}"), losers)):
         if len(rows):
@@ -333,7 +333,8 @@ def structure(ctx: _Ctx, cells: pd.DataFrame) -> Section:
           "the category that gained the most share, the one that lost the most (in percentage points), and the "
           "structural change index: half the sum of the absolute changes in share, the share of employment that "
           "would have to move between categories to turn the {first} structure into the {last} one.").format(
-            unit=_("region") if ctx.country else _("country"), first=w.first, last=w.last)])
+            unit=pgettext("report", "region") if ctx.country else pgettext("report", "country"), first=w.first,
+            last=w.last)])
     if summary.empty:
         section.absent = _("No comparable traded cell in {place} over {period}.").format(place=ctx.place,
                                                                                      period=w.label())
@@ -357,8 +358,8 @@ def structure(ctx: _Ctx, cells: pd.DataFrame) -> Section:
     section.tables.append(Table(
         _("Structural change, {period}: the category gaining and the category losing the most share").format(
             period=w.label()),
-        [_("Region") if ctx.country else _("Country"), _("Gained most share"), _("Change"), _("Lost most share"),
-         _("Change"), _("Index")],
+        [_("Region") if ctx.country else _("Country"), _("Gained most share"), pgettext("report", "Change"),
+         _("Lost most share"), pgettext("report", "Change"), _("Index")],
         [[r.label, r.gainer, _points(r.gain), r.loser, _points(r.loss), fmt.percent(r.index)]
          for r in summary.itertuples()], numeric=(2, 4, 5),
         note=_("Changes in percentage points of the comparable traded employment.")))
@@ -429,7 +430,8 @@ def cross_sectoral(ctx: _Ctx, cells: pd.DataFrame) -> tuple[Section, history.CoG
                                                      "categories' growth"), [
         _("One point per pair of traded categories with {n} regions or more.").format(n=history.MIN_PAIR_REGIONS)],
         sources=[*ctx.sbs, LINKAGES] if method == "uscmp" else ctx.sbs),
-        x_title=_("Relatedness"), y_title=_("Co-growth (r)"), line=fit, line_label=_("least-squares line"),
+        x_title=pgettext("report", "Relatedness"), y_title=_("Co-growth (r)"), line=fit,
+        line_label=_("least-squares line"),
         label_top=4)
     section.charts.append(Chart("co-growth", title, _("Related pairs: r = {related}; other pairs: r = {other}.").format(
         related=fmt.corr(cg.related_mean), other=fmt.corr(cg.other_mean)), fig))
@@ -437,7 +439,7 @@ def cross_sectoral(ctx: _Ctx, cells: pd.DataFrame) -> tuple[Section, history.CoG
     if len(top):
         section.tables.append(Table(
             _("Related pairs growing most together, {period}").format(period=w.label()),
-            [_("Category"), _("Related category"), _("Relatedness"), _("Co-growth (r)"), _("Regions")],
+            [_("Category"), _("Related category"), pgettext("report", "Relatedness"), _("Co-growth (r)"), _("Regions")],
             [[names.get(r.category_i, r.category_i), names.get(r.category_j, r.category_j), fmt.number(r.value),
               fmt.corr(r.r), fmt.integer(r.regions)] for r in top.itertuples()], numeric=(2, 3, 4)))
     return section, cg

@@ -22,6 +22,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import HttpError, ValidationError
 
 from clusterobs import __version__
+from clusterobs.charts.specs.text import years_text
 from clusterobs.errors import BadParameter, NoDataset, NotFound
 from clusterobs.web import (
     api_categories,
@@ -61,7 +62,7 @@ def with_years(schema: Any, years: list[int]) -> Any:
     description naming them ("one of 2008–2015"); unchanged when no version with measures is published."""
     if not years:
         return schema
-    text = history.years_text(years)
+    text = years_text(years)
     for ops in schema.get("paths", {}).values():
         for op in ops.values():
             for param in op.get("parameters", []) if isinstance(op, dict) else ():

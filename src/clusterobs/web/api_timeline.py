@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from pydantic import StringConstraints
 
+from clusterobs.charts.specs.text import years_text
 from clusterobs.web import api_params as p
 from clusterobs.web import history, selectors
 from clusterobs.web.api_formats import FILE_FORMATS, download, measure_records, view_name
@@ -38,7 +39,7 @@ def timeline_api(request: HttpRequest,
     lvl = int(reg["level"])
     years = [int(y) for y in rows["year"]]
     if fmt in FILE_FORMATS:
-        name = view_name("timeline", region, category, scheme, f"nuts{lvl}", history.years_text(years))
+        name = view_name("timeline", region, category, scheme, f"nuts{lvl}", years_text(years))
         return download(request, rows, fmt=fmt, name=name, scheme=scheme,
                         title=f"{cat['name']} in {region} {reg['name'] or ''}, year by year")
     return {"version": selectors.dataset().version, "region": region, "region_name": reg["name"],

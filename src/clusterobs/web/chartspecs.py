@@ -4,19 +4,23 @@ The pages draw these figures in the browser (Plotly.js); ``/api/figures/<name>.p
 same figure on the server with kaleido (``figures.py``), so an exported image is the chart the page showed.
 Each spec also returns the numbers drawn (the chart's Table tab), a one-sentence summary (its text alternative),
 its notes and a file name that encodes the view.
+
+The charts defined once below Django (``clusterobs.charts.specs``: the region-stars chart, and the texts every chart
+shares, ``charts.specs.text``) are called from here with the web's translator (``labels.T``), reads and links; the
+others are still defined here. ``@chart`` names a spec; each app's ``AppConfig.ready()`` registers its charts
+(``register``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,9 +28,21 @@ from django.utils.translation import ngettext
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import STAR_COLOURS
+from clusterobs.charts.specs import ChartOut, EmptyChart
+from clusterobs.charts.specs.region_stars import region_stars as spec_region_stars
+from clusterobs.charts.specs.text import (
+    GISCO,
+    SBS_SOURCES,
+    cell_caveat,
+    conversion_note,
+    scheme_short,
+    scheme_title,
+    source_line,
+    star_labels,
+    years_text,
+)
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.web import selectors
-from clusterobs.web.history import years_text
 from clusterobs.web.labels import (
     LEVEL_LABELS,
     MEASURE_INLINE,
@@ -35,48 +51,24 @@ from clusterobs.web.labels import (
     MEASURE_UNITS,
     NOT_AVAILABLE,
     TEST_LABELS,
-    cell_caveat,
-    data_text,
+    T,
     flag,
     imputed_words,
     missing,
     num,
     pct,
     region_no_data_words,
-    scheme_short,
-    star_labels,
     value_text,
 )
 from clusterobs.web.query import Query
 
-SBS = "eurostat_sbs_2015"
-#: every SBS source a chart drawing SBS data cites: the 2015 extract and the 2008–2015 bulk panel (a source the
-#: version did not ingest is left out of the citations)
-SBS_SOURCES = ["eurostat_sbs_2015", "eurostat_sbs_2008_2015"]
-GISCO = "gisco_nuts"
-INDICATORS = "eurostat_nuts2_indicators"
 #: maps outline regions with at least this share of the value imputed (quiet when imputation is small, UX.md §2)
 IMPUTED_OUTLINE = 0.1
-#: rows of the region overview's star strip
-REGION_STAR_ROWS = 20
-
-
-class EmptyChart(Exception):
-    """Nothing to draw for this view; the message says why (shown in place of the chart)."""
-
-
-@dataclass
-class ChartOut:
-    name: str
-    fig: go.Figure
-    title: str
-    summary: str
-    table: list[list[str]]
-    filename: str
-    notes: list[str] = field(default_factory=list)
 
 
 Spec = Callable[[Query], ChartOut]
+#: every chart of the site, filled by the apps' ``AppConfig.ready()`` (``register``): the site's own charts by
+#: ``clusterobs.web``'s, each feature app's by its own
 CHARTS: dict[str, Spec] = {}
 #: the parameters each chart reads (besides scheme, year and level): its export URL carries them
 CHART_PARAMS: dict[str, tuple[str, ...]] = {}
@@ -85,11 +77,31 @@ CHART_PARSERS: dict[str, Callable[[Any], Query]] = {}
 
 
 def chart(name: str, *params: str) -> Callable[[Spec], Spec]:
-    def register(fn: Spec) -> Spec:
-        CHARTS[name] = fn
-        CHART_PARAMS[name] = params
+    """Name a spec and the parameters it reads; ``register`` (from an app's ``ready()``) adds it to ``CHARTS``."""
+    def mark(fn: Spec) -> Spec:
+        fn.chart = (name, params)  # type: ignore[attr-defined]
         return fn
-    return register
+    return mark
+
+
+def specs_of(module: ModuleType) -> dict[str, Spec]:
+    """The specs a module defines (its ``@chart`` functions), by chart name."""
+    return {fn.chart[0]: fn for fn in vars(module).values()
+            if callable(fn) and isinstance(getattr(fn, "chart", None), tuple) and getattr(fn, "__module__", None)
+            == module.__name__}
+
+
+def register(module: ModuleType, *, parser: Callable[[Any], Query] | None = None) -> list[str]:
+    """Add the specs of ``module`` to ``CHARTS`` (with ``parser``: their query is the app's own); an app calls it
+    from ``AppConfig.ready()``. A name registered twice by two modules is an error."""
+    specs = specs_of(module)
+    for name, fn in specs.items():
+        if CHARTS.get(name, fn) is not fn:
+            raise ValueError(f"chart {name!r} registered twice: {CHARTS[name].__module__} and {module.__name__}")
+        CHARTS[name], CHART_PARAMS[name] = fn, fn.chart[1]  # type: ignore[attr-defined]
+        if parser is not None:
+            CHART_PARSERS[name] = parser
+    return sorted(specs)
 
 
 def build(name: str, q: Query) -> ChartOut:
@@ -99,45 +111,6 @@ def build(name: str, q: Query) -> ChartOut:
 
 
 # ---- captions --------------------------------------------------------------------------------------------------
-
-
-def source_line(source_ids: list[str]) -> str:
-    """The citations of the sources drawn, then the dataset version and its extraction date."""
-    meta = selectors.dataset_meta()
-    cites = [data_text(c) for c in selectors.citations(source_ids)]
-    version = meta.get("version") or selectors.data().version
-    extracted = str(meta.get("created_at") or "")[:10]
-    tail = _("clusterobs dataset %(version)s (extracted %(date)s)") % {"version": version, "date": extracted}
-    return " · ".join([*cites, tail])
-
-
-def conversion_note(level: int) -> str:
-    """How the SBS regional data reached NUTS 2021 (none at NUTS 0); the years before 2013 were published under older
-    NUTS codes in places, said only when the dataset holds such years."""
-    if not level:
-        return ""
-    if any(y < 2013 for y in selectors.data().years):
-        return _("SBS data converted to NUTS 2021 with the JRC converter's population weights (values published "
-                 "under NUTS 2006 or 2010 codes, before 2013, first converted to NUTS 2013).")
-    return _("SBS data converted from NUTS 2013 to NUTS 2021 with the JRC converter's population weights.")
-
-
-def wage_note(year: int) -> str:
-    """What the stars of a year can say about productivity: EOCIC 2019's productivity test needs wages."""
-    wages = selectors.years_with("productivity")
-    if year in wages:
-        return _("EOCIC 2019's productivity test compares wages per person employed; a cell without wage data "
-                 "(missing or confidential) does not pass it.")
-    if wages:
-        return _("EOCIC 2019's productivity test needs wages, which the data of %(year)s do not have (wages: "
-                 "%(years)s): at most two stars in %(year)s.") % {"year": year, "years": years_text(wages)}
-    return _("EOCIC 2019's productivity test needs wages, which the data do not have: at most two stars.")
-
-
-def scheme_title(scheme: str) -> str:
-    s = selectors.data().schemes
-    titles = s.loc[s["scheme"] == scheme, "title"]
-    return data_text(titles.iloc[0]) if len(titles) else scheme
 
 
 def unit_subtitle(q: Query, measure: str, *, with_scheme: bool) -> str:
@@ -185,7 +158,7 @@ def geojson(level: int) -> dict:
 
 def cell_words(r: Any) -> str:
     """Why a measure row (a region × category cell) is not ranked, in the page's language ("" when it is)."""
-    return cell_caveat(getattr(r, "employment", None), getattr(r, "rankable", None), getattr(r, "coverage", None),
+    return cell_caveat(T, getattr(r, "employment", None), getattr(r, "rankable", None), getattr(r, "coverage", None),
                        getattr(r, "split_share", None), min_coverage=MIN_CELL_COVERAGE, max_split=MAX_SPLIT_SHARE)
 
 
@@ -294,13 +267,14 @@ def stars_map(q: Query) -> ChartOut:
                                frame["categories_not_ranked"], strict=True)]
     title = _("Europe's three-star clusters")
     subtitle = " · ".join([_("Traded clusters with three stars per region"), str(q.year),
-                           f"{LEVEL_LABELS[q.level]}, NUTS 2021", scheme_title(q.scheme)])
+                           f"{LEVEL_LABELS[q.level]}, NUTS 2021", scheme_title(T, selectors.data(), q.scheme)])
     notes = [*_no_data_counts(frame.drop(columns="imputed", errors="ignore")), not_covered_note(q.level),
-             conversion_note(q.level)]
+             conversion_note(T, q.level, selectors.data().years)]
     notes = [n for n in notes if n]
     classing = charts.count_classes(["0", "1", "2", "3–4", _("5 or more")])
     fig = charts.choropleth_map(frame, geojson(q.level), classing,
-                                Caption(title, subtitle, source_line([*SBS_SOURCES, GISCO]), notes),
+                                Caption(title, subtitle, source_line(T, selectors.data(), [*SBS_SOURCES, GISCO]),
+                                        notes),
                                 legend_title=_("Three-star clusters"), no_data_label=_("No data"),
                                 no_data_detail=_("No data"))
     have = frame.dropna(subset=["value"]).sort_values(["value", "code"], ascending=[False, True])
@@ -343,7 +317,7 @@ def strength_map(q: Query) -> ChartOut:
     if q.measure == "employment":
         method = _("circle area proportional to employment")
     elif q.measure == "stars":
-        classing = charts.star_classes(star_labels())
+        classing = charts.star_classes(star_labels(T))
         method = _("one class per number of stars")
     elif q.measure == "lq":
         classing = charts.lq_classes(str(MEASURE_SHORT["lq"]), lambda x: num(x, 2).rstrip("0").rstrip(".,") or "0")
@@ -361,9 +335,9 @@ def strength_map(q: Query) -> ChartOut:
     if q.measure == "growth":
         notes.append(_("Growth: compound annual growth of employment over the longest window of at most five years "
                        "ending in %(year)s with data for the region."))
-    notes += [conversion_note(q.level), _("Classes: %(method)s.") % {"method": method}]
+    notes += [conversion_note(T, q.level, selectors.data().years), _("Classes: %(method)s.") % {"method": method}]
     notes = [n for n in notes if n]
-    caption = Caption(title, subtitle, source_line([*SBS_SOURCES, GISCO]), notes)
+    caption = Caption(title, subtitle, source_line(T, selectors.data(), [*SBS_SOURCES, GISCO]), notes)
     geo = geojson(q.level)
     common = {"no_data_label": _("No data"), "imputed_label": _("Outlined: ≥ 10% imputed"),
               "no_data_detail": _("No data")}
@@ -429,7 +403,8 @@ def locator(q: Query) -> ChartOut:
     title = _("Where %(name)s is") % {"name": region["name"]}
     subtitle = f"{region['code']} · {LEVEL_LABELS[level]}, NUTS 2021"
     fig = charts.locator_map(geojson(level), q.region, str(region["name"]),
-                             Caption(title, subtitle, source_line([GISCO])), country_codes=list(same),
+                             Caption(title, subtitle, source_line(T, selectors.data(), [GISCO])),
+                             country_codes=list(same),
                              labels=(str(region["name"]), _("Same country"), _("Other regions")))
     summary = _("%(name)s (%(code)s) highlighted among the %(n)s regions of its country at this level.") % {
         "name": region["name"], "code": q.region, "n": len(same)}
@@ -439,7 +414,8 @@ def locator(q: Query) -> ChartOut:
 
 @chart("region-stars", "region")
 def region_stars(q: Query) -> ChartOut:
-    """Region overview: its starred categories under each scheme (a star strip)."""
+    """Region overview: its starred categories under each scheme (the spec ``charts.specs.region_stars``, which the
+    scorecard draws too), with links to the category's page."""
     if not q.region:
         raise selectors.BadParameter("region", "`region` is required for this chart.")
     region = selectors.region_get(q.region)
@@ -448,53 +424,12 @@ def region_stars(q: Query) -> ChartOut:
     m = pd.concat([selectors.measures(scheme=scheme, year=q.year, level=level, region=q.region) for scheme in schemes],
                   ignore_index=True)
     m = m.assign(stars=selectors.star_values(m))  # a cell that cannot be ranked has no stars: NaN, drawn as "×"
-    cells, rows, more = charts.region_star_cells(m, schemes, rows=REGION_STAR_ROWS)
-    if not rows:
-        words = region_words(q.region, q, level)
-        raise EmptyChart(words or _("%(name)s has no starred cluster under any scheme in %(year)s.")
-                         % {"name": region["name"], "year": q.year})
-    cells["column"] = [scheme_short(s) for s in cells["scheme"]]
-    cells["url"] = [sector_url(q, c, level=level, region=q.region) for c in cells["category"]]
-    cells["hover"] = [_star_hover(r) for r in cells.itertuples()]
-    title = _("Starred clusters of %(name)s") % {"name": region["name"]}
-    subtitle = " · ".join([_("Stars under each scheme (tests passed)"), str(q.year), f"{LEVEL_LABELS[level]}, "
-                           "NUTS 2021"])
-    notes = [_("US CMP has one test (strong cluster): one star at most."), wage_note(q.year), conversion_note(level)]
-    if more:
-        notes.insert(0, _("The %(n)s categories with the most stars; %(more)s more in the table of starred clusters.")
-                     % {"n": REGION_STAR_ROWS, "more": more})
-    if cells["stars"].isna().any():
-        notes.append(_("×: no data, or a cell that cannot be ranked (hover for the reason)."))
-    fig = charts.star_strip(cells, Caption(title, subtitle, source_line(SBS_SOURCES), [n for n in notes if n]),
-                            star_labels=star_labels(), no_data_label=_("No data or not ranked"),
-                            columns=[scheme_short(s) for s in schemes], rows=rows)
-    by_scheme = m[(m["scheme"] == q.scheme) & (m["stars"] > 0) & m["employment"].notna() & (m["kind"] == "traded")]
     head = selectors.region_headline(q.region, scheme=q.scheme, year=q.year)  # the engine's count
-    n_starred = head["starred"] if head and not head["no_data"] else 0
-    summary = ngettext("%(name)s has %(n)s starred traded cluster under %(scheme)s",
-                       "%(name)s has %(n)s starred traded clusters under %(scheme)s", n_starred) % {
-        "name": region["name"], "n": n_starred, "scheme": scheme_short(q.scheme)}
-    if len(by_scheme):
-        best = by_scheme.sort_values(["stars", "employment"], ascending=False).head(3)
-        summary += ": " + ", ".join(f"{r.category_name} ({'★' * int(r.stars)})" for r in best.itertuples())
-    summary += "."
-    table = [[_("Category"), *[scheme_short(s) for s in schemes]]]
-    for name in rows:
-        row = [str(name)]
-        for s in schemes:
-            v = cells[(cells["category_name"] == name) & (cells["scheme"] == s)]["stars"]
-            row.append(NOT_AVAILABLE if v.empty or missing(v.iloc[0]) else str(int(v.iloc[0])))
-        table.append(row)
-    return ChartOut("region-stars", fig, title, summary, table, filename("region-stars", q, q.region), notes)
-
-
-def _star_hover(r: Any) -> str:
-    stars = r.stars
-    if missing(stars):
-        return f"<b>{r.category_name}</b><br>{scheme_short(r.scheme)}: {cell_words(r) or _('No data')}"
-    passed = [str(TEST_LABELS.get(t, t)) for t in (r.tests_passed or "").split(",") if t]
-    return (f"<b>{r.category_name}</b><br>{scheme_short(r.scheme)}: "
-            f"{star_labels()[int(stars)]}" + (f" ({', '.join(passed)})" if passed else ""))
+    return spec_region_stars(
+        T, selectors.data(), region=region, year=q.year, scheme=q.scheme, measures=m,
+        min_coverage=MIN_CELL_COVERAGE, max_split=MAX_SPLIT_SHARE,
+        starred=head["starred"] if head and not head["no_data"] else 0, no_data_words=region_words(q.region, q, level),
+        url=lambda c: sector_url(q, c, level=level, region=q.region), filename=filename("region-stars", q, q.region))
 
 
 # ---- portfolio, sector ---------------------------------------------------------------------------------------
@@ -518,7 +453,7 @@ def portfolio(q: Query) -> ChartOut:
     rows, growth = charts.portfolio_rows(traded[ok], imputed_outline=IMPUTED_OUTLINE)
     rows["url"] = [sector_url(q, c, level=level, region=q.region) for c in rows["category"]]
     rows["hover"] = [
-        f"<b>{r.category_name}</b><br>{star_labels()[int(r.stars)]}<br>"
+        f"<b>{r.category_name}</b><br>{star_labels(T)[int(r.stars)]}<br>"
         f"{MEASURE_SHORT['employment']}: {value_text('employment', r.employment)}<br>"
         f"{MEASURE_SHORT['lq']}: {value_text('lq', r.lq)}<br>{MEASURE_SHORT['focus']}: {value_text('focus', r.focus)}"
         + (f"<br>{MEASURE_SHORT['growth']}: {value_text('growth', r.growth)}" if growth else "")
@@ -552,12 +487,12 @@ def portfolio(q: Query) -> ChartOut:
     if drawn["imputed"].any():
         notes.append(_("%(n)s bubbles with a black outline have at least %(share)s of the value imputed.")
                      % {"n": int(drawn["imputed"].sum()), "share": pct(IMPUTED_OUTLINE, 0)})
-    notes.append(conversion_note(level))
+    notes.append(conversion_note(T, level, selectors.data().years))
     notes = [n for n in notes if n]
     fig = charts.bubble_portfolio(
-        drawn, Caption(title, subtitle, source_line(SBS_SOURCES), notes), x_title=x_title,
+        drawn, Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes), x_title=x_title,
         y_title=_("Location quotient"),
-        star_labels=star_labels(), x_log=not growth, x_reference=0.0 if growth else None,
+        star_labels=star_labels(T), x_log=not growth, x_reference=0.0 if growth else None,
         x_reference_label=_("no growth"), lq_labels=(_("LQ = 1: Europe's structure"),
                                                       _("LQ = 2: specialisation star")))
     spec = drawn.sort_values("lq", ascending=False)
@@ -603,7 +538,7 @@ def sector_top(q: Query) -> ChartOut:
     top["imputed"] = top["imputed_share"].fillna(0) >= IMPUTED_OUTLINE
     top["url"] = [region_url(q, c) for c in top["region"]]
     top["hover"] = [f"<b>{r.region_name}</b> ({r.region})<br>{MEASURE_SHORT[measure]}: {r.value_text}<br>"
-                    f"{star_labels()[int(r.stars)]}" + (f"<br>{imputed_words(r.imputed_share)}" if r.imputed else "")
+                    f"{star_labels(T)[int(r.stars)]}" + (f"<br>{imputed_words(r.imputed_share)}" if r.imputed else "")
                     for r in top.itertuples()]
     colours = [STAR_COLOURS[int(s)] for s in top["stars"]]
     title = _("%(category)s: top regions by %(measure)s") % {"category": cat["name"],
@@ -617,9 +552,9 @@ def sector_top(q: Query) -> ChartOut:
                  "split from an older region by population, or a no-data region (listed in the table with the "
                  "reason).", not_ranked) % {"n": not_ranked, "min": pct(MIN_CELL_COVERAGE, 0)} if not_ranked else "",
         _("Hatched bars: at least %(share)s of the value imputed.") % {"share": pct(IMPUTED_OUTLINE, 0)}
-        if top["imputed"].any() else "", conversion_note(q.level)]
+        if top["imputed"].any() else "", conversion_note(T, q.level, selectors.data().years)]
     notes = [n for n in notes if n]
-    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line(SBS_SOURCES), notes),
+    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes),
                              value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})", colours=colours,
                              reference=1.0 if measure == "lq" else 0.0 if measure == "growth" else None,
                              reference_label=_("Europe (LQ = 1)") if measure == "lq" else _("no growth"))
@@ -676,11 +611,12 @@ def sector_distribution(q: Query) -> ChartOut:
                               "no-data region).", not_ranked) % {"n": not_ranked})
     if log and len(positive) < len(have):
         notes.append(_("%(n)s regions with zero are left out of the log scale.") % {"n": len(have) - len(positive)})
-    notes.append(conversion_note(q.level))
+    notes.append(conversion_note(T, q.level, selectors.data().years))
     notes = [n for n in notes if n]
     hover = _("%(from)s to %(to)s: %(n)s regions") % {"from": "%{customdata[0]:.3g}", "to": "%{customdata[1]:.3g}",
                                                       "n": "%{y}"}
-    fig = charts.histogram(pd.DataFrame({"value": have}), Caption(title, subtitle, source_line(SBS_SOURCES), notes),
+    fig = charts.histogram(pd.DataFrame({"value": have}),
+                           Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes),
                            value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})",
                            count_title=_("Regions"), references=refs, log=log, hover=hover)
     median = float(have.median())
@@ -735,19 +671,21 @@ def compare_stars(q: Query) -> ChartOut:
     cells["url"] = [sector_url(q, c, level=int(lv), region=r) for c, lv, r in
                     zip(cells["category"], cells["level"], cells["region"], strict=True)]
     cells["hover"] = [f"<b>{r.category_name}</b><br>{names[r.region]}<br>"
-                      + (star_labels()[int(r.stars)] if not missing(r.stars) else (
+                      + (star_labels(T)[int(r.stars)] if not missing(r.stars) else (
                           region_words(r.region, q, int(r.level)) or cell_words(r) or _("No data")))
                       + (f" ({', '.join(str(TEST_LABELS.get(t, t)) for t in r.tests_passed.split(',') if t)})"
                          if not missing(r.stars) and r.tests_passed else "") for r in cells.itertuples()]
     title = _("Starred clusters compared")
-    subtitle = " · ".join([_("Stars per category and region (%(scheme)s)") % {"scheme": scheme_title(q.scheme)},
+    subtitle = " · ".join([_("Stars per category and region (%(scheme)s)")
+                           % {"scheme": scheme_title(T, selectors.data(), q.scheme)},
                            str(q.year), "NUTS 2021"])
     notes = [_("Traded categories with at least one star in one of the regions (at most 30)."),
              _("×: no data, or a cell that cannot be ranked (coverage, split region, no-data region); hover for the "
                "reason.") if cells["stars"].isna().any() else "",
-             conversion_note(max(int(lv) for lv in m["level"]))]
-    fig = charts.star_strip(cells, Caption(title, subtitle, source_line(SBS_SOURCES), [n for n in notes if n]),
-                            star_labels=star_labels(), no_data_label=_("No data or not ranked"),
+             conversion_note(T, max(int(lv) for lv in m["level"]), selectors.data().years)]
+    fig = charts.star_strip(cells, Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES),
+                                           [n for n in notes if n]),
+                            star_labels=star_labels(T), no_data_label=_("No data or not ranked"),
                             columns=[names[c] for c in q.regions], rows=list(order.index))
     counts = starred.groupby("region").size()
     summary = "; ".join(f"{names[c]}: {int(counts.get(c, 0))}" for c in q.regions)
@@ -797,7 +735,7 @@ def compare_measure(q: Query) -> ChartOut:
              _("Missing bars: no data, or a value that cannot be ranked (coverage, split region, no-data "
                "region).") if rows["value"].isna().any() or not_ranked else ""]
     notes = [n for n in notes if n]
-    fig = charts.grouped_bars(rows, Caption(title, subtitle, source_line(SBS_SOURCES), notes),
+    fig = charts.grouped_bars(rows, Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes),
                               value_title=f"{MEASURE_LABELS[measure]} ({MEASURE_UNITS[measure]})",
                               series_order=[names[c] for c in q.regions],
                               reference=1.0 if measure == "lq" else 0.0 if measure == "growth" else None,
@@ -814,9 +752,3 @@ def compare_measure(q: Query) -> ChartOut:
     return ChartOut("compare-measure", fig, title, summary, table,
                     filename("compare-measure", q, "-".join(q.regions), measure), notes)
 
-
-# ---- feature apps' charts (registered on import) -----------------------------------------------------------------
-
-from clusterobs.web import chartspecs_history as _history_charts  # noqa: E402,F401
-from clusterobs.web.complexity import charts as _complexity_charts  # noqa: E402,F401
-from clusterobs.web.linkages import charts as _linkages_charts  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""The charts of the years (registered in ``chartspecs.CHARTS`` on import): a cluster's timeline."""
+"""The charts of the years (registered in ``chartspecs.CHARTS`` by ``clusterobs.web``'s ``ready()``): a cluster's
+timeline."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ from django.utils.translation import gettext as _
 
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
+from clusterobs.charts.specs.text import SBS, conversion_note, scheme_short, source_line, star_labels, years_text
 from clusterobs.web import history, selectors
-from clusterobs.web.chartspecs import SBS, ChartOut, EmptyChart, chart, conversion_note, filename, source_line
+from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart, filename
 from clusterobs.web.labels import (
     LEVEL_LABELS,
     MEASURE_SHORT,
     NOT_AVAILABLE,
+    T,
     flag,
     flag_words,
     growth_text,
     missing,
-    scheme_short,
-    star_labels,
     value_text,
 )
 from clusterobs.web.query import Query
@@ -63,7 +64,7 @@ def cluster_timeline(q: Query) -> ChartOut:
         values = pd.to_numeric(part["stars"], errors="coerce").astype(float).to_numpy()
         star_frames.append(pd.DataFrame({
             "series": label, "year": years, "value": values,
-            "hover": [f"<b>{label}</b> {y}: " + (star_labels()[int(v)] if not missing(v) else _("not ranked"))
+            "hover": [f"<b>{label}</b> {y}: " + (star_labels(T)[int(v)] if not missing(v) else _("not ranked"))
                       for y, v in zip(years, values, strict=True)]}))
     panels.append(charts.Panel(_("Stars by scheme"), pd.concat(star_frames, ignore_index=True), y_range=(-0.3, 3.3),
                                integer=True))
@@ -76,7 +77,7 @@ def cluster_timeline(q: Query) -> ChartOut:
                             "text": [f if isinstance(f, str) and f else "b" for f in flagged["flags"]]})
     title = _("%(category)s in %(region)s over the years") % {"category": cat["name"], "region": region["name"]}
     subtitle = " · ".join([_("Employment, location quotient, stars by scheme and wage per person employed"),
-                           history.years_text(years), f"{LEVEL_LABELS[level]}, NUTS 2021"])
+                           years_text(years), f"{LEVEL_LABELS[level]}, NUTS 2021"])
     notes = []
     if len(flagged):
         notes.append(_("Open diamonds: years whose inputs carry a Eurostat flag (%(list)s).") % {
@@ -96,9 +97,9 @@ def cluster_timeline(q: Query) -> ChartOut:
                        "industries, or a region split by population).") % {"years": ", ".join(map(str, unranked))})
     if not has_wages:
         notes.append(_("Wage per person employed is not drawn: the data of these years have no wages."))
-    notes.append(conversion_note(level))
+    notes.append(conversion_note(T, level, selectors.data().years))
     notes = [n for n in notes if n]
-    caption = Caption(title, subtitle, source_line(sbs_sources()), notes)
+    caption = Caption(title, subtitle, source_line(T, selectors.data(), sbs_sources()), notes)
     fig = charts.timeline_panels(panels, caption, years=years, flagged=flagged,
                                  flagged_label=_("Flagged year (Eurostat flag)"))
     have = rows.dropna(subset=["employment"])

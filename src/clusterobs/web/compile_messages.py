@@ -1,4 +1,4 @@
-"""Compile the interface translations (``locale/<lang>/LC_MESSAGES/django.po`` → ``.mo``) with polib.
+"""Compile the translations (``locale/<lang>/LC_MESSAGES/django.po`` → ``.mo``) with polib.
 
 Django's ``compilemessages`` needs GNU gettext's ``msgfmt``; this needs only polib (a dev dependency), so the
 ``.mo`` files can be rebuilt anywhere and are committed beside the ``.po``. ``--check`` fails when a catalogue has
@@ -7,21 +7,20 @@ an untranslated or fuzzy entry, or when a ``.mo`` is out of date with its ``.po`
     python -m clusterobs.web.compile_messages            # compile every catalogue
     python -m clusterobs.web.compile_messages --check    # verify, write nothing
 
-New strings of the site (with ``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``; ``-P`` keeps ``web/selectors.py``
-from shadowing the standard library's ``selectors``)::
+The project's one catalogue, ``src/clusterobs/locale/<lang>/LC_MESSAGES/django.po``, holds the site's texts, the
+chart texts shared by the site and the reports (``clusterobs.charts.specs``: ``%(name)s`` placeholders) and the
+reports' own (``{name}`` placeholders for ``str.format``); Django reads it from ``LOCALE_PATHS``, the reports with
+the standard ``gettext`` (``clusterobs.reports.i18n``). New strings (with
+``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``; ``-P`` keeps ``web/selectors.py`` from shadowing the standard
+library's ``selectors``; the feature apps keep their own catalogues)::
 
-    cd src/clusterobs/web && python -P -m django makemessages -l fr --no-location --ignore 'api*.py' \
-        --ignore 'linkages/*' --ignore 'complexity/*' --ignore 'scoreboard/*' --ignore 'assessments/*' \
-        --ignore 'registry/*' --ignore 'reports/*'
+    cd src/clusterobs && python -P -m django makemessages -l fr --no-location --keep-pot --ignore 'web/api*.py' \
+        --ignore 'web/linkages/*' --ignore 'web/complexity/*' --ignore 'web/scoreboard/*' \
+        --ignore 'web/assessments/*' --ignore 'web/registry/*' --ignore 'web/reports/*'
 
-the reports' own text (``clusterobs-reports``, standard gettext; ``{name}`` placeholders for ``str.format``)::
-
-    xgettext -L Python --from-code=UTF-8 --keyword=_ --keyword=ngettext:1,2 --no-location --no-wrap \
-        -o /tmp/clusterobs-reports.pot src/clusterobs/reports/*.py
-    msgmerge -U --no-wrap src/clusterobs/reports/locale/fr/LC_MESSAGES/clusterobs-reports.po /tmp/clusterobs-reports.pot
-
-and of a feature app, into its own catalogue: ``cd src/clusterobs/web/<app> && mkdir -p locale && python -P -m django
-makemessages -l fr --no-location``. Translate, then compile.
+(xgettext's default keywords find the chart specs' ``t.gettext(…)`` and ``t.ngettext(…)``), and of a feature app,
+into its own catalogue: ``cd src/clusterobs/web/<app> && mkdir -p locale && python -P -m django makemessages -l fr
+--no-location``. Translate, then compile.
 """
 
 from __future__ import annotations
@@ -32,17 +31,15 @@ from pathlib import Path
 
 import polib
 
-LOCALE = Path(__file__).resolve().parent / "locale"
-
-
-#: the reports' own text (``clusterobs.reports.i18n``: standard gettext, no Django)
-REPORTS_LOCALE = LOCALE.parent.parent / "reports" / "locale"
+#: the project's one catalogue (the site, the chart specs and the reports)
+LOCALE = Path(__file__).resolve().parents[1] / "locale"
+#: the feature apps' own catalogues (``web/<app>/locale``)
+WEB = Path(__file__).resolve().parent
 
 
 def catalogues(locale: Path = LOCALE) -> list[Path]:
-    """The site's catalogue, each feature app's own (``web/<app>/locale``) and the reports' (``clusterobs-reports``)."""
-    return sorted([*locale.glob("*/LC_MESSAGES/django.po"), *locale.parent.glob("*/locale/*/LC_MESSAGES/django.po"),
-                   *REPORTS_LOCALE.glob("*/LC_MESSAGES/clusterobs-reports.po")])
+    """The project's catalogue and each feature app's own (``web/<app>/locale``)."""
+    return sorted([*locale.glob("*/LC_MESSAGES/django.po"), *WEB.glob("*/locale/*/LC_MESSAGES/django.po")])
 
 
 def problems(po_path: Path) -> list[str]:
@@ -84,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 errors.append(f"{mo_path}: out of date; run python -m clusterobs.web.compile_messages")
         else:
             mo_path.write_bytes(data)
-            print(f"{mo_path.relative_to(LOCALE.parent.parent)}: {len(polib.mofile(str(mo_path)))} messages")
+            print(f"{mo_path.relative_to(LOCALE.parent)}: {len(polib.mofile(str(mo_path)))} messages")
     for e in errors:
         print(e, file=sys.stderr)
     return 1 if errors else 0

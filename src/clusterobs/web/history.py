@@ -24,15 +24,6 @@ TIMELINE_COLUMNS = ["year", "region", "category", "level", "scheme", "in_statist
 LEADERS = 5
 
 
-def years_text(years: list[int]) -> str:
-    """"2008–2015" for consecutive years, "2013, 2015" otherwise, "2015" for one."""
-    if not years:
-        return ""
-    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(map(str, years))
-
-
 def store_years() -> list[int]:
     """The years of the published version's cluster measures; empty without a published, computed version."""
     try:

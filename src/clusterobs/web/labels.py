@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
+from clusterobs.charts.specs.text import LEVEL_NAMES, NOT_AVAILABLE, TEST_NAMES, flag, missing, percent
 from clusterobs.classifications.category_labels import translate_categories
-from clusterobs.reports.common import DATA_TEXTS as REPORT_DATA_TEXTS
 
 MEASURE_LABELS = {
     "stars": gettext_lazy("Cluster stars"),
@@ -60,14 +59,12 @@ COMPARE_MEASURES = ("lq", "employment", "focus", "share_europe")
 KIND_LABELS = {"traded": gettext_lazy("Traded"), "local": gettext_lazy("Local"),
                "emerging": gettext_lazy("Emerging industries")}
 DENOMINATOR_LABELS = {"traded": gettext_lazy("traded"), "all": gettext_lazy("all")}
-LEVEL_LABELS = {0: gettext_lazy("NUTS 0 (countries)"), 1: gettext_lazy("NUTS 1 (major regions)"),
-                2: gettext_lazy("NUTS 2 (regions)")}
+#: the NUTS levels' names, translated lazily (defined once in ``charts.specs.text.LEVEL_NAMES``)
+LEVEL_LABELS = {k: gettext_lazy(v) for k, v in LEVEL_NAMES.items()}
 STATUS_LABELS = {"covered": gettext_lazy("covered"), "partly covered": gettext_lazy("partly covered"),
                  "not covered": gettext_lazy("not covered")}
-TEST_LABELS = {"size": gettext_lazy("size"), "specialisation": gettext_lazy("specialisation"),
-               "focus": gettext_lazy("focus"), "productivity": gettext_lazy("productivity"),
-               "strong": gettext_lazy("strong cluster")}
-SCHEME_SHORT = {"eco2007": "ECO 2007", "eocic2019": "EOCIC 2019", "uscmp": "US CMP"}
+#: the star tests' names, translated lazily (defined once in ``charts.specs.text.TEST_NAMES``)
+TEST_LABELS = {k: gettext_lazy(v) for k, v in TEST_NAMES.items()}
 METHOD_LABELS = {"quantile": gettext_lazy("Quantiles"), "equal": gettext_lazy("Equal intervals"),
                  "jenks": gettext_lazy("Natural breaks (Jenks)")}
 CONTEXT_INDICATORS = (
@@ -76,11 +73,6 @@ CONTEXT_INDICATORS = (
     ("unemployment_rate_t", gettext_lazy("Unemployment rate"), "rate"),
     ("region_gdp", gettext_lazy("GDP"), "meur"),
 )
-#: texts the data carry in English and the French catalogue translates (``data_text``): the built-in star schemes'
-#: titles and test descriptions and the sources' citations, defined once beside the reports (which cannot import
-#: Django); the web's French catalogue holds the same entries (a test checks both catalogues translate each).
-DATA_TEXTS = REPORT_DATA_TEXTS
-NOT_AVAILABLE = ":"
 #: Eurostat's flags carried with a value (ec.europa.eu/eurostat/web/main/data/database, "flags")
 FLAG_LABELS = {"b": gettext_lazy("break in series"), "c": gettext_lazy("confidential"),
                "d": gettext_lazy("definition differs"), "e": gettext_lazy("estimated"),
@@ -90,38 +82,37 @@ FLAG_LABELS = {"b": gettext_lazy("break in series"), "c": gettext_lazy("confiden
                "z": gettext_lazy("not applicable")}
 
 
-def data_text(text: Any) -> str:
-    """A text of the data (a scheme title, a test description, a citation) in the active language; as given when the
-    catalogue has no translation (a scheme or source the user defined)."""
-    return _(str(text)) if text else str(text or "")
+class DjangoTranslator:
+    """The chart texts' ``Translator`` (``clusterobs.charts.specs.text``) in Django's active language; a source line
+    writes the extraction date as ISO (``2026-11-05``) in every language."""
+
+    def gettext(self, message: str) -> str:
+        return _(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return ngettext(singular, plural, n)
+
+    def date(self, iso: str) -> str:
+        return str(iso or "")[:10]
+
+    def number(self, x: float, digits: int) -> str:
+        return number_format(round(float(x), digits), decimal_pos=digits, use_l10n=True, force_grouping=True)
 
 
-def star_labels() -> list[str]:
-    return [_("0 stars"), _("1 star"), _("2 stars"), _("3 stars")]
-
-
-def scheme_short(scheme: str) -> str:
-    return SCHEME_SHORT.get(scheme, scheme)
-
-
-def missing(x: Any) -> bool:
-    try:
-        return x is None or math.isnan(float(x))
-    except (TypeError, ValueError):
-        return True
+#: the web's translator: stateless (Django keeps the active language per request)
+T = DjangoTranslator()
 
 
 def num(x: Any, digits: int = 0) -> str:
     """A localised number with grouping ("126,714" in English, "126 714" in French); ':' when missing."""
     if missing(x):
         return NOT_AVAILABLE
-    return number_format(round(float(x), digits), decimal_pos=digits, use_l10n=True, force_grouping=True)
+    return T.number(x, digits)
 
 
 def pct(x: Any, digits: int = 1) -> str:
-    if missing(x):
-        return NOT_AVAILABLE
-    return _("%(value)s%%") % {"value": num(100 * float(x), digits)}
+    """A share as a percentage in the active language ("12.3%"); ':' when missing."""
+    return percent(T, x, digits)
 
 
 def sig_pct(x: Any) -> str:
@@ -206,29 +197,6 @@ def category_display_names(categories: Any) -> dict[str, str]:
         else:
             out[key] = str(name)
     return out
-
-
-def flag(x: Any) -> bool:
-    """A boolean cell that may be missing (None, NaN, <NA>): True only when present and true."""
-    return not missing(x) and bool(x)
-
-
-def cell_caveat(employment: Any, rankable: Any, coverage: Any, split_share: Any, *,
-                min_coverage: float, max_split: float) -> str:
-    """Why a region × category cell is not ranked, in words ("" when it is): no data, low coverage, split region.
-
-    The engine's ``caveat`` says the same in English; this is the page's, in the active language."""
-    if missing(employment):
-        return _("No data: employment missing or confidential in the source")
-    if flag(rankable):
-        return ""
-    if not missing(split_share) and float(split_share) > max_split:
-        return _("Not ranked: the region was split from an older NUTS region by population, so its industry "
-                 "structure is the older region's, not data collected for it")
-    if not missing(coverage) and float(coverage) < min_coverage:
-        return _("Not ranked: the data cover %(share)s of the category's industries (below %(min)s)") % {
-            "share": pct(coverage, 0), "min": pct(min_coverage, 0)}
-    return _("Not ranked")
 
 
 def region_no_data_words(row: Any, *, max_split: float) -> str:

@@ -1,5 +1,5 @@
-"""The complexity charts, registered with the site's chart specs (``chartspecs.chart``) so that every one is drawn
-by the pages and exported as PNG/SVG by ``/api/figures/<name>.png|svg`` with the same query."""
+"""The complexity charts, registered with the site's chart specs by the app's ``ready()`` (``apps.py``) so that
+every one is drawn by the pages and exported as PNG/SVG by ``/api/figures/<name>.png|svg`` with the same query."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
+from clusterobs.charts.specs.text import GISCO, SBS_SOURCES, source_line
 from clusterobs.web import chartspecs, selectors
-from clusterobs.web.chartspecs import GISCO, SBS_SOURCES, ChartOut, EmptyChart, chart, source_line
+from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart
 from clusterobs.web.complexity import selectors as cs
-from clusterobs.web.complexity.query import CHART_KEYS, parse_complexity_query
-from clusterobs.web.labels import LEVEL_LABELS, NOT_AVAILABLE, missing, num
+from clusterobs.web.complexity.query import CHART_KEYS
+from clusterobs.web.labels import LEVEL_LABELS, NOT_AVAILABLE, T, missing, num
 from clusterobs.web.query import Query
 
 #: bubbles labelled on the chart (the most feasible)
@@ -67,7 +68,7 @@ def growth_opportunities(q: Query) -> ChartOut:
     notes = [_("The %(n)s traded categories the region does not have (RCA below 1); bubble area: European employment "
                "in the category. Density: proximity-weighted share of the category's neighbours the region has "
                "(0–1).") % {"n": len(opp)}, measure_note()]
-    caption = Caption(title, subtitle, source_line(SBS_SOURCES), notes)
+    caption = Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes)
     fig = charts.opportunity_bubbles(frame, caption, x_title=_("Feasibility: density"), y_title=axis_label(axis),
                                      label_top=LABEL_TOP)
     top = opp.head(3)
@@ -100,7 +101,7 @@ def industry_space(q: Query) -> ChartOut:
                "the other. Links: the maximum spanning tree and the pairs with proximity at least %(cut)s (top 10%%)."
                " Node area: European employment; position: spectral layout of the proximities.")
              % {"cut": _v(space["cutoff"])}, measure_note()]
-    caption = Caption(title, subtitle, source_line(SBS_SOURCES), notes)
+    caption = Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes)
     fig = charts.space_network(nodes, space["links"], caption,
                                legend_on=_("%(name)s has it") % {"name": region["name"]},
                                legend_off=_("Other traded category"), legend_link=_("Proximity link"))
@@ -134,7 +135,7 @@ def eci_map(q: Query) -> ChartOut:
     title = _("Economic Complexity Index of European regions")
     subtitle = " · ".join([_("ECI: mean 0, standard deviation 1 over the regions"), _unit(q)])
     notes = [_("Classes: 5 quantile classes."), measure_note()]
-    caption = Caption(title, subtitle, source_line([*SBS_SOURCES, GISCO]), notes)
+    caption = Caption(title, subtitle, source_line(T, selectors.data(), [*SBS_SOURCES, GISCO]), notes)
     fig = charts.choropleth_map(frame, geo, classing, caption, legend_title="ECI", no_data_label=_("No data"),
                                 no_data_detail=_("No data"))
     summary = _("The most complex regions in %(year)s: %(top)s.") % {
@@ -159,7 +160,7 @@ def eci_years(q: Query) -> ChartOut:
                            str(LEVEL_LABELS[q.level]), "NUTS 2021"])
     notes = [_("Each year's ECI is relative to that year's regions: a change is a change of rank, not of an "
                "absolute level."), measure_note()]
-    caption = Caption(title, subtitle, source_line(SBS_SOURCES), notes)
+    caption = Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes)
     fig = charts.line_chart(frame, caption, value_title="ECI")
     fig.update_yaxes(rangemode="normal")
     first, last = have.iloc[0], have.iloc[-1]
@@ -171,6 +172,3 @@ def eci_years(q: Query) -> ChartOut:
         for r in rows.itertuples()]
     return ChartOut("eci-years", fig, title, summary, table, _filename("eci-years", q, q.region), notes)
 
-
-for _name in CHART_KEYS:
-    chartspecs.CHART_PARSERS[_name] = parse_complexity_query

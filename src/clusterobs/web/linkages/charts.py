@@ -1,5 +1,5 @@
-"""The linkages charts, registered with the site's chart specs (``chartspecs.chart``) so that every one is drawn
-by the pages and exported as PNG/SVG by ``/api/figures/<name>.png|svg`` with the same query."""
+"""The linkages charts, registered with the site's chart specs by the app's ``ready()`` (``apps.py``) so that every
+one is drawn by the pages and exported as PNG/SVG by ``/api/figures/<name>.png|svg`` with the same query."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
+from clusterobs.charts.specs.text import GISCO, SBS_SOURCES, conversion_note, source_line
 from clusterobs.web import chartspecs, selectors
-from clusterobs.web.chartspecs import GISCO, SBS_SOURCES, ChartOut, EmptyChart, chart, source_line
-from clusterobs.web.labels import NOT_AVAILABLE, missing, num, pct
+from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart
+from clusterobs.web.labels import NOT_AVAILABLE, T, missing, num, pct
 from clusterobs.web.linkages import selectors as ls
-from clusterobs.web.linkages.query import CHART_KEYS, parse_linkages_query
+from clusterobs.web.linkages.query import CHART_KEYS
 from clusterobs.web.query import Query
 
 USCMP = "us_cmp_related"
@@ -71,7 +72,7 @@ def related_network(q: Query) -> ChartOut:
         notes.append(_("Relatedness: correlation across regions; a category built from the same NACE divisions "
                        "as another correlates by construction."))
     sources = [USCMP] if q.method == "uscmp" else SBS_SOURCES
-    caption = Caption(title, subtitle, source_line(sources), notes)
+    caption = Caption(title, subtitle, source_line(T, selectors.data(), sources), notes)
     fig = charts.related_network(
         nodes[["category", "label", "employment", "hover", "url"]], links[["category_i", "category_j", "value",
                                                                           "hover"]], caption,
@@ -115,7 +116,8 @@ def opportunities(q: Query) -> ChartOut:
     notes = [_("Traded categories with LQ < 1, ranked by density (the top %(n)s); %(spec)s categories where the "
                "region is already specialised (LQ ≥ 1) are not opportunities.") % {"n": len(top), "spec": n_spec},
              _("Relatedness: co-location of employment shares across NUTS 2 regions.")]
-    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line(SBS_SOURCES), notes), value_title=_("Density"))
+    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes),
+                             value_title=_("Density"))
     summary = _("The closest opportunities of %(name)s: %(top)s.") % {
         "name": region["name"], "top": ", ".join(f"{r.category_name} ({num(r.density, 2)})"
                                                  for r in top.head(3).itertuples())}
@@ -144,7 +146,8 @@ def emerging_composition(q: Query) -> ChartOut:
                            _("NACE divisions"), _("NUTS 2 regions, NUTS 2021")])
     notes = [_("Emerging industries are cross-sectoral: their industries also belong to traded and local "
                "categories. At most 15 categories shown.")]
-    fig = charts.ranked_bars(rows, Caption(title, subtitle, source_line(SBS_SOURCES), notes), value_title=_("Share"))
+    fig = charts.ranked_bars(rows, Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes),
+                             value_title=_("Share"))
     summary = _("%(name)s overlaps most with %(top)s.") % {
         "name": cat["name"], "top": ", ".join(f"{r.name} ({pct(r.weight, 0)})" for r in rows.head(3).itertuples())}
     table = [[_("Category"), _("Share")]] + [[r.name, pct(r.weight, 1)] for r in rows.itertuples()]
@@ -178,9 +181,10 @@ def emerging_map(q: Query) -> ChartOut:
     title = _("%(name)s: share of regional employment") % {"name": cat["name"]}
     subtitle = " · ".join([_("Employment in the industry / the region's employment in every industry of the data"),
                            str(q.year), _("NUTS 2 regions, NUTS 2021")])
-    notes = [*chartspecs._no_data_counts(frame), _("Classes: 5 quantile classes."), chartspecs.conversion_note(2)]
+    notes = [*chartspecs._no_data_counts(frame), _("Classes: 5 quantile classes."),
+             conversion_note(T, 2, selectors.data().years)]
     notes = [n for n in notes if n]
-    caption = Caption(title, subtitle, source_line([*SBS_SOURCES, GISCO]), notes)
+    caption = Caption(title, subtitle, source_line(T, selectors.data(), [*SBS_SOURCES, GISCO]), notes)
     fig = charts.choropleth_map(frame, geo, classing, caption,
                                 legend_title=_("Share"), no_data_label=_("No data"),
                                 imputed_label=_("Outlined: ≥ 10% imputed"), no_data_detail=_("No data"))
@@ -190,6 +194,3 @@ def emerging_map(q: Query) -> ChartOut:
     table = [[_("Code"), _("Region"), _("Share")]] + [[r.code, r.name, pct(r.value, 2)] for r in have.itertuples()]
     return ChartOut("emerging-map", fig, title, summary, table, _filename("emerging-map", q, q.category), notes)
 
-
-for _name in CHART_KEYS:
-    chartspecs.CHART_PARSERS[_name] = parse_linkages_query

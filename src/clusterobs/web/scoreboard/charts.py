@@ -1,5 +1,5 @@
-"""The scoreboard's charts, registered with the site's chart specs (so each has its PNG/SVG export at
-``/api/figures/<name>.png|svg``): the map of a dimension, a region's profile, its rank intervals and its
+"""The scoreboard's charts, registered with the site's chart specs by the app's ``ready()`` (so each has its PNG/SVG
+export at ``/api/figures/<name>.png|svg``): the map of a dimension, a region's profile, its rank intervals and its
 indicator gaps."""
 
 from __future__ import annotations
@@ -13,13 +13,21 @@ from django.utils.translation import gettext_lazy
 
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
+from clusterobs.charts.specs.text import GISCO, source_line
 from clusterobs.scoreboard.pipeline import OVERALL
-from clusterobs.web.chartspecs import GISCO, ChartOut, EmptyChart, chart, filename, geojson, source_line
+from clusterobs.web import selectors
+from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart, filename, geojson
+from clusterobs.web.labels import T
 from clusterobs.web.query import Query
 from clusterobs.web.scoreboard import selectors as sb
 
 SOURCES = ["ris_2023", "rci_2022", "qog_eqi_2021", "i40_nuts2_indicators", "eurostat_nuts2_indicators",
            "eurostat_sbs_2015", "eurostat_lfs_nuts2_sectors", GISCO]
+
+
+def _source() -> str:
+    """The source line of every scoreboard chart (its indicators' sources and the boundaries)."""
+    return source_line(T, selectors.data(), SOURCES)
 
 
 #: the built-in dimensions' names, translated (a user registry's other dimensions keep their own names)
@@ -70,7 +78,7 @@ def scoreboard_map(q: Query) -> ChartOut:
     notes = [_("%(n)s of %(total)s regions without a score: too few indicators with data (grey).")
              % {"n": n_missing, "total": len(frame)}] if n_missing else []
     classing = charts.data_classes(frame["value"], k=5, name=_("score"))
-    fig = charts.choropleth_map(frame, geojson(2), classing, Caption(title, subtitle, source_line(SOURCES), notes),
+    fig = charts.choropleth_map(frame, geojson(2), classing, Caption(title, subtitle, _source(), notes),
                                 legend_title=_("Score"), no_data_label=_("No data"), no_data_detail=_("No score"))
     have = frame.dropna(subset=["value"]).sort_values("value", ascending=False)
     top = ", ".join(f"{r.name} ({fmt(r.value)})" for r in have.head(3).itertuples())
@@ -112,7 +120,7 @@ def profile(q: Query) -> ChartOut:
                            _("NUTS 2021")])
     notes = [_("Peers chosen by the user.") if chosen else
              _("Peers: the five regions nearest on GDP per head, density and employment structure.")]
-    fig = charts.grouped_bars(frame, Caption(title, subtitle, source_line(SOURCES), notes), value_title=_("Score"),
+    fig = charts.grouped_bars(frame, Caption(title, subtitle, _source(), notes), value_title=_("Score"),
                               series_order=[region["name"], _("Peers (mean)"), _("European average")])
     table = [[_("Dimension"), region["name"], _("Peers (mean)"), _("European average")]]
     for label, g in frame.groupby("label", sort=False):
@@ -142,7 +150,7 @@ def rank_chart(q: Query) -> ChartOut:
     subtitle = " · ".join([_("Rank among %(n)s regions (1 = best)") % {"n": ranked},
                            _("bars: 5th-95th percentile over %(draws)s draws of weights and normalisations")
                            % {"draws": draws}])
-    fig = charts.rank_intervals(frame, Caption(title, subtitle, source_line(SOURCES), []), regions_ranked=ranked,
+    fig = charts.rank_intervals(frame, Caption(title, subtitle, _source(), []), regions_ranked=ranked,
                                 rank_title=_("Rank"), interval_label=_("90% interval"), rank_label=_("Rank"))
     table = [[_("Dimension"), _("Rank"), _("5th percentile"), _("95th percentile")]] + [
         [row.label, fmt(row.rank, 0), fmt(row.p05, 0), fmt(row.p95, 0)] for row in frame.itertuples()]
@@ -172,7 +180,7 @@ def gaps(q: Query) -> ChartOut:
     subtitle = " · ".join([_("Gap in score points (0-100 scale)"),
                            _("blue +: strength, vermillion −: weakness (against Europe and peers)")])
     notes = [_("Strength: above Europe and the peers, and at least half a standard deviation above one of them.")]
-    fig = charts.gap_bars(frame, Caption(title, subtitle, source_line(SOURCES), notes),
+    fig = charts.gap_bars(frame, Caption(title, subtitle, _source(), notes),
                           value_title=_("Score points above (+) or below (−) the European average"),
                           reference_label=_("European average"))
     table = [[_("Indicator"), _("Score"), _("European average"), _("Peers (mean)"), _("Assessment")]] + [

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 
 from clusterobs.scoreboard.pipeline import OVERALL
 from clusterobs.web.query import parse_query
-from clusterobs.web.scoreboard import charts  # noqa: F401  (registers the charts)
 from clusterobs.web.scoreboard import selectors as sb
 from clusterobs.web.scoreboard.charts import dimension_label, fmt, kind_label
 from clusterobs.web.views.common import base_context, chart_slot, downloads, page

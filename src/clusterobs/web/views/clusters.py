@@ -9,16 +9,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from clusterobs.charts.specs.text import scheme_short, star_labels, years_text
 from clusterobs.web import history, selectors
 from clusterobs.web.labels import (
     LEVEL_LABELS,
     TEST_LABELS,
+    T,
     flag,
     flag_words,
     growth_text,
     missing,
-    scheme_short,
-    star_labels,
     value_text,
 )
 from clusterobs.web.query import parse_query
@@ -41,7 +41,7 @@ def _year_row(r: Any, year: int) -> dict[str, Any]:
     return {"year": int(r.year), "current": int(r.year) == year, "employment": value_text("employment", r.employment),
             "lq": value_text("lq", r.lq), "focus": value_text("focus", r.focus),
             "stars": stars if ranked else None, "stars_text": "★" * (stars or 0),
-            "stars_label": star_labels()[stars] if ranked and stars is not None else "",
+            "stars_label": star_labels(T)[stars] if ranked and stars is not None else "",
             "productivity": value_text("productivity", r.productivity),
             "establishments": value_text("employment", r.establishments),
             "growth": growth_text(r.growth, r.growth_window, r.year), "growth_yoy": value_text("growth", r.growth_yoy),
@@ -76,10 +76,10 @@ def cluster(request: HttpRequest, code: str, category: str) -> HttpResponse:
     ctx = {
         **base_context(request, q, path, "region", "category"),
         "region": reg, "category": cat, "level_label": LEVEL_LABELS[level], "scheme_label": scheme_short(q.scheme),
-        "table": table, "years_text": history.years_text(years), "several_years": len(years) > 1,
+        "table": table, "years_text": years_text(years), "several_years": len(years) > 1,
         "n_flagged": sum(1 for t in table if t["flags"] or t["growth_break"]),
         "explanation": ex, "conditions": conditions,
-        "stars_now": None if ex["stars"] is None else star_labels()[ex["stars"]],
+        "stars_now": None if ex["stars"] is None else star_labels(T)[ex["stars"]],
         "chart": chart_slot("cluster-timeline", q),
         "downloads": downloads("timeline", {"region": code, "category": category, "scheme": q.scheme},
                                rows=len(rows)),

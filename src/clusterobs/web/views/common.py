@@ -18,6 +18,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from clusterobs.charts.plotlyjs import trace_types
+from clusterobs.charts.specs.text import data_text, scheme_short
 from clusterobs.web import chartspecs, selectors
 from clusterobs.web.labels import (
     DATA_MEASURES,
@@ -25,9 +26,8 @@ from clusterobs.web.labels import (
     LEVEL_LABELS,
     MEASURE_LABELS,
     STATUS_LABELS,
-    data_text,
+    T,
     num,
-    scheme_short,
 )
 from clusterobs.web.query import Query
 
@@ -207,7 +207,7 @@ def _choices(level: int | None) -> dict[str, Any]:
             for r in rows.itertuples()]})
     return {
         "years": obs.years,
-        "schemes": [{"value": r.scheme, "label": f"{scheme_short(r.scheme)}: {data_text(r.title)}"}
+        "schemes": [{"value": r.scheme, "label": f"{scheme_short(r.scheme)}: {data_text(T, r.title)}"}
                     for r in schemes.itertuples()],
         "levels": [{"value": k, "label": v} for k, v in LEVEL_LABELS.items()],
         "category_groups": groups,

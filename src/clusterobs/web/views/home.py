@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clusterobs.charts.specs.text import scheme_short, years_text
 from clusterobs.mapping.categories import MIN_CELL_COVERAGE
 from clusterobs.web import selectors
-from clusterobs.web.history import years_text
-from clusterobs.web.labels import KIND_LABELS, num, pct, scheme_short
+from clusterobs.web.labels import KIND_LABELS, num, pct
 from clusterobs.web.query import parse_query
 from clusterobs.web.views.common import base_context, chart_slot, downloads, page
 

@@ -9,18 +9,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from clusterobs.charts.specs.text import data_text, scheme_short, years_text
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.compute import MIN_REGION_RANKABLE
 from clusterobs.web import places, selectors
-from clusterobs.web.history import years_text
 from clusterobs.web.labels import (
     DENOMINATOR_LABELS,
     MEASURE_LABELS,
     TEST_LABELS,
-    data_text,
+    T,
     num,
     pct,
-    scheme_short,
 )
 from clusterobs.web.views.common import page
 
@@ -68,12 +67,12 @@ def methodology(request: HttpRequest) -> HttpResponse:
         tests: dict[str, dict[str, Any]] = {}
         for r in rows.itertuples():
             t = tests.setdefault(r.test, {"name": TEST_LABELS.get(r.test, r.test), "key": r.test,
-                                          "description": data_text(r.test_description), "conditions": []})
+                                          "description": data_text(T, r.test_description), "conditions": []})
             t["conditions"].append({
                 "condition": r.condition, "measure": MEASURE_LABELS.get(r.measure, r.measure), "op": r.op,
                 "threshold": _threshold(r), "optional": bool(r.optional), "ours": bool(r.ours)})
         first = rows.iloc[0]
-        schemes.append({"scheme": scheme, "short": scheme_short(scheme), "title": data_text(first["title"]),
+        schemes.append({"scheme": scheme, "short": scheme_short(scheme), "title": data_text(T, first["title"]),
                         "denominator": DENOMINATOR_LABELS.get(first["denominator"], first["denominator"]),
                         "reference": references.get(scheme),
                         "tests": list(tests.values()), "max_stars": len(tests)})

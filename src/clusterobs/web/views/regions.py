@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clusterobs.charts.specs.text import scheme_short, star_labels, years_text
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.web import history, selectors
 from clusterobs.web.chartspecs import IMPUTED_OUTLINE, cell_words
-from clusterobs.web.history import years_text
 from clusterobs.web.labels import (
     CONTEXT_INDICATORS,
     KIND_LABELS,
@@ -22,6 +22,7 @@ from clusterobs.web.labels import (
     MEASURE_INLINE,
     MEASURE_SHORT,
     TEST_LABELS,
+    T,
     flag,
     imputed_words,
     indicator_text,
@@ -29,8 +30,6 @@ from clusterobs.web.labels import (
     num,
     pct,
     region_no_data_words,
-    scheme_short,
-    star_labels,
     value_text,
 )
 from clusterobs.web.query import Query, parse_query
@@ -95,7 +94,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
             "passed": bool(r.passed) if not missing(r.passed) else None, "skipped": bool(r.skipped)})
     starred_rows = [{
         "category": r.category, "name": r.category_name, "kind": KIND_LABELS.get(r.kind, r.kind),
-        "stars": int(r.stars), "stars_text": "★" * int(r.stars), "stars_label": star_labels()[int(r.stars)],
+        "stars": int(r.stars), "stars_text": "★" * int(r.stars), "stars_label": star_labels(T)[int(r.stars)],
         "tests": ", ".join(str(TEST_LABELS.get(t, t)) for t in r.tests_passed.split(",") if t),
         "employment": value_text("employment", r.employment), "lq": value_text("lq", r.lq),
         "imputed": imputed_words(r.imputed_share), "why": why.get(r.category, [])} for r in starred.itertuples()]

@@ -1,0 +1,94 @@
+"""Charts register in their app's ``AppConfig.ready()`` (``chartspecs.register``): the site's own and each feature
+app's, with no import at the bottom of ``chartspecs`` and no import circle through it."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+from clusterobs.web import chartspecs, chartspecs_history
+
+WEB = Path(chartspecs.__file__).resolve().parent
+
+
+def _imports(path: Path) -> set[str]:
+    """The clusterobs modules a module imports (submodules named in ``from X import Y`` included)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("clusterobs")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("clusterobs"):
+            for a in node.names:
+                sub = f"{node.module}.{a.name}"
+                out.add(sub if importlib.util.find_spec(node.module) and _is_module(sub) else node.module)
+    return out
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _graph() -> dict[str, set[str]]:
+    graph = {}
+    for path in WEB.rglob("*.py"):
+        rel = path.relative_to(WEB.parent.parent).with_suffix("")
+        name = ".".join(rel.parts).removesuffix(".__init__")
+        graph[name] = _imports(path)
+    return graph
+
+
+def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = set(), list(graph.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph.get(node, ()))
+    return False
+
+
+def test_chartspecs_imports_no_feature_app_and_no_circle_goes_through_it():
+    graph = _graph()
+    own = graph["clusterobs.web.chartspecs"]
+    assert not {m for m in own if m.startswith(("clusterobs.web.linkages", "clusterobs.web.complexity",
+                                                "clusterobs.web.scoreboard", "clusterobs.web.chartspecs_history"))}
+    circles = sorted(m for m in graph if m != "clusterobs.web.chartspecs"
+                     and _reaches(graph, "clusterobs.web.chartspecs", m)
+                     and _reaches(graph, m, "clusterobs.web.chartspecs"))
+    assert circles == []
+    # the feature apps' chart modules do import it (that is how they declare their specs)
+    assert "clusterobs.web.chartspecs" in graph["clusterobs.web.linkages.charts"]
+
+
+@pytest.mark.parametrize("label, module, parsed", [
+    ("web", "clusterobs.web.chartspecs", False), ("web", "clusterobs.web.chartspecs_history", False),
+    ("linkages", "clusterobs.web.linkages.charts", True), ("complexity", "clusterobs.web.complexity.charts", True),
+    ("scoreboard", "clusterobs.web.scoreboard.charts", False)])
+def test_each_app_registers_its_charts_when_ready(label, module, parsed):
+    config = apps.get_app_config(label)
+    assert type(config).__module__ == f"{config.name}.apps"  # its own AppConfig, whose ready() registers
+    specs = chartspecs.specs_of(importlib.import_module(module))
+    assert specs
+    for name, fn in specs.items():
+        assert chartspecs.CHARTS[name] is fn
+        assert chartspecs.CHART_PARAMS[name] == fn.chart[1]
+        assert (name in chartspecs.CHART_PARSERS) is parsed
+
+
+def test_register_is_idempotent_and_refuses_a_name_twice(monkeypatch):
+    monkeypatch.setattr(chartspecs, "CHARTS", dict(chartspecs.CHARTS))
+    monkeypatch.setattr(chartspecs, "CHART_PARAMS", dict(chartspecs.CHART_PARAMS))
+    assert chartspecs.register(chartspecs_history) == ["cluster-timeline"]
+    chartspecs.CHARTS["cluster-timeline"] = chartspecs.CHARTS["region-stars"]  # another spec under its name
+    with pytest.raises(ValueError, match="chart 'cluster-timeline' registered twice"):
+        chartspecs.register(chartspecs_history)
+    assert len(chartspecs.CHARTS) == 22

@@ -8,7 +8,7 @@ import re
 from html import unescape
 
 from clusterobs.charts.specs.text import conversion_note, wage_note
-from clusterobs.reports.i18n import T
+from clusterobs.reports.formatting import T
 
 STALE = ("SBS 2015 has one", "SBS 2015 lacks", "which SBS 2015 lacks", "SBS 2015 employment converted",
          "not in the SBS 2015 regional statistics")

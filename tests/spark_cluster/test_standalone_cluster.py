@@ -152,6 +152,7 @@ class Job:
     started: float
     seconds: float | None = None
     lines: list[str] = field(default_factory=list)  # stdout, for a job read line by line
+    reader: threading.Thread | None = None  # the thread reading them
 
     @property
     def returncode(self) -> int | None:
@@ -172,7 +173,8 @@ def _start(name: str, args: list[str], out: Path, *, interactive: bool = False) 
                                 text=True)
     job = Job(name, proc, out, time.perf_counter())
     if interactive:  # its lines, as they come
-        threading.Thread(target=lambda: job.lines.extend(iter(proc.stdout.readline, "")), daemon=True).start()
+        job.reader = threading.Thread(target=lambda: job.lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+        job.reader.start()
     return job
 
 
@@ -307,22 +309,25 @@ def runs(cluster, ingested, firms, tmp_path_factory) -> Runs:
             with contextlib.suppress(OSError):  # the checkpoint driver reads its tables again, or has ended
                 checkpoints.proc.stdin.write("go\n")
                 checkpoints.proc.stdin.close()
-            deadline = time.monotonic() + TIMEOUT
-            for job in jobs:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    job.proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-                job.seconds = time.perf_counter() - job.started
+            deadline, pending = time.monotonic() + TIMEOUT, list(jobs)
+            while pending and time.monotonic() < deadline:
+                for job in [j for j in pending if j.proc.poll() is not None]:
+                    job.seconds = time.perf_counter() - job.started
+                    pending.remove(job)
+                time.sleep(0.2)
             duck = reference.result()
     finally:
         for job in jobs:
             if job.proc.poll() is None:
                 job.proc.kill()
                 job.proc.wait()
+            if job.reader is not None:
+                job.reader.join(timeout=30)
     out = Runs(compute, spark_map, duckdb_map, checkpoints, duck, log.read(), killed_at, mid_map, after_checkpoints,
                time.perf_counter() - started)
     print(f"\nthe module's jobs at once: {out.seconds:.1f} s; worker {KILLED} killed "
           f"{'never' if killed_at is None else f'at {killed_at:.1f} s of the microdata job'}; "
-          + ", ".join(f"{j.name} {j.seconds:.1f} s (exit {j.returncode})" for j in jobs))
+          + ", ".join(f"{j.name} {j.seconds or 0:.1f} s (exit {j.returncode})" for j in jobs))
     return out
 
 

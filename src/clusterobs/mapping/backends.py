@@ -184,9 +184,12 @@ def checkpoint(df: Any) -> Any:
 def spark_retries(backend: Any) -> tuple[int, int]:
     """(failed tasks, stages run again) of the session's jobs so far, from Spark's status tracker.
 
-    A task fails when its executor is lost (and is run again elsewhere); a stage runs again when
-    the shuffle output it needs was on a lost executor. Both are how Spark survives a lost worker:
-    the jobs still succeed with complete results, but a user should know it happened.
+    A task fails when its executor is lost (and is run again elsewhere); a task that had finished
+    there is resubmitted when its output went with the executor (end reason ``Resubmitted``, which
+    Spark's status counts among the failed tasks: it is run again too); a stage runs again when
+    the shuffle output it needs was on a lost executor. All are how Spark survives a lost worker:
+    the jobs still succeed with complete results, but a user should know it happened. The status
+    keeps each stage's latest attempt: the failures of an attempt run again are not counted.
     """
     tracker = backend._session.sparkContext.statusTracker()
     failed = rerun = 0

@@ -210,12 +210,16 @@ def is_spark(backend: Any) -> bool:
 def load_tables(backend: Any, frames: dict[str, pd.DataFrame]) -> None:
     """Register pandas frames as tables ``name`` on a DuckDB or PySpark backend (replacing same-named ones).
 
+    A column with no value to tell its type from (an empty frame's object column) is loaded as text.
     DuckDB: ``create_table(..., overwrite=True)``. PySpark: a temporary view over a DataFrame
     built from Arrow and checkpointed locally (nothing is written to the warehouse, so reruns
     never collide).
     """
     for name, df in frames.items():
         arrow = pa.Table.from_pandas(df, preserve_index=False)
+        for i, f in enumerate(arrow.schema):  # a column without a value (an empty table's) has no type: text
+            if pa.types.is_null(f.type):
+                arrow = arrow.set_column(i, f.name, pa.nulls(arrow.num_rows, pa.string()))
         if is_spark(backend):
             # checkpointed: the rows are stored on the executors and every later query's plan reads them
             # there (a DataFrame made from local data would be analysed again with each query's plan),

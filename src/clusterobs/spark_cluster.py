@@ -239,6 +239,9 @@ def driver_conf(cluster: LocalSparkCluster, *, executor_memory: str = "768m", ex
 
 
 def main() -> None:  # pragma: no cover - for people: make spark-cluster
+    # Ctrl-C, and kill (SIGTERM), stop the cluster too, also when started in the background (SIGINT ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     cluster = LocalSparkCluster(root=Path(sys.argv[1]) if len(sys.argv) > 1 else None)
     cluster.start()
     conf = " ".join(f"--spark-conf '{k}={v}'" for k, v in driver_conf(cluster).items())
@@ -252,7 +255,7 @@ def main() -> None:  # pragma: no cover - for people: make spark-cluster
         while all(d.alive() for d in [cluster.master, *cluster.nodes] if d):
             time.sleep(1)
         print("a Spark daemon exited; stopping the cluster", file=sys.stderr)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         cluster.stop()

@@ -3,7 +3,8 @@ their tests for every scheme, NUTS version and level, with the industry panel, r
 categories' coverage.
 
 ``compute_unit`` maps one NUTS version and level on an Ibis backend (``engine_backend``: the store's DuckDB file, or
-a Spark session); ``compute_stage`` maps every unit of ``units`` in turn.
+a Spark session loaded with ``engine_frames``, the columns and rows the units read); ``compute_stage`` maps every
+unit of ``units`` (``select_units``: ``clusterobs compute --nuts-version --level``) in turn.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def weighted_mean(scores: pd.DataFrame, weights: pd.Series, *, method: str = "ar
 
 
 def rank_desc(score: pd.Series) -> pd.Series:
-    """Rank 1 = highest score; ties (equal to 10 significant digits, ``settled``) share the best rank; missing
+    """Rank 1 = highest score; ties (equal to about 10 significant digits, ``settled``) share the best rank; missing
     scores have no rank."""
     s = pd.Series(settled(score.to_numpy(dtype=float, na_value=np.nan)), index=score.index)
     return s.rank(ascending=False, method="min").astype("Int64")

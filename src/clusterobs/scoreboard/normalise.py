@@ -18,13 +18,14 @@ import pandas as pd
 NORMALISATIONS = ("minmax", "zscore", "rank", "distance")
 
 
-def settled(x: np.ndarray, digits: int = 10) -> np.ndarray:
-    """``x`` rounded to ``digits`` significant digits (NaN and ±inf kept), for ranking: values that differ only in the
-    last bits of a sum (another engine adding in another order) rank as the tie they are."""
+def settled(x: np.ndarray, bits: int = 34) -> np.ndarray:
+    """``x`` rounded to ``bits`` significant bits (34: about 10 significant digits; NaN and ±inf kept), for ranking:
+    values that differ only in the last bits of a sum (another engine adding in another order) rank as the tie
+    they are."""
     x = np.asarray(x, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = 10.0 ** np.clip(digits - 1 - np.floor(np.log10(np.abs(x))), -290, 290)
-        return np.where(np.isfinite(x) & (x != 0), np.round(x * scale) / scale, x)
+    mantissa, exponent = np.frexp(x)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(x), np.ldexp(np.round(np.ldexp(mantissa, bits)), exponent - bits), x)
 
 
 def transform(x: pd.Series, how: str) -> pd.Series:
@@ -62,7 +63,7 @@ def normalise(x: pd.Series, how: str = "minmax", *, direction: int = 1, low: flo
             return pd.Series(np.where(x.notna(), 0.0, np.nan), index=x.index)
         return direction * (x - x.mean()) / sd
     if how == "rank":
-        # ties to 10 significant digits share their mean rank (last bits of a sum do not order regions)
+        # ties to about 10 significant digits share their mean rank (last bits of a sum do not order regions)
         r = pd.Series(direction * settled(x.to_numpy(dtype=float, na_value=np.nan)), index=x.index).rank(
             method="average")
         n = int(x.notna().sum())

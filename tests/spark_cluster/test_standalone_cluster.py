@@ -57,6 +57,7 @@ JOBS = 3  # Spark drivers at once (compute, microdata map, checkpoints): each ha
 EXECUTOR_MEMORY = "768m"
 WORKER_MEMORY = "3g"  # one executor of each job
 TIMEOUT = 600.0  # for every job of the module
+REFERENCE_NICE = 10  # the DuckDB references' CPU priority below the Spark jobs' (the compute is the longest job)
 
 
 def _cli() -> list[str]:
@@ -165,12 +166,13 @@ class Job:
         return "".join(self.lines) if self.lines else (self.out / "stdout").read_text(errors="replace")
 
 
-def _start(name: str, args: list[str], out: Path, *, interactive: bool = False) -> Job:
+def _start(name: str, args: list[str], out: Path, *, interactive: bool = False, nice: int = 0) -> Job:
+    """Start a job; ``nice``: its CPU priority below the others' (a reference that is not on the critical path)."""
     out.mkdir(parents=True, exist_ok=True)
     with (out / "stdout").open("w") as stdout, (out / "stderr.log").open("w") as stderr:
         proc = subprocess.Popen(args, env=_driver_env(), stdout=subprocess.PIPE if interactive else stdout,
                                 stderr=stderr, stdin=subprocess.PIPE if interactive else subprocess.DEVNULL,
-                                text=True)
+                                text=True, preexec_fn=(lambda: os.nice(nice)) if nice else None)
     job = Job(name, proc, out, time.perf_counter())
     if interactive:  # its lines, as they come
         job.reader = threading.Thread(target=lambda: job.lines.extend(iter(proc.stdout.readline, "")), daemon=True)
@@ -206,7 +208,10 @@ def _as_stored(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _duckdb_unit(store: Store) -> dict[str, pd.DataFrame]:
-    """The parity tables of NUTS 2021 level 2 mapped on DuckDB, as the store would hold them."""
+    """The parity tables of NUTS 2021 level 2 mapped on DuckDB, as the store would hold them; at a lower CPU priority
+    (this thread and the DuckDB threads it starts), so that the Spark jobs, the longest, go first."""
+    with contextlib.suppress(OSError, AttributeError):  # Linux: a thread's own priority
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), REFERENCE_NICE)
     con = store.ibis()
     try:
         return {name: _as_stored(df) for name, df in compute_unit(con, **UNIT, schemes=load_schemes()).items()}
@@ -299,7 +304,7 @@ def runs(cluster, ingested, firms, tmp_path_factory) -> Runs:
                                           "--level", str(UNIT["level"]), *_spark_conf_args(cluster)],
                      root / "compute")
     duckdb_map = _start("microdata map on DuckDB", [*_cli(), *_map_args(firms, root / "duckdb-map", store.home)],
-                        root / "duckdb-map")
+                        root / "duckdb-map", nice=REFERENCE_NICE)
     jobs = [checkpoints, spark_map, compute, duckdb_map]
     try:
         with ThreadPoolExecutor(1) as pool:

@@ -58,7 +58,7 @@ vendor-plotly: install
 	$(BIN)/python -m clusterobs.charts.plotlyjs_vendor
 
 # A Spark standalone cluster on 127.0.0.1 from the installed pyspark: one master, two workers (1 core, 1 GB each,
-# own work directories); prints the master URL for --spark-master spark://127.0.0.1:PORT; Ctrl-C stops and removes it
+# own work directories); prints the master URL and the commands for it; Ctrl-C (or kill) stops and removes it
 spark-cluster: install
 	$(BIN)/python -m clusterobs.spark_cluster
 

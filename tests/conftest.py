@@ -56,8 +56,10 @@ def spark():
     if java_version() is None:
         pytest.fail("PySpark is installed but no Java runtime was found (java on PATH or JAVA_HOME): "
                     "install openjdk-17-jre-headless; CI must run the Spark parity tests")
-    # C1-only JIT: the JVM warms up faster, a quarter less wall time for these short runs
-    backend = spark_backend("local[2]", conf={"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"})
+    from clusterobs.spark_cluster import QUICK_JVM
+
+    # C1-only JIT, serial GC, no verification of Spark's jars: the JVM starts and warms up on less CPU
+    backend = spark_backend("local[2]", conf={"spark.driver.extraJavaOptions": QUICK_JVM})
     yield backend
     backend.disconnect()
 

@@ -215,6 +215,12 @@ def compute(
     spark_master: Annotated[str, typer.Option(help="Spark master: local[N] or a cluster URL")] = "local[2]",
     spark_conf: Annotated[list[str] | None, typer.Option(
         "--spark-conf", help="Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g")] = None,
+    nuts_version: Annotated[list[int] | None, typer.Option(
+        "--nuts-version", metavar="V", help="Map only the units of this NUTS version (repeatable; default: every "
+        "unit: NUTS 2021 levels 2, 1 and 0, NUTS 2016 and 2013 level 2)")] = None,
+    level: Annotated[list[int] | None, typer.Option(
+        "--level", metavar="L", help="Map only the units of this NUTS level (repeatable; with --nuts-version, the "
+        "units of both)")] = None,
     scoreboard_indicators: Annotated[Path | None, typer.Option(
         "--scoreboard-indicators", help="A CSV of your own scoreboard indicators (as `clusterobs scoreboard "
         "add-indicators` reads), validated first and scored in this run's one new version (indicators loaded before "
@@ -223,10 +229,12 @@ def compute(
 ) -> None:
     """Map clusters for every scheme, year and NUTS level into a new dataset version.
 
-    One writer at a time per data directory: another running ingest, compute or gc makes this one refuse (exit code
-    75), or wait with --wait."""
+    --nuts-version and --level restrict the mapping to some of its units (NUTS version and level); the later stages
+    then work from those units only. One writer at a time per data directory: another running ingest, compute or gc
+    makes this one refuse (exit code 75), or wait with --wait."""
     from clusterobs.compute import run_compute
     from clusterobs.mapping.backends import parse_spark_conf
+    from clusterobs.mapping.compute import select_units
     from clusterobs.store import Store
     from clusterobs.store.lock import StoreBusy
 
@@ -234,6 +242,10 @@ def compute(
         conf = parse_spark_conf(spark_conf)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    try:
+        units = select_units(nuts_version, level)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--nuts-version' / '--level'") from exc
     store = Store(Settings.from_env(home=home).home)
     previous = store.current()
     if previous is None:
@@ -267,7 +279,7 @@ def compute(
                 bar.update(task, description=label, completed=done, total=total)
 
             try:
-                summary = run_compute(store, impute=impute, progress=report, engine=engine,
+                summary = run_compute(store, units=units, impute=impute, progress=report, engine=engine,
                                       spark_master=spark_master, spark_conf=conf, user_indicators=user)
             except (ClusterobsError, OSError, ImportError, ValueError) as exc:
                 bar.stop()

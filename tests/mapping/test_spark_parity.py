@@ -1,7 +1,8 @@
 """Parity: ``compute_unit`` gives the same results on DuckDB and on PySpark (local mode), real data.
 
 The DuckDB side is the production path (``Store.ibis()``, as ``run_compute`` does); the Spark
-side loads the store's tables into a local SparkSession (``backends.load_tables``) and runs
+side loads the store's tables into a local SparkSession (``backends.load_tables`` of
+``engine_frames``: the columns and rows the unit reads, what ``compute --engine spark`` ships) and runs
 the very same ``compute_unit`` for NUTS 2021 level 2 and the three schemes. Rows must match
 on their keys, numbers within 1e-9 relative, booleans, strings and star counts exactly.
 
@@ -17,7 +18,7 @@ import pandas as pd
 import pytest
 
 from clusterobs.mapping.backends import duckdb_backend, load_tables
-from clusterobs.mapping.compute import compute_unit
+from clusterobs.mapping.compute import compute_unit, engine_frames
 from clusterobs.mapping.schemes import load_schemes
 from spark_parity import KEYS, TABLES, UNIT, assert_same_frame, star_counts
 
@@ -27,13 +28,11 @@ pytestmark = pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")
 
 @pytest.fixture(scope="module")
 def frames(ingested) -> dict[str, pd.DataFrame]:
+    """What ``clusterobs compute --engine spark`` ships for the unit (``engine_frames``: its columns and rows)."""
     store, _ = ingested
-    out = {}
-    for name in TABLES:  # the rows of the unit's NUTS version: all the engine reads for it (and a faster load)
-        df = store.table(name)
-        out[name] = df[df["nuts_version"] == UNIT["nuts_version"]] if "nuts_version" in df.columns else df
+    out = engine_frames(store, ((UNIT["nuts_version"], UNIT["level"]),))
+    assert set(out) == set(TABLES)
     return out
-
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +83,8 @@ def test_imputed_cells_agree(duckdb_result, spark_result):
 
 
 def test_load_tables_on_duckdb_matches_the_store(frames, duckdb_result):
-    """``load_tables`` on DuckDB (pandas frames, NaN = missing) gives what the store's own tables give."""
+    """``load_tables`` on DuckDB (pandas frames, NaN = missing) of ``engine_frames`` (only the columns and rows the
+    unit reads) gives what the store's own tables give."""
     con = duckdb_backend()
     try:
         load_tables(con, frames)

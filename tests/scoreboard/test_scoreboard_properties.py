@@ -91,3 +91,21 @@ def test_monte_carlo_without_noise_and_one_normalisation_is_the_pipeline():
         s = r.scores[r.scores["name"] == name].set_index("region")["rank"].astype(float)
         g = g.set_index("region")
         assert g["rank_p05"].tolist() == s.reindex(g.index).tolist() == g["rank_p95"].tolist(), name
+
+
+def test_scores_equal_but_for_the_last_bits_rank_as_ties():
+    """Another engine's order of additions changes a sum's last bits: such scores are ties, on every ranking."""
+    from clusterobs.scoreboard.aggregate import rank_desc
+    from clusterobs.scoreboard.normalise import settled
+    from clusterobs.scoreboard.uncertainty import _ranks
+
+    score = pd.Series([30.144754 + 1.1e-14, 30.144754, 30.144754, 29.0, np.nan], index=list("abcde"))
+    assert rank_desc(score).tolist() == [1, 1, 1, 4, pd.NA]
+    assert normalise(score, "rank").tolist()[:4] == [pytest.approx(200 / 3)] * 3 + [0.0]
+    assert _ranks(score.to_numpy()[None, :]).tolist()[0][:4] == [1.0, 2.0, 3.0, 4.0]  # stable: in region order
+    values = np.array([1.23456789012345, -0.0, np.inf, np.nan, 1e-300, -7e300])
+    out = settled(values)
+    assert np.isclose(out, values, rtol=1e-10, atol=0, equal_nan=True).all() and out[2] == np.inf
+    assert settled(np.array([30.144754 + 1.1e-14]))[0] == settled(np.array([30.144754]))[0]
+    # a real difference (the 10th significant digit) still orders them
+    assert rank_desc(pd.Series([30.14475401, 30.144754])).tolist() == [1, 2]

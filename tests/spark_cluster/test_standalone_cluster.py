@@ -1,8 +1,15 @@
 """Spark for real: a standalone cluster (one master, two workers, 127.0.0.1), the same answers as DuckDB.
 
 The cluster is the installed pyspark's own Master and Worker JVMs (``clusterobs.spark_cluster``),
-each worker with its own work directory, one core and 1 GB; the drivers are separate processes
-(the CLI, or ``compute_driver.py``), so nothing reuses this process's local-mode session.
+each worker with its own work directory, cores and memory limit; the drivers are separate processes
+(the real CLI, or ``checkpoint_driver.py``), so nothing reuses this process's local-mode session.
+
+One fixture, ``runs``, starts every job of the module at once, so that their steps overlap (a JVM
+starting while another job runs its queries, the DuckDB references beside the Spark jobs): the real
+``clusterobs compute --engine spark --nuts-version 2021 --level 2`` on a copy of the store, the
+same ``clusterobs microdata map`` on Spark and on DuckDB, and the lost-checkpoint driver. Each
+driver has one executor on each worker (the workers have a core for each job). The tests then
+assert on their job's results.
 
 How the data reach the executors: the firm file is read by the executors themselves from a path
 every one of them sees (here the one machine's disk: on a real cluster a shared filesystem,
@@ -10,9 +17,11 @@ HDFS or S3), as ``docs/scaling.md`` tells users to do; the engine's store tables
 driver from its DuckDB file and shipped inside the job (they are small). Nothing is copied to a
 worker by hand: a worker's own work directory holds only what Spark put there.
 
-Fault tolerance: worker 1 and its executor are SIGKILLed while the microdata job runs tasks on it;
-the job must finish through Spark's retries with the same output as DuckDB, and the event log must
-show the lost executor and a failed task run again successfully.
+Fault tolerance: worker 1 and its executors are SIGKILLed once, while the microdata job runs a task
+on it and after the checkpoint driver stored its tables on both workers. The microdata job must
+finish through Spark's retries with the same output as DuckDB, and its event log must show the lost
+executor and a failed (or resubmitted) task run again successfully; the compute job, which loses its
+executor there too, must still give DuckDB's tables.
 """
 
 from __future__ import annotations
@@ -20,16 +29,22 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
 from clusterobs.mapping.compute import compute_unit
 from clusterobs.mapping.schemes import load_schemes
+from clusterobs.store import Store
 from spark_parity import KEYS, UNIT, assert_same_columns, assert_same_frame, star_counts
 
 pytestmark = [pytest.mark.spark, pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
@@ -38,6 +53,11 @@ HERE = Path(__file__).resolve().parent
 FIRM_ROWS = 2_000_000  # 400,000 firms × 5 years at NUTS-3: what fits the 3-minute budget on 2 cores
 SCHEME = "eocic2019"  # the scheme that uses every column: employment, wages (productivity), firms
 KILLED = 1  # the worker SIGKILLed during the microdata job
+JOBS = 3  # Spark drivers at once (compute, microdata map, checkpoints): each has a 1-core executor on each worker
+EXECUTOR_MEMORY = "768m"
+WORKER_MEMORY = "3g"  # one executor of each job
+TIMEOUT = 600.0  # for every job of the module
+REFERENCE_NICE = 10  # the DuckDB references' CPU priority below the Spark jobs' (the compute is the longest job)
 
 
 def _cli() -> list[str]:
@@ -57,7 +77,8 @@ def cluster(tmp_path_factory):
         pytest.skip("no Java runtime (java on PATH or JAVA_HOME): the Spark standalone cluster needs Java 17 or 21")
     from clusterobs.spark_cluster import LocalSparkCluster
 
-    c = LocalSparkCluster(workers=2, worker_cores=1, worker_memory="1g", root=tmp_path_factory.mktemp("cluster"))
+    c = LocalSparkCluster(workers=2, worker_cores=JOBS, worker_memory=WORKER_MEMORY,
+                          root=tmp_path_factory.mktemp("cluster"))
     started = time.perf_counter()
     c.start()
     print(f"\nSpark standalone cluster {c.url} up in {time.perf_counter() - started:.1f} s")
@@ -71,16 +92,20 @@ def _driver_env() -> dict[str, str]:
 
     ``PYSPARK_PYTHON`` names the Python the executors would start for Python code (UDFs): a path that does
     not exist makes any such use fail the job, which proves the executors need no Python (docs/scaling.md).
+    ``SPARK_LAUNCHER_OPTS``: the quick JVM for the launcher ``spark-submit`` starts before the driver's JVM.
     """
+    from clusterobs.spark_cluster import QUICK_JVM
+
     src = str(Path(__import__("clusterobs").__file__).resolve().parents[1])
     return {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": "/nonexistent/no-python-on-the-executors",
+            "SPARK_LAUNCHER_OPTS": QUICK_JVM,
             "PYTHONPATH": os.pathsep.join([src, str(HERE.parent), os.environ.get("PYTHONPATH", "")])}
 
 
 def _conf(cluster, events: Path | None = None) -> list[str]:
     from clusterobs.spark_cluster import driver_conf
 
-    conf = driver_conf(cluster)
+    conf = driver_conf(cluster, executor_memory=EXECUTOR_MEMORY, executor_cores=1)
     if events is not None:
         events.mkdir(parents=True, exist_ok=True)
         conf |= {"spark.eventLog.enabled": "true", "spark.eventLog.dir": str(events),
@@ -88,69 +113,71 @@ def _conf(cluster, events: Path | None = None) -> list[str]:
     return [f"{k}={v}" for k, v in conf.items()]
 
 
-def _events(events: Path) -> list[dict]:
-    out = []
-    for f in sorted(events.rglob("events_*")):
-        for line in f.read_text(errors="replace").splitlines():
-            with contextlib.suppress(ValueError):  # the line being written
-                out.append(json.loads(line))
-    return out
+def _spark_conf_args(cluster, events: Path | None = None) -> list[str]:
+    return [arg for item in _conf(cluster, events) for arg in ("--spark-conf", item)]
 
 
-# --- clusterobs compute's engine on the cluster --------------------------------------------------
+class EventLog:
+    """Spark's event log of one application under ``folder``, read as it grows: only the lines added since the
+    last read are parsed (a file keeps its place when Spark renames it at the end: ``events_N_…[.inprogress]``)."""
 
-def test_compute_on_the_cluster_matches_duckdb(cluster, ingested, tmp_path):
-    store, _ = ingested
-    out = tmp_path / "spark"
-    started = time.perf_counter()
-    run = subprocess.run([sys.executable, str(HERE / "compute_driver.py"), str(store.home), cluster.url, str(out),
-                          *_conf(cluster)], env=_driver_env(), capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stderr[-4000:]
-    print(f"\ncompute_unit NUTS 2021 level 2 on {cluster.url}: {time.perf_counter() - started:.1f} s "
-          f"(driver process included); {run.stderr.strip().splitlines()[-1]}")
-    con = store.ibis()
-    try:
-        ours = compute_unit(con, **UNIT, schemes=load_schemes())
-    finally:
-        con.disconnect()
-    for name in KEYS:
-        # both through Parquet, as the driver wrote Spark's: the same dtypes on both sides
-        duck = tmp_path / f"duck-{name}.parquet"
-        ours[name].to_parquet(duck, index=False)
-        assert_same_frame(name, pd.read_parquet(duck), pd.read_parquet(out / f"{name}.parquet"))
-    stars = star_counts(pd.read_parquet(out / "cluster_stars.parquet"))
-    assert stars == star_counts(ours["cluster_stars"])
-    assert all(sum(v for k, v in counts.items() if k > 0) > 100 for counts in stars.values())
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.events: list[dict] = []
+        self._read: dict[str, int] = {}
 
-
-# --- clusterobs microdata map on the cluster, a worker killed in the middle ----------------------
-
-@pytest.fixture(scope="module")
-def firms(ingested, tmp_path_factory):
-    from clusterobs.microdata import store_lookups
-    from clusterobs.microdata.synthetic import write_firms
-
-    store, _ = ingested
-    lookups = store_lookups(store)
-    regions = [c for c in lookups.regions if len(c) == 5]
-    return write_firms(tmp_path_factory.mktemp("firms") / "firms.parquet", FIRM_ROWS, regions=regions,
-                       classes=lookups.classes, bad_fraction=0.001)
+    def read(self) -> list[dict]:
+        for f in sorted(self.folder.rglob("events_*")):
+            part = f.name.split("_")[1]
+            try:
+                with f.open("rb") as fh:
+                    fh.seek(self._read.get(part, 0))
+                    chunk = fh.read()
+            except OSError:  # renamed meanwhile: read on the next call
+                continue
+            complete = chunk[:chunk.rfind(b"\n") + 1]  # a line being written waits for the next call
+            self._read[part] = self._read.get(part, 0) + len(complete)
+            for line in complete.decode(errors="replace").splitlines():
+                with contextlib.suppress(ValueError):
+                    self.events.append(json.loads(line))
+        return self.events
 
 
-def _map_args(firms, out: Path, home: Path) -> list[str]:
-    return ["microdata", "map", str(firms.path), "-o", str(out / "clusters.parquet"), "--level", "2",
-            "--scheme", SCHEME, "--panel", str(out / "cells.parquet"), "--quarantine", str(out / "rejected.parquet"),
-            "--home", str(home), "--json"]
+@dataclass
+class Job:
+    """One driver process of ``runs``: its command, output folder (``stdout``, ``stderr.log``) and end."""
+
+    name: str
+    proc: subprocess.Popen
+    out: Path
+    started: float
+    seconds: float | None = None
+    lines: list[str] = field(default_factory=list)  # stdout, for a job read line by line
+    reader: threading.Thread | None = None  # the thread reading them
+
+    @property
+    def returncode(self) -> int | None:
+        return self.proc.returncode
+
+    def log(self) -> str:
+        return (self.out / "stderr.log").read_text(errors="replace")
+
+    def stdout(self) -> str:
+        return "".join(self.lines) if self.lines else (self.out / "stdout").read_text(errors="replace")
 
 
-@pytest.fixture(scope="module")
-def duckdb_map(firms, ingested, tmp_path_factory):
-    store, _ = ingested
-    out = tmp_path_factory.mktemp("duckdb-map")
-    run = subprocess.run([*_cli(), *_map_args(firms, out, store.home)], env=_driver_env(), capture_output=True,
-                         text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-4000:]
-    return out, json.loads(run.stdout)
+def _start(name: str, args: list[str], out: Path, *, interactive: bool = False, nice: int = 0) -> Job:
+    """Start a job; ``nice``: its CPU priority below the others' (a reference that is not on the critical path)."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "stdout").open("w") as stdout, (out / "stderr.log").open("w") as stderr:
+        proc = subprocess.Popen(args, env=_driver_env(), stdout=subprocess.PIPE if interactive else stdout,
+                                stderr=stderr, stdin=subprocess.PIPE if interactive else subprocess.DEVNULL,
+                                text=True, preexec_fn=(lambda: os.nice(nice)) if nice else None)
+    job = Job(name, proc, out, time.perf_counter())
+    if interactive:  # its lines, as they come
+        job.reader = threading.Thread(target=lambda: job.lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+        job.reader.start()
+    return job
 
 
 def _running_on(events: list[dict], executor: str) -> bool:
@@ -172,41 +199,141 @@ def _executor_of(events: list[dict], cluster, worker: int) -> str | None:
     return None
 
 
+def _as_stored(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` as the store gives it back (``Store`` writes a frame with DuckDB and reads it with ``.df()``)."""
+    with contextlib.closing(duckdb.connect()) as con:
+        con.register("_incoming", df)
+        con.execute("CREATE TABLE t AS SELECT * FROM _incoming")
+        return con.sql("SELECT * FROM t").df()
+
+
+def _duckdb_unit(store: Store) -> dict[str, pd.DataFrame]:
+    """The parity tables of NUTS 2021 level 2 mapped on DuckDB, as the store would hold them; at a lower CPU priority
+    (this thread and the DuckDB threads it starts), so that the Spark jobs, the longest, go first."""
+    with contextlib.suppress(OSError, AttributeError):  # Linux: a thread's own priority
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), REFERENCE_NICE)
+    con = store.ibis()
+    try:
+        return {name: _as_stored(df) for name, df in compute_unit(con, **UNIT, schemes=load_schemes()).items()}
+    finally:
+        con.disconnect()
+
+
+def _copy_store(store: Store, home: Path) -> Store:
+    """The published version of ``store`` alone in a new data directory (the cluster's compute writes there)."""
+    (home / "versions").mkdir(parents=True)
+    shutil.copy(store.path(), home / "versions" / store.path().name)
+    shutil.copy(store.home / "current.json", home / "current.json")
+    return Store(home)
+
+
 @pytest.fixture(scope="module")
-def spark_map_with_a_lost_worker(cluster, firms, ingested, tmp_path_factory):
-    """``clusterobs microdata map --engine spark`` on the cluster; worker 1 SIGKILLed mid-job."""
+def firms(ingested, tmp_path_factory):
+    from clusterobs.microdata import store_lookups
+    from clusterobs.microdata.synthetic import write_firms
+
     store, _ = ingested
-    out = tmp_path_factory.mktemp("spark-map")
-    events = out / "events"
-    args = [*_cli(), *_map_args(firms, out, store.home), "--engine", "spark", "--spark-master", cluster.url]
-    for item in _conf(cluster, events):
-        args += ["--spark-conf", item]
-    log = out / "driver.log"
+    lookups = store_lookups(store)
+    regions = [c for c in lookups.regions if len(c) == 5]
+    return write_firms(tmp_path_factory.mktemp("firms") / "firms.parquet", FIRM_ROWS, regions=regions,
+                       classes=lookups.classes, bad_fraction=0.001)
+
+
+def _map_args(firms, out: Path, home: Path) -> list[str]:
+    return ["microdata", "map", str(firms.path), "-o", str(out / "clusters.parquet"), "--level", "2",
+            "--scheme", SCHEME, "--panel", str(out / "cells.parquet"), "--quarantine", str(out / "rejected.parquet"),
+            "--home", str(home), "--json"]
+
+
+@dataclass
+class Runs:
+    """What the module's jobs did: each ``Job``, the DuckDB reference of the compute, the microdata job's events,
+    and when worker ``KILLED`` was killed (seconds after the microdata job started; None: never) and whether the
+    microdata job was then running a task on it and the checkpoint driver had stored its tables."""
+
+    compute: Job
+    spark_map: Job
+    duckdb_map: Job
+    checkpoints: Job
+    duckdb_unit: dict[str, pd.DataFrame]
+    events: list[dict]
+    killed_at: float | None
+    killed_mid_map: bool
+    killed_after_checkpoints: bool
+    seconds: float
+
+
+def _kill_in_the_middle(cluster, spark_map: Job, checkpoints: Job, events: EventLog) -> tuple[float | None, bool, bool]:
+    """SIGKILL worker ``KILLED`` once both jobs are where their tests need them: the microdata job in the middle
+    (six SQL queries done, a task running on the worker's executor), the checkpoint driver with its tables stored
+    (``checkpointed``). A job that ended without getting there is not waited for."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        ev = events.read()
+        executor = _executor_of(ev, cluster, KILLED)
+        map_ready = (spark_map.proc.poll() is None and executor is not None and _running_on(ev, executor)
+                     and sum(e["Event"].endswith("SQLExecutionEnd") for e in ev) >= 6)
+        stored = bool(checkpoints.lines) and checkpoints.lines[0].strip() == "checkpointed"
+        map_over = spark_map.proc.poll() is not None
+        checkpoints_over = checkpoints.proc.poll() is not None and not stored
+        if (map_ready or map_over) and (stored or checkpoints_over):
+            if not (map_ready or stored):
+                return None, False, False
+            cluster.kill_worker(KILLED)
+            return time.perf_counter() - spark_map.started, map_ready, stored
+        time.sleep(0.5)
+    return None, False, False
+
+
+@pytest.fixture(scope="module")
+def runs(cluster, ingested, firms, tmp_path_factory) -> Runs:
+    """Every job of the module at once; worker ``KILLED`` SIGKILLed in the middle (``_kill_in_the_middle``)."""
+    store, _ = ingested
+    root = tmp_path_factory.mktemp("runs")
     started = time.perf_counter()
-    with log.open("w") as err:
-        proc = subprocess.Popen(args, env=_driver_env(), stdout=subprocess.PIPE, stderr=err, text=True)
-        killed_at = None
-        try:
-            # in the middle: after the input is read and the first queries ran (several SQL queries
-            # done), while a task runs on the worker's executor
-            while proc.poll() is None and killed_at is None:
-                time.sleep(0.5)
-                ev = _events(events)
-                done = sum(e["Event"].endswith("SQLExecutionEnd") for e in ev)
-                executor = _executor_of(ev, cluster, KILLED)
-                if done >= 6 and executor is not None and _running_on(ev, executor):
-                    cluster.kill_worker(KILLED)
-                    killed_at = time.perf_counter() - started
-            stdout, _ = proc.communicate(timeout=600)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-    text = log.read_text(errors="replace")
-    assert killed_at is not None, f"the job ended before worker {KILLED} could be killed:\n{text[-3000:]}"
-    print(f"\nmicrodata map, {FIRM_ROWS:,} rows on {cluster.url}: worker {KILLED} killed at {killed_at:.1f} s, "
-          f"job done in {time.perf_counter() - started:.1f} s")
-    assert proc.returncode == 0, text[-4000:]
-    return out, json.loads(stdout), _events(events), text
+    # the checkpoint driver first: it has the least to do before the kill
+    checkpoints = _start("checkpoints", [sys.executable, str(HERE / "checkpoint_driver.py"), cluster.url,
+                                         *_conf(cluster)], root / "checkpoints", interactive=True)
+    events = root / "spark-map" / "events"
+    spark_map = _start("microdata map on Spark", [*_cli(), *_map_args(firms, root / "spark-map", store.home),
+                                                  "--engine", "spark", "--spark-master", cluster.url,
+                                                  *_spark_conf_args(cluster, events)], root / "spark-map")
+    home = _copy_store(store, root / "compute" / "home")
+    compute = _start("compute on Spark", [*_cli(), "compute", "--home", str(home.home), "--engine", "spark",
+                                          "--spark-master", cluster.url, "--nuts-version", str(UNIT["nuts_version"]),
+                                          "--level", str(UNIT["level"]), *_spark_conf_args(cluster)],
+                     root / "compute")
+    duckdb_map = _start("microdata map on DuckDB", [*_cli(), *_map_args(firms, root / "duckdb-map", store.home)],
+                        root / "duckdb-map", nice=REFERENCE_NICE)
+    jobs = [checkpoints, spark_map, compute, duckdb_map]
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            reference = pool.submit(_duckdb_unit, store)
+            log = EventLog(events)
+            killed_at, mid_map, after_checkpoints = _kill_in_the_middle(cluster, spark_map, checkpoints, log)
+            with contextlib.suppress(OSError):  # the checkpoint driver reads its tables again, or has ended
+                checkpoints.proc.stdin.write("go\n")
+                checkpoints.proc.stdin.close()
+            deadline, pending = time.monotonic() + TIMEOUT, list(jobs)
+            while pending and time.monotonic() < deadline:
+                for job in [j for j in pending if j.proc.poll() is not None]:
+                    job.seconds = time.perf_counter() - job.started
+                    pending.remove(job)
+                time.sleep(0.2)
+            duck = reference.result()
+    finally:
+        for job in jobs:
+            if job.proc.poll() is None:
+                job.proc.kill()
+                job.proc.wait()
+            if job.reader is not None:
+                job.reader.join(timeout=30)
+    out = Runs(compute, spark_map, duckdb_map, checkpoints, duck, log.read(), killed_at, mid_map, after_checkpoints,
+               time.perf_counter() - started)
+    print(f"\nthe module's jobs at once: {out.seconds:.1f} s; worker {KILLED} killed "
+          f"{'never' if killed_at is None else f'at {killed_at:.1f} s of the microdata job'}; "
+          + ", ".join(f"{j.name} {j.seconds or 0:.1f} s (exit {j.returncode})" for j in jobs))
+    return out
 
 
 def test_cluster_started_two_workers_with_their_own_work_dirs(cluster):
@@ -215,12 +342,38 @@ def test_cluster_started_two_workers_with_their_own_work_dirs(cluster):
     assert {w["host"] for w in state["workers"]} == {"127.0.0.1"}
     assert len(cluster.nodes) == 2
     assert len({n.work_dir for n in cluster.nodes}) == 2
-    assert all(w["memory"] == 1024 and w["cores"] == 1 for w in state["workers"])
+    assert all(w["memory"] == 3072 and w["cores"] == JOBS for w in state["workers"])
 
 
-def test_microdata_map_survives_a_killed_worker(spark_map_with_a_lost_worker, duckdb_map, firms):
-    out, summary, _, _ = spark_map_with_a_lost_worker
-    duck_out, duck = duckdb_map
+# --- clusterobs compute on the cluster -----------------------------------------------------------
+
+def test_compute_on_the_cluster_matches_duckdb(runs):
+    """``clusterobs compute --engine spark --spark-master spark://… --nuts-version 2021 --level 2``: one new
+    version holding NUTS 2021 level 2 only, whose tables are DuckDB's."""
+    job = runs.compute
+    assert job.returncode == 0, job.log()[-4000:] + job.stdout()[-2000:]
+    assert "Published version" in job.stdout()
+    store = Store(job.out / "home")
+    meta = store.meta()["compute"]
+    assert meta["engine"] == "spark" and meta["units"] == [[UNIT["nuts_version"], UNIT["level"]]]
+    for name in KEYS:
+        theirs = store.table(name)
+        assert set(theirs[["nuts_version", "level"]].drop_duplicates().itertuples(index=False, name=None)) == {
+            (UNIT["nuts_version"], UNIT["level"])}, name
+        assert_same_frame(name, runs.duckdb_unit[name], theirs)
+    stars = star_counts(store.table("cluster_stars"))
+    assert stars == star_counts(runs.duckdb_unit["cluster_stars"])
+    assert all(sum(v for k, v in counts.items() if k > 0) > 100 for counts in stars.values())
+
+
+# --- clusterobs microdata map on the cluster, a worker killed in the middle ----------------------
+
+def test_microdata_map_survives_a_killed_worker(runs, firms):
+    assert runs.killed_mid_map, f"the job ended before worker {KILLED} could be killed:\n{runs.spark_map.log()[-3000:]}"
+    assert runs.spark_map.returncode == 0, runs.spark_map.log()[-4000:]
+    assert runs.duckdb_map.returncode == 0, runs.duckdb_map.log()[-4000:]
+    out, duck_out = runs.spark_map.out, runs.duckdb_map.out
+    summary, duck = json.loads(runs.spark_map.stdout()), json.loads(runs.duckdb_map.stdout())
     # the same counts, exact totals and stars as DuckDB, and the ones the generator planted
     assert summary["rows"] == duck["rows"] == FIRM_ROWS
     assert summary["quarantined"] == duck["quarantined"] == firms.expected_quarantine
@@ -240,18 +393,25 @@ def test_microdata_map_survives_a_killed_worker(spark_map_with_a_lost_worker, du
     assert (a["stars"] > 0).sum() > 1_000
 
 
-def test_the_lost_worker_was_survived_by_task_retry(spark_map_with_a_lost_worker):
-    _, _, events, log = spark_map_with_a_lost_worker
+#: Task end reasons of a task lost with its executor: it was running there (ExecutorLostFailure), its input was
+#: shuffle output kept there (FetchFailed), or it had finished there and its output went with it (Resubmitted).
+LOST_WITH_AN_EXECUTOR = {"ExecutorLostFailure", "FetchFailed", "Resubmitted"}
+
+
+def test_the_lost_worker_was_survived_by_task_retry(runs):
+    assert runs.killed_mid_map, "the worker was not killed during the microdata job"
+    events, log = runs.events, runs.spark_map.log()
     removed = [e for e in events if e["Event"] == "SparkListenerExecutorRemoved"]
     assert removed, "the event log records no lost executor"
     ends = [e for e in events if e["Event"] == "SparkListenerTaskEnd"]
     failed = [e for e in ends if e["Task End Reason"]["Reason"] != "Success"]
     assert failed, "no task failed: the worker was killed while none of its tasks ran"
-    assert {e["Task End Reason"]["Reason"] for e in failed} <= {"ExecutorLostFailure", "FetchFailed"}
+    assert {e["Task End Reason"]["Reason"] for e in failed} <= LOST_WITH_AN_EXECUTOR
 
     def where(e: dict) -> tuple[int, int]:
         return e["Stage ID"], e["Task Info"].get("Partition ID", e["Task Info"]["Index"])
 
+    # a retried task: one that failed or was resubmitted, then succeeded in a later attempt (of the task or stage)
     done_later = {where(e) for e in ends if e["Task End Reason"]["Reason"] == "Success"
                   and e["Task Info"]["Attempt"] + e["Stage Attempt ID"] > 0}
     assert {where(e) for e in failed} & done_later, "no failed task was run again successfully"
@@ -261,31 +421,19 @@ def test_the_lost_worker_was_survived_by_task_retry(spark_map_with_a_lost_worker
     assert "Spark re-ran" in log
 
 
-def test_cluster_workers_kept_their_files_to_themselves(cluster, spark_map_with_a_lost_worker):
-    """The surviving worker ran its executor in its own work directory (app-…/N), with its logs."""
+def test_cluster_workers_kept_their_files_to_themselves(cluster, runs):
+    """The surviving worker ran its executors in its own work directory (app-…/N), with their logs."""
     survivor = cluster.nodes[1 - KILLED]
     apps = [p for p in survivor.work_dir.iterdir() if p.name.startswith("app-")]
-    assert apps and all((p / e / "stderr").exists() for p in apps for e in os.listdir(p))
+    assert len(apps) >= JOBS and all((p / e / "stderr").exists() for p in apps for e in os.listdir(p))
 
 
-def test_checkpoints_outlive_a_lost_executor_only_when_replicated(cluster, spark_map_with_a_lost_worker):
-    """PySpark's plain local checkpoint loses the blocks of a killed executor; clusterobs's keeps a copy elsewhere.
-
-    Runs after the microdata test (which killed worker 1): the worker is started again first.
-    """
-    if not cluster.nodes[KILLED].alive():
-        cluster.add_worker(KILLED)
-    cluster.wait_workers(2)
-    args = [sys.executable, str(HERE / "checkpoint_driver.py"), cluster.url, *_conf(cluster)]
-    proc = subprocess.Popen(args, env=_driver_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "checkpointed"
-        cluster.kill_worker(KILLED)
-        out, _ = proc.communicate("go\n", timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    result = dict(line.split(" ", 1) for line in out.strip().splitlines())
-    assert result["plain"].startswith("failed:") and "Checkpoint block" in result["plain"], out
-    assert result["clusterobs"] == str(sum(range(100_000))), out
+def test_checkpoints_outlive_a_lost_executor_only_when_replicated(runs):
+    """PySpark's plain local checkpoint loses the blocks of a killed executor; clusterobs's keeps a copy elsewhere."""
+    job = runs.checkpoints
+    assert runs.killed_after_checkpoints, f"the tables were not checkpointed before the kill:\n{job.log()[-3000:]}"
+    lines = job.stdout().strip().splitlines()
+    assert lines[0] == "checkpointed" and job.returncode == 0, job.log()[-3000:]
+    result = dict(line.split(" ", 1) for line in lines[1:])
+    assert result["plain"].startswith("failed:") and "Checkpoint block" in result["plain"], lines
+    assert result["clusterobs"] == str(sum(range(100_000))), lines

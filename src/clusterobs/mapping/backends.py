@@ -65,6 +65,18 @@ def parse_spark_conf(items: list[str] | None) -> dict[str, str]:
     return conf
 
 
+#: Java options of every Spark JVM clusterobs starts (``spark_backend``): a JVM out of memory exits at once, so the
+#: job fails with Spark's error instead of hanging in garbage collection or with a dead thread.
+FAIL_FAST_JVM = "-XX:+ExitOnOutOfMemoryError"
+JAVA_OPTION_KEYS = ("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions")
+
+
+def with_java_options(current: str, extra: str) -> str:
+    """``current`` Java options followed by those of ``extra`` it does not have yet."""
+    have = current.split()
+    return " ".join([*have, *(o for o in extra.split() if o not in have)])
+
+
 def spark_backend(master: str = "local[2]", *, warehouse: Path | None = None, app_name: str = "clusterobs",
                   shuffle_partitions: int = 4, conf: dict[str, str] | None = None) -> Any:
     """An Ibis PySpark backend over a local (or given ``master``) SparkSession.
@@ -72,8 +84,11 @@ def spark_backend(master: str = "local[2]", *, warehouse: Path | None = None, ap
     The session writes managed tables under ``warehouse`` (a fresh temporary directory,
     removed at exit, when not given: a fixed ``./spark-warehouse`` makes reruns fail with
     LOCATION_ALREADY_EXISTS). The UI is off, shuffle partitions are few (local data) and the
-    session time zone is UTC. ``backend.disconnect()`` stops the session. An already running
-    session in this process is reused (``getOrCreate``), with its own static settings.
+    session time zone is UTC; frames loaded with ``load_tables`` are never inlined in the plans
+    (``spark.sql.execution.arrow.localRelationThreshold=0``), and the driver and executors exit
+    on running out of memory (``FAIL_FAST_JVM``, added to the Java options of ``conf``).
+    ``backend.disconnect()`` stops the session. An already running session in this process is
+    reused (``getOrCreate``), with its own static settings.
     """
     reason = spark_available()
     if reason:
@@ -100,8 +115,14 @@ def spark_backend(master: str = "local[2]", *, warehouse: Path | None = None, ap
         "spark.default.parallelism": str(shuffle_partitions),
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.execution.arrow.pyspark.enabled": "true",
+        # the frames load_tables gives Spark become a distributed dataset, never a LocalRelation inlined in the plan:
+        # an inlined table is kept (and serialised again) with every plan that reads it, and a full compute's
+        # tables filled the driver's 1 GB heap that way
+        "spark.sql.execution.arrow.localRelationThreshold": "0",
         **(conf or {}),
     }
+    for key in JAVA_OPTION_KEYS:  # a JVM out of memory exits (the job fails) instead of hanging
+        settings[key] = with_java_options(settings.get(key, ""), FAIL_FAST_JVM)
     builder = SparkSession.builder.master(master).appName(app_name)
     for key, value in settings.items():
         builder = builder.config(key, value)
@@ -163,9 +184,12 @@ def checkpoint(df: Any) -> Any:
 def spark_retries(backend: Any) -> tuple[int, int]:
     """(failed tasks, stages run again) of the session's jobs so far, from Spark's status tracker.
 
-    A task fails when its executor is lost (and is run again elsewhere); a stage runs again when
-    the shuffle output it needs was on a lost executor. Both are how Spark survives a lost worker:
-    the jobs still succeed with complete results, but a user should know it happened.
+    A task fails when its executor is lost (and is run again elsewhere); a task that had finished
+    there is resubmitted when its output went with the executor (end reason ``Resubmitted``, which
+    Spark's status counts among the failed tasks: it is run again too); a stage runs again when
+    the shuffle output it needs was on a lost executor. All are how Spark survives a lost worker:
+    the jobs still succeed with complete results, but a user should know it happened. The status
+    keeps each stage's latest attempt: the failures of an attempt run again are not counted.
     """
     tracker = backend._session.sparkContext.statusTracker()
     failed = rerun = 0
@@ -186,15 +210,19 @@ def is_spark(backend: Any) -> bool:
 def load_tables(backend: Any, frames: dict[str, pd.DataFrame]) -> None:
     """Register pandas frames as tables ``name`` on a DuckDB or PySpark backend (replacing same-named ones).
 
+    A column with no value to tell its type from (an empty frame's object column) is loaded as text.
     DuckDB: ``create_table(..., overwrite=True)``. PySpark: a temporary view over a DataFrame
     built from Arrow and checkpointed locally (nothing is written to the warehouse, so reruns
     never collide).
     """
     for name, df in frames.items():
         arrow = pa.Table.from_pandas(df, preserve_index=False)
+        for i, f in enumerate(arrow.schema):  # a column without a value (an empty table's) has no type: text
+            if pa.types.is_null(f.type):
+                arrow = arrow.set_column(i, f.name, pa.nulls(arrow.num_rows, pa.string()))
         if is_spark(backend):
-            # checkpointed: a DataFrame made from local data carries its rows inside the plan
-            # (LocalRelation), which every later query would analyse and optimise again
+            # checkpointed: the rows are stored on the executors and every later query's plan reads them
+            # there (a DataFrame made from local data would be analysed again with each query's plan),
             # and coalesced: PySpark makes one partition per Arrow batch of 10,000 rows, so every query
             # over a large table ran as many small tasks, each a round trip to an executor on a cluster
             df = backend._session.createDataFrame(arrow)

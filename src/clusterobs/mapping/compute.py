@@ -3,11 +3,13 @@ their tests for every scheme, NUTS version and level, with the industry panel, r
 categories' coverage.
 
 ``compute_unit`` maps one NUTS version and level on an Ibis backend (``engine_backend``: the store's DuckDB file, or
-a Spark session); ``compute_stage`` maps every unit of ``units`` in turn.
+a Spark session loaded with ``engine_frames``, the columns and rows the units read); ``compute_stage`` maps every
+unit of ``units`` (``select_units``: ``clusterobs compute --nuts-version --level``) in turn.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from typing import Any
 
@@ -166,30 +168,86 @@ def data_quality(measures: pd.DataFrame, panel: pd.DataFrame, traded: set[str]) 
     return g
 
 
-ENGINE_TABLES = ("sbs_employment", "sbs_wages", "sbs_local_units", "nace", "concordance", "categories",
-                 "nuts_split_shares")
+#: The store's tables the engine reads, with the columns it reads of each (``engine_frames``).
+ENGINE_COLUMNS = {
+    "sbs_employment": ("nuts_version", "level", "region", "year", "nace", "value", "flag", "split_share"),
+    "sbs_wages": ("nuts_version", "level", "region", "year", "nace", "value"),
+    "sbs_local_units": ("nuts_version", "level", "region", "year", "nace", "value"),
+    "nace": ("code", "level", "section"),
+    "concordance": ("industry", "level", "category", "weight"),
+    "categories": ("category", "kind"),
+    "nuts_split_shares": ("nuts_version", "level", "region", "split_share"),
+}
+ENGINE_TABLES = tuple(ENGINE_COLUMNS)
+#: Rows of the tables without NUTS units that the engine reads: sections and divisions, the division concordance.
+ENGINE_ROWS = {"nace": "level IN (1, 2)", "concordance": "level = 2"}
+
+
+def select_units(nuts_versions: list[int] | None = None, levels: list[int] | None = None, *,
+                 units: tuple[tuple[int, int], ...] = DEFAULT_UNITS) -> tuple[tuple[int, int], ...]:
+    """The units of ``units`` with a NUTS version of ``nuts_versions`` and a level of ``levels`` (each: all when
+    empty), in ``units``' order. ValueError when a version or level given selects none of them."""
+    versions, wanted = set(nuts_versions or ()), set(levels or ())
+    chosen = tuple(u for u in units if (not versions or u[0] in versions) and (not wanted or u[1] in wanted))
+    missing = [f"NUTS version {v}" for v in sorted(versions) if all(u[0] != v for u in chosen)]
+    missing += [f"level {lv}" for lv in sorted(wanted) if all(u[1] != lv for u in chosen)]
+    if missing or not chosen:
+        known = ", ".join(f"NUTS {v} level {lv}" for v, lv in units)
+        raise ValueError(f"--nuts-version and --level of compute must select some of {known}; got no unit of "
+                         f"{' or '.join(missing)}.")
+    return chosen
+
+
+def unit_levels(level: int, *, impute: bool = True) -> dict[str, set[int]]:
+    """The NUTS levels of the rows of each table with NUTS units that mapping a unit of ``level`` reads.
+
+    ``sbs_employment``: the level, and when imputing the national level (the reference structure) and every level
+    below it up to NUTS 2 (levels reconcile upward, ``sbs_industry_panel``); wages and local units: the level
+    (``with_indicators``); ``nuts_split_shares``: the levels above NUTS 2 reconciled with their children."""
+    below = set(range(level + 1, 3)) if impute else set()
+    return {"sbs_employment": {level, *below} | ({0} if impute else set()),
+            "sbs_wages": {level}, "sbs_local_units": {level},
+            "nuts_split_shares": {lv for lv in (level, *below) if lv < 2} if impute else set()}
+
+
+def engine_frames(store: Store, units: tuple[tuple[int, int], ...] = DEFAULT_UNITS, *,
+                  impute: bool = True) -> dict[str, pd.DataFrame]:
+    """The engine's input tables for ``units``, read from the store's DuckDB file: only the columns the engine
+    reads (``ENGINE_COLUMNS``) and only the rows of the NUTS versions and levels it reads for those units
+    (``unit_levels``). Mapping ``units`` from these frames gives what mapping them from the store gives."""
+    present = set(store.tables()["name"])
+    frames = {}
+    with contextlib.closing(store.connect()) as con:
+        for name, wanted in ENGINE_COLUMNS.items():
+            if name not in present:
+                continue
+            have = {row[0] for row in con.execute(f'DESCRIBE "{name}"').fetchall()}
+            cols = ", ".join(f'"{c}"' for c in wanted if c in have)
+            if "nuts_version" in have:
+                pairs = sorted({(v, lv) for v, level in units for lv in unit_levels(level, impute=impute)[name]})
+                where = " OR ".join(f"(nuts_version = {v} AND level = {lv})" for v, lv in pairs) or "FALSE"
+            else:
+                where = ENGINE_ROWS.get(name, "TRUE")
+            frames[name] = con.sql(f'SELECT {cols} FROM "{name}" WHERE {where}').df()
+    return frames
 
 
 def engine_backend(store: Store, engine: str = "duckdb", *, spark_master: str = "local[2]",
-                   spark_conf: dict[str, str] | None = None, nuts_versions: set[int] | None = None) -> Any:
-    """An Ibis backend holding the tables the engine reads: the store's DuckDB file, or a Spark
+                   spark_conf: dict[str, str] | None = None, units: tuple[tuple[int, int], ...] = DEFAULT_UNITS,
+                   impute: bool = True) -> Any:
+    """An Ibis backend holding the tables the engine reads to map ``units``: the store's DuckDB file, or a Spark
     session (``spark_master``: ``local[N]`` or a cluster URL, settings ``spark_conf``) loaded with them.
 
-    Spark: the driver reads the tables from the store's DuckDB file and ships them to the
-    executors inside the job (they are small), so the executors need no access to the store;
-    with ``nuts_versions``, only the rows of those NUTS versions (all a unit of them reads)."""
+    Spark: the driver reads the tables from the store's DuckDB file (``engine_frames``: the columns and rows
+    ``units`` need, nothing else) and ships them to the executors inside the job, so the executors need no access
+    to the store."""
     if engine == "duckdb":
         return store.ibis()
     if engine == "spark":
         from clusterobs.mapping.backends import load_tables, spark_backend
 
         backend = spark_backend(spark_master, conf=spark_conf)
-        present = set(store.tables()["name"])
-        frames = {name: store.table(name) for name in ENGINE_TABLES if name in present}
-        if nuts_versions is not None:
-            frames = {k: df[df["nuts_version"].isin(nuts_versions)] if "nuts_version" in df.columns else df
-                      for k, df in frames.items()}
-        load_tables(backend, frames)
+        load_tables(backend, engine_frames(store, units, impute=impute))
         return backend
     raise ValueError(f"`engine` of run_compute must be one of duckdb, spark; got {engine!r}.")
 
@@ -201,8 +259,7 @@ def compute_stage(store: Store, tables: dict[str, pd.DataFrame], progress: Progr
     """Every table of ``TABLES``: each unit of ``units`` mapped (``compute_unit``) from the published version on
     ``engine`` (``engine_backend``), and the schemes as configured (``star_schemes``)."""
     schemes = load_schemes() if schemes is None else schemes
-    con = engine_backend(store, engine, spark_master=spark_master, spark_conf=spark_conf,
-                         nuts_versions={version for version, _ in units})
+    con = engine_backend(store, engine, spark_master=spark_master, spark_conf=spark_conf, units=units, impute=impute)
     collected: dict[str, list[pd.DataFrame]] = {}
     panels: dict[tuple[int, int], ir.Table] = {}
     try:

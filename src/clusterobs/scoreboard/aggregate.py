@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clusterobs.scoreboard.normalise import settled
+
 AGGREGATIONS = ("arithmetic", "geometric")
 
 
@@ -45,5 +47,7 @@ def weighted_mean(scores: pd.DataFrame, weights: pd.Series, *, method: str = "ar
 
 
 def rank_desc(score: pd.Series) -> pd.Series:
-    """Rank 1 = highest score; ties share the best rank; missing scores have no rank."""
-    return score.rank(ascending=False, method="min").astype("Int64")
+    """Rank 1 = highest score; ties (equal to about 10 significant digits, ``settled``) share the best rank; missing
+    scores have no rank."""
+    s = pd.Series(settled(score.to_numpy(dtype=float, na_value=np.nan)), index=score.index)
+    return s.rank(ascending=False, method="min").astype("Int64")

@@ -18,6 +18,16 @@ import pandas as pd
 NORMALISATIONS = ("minmax", "zscore", "rank", "distance")
 
 
+def settled(x: np.ndarray, bits: int = 34) -> np.ndarray:
+    """``x`` rounded to ``bits`` significant bits (34: about 10 significant digits; NaN and ±inf kept), for ranking:
+    values that differ only in the last bits of a sum (another engine adding in another order) rank as the tie
+    they are."""
+    x = np.asarray(x, dtype=float)
+    mantissa, exponent = np.frexp(x)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(x), np.ldexp(np.round(np.ldexp(mantissa, bits)), exponent - bits), x)
+
+
 def transform(x: pd.Series, how: str) -> pd.Series:
     """``none``, ``log`` (natural log; needs positive values), ``log1p`` (log(1 + x); x > −1), ``sqrt`` (x ≥ 0).
     A value outside the domain becomes NaN (reported by the caller)."""
@@ -53,7 +63,9 @@ def normalise(x: pd.Series, how: str = "minmax", *, direction: int = 1, low: flo
             return pd.Series(np.where(x.notna(), 0.0, np.nan), index=x.index)
         return direction * (x - x.mean()) / sd
     if how == "rank":
-        r = (direction * x).rank(method="average")
+        # ties to about 10 significant digits share their mean rank (last bits of a sum do not order regions)
+        r = pd.Series(direction * settled(x.to_numpy(dtype=float, na_value=np.nan)), index=x.index).rank(
+            method="average")
         n = int(x.notna().sum())
         return (r - 1) / (n - 1) * 100 if n > 1 else r.where(r.isna(), 50.0)
     if how == "distance":

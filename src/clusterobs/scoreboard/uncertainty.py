@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clusterobs.scoreboard.normalise import NORMALISATIONS, normalise_matrix
+from clusterobs.scoreboard.normalise import NORMALISATIONS, normalise_matrix, settled
 from clusterobs.scoreboard.pipeline import OVERALL, Settings
 from clusterobs.scoreboard.registry import Registry
 
@@ -101,7 +101,7 @@ def _agg(x: np.ndarray, present: np.ndarray, w: np.ndarray, member: np.ndarray, 
 
 def _ranks(score: np.ndarray) -> np.ndarray:
     """Rank 1 = best along axis 1 (regions) per draw; NaN scores get NaN ranks. score: (B, R)."""
-    filled = np.where(np.isnan(score), -np.inf, score)
+    filled = np.where(np.isnan(score), -np.inf, settled(score))  # near-ties (last bits) in region order
     order = np.argsort(-filled, axis=1, kind="stable")
     ranks = np.empty_like(order, dtype=float)
     np.put_along_axis(ranks, order, np.arange(1, score.shape[1] + 1, dtype=float)[None, :].repeat(

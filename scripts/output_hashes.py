@@ -64,6 +64,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # "clusterobs.web.selectors.region_map_values": ("clusterobs.web.maps.selectors.region_map_values",),
     # a method renamed (the read layer, clusterobs.store.reads, names it as the web does)
     "clusterobs.reports.data.ReportData.quality": ("clusterobs.reports.data.ReportData.region_quality",),
+    # issue 20 item 3: the site kernel's registry and shared reads
+    "clusterobs.web.chartspecs.CHARTS": ("clusterobs.web.chart_registry.CHARTS",),
+    "clusterobs.web.history.store_years": ("clusterobs.web.dataset.store_years",),
+}
+#: a module moved whole: every name under the old prefix is also looked for under the new one(s)
+PREFIX_ALIASES: dict[str, tuple[str, ...]] = {
+    # issue 20 item 3: the Cluster Mapping Tool became an app over a site kernel (its selectors re-export the
+    # kernel's shared reads, clusterobs.web.dataset)
+    "clusterobs.web.selectors.": ("clusterobs.web.mapping.selectors.",),
+    "clusterobs.web.history.": ("clusterobs.web.mapping.history.",),
 }
 # ====================================================================================================================
 
@@ -331,8 +341,9 @@ REPORT_STAMPS = {"generated_at": "GENERATED-AT"}
 
 
 def resolve(dotted: str) -> Any | None:
-    """The object at ``dotted`` (or at one of its ``ALIASES``), or None when it is nowhere."""
-    for name in (dotted, *ALIASES.get(dotted, ())):
+    """The object at ``dotted`` (or at one of its ``ALIASES`` or ``PREFIX_ALIASES``), or None when it is nowhere."""
+    moved = [new + dotted[len(old):] for old, news in PREFIX_ALIASES.items() if dotted.startswith(old) for new in news]
+    for name in (dotted, *ALIASES.get(dotted, ()), *moved):
         parts = name.split(".")
         for i in range(len(parts), 0, -1):
             try:

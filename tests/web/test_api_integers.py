@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from clusterobs.web import selectors
 from clusterobs.web.api import api
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 

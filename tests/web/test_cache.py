@@ -8,8 +8,9 @@ import gzip
 import pandas as pd
 import pytest
 
-from clusterobs.web import api_formats, selectors
+from clusterobs.web import api_formats, dataset
 from clusterobs.web.cache import CachedResponse, Memo, ResponseCache, freeze
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_selectors_are_memoized_per_published_version(monkeypatch):
     assert selectors.headline(year=2015) == selectors.headline(year=2015)
     assert obs.memo.hits == hits + 2
     # another published version is another Observatory with its own, empty memo
-    monkeypatch.setattr(selectors.Store, "current", lambda self: obs.version + "-next")
+    monkeypatch.setattr(dataset.Store, "current", lambda self: obs.version + "-next")
     monkeypatch.setattr(selectors, "_current", None)
     fresh = selectors.data()
     assert fresh is not obs and len(fresh.memo) == 0

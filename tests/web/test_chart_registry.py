@@ -1,5 +1,5 @@
-"""Charts register in their app's ``AppConfig.ready()`` (``chartspecs.register``): the site's own and each feature
-app's, with no import at the bottom of ``chartspecs`` and no import circle through it."""
+"""Charts register in their app's ``AppConfig.ready()`` (``chart_registry.register``): the mapping tool's and each
+other feature app's, with no app imported by the kernel's ``chart_registry`` and no import circle through it."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from clusterobs.web import chartspecs, chartspecs_history
+from clusterobs.web import chart_registry
+from clusterobs.web.mapping import chartspecs_history
 
-WEB = Path(chartspecs.__file__).resolve().parent
+WEB = Path(chart_registry.__file__).resolve().parent
 
 
 def _imports(path: Path) -> set[str]:
@@ -56,39 +57,43 @@ def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
     return False
 
 
-def test_chartspecs_imports_no_feature_app_and_no_circle_goes_through_it():
+def test_the_chart_registry_imports_no_app_and_no_circle_goes_through_it():
     graph = _graph()
-    own = graph["clusterobs.web.chartspecs"]
-    assert not {m for m in own if m.startswith(("clusterobs.web.linkages", "clusterobs.web.complexity",
-                                                "clusterobs.web.scoreboard", "clusterobs.web.chartspecs_history"))}
-    circles = sorted(m for m in graph if m != "clusterobs.web.chartspecs"
-                     and _reaches(graph, "clusterobs.web.chartspecs", m)
-                     and _reaches(graph, m, "clusterobs.web.chartspecs"))
+    registry = "clusterobs.web.chart_registry"
+    apps_ = ("clusterobs.web.mapping", "clusterobs.web.linkages", "clusterobs.web.complexity",
+             "clusterobs.web.scoreboard")
+    assert not {m for m in graph[registry] if m.startswith(apps_)}
+    assert not [m for m in graph if m.startswith(apps_) and _reaches(graph, registry, m)]
+    circles = sorted(m for m in graph
+                     if m != registry and _reaches(graph, registry, m) and _reaches(graph, m, registry))
     assert circles == []
-    # the feature apps' chart modules do import it (that is how they declare their specs)
-    assert "clusterobs.web.chartspecs" in graph["clusterobs.web.linkages.charts"]
+    # the apps' chart modules do import it (that is how they declare their specs)
+    for charts in ("clusterobs.web.linkages.charts", "clusterobs.web.mapping.chartspecs",
+                   "clusterobs.web.mapping.chartspecs_history"):
+        assert registry in graph[charts]
 
 
 @pytest.mark.parametrize("label, module, parsed", [
-    ("web", "clusterobs.web.chartspecs", False), ("web", "clusterobs.web.chartspecs_history", False),
+    ("mapping", "clusterobs.web.mapping.chartspecs", False),
+    ("mapping", "clusterobs.web.mapping.chartspecs_history", False),
     ("linkages", "clusterobs.web.linkages.charts", True), ("complexity", "clusterobs.web.complexity.charts", True),
     ("scoreboard", "clusterobs.web.scoreboard.charts", False)])
 def test_each_app_registers_its_charts_when_ready(label, module, parsed):
     config = apps.get_app_config(label)
     assert type(config).__module__ == f"{config.name}.apps"  # its own AppConfig, whose ready() registers
-    specs = chartspecs.specs_of(importlib.import_module(module))
+    specs = chart_registry.specs_of(importlib.import_module(module))
     assert specs
     for name, fn in specs.items():
-        assert chartspecs.CHARTS[name] is fn
-        assert chartspecs.CHART_PARAMS[name] == fn.chart[1]
-        assert (name in chartspecs.CHART_PARSERS) is parsed
+        assert chart_registry.CHARTS[name] is fn
+        assert chart_registry.CHART_PARAMS[name] == fn.chart[1]
+        assert (name in chart_registry.CHART_PARSERS) is parsed
 
 
 def test_register_is_idempotent_and_refuses_a_name_twice(monkeypatch):
-    monkeypatch.setattr(chartspecs, "CHARTS", dict(chartspecs.CHARTS))
-    monkeypatch.setattr(chartspecs, "CHART_PARAMS", dict(chartspecs.CHART_PARAMS))
-    assert chartspecs.register(chartspecs_history) == ["cluster-timeline"]
-    chartspecs.CHARTS["cluster-timeline"] = chartspecs.CHARTS["region-stars"]  # another spec under its name
+    monkeypatch.setattr(chart_registry, "CHARTS", dict(chart_registry.CHARTS))
+    monkeypatch.setattr(chart_registry, "CHART_PARAMS", dict(chart_registry.CHART_PARAMS))
+    assert chart_registry.register(chartspecs_history) == ["cluster-timeline"]
+    chart_registry.CHARTS["cluster-timeline"] = chart_registry.CHARTS["region-stars"]  # another spec under its name
     with pytest.raises(ValueError, match="chart 'cluster-timeline' registered twice"):
-        chartspecs.register(chartspecs_history)
-    assert len(chartspecs.CHARTS) == 22
+        chart_registry.register(chartspecs_history)
+    assert len(chart_registry.CHARTS) == 22

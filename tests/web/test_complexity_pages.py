@@ -101,7 +101,7 @@ def test_the_opportunities_api_answers_the_stores_values_hand_checked(client, sm
         assert row["distance"] == pytest.approx(1 - hand["density"][i, j], abs=1e-12)
     assert body["eci"] == pytest.approx(mine["eci"].iloc[0], abs=1e-12)
     # the reasons: the region's strengths (M = 1) by proximity to the opportunity, the closest first
-    from clusterobs.web.selectors import display_names
+    from clusterobs.web.mapping.selectors import display_names
 
     top = body["results"][0]
     j = CATS.index(top["category"])

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from clusterobs.charts.classing import GROWTH_BREAKS
-from clusterobs.web import selectors
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 

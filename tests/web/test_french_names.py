@@ -13,8 +13,8 @@ from django.utils import translation
 from clusterobs.charts.specs.text import DATA_TEXTS, data_text
 from clusterobs.classifications.category_labels import label, translations
 from clusterobs.mapping.schemes import load_schemes
-from clusterobs.web import selectors
 from clusterobs.web.labels import T
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from clusterobs.web import selectors
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 

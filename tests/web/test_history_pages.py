@@ -9,7 +9,7 @@ from html import unescape
 
 import pytest
 
-from clusterobs.web import selectors
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +104,10 @@ def test_the_cluster_page_shows_the_timeline(client, history):
 
 
 def test_the_timeline_chart_marks_the_flagged_years(client, history):
-    from clusterobs.web import chartspecs
+    from clusterobs.web import chart_registry
     from clusterobs.web.query import Query
 
-    out = chartspecs.build("cluster-timeline", Query(region="DE11", category="automotive", year=2015))
+    out = chart_registry.build("cluster-timeline", Query(region="DE11", category="automotive", year=2015))
     traces = {t.name: t for t in out.fig.data if t.name}
     assert list(traces["Employment"].x) == [2013, 2014, 2015]
     assert list(traces["Employment"].y) == [100_000, 110_000, 121_000]

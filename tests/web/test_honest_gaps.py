@@ -17,8 +17,8 @@ from store_views import latest_year_connection
 from clusterobs.charts.specs.text import cell_caveat
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.headlines import headline
-from clusterobs.web import selectors
 from clusterobs.web.labels import T, category_display_names, region_no_data_words
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 

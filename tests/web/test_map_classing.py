@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from clusterobs.charts.classing import jenks_breaks
-from clusterobs.web import selectors
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 

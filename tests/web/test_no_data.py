@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from store_views import latest_year_connection
 
-from clusterobs.web import selectors
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 

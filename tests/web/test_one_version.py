@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from clusterobs.store import Store
-from clusterobs.web import api_formats, selectors
+from clusterobs.web import api_formats, dataset
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def _counted(monkeypatch) -> list[str]:
 
 def test_a_cold_request_reads_current_json_once(client, monkeypatch):
     api_formats.RESPONSES.clear()
-    monkeypatch.setattr(selectors, "_current", None)  # a new Observatory: nothing of this version memoized
+    monkeypatch.setattr(dataset, "_current", None)  # a new Observatory: nothing of this version memoized
     calls = _counted(monkeypatch)
     response = client.get(URL)
     assert response.status_code == 200 and response.json()["code"] == "DE11"
@@ -49,7 +50,7 @@ def test_a_cold_request_reads_current_json_once(client, monkeypatch):
 @pytest.fixture
 def two_versions(settings, tmp_path, web_store, monkeypatch):
     """A data directory with two versions (the session's, linked under two ids), the first published."""
-    monkeypatch.setattr(selectors, "_current", selectors._current)  # the session's Observatory comes back after
+    monkeypatch.setattr(dataset, "_current", dataset._current)  # the session's Observatory comes back after
     source = web_store.path(web_store.current())
     (tmp_path / "versions").mkdir()
     ids = ("20300101T000000", "20300101T000000-2")

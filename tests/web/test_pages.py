@@ -16,9 +16,10 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
-from clusterobs.web import api_formats, selectors
+from clusterobs.web import api_formats, dataset
 from clusterobs.web.cache import Memo
 from clusterobs.web.labels import num, sig_pct
+from clusterobs.web.mapping import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +215,7 @@ def older_dataset(monkeypatch):
     """The published version as an older store without ``category_divisions`` (fresh memo and API answers)."""
     obs = selectors.data()
     monkeypatch.setitem(obs.__dict__, "tables", obs.tables - {"category_divisions"})
-    monkeypatch.setattr(obs, "memo", Memo(selectors.MEMO_SIZE, selectors.MEMO_BYTES))
+    monkeypatch.setattr(obs, "memo", Memo(dataset.MEMO_SIZE, dataset.MEMO_BYTES))
     api_formats.RESPONSES.clear()
     yield
     api_formats.RESPONSES.clear()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from clusterobs.web import chartspecs
+from clusterobs.web import chart_registry
 from clusterobs.web.query import Query
 
 pytestmark = pytest.mark.django_db
@@ -60,13 +60,13 @@ SCHEME_FREE = {"related-network", "opportunities", "emerging-composition", "emer
 
 
 def test_every_registered_chart_has_a_sample():
-    assert set(SAMPLES) == set(chartspecs.CHARTS)
+    assert set(SAMPLES) == set(chart_registry.CHARTS)
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_every_chart_is_captioned_with_source_and_summary(name):
     q = Query(year=2015, **SAMPLES[name])
-    out = chartspecs.build(name, q)
+    out = chart_registry.build(name, q)
     layout = out.fig.layout
     assert out.title and out.title in layout.title.text
     assert layout.meta["title"] == out.title and layout.meta["subtitle"]
@@ -81,7 +81,7 @@ def test_every_chart_is_captioned_with_source_and_summary(name):
 
 
 def test_imputed_regions_are_outlined_and_counted_in_the_notes():
-    out = chartspecs.build("strength-map", Query(year=2015, category="automotive", measure="lq"))
+    out = chart_registry.build("strength-map", Query(year=2015, category="automotive", measure="lq"))
     outline = [t for t in out.fig.data if t.name.startswith("Outlined") and t.type == "choroplethmap"]
     assert outline and outline[0].marker.line.width > 0
     assert any("imputed" in n for n in out.notes)

@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from clusterobs.web import selectors
+from clusterobs.web.mapping import selectors
 from clusterobs.web.reports import services
 
 pytestmark = pytest.mark.django_db

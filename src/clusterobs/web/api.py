@@ -1,7 +1,9 @@
 """The REST API (Django Ninja): OpenAPI at /api/openapi.json, interactive docs at /api/docs.
 
-Endpoints live in ``api_regions``, ``api_categories``, ``api_measures`` and ``api_meta``; each parses its
-parameters, calls one selector and returns an output schema (``api_schemas``) or a file (``api_formats``).
+The kernel's API object: the apps add their routers from their ``AppConfig.ready()`` (``add_router``; the Cluster
+Mapping Tool's endpoints live in ``clusterobs.web.mapping.api_*``), each endpoint parses its parameters, calls one
+selector and returns an output schema or a file (``api_formats``). Django runs every ``ready()`` before it imports
+the URLconf, so every router is in before ``urls.py`` reads the API's URLs (and the fallback goes last).
 Every error leaves in one envelope, ``{"error": {"status", "message", "parameter"}}``: 400 for a bad parameter
 (``clusterobs.errors.BadParameter``, whose ``name`` is the ``parameter``, and Ninja's own validation), 404 for an
 unknown region, category or path (``NotFound``, its ``name`` likewise), 503 when no dataset is published
@@ -24,24 +26,8 @@ from ninja.errors import HttpError, ValidationError
 from clusterobs import __version__
 from clusterobs.charts.specs.text import years_text
 from clusterobs.errors import BadParameter, NoDataset, NotFound
-from clusterobs.web import (
-    api_categories,
-    api_measures,
-    api_meta,
-    api_places,
-    api_regions,
-    api_timeline,
-    dbbusy,
-    history,
-    selectors,
-)
+from clusterobs.web import dataset, dbbusy
 from clusterobs.web.api_formats import cached
-from clusterobs.web.assessments import api as assessments_api
-from clusterobs.web.complexity import api as complexity_api
-from clusterobs.web.linkages import api as linkages_api
-from clusterobs.web.registry import api as registry_api
-from clusterobs.web.reports import api as reports_api
-from clusterobs.web.scoreboard import api as scoreboard_api
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +35,19 @@ log = logging.getLogger(__name__)
 
 class ObservatoryAPI(NinjaAPI):
     """The API whose OpenAPI schema states, on every ``year`` parameter, the years the published version holds
-    (read when the schema is built: a new version with more years changes the schema, not the code)."""
+    (read when the schema is built: a new version with more years changes the schema, not the code), and whose
+    routes end with the fallback (``unknown_path``), added when its URLs or schema are first read."""
 
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> Any:
+        _finish()
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return with_years(schema, history.store_years())
+        return with_years(schema, dataset.store_years())
+
+    @property
+    def urls(self) -> Any:
+        _finish()
+        return super().urls
 
 
 def with_years(schema: Any, years: list[int]) -> Any:
@@ -85,10 +78,14 @@ api = ObservatoryAPI(title="clusterobs API", version=__version__, urls_namespace
                description="European Cluster Observatory: NUTS 2021 regions, cluster categories, cluster measures "
                            "and stars, portfolios, maps, dataset versions and sources. Every list answers in JSON, "
                            "CSV, XLSX or Parquet (`?format=`); maps in GeoJSON. Guide: docs/api.md.")
-for module in (api_places, api_regions, api_categories, api_measures, api_timeline, api_meta, linkages_api,
-               complexity_api, scoreboard_api, assessments_api, registry_api, reports_api):
-    api.add_router("/", module.router)
 api.add_decorator(cached, mode="view")
+_finished: list[bool] = []
+
+
+def add_router(router: Router) -> None:
+    """Add an app's router (called from its ``AppConfig.ready()``, in ``INSTALLED_APPS`` order: the order of the
+    OpenAPI paths); after the URLs are read it is too late (Ninja's ``ConfigError``)."""
+    api.add_router("/", router)
 
 
 def error(request: HttpRequest, status: int, message: str, parameter: str | None = None,
@@ -105,7 +102,7 @@ def _bad_parameter(request: HttpRequest, exc: BadParameter) -> HttpResponse:
 @api.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     try:
-        selectors.dataset()  # a read before the first ingest lands here: say so, as a 503
+        dataset.dataset()  # a read before the first ingest lands here: say so, as a 503
     except NoDataset as missing:
         return _no_dataset(request, missing)
     parameter = exc.name
@@ -178,4 +175,8 @@ def unknown_path(request: HttpRequest, rest: str):
     return error(request, 404, f"no API endpoint at /api/{rest}; see /api/docs")
 
 
-api.add_router("/", fallback)  # last: only what no endpoint matched
+def _finish() -> None:
+    """Add the fallback, once and last (only what no endpoint matched), when the URLs or the schema are first read."""
+    if not _finished:
+        _finished.append(True)
+        api.add_router("/", fallback)

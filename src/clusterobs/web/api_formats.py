@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from functools import wraps
+from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -23,7 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
 from clusterobs import __version__
-from clusterobs.web import selectors, xlsx
+from clusterobs.web import dataset, xlsx
 from clusterobs.web.cache import CachedResponse, ResponseCache
 
 FILE_FORMATS = ("csv", "xlsx", "parquet")
@@ -120,18 +121,18 @@ def geojson_response(collection: dict[str, Any], *, name: str) -> HttpResponse:
 
 def metadata(request: HttpRequest, *, scheme: str | None, title: str, rows: int) -> dict[str, Any]:
     """What a download carries besides its rows: version, query, scheme conditions, sources, citation."""
-    obs = selectors.dataset()
+    obs = dataset.dataset()
     schemes = obs.schemes
     return {
         "title": title,
         "dataset_version": obs.version,
         "query": request.build_absolute_uri(request.get_full_path()),
         "rows": rows,
-        "nuts_version": selectors.NUTS_VERSION,
+        "nuts_version": dataset.NUTS_VERSION,
         "scheme": scheme,
         "scheme_conditions": schemes[schemes["scheme"] == scheme] if scheme else schemes.head(0),
-        "sources": selectors.sources(),
-        "citation": selectors.dataset_citation(),
+        "sources": dataset.sources(),
+        "citation": dataset.dataset_citation(),
         "software": f"clusterobs {__version__}",
     }
 
@@ -278,13 +279,18 @@ def _answer(hit: CachedResponse, tag: str, gzip_ok: bool) -> HttpResponse:
 
 #: whole 200 answers of the API, per (version, host, path, normalised query, language): see ``cache.py``
 RESPONSES = ResponseCache()
-#: the endpoints whose answers depend on nothing but the published version and the request (the feature apps'
-#: routers read the portal database too: they get the ETag, not the answer cache)
-KEPT_MODULES = frozenset({"clusterobs.web.api_regions", "clusterobs.web.api_categories",
-                          "clusterobs.web.api_measures", "clusterobs.web.api_meta",
-                          "clusterobs.web.api_timeline"})
+#: the modules whose endpoints' answers depend on nothing but the published version and the request, added by their
+#: app (``keep_answers``; the mapping tool's: the other apps' routers read the portal database too, they get the
+#: ETag, not the answer cache)
+KEPT_MODULES: set[str] = set()
 #: headers a cached answer carries besides its body and content type
 KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Vary")
+
+
+def keep_answers(*modules: ModuleType) -> None:
+    """Keep the answers of these modules' endpoints in ``RESPONSES`` (an app's ``AppConfig.ready()``): only for
+    endpoints that read nothing but the published version and the request."""
+    KEPT_MODULES.update(m.__name__ for m in modules)
 
 
 def normalised_query(request: HttpRequest) -> tuple[tuple[str, str], ...]:
@@ -304,11 +310,11 @@ def cached(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     changes (a published version never changes). Errors are neither cached nor kept."""
 
     endpoint = getattr(getattr(run, "__self__", None), "view_func", run)  # Ninja passes the bound Operation.run
-    keep = getattr(endpoint, "__module__", "") in KEPT_MODULES
+    module = getattr(endpoint, "__module__", "")
 
     @wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        version = selectors.published_version()
+        version = dataset.published_version()
         if version is None or request.method not in ("GET", "HEAD") or request.path.startswith(UNCACHED_PATHS):
             return run(request, *args, **kwargs)
         tag = etag(version, request)
@@ -318,6 +324,7 @@ def cached(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             response["ETag"] = gzip_tag(tag) if _matches(sent, gzip_tag(tag)) else tag
         else:
             key = response_key(version, request)
+            keep = module in KEPT_MODULES
             hit = RESPONSES.get(key) if keep else None
             if hit is None:
                 response = run(request, *args, **kwargs)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from ninja import Path, Query
 from pydantic import BeforeValidator, StringConstraints
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 from clusterobs.web.api_formats import CONTENT_TYPES
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+")
@@ -47,7 +47,7 @@ def category() -> Any:
 
 
 def scheme() -> Any:
-    return Query(selectors.DEFAULT_SCHEME, description="Star scheme: eco2007, eocic2019 or uscmp")
+    return Query(dataset.DEFAULT_SCHEME, description="Star scheme: eco2007, eocic2019 or uscmp")
 
 
 def year() -> Any:
@@ -55,7 +55,7 @@ def year() -> Any:
 
 
 def level() -> Any:
-    return Query(selectors.DEFAULT_LEVEL, ge=0, le=2, description="NUTS 2021 level: 0 country, 1, 2")
+    return Query(dataset.DEFAULT_LEVEL, ge=0, le=2, description="NUTS 2021 level: 0 country, 1, 2")
 
 
 def min_stars(default: int = 0) -> Any:

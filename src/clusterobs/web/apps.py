@@ -1,4 +1,6 @@
-"""The site's own app (the Cluster Mapping Tool's pages): registers its charts when Django is ready."""
+"""The site kernel's app: the base templates, the static files, the template tags. It registers nothing: every
+feature (the Cluster Mapping Tool among them) is an app of its own that registers its charts and API router into the
+kernel from its ``AppConfig.ready()``."""
 
 from django.apps import AppConfig
 
@@ -6,9 +8,3 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "clusterobs.web"
     label = "web"
-
-    def ready(self) -> None:
-        from clusterobs.web import chartspecs, chartspecs_history
-
-        chartspecs.register(chartspecs)
-        chartspecs.register(chartspecs_history)

@@ -3,7 +3,7 @@
 A published version is immutable, so whatever was computed from it stays right until a new version is published:
 every key carries the version, and a new version simply misses (its old entries age out of the LRU). Two caches:
 
-* ``Memo``: one per ``selectors.Observatory`` (one per version), for selector results (``selectors.memoized``:
+* ``Memo``: one per ``dataset.Observatory`` (one per version), for selector results (``dataset.memoized``:
   DataFrames, dicts) and the pages' chart slots, bounded by count and rough size (256 MB per version). Results
   are handed out as shallow copies, so a caller adding a column to a frame does not change the cached one
   (pandas copy-on-write keeps the data shared until written).

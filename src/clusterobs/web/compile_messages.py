@@ -11,10 +11,11 @@ The project's one catalogue, ``src/clusterobs/locale/<lang>/LC_MESSAGES/django.p
 chart texts shared by the site and the reports (``clusterobs.charts.specs``: ``%(name)s`` placeholders) and the
 reports' own (``{name}`` placeholders for ``str.format``); Django reads it from ``LOCALE_PATHS``, the reports with
 the standard ``gettext`` (``clusterobs.reports.i18n``). New strings (with
-``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``; ``-P`` keeps ``web/selectors.py`` from shadowing the standard
+``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``; ``-P`` keeps ``web/mapping/selectors.py`` from shadowing the standard
 library's ``selectors``; the feature apps keep their own catalogues)::
 
     cd src/clusterobs && python -P -m django makemessages -l fr --no-location --keep-pot --ignore 'web/api*.py' \
+        --ignore 'web/mapping/api*.py' \
         --ignore 'web/linkages/*' --ignore 'web/complexity/*' --ignore 'web/scoreboard/*' \
         --ignore 'web/assessments/*' --ignore 'web/registry/*' --ignore 'web/reports/*'
 

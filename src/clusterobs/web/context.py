@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 
 
 def observatory(request: HttpRequest) -> dict[str, object]:
     try:
-        version = selectors.data().version
+        version = dataset.data().version
     except Exception:  # no store yet: pages say so themselves
         version = None
     return {"dataset_version": version}

@@ -1,6 +1,6 @@
 """Server-side image export: ``/api/figures/<chart>.png|svg?<page query>`` renders the page's chart with kaleido.
 
-The figure is the one the page draws (``chartspecs``), caption included. kaleido drives the system Chromium
+The figure is the one the page draws (``chart_registry``), caption included. kaleido drives the system Chromium
 (``BROWSER_PATH``, default ``/usr/bin/chromium`` when it exists): one browser per process, started in the
 background by ``clusterobs serve`` (else on the first image) and shared with the reports
 (``clusterobs.reports.images``: two tabs, any thread may ask), about 0.3 s an image once warm. MathJax is off, so
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from clusterobs.reports import images
 from clusterobs.reports.chromium import BrowserStartError, ChromiumMissing
-from clusterobs.web import chartspecs, selectors
+from clusterobs.web import chart_registry, dataset
 from clusterobs.web.query import parse_query
 
 log = logging.getLogger(__name__)
@@ -73,25 +73,25 @@ def unavailable(exc: ImageUnavailable) -> JsonResponse:
 def figure(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         return _error(404, f"`format` must be one of {', '.join(FORMATS)}; got {fmt!r}.")
-    if chart not in chartspecs.CHARTS:
-        return _error(404, f"unknown chart {chart!r}; charts: {', '.join(sorted(chartspecs.CHARTS))}")
+    if chart not in chart_registry.CHARTS:
+        return _error(404, f"unknown chart {chart!r}; charts: {', '.join(sorted(chart_registry.CHARTS))}")
     try:
-        if selectors.published_version() is None:
+        if dataset.published_version() is None:
             return _error(503, "no dataset is published: run `clusterobs ingest` and `clusterobs compute`")
-        parser = chartspecs.CHART_PARSERS.get(chart)
+        parser = chart_registry.CHART_PARSERS.get(chart)
         q = parser(request.GET) if parser else parse_query(
             request.GET, measure=request.GET.get("measure") or
             ("lq" if chart == "compare-measure" else "employment" if chart.startswith("sector") else "stars"))
         if q.region:
-            selectors.region_get(q.region)
+            dataset.region_get(q.region)
             if chart in ("locator", "region-stars", "portfolio") and not parser:
-                q = parse_query(request.GET, level=int(selectors.region_get(q.region)["level"]))
-        out = chartspecs.build(chart, q)
-    except chartspecs.EmptyChart as exc:
+                q = parse_query(request.GET, level=int(dataset.region_get(q.region)["level"]))
+        out = chart_registry.build(chart, q)
+    except chart_registry.EmptyChart as exc:
         return _error(404, str(exc))
-    except selectors.NotFound as exc:
+    except dataset.NotFound as exc:
         return _error(404, str(exc))
-    except selectors.BadParameter as exc:
+    except dataset.BadParameter as exc:
         return _error(400, str(exc))
     try:
         body = render_image(out.fig, fmt)

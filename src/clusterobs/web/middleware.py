@@ -2,7 +2,7 @@
 
 ``DatasetVersionMiddleware``: every read of a request (pages, API answers, their cache keys and ETags) uses the
 version published when the request first read one (``current.json`` is read once per request, see
-``selectors.one_version``): a version published meanwhile serves the next request, never half of this one.
+``dataset.one_version``): a version published meanwhile serves the next request, never half of this one.
 
 ``EmbedFrameMiddleware``: a page asked with ``?embed=1`` (no site chrome, see base.html) may be framed by other
 sites. Every other page keeps Django's ``X-Frame-Options: DENY`` (clickjacking protection), but for the report
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 
 
 class DatasetVersionMiddleware:
@@ -27,7 +27,7 @@ class DatasetVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with selectors.one_version():
+        with dataset.one_version():
             return self.get_response(request)
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 from clusterobs.web.labels import MEASURE_LABELS
 
 MAX_COMPARE = 10
@@ -26,9 +26,9 @@ EXTRA_KEYS = ("dimension", "peers", "view")
 
 @dataclass(frozen=True)
 class Query:
-    scheme: str = selectors.DEFAULT_SCHEME
+    scheme: str = dataset.DEFAULT_SCHEME
     year: int = 0
-    level: int = selectors.DEFAULT_LEVEL
+    level: int = dataset.DEFAULT_LEVEL
     category: str | None = None
     measure: str = "stars"
     region: str | None = None
@@ -64,7 +64,7 @@ def _int(get: QueryDict, name: str, default: int | None) -> int | None:
     try:
         return int(raw)
     except ValueError as exc:
-        raise selectors.BadParameter(name, f"`{name}` must be a whole number; got {raw!r}.") from exc
+        raise dataset.BadParameter(name, f"`{name}` must be a whole number; got {raw!r}.") from exc
 
 
 def parse_regions(raw: list[str]) -> tuple[str, ...]:
@@ -74,30 +74,30 @@ def parse_regions(raw: list[str]) -> tuple[str, ...]:
         codes.extend(c.strip().upper() for c in chunk.replace(" ", ",").split(",") if c.strip())
     codes = list(dict.fromkeys(codes))
     if len(codes) > MAX_COMPARE:
-        raise selectors.BadParameter("regions", f"`regions` must list at most {MAX_COMPARE} regions; got {len(codes)}.")
+        raise dataset.BadParameter("regions", f"`regions` must list at most {MAX_COMPARE} regions; got {len(codes)}.")
     return tuple(codes)
 
 
 def parse_query(get: QueryDict, *, measure: str = "stars", measures: tuple[str, ...] | None = None,
                 level: int | None = None, **path: Any) -> Query:
     """Validate the page's query; ``measures`` limits the allowed measures, ``level`` fixes the level."""
-    scheme = selectors.check_scheme(get.get("scheme") or selectors.DEFAULT_SCHEME)
-    year = selectors.check_year(_int(get, "year", None))
-    lvl = level if level is not None else selectors.check_level(_int(get, "level", selectors.DEFAULT_LEVEL))
+    scheme = dataset.check_scheme(get.get("scheme") or dataset.DEFAULT_SCHEME)
+    year = dataset.check_year(_int(get, "year", None))
+    lvl = level if level is not None else dataset.check_level(_int(get, "level", dataset.DEFAULT_LEVEL))
     m = get.get("measure") or measure
     if m not in MEASURE_LABELS:
-        selectors.check_measure(m)
+        dataset.check_measure(m)
     if measures is not None and m not in measures:
-        raise selectors.BadParameter("measure", f"`measure` must be one of {', '.join(measures)}; got {m!r}.")
+        raise dataset.BadParameter("measure", f"`measure` must be one of {', '.join(measures)}; got {m!r}.")
     classes = _int(get, "classes", 5)
     if classes not in (5, 6, 7):
-        raise selectors.BadParameter("classes", f"`classes` must be one of 5, 6, 7; got {classes}.")
+        raise dataset.BadParameter("classes", f"`classes` must be one of 5, 6, 7; got {classes}.")
     method = get.get("method") or "quantile"
     if method not in METHODS:
-        raise selectors.BadParameter("method", f"`method` must be one of {', '.join(METHODS)}; got {method!r}.")
+        raise dataset.BadParameter("method", f"`method` must be one of {', '.join(METHODS)}; got {method!r}.")
     direction = get.get("dir") or "desc"
     if direction not in SORT_DIRS:
-        raise selectors.BadParameter("dir", f"`dir` must be one of asc, desc; got {direction!r}.")
+        raise dataset.BadParameter("dir", f"`dir` must be one of asc, desc; got {direction!r}.")
     category = path.pop("category", None) or get.get("category") or None
     region = path.pop("region", None) or get.get("region") or None
     return Query(scheme=scheme, year=year, level=lvl, category=category, measure=m, region=region,

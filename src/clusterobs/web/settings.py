@@ -42,8 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "clusterobs.web",
-    # one Django app per feature: own templates, URLs (namespaced), API router and translations (locale/)
+    "clusterobs.web",  # the site kernel: base templates, static files, template tags
+    # one Django app per feature: own templates, URLs (namespaced but the mapping tool's), API router (added from
+    # its AppConfig.ready(), in this order) and translations (locale/); the kernel's urls.py includes each app's urls
+    "clusterobs.web.mapping",
     "clusterobs.web.linkages",
     "clusterobs.web.complexity",
     "clusterobs.web.scoreboard",

@@ -21,4 +21,8 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from clusterobs.web import api
+        from clusterobs.web.assessments import api as assessments_api
+
         post_migrate.connect(ensure_curator_group, sender=self)
+        api.add_router(assessments_api.router)

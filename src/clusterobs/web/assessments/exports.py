@@ -22,7 +22,7 @@ from clusterobs.charts.plotlyjs import trace_types
 from clusterobs.web import figures
 from clusterobs.web.assessments import selectors
 from clusterobs.web.assessments.models import Assessment
-from clusterobs.web.views.common import _json_for_html
+from clusterobs.web.pages import _json_for_html
 
 log = logging.getLogger(__name__)
 

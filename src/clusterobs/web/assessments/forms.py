@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from clusterobs.assessment import Dimension, Questionnaire
 from clusterobs.assessment.definition import TEXT_MAX
-from clusterobs.web import selectors as obs_selectors
+from clusterobs.web import dataset
 from clusterobs.web.assessments import selectors
 
 
@@ -27,7 +27,7 @@ class RegionStartForm(forms.Form):
         code = raw.split()[0].upper() if raw else ""
         try:
             region = selectors.region_check(code)
-        except obs_selectors.NotFound:
+        except dataset.NotFound:
             raise forms.ValidationError(
                 _("“%(value)s” is not a NUTS 2021 code of the published dataset (for example DE, DE1 or DE11).")
                 % {"value": raw}) from None

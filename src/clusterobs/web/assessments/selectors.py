@@ -10,7 +10,7 @@ from typing import Any
 from django.http import Http404
 
 from clusterobs.assessment import Comparison, Questionnaire, Result, compare, score
-from clusterobs.web import selectors as obs_selectors
+from clusterobs.web import dataset
 from clusterobs.web.assessments.models import Assessment, QuestionnaireVersion
 
 log = logging.getLogger(__name__)
@@ -121,8 +121,8 @@ def assessment_comparison(assessment: Assessment, shown: Questionnaire | None = 
 def region_choices() -> list[dict[str, str]]:
     """NUTS 2021 countries and regions (levels 0-2) for the start form; empty without a published dataset."""
     try:
-        regions = obs_selectors.data().regions
-    except obs_selectors.NotFound:
+        regions = dataset.data().regions
+    except dataset.NotFound:
         return []
     rows = regions[regions["level"] <= 2]
     return [{"code": r.code, "name": str(r.name), "level": int(r.level)} for r in rows.itertuples()]
@@ -130,15 +130,15 @@ def region_choices() -> list[dict[str, str]]:
 
 def region_check(code: str) -> dict[str, Any]:
     """The region (``NotFound`` when the code is not a NUTS 2021 code of the published dataset)."""
-    return obs_selectors.region_get(code.strip().upper())
+    return dataset.region_get(code.strip().upper())
 
 
 def starred_clusters(code: str) -> list[dict[str, Any]]:
     """The region's starred clusters under the default scheme in the latest year (most stars first)."""
     try:
-        region = obs_selectors.region_get(code)
-        m = obs_selectors.measures(region=code, level=int(region["level"]), min_stars=1)
-    except (obs_selectors.NotFound, obs_selectors.BadParameter, obs_selectors.NoDataset):
+        region = dataset.region_get(code)
+        m = dataset.measures(region=code, level=int(region["level"]), min_stars=1)
+    except (dataset.NotFound, dataset.BadParameter, dataset.NoDataset):
         return []
     except Exception:  # the page must not fail because the engine tables are missing
         log.exception("starred clusters of %s could not be read", code)
@@ -164,7 +164,7 @@ def scoreboard_weaknesses(obs: Any, code: str) -> list[dict[str, Any]] | None:
 def region_data(code: str) -> dict[str, Any]:
     """Starred clusters and, where the scoreboard exists, its weaknesses for ``code``."""
     try:
-        obs = obs_selectors.data()
-    except obs_selectors.NotFound:
+        obs = dataset.data()
+    except dataset.NotFound:
         return {"starred": [], "weaknesses": None}
     return {"starred": starred_clusters(code), "weaknesses": scoreboard_weaknesses(obs, code)}

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from clusterobs.web import api_params as p
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 from clusterobs.web.api_formats import FILE_FORMATS, download, records, view_name
 from clusterobs.web.api_params import OptionalQueryInt, QueryInt
 from clusterobs.web.api_schemas import ERRORS, Format
@@ -73,8 +73,8 @@ def growth_opportunities_api(request: HttpRequest, code: str = p.code(), year: O
     """The traded categories the region does not have (RCA < 1), most feasible first: density, distance, PCI, COG,
     RCA, European employment and the region's related strengths."""
     rows = cs.opportunities(code, year=year)
-    year = selectors.check_year(year)
-    region = selectors.region_get(code)
+    year = dataset.check_year(year)
+    region = dataset.region_get(code)
     if fmt in FILE_FORMATS:
         return download(request, rows, fmt=fmt, name=view_name("growth-opportunities", code, year,
                                                                f"nuts{int(region['level'])}"),
@@ -82,7 +82,7 @@ def growth_opportunities_api(request: HttpRequest, code: str = p.code(), year: O
     all_rows = cs.region_complexity(code, year=year)
     eci = all_rows["eci"].dropna()
     coi = all_rows["coi"].dropna()
-    return {"version": selectors.dataset().version, "region": code, "name": region["name"],
+    return {"version": dataset.dataset().version, "region": code, "name": region["name"],
             "level": int(region["level"]), "year": year, "eci": float(eci.iloc[0]) if len(eci) else None,
             "coi": float(coi.iloc[0]) if len(coi) else None, "count": len(rows), "results": records(rows)}
 
@@ -93,9 +93,9 @@ def eci_api(request: HttpRequest, level: QueryInt = p.level(), year: OptionalQue
             fmt: Format = p.fmt()):
     """ECI, COI and diversity of every region of a NUTS level with a value in the year, highest ECI first."""
     rows = cs.eci_regions(level=level, year=year)
-    year = selectors.check_year(year)
+    year = dataset.check_year(year)
     if fmt in FILE_FORMATS:
         return download(request, rows, fmt=fmt, name=view_name("eci", year, f"nuts{level}"),
                         title="Economic Complexity Index")
-    return {"version": selectors.dataset().version, "level": level, "year": year, "count": len(rows),
+    return {"version": dataset.dataset().version, "level": level, "year": year, "count": len(rows),
             "results": records(rows)}

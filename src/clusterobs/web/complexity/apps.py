@@ -1,4 +1,5 @@
-"""The economic complexity app: registers its charts, with its own query parser, when Django is ready."""
+"""The economic complexity app: registers its charts (with its own query parser) and its API router when Django is
+ready."""
 
 from django.apps import AppConfig
 
@@ -8,8 +9,10 @@ class ComplexityConfig(AppConfig):
     label = "complexity"
 
     def ready(self) -> None:
-        from clusterobs.web import chartspecs
+        from clusterobs.web import api, chart_registry
+        from clusterobs.web.complexity import api as complexity_api
         from clusterobs.web.complexity import charts
         from clusterobs.web.complexity.query import parse_complexity_query
 
-        chartspecs.register(charts, parser=parse_complexity_query)
+        chart_registry.register(charts, parser=parse_complexity_query)
+        api.add_router(complexity_api.router)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.specs.text import GISCO, SBS_SOURCES, source_line
-from clusterobs.web import chartspecs, selectors
-from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart
+from clusterobs.web import chart_registry, dataset
+from clusterobs.web.chart_registry import ChartOut, EmptyChart, chart
 from clusterobs.web.complexity import selectors as cs
 from clusterobs.web.complexity.query import CHART_KEYS
 from clusterobs.web.labels import LEVEL_LABELS, NOT_AVAILABLE, T, missing, num
@@ -34,8 +34,8 @@ def _filename(name: str, q: Query, *parts: object) -> str:
 
 def _region(q: Query) -> dict:
     if not q.region:
-        raise selectors.BadParameter("region", "`region` is required for this chart.")
-    return selectors.region_get(q.region)
+        raise dataset.BadParameter("region", "`region` is required for this chart.")
+    return dataset.region_get(q.region)
 
 
 def _unit(q: Query) -> str:
@@ -58,7 +58,7 @@ def growth_opportunities(q: Query) -> ChartOut:
     frame = pd.DataFrame({"x": opp["density"].astype(float), "y": opp[axis].astype(float),
                           "size": opp["employment_europe"].astype(float), "group": _("Traded category"),
                           "label": opp["category_name"]})
-    frame["url"] = [chartspecs.url("sector", c, year=q.year) for c in opp["category"]]
+    frame["url"] = [chart_registry.url("sector", c, year=q.year) for c in opp["category"]]
     frame["hover"] = [f"<b>{r.category_name}</b><br>{_('Density')}: {_v(r.density)}<br>PCI: {_v(r.pci)}"
                       f"<br>COG: {_v(r.cog)}<br>{_('European employment')}: {_v(r.employment_europe, 0)}"
                       for r in opp.itertuples()]
@@ -68,7 +68,7 @@ def growth_opportunities(q: Query) -> ChartOut:
     notes = [_("The %(n)s traded categories the region does not have (RCA below 1); bubble area: European employment "
                "in the category. Density: proximity-weighted share of the category's neighbours the region has "
                "(0–1).") % {"n": len(opp)}, measure_note()]
-    caption = Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes)
+    caption = Caption(title, subtitle, source_line(T, dataset.data(), SBS_SOURCES), notes)
     fig = charts.opportunity_bubbles(frame, caption, x_title=_("Feasibility: density"), y_title=axis_label(axis),
                                      label_top=LABEL_TOP)
     top = opp.head(3)
@@ -91,7 +91,7 @@ def industry_space(q: Query) -> ChartOut:
                          % {"year": q.year})
     pos = charts.spectral_layout(space["proximity"].to_numpy())
     nodes = nodes.assign(x=pos[:, 0], y=pos[:, 1], on=nodes["mcp"] == 1, label=nodes["name"])
-    nodes["url"] = [chartspecs.url("sector", c, year=q.year) for c in nodes["category"]]
+    nodes["url"] = [chart_registry.url("sector", c, year=q.year) for c in nodes["category"]]
     has = _("the region has it (RCA ≥ 1)")
     nodes["hover"] = [f"<b>{r.name}</b><br>PCI: {_v(r.pci)}<br>{_('European employment')}: {_v(r.employment, 0)}"
                       + (f"<br>{has}" if r.on else "") for r in nodes.itertuples()]
@@ -101,7 +101,7 @@ def industry_space(q: Query) -> ChartOut:
                "the other. Links: the maximum spanning tree and the pairs with proximity at least %(cut)s (top 10%%)."
                " Node area: European employment; position: spectral layout of the proximities.")
              % {"cut": _v(space["cutoff"])}, measure_note()]
-    caption = Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes)
+    caption = Caption(title, subtitle, source_line(T, dataset.data(), SBS_SOURCES), notes)
     fig = charts.space_network(nodes, space["links"], caption,
                                legend_on=_("%(name)s has it") % {"name": region["name"]},
                                legend_off=_("Other traded category"), legend_link=_("Proximity link"))
@@ -120,22 +120,22 @@ def eci_map(q: Query) -> ChartOut:
     rows = cs.eci_regions(level=q.level, year=q.year)
     if rows.empty:
         raise EmptyChart(_("No region has an ECI in %(year)s at this NUTS level.") % {"year": q.year})
-    geo = chartspecs.geojson(q.level)
+    geo = chart_registry.geojson(q.level)
     shapes = [f["id"] for f in geo["features"]]
-    names = selectors.data().regions.set_index("code")["name"]
+    names = dataset.data().regions.set_index("code")["name"]
     frame = pd.DataFrame({"code": shapes, "name": [names.get(c, c) for c in shapes]}).merge(
         rows[["region", "eci", "diversity"]], left_on="code", right_on="region", how="left")
     frame["value"] = frame["eci"].astype(float)
     frame["value_text"] = [f"ECI: {_v(v)}" if not missing(v) else _("No data") for v in frame["value"]]
     frame["detail"] = [_("Year %(year)s") % {"year": q.year} if not missing(v) else _("No data")
                        for v in frame["value"]]
-    frame["url"] = [chartspecs.url("complexity:growth", c, year=q.year) for c in frame["code"]]
+    frame["url"] = [chart_registry.url("complexity:growth", c, year=q.year) for c in frame["code"]]
     frame["imputed"] = False
     classing = charts.data_classes(frame["value"], k=5, method="quantile", name="ECI", fmt=lambda x: num(x, 2))
     title = _("Economic Complexity Index of European regions")
     subtitle = " · ".join([_("ECI: mean 0, standard deviation 1 over the regions"), _unit(q)])
     notes = [_("Classes: 5 quantile classes."), measure_note()]
-    caption = Caption(title, subtitle, source_line(T, selectors.data(), [*SBS_SOURCES, GISCO]), notes)
+    caption = Caption(title, subtitle, source_line(T, dataset.data(), [*SBS_SOURCES, GISCO]), notes)
     fig = charts.choropleth_map(frame, geo, classing, caption, legend_title="ECI", no_data_label=_("No data"),
                                 no_data_detail=_("No data"))
     summary = _("The most complex regions in %(year)s: %(top)s.") % {
@@ -160,7 +160,7 @@ def eci_years(q: Query) -> ChartOut:
                            str(LEVEL_LABELS[q.level]), "NUTS 2021"])
     notes = [_("Each year's ECI is relative to that year's regions: a change is a change of rank, not of an "
                "absolute level."), measure_note()]
-    caption = Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes)
+    caption = Caption(title, subtitle, source_line(T, dataset.data(), SBS_SOURCES), notes)
     fig = charts.line_chart(frame, caption, value_title="ECI")
     fig.update_yaxes(rangemode="normal")
     first, last = have.iloc[0], have.iloc[-1]

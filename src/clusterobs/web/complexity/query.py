@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.urls import reverse
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 from clusterobs.web.complexity import selectors as cs
 from clusterobs.web.query import Query, parse_query
 
@@ -24,7 +24,7 @@ def parse_complexity_query(get: QueryDict, **path: Any) -> Query:
     rest = get.copy()
     axis = rest.pop("y", [None])[-1]
     region = path.get("region") or rest.get("region")
-    level = int(selectors.region_get(region)["level"]) if region else None
+    level = int(dataset.region_get(region)["level"]) if region else None
     q = parse_query(rest, level=level, **path)
     return replace(q, extra={**q.extra, "y": cs.check_axis(axis)})
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from clusterobs.complexity.matrices import proximity
-from clusterobs.web import selectors
-from clusterobs.web.selectors import BadParameter, NoDataset
+from clusterobs.errors import BadParameter, NoDataset
+from clusterobs.web import dataset
 
 #: attractiveness axes of the growth opportunities chart
 AXES = ("pci", "cog")
@@ -22,9 +22,9 @@ REASONS = 3
 SIMILAR = 10
 
 
-def obs() -> selectors.Observatory:
+def obs() -> dataset.Observatory:
     """The published version; ``NoDataset`` when it has no ``complexity`` table (computed before the stage)."""
-    o = selectors.dataset(measures=True)
+    o = dataset.dataset(measures=True)
     if "complexity" not in o.tables:
         raise NoDataset(f"dataset {o.version} has no complexity table: run `clusterobs compute`")
     return o
@@ -38,16 +38,16 @@ def check_axis(axis: str | None) -> str:
 
 
 def _level(code: str) -> int:
-    return int(selectors.region_get(code)["level"])
+    return int(dataset.region_get(code)["level"])
 
 
-@selectors.memoized
+@dataset.memoized
 def year_matrix(level: int, year: int, column: str) -> pd.DataFrame:
     """Region × category matrix of one column (``mcp`` or ``rca``) of a level and year; missing values are 0."""
     return obs().complexity_matrix(column, level=level, year=year)
 
 
-@selectors.memoized
+@dataset.memoized
 def proximity_matrix(level: int, year: int) -> pd.DataFrame:
     """φ between the traded categories of a level and year, from the stored M (``complexity.matrices.proximity``)."""
     m = year_matrix(level, year, "mcp")
@@ -55,7 +55,7 @@ def proximity_matrix(level: int, year: int) -> pd.DataFrame:
     return pd.DataFrame(phi, index=m.columns, columns=m.columns)
 
 
-@selectors.memoized
+@dataset.memoized
 def europe_employment(level: int, year: int) -> pd.Series:
     """Europe's employment per category: the sum over the level's regions (missing cells left out)."""
     return obs().europe_employment(level=level, year=year).astype(float)
@@ -64,9 +64,9 @@ def europe_employment(level: int, year: int) -> pd.Series:
 def region_complexity(code: str, *, year: int | None = None) -> pd.DataFrame:
     """Every traded category of a region in a year: its complexity row, name and European employment."""
     level = _level(code)
-    year = selectors.check_year(year)
+    year = dataset.check_year(year)
     df = obs().region_complexity(code, level=level, year=year)
-    df.insert(3, "category_name", df["category"].map(selectors.display_names()))
+    df.insert(3, "category_name", df["category"].map(dataset.display_names()))
     df["employment_europe"] = df["category"].map(europe_employment(level, year))
     return df
 
@@ -75,12 +75,12 @@ def opportunities(code: str, *, year: int | None = None) -> pd.DataFrame:
     """The categories a region does not have (M = 0) with a density, densest first (rank 1 = most feasible), with
     their PCI, COG and the region's most proximate strengths (M = 1) as the reasons."""
     rows = region_complexity(code, year=year)
-    year = selectors.check_year(year)
+    year = dataset.check_year(year)
     opp = rows[(rows["mcp"] == 0) & rows["density"].notna()].copy()
     opp = opp.sort_values(["density", "pci", "category"], ascending=[False, False, True]).reset_index(drop=True)
     phi = proximity_matrix(_level(code), year)
     strengths = list(rows.loc[rows["mcp"] == 1, "category"])
-    names = selectors.display_names()
+    names = dataset.display_names()
     reasons = []
     for cat in opp["category"]:
         near = phi.loc[strengths, cat].sort_values(ascending=False) if strengths and cat in phi.columns else None
@@ -94,12 +94,12 @@ def opportunities(code: str, *, year: int | None = None) -> pd.DataFrame:
     return opp[cols]
 
 
-def eci_regions(*, level: int = selectors.DEFAULT_LEVEL, year: int | None = None) -> pd.DataFrame:
+def eci_regions(*, level: int = dataset.DEFAULT_LEVEL, year: int | None = None) -> pd.DataFrame:
     """ECI, COI and diversity of every region of a level with a value in the year, highest ECI first."""
-    selectors.check_level(level)
-    year = selectors.check_year(year)
+    dataset.check_level(level)
+    year = dataset.check_year(year)
     df = obs().eci_regions(level=level, year=year)
-    names = selectors.data().regions.set_index("code")["name"]
+    names = dataset.data().regions.set_index("code")["name"]
     df.insert(1, "name", df["region"].map(names))
     df.insert(2, "level", level)
     df.insert(3, "year", year)
@@ -119,7 +119,7 @@ def similar_regions(code: str, *, year: int | None = None, limit: int = SIMILAR)
     """The regions of the same level whose specialisations (M) are closest to the region's: cosine similarity
     |M_c ∩ M_c'| / √(k_c k_c'), with the number of shared specialisations; ties by more shared, then code."""
     level = _level(code)
-    year = selectors.check_year(year)
+    year = dataset.check_year(year)
     m = year_matrix(level, year, "mcp")
     if code not in m.index:
         return pd.DataFrame(columns=["rank", "region", "name", "similarity", "shared", "diversity"])
@@ -133,7 +133,7 @@ def similar_regions(code: str, *, year: int | None = None, limit: int = SIMILAR)
                        "diversity": k.astype(int)})
     df = df[(df["region"] != code) & df["similarity"].notna()]
     df = df.sort_values(["similarity", "shared", "region"], ascending=[False, False, True]).head(limit)
-    df.insert(1, "name", df["region"].map(selectors.data().regions.set_index("code")["name"]))
+    df.insert(1, "name", df["region"].map(dataset.data().regions.set_index("code")["name"]))
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     return df.reset_index(drop=True)
 
@@ -145,7 +145,7 @@ def industry_space(code: str, *, year: int | None = None, percentile: float = 90
     from scipy.sparse.csgraph import minimum_spanning_tree
 
     level = _level(code)
-    year = selectors.check_year(year)
+    year = dataset.check_year(year)
     phi = proximity_matrix(level, year)
     keep = phi.columns[np.diag(phi.to_numpy()) > 0]  # categories somebody has
     phi = phi.loc[keep, keep]
@@ -166,7 +166,7 @@ def industry_space(code: str, *, year: int | None = None, percentile: float = 90
     links = pairs[mask].reset_index(drop=True)
     rows = region_complexity(code, year=year).set_index("category")
     nodes = pd.DataFrame({"category": list(keep)})
-    nodes["name"] = nodes["category"].map(selectors.display_names())
+    nodes["name"] = nodes["category"].map(dataset.display_names())
     nodes["employment"] = nodes["category"].map(europe_employment(level, year))
     nodes["mcp"] = nodes["category"].map(rows["mcp"]).fillna(0).astype(int)
     nodes["pci"] = nodes["category"].map(rows["pci"])

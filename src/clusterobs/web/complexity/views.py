@@ -12,12 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 from clusterobs.web.complexity import selectors as cs
 from clusterobs.web.complexity.query import figure_url, params, parse_complexity_query
 from clusterobs.web.labels import LEVEL_LABELS, NOT_AVAILABLE, missing, num
+from clusterobs.web.pages import chart_slot, downloads, page, release_notice, share_url
 from clusterobs.web.query import Query
-from clusterobs.web.views.common import chart_slot, downloads, page, release_notice, share_url
 
 #: rows of the top opportunities table
 TOP = 20
@@ -34,7 +34,7 @@ def _v(x: Any, digits: int = 2) -> str:
 
 @page
 def growth(request: HttpRequest, region: str) -> HttpResponse:
-    reg = selectors.region_get(region)
+    reg = dataset.region_get(region)
     q = parse_complexity_query(request.GET, region=region)
     path = reverse("complexity:growth", args=[region])
     rows = cs.region_complexity(region, year=q.year)
@@ -42,7 +42,7 @@ def growth(request: HttpRequest, region: str) -> HttpResponse:
     eci = rows["eci"].dropna()
     similar = cs.similar_regions(region, year=q.year)
     ctx = {
-        "q": q, "region": reg, "axis": q.extra["y"], "years": selectors.data().years,
+        "q": q, "region": reg, "axis": q.extra["y"], "years": dataset.data().years,
         "level_label": LEVEL_LABELS[q.level], "release_notice": release_notice(request),
         "share": share_url(request, path, params(q, "y")),
         "eci": _v(eci.iloc[0]) if len(eci) else NOT_AVAILABLE,
@@ -65,7 +65,7 @@ def growth(request: HttpRequest, region: str) -> HttpResponse:
 def eci(request: HttpRequest) -> HttpResponse:
     q = parse_complexity_query(request.GET)
     rows = cs.eci_regions(level=q.level, year=q.year)
-    ctx = {"q": q, "years": selectors.data().years, "levels": [(k, str(v)) for k, v in LEVEL_LABELS.items()],
+    ctx = {"q": q, "years": dataset.data().years, "levels": [(k, str(v)) for k, v in LEVEL_LABELS.items()],
            "release_notice": release_notice(request), "map": slot("eci-map", q),
            "share": share_url(request, reverse("complexity:eci"), params(q)),
            "table": [{"rank": int(r.rank), "code": r.region, "name": r.name or r.region, "eci": _v(r.eci),

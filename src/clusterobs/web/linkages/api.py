@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from clusterobs.web import api_params as p
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 from clusterobs.web.api_formats import FILE_FORMATS, download, records, view_name
 from clusterobs.web.api_params import OptionalQueryInt
 from clusterobs.web.api_schemas import ERRORS, Format
@@ -105,11 +105,11 @@ def relatedness_api(request: HttpRequest, method: Method = Query("colocation_sha
                     fmt: Format = p.fmt()):
     """Unordered pairs of traded categories (category_i < category_j), most related first."""
     rows, cutoff = ls.relatedness(method=method, year=year, category=category, threshold=threshold)
-    year = None if method == "uscmp" else selectors.check_year(year)
+    year = None if method == "uscmp" else dataset.check_year(year)
     if fmt in FILE_FORMATS:
         name = view_name("relatedness", method, year, category, f"p{threshold}" if threshold else None)
         return download(request, rows, fmt=fmt, name=name, title=f"Relatedness ({method})")
-    return {"version": selectors.dataset().version, "method": method, "year": year, "category": category,
+    return {"version": dataset.dataset().version, "method": method, "year": year, "category": category,
             "threshold": threshold, "cutoff": cutoff, "count": len(rows), "results": records(rows)}
 
 
@@ -119,11 +119,11 @@ def opportunities_api(request: HttpRequest, code: str = p.code(), year: Optional
                       fmt: Format = p.fmt()):
     """Every traded category of a NUTS 2 region: density, LQ, specialised, rank (1 = closest opportunity)."""
     rows = ls.opportunities(code, year=year)
-    year = selectors.check_year(year)
+    year = dataset.check_year(year)
     if fmt in FILE_FORMATS:
         return download(request, rows, fmt=fmt, name=view_name("opportunities", code, year, "nuts2"),
                         title=f"Opportunities of {code}")
-    return {"version": selectors.dataset().version, "region": code, "name": selectors.region_get(code)["name"],
+    return {"version": dataset.dataset().version, "region": code, "name": dataset.region_get(code)["name"],
             "year": year, "count": len(rows), "results": records(rows)}
 
 
@@ -132,10 +132,10 @@ def opportunities_api(request: HttpRequest, code: str = p.code(), year: Optional
 def emerging_api(request: HttpRequest, year: OptionalQueryInt = p.year(), fmt: Format = p.fmt()):
     """The ten emerging industries with their European employment and the region of their largest share."""
     rows = ls.emerging_list(year=year)
-    year = selectors.check_year(year)
+    year = dataset.check_year(year)
     if fmt in FILE_FORMATS:
         return download(request, rows, fmt=fmt, name=view_name("emerging", year, "nuts2"), title="Emerging industries")
-    return {"version": selectors.dataset().version, "year": year, "count": len(rows), "results": records(rows)}
+    return {"version": dataset.dataset().version, "year": year, "count": len(rows), "results": records(rows)}
 
 
 @router.get("/emerging/{industry}", response={200: EmergingDetailOut, **ERRORS},
@@ -147,9 +147,9 @@ def emerging_detail_api(request: HttpRequest, industry: str, year: OptionalQuery
     """What an emerging industry is made of, or its employment share in every NUTS 2 region."""
     cat = ls.check_emerging(industry)
     rows = ls.emerging_composition(industry) if part == "composition" else ls.emerging_regions(industry, year=year)
-    year = selectors.check_year(year)
+    year = dataset.check_year(year)
     if fmt in FILE_FORMATS:
         return download(request, rows, fmt=fmt, name=view_name("emerging", industry, part, year),
                         title=f"{cat['name']}: {part}")
-    return {"version": selectors.dataset().version, "category": industry, "name": cat["name"], "year": year,
+    return {"version": dataset.dataset().version, "category": industry, "name": cat["name"], "year": year,
             "part": part, "count": len(rows), "results": records(rows)}

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.specs.text import GISCO, SBS_SOURCES, conversion_note, source_line
-from clusterobs.web import chartspecs, selectors
-from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart
+from clusterobs.web import chart_registry, dataset
+from clusterobs.web.chart_registry import ChartOut, EmptyChart, chart
 from clusterobs.web.labels import NOT_AVAILABLE, T, missing, num, pct
 from clusterobs.web.linkages import selectors as ls
 from clusterobs.web.linkages.query import CHART_KEYS
@@ -41,7 +41,7 @@ def _filename(name: str, q: Query, *parts: object) -> str:
 @chart("related-network", "category", "method")  # + threshold: the export links come from query.figure_url
 def related_network(q: Query) -> ChartOut:
     if not q.category:
-        raise selectors.BadParameter("category", "`category` is required for the related-clusters chart.")
+        raise dataset.BadParameter("category", "`category` is required for the related-clusters chart.")
     net = ls.related_to(q.category, method=q.method, year=q.year, threshold=threshold_of(q))
     cat = net["category"]
     if not net["in_matrix"]:
@@ -52,7 +52,7 @@ def related_network(q: Query) -> ChartOut:
         raise EmptyChart(_("No category is related to %(name)s at this threshold; lower it to see its closest "
                            "categories.") % {"name": cat["name"]})
     nodes["label"] = nodes["name"]
-    nodes["url"] = [chartspecs.url("linkages:related", c, method=q.method, year=q.year, threshold=threshold_of(q))
+    nodes["url"] = [chart_registry.url("linkages:related", c, method=q.method, year=q.year, threshold=threshold_of(q))
                     for c in nodes["category"]]
     emp_label = _("European employment")
     nodes["hover"] = [f"<b>{r.name}</b><br>{emp_label}: {NOT_AVAILABLE if missing(r.employment) else num(r.employment)}"
@@ -72,7 +72,7 @@ def related_network(q: Query) -> ChartOut:
         notes.append(_("Relatedness: correlation across regions; a category built from the same NACE divisions "
                        "as another correlates by construction."))
     sources = [USCMP] if q.method == "uscmp" else SBS_SOURCES
-    caption = Caption(title, subtitle, source_line(T, selectors.data(), sources), notes)
+    caption = Caption(title, subtitle, source_line(T, dataset.data(), sources), notes)
     fig = charts.related_network(
         nodes[["category", "label", "employment", "hover", "url"]], links[["category_i", "category_j", "value",
                                                                           "hover"]], caption,
@@ -95,8 +95,8 @@ def related_network(q: Query) -> ChartOut:
 @chart("opportunities", *CHART_KEYS["opportunities"])
 def opportunities(q: Query) -> ChartOut:
     if not q.region:
-        raise selectors.BadParameter("region", "`region` is required for the opportunities chart.")
-    region = selectors.region_get(q.region)
+        raise dataset.BadParameter("region", "`region` is required for the opportunities chart.")
+    region = dataset.region_get(q.region)
     rows = ls.opportunities(q.region, year=q.year)
     top = rows[rows["rank"].notna()].head(TOP_OPPORTUNITIES).copy()
     if top.empty:
@@ -106,7 +106,7 @@ def opportunities(q: Query) -> ChartOut:
     top["value"] = top["density"].astype(float)
     top["value_text"] = [num(v, 2) for v in top["value"]]
     top["imputed"] = False
-    top["url"] = [chartspecs.url("linkages:related", c, year=q.year) for c in top["category"]]
+    top["url"] = [chart_registry.url("linkages:related", c, year=q.year) for c in top["category"]]
     top["hover"] = [f"<b>{r.category_name}</b><br>{_('Density')}: {num(r.density, 2)}<br>LQ: {_value(r.lq)}"
                     for r in top.itertuples()]
     title = _("Closest opportunities of %(name)s") % {"name": region["name"]}
@@ -116,7 +116,7 @@ def opportunities(q: Query) -> ChartOut:
     notes = [_("Traded categories with LQ < 1, ranked by density (the top %(n)s); %(spec)s categories where the "
                "region is already specialised (LQ ≥ 1) are not opportunities.") % {"n": len(top), "spec": n_spec},
              _("Relatedness: co-location of employment shares across NUTS 2 regions.")]
-    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes),
+    fig = charts.ranked_bars(top, Caption(title, subtitle, source_line(T, dataset.data(), SBS_SOURCES), notes),
                              value_title=_("Density"))
     summary = _("The closest opportunities of %(name)s: %(top)s.") % {
         "name": region["name"], "top": ", ".join(f"{r.category_name} ({num(r.density, 2)})"
@@ -129,7 +129,7 @@ def opportunities(q: Query) -> ChartOut:
 @chart("emerging-composition", *CHART_KEYS["emerging-composition"])
 def emerging_composition(q: Query) -> ChartOut:
     if not q.category:
-        raise selectors.BadParameter("category", "`category` is required for this chart.")
+        raise dataset.BadParameter("category", "`category` is required for this chart.")
     cat = ls.check_emerging(q.category)
     rows = ls.emerging_composition(q.category, kind="category").head(15).copy()
     if rows.empty:
@@ -139,14 +139,14 @@ def emerging_composition(q: Query) -> ChartOut:
     rows["value"] = rows["weight"].astype(float)
     rows["value_text"] = [pct(v, 1) for v in rows["value"]]
     rows["imputed"] = False
-    rows["url"] = [chartspecs.url("sector", c) for c in rows["component"]]
+    rows["url"] = [chart_registry.url("sector", c) for c in rows["component"]]
     rows["hover"] = [f"<b>{r.name}</b><br>{pct(r.weight, 1)}" for r in rows.itertuples()]
     title = _("What %(name)s is made of") % {"name": cat["name"]}
     subtitle = " · ".join([_("Share of its European employment that each category also holds"),
                            _("NACE divisions"), _("NUTS 2 regions, NUTS 2021")])
     notes = [_("Emerging industries are cross-sectoral: their industries also belong to traded and local "
                "categories. At most 15 categories shown.")]
-    fig = charts.ranked_bars(rows, Caption(title, subtitle, source_line(T, selectors.data(), SBS_SOURCES), notes),
+    fig = charts.ranked_bars(rows, Caption(title, subtitle, source_line(T, dataset.data(), SBS_SOURCES), notes),
                              value_title=_("Share"))
     summary = _("%(name)s overlaps most with %(top)s.") % {
         "name": cat["name"], "top": ", ".join(f"{r.name} ({pct(r.weight, 0)})" for r in rows.head(3).itertuples())}
@@ -158,12 +158,12 @@ def emerging_composition(q: Query) -> ChartOut:
 @chart("emerging-map", *CHART_KEYS["emerging-map"])
 def emerging_map(q: Query) -> ChartOut:
     if not q.category:
-        raise selectors.BadParameter("category", "`category` is required for this chart.")
+        raise dataset.BadParameter("category", "`category` is required for this chart.")
     cat = ls.check_emerging(q.category)
     rows = ls.emerging_regions(q.category, year=q.year)
-    geo = chartspecs.geojson(ls.LEVEL)
+    geo = chart_registry.geojson(ls.LEVEL)
     shapes = [f["id"] for f in geo["features"]]
-    regions = selectors.data().regions.set_index("code")["name"]
+    regions = dataset.data().regions.set_index("code")["name"]
     frame = pd.DataFrame({"code": shapes, "name": [regions.get(c, c) for c in shapes]}).merge(
         rows[["region", "share", "imputed_share"]], left_on="code", right_on="region", how="left")
     frame["value"] = frame["share"].astype(float)
@@ -173,18 +173,18 @@ def emerging_map(q: Query) -> ChartOut:
                        else _("No data: an industry is missing or confidential in the source") if missing(v)
                        else _("Year %(year)s") % {"year": q.year}
                        for r, v in zip(frame["region"], frame["value"], strict=True)]
-    frame["url"] = [chartspecs.url("linkages:opportunities", c, year=q.year) for c in frame["code"]]
-    frame["imputed"] = frame["imputed_share"].fillna(0) >= chartspecs.IMPUTED_OUTLINE
+    frame["url"] = [chart_registry.url("linkages:opportunities", c, year=q.year) for c in frame["code"]]
+    frame["imputed"] = frame["imputed_share"].fillna(0) >= chart_registry.IMPUTED_OUTLINE
     if frame["value"].notna().sum() == 0:
         raise EmptyChart(_("No region has a value for %(name)s in %(year)s.") % {"name": cat["name"], "year": q.year})
     classing = charts.data_classes(frame["value"], k=5, method="quantile", name="x", fmt=lambda x: pct(x, 1))
     title = _("%(name)s: share of regional employment") % {"name": cat["name"]}
     subtitle = " · ".join([_("Employment in the industry / the region's employment in every industry of the data"),
                            str(q.year), _("NUTS 2 regions, NUTS 2021")])
-    notes = [*chartspecs._no_data_counts(frame), _("Classes: 5 quantile classes."),
-             conversion_note(T, 2, selectors.data().years)]
+    notes = [*chart_registry.no_data_counts(frame), _("Classes: 5 quantile classes."),
+             conversion_note(T, 2, dataset.data().years)]
     notes = [n for n in notes if n]
-    caption = Caption(title, subtitle, source_line(T, selectors.data(), [*SBS_SOURCES, GISCO]), notes)
+    caption = Caption(title, subtitle, source_line(T, dataset.data(), [*SBS_SOURCES, GISCO]), notes)
     fig = charts.choropleth_map(frame, geo, classing, caption,
                                 legend_title=_("Share"), no_data_label=_("No data"),
                                 imputed_label=_("Outlined: ≥ 10% imputed"), no_data_detail=_("No data"))

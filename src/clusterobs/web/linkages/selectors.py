@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clusterobs.errors import BadParameter, NoDataset, NotFound
 from clusterobs.linkages.relatedness import DEFAULT_PERCENTILE, METHODS
 from clusterobs.store.reads import LINKAGES_TABLES
-from clusterobs.web import selectors
-from clusterobs.web.selectors import BadParameter, NoDataset, NotFound
+from clusterobs.web import dataset
 
 DEFAULT_METHOD = "colocation_share"
 LEVEL = 2
@@ -22,9 +22,9 @@ THRESHOLDS = (50, 75, 80, 90, 95, 99)
 TABLES = LINKAGES_TABLES
 
 
-def obs() -> selectors.Observatory:
+def obs() -> dataset.Observatory:
     """The published version; ``NoDataset`` when it has no linkages tables (computed before the stage existed)."""
-    o = selectors.dataset(measures=True)
+    o = dataset.dataset(measures=True)
     if not o.tables >= TABLES:
         raise NoDataset(f"dataset {o.version} has no linkages tables: run `clusterobs compute`")
     return o
@@ -52,7 +52,7 @@ def check_threshold(threshold: Any) -> int:
 
 
 def check_emerging(industry: str) -> dict[str, Any]:
-    cat = selectors.category_get(industry)
+    cat = dataset.category_get(industry)
     if cat["kind"] != "emerging":
         raise NotFound(f"unknown category {industry!r} among the emerging industries", name="category")
     return cat
@@ -60,12 +60,12 @@ def check_emerging(industry: str) -> dict[str, Any]:
 
 def names() -> dict[str, str]:
     """Category display names (an emerging industry sharing a traded category's name is labelled as emerging)."""
-    return selectors.display_names()
+    return dataset.display_names()
 
 
 def _year(method: str, year: int | None) -> int | None:
     """The year of a relatedness matrix: none for the US Cluster Mapping's (``uscmp``), else checked."""
-    return None if method == "uscmp" else selectors.check_year(year)
+    return None if method == "uscmp" else dataset.check_year(year)
 
 
 def relatedness(*, method: str = DEFAULT_METHOD, year: int | None = None, category: str | None = None,
@@ -82,7 +82,7 @@ def relatedness(*, method: str = DEFAULT_METHOD, year: int | None = None, catego
         if cutoff is not None:
             df = df[df["value"] >= cutoff]
     if category is not None:
-        selectors.category_get(category)
+        dataset.category_get(category)
         df = df[(df["category_i"] == category) | (df["category_j"] == category)]
     n = names()
     df = df.assign(name_i=df["category_i"].map(n), name_j=df["category_j"].map(n))
@@ -97,7 +97,7 @@ def related_to(category: str, *, method: str = DEFAULT_METHOD, year: int | None 
                ) -> dict[str, Any]:
     """The network of one category: its related categories (pairs at or above the percentile) with European
     employment, and the related pairs among them."""
-    cat = selectors.category_get(category)
+    cat = dataset.category_get(category)
     pairs, cutoff = relatedness(method=method, year=year, threshold=threshold)
     mine = pairs[(pairs["category_i"] == category) | (pairs["category_j"] == category)].copy()
     mine["other"] = np.where(mine["category_i"] == category, mine["category_j"], mine["category_i"])
@@ -121,16 +121,16 @@ def pairs_all_categories(method: str, year: int | None) -> list[str]:
 
 def europe_employment(*, year: int | None = None) -> pd.Series:
     """Europe's employment per category (NUTS 2021 level 2 regions, missing cells left out)."""
-    return obs().europe_employment(level=LEVEL, year=selectors.check_year(year))
+    return obs().europe_employment(level=LEVEL, year=dataset.check_year(year))
 
 
 def opportunities(code: str, *, year: int | None = None) -> pd.DataFrame:
     """Every traded category of a NUTS-2 region with its density, LQ and rank (rank 1 = closest opportunity)."""
-    region = selectors.region_get(code)
+    region = dataset.region_get(code)
     if int(region["level"]) != LEVEL:
         raise BadParameter("region", f"`region` must be a NUTS 2 region (opportunities are computed at NUTS "
                                      f"level 2); got {code!r}, a level {int(region['level'])} region.")
-    df = obs().region_opportunities(code, year=selectors.check_year(year), level=LEVEL)
+    df = obs().region_opportunities(code, year=dataset.check_year(year), level=LEVEL)
     df.insert(3, "category_name", df["category"].map(names()))
     df["rank"] = df["rank"].astype("Int64")
     return df
@@ -139,8 +139,8 @@ def opportunities(code: str, *, year: int | None = None) -> pd.DataFrame:
 def emerging_list(*, year: int | None = None) -> pd.DataFrame:
     """The emerging industries with their European employment and the region where each holds the largest share."""
     o = obs()
-    cats = selectors.category_list("emerging")[["category", "name", "description"]]
-    df = o.emerging_summary(year=selectors.check_year(year), level=LEVEL)
+    cats = dataset.category_list("emerging")[["category", "name", "description"]]
+    df = o.emerging_summary(year=dataset.check_year(year), level=LEVEL)
     return cats.merge(df, on="category", how="left").sort_values("name").reset_index(drop=True)
 
 
@@ -163,6 +163,6 @@ def emerging_composition(industry: str, *, kind: str | None = None) -> pd.DataFr
 def emerging_regions(industry: str, *, year: int | None = None) -> pd.DataFrame:
     """One emerging industry in every NUTS-2 region: employment, share of the region's employment, LQ, rank."""
     check_emerging(industry)
-    df = obs().emerging_regions(industry, year=selectors.check_year(year), level=LEVEL)
+    df = obs().emerging_regions(industry, year=dataset.check_year(year), level=LEVEL)
     df["rank"] = df["rank"].astype("Int64")
     return df

@@ -12,13 +12,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 from clusterobs.web.labels import NOT_AVAILABLE, missing, num, pct
 from clusterobs.web.linkages import selectors as ls
 from clusterobs.web.linkages.charts import method_label
 from clusterobs.web.linkages.query import figure_url, params, parse_linkages_query
+from clusterobs.web.pages import chart_slot, downloads, page, release_notice, share_url
 from clusterobs.web.query import Query
-from clusterobs.web.views.common import chart_slot, downloads, page, release_notice, share_url
 
 
 def slot(name: str, q: Query) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def slot(name: str, q: Query) -> dict[str, Any]:
 
 
 def context(request: HttpRequest, q: Query, path: str, *keys: str) -> dict[str, Any]:
-    return {"q": q, "threshold": int(q.extra["threshold"]), "years": selectors.data().years,
+    return {"q": q, "threshold": int(q.extra["threshold"]), "years": dataset.data().years,
             "methods": [(m, method_label(m)) for m in ("colocation_share", "colocation_loglq", "uscmp")],
             "thresholds": ls.THRESHOLDS, "share": share_url(request, path, params(q, *keys)),
             "release_notice": release_notice(request)}
@@ -41,7 +41,7 @@ def _value(v: Any, digits: int = 2) -> str:
 def related_index(request: HttpRequest) -> HttpResponse:
     q = parse_linkages_query(request.GET)
     pairs, _cutoff = ls.relatedness(method=q.method, year=q.year)
-    cats = selectors.category_list("traded").sort_values("name")
+    cats = dataset.category_list("traded").sort_values("name")
     in_matrix = set(pairs["category_i"]) | set(pairs["category_j"])
     rows = []
     for c in cats.itertuples():
@@ -58,7 +58,7 @@ def related_index(request: HttpRequest) -> HttpResponse:
 
 @page
 def related(request: HttpRequest, category: str) -> HttpResponse:
-    cat = selectors.category_get(category)
+    cat = dataset.category_get(category)
     q = parse_linkages_query(request.GET, category=category)
     path = reverse("linkages:related", args=[category])
     ctx = {**context(request, q, path, "method", "threshold"), "category": cat,
@@ -79,7 +79,7 @@ def related(request: HttpRequest, category: str) -> HttpResponse:
 
 @page
 def opportunities(request: HttpRequest, region: str) -> HttpResponse:
-    reg = selectors.region_get(region)
+    reg = dataset.region_get(region)
     q = parse_linkages_query(request.GET, region=region)
     path = reverse("linkages:opportunities", args=[region])
     ctx = {**context(request, q, path), "region": reg, "level_ok": int(reg["level"]) == ls.LEVEL}
@@ -92,7 +92,7 @@ def opportunities(request: HttpRequest, region: str) -> HttpResponse:
         ctx["n_specialised"] = int(rows["specialised"].fillna(False).astype(bool).sum())
         ctx["downloads"] = downloads(f"linkages/opportunities/{region}", params(q))
     else:
-        ctx["children"] = [c for c in selectors.region_list(level=None).itertuples() if c.parent == region][:50]
+        ctx["children"] = [c for c in dataset.region_list(level=None).itertuples() if c.parent == region][:50]
     return render(request, "linkages/opportunities.html", ctx)
 
 
@@ -100,7 +100,7 @@ def opportunities(request: HttpRequest, region: str) -> HttpResponse:
 def emerging(request: HttpRequest) -> HttpResponse:
     q = parse_linkages_query(request.GET)
     rows = ls.emerging_list(year=q.year)
-    names = selectors.data().regions.set_index("code")["name"]
+    names = dataset.data().regions.set_index("code")["name"]
     table = [{"category": r.category, "name": r.name, "description": r.description,
               "employment": _value(r.employment, 0), "regions": "" if missing(r.regions_with_data)
               else int(r.regions_with_data), "top_region": r.top_region if isinstance(r.top_region, str) else "",

@@ -23,10 +23,10 @@ from ninja.security import HttpBearer
 from pydantic import BaseModel, model_validator
 from pydantic import ValidationError as SchemaError
 
+from clusterobs.errors import BadParameter
 from clusterobs.web.api_params import QueryInt
 from clusterobs.web.api_schemas import ErrorOut
 from clusterobs.web.registry import permissions, services
-from clusterobs.web.selectors import BadParameter
 
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000

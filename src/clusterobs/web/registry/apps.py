@@ -21,6 +21,10 @@ class RegistryConfig(AppConfig):
         from clusterobs.web.registry import category_names
 
         category_names.connect()
+        from clusterobs.web import api
+        from clusterobs.web.registry import api as registry_api
+
+        api.add_router(registry_api.router)  # the kernel's API: every app adds its own router
 
 
 def _fts_reinstall(sender, using="default", **kwargs) -> None:

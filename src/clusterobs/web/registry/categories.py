@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset as selectors
 from clusterobs.web.registry.models import Category
 
 KINDS = ("traded", "emerging", "local")

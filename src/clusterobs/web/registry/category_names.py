@@ -17,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_save
 from django.utils import translation
 from django.utils.translation import gettext
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset as selectors
 
 SEPARATOR = "; "
 LANGUAGES = ("en", "fr")

@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset as selectors
 from clusterobs.web.registry import matchmaking, roles
 from clusterobs.web.registry.models import ApiToken, InterestReply, Organisation, PartnershipRequest
 

@@ -10,7 +10,7 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset as selectors
 
 BENCHMARK_PATH = re.compile(r"^(https?://[^/\s]+)?/self-assessment/shared/[A-Za-z0-9_-]+/$")
 

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset as selectors
+from clusterobs.web.pages import not_found
 from clusterobs.web.registry import permissions, services
 from clusterobs.web.registry.categories import category_choices
 from clusterobs.web.registry.forms import OrganisationForm, ReplyForm, RequestForm
@@ -26,7 +27,6 @@ from clusterobs.web.registry.search import ProfileFilters, profile_search, token
 from clusterobs.web.registry.selectors import programme_list
 from clusterobs.web.registry.validators import known_regions
 from clusterobs.web.registry.views_common import delete_page, deny, form_page, param
-from clusterobs.web.views.common import not_found
 
 PAGE_SIZE = 25
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from ninja import Path, Query, Router, Schema
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 from clusterobs.web.api_params import YEAR_MAX, YEAR_MIN, OptionalQueryInt
 from clusterobs.web.api_schemas import ERRORS, ErrorOut
 from clusterobs.web.reports.services import FORMATS, report_get, report_key
@@ -28,11 +28,11 @@ def _serve(kind: str, code: str | None, fmt: str, scheme: str, year: int | None,
         return _error(404, f"`format` must be one of {', '.join(FORMATS)}; got {fmt!r}.")
     try:
         key = report_key(kind, code, scheme=scheme, year=year, lang=lang)
-    except selectors.NoDataset as exc:
+    except dataset.NoDataset as exc:
         return _error(503, str(exc))
-    except selectors.NotFound as exc:
+    except dataset.NotFound as exc:
         return _error(404, str(exc))
-    except selectors.BadParameter as exc:  # named as the API's other 400s name it
+    except dataset.BadParameter as exc:  # named as the API's other 400s name it
         return _error(400, str(exc), parameter=exc.name)
     state = report_get(key)
     if state.status == "generating":
@@ -64,7 +64,7 @@ FILE_CONTENT = {"responses": {200: {"description": "The report file",
                                       "content": {mime: {"schema": {"type": "string", "format": "binary"}}
                                                   for mime in FORMATS.values()}}}}
 
-SCHEME = Query(selectors.DEFAULT_SCHEME, description="Star scheme: eco2007, eocic2019, uscmp")
+SCHEME = Query(dataset.DEFAULT_SCHEME, description="Star scheme: eco2007, eocic2019, uscmp")
 YEAR = Query(None, ge=YEAR_MIN, le=YEAR_MAX, description="Year of the cluster data (default: the latest)")
 LANG = Query("en", description="Language of the report's text: en or fr (names of categories, regions and "
                                "indicators stay as the data give them)")

@@ -31,7 +31,7 @@ from clusterobs.reports.chromium import BrowserStartError, ChromiumMissing
 from clusterobs.reports.i18n import DEFAULT_LANGUAGE, LANGUAGES, LanguageError, check_language
 from clusterobs.reports.render import start_drawing
 from clusterobs.store import Store
-from clusterobs.web import selectors
+from clusterobs.web import dataset
 
 log = logging.getLogger("clusterobs.web.reports")
 
@@ -93,22 +93,22 @@ def report_language(lang: str | None) -> str:
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def report_key(kind: str, code: str | None = None, *, scheme: str = selectors.DEFAULT_SCHEME,
+def report_key(kind: str, code: str | None = None, *, scheme: str = dataset.DEFAULT_SCHEME,
                year: int | None = None, lang: str = DEFAULT_LANGUAGE) -> ReportKey:
     """Check the request (unknown region → NotFound, bad scheme, year or language → BadParameter) and name the
     report."""
     try:
         lang = check_language(lang)
     except LanguageError as exc:
-        raise selectors.BadParameter("lang", str(exc)) from exc
-    obs = selectors.dataset(measures=True)
+        raise dataset.BadParameter("lang", str(exc)) from exc
+    obs = dataset.dataset(measures=True)
     if kind == "trends":  # over the years up to the latest: no year to choose
         year = None
-    scheme, year = selectors.check_scheme(scheme), selectors.check_year(year)
+    scheme, year = dataset.check_scheme(scheme), dataset.check_year(year)
     if kind == "region":
-        region = selectors.region_get(code or "")
+        region = dataset.region_get(code or "")
         if int(region["level"]) not in (0, 1, 2):
-            raise selectors.BadParameter("code", f"`code` must be a NUTS region of level 0-2; got {code!r}.")
+            raise dataset.BadParameter("code", f"`code` must be a NUTS region of level 0-2; got {code!r}.")
     elif kind == "country" or (kind == "trends" and code is not None):
         obs.country(code or "")
     return ReportKey(kind, code if kind != "panorama" else None, scheme, year, obs.version, lang)

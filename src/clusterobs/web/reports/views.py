@@ -10,9 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from clusterobs.web import selectors
+from clusterobs.web import dataset
+from clusterobs.web.pages import page
 from clusterobs.web.reports.services import FORMATS, ReportState, report_get, report_key, report_language
-from clusterobs.web.views.common import page
 
 REFRESH_SECONDS = 5
 
@@ -20,8 +20,8 @@ REFRESH_SECONDS = 5
 def _params(request: HttpRequest) -> dict:
     year = request.GET.get("year")
     if year is not None and not year.isdigit():
-        raise selectors.BadParameter("year", f"`year` must be a year such as 2015; got {year!r}.")
-    return {"scheme": request.GET.get("scheme") or selectors.DEFAULT_SCHEME, "year": int(year) if year else None,
+        raise dataset.BadParameter("year", f"`year` must be a year such as 2015; got {year!r}.")
+    return {"scheme": request.GET.get("scheme") or dataset.DEFAULT_SCHEME, "year": int(year) if year else None,
             "lang": report_language(get_language())}  # the report in the site's active language
 
 
@@ -29,8 +29,8 @@ def _params(request: HttpRequest) -> dict:
 def index(request: HttpRequest) -> HttpResponse:
     params = _params(request)
     key = report_key("panorama", **params)
-    obs = selectors.data()
-    mapped = set(selectors.measures(scheme=key.scheme, year=key.year, level=2)["region"])
+    obs = dataset.data()
+    mapped = set(dataset.measures(scheme=key.scheme, year=key.year, level=2)["region"])
     regions = obs.regions[obs.regions["code"].isin(mapped)]
     countries = obs.regions[(obs.regions["level"] == 0) & obs.regions["code"].isin(set(regions["country"]))]
     groups = [{"code": c.code, "name": c.name, "regions": [
@@ -84,11 +84,11 @@ def _views(kind: str, title_of, name: str | None = None):
 
 
 def _region_title(code: str | None) -> str:
-    return _("Region scorecard: %(name)s") % {"name": selectors.region_get(code or "")["name"]}
+    return _("Region scorecard: %(name)s") % {"name": dataset.region_get(code or "")["name"]}
 
 
 def _country_title(code: str | None) -> str:
-    return _("Cluster Panorama: %(name)s") % {"name": selectors.region_get(code or "")["name"]}
+    return _("Cluster Panorama: %(name)s") % {"name": dataset.region_get(code or "")["name"]}
 
 
 panorama, panorama_document = _views("panorama", lambda code: _("European Cluster Panorama"))
@@ -98,7 +98,7 @@ trends, trends_document = _views("trends", lambda code: _("European Cluster Tren
 
 
 def _country_trends_title(code: str | None) -> str:
-    return _("Cluster Trends: %(name)s") % {"name": selectors.region_get(code or "")["name"]}
+    return _("Cluster Trends: %(name)s") % {"name": dataset.region_get(code or "")["name"]}
 
 
 country_trends, country_trends_document = _views("trends", _country_trends_title, "country_trends")

@@ -1,4 +1,4 @@
-"""The scoreboard app: registers its charts when Django is ready."""
+"""The scoreboard app: registers its charts and its API router when Django is ready."""
 
 from django.apps import AppConfig
 
@@ -8,7 +8,9 @@ class ScoreboardConfig(AppConfig):
     label = "scoreboard"
 
     def ready(self) -> None:
-        from clusterobs.web import chartspecs
+        from clusterobs.web import api, chart_registry
+        from clusterobs.web.scoreboard import api as scoreboard_api
         from clusterobs.web.scoreboard import charts
 
-        chartspecs.register(charts)
+        chart_registry.register(charts)
+        api.add_router(scoreboard_api.router)

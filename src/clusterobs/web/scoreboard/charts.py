@@ -15,8 +15,8 @@ from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.specs.text import GISCO, source_line
 from clusterobs.scoreboard.pipeline import OVERALL
-from clusterobs.web import selectors
-from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart, filename, geojson
+from clusterobs.web import dataset
+from clusterobs.web.chart_registry import ChartOut, EmptyChart, chart, filename, geojson
 from clusterobs.web.labels import T
 from clusterobs.web.query import Query
 from clusterobs.web.scoreboard import selectors as sb
@@ -27,7 +27,7 @@ SOURCES = ["ris_2023", "rci_2022", "qog_eqi_2021", "i40_nuts2_indicators", "euro
 
 def _source() -> str:
     """The source line of every scoreboard chart (its indicators' sources and the boundaries)."""
-    return source_line(T, selectors.data(), SOURCES)
+    return source_line(T, dataset.data(), SOURCES)
 
 
 #: the built-in dimensions' names, translated (a user registry's other dimensions keep their own names)

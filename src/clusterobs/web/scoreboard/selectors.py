@@ -9,12 +9,12 @@ from typing import Any
 
 import pandas as pd
 
+from clusterobs.errors import BadParameter, NoDataset, NotFound
 from clusterobs.scoreboard.peers import MAX_CHOSEN, check_chosen
 from clusterobs.scoreboard.pipeline import OVERALL
 from clusterobs.scoreboard.strengths import strengths_weaknesses
 from clusterobs.store.reads import SCOREBOARD_TABLES
-from clusterobs.web import selectors
-from clusterobs.web.selectors import BadParameter, NoDataset, NotFound
+from clusterobs.web import dataset
 
 TABLES = SCOREBOARD_TABLES
 LEVELS = ("subdimension", "dimension", "overall")
@@ -22,9 +22,9 @@ LEVELS = ("subdimension", "dimension", "overall")
 __all__ = ["MAX_CHOSEN", "BadParameter", "NoDataset", "NotFound"]
 
 
-def board() -> selectors.Observatory:
+def board() -> dataset.Observatory:
     """The published version, if it holds the scoreboard (else ``NoDataset``: run ``clusterobs compute``)."""
-    obs = selectors.dataset()
+    obs = dataset.dataset()
     if not set(TABLES) <= obs.tables:
         raise NoDataset(f"dataset {obs.version} has no scoreboard: run `clusterobs compute`")
     return obs

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from clusterobs.scoreboard.pipeline import OVERALL
+from clusterobs.web.pages import base_context, chart_slot, downloads, page
 from clusterobs.web.query import parse_query
 from clusterobs.web.scoreboard import selectors as sb
 from clusterobs.web.scoreboard.charts import dimension_label, fmt, kind_label
-from clusterobs.web.views.common import base_context, chart_slot, downloads, page
 
 VIEWS = {"overall": gettext_lazy("Overall"), "detail": gettext_lazy("By indicator"),
          "scorecard": gettext_lazy("Strengths and weaknesses")}

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from clusterobs.charts.specs.text import data_text, scheme_short, years_text
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
 from clusterobs.mapping.compute import MIN_REGION_RANKABLE
-from clusterobs.web import places, selectors
 from clusterobs.web.labels import (
     DENOMINATOR_LABELS,
     MEASURE_LABELS,
@@ -21,7 +20,8 @@ from clusterobs.web.labels import (
     num,
     pct,
 )
-from clusterobs.web.views.common import page
+from clusterobs.web.mapping import places, selectors
+from clusterobs.web.pages import page
 
 
 @page

@@ -1,5 +1,5 @@
 """Selectors of the years: a cluster's timeline, the fastest growing and declining clusters, a region's structural
-change, and the years the store holds as the API's schema states them.
+change.
 
 The reads are ``clusterobs.store.history`` (shared with the reports); here they are validated (one message form, as
 ``selectors``), joined with what the pages need (display names, no-data regions) and memoized per version.
@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 
 from clusterobs.store import history
-from clusterobs.web import selectors
-from clusterobs.web.selectors import memoized
+from clusterobs.web.mapping import selectors
+from clusterobs.web.mapping.selectors import memoized
 
 #: the columns of a timeline row (API and downloads), in order
 TIMELINE_COLUMNS = ["year", "region", "category", "level", "scheme", "in_statistics", "employment", "imputed_share",
@@ -22,16 +22,6 @@ TIMELINE_COLUMNS = ["year", "region", "category", "level", "scheme", "in_statist
                     "growth_window", "growth_yoy", "growth_break", "flags"]
 #: rows of each "fastest growing / declining" list
 LEADERS = 5
-
-
-def store_years() -> list[int]:
-    """The years of the published version's cluster measures; empty without a published, computed version."""
-    try:
-        if selectors.published_version() is None:
-            return []
-        return list(selectors.data().years)
-    except Exception:  # an unreadable store must not take the API schema down (the endpoints say what failed)
-        return []
 
 
 def region_level(code: str, level: int | None) -> int:

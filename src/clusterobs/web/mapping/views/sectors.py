@@ -10,8 +10,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterobs.web import history, selectors
-from clusterobs.web.chartspecs import cell_words, region_words
 from clusterobs.web.labels import (
     KIND_LABELS,
     MEASURE_LABELS,
@@ -26,9 +24,11 @@ from clusterobs.web.labels import (
     sig_pct,
     value_text,
 )
+from clusterobs.web.mapping import history, selectors
+from clusterobs.web.mapping.chartspecs import cell_words, region_words
+from clusterobs.web.mapping.views.trends import growth_lists
+from clusterobs.web.pages import base_context, chart_slot, downloads, not_found, offered_measures, page
 from clusterobs.web.query import parse_query
-from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, offered_measures, page
-from clusterobs.web.views.trends import growth_lists
 
 SECTOR_SORTS = ("rank", "region", "region_name", "stars", "employment", "lq", "focus", "share_europe", "growth",
                 "productivity", "coverage")

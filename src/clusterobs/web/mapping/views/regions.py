@@ -13,8 +13,6 @@ from django.utils.translation import ngettext
 
 from clusterobs.charts.specs.text import scheme_short, star_labels, years_text
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
-from clusterobs.web import history, selectors
-from clusterobs.web.chartspecs import IMPUTED_OUTLINE, cell_words
 from clusterobs.web.labels import (
     CONTEXT_INDICATORS,
     KIND_LABELS,
@@ -32,9 +30,11 @@ from clusterobs.web.labels import (
     region_no_data_words,
     value_text,
 )
+from clusterobs.web.mapping import history, selectors
+from clusterobs.web.mapping.chartspecs import IMPUTED_OUTLINE, cell_words
+from clusterobs.web.mapping.views.trends import change_rows, growth_lists
+from clusterobs.web.pages import base_context, chart_slot, downloads, not_found, page
 from clusterobs.web.query import Query, parse_query
-from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
-from clusterobs.web.views.trends import change_rows, growth_lists
 
 PORTFOLIO_SORTS = ("category_name", "kind", "stars", "employment", "lq", "focus", "share_europe", "growth",
                    "coverage", "imputed_share")

@@ -10,8 +10,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterobs.web import places, selectors
-from clusterobs.web.chartspecs import region_words
 from clusterobs.web.labels import (
     COMPARE_MEASURES,
     CONTEXT_INDICATORS,
@@ -20,8 +18,10 @@ from clusterobs.web.labels import (
     indicator_text,
     num,
 )
+from clusterobs.web.mapping import places, selectors
+from clusterobs.web.mapping.chartspecs import region_words
+from clusterobs.web.pages import base_context, chart_slot, downloads, not_found, page
 from clusterobs.web.query import MAX_COMPARE, parse_query
-from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
 
 
 def _codes_by_level(codes: tuple[str, ...]) -> dict[int, str]:

@@ -14,14 +14,10 @@ others are still defined here. ``@chart`` names a spec; each app's ``AppConfig.r
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from types import ModuleType
 from typing import Any
-from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -42,7 +38,7 @@ from clusterobs.charts.specs.text import (
     years_text,
 )
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
-from clusterobs.web import selectors
+from clusterobs.web.chart_registry import IMPUTED_OUTLINE, chart, filename, geojson, no_data_counts, url
 from clusterobs.web.labels import (
     LEVEL_LABELS,
     MEASURE_INLINE,
@@ -60,55 +56,8 @@ from clusterobs.web.labels import (
     region_no_data_words,
     value_text,
 )
+from clusterobs.web.mapping import selectors
 from clusterobs.web.query import Query
-
-#: maps outline regions with at least this share of the value imputed (quiet when imputation is small, UX.md §2)
-IMPUTED_OUTLINE = 0.1
-
-
-Spec = Callable[[Query], ChartOut]
-#: every chart of the site, filled by the apps' ``AppConfig.ready()`` (``register``): the site's own charts by
-#: ``clusterobs.web``'s, each feature app's by its own
-CHARTS: dict[str, Spec] = {}
-#: the parameters each chart reads (besides scheme, year and level): its export URL carries them
-CHART_PARAMS: dict[str, tuple[str, ...]] = {}
-#: charts whose query is parsed by their own function (a feature app's filters), by the image export too
-CHART_PARSERS: dict[str, Callable[[Any], Query]] = {}
-
-
-def chart(name: str, *params: str) -> Callable[[Spec], Spec]:
-    """Name a spec and the parameters it reads; ``register`` (from an app's ``ready()``) adds it to ``CHARTS``."""
-    def mark(fn: Spec) -> Spec:
-        fn.chart = (name, params)  # type: ignore[attr-defined]
-        return fn
-    return mark
-
-
-def specs_of(module: ModuleType) -> dict[str, Spec]:
-    """The specs a module defines (its ``@chart`` functions), by chart name."""
-    return {fn.chart[0]: fn for fn in vars(module).values()
-            if callable(fn) and isinstance(getattr(fn, "chart", None), tuple) and getattr(fn, "__module__", None)
-            == module.__name__}
-
-
-def register(module: ModuleType, *, parser: Callable[[Any], Query] | None = None) -> list[str]:
-    """Add the specs of ``module`` to ``CHARTS`` (with ``parser``: their query is the app's own); an app calls it
-    from ``AppConfig.ready()``. A name registered twice by two modules is an error."""
-    specs = specs_of(module)
-    for name, fn in specs.items():
-        if CHARTS.get(name, fn) is not fn:
-            raise ValueError(f"chart {name!r} registered twice: {CHARTS[name].__module__} and {module.__name__}")
-        CHARTS[name], CHART_PARAMS[name] = fn, fn.chart[1]  # type: ignore[attr-defined]
-        if parser is not None:
-            CHART_PARSERS[name] = parser
-    return sorted(specs)
-
-
-def build(name: str, q: Query) -> ChartOut:
-    if name not in CHARTS:
-        raise selectors.NotFound(f"unknown chart {name!r}; charts: {', '.join(sorted(CHARTS))}")
-    return CHARTS[name](q)
-
 
 # ---- captions --------------------------------------------------------------------------------------------------
 
@@ -119,16 +68,6 @@ def unit_subtitle(q: Query, measure: str, *, with_scheme: bool) -> str:
     if with_scheme:
         parts.append(_("stars: %(scheme)s") % {"scheme": scheme_short(q.scheme)})
     return " · ".join(parts)
-
-
-def filename(name: str, q: Query, *parts: str | None) -> str:
-    bits = [name, *(p for p in parts if p), f"nuts{q.level}", q.scheme, str(q.year)]
-    return "_".join(bits).replace("/", "-")
-
-
-def url(view: str, *args: str, **params: object) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse(view, args=args) + (f"?{query}" if query else "")
 
 
 def region_url(q: Query, code: str) -> str:
@@ -147,10 +86,6 @@ def not_covered_note(level: int) -> str:
         return ""
     return ngettext("%(n)s category is not covered by the SBS data and not mapped.",
                     "%(n)s categories are not covered by the SBS data and not mapped.", n) % {"n": n}
-
-
-def geojson(level: int) -> dict:
-    return selectors.data().geojson(level)
 
 
 # ---- maps ------------------------------------------------------------------------------------------------------
@@ -217,37 +152,6 @@ def _map_frame(vals: pd.DataFrame, q: Query, measure: str, value_col: str = "val
     return frame
 
 
-def _no_data_counts(frame: pd.DataFrame) -> list[str]:
-    notes = []
-    n_missing = int(frame["value"].isna().sum())
-    no_region = frame["region_no_data"].fillna(False).astype(bool) if "region_no_data" in frame else None
-    not_ranked = 0
-    if "rankable" in frame.columns:
-        not_ranked = int((frame["value"].isna() & frame["employment"].notna()
-                          & ~frame["rankable"].fillna(False).astype(bool)).sum())
-    if n_missing:
-        notes.append(_("%(n)s of %(total)s regions: no data (grey); hover for the reason.")
-                     % {"n": n_missing, "total": len(frame)})
-    if no_region is not None and no_region.any():
-        notes.append(ngettext("%(n)s of them is a no-data region (split from an older NUTS region by population, or "
-                              "fewer than half of its traded categories can be ranked).",
-                              "%(n)s of them are no-data regions (split from an older NUTS region by population, or "
-                              "fewer than half of their traded categories can be ranked).", int(no_region.sum()))
-                     % {"n": int(no_region.sum())})
-    if not_ranked:
-        notes.append(ngettext("%(n)s region has employment in this category that cannot be ranked (coverage below "
-                              "%(min)s of the category's industries, or split by population): grey.",
-                              "%(n)s regions have employment in this category that cannot be ranked (coverage below "
-                              "%(min)s of the category's industries, or split by population): grey.", not_ranked)
-                     % {"n": not_ranked, "min": pct(MIN_CELL_COVERAGE, 0)})
-    if "imputed" in frame:
-        n_imp = int((frame["imputed"] & frame["value"].notna()).sum())
-        if n_imp:
-            notes.append(_("%(n)s regions with at least %(share)s of the value imputed from their section's residual "
-                           "(outlined); hover shows the share.") % {"n": n_imp, "share": pct(IMPUTED_OUTLINE, 0)})
-    return notes
-
-
 @chart("stars-map")
 def stars_map(q: Query) -> ChartOut:
     """Home: the number of three-star traded clusters per region."""
@@ -268,7 +172,7 @@ def stars_map(q: Query) -> ChartOut:
     title = _("Europe's three-star clusters")
     subtitle = " · ".join([_("Traded clusters with three stars per region"), str(q.year),
                            f"{LEVEL_LABELS[q.level]}, NUTS 2021", scheme_title(T, selectors.data(), q.scheme)])
-    notes = [*_no_data_counts(frame.drop(columns="imputed", errors="ignore")), not_covered_note(q.level),
+    notes = [*no_data_counts(frame.drop(columns="imputed", errors="ignore")), not_covered_note(q.level),
              conversion_note(T, q.level, selectors.data().years)]
     notes = [n for n in notes if n]
     classing = charts.count_classes(["0", "1", "2", "3–4", _("5 or more")])
@@ -309,7 +213,7 @@ def strength_map(q: Query) -> ChartOut:
     title = _("%(category)s: %(measure)s by region") % {"category": cat["name"],
                                                         "measure": MEASURE_INLINE[q.measure]}
     subtitle = unit_subtitle(q, q.measure, with_scheme=q.measure == "stars")
-    notes = _no_data_counts(frame)
+    notes = no_data_counts(frame)
     if cat.get("status") == "partly covered":
         notes.append(_("Partly covered category: the data hold %(share)s of its industries, so employment is a "
                        "lower bound.") % {"share": pct(float(cat.get("coverage_share") or 0), 0)})

@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from ninja import Router
 
 from clusterobs.web import api_params as p
-from clusterobs.web import selectors
 from clusterobs.web.api_formats import FILE_FORMATS, download, records
-from clusterobs.web.api_schemas import ERRORS, Format, SourceList, VersionList
+from clusterobs.web.api_schemas import ERRORS, Format
+from clusterobs.web.mapping import selectors
+from clusterobs.web.mapping.api_schemas import SourceList, VersionList
 
 router = Router(tags=["provenance"])
 

@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from clusterobs.web import api_params as p
-from clusterobs.web import selectors
 from clusterobs.web.api_formats import (
     DEFAULT_LIMIT,
     FILE_FORMATS,
@@ -18,7 +17,9 @@ from clusterobs.web.api_formats import (
     view_name,
 )
 from clusterobs.web.api_params import OptionalQueryInt, QueryInt
-from clusterobs.web.api_schemas import ERRORS, Format, Portfolio, RegionDetail, RegionPage, StarTests
+from clusterobs.web.api_schemas import ERRORS, Format
+from clusterobs.web.mapping import selectors
+from clusterobs.web.mapping.api_schemas import Portfolio, RegionDetail, RegionPage, StarTests
 
 router = Router(tags=["regions"])
 

@@ -13,10 +13,10 @@ from django.utils.translation import ngettext
 
 from clusterobs.charts.specs.text import scheme_short, years_text
 from clusterobs.mapping.categories import MIN_CELL_COVERAGE
-from clusterobs.web import selectors
 from clusterobs.web.labels import KIND_LABELS, num, pct
+from clusterobs.web.mapping import selectors
+from clusterobs.web.pages import base_context, chart_slot, downloads, page
 from clusterobs.web.query import parse_query
-from clusterobs.web.views.common import base_context, chart_slot, downloads, page
 
 
 def _star_label(kind: str, n: int) -> str:

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterobs.charts.specs.text import scheme_short, star_labels, years_text
-from clusterobs.web import history, selectors
 from clusterobs.web.labels import (
     LEVEL_LABELS,
     TEST_LABELS,
@@ -21,9 +20,10 @@ from clusterobs.web.labels import (
     missing,
     value_text,
 )
+from clusterobs.web.mapping import history, selectors
+from clusterobs.web.mapping.views.regions import _condition_text, _region
+from clusterobs.web.pages import base_context, chart_slot, downloads, not_found, page
 from clusterobs.web.query import parse_query
-from clusterobs.web.views.common import base_context, chart_slot, downloads, not_found, page
-from clusterobs.web.views.regions import _condition_text, _region
 
 
 def _year_row(r: Any, year: int) -> dict[str, Any]:

@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from clusterobs.web import selectors
 from clusterobs.web.labels import MAP_MEASURES, MEASURE_LABELS, METHOD_LABELS, SECTOR_MEASURES, STATUS_LABELS
+from clusterobs.web.mapping import selectors
+from clusterobs.web.pages import api_url, base_context, chart_slot, downloads, offered_measures, page
 from clusterobs.web.query import parse_query
-from clusterobs.web.views.common import api_url, base_context, chart_slot, downloads, offered_measures, page
 
 DEFAULT_CATEGORY = "automotive"
 #: the measures whose map classes are chosen by the reader (number and method); growth has fixed classes around 0

@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from clusterobs.web import api_params as p
-from clusterobs.web import selectors
 from clusterobs.web.api_formats import (
     DEFAULT_LIMIT,
     FILE_FORMATS,
@@ -19,16 +18,9 @@ from clusterobs.web.api_formats import (
     view_name,
 )
 from clusterobs.web.api_params import OptionalQueryInt, QueryCodes, QueryInt
-from clusterobs.web.api_schemas import (
-    ERRORS,
-    FeatureCollection,
-    Format,
-    Headline,
-    Kind,
-    MapFormat,
-    Measure,
-    MeasurePage,
-)
+from clusterobs.web.api_schemas import ERRORS, Format
+from clusterobs.web.mapping import selectors
+from clusterobs.web.mapping.api_schemas import FeatureCollection, Headline, Kind, MapFormat, Measure, MeasurePage
 
 router = Router(tags=["measures"])
 

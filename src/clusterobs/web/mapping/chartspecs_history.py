@@ -9,8 +9,6 @@ from django.utils.translation import gettext as _
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.specs.text import SBS, conversion_note, scheme_short, source_line, star_labels, years_text
-from clusterobs.web import history, selectors
-from clusterobs.web.chartspecs import ChartOut, EmptyChart, chart, filename
 from clusterobs.web.labels import (
     LEVEL_LABELS,
     MEASURE_SHORT,
@@ -22,6 +20,8 @@ from clusterobs.web.labels import (
     missing,
     value_text,
 )
+from clusterobs.web.mapping import history, selectors
+from clusterobs.web.mapping.chartspecs import ChartOut, EmptyChart, chart, filename
 from clusterobs.web.query import Query
 
 

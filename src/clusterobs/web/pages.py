@@ -1,4 +1,6 @@
-"""What every page shares: error pages, chart slots, download and share links, the filter choices."""
+"""What every page of every app shares: error pages, chart slots, download and share links, the filter choices.
+
+Part of the site kernel: it imports no app (the apps register their charts and row counters into it)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from clusterobs.charts.plotlyjs import trace_types
 from clusterobs.charts.specs.text import data_text, scheme_short
-from clusterobs.web import chartspecs, selectors
+from clusterobs.errors import BadParameter, NoDataset, NotFound
+from clusterobs.web import chart_registry, dataset
 from clusterobs.web.labels import (
     DATA_MEASURES,
     KIND_LABELS,
@@ -39,7 +42,7 @@ View = Callable[..., HttpResponse]
 def offered_measures(measures: tuple[str, ...], current: str | None = None) -> list[str]:
     """The ``measures`` a menu offers: growth and productivity only when the dataset has a value of them in some year
     (growth needs two years, productivity wages); the ``current`` one is always kept, so the menu shows the view."""
-    return [m for m in measures if m not in DATA_MEASURES or m == current or selectors.years_with(m)]
+    return [m for m in measures if m not in DATA_MEASURES or m == current or dataset.years_with(m)]
 
 
 def not_found(request: HttpRequest, message: str, *, status: int = 404) -> HttpResponse:
@@ -59,13 +62,13 @@ def page(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except selectors.NotFound as exc:
-            if selectors.published_version() is None:
+        except NotFound as exc:
+            if dataset.published_version() is None:
                 return render(request, "observatory/empty.html", {"message": str(exc)}, status=503)
             return not_found(request, str(exc))
-        except selectors.BadParameter as exc:
+        except BadParameter as exc:
             return bad_request(request, str(exc))
-        except selectors.NoDataset as exc:
+        except NoDataset as exc:
             return render(request, "observatory/empty.html", {"message": str(exc)}, status=503)
 
     return wrapper
@@ -77,13 +80,13 @@ def _json_for_html(fig_json: str) -> str:
 
 
 def figure_url(name: str, q: Query, fmt: str) -> str:
-    return reverse("figure", args=[name, fmt]) + "?" + q.qs(*chartspecs.CHART_PARAMS[name])
+    return reverse("figure", args=[name, fmt]) + "?" + q.qs(*chart_registry.CHART_PARAMS[name])
 
 
 def _slot_body(name: str, q: Query) -> dict[str, Any]:
     try:
-        out = chartspecs.build(name, q)
-    except chartspecs.EmptyChart as exc:
+        out = chart_registry.build(name, q)
+    except chart_registry.EmptyChart as exc:
         return {"empty": str(exc)}
     return {"title": out.title, "summary": out.summary, "notes": out.notes,
             "json": mark_safe(_json_for_html(out.fig.to_json())),  # escaped above
@@ -101,8 +104,8 @@ def chart_slot(name: str, q: Query) -> dict[str, Any]:
     slot: dict[str, Any] = {"name": name, "id": f"chart-{name}", "png": figure_url(name, q, "png"),
                             "svg": figure_url(name, q, "svg")}
     try:
-        body = selectors.data().memo.get(("chart", name, repr(q), get_language()), lambda: _slot_body(name, q))
-    except (selectors.NotFound, selectors.BadParameter):
+        body = dataset.data().memo.get(("chart", name, repr(q), get_language()), lambda: _slot_body(name, q))
+    except (NotFound, BadParameter):
         raise
     except Exception:  # a chart that fails must not take the page down: say so, with a reference
         ref = uuid.uuid4().hex[:8]
@@ -119,40 +122,24 @@ def api_url(endpoint: str, params: dict[str, Any], fmt: str | None = None) -> st
     return f"/api/{endpoint}?{urlencode(query, doseq=True)}"
 
 
-def _codes(value: Any) -> list[str] | None:
-    if value in (None, ""):
-        return None
-    items = value if isinstance(value, list | tuple) else str(value).split(",")
-    return [str(v).strip() for v in items if str(v).strip()] or None
+#: the apps' row counters (``count_rows_with``): each answers how many rows the download of an endpoint holds, or None
+#: for an endpoint it does not know
+ROW_COUNTERS: list[Callable[[str, dict[str, Any]], int | None]] = []
+
+
+def count_rows_with(counter: Callable[[str, dict[str, Any]], int | None]) -> None:
+    """Add an app's row counter (from its ``AppConfig.ready()``): ``downloads`` states the row count it answers."""
+    if counter not in ROW_COUNTERS:
+        ROW_COUNTERS.append(counter)
 
 
 def download_rows(endpoint: str, params: dict[str, Any]) -> int | None:
-    """How many rows the CSV/XLSX download of ``endpoint`` with ``params`` holds (the selectors are memoized, so
-    this is the count of the rows the download will carry); None for an endpoint it does not know."""
-    p = {k: v for k, v in params.items() if v not in (None, "")}
-    common = {"scheme": p.get("scheme", selectors.DEFAULT_SCHEME),
-              "year": int(p["year"]) if "year" in p else None}
-    level = int(p.get("level", selectors.DEFAULT_LEVEL))
-    parts = endpoint.strip("/").split("/")
-    try:
-        if parts == ["measures"]:
-            total, _rows = selectors.measure_list(**common, level=level, regions=_codes(p.get("region")),
-                                                  categories=_codes(p.get("category")), country=p.get("country"),
-                                                  kind=p.get("kind"), min_stars=int(p.get("min_stars", 0)), limit=1)
-            return total
-        if parts == ["geojson"]:
-            return len(selectors.region_map_values(**common, level=level, category=p.get("category"),
-                                                   measure=p.get("measure"), min_stars=int(p.get("min_stars", 1))))
-        if parts == ["categories"]:
-            return len(selectors.category_list(p.get("kind")))
-        if len(parts) == 3 and parts[0] == "categories" and parts[2] == "regions":
-            return len(selectors.category_regions(parts[1], **common, level=level,
-                                                  measure=p.get("measure", "employment"),
-                                                  min_stars=int(p.get("min_stars", 0))))
-        if len(parts) == 3 and parts[0] == "regions" and parts[2] == "portfolio":
-            return len(selectors.region_portfolio(parts[1], **common)["rows"])
-    except (selectors.NotFound, selectors.BadParameter, selectors.NoDataset, ValueError):
-        return None
+    """How many rows the CSV/XLSX download of ``endpoint`` with ``params`` holds, by the first app that knows the
+    endpoint; None when none does."""
+    for counter in ROW_COUNTERS:
+        rows = counter(endpoint, params)
+        if rows is not None:
+            return rows
     return None
 
 
@@ -174,13 +161,13 @@ def embed_code(request: HttpRequest, share: str, *, title: str, height: int = 70
 
 def share_url(request: HttpRequest, path: str, params: dict[str, str]) -> str:
     """The over-specified deep link of the view, carrying the data release it was made with."""
-    params = {**params, "release": selectors.data().version}
+    params = {**params, "release": dataset.data().version}
     return request.build_absolute_uri(f"{path}?{urlencode(params)}")
 
 
 def release_notice(request: HttpRequest) -> str:
     asked = request.GET.get("release")
-    current = selectors.data().version
+    current = dataset.data().version
     if asked and asked != current:
         return _("This link was made with data release %(asked)s; it now shows release %(current)s, the one "
                  "published.") % {"asked": asked, "current": current}
@@ -189,14 +176,14 @@ def release_notice(request: HttpRequest) -> str:
 
 def choices(level: int | None = None) -> dict[str, Any]:
     """The options of the filter controls (kept per version, level and language: they change with neither)."""
-    return selectors.data().memo.get(("choices", level, get_language()), lambda: _choices(level))
+    return dataset.data().memo.get(("choices", level, get_language()), lambda: _choices(level))
 
 
 def _choices(level: int | None) -> dict[str, Any]:
-    obs = selectors.data()
+    obs = dataset.data()
     schemes = obs.schemes.drop_duplicates("scheme")
-    cats = selectors.categories_named()  # "Medical devices (emerging)" beside the traded "Medical Devices"
-    cov = selectors.category_coverage(level=selectors.DEFAULT_LEVEL if level is None else level)
+    cats = dataset.categories_named()  # "Medical devices (emerging)" beside the traded "Medical Devices"
+    cov = dataset.category_coverage(level=dataset.DEFAULT_LEVEL if level is None else level)
     status = dict(zip(cov["category"], cov["status"], strict=True))
     groups = []
     for kind in ("traded", "local", "emerging"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from clusterobs.web import places, selectors
 from clusterobs.web.api_params import QueryInt
 from clusterobs.web.api_schemas import ERRORS
+from clusterobs.web.mapping import places, selectors
 
 router = Router(tags=["regions"])
 

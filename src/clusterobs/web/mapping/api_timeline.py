@@ -10,10 +10,11 @@ from pydantic import StringConstraints
 
 from clusterobs.charts.specs.text import years_text
 from clusterobs.web import api_params as p
-from clusterobs.web import history, selectors
 from clusterobs.web.api_formats import FILE_FORMATS, download, measure_records, view_name
 from clusterobs.web.api_params import OptionalQueryInt
-from clusterobs.web.api_schemas import ERRORS, Format, Timeline
+from clusterobs.web.api_schemas import ERRORS, Format
+from clusterobs.web.mapping import history, selectors
+from clusterobs.web.mapping.api_schemas import Timeline
 
 router = Router(tags=["measures"])
 

@@ -11,8 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clusterobs.classifications.place_search import load_place_names
-from clusterobs.web import selectors
 from clusterobs.web.labels import LEVEL_LABELS
+from clusterobs.web.mapping import selectors
 
 
 def why(r: Any) -> str:

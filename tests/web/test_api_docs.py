@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openapi_spec_validator import validate
 
-from clusterobs.web.api_schemas import MeasureRow
+from clusterobs.web.mapping.api_schemas import MeasureRow
 
 pytestmark = pytest.mark.django_db
 

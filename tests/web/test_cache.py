@@ -75,10 +75,10 @@ def test_selectors_are_memoized_per_published_version(monkeypatch):
     assert obs.memo.hits == hits + 2
     # another published version is another Observatory with its own, empty memo
     monkeypatch.setattr(dataset.Store, "current", lambda self: obs.version + "-next")
-    monkeypatch.setattr(selectors, "_current", None)
+    monkeypatch.setattr(dataset, "_current", None)
     fresh = selectors.data()
     assert fresh is not obs and len(fresh.memo) == 0
-    monkeypatch.setattr(selectors, "_current", obs)
+    monkeypatch.setattr(dataset, "_current", obs)
 
 
 def test_api_answers_repeat_from_memory_with_their_etag(client, monkeypatch):

@@ -32,7 +32,6 @@ from clusterobs.web.api_formats import cached
 log = logging.getLogger(__name__)
 
 
-
 class ObservatoryAPI(NinjaAPI):
     """The API whose OpenAPI schema states, on every ``year`` parameter, the years the published version holds
     (read when the schema is built: a new version with more years changes the schema, not the code), and whose

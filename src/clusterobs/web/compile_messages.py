@@ -11,8 +11,8 @@ The project's one catalogue, ``src/clusterobs/locale/<lang>/LC_MESSAGES/django.p
 chart texts shared by the site and the reports (``clusterobs.charts.specs``: ``%(name)s`` placeholders) and the
 reports' own (``{name}`` placeholders for ``str.format``); Django reads it from ``LOCALE_PATHS``, the reports with
 the standard ``gettext`` (``clusterobs.reports.i18n``). New strings (with
-``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``; ``-P`` keeps ``web/mapping/selectors.py`` from shadowing the standard
-library's ``selectors``; the feature apps keep their own catalogues)::
+``DJANGO_SETTINGS_MODULE=clusterobs.web.settings``; ``-P`` keeps ``web/mapping/selectors.py`` from shadowing the
+standard library's ``selectors``; the feature apps keep their own catalogues)::
 
     cd src/clusterobs && python -P -m django makemessages -l fr --no-location --keep-pot --ignore 'web/api*.py' \
         --ignore 'web/mapping/api*.py' \

@@ -1,4 +1,5 @@
-"""Every chart of the pages, one function each: from the page ``Query`` to a captioned Plotly figure.
+"""Every chart of the Cluster Mapping Tool's pages, one function each: from the page ``Query`` to a captioned Plotly
+figure.
 
 The pages draw these figures in the browser (Plotly.js); ``/api/figures/<name>.png|svg?<page query>`` renders the
 same figure on the server with kaleido (``figures.py``), so an exported image is the chart the page showed.
@@ -7,8 +8,8 @@ its notes and a file name that encodes the view.
 
 The charts defined once below Django (``clusterobs.charts.specs``: the region-stars chart, and the texts every chart
 shares, ``charts.specs.text``) are called from here with the web's translator (``labels.T``), reads and links; the
-others are still defined here. ``@chart`` names a spec; each app's ``AppConfig.ready()`` registers its charts
-(``register``).
+others are still defined here. ``@chart`` (the kernel's ``chart_registry``) names a spec; the mapping app's
+``AppConfig.ready()`` registers them (``chart_registry.register``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The charts of the years (registered in ``chartspecs.CHARTS`` by ``clusterobs.web``'s ``ready()``): a cluster's
+"""The charts of the years (registered in ``chart_registry.CHARTS`` by the mapping app's ``ready()``): a cluster's
 timeline."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.specs.text import SBS, conversion_note, scheme_short, source_line, star_labels, years_text
+from clusterobs.web.chart_registry import ChartOut, EmptyChart, chart, filename
 from clusterobs.web.labels import (
     LEVEL_LABELS,
     MEASURE_SHORT,
@@ -21,7 +22,6 @@ from clusterobs.web.labels import (
     value_text,
 )
 from clusterobs.web.mapping import history, selectors
-from clusterobs.web.mapping.chartspecs import ChartOut, EmptyChart, chart, filename
 from clusterobs.web.query import Query
 
 

@@ -60,6 +60,8 @@ from clusterobs.web.dataset import (
     years_with,
 )
 
+#: the kernel's shared reads, re-exported for the tool's modules (``selectors.data()``, ``selectors.measures()``…);
+#: the tool's own selectors follow
 __all__ = ["DEFAULT_LEVEL", "DEFAULT_SCHEME", "KINDS", "MAX_CODES", "MEASURES", "MEASURE_SORTS", "NUTS_VERSION",
            "QUALITY_COLUMNS", "BadParameter", "NoDataset", "NotFound", "Observatory", "categories_named",
            "category_coverage", "category_get", "category_list", "check_codes", "check_kind", "check_level",
@@ -67,6 +69,7 @@ __all__ = ["DEFAULT_LEVEL", "DEFAULT_SCHEME", "KINDS", "MAX_CODES", "MEASURES", 
            "display_names", "measures", "memoized", "named", "no_data_regions", "one_version", "place_index",
            "published", "published_version", "region_get", "region_list", "region_quality", "region_search",
            "sources", "with_quality", "years_with"]
+
 
 # ---- cluster measures ---------------------------------------------------------------------------------------
 
@@ -88,6 +91,7 @@ def star_values(rows: pd.DataFrame) -> pd.Series:
 
 
 # ---- data quality: no-data regions, cells that cannot be ranked, caveats ----------------------------------------
+
 
 def region_quality_get(code: str, *, year: int | None = None) -> dict[str, Any] | None:
     """One region's ``region_data_quality`` row (at its own level), or None when the version has none."""

@@ -1,4 +1,5 @@
-"""Page views: thin, each parses the page query, reads through ``selectors`` and renders a template."""
+"""The Cluster Mapping Tool's page views: thin, each parses the page query, reads through ``selectors`` and renders a
+template (the error pages and page helpers are the kernel's, ``clusterobs.web.pages``)."""
 
 from clusterobs.web.mapping.views.clusters import cluster
 from clusterobs.web.mapping.views.compare import compare
@@ -7,7 +8,6 @@ from clusterobs.web.mapping.views.info import help_page, methodology, regions_in
 from clusterobs.web.mapping.views.maps import strength_map
 from clusterobs.web.mapping.views.regions import portfolio, region
 from clusterobs.web.mapping.views.sectors import categories, sector
-from clusterobs.web.pages import not_found
 
-__all__ = ["categories", "cluster", "compare", "help_page", "home", "methodology", "not_found", "portfolio", "region",
+__all__ = ["categories", "cluster", "compare", "help_page", "home", "methodology", "portfolio", "region",
            "regions_index", "search", "sector", "sectors_go", "sources", "strength_map"]

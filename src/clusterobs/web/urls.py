@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from clusterobs.web import figures, views
 from clusterobs.web.api import api
 
-FEATURE_APPS = ("linkages", "complexity", "scoreboard", "assessments", "registry", "reports")
+FEATURE_APPS = ("linkages", "complexity", "scoreboard", "assessments", "accounts", "registry", "reports")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,7 +23,7 @@ urlpatterns = [
     path("methodology/", views.methodology, name="methodology"),
     path("sources/", views.sources, name="sources"),
     path("help/", views.help_page, name="help"),
-    # feature apps (each a namespace: linkages:…, scoreboard:…, assessments:…, registry:…, reports:…)
+    # feature apps (each a namespace: linkages:…, scoreboard:…, assessments:…, accounts:…, registry:…, reports:…)
     *[path("", include(f"clusterobs.web.{app}.urls")) for app in FEATURE_APPS],
     re_path(r"^api/figures/(?P<chart>[a-z0-9-]+)\.(?P<fmt>[a-z]+)$", figures.figure, name="figure"),
     path("api/", api.urls),

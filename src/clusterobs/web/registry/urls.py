@@ -2,25 +2,12 @@
 
 from django.urls import path
 
-from clusterobs.web.registry import views, views_accounts, views_content, views_curation, views_events
+from clusterobs.web.registry import views, views_content, views_curation, views_events
 
 app_name = "registry"
 urlpatterns = [
     path("registry/", views.index, name="index"),
     path("registry/regions/<str:code>/", views.region, name="region"),
-    # accounts
-    path("accounts/signup/", views_accounts.signup, name="signup"),
-    path("accounts/confirm/<str:uidb64>/<str:token>/", views_accounts.confirm, name="confirm"),
-    path("accounts/login/", views_accounts.login, name="login"),
-    path("accounts/logout/", views_accounts.logout, name="logout"),
-    path("accounts/password-reset/", views_accounts.password_reset, name="password_reset"),
-    path("accounts/password-reset/sent/", views_accounts.password_reset_done, name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/", views_accounts.password_reset_confirm, name="password_reset_confirm"),
-    path("accounts/reset/done/", views_accounts.password_reset_complete, name="password_reset_complete"),
-    path("accounts/password/", views_accounts.password_change, name="password_change"),
-    path("accounts/", views_accounts.account, name="account"),
-    path("accounts/tokens/new/", views_accounts.token_new, name="token_new"),
-    path("accounts/tokens/<int:pk>/delete/", views_accounts.token_delete, name="token_delete"),
     # profiles
     path("registry/organisations/", views.profile_list, name="profiles"),
     path("registry/organisations/new/", views.profile_create, name="profile_create"),

@@ -35,7 +35,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.http import HttpRequest
 
-PREFIX = "registry:login"
+PREFIX = "accounts:login"
 
 
 class LoginThrottled(Exception):

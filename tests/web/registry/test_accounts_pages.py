@@ -16,7 +16,7 @@ User = get_user_model()
 
 
 def _signup(client, name="newbie", email="newbie@example.org"):
-    return client.post(reverse("registry:signup"), {"username": name, "email": email, "password1": PASSWORD,
+    return client.post(reverse("accounts:signup"), {"username": name, "email": email, "password1": PASSWORD,
                                                     "password2": PASSWORD})
 
 
@@ -30,16 +30,16 @@ def test_signup_confirm_login_with_argon2(db, client):
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     assert not client.login(username="newbie", password=PASSWORD)  # not confirmed yet
     response = client.get(link)
-    assert response.status_code == 302 and response["Location"] == reverse("registry:login")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
     user.refresh_from_db()
     assert user.is_active and roles.role_of(user) == "member"
     assert client.get(link).status_code == 400  # a used link does not work twice
-    response = client.post(reverse("registry:login"), {"username": "newbie", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("registry:account")
+    response = client.post(reverse("accounts:login"), {"username": "newbie", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:account")
 
 
 def test_signup_refuses_a_weak_password(people, client):
-    response = client.post(reverse("registry:signup"), {"username": "weak", "email": "w@example.org",
+    response = client.post(reverse("accounts:signup"), {"username": "weak", "email": "w@example.org",
                                                         "password1": "12345678", "password2": "12345678"})
     assert "too short" in response.content.decode() or "too common" in response.content.decode()
     assert not User.objects.filter(username="weak").exists()
@@ -72,12 +72,12 @@ def test_signup_does_not_tell_whether_an_email_is_registered(db, client):
 
 
 def test_bad_confirmation_link(db, client):
-    assert client.get(reverse("registry:confirm", args=["MTIz", "bad-token"])).status_code == 400
+    assert client.get(reverse("accounts:confirm", args=["MTIz", "bad-token"])).status_code == 400
 
 
 def test_login_throttled_after_repeated_failures(people, client, settings):
     settings.LOGIN_FAILURE_LIMIT = 5
-    url = reverse("registry:login")
+    url = reverse("accounts:login")
     for _ in range(5):
         response = client.post(url, {"username": "owner", "password": "wrong"})
         assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
@@ -95,7 +95,7 @@ def test_login_throttled_after_repeated_failures(people, client, settings):
 
 def test_login_success_does_not_use_up_the_budget(people, client, settings):
     settings.LOGIN_FAILURE_LIMIT = 3
-    url = reverse("registry:login")
+    url = reverse("accounts:login")
     for _ in range(2):
         client.post(url, {"username": "owner", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
     for _ in range(4):
@@ -107,15 +107,15 @@ def test_login_success_does_not_use_up_the_budget(people, client, settings):
 
 
 def test_password_reset_by_email(people, client):
-    response = client.post(reverse("registry:password_reset"), {"email": "owner@example.org"})
-    assert response.status_code == 302 and response["Location"] == reverse("registry:password_reset_done")
+    response = client.post(reverse("accounts:password_reset"), {"email": "owner@example.org"})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_reset_done")
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
     response = client.post(form_url, {"new_password1": "a brand new passphrase 9", "new_password2":
                                       "a brand new passphrase 9"})
-    assert response.status_code == 302 and response["Location"] == reverse("registry:password_reset_complete")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_reset_complete")
     assert client.login(username="owner", password="a brand new passphrase 9")
 
 
@@ -129,18 +129,18 @@ def test_roles(people):
 
 def test_logout_is_post_only(people, login):
     client = login(people.owner)
-    assert client.get(reverse("registry:logout")).status_code == 405
-    assert client.post(reverse("registry:logout")).status_code == 302
-    assert client.get(reverse("registry:account")).status_code == 302
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert client.get(reverse("accounts:account")).status_code == 302
 
 
 def test_account_page_makes_an_api_token_once(people, login):
     client = login(people.owner)
-    client.post(reverse("registry:token_new"))
-    page = client.get(reverse("registry:account")).content.decode()
+    client.post(reverse("accounts:token_new"))
+    page = client.get(reverse("accounts:account")).content.decode()
     token = re.search(r"<code>([A-Za-z0-9_-]{40,})</code>", page).group(1)
-    assert token not in client.get(reverse("registry:account")).content.decode()
-    from clusterobs.web.registry.services import token_user
+    assert token not in client.get(reverse("accounts:account")).content.decode()
+    from clusterobs.web.accounts.services import token_user
 
     assert token_user(token) == people.owner
 
@@ -151,11 +151,11 @@ def _token_call(client, token: str) -> int:
 
 
 def test_password_reset_by_email_revokes_api_tokens(people, client):
-    from clusterobs.web.registry.services import token_create
+    from clusterobs.web.accounts.services import token_create
 
     token, others = token_create(user=people.owner), token_create(user=people.other)
     assert _token_call(client, token) == 200
-    client.post(reverse("registry:password_reset"), {"email": "owner@example.org"})
+    client.post(reverse("accounts:password_reset"), {"email": "owner@example.org"})
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
     response = client.post(form_url, {"new_password1": "a brand new passphrase 9",
@@ -166,21 +166,21 @@ def test_password_reset_by_email_revokes_api_tokens(people, client):
 
 
 def test_password_change_on_the_account_page_revokes_api_tokens(people, login):
-    from clusterobs.web.registry.services import token_create
+    from clusterobs.web.accounts.services import token_create
 
     client = login(people.owner)
     token = token_create(user=people.owner)
-    page = client.get(reverse("registry:account")).content.decode()
-    assert reverse("registry:password_change") in page
-    response = client.post(reverse("registry:password_change"), {
+    page = client.get(reverse("accounts:account")).content.decode()
+    assert reverse("accounts:password_change") in page
+    response = client.post(reverse("accounts:password_change"), {
         "old_password": "wrong", "new_password1": "a brand new passphrase 9",
         "new_password2": "a brand new passphrase 9"})
     assert response.status_code == 200 and _token_call(client, token) == 200  # refused: nothing changes
-    response = client.post(reverse("registry:password_change"), {
+    response = client.post(reverse("accounts:password_change"), {
         "old_password": PASSWORD, "new_password1": "a brand new passphrase 9",
         "new_password2": "a brand new passphrase 9"})
-    assert response.status_code == 302 and response["Location"] == reverse("registry:account")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:account")
     assert _token_call(client, token) == 401
-    page = client.get(reverse("registry:account")).content.decode()  # still logged in, told why
+    page = client.get(reverse("accounts:account")).content.decode()  # still logged in, told why
     assert "API tokens were revoked" in page
     assert client.login(username="owner", password="a brand new passphrase 9")

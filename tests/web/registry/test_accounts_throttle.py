@@ -18,8 +18,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import RequestFactory
 from django.urls import reverse
 
+from clusterobs.web.accounts import throttle
 from clusterobs.web.cacheconfig import caches_from_url
-from clusterobs.web.registry import throttle
 
 PASSWORD = "correct horse battery staple 42"  # as in conftest.py
 THROTTLED = "Too many failed logins"
@@ -218,7 +218,7 @@ def test_without_trusted_proxies_the_forwarded_header_is_ignored(live_server, se
 
 
 def post_login(client, username: str, password: str, address: str) -> str:
-    response = client.post(reverse("registry:login"), {"username": username, "password": password},
+    response = client.post(reverse("accounts:login"), {"username": username, "password": password},
                            REMOTE_ADDR=address)
     return "in" if response.status_code == 302 else ("throttled" if THROTTLED in response.content.decode()
                                                      else "wrong")
@@ -256,7 +256,7 @@ def test_a_success_gives_back_its_slot_but_keeps_earlier_failures(people, client
 def test_password_change_checks_the_old_password_under_the_same_budget(people, login, settings, checks):
     settings.LOGIN_FAILURE_LIMIT = 2
     client = login(people.owner)
-    url = reverse("registry:password_change")
+    url = reverse("accounts:password_change")
     new = {"new_password1": "another long passphrase 7", "new_password2": "another long passphrase 7"}
     for _ in range(2):
         page = client.post(url, {"old_password": "wrong", **new}, REMOTE_ADDR="10.0.0.8").content.decode()

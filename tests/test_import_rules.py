@@ -49,3 +49,14 @@ def test_every_package_below_the_web_is_forbidden_django(forbidden):
     above = {"clusterobs.web", "clusterobs.cli", "clusterobs.docs_reference"}
     assert set(contract["source_modules"]) == _top_level_modules() - above
     assert forbidden in contract["forbidden_modules"]
+
+
+def test_the_accounts_app_may_import_no_other_feature_app():
+    """Every feature app (an installed app under ``clusterobs.web``) but the accounts is forbidden to it."""
+    from django.conf import settings
+
+    apps = {app for app in settings.INSTALLED_APPS if app.startswith("clusterobs.web.")}
+    assert "clusterobs.web.accounts" in apps and "clusterobs.web.registry" in apps
+    contract = _contracts()["accounts-alone"]
+    assert contract["source_modules"] == ["clusterobs.web.accounts"]
+    assert set(contract["forbidden_modules"]) == apps - {"clusterobs.web.accounts"}

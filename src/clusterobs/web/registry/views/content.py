@@ -15,7 +15,7 @@ from clusterobs.web.registry import permissions, selectors, services
 from clusterobs.web.registry.categories import category_choices
 from clusterobs.web.registry.forms import NewsForm, ProgrammeForm
 from clusterobs.web.registry.models import NewsItem, NewsKind, Programme
-from clusterobs.web.registry.views_common import delete_page, deny, form_page, param
+from clusterobs.web.registry.views.common import delete_page, deny, form_page, param
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:

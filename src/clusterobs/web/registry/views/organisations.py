@@ -25,10 +25,8 @@ from clusterobs.web.registry.models import (
 from clusterobs.web.registry.search import ProfileFilters, profile_search, tokens
 from clusterobs.web.registry.selectors import programme_list
 from clusterobs.web.registry.validators import known_regions
-from clusterobs.web.registry.views_common import delete_page, deny, form_page, param
+from clusterobs.web.registry.views.common import PAGE_SIZE, delete_page, deny, form_page, param
 from clusterobs.web.views.common import not_found
-
-PAGE_SIZE = 25
 
 
 def index(request: HttpRequest) -> HttpResponse:

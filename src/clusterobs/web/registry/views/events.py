@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from clusterobs.web.registry import ical, permissions, services
 from clusterobs.web.registry.forms import EventForm
 from clusterobs.web.registry.models import Event
-from clusterobs.web.registry.views_common import delete_page, deny, form_page, param
+from clusterobs.web.registry.views.common import delete_page, deny, form_page, param
 
 
 def event_list(request: HttpRequest) -> HttpResponse:

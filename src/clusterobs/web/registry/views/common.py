@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from clusterobs.web.registry import permissions
 
+#: rows on a page of a list (profiles, requests)
+PAGE_SIZE = 25
+
 
 def param(request: HttpRequest, name: str, limit: int = 200) -> str:
     """A query parameter, cut to ``limit`` characters, without NUL (PostgreSQL refuses it in a string)."""

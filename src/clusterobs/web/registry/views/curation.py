@@ -14,7 +14,7 @@ from django.utils._os import safe_join
 from clusterobs.web.registry import csvio, permissions
 from clusterobs.web.registry.forms import CsvImportForm
 from clusterobs.web.registry.models import Organisation
-from clusterobs.web.registry.views_common import deny
+from clusterobs.web.registry.views.common import deny
 
 INLINE_TYPES = {"image/png", "image/jpeg"}
 

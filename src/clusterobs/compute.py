@@ -52,19 +52,20 @@ class ComputeSummary:
 def run_compute(store: Store, *, units: tuple[tuple[int, int], ...] = mapping.DEFAULT_UNITS, impute: bool = True,
                 progress: Progress | None = None, engine: str = "duckdb", spark_master: str = "local[2]",
                 spark_conf: dict[str, str] | None = None,
-                user_indicators: pd.DataFrame | None = None) -> ComputeSummary:
+                user_indicators: pd.DataFrame | None = None, workers: int | None = None) -> ComputeSummary:
     """Run every stage of ``STAGES`` from the published version and publish the result as one new version.
 
     ``units``, ``impute``, ``engine``, ``spark_master`` and ``spark_conf`` are the mapping's options (``units``: the
     NUTS versions and levels mapped, ``mapping.compute.select_units``; the linkages are computed for those of
     ``linkages.stage.UNITS`` among them, else for the first);
     ``user_indicators``: the user's scoreboard indicators (``scoreboard.stage.read_indicators``) in place of the
-    published version's."""
+    published version's; ``workers``: the processes mapping NUTS versions in parallel on DuckDB (default: the cores
+    this process may use, ``mapping.compute.default_workers``)."""
     started = datetime.now(UTC)
     schemes = load_schemes()
     parent = store.current()
     options = {mapping: {"units": units, "impute": impute, "schemes": schemes, "engine": engine,
-                         "spark_master": spark_master, "spark_conf": spark_conf},
+                         "spark_master": spark_master, "spark_conf": spark_conf, "workers": workers},
                # the linkages' units that are mapped (a compute restricted to other units: the first of them)
                linkages: {"units": tuple(u for u in linkages.UNITS if u in units) or units[:1]}}
     tables: dict[str, pd.DataFrame] = {}

@@ -12,6 +12,7 @@ scoreboard stage scores them with the built-in indicators.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -71,23 +72,20 @@ def run_compute(store: Store, *, units: tuple[tuple[int, int], ...] = mapping.DE
     tables: dict[str, pd.DataFrame] = {}
     if user_indicators is not None:
         tables[scoreboard.USER_TABLE] = user_indicators
-    descriptions: dict[str, str] = {}
-    for stage in STAGES:
-        produced = stage.compute_stage(store, tables, progress, **options.get(stage, {}))
-        if set(produced) != set(stage.TABLES):
-            raise RuntimeError(f"compute stage {getattr(stage, '__name__', stage)} returned {sorted(produced)}, "
-                               f"declared {sorted(stage.TABLES)}")
-        tables.update(produced)
-        descriptions.update(stage.TABLES)
-    stars = tables["cluster_stars"]
-    main = stars[(stars["nuts_version"] == 2021) & (stars["level"] == 2)]
-    star_year = int(main["year"].max()) if len(main) else None
-    main = main[main["year"] == star_year]
-    counts = {s: {int(k): int(v) for k, v in g["stars"].value_counts().sort_index().items()}
-              for s, g in main.groupby("scheme")}
-    with store.derive() as writer:
-        for name, df in tables.items():
-            writer.write(name, df, description=descriptions[name])
+    # each stage's tables are written (a background thread: DuckDB works without the GIL) while the next stages
+    # compute; the version is published once, after the last write
+    with store.derive() as writer, ThreadPoolExecutor(max_workers=1, thread_name_prefix="compute-write") as pool:
+        writes: list[Future[str]] = []
+        for stage in STAGES:
+            produced = stage.compute_stage(store, tables, progress, **options.get(stage, {}))
+            if set(produced) != set(stage.TABLES):
+                raise RuntimeError(f"compute stage {getattr(stage, '__name__', stage)} returned {sorted(produced)}, "
+                                   f"declared {sorted(stage.TABLES)}")
+            tables.update(produced)
+            writes += [pool.submit(writer.write, name, df, description=stage.TABLES[name])
+                       for name, df in produced.items()]
+        for write in writes:
+            write.result()
         writer.set_meta("compute", {
             "code_version": clusterobs.__version__, "impute": impute, "engine": engine,
             "units": [list(u) for u in units],
@@ -95,6 +93,12 @@ def run_compute(store: Store, *, units: tuple[tuple[int, int], ...] = mapping.DE
             "computed_at": started.isoformat(timespec="seconds"),
         })
         version = writer.publish()
+    stars = tables["cluster_stars"]
+    main = stars[(stars["nuts_version"] == 2021) & (stars["level"] == 2)]
+    star_year = int(main["year"].max()) if len(main) else None
+    main = main[main["year"] == star_year]
+    counts = {s: {int(k): int(v) for k, v in g["stars"].value_counts().sort_index().items()}
+              for s, g in main.groupby("scheme")}
     return ComputeSummary(version=version, parent=parent or "", star_counts=counts, star_year=star_year,
                           rows={k: len(v) for k, v in tables.items()},
                           seconds=(datetime.now(UTC) - started).total_seconds())

@@ -77,7 +77,8 @@ def test_the_kernel_contract_names_every_kernel_module_and_every_app():
 
 
 def test_the_feature_apps_are_independent():
-    assert set(_contracts()["web-apps"]["modules"]) == _web_apps()
+    """Every app but the accounts, which the registry uses (its own contract forbids it every other app)."""
+    assert set(_contracts()["web-apps"]["modules"]) == _web_apps() - {"clusterobs.web.accounts"}
 
 
 def test_the_kernel_installs_every_app_it_does_not_import():
@@ -85,3 +86,14 @@ def test_the_kernel_installs_every_app_it_does_not_import():
     from django.conf import settings
 
     assert _web_apps() <= set(settings.INSTALLED_APPS)
+
+
+def test_the_accounts_app_may_import_no_other_feature_app():
+    """Every feature app (an installed app under ``clusterobs.web``) but the accounts is forbidden to it."""
+    from django.conf import settings
+
+    apps = {app for app in settings.INSTALLED_APPS if app.startswith("clusterobs.web.")}
+    assert "clusterobs.web.accounts" in apps and "clusterobs.web.registry" in apps
+    contract = _contracts()["accounts-alone"]
+    assert contract["source_modules"] == ["clusterobs.web.accounts"]
+    assert set(contract["forbidden_modules"]) == apps - {"clusterobs.web.accounts"}

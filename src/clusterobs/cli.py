@@ -221,6 +221,9 @@ def compute(
     level: Annotated[list[int] | None, typer.Option(
         "--level", metavar="L", help="Map only the units of this NUTS level (repeatable; with --nuts-version, the "
         "units of both)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes mapping NUTS versions in parallel on DuckDB (default: the cores available; 1: one "
+        "process)")] = None,
     scoreboard_indicators: Annotated[Path | None, typer.Option(
         "--scoreboard-indicators", help="A CSV of your own scoreboard indicators (as `clusterobs scoreboard "
         "add-indicators` reads), validated first and scored in this run's one new version (indicators loaded before "
@@ -280,7 +283,8 @@ def compute(
 
             try:
                 summary = run_compute(store, units=units, impute=impute, progress=report, engine=engine,
-                                      spark_master=spark_master, spark_conf=conf, user_indicators=user)
+                                      spark_master=spark_master, spark_conf=conf, user_indicators=user,
+                                      workers=workers)
             except (ClusterobsError, OSError, ImportError, ValueError) as exc:
                 bar.stop()
                 err.print(f"[bold red]Compute failed:[/] {exc}")

@@ -12,6 +12,7 @@ scoreboard stage scores them with the built-in indicators.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -52,41 +53,39 @@ class ComputeSummary:
 def run_compute(store: Store, *, units: tuple[tuple[int, int], ...] = mapping.DEFAULT_UNITS, impute: bool = True,
                 progress: Progress | None = None, engine: str = "duckdb", spark_master: str = "local[2]",
                 spark_conf: dict[str, str] | None = None,
-                user_indicators: pd.DataFrame | None = None) -> ComputeSummary:
+                user_indicators: pd.DataFrame | None = None, workers: int | None = None) -> ComputeSummary:
     """Run every stage of ``STAGES`` from the published version and publish the result as one new version.
 
     ``units``, ``impute``, ``engine``, ``spark_master`` and ``spark_conf`` are the mapping's options (``units``: the
     NUTS versions and levels mapped, ``mapping.compute.select_units``; the linkages are computed for those of
     ``linkages.stage.UNITS`` among them, else for the first);
     ``user_indicators``: the user's scoreboard indicators (``scoreboard.stage.read_indicators``) in place of the
-    published version's."""
+    published version's; ``workers``: the processes mapping NUTS versions in parallel on DuckDB (default: the cores
+    this process may use, ``mapping.compute.default_workers``)."""
     started = datetime.now(UTC)
     schemes = load_schemes()
     parent = store.current()
     options = {mapping: {"units": units, "impute": impute, "schemes": schemes, "engine": engine,
-                         "spark_master": spark_master, "spark_conf": spark_conf},
+                         "spark_master": spark_master, "spark_conf": spark_conf, "workers": workers},
                # the linkages' units that are mapped (a compute restricted to other units: the first of them)
                linkages: {"units": tuple(u for u in linkages.UNITS if u in units) or units[:1]}}
     tables: dict[str, pd.DataFrame] = {}
     if user_indicators is not None:
         tables[scoreboard.USER_TABLE] = user_indicators
-    descriptions: dict[str, str] = {}
-    for stage in STAGES:
-        produced = stage.compute_stage(store, tables, progress, **options.get(stage, {}))
-        if set(produced) != set(stage.TABLES):
-            raise RuntimeError(f"compute stage {getattr(stage, '__name__', stage)} returned {sorted(produced)}, "
-                               f"declared {sorted(stage.TABLES)}")
-        tables.update(produced)
-        descriptions.update(stage.TABLES)
-    stars = tables["cluster_stars"]
-    main = stars[(stars["nuts_version"] == 2021) & (stars["level"] == 2)]
-    star_year = int(main["year"].max()) if len(main) else None
-    main = main[main["year"] == star_year]
-    counts = {s: {int(k): int(v) for k, v in g["stars"].value_counts().sort_index().items()}
-              for s, g in main.groupby("scheme")}
-    with store.derive() as writer:
-        for name, df in tables.items():
-            writer.write(name, df, description=descriptions[name])
+    # each stage's tables are written (a background thread: DuckDB works without the GIL) while the next stages
+    # compute; the version is published once, after the last write
+    with store.derive() as writer, ThreadPoolExecutor(max_workers=1, thread_name_prefix="compute-write") as pool:
+        writes: list[Future[str]] = []
+        for stage in STAGES:
+            produced = stage.compute_stage(store, tables, progress, **options.get(stage, {}))
+            if set(produced) != set(stage.TABLES):
+                raise RuntimeError(f"compute stage {getattr(stage, '__name__', stage)} returned {sorted(produced)}, "
+                                   f"declared {sorted(stage.TABLES)}")
+            tables.update(produced)
+            writes += [pool.submit(writer.write, name, df, description=stage.TABLES[name])
+                       for name, df in produced.items()]
+        for write in writes:
+            write.result()
         writer.set_meta("compute", {
             "code_version": clusterobs.__version__, "impute": impute, "engine": engine,
             "units": [list(u) for u in units],
@@ -94,6 +93,12 @@ def run_compute(store: Store, *, units: tuple[tuple[int, int], ...] = mapping.DE
             "computed_at": started.isoformat(timespec="seconds"),
         })
         version = writer.publish()
+    stars = tables["cluster_stars"]
+    main = stars[(stars["nuts_version"] == 2021) & (stars["level"] == 2)]
+    star_year = int(main["year"].max()) if len(main) else None
+    main = main[main["year"] == star_year]
+    counts = {s: {int(k): int(v) for k, v in g["stars"].value_counts().sort_index().items()}
+              for s, g in main.groupby("scheme")}
     return ComputeSummary(version=version, parent=parent or "", star_counts=counts, star_year=star_year,
                           rows={k: len(v) for k, v in tables.items()},
                           seconds=(datetime.now(UTC) - started).total_seconds())

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from clusterobs.web.accounts import throttle
 from clusterobs.web.cacheconfig import CacheURLError, caches_from_url
-from clusterobs.web.registry import throttle
 
 REDIS = ("127.0.0.1", 6379)
 
@@ -55,7 +55,7 @@ import os, sys
 os.environ["DJANGO_SETTINGS_MODULE"] = "clusterobs.web.settings"
 import django
 django.setup()
-from clusterobs.web.registry import throttle
+from clusterobs.web.accounts import throttle
 for _ in range(int(sys.argv[2])):
     throttle.reserve(None, sys.argv[1])  # a failed attempt keeps its slot
 print(throttle.blocked(None, sys.argv[1]))

@@ -81,8 +81,9 @@ def compute_stage(store: Store, tables: dict[str, pd.DataFrame], progress: Progr
         m = measures[(measures["nuts_version"] == version) & (measures["level"] == level)]
         ip = panel[(panel["nuts_version"] == version) & (panel["level"] == level)]
         mt = m[m["category"].isin(traded)]
+        present = set(mt["category"])
         for method in ("colocation_share", "colocation_loglq"):
-            long = colocation(mt, method=method, categories=[c for c in traded if c in set(mt["category"])])
+            long = colocation(mt, method=method, categories=[c for c in traded if c in present])
             rel.append(long.assign(method=method, **unit))
             for year, one in long.groupby("year"):
                 pairs.append(related_pairs(one, percentile=percentile).assign(

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 from typing import Any
 
 import ibis.expr.types as ir
 import pandas as pd
 
 from clusterobs.classifications.categories import emerging_anchors
+from clusterobs.errors import StoreError
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, apply_anchors
 from clusterobs.mapping.measures import SBS_WAGE_UNIT
 from clusterobs.mapping.panel import division_concordance, region_totals, sbs_industry_panel, with_indicators
@@ -252,28 +258,114 @@ def engine_backend(store: Store, engine: str = "duckdb", *, spark_master: str = 
     raise ValueError(f"`engine` of run_compute must be one of duckdb, spark; got {engine!r}.")
 
 
-def compute_stage(store: Store, tables: dict[str, pd.DataFrame], progress: Progress | None = None, *,
-                  units: tuple[tuple[int, int], ...] = DEFAULT_UNITS, impute: bool = True,
-                  schemes: dict[str, StarScheme] | None = None, engine: str = "duckdb",
-                  spark_master: str = "local[2]", spark_conf: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
-    """Every table of ``TABLES``: each unit of ``units`` mapped (``compute_unit``) from the published version on
-    ``engine`` (``engine_backend``), and the schemes as configured (``star_schemes``)."""
-    schemes = load_schemes() if schemes is None else schemes
-    con = engine_backend(store, engine, spark_master=spark_master, spark_conf=spark_conf, units=units, impute=impute)
-    collected: dict[str, list[pd.DataFrame]] = {}
-    panels: dict[tuple[int, int], ir.Table] = {}
+Unit = tuple[int, int]
+UnitFrames = dict[Unit, dict[str, pd.DataFrame]]
+
+
+def unit_chains(units: tuple[Unit, ...]) -> list[tuple[Unit, ...]]:
+    """``units`` grouped by NUTS version, each group in ``units``' order: a version's levels are mapped in one
+    chain (a level's panel is reconciled with the level below it, ``compute_unit``'s ``panels``); chains are
+    independent of each other."""
+    chains: dict[int, list[Unit]] = {}
+    for unit in units:
+        chains.setdefault(unit[0], []).append(unit)
+    return [tuple(chain) for chain in chains.values()]
+
+
+def default_workers() -> int:
+    """The cores this process may run on (``os.sched_getaffinity`` where there is one)."""
     try:
-        for i, (version, level) in enumerate(units, start=1):
-            for name, df in compute_unit(con, nuts_version=version, level=level, schemes=schemes,
-                                         impute=impute, panels=panels).items():
-                collected.setdefault(name, []).append(df)
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def map_chain(con: Any, chain: tuple[Unit, ...], *, schemes: dict[str, StarScheme], impute: bool,
+              progress: Callable[[Unit], None] | None = None) -> UnitFrames:
+    """The tables of every unit of ``chain`` (``compute_unit``), mapped in turn on the backend ``con``."""
+    panels: dict[Unit, ir.Table] = {}
+    out: UnitFrames = {}
+    try:
+        for unit in chain:
+            out[unit] = compute_unit(con, nuts_version=unit[0], level=unit[1], schemes=schemes, impute=impute,
+                                     panels=panels)
             if progress:
-                progress(f"mapped NUTS {version} level {level}", i, len(units))
+                progress(unit)
     finally:
         panels.clear()  # drop the cached panels while the connection is open (ibis drops them when collected)
         gc.collect()
+    return out
+
+
+def _map_chain_in_process(home: str, version: str, chain: tuple[Unit, ...], schemes: dict[str, StarScheme],
+                          impute: bool, threads: int) -> UnitFrames:
+    """``map_chain`` in a worker process, over its own read-only connection to ``version`` of the store at
+    ``home`` with ``threads`` DuckDB threads."""
+    con = Store(Path(home)).ibis(version)
+    try:
+        con.raw_sql(f"SET threads = {int(threads)}")
+        con.raw_sql("SET enable_progress_bar = false")  # a worker's bar would garble the command's own
+        return map_chain(con, chain, schemes=schemes, impute=impute)
+    finally:
         con.disconnect()
-    out = {k: pd.concat(v, ignore_index=True) for k, v in collected.items()}
+
+
+def map_in_processes(store: Store, chains: list[tuple[Unit, ...]], *, schemes: dict[str, StarScheme],
+                     impute: bool, workers: int, progress: Callable[[Unit], None] | None = None) -> UnitFrames:
+    """Map the ``chains`` in up to ``workers`` processes (spawned: no DuckDB or thread state is forked), each
+    reading the published version with ``workers // processes`` DuckDB threads (at least one). Memory: each process
+    holds one chain's tables until it returns them."""
+    version = store.current()
+    if version is None:
+        raise StoreError(f"no published version in {store.home}")
+    processes = min(workers, len(chains))
+    threads = max(1, workers // processes)
+    out: UnitFrames = {}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        futures = {pool.submit(_map_chain_in_process, str(store.home), version, chain, schemes, impute, threads):
+                   chain for chain in chains}
+        for future in as_completed(futures):
+            out.update(future.result())
+            if progress:
+                for unit in futures[future]:
+                    progress(unit)
+    return out
+
+
+def compute_stage(store: Store, tables: dict[str, pd.DataFrame], progress: Progress | None = None, *,
+                  units: tuple[Unit, ...] = DEFAULT_UNITS, impute: bool = True,
+                  schemes: dict[str, StarScheme] | None = None, engine: str = "duckdb",
+                  spark_master: str = "local[2]", spark_conf: dict[str, str] | None = None,
+                  workers: int | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of ``TABLES``: each unit of ``units`` mapped (``compute_unit``) from the published version on
+    ``engine`` (``engine_backend``), and the schemes as configured (``star_schemes``).
+
+    On DuckDB, the chains of units (``unit_chains``: one per NUTS version) are mapped in parallel processes, up to
+    ``workers`` (default: the cores this process may use; 1 maps them in this process); on Spark the cluster
+    parallelises and the units are mapped in turn. The tables are the same either way, rows in ``units``' order."""
+    schemes = load_schemes() if schemes is None else schemes
+    workers = default_workers() if workers is None else max(1, workers)
+    chains = unit_chains(units)
+    done: list[Unit] = []
+
+    def step(unit: Unit) -> None:
+        done.append(unit)
+        if progress:
+            progress(f"mapped NUTS {unit[0]} level {unit[1]}", len(done), len(units))
+
+    if engine == "duckdb" and workers > 1 and len(chains) > 1:
+        frames = map_in_processes(store, chains, schemes=schemes, impute=impute, workers=workers, progress=step)
+    else:
+        con = engine_backend(store, engine, spark_master=spark_master, spark_conf=spark_conf, units=units,
+                             impute=impute)
+        try:
+            frames = {}
+            for chain in chains:
+                frames.update(map_chain(con, chain, schemes=schemes, impute=impute, progress=step))
+        finally:
+            con.disconnect()
+    out = {name: pd.concat([frames[unit][name] for unit in units], ignore_index=True) for name in frames[units[0]]}
     out["star_schemes"] = scheme_table(schemes)
     return out
 

@@ -91,8 +91,9 @@ def sbs_by_group(sbs: pd.DataFrame, nace: pd.DataFrame | None = None) -> pd.Data
     out = []
     for sector, members in {**GROUPS, BUSINESS_ECONOMY: tuple(sections)}.items():
         part = grid[grid["nace"].isin(members)]
-        agg = part.groupby(unit).agg(sbs_employment=("value", lambda v: v.sum(min_count=1)),
-                                     complete=("complete", "all"))
+        grouped = part.groupby(unit)
+        agg = pd.DataFrame({"sbs_employment": grouped["value"].sum(min_count=1),
+                            "complete": grouped["complete"].all()})
         missing = part[~part["complete"]].groupby(unit)["nace"].agg(", ".join)
         agg["sbs_missing"] = missing.reindex(agg.index)
         out.append(agg.reset_index().assign(sector=sector))

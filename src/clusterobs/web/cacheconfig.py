@@ -1,7 +1,7 @@
 """``CACHES`` from one URL (env ``CLUSTEROBS_CACHE_URL``), so several web workers can share Django's cache.
 
 Django's cache holds what must agree between workers: the login-throttling counters of the registry
-(``registry.throttle``). The default keeps it in each process's memory (one worker: enough). Forms accepted:
+(``accounts.throttle``). The default keeps it in each process's memory (one worker: enough). Forms accepted:
 
 * ``locmem://`` (default) — in the process;
 * ``redis://[:password@]host[:port][/db]`` and ``rediss://…`` — Django's Redis backend (the ``redis`` package);

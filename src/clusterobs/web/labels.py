@@ -49,7 +49,7 @@ MEASURE_UNITS = {
     "productivity": gettext_lazy("EUR per person"),
 }
 #: measures the map and the sector page offer; growth and productivity (wages per person employed) only when the
-#: dataset has values of them in some year (``views.common.offered_measures``): one year has no growth, and a
+#: dataset has values of them in some year (``pages.offered_measures``): one year has no growth, and a
 #: dataset without wages no productivity
 MAP_MEASURES = ("stars", "lq", "employment", "focus", "share_europe", "growth", "productivity")
 SECTOR_MEASURES = ("employment", "lq", "focus", "share_europe", "growth", "productivity")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "clusterobs.web.complexity",
     "clusterobs.web.scoreboard",
     "clusterobs.web.assessments",
+    "clusterobs.web.accounts",
     "clusterobs.web.registry",
     "clusterobs.web.reports",
     "ninja",  # the API docs' Swagger UI from the package's static files, not a CDN
@@ -154,12 +155,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "registry:login"
-LOGIN_REDIRECT_URL = "registry:account"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
 LOGOUT_REDIRECT_URL = "registry:index"
-# login throttling (clusterobs.web.registry.throttle, docs/registry.md#throttling-behind-a-proxy): attempts per
+# login throttling (clusterobs.web.accounts.throttle, docs/registry.md#throttling-behind-a-proxy): attempts per
 # account at one client address, and per client address, counted on the cache before the password is checked
-AUTHENTICATION_BACKENDS = ["clusterobs.web.registry.throttle.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["clusterobs.web.accounts.throttle.ThrottledModelBackend"]
 LOGIN_FAILURE_LIMIT = int(os.environ.get("CLUSTEROBS_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CLUSTEROBS_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("CLUSTEROBS_LOGIN_FAILURE_WINDOW", "900"))  # seconds

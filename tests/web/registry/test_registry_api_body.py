@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from clusterobs.web.registry import services
+from clusterobs.web.accounts.services import token_create
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +21,7 @@ ENDPOINTS = [("post", "/api/registry/profiles"), ("post", "/api/registry/request
 
 
 def test_a_write_without_a_body_says_the_body_is_required(people, client):
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(user=people.owner)}"}
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=people.owner)}"}
     for method, url in ENDPOINTS:
         response = getattr(client, method)(url, "", content_type="application/json", **bearer)
         assert response.status_code == 400, (url, response.content)
@@ -34,7 +34,7 @@ def test_a_write_without_a_body_says_the_body_is_required(people, client):
 
 
 def test_a_field_left_out_is_named_on_each_endpoint(people, client):
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(user=people.owner)}"}
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=people.owner)}"}
     names = {"/api/registry/profiles": "name", "replies": "message", "events": "title"}
     for method, url in ENDPOINTS:
         field = next(v for k, v in names.items() if k in url)

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from clusterobs.web.registry import models, services
+from clusterobs.web.accounts.services import token_create
+from clusterobs.web.registry import models
 from clusterobs.web.registry.categories import category_sync
 from clusterobs.web.registry.models import InterestReply, NewsItem, PartnershipRequest, Programme
 
@@ -48,7 +49,7 @@ def content(people, objects):
 
 
 def _headers(user) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(user=user)}"} if user is not None else {}
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"} if user is not None else {}
 
 
 def _ids(client, url: str, user=None, **headers) -> list[int]:

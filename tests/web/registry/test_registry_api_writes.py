@@ -8,12 +8,12 @@ import json
 
 from django.core import mail
 
-from clusterobs.web.registry import services
+from clusterobs.web.accounts.services import token_create
 from clusterobs.web.registry.models import InterestReply, NewsItem, Programme
 
 
 def _bearer(user) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(user=user)}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
 
 
 def _send(client, method: str, url: str, user=None, body: dict | None = None):

@@ -23,6 +23,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 
 from clusterobs.web import dbbusy
+from clusterobs.web.accounts.services import token_create
 from clusterobs.web.registry import services
 
 ON_POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
@@ -30,7 +31,7 @@ LOCKED = OperationalError("database is locked")
 
 
 def _bearer(user) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(user=user)}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
 
 
 def _profile_body(**extra) -> dict:
@@ -130,14 +131,15 @@ django.setup()
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
-from clusterobs.web.registry import roles, services
+from clusterobs.web.accounts.services import token_create
+from clusterobs.web.registry import roles
 from clusterobs.web.registry.models import Organisation
 out = []
 for i in range(int(os.environ["WRITERS"])):
     user = get_user_model().objects.create_user(f"writer{i}", f"writer{i}@example.org", f"probe password {i}")
     roles.role_set(user, "member")
     org = Organisation.objects.create(owner=user, name=f"Writer {i} cluster", region="DE11", country="DE")
-    out.append({"pk": org.pk, "token": services.token_create(user=user)})
+    out.append({"pk": org.pk, "token": token_create(user=user)})
 print(json.dumps(out))
 """
 

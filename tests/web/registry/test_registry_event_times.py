@@ -8,7 +8,7 @@ import json
 
 from django.urls import reverse
 
-from clusterobs.web.registry import services
+from clusterobs.web.accounts.services import token_create
 from clusterobs.web.registry.models import Event
 
 FORM = {"title": "Winter matchmaking", "place": "Brussels", "organiser": "SMC", "description": ""}
@@ -65,7 +65,7 @@ def test_summer_time_and_other_zones(people, login):
 
 
 def test_the_api_reads_local_times_in_the_event_zone_and_keeps_given_offsets(people, client):
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(user=people.owner)}"}
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=people.owner)}"}
     local = client.post("/api/registry/events", json.dumps({
         "title": "API winter day", "start": "2027-01-15T10:00:00", "end": "2027-01-15T11:00:00",
         "place": "Brussels", "organiser": "SMC"}), content_type="application/json", **auth)

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from django.core import mail
 from django.urls import reverse
 
-from clusterobs.web.registry import ical, services
+from clusterobs.web.accounts.services import token_create
+from clusterobs.web.registry import ical
 from clusterobs.web.registry.categories import category_sync
 from clusterobs.web.registry.models import Event, Organisation, PartnershipRequest
 from clusterobs.web.registry.search import ProfileFilters, profile_search
@@ -208,7 +209,7 @@ def _upload(text: str):
 
 
 def _bearer(user) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(user=user)}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
 
 
 def test_api_public_reads(objects, client):

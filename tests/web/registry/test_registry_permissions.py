@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clusterobs.web.registry import services
+from clusterobs.web.accounts.services import token_create
 from clusterobs.web.registry.models import (
     Event,
     InterestReply,
@@ -117,7 +117,7 @@ class Site:
     @staticmethod
     def denied(response, role):
         if role == "anonymous":
-            return response.status_code == 302 and reverse("registry:login") in response["Location"]
+            return response.status_code == 302 and reverse("accounts:login") in response["Location"]
         return response.status_code == 403
 
     @staticmethod
@@ -134,7 +134,7 @@ class Api:
 
     def __init__(self, user, login, objects):
         self.client, self.objects = login(None), objects
-        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {services.token_create(user=user)}"} if user else {}
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"} if user else {}
 
     def send(self, action, kind, obj, org, title):
         url, call = _api_urls(kind, obj, self.objects)[action], getattr(self.client, self.methods[action])

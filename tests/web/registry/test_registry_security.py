@@ -30,8 +30,8 @@ REPO = Path(__file__).resolve().parents[3]
 
 def _form_urls(objects) -> list[str]:
     o = objects
-    return [reverse("registry:signup"), reverse("registry:login"), reverse("registry:logout"),
-            reverse("registry:password_reset"), reverse("registry:password_change"), reverse("registry:token_new"),
+    return [reverse("accounts:signup"), reverse("accounts:login"), reverse("accounts:logout"),
+            reverse("accounts:password_reset"), reverse("accounts:password_change"), reverse("accounts:token_new"),
             reverse("registry:profile_create"), reverse("registry:profile_edit", args=[o.profile.pk]),
             reverse("registry:profile_delete", args=[o.profile.pk]), reverse("registry:request_create"),
             reverse("registry:request_edit", args=[o.request.pk]),
@@ -115,7 +115,7 @@ def test_html_escaped_in_every_text_field_on_every_page(people, objects, login):
             body = response.content.decode()
             assert "<script>alert" not in body, url
             assert "&lt;script&gt;alert(" in body, url  # shown, escaped
-    body = login(people.owner).get(reverse("registry:account")).content.decode()
+    body = login(people.owner).get(reverse("accounts:account")).content.decode()
     assert "<script>alert" not in body and "&lt;script&gt;" in body
 
 

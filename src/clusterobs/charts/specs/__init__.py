@@ -5,7 +5,7 @@ A spec takes a ``Translator`` (``text.Translator``: the reader's language), the 
 (``clusterobs.store.reads.VersionReads``) and the view's parameters, and returns a ``ChartOut``; it raises
 ``EmptyChart`` when there is nothing to draw. What only the web has (links to its pages, file names that encode a
 page's query) is passed in. ``text`` holds the texts every chart shares; one module per chart beside it
-(``region_stars``). The site's other charts are still specs of ``clusterobs.web.chartspecs`` (issue 20).
+(``region_stars``). The site's other charts are still specs of ``clusterobs.web.mapping.chartspecs`` (issue 20).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ regions and geometry, categories, sources), ``checks`` (the parameter checks and
 errors of ``clusterobs.errors``), ``measures`` (cluster measures, stars, star tests and thresholds, data quality,
 headlines, caveats, several years), ``context`` (regional indicators, LFS employment, competitiveness sources),
 ``linkages``, ``complexity`` and ``scoreboard`` (the optional stages' tables). A subclass supplies ``con()``, a
-read-only DuckDB connection to the version: the web's ``Observatory`` (``clusterobs.web.selectors``, which memoizes
+read-only DuckDB connection to the version: the web's ``Observatory`` (``clusterobs.web.dataset``, which memoizes
 and translates what the pages show) and the reports' ``ReportData`` (``clusterobs.reports.data``). The reads of the
 years (a cluster's timeline, a region's history) are ``clusterobs.store.history``, functions of a ``VersionReads``.
 """

@@ -2,9 +2,7 @@
 
 from django.contrib import admin
 
-from clusterobs.web.registry.forms import ThrottledAdminLoginForm
 from clusterobs.web.registry.models import (
-    ApiToken,
     Category,
     Event,
     InterestReply,
@@ -13,8 +11,6 @@ from clusterobs.web.registry.models import (
     PartnershipRequest,
     Programme,
 )
-
-admin.site.login_form = ThrottledAdminLoginForm  # the admin's login is throttled like the site's (registry.throttle)
 
 
 @admin.register(Organisation)
@@ -66,9 +62,3 @@ class NewsAdmin(admin.ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("slug", "name", "kind")
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "created")
-    readonly_fields = ("prefix", "digest", "user", "created")

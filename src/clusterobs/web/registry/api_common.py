@@ -24,6 +24,7 @@ from pydantic import BaseModel, model_validator
 from pydantic import ValidationError as SchemaError
 
 from clusterobs.errors import BadParameter
+from clusterobs.web.accounts import services as accounts
 from clusterobs.web.api_params import QueryInt
 from clusterobs.web.api_schemas import ErrorOut
 from clusterobs.web.registry import permissions, services
@@ -38,7 +39,7 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``: a personal token of an active account (401 otherwise)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = services.token_user(token)
+        user = accounts.token_user(token)
         if user is not None:
             request.user = user
         return user

@@ -1,5 +1,6 @@
 """The registry app: after every migrate, creates the member and curator groups and checks the SQLite FTS index;
-keeps each profile's searchable category names in step with its categories (``category_names``)."""
+keeps each profile's searchable category names in step with its categories (``category_names``); makes confirmed
+accounts members and adds its section to the account page (``on_accounts``)."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
@@ -21,6 +22,9 @@ class RegistryConfig(AppConfig):
         from clusterobs.web.registry import category_names
 
         category_names.connect()
+        from clusterobs.web.registry import on_accounts
+
+        on_accounts.connect()
         from clusterobs.web import api
         from clusterobs.web.registry import api as registry_api
 

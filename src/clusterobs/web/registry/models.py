@@ -1,10 +1,9 @@
 """The registry's transactional data: organisation profiles, partnership requests and interest replies, events,
-cluster programmes, news, API tokens. Categories are the store's cluster categories (by slug), regions NUTS 2021
-codes checked against the store (``validators``)."""
+cluster programmes, news (the API tokens are the accounts' app's). Categories are the store's cluster categories (by
+slug), regions NUTS 2021 codes checked against the store (``validators``)."""
 
 from __future__ import annotations
 
-import hashlib
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -311,23 +310,3 @@ class NewsItem(models.Model):
     @property
     def owner(self):
         return None
-
-
-class ApiToken(models.Model):
-    """A personal API token; only its SHA-256 is stored (the token is shown once, when created)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user})"
-
-    @staticmethod
-    def hash(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()

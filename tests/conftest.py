@@ -1,15 +1,84 @@
-"""Shared fixtures: where the mirror is, and one real ingest of it for the whole session."""
+"""Shared fixtures: where the mirror is, and one real ingest (and compute) of it for the whole run.
+
+Under pytest-xdist (``make test`` runs ``pytest -n 2``) the real store is built once per run, not once per worker:
+the first worker that asks builds it in the run's shared temporary directory under a file lock, the others wait
+for it, and each worker then works on its own copy (a test may write into its store's data directory). With
+``--dist loadgroup``, the Spark tests' modules share one worker (one JVM, no two Spark jobs at once), and the tests of
+a module that uses a module-scoped fixture share one (the fixture is built once); the others are spread one by one.
+"""
 
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from clusterobs.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
+
+
+def is_spark(item: pytest.Item) -> bool:
+    return bool(item.get_closest_marker("spark")) or "spark" in getattr(item, "fixturenames", ())
+
+
+def has_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a module- or class-scoped fixture of the suite's own (one per worker running it)."""
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.values() if info else ()
+    return any(d[-1].scope in ("module", "class") and d[-1].baseid for d in defs if d)  # baseid "": a plugin's
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's worker reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """One xdist group per item at most: every test of a module with a Spark test in ``spark`` (one worker, one JVM,
+    no two Spark jobs at once); else a test using a module-scoped fixture in its module's group (built once)."""
+    spark_modules = {item.path for item in items if is_spark(item)}
+    for item in items:
+        if item.path in spark_modules:
+            item.add_marker(pytest.mark.xdist_group("spark"))
+        elif has_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(REPO).as_posix()))
+
+
+def run_shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """The temporary directory of this run that every xdist worker sees; None outside xdist."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    return tmp_path_factory.getbasetemp().parent
+
+
+def build_once(shared: Path, name: str, build: Callable[[Path], T]) -> tuple[Path, T]:
+    """``build(shared / name)`` once per run: the first worker builds under a file lock, the others wait; every
+    worker gets the directory and ``build``'s (pickled) result."""
+    from filelock import FileLock
+
+    target, result = shared / name, shared / f"{name}.pickle"
+    with FileLock(shared / f"{name}.lock"):
+        if not result.exists():
+            target.mkdir()
+            result.write_bytes(pickle.dumps(build(target)))
+    return target, pickle.loads(result.read_bytes())
+
+
+def copy_store(source: Path, home: Path) -> None:
+    """Copy the data directory ``source`` into ``home``: the files ``home`` lacks, and ``current.json`` (replaced
+    atomically), so that a version already there (and maybe open) is left alone; never the writers' lock."""
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        dest = home / rel
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        elif path.name != "writer.lock" and (rel.name == "current.json" or not dest.exists()):
+            partial = dest.with_name(dest.name + ".copying")
+            shutil.copy2(path, partial)
+            os.replace(partial, dest)
 
 
 def mirror_path() -> Path:
@@ -32,17 +101,32 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     from clusterobs.store import Store
 
     home = tmp_path_factory.mktemp("home")
-    summary = run_ingest(Settings(home=home, mirror=mirror))
+    shared = run_shared_dir(tmp_path_factory)
+    if shared is None:
+        return Store(home), run_ingest(Settings(home=home, mirror=mirror))
+    built, summary = build_once(shared, "ingested", lambda d: run_ingest(Settings(home=d, mirror=mirror)))
+    copy_store(built, home)
     return Store(home), summary
 
 
 @pytest.fixture(scope="session")
-def computed(ingested):
+def computed(ingested, tmp_path_factory: pytest.TempPathFactory):
     """The ingested store after ``clusterobs compute``: (Store, ComputeSummary)."""
     from clusterobs.compute import run_compute
+    from clusterobs.store import Store
 
     store, _ = ingested
-    return store, run_compute(store)
+    shared = run_shared_dir(tmp_path_factory)
+    if shared is None:
+        return store, run_compute(store)
+
+    def compute(home: Path):
+        copy_store(shared / "ingested", home)
+        return run_compute(Store(home))
+
+    built, summary = build_once(shared, "computed", compute)
+    copy_store(built, store.home)  # the computed version beside the worker's ingest, published
+    return store, summary
 
 
 @pytest.fixture(scope="session")

@@ -1,31 +1,34 @@
 """Shared fixtures: where the mirror is, and one real ingest (and compute) of it for the whole run.
 
-Under pytest-xdist (``make test`` runs ``pytest -n 2``) the real store is built once per run, not once per worker:
-the first worker that asks builds it in the run's shared temporary directory under a file lock, the others wait
-for it, and each worker then works on its own copy (a test may write into its store's data directory). With
-``--dist loadgroup``, the Spark tests' modules share one worker (one JVM, no two Spark jobs at once), and the tests of
-a module that uses a module-scoped fixture share one (the fixture is built once); the others are spread one by one.
+Under pytest-xdist (``make test`` runs ``pytest -n 2``) the real store is built once per run, not once per worker
+(``shared_store``): a child process started by the first worker builds it in the run's shared temporary directory
+while the workers run the tests that need no store, and each worker then works on its own copy (a test may write
+into its store's data directory). With ``--dist loadgroup``, the Spark tests' modules share one worker (one JVM, no
+two Spark jobs at once), and the tests of a module that uses a module-scoped fixture share one (the fixture is
+built once); the others are spread one by one.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import shutil
-from collections.abc import Callable
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
 from clusterobs.config import Settings
+from shared_store import copy_store, shared_compute, shared_ingest, start_background_build
 
 REPO = Path(__file__).resolve().parents[1]
-T = TypeVar("T")
 
 
 def is_spark(item: pytest.Item) -> bool:
     return bool(item.get_closest_marker("spark")) or "spark" in getattr(item, "fixturenames", ())
+
+
+def needs_store(item: pytest.Item) -> bool:
+    return "ingested" in getattr(item, "fixturenames", ())
 
 
 def has_module_fixture(item: pytest.Item) -> bool:
@@ -38,7 +41,10 @@ def has_module_fixture(item: pytest.Item) -> bool:
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's worker reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """One xdist group per item at most: every test of a module with a Spark test in ``spark`` (one worker, one JVM,
-    no two Spark jobs at once); else a test using a module-scoped fixture in its module's group (built once)."""
+    no two Spark jobs at once); else a test using a module-scoped fixture in its module's group (built once). Under
+    xdist, the tests that need no real store first: the workers run them while it is built."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=needs_store)  # stable: the same order on every worker, as xdist requires
     spark_modules = {item.path for item in items if is_spark(item)}
     for item in items:
         if item.path in spark_modules:
@@ -54,33 +60,6 @@ def run_shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     return tmp_path_factory.getbasetemp().parent
 
 
-def build_once(shared: Path, name: str, build: Callable[[Path], T]) -> tuple[Path, T]:
-    """``build(shared / name)`` once per run: the first worker builds under a file lock, the others wait; every
-    worker gets the directory and ``build``'s (pickled) result."""
-    from filelock import FileLock
-
-    target, result = shared / name, shared / f"{name}.pickle"
-    with FileLock(shared / f"{name}.lock"):
-        if not result.exists():
-            target.mkdir()
-            result.write_bytes(pickle.dumps(build(target)))
-    return target, pickle.loads(result.read_bytes())
-
-
-def copy_store(source: Path, home: Path) -> None:
-    """Copy the data directory ``source`` into ``home``: the files ``home`` lacks, and ``current.json`` (replaced
-    atomically), so that a version already there (and maybe open) is left alone; never the writers' lock."""
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source)
-        dest = home / rel
-        if path.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-        elif path.name != "writer.lock" and (rel.name == "current.json" or not dest.exists()):
-            partial = dest.with_name(dest.name + ".copying")
-            shutil.copy2(path, partial)
-            os.replace(partial, dest)
-
-
 def mirror_path() -> Path:
     """The offline mirror: env CLUSTEROBS_MIRROR, else ../shared/data beside the repository."""
     return Path(os.environ.get("CLUSTEROBS_MIRROR") or REPO.parent / "shared" / "data").resolve()
@@ -94,6 +73,24 @@ def mirror() -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _store_in_background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Under xdist, the first worker starts building the run's real store in a child process at once, when a test
+    of the run needs it (``shared_store``); it waits for the child at its end."""
+    shared, mirror = run_shared_dir(tmp_path_factory), mirror_path()
+    if shared is None or os.environ.get("PYTEST_XDIST_WORKER") != "gw0" or not mirror.is_dir() or \
+            not any(needs_store(item) for item in request.session.items):
+        yield
+        return
+    child = start_background_build(shared, mirror, shared / "store-build.log")
+    yield
+    try:
+        child.wait(timeout=900)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
 @pytest.fixture(scope="session")
 def ingested(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     """A data directory holding one published ingest of the real mirror."""
@@ -104,27 +101,21 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     shared = run_shared_dir(tmp_path_factory)
     if shared is None:
         return Store(home), run_ingest(Settings(home=home, mirror=mirror))
-    built, summary = build_once(shared, "ingested", lambda d: run_ingest(Settings(home=d, mirror=mirror)))
+    built, summary = shared_ingest(shared, mirror)
     copy_store(built, home)
     return Store(home), summary
 
 
 @pytest.fixture(scope="session")
-def computed(ingested, tmp_path_factory: pytest.TempPathFactory):
+def computed(ingested, tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     """The ingested store after ``clusterobs compute``: (Store, ComputeSummary)."""
     from clusterobs.compute import run_compute
-    from clusterobs.store import Store
 
     store, _ = ingested
     shared = run_shared_dir(tmp_path_factory)
     if shared is None:
         return store, run_compute(store)
-
-    def compute(home: Path):
-        copy_store(shared / "ingested", home)
-        return run_compute(Store(home))
-
-    built, summary = build_once(shared, "computed", compute)
+    built, summary = shared_compute(shared, mirror)
     copy_store(built, store.home)  # the computed version beside the worker's ingest, published
     return store, summary
 

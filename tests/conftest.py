@@ -120,6 +120,16 @@ def computed(ingested, tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     return store, summary
 
 
+@pytest.fixture
+def wide_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's consoles 400 columns wide in this test: Rich folds a long temporary path (pytest-xdist's are longer)
+    inside a file name or a table cell otherwise."""
+    from clusterobs import cli
+
+    for console in (cli.console, cli.err):
+        monkeypatch.setattr(console, "width", 400)
+
+
 @pytest.fixture(scope="session")
 def spark():
     """One local SparkSession (2 threads, temporary warehouse) for every Spark test of the run."""

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,9 +65,9 @@ def _profiles(tmp: Path) -> set[Path]:
 @pytest.mark.browser
 @needs_chromium
 def test_the_first_png_of_a_fresh_server_is_200(web_store, tmp_path):
-    # the server's own temporary directory: other test processes (pytest -n) start Chromium profiles of their own
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    # the server's own temporary directory: other test processes (pytest -n) start Chromium profiles of their own;
+    # a short path, as Chromium's sockets live under TMPDIR (a Unix socket's path has at most 107 bytes)
+    tmp = Path(tempfile.mkdtemp(prefix="clusterobs-png-"))
     port, log = _free_port(), tmp_path / "serve.log"
     script = Path(sys.executable).with_name("clusterobs")
     exe = [str(script)] if script.exists() else [sys.executable, "-c", "from clusterobs.cli import app; app()"]
@@ -90,11 +92,13 @@ def test_the_first_png_of_a_fresh_server_is_200(web_store, tmp_path):
     finally:
         server.terminate()  # SIGTERM: closes Chromium and removes its profile on the way out
         server.wait(timeout=60)
+        left = _profiles(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
     assert r.status_code == 200, (r.status_code, r.text[:500], log.read_text()[-3000:])
     assert r.headers["content-type"] == "image/png" and r.content.startswith(PNG)
     print(f"first PNG of a fresh server: {took:.1f} s")
     assert started, "no Chromium profile under the server's TMPDIR: the check below would prove nothing"
-    assert not _profiles(tmp), "Chromium's profile was left behind"
+    assert not left, "Chromium's profile was left behind"
 
 
 def test_a_report_without_chromium_answers_503_saying_what_to_install(client, settings, monkeypatch):

@@ -33,10 +33,16 @@ lint: install
 	$(BIN)/deptry src
 	$(BIN)/lint-imports --no-cache
 
+# The suite on TEST_WORKERS processes (pytest-xdist; docs/testing.md): the real store is built once per run and shared,
+# the Spark tests' modules share one worker, as do the tests of a module with a module-scoped fixture (--dist loadgroup)
+TEST_WORKERS ?= 2
+PYTEST_N := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
+
 test: install lint
-	$(BIN)/pytest -q
-	# the tests that touch the portal database (pytest-django's django_db mark; no other test can reach it) again on PostgreSQL
-	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q -m django_db tests/web
+	$(PYTEST_N)
+	# the tests that touch the portal database (pytest-django's django_db mark; no other test can reach it) again on
+	# PostgreSQL (pytest-django makes one test database per worker: test_<name>_gw0, test_<name>_gw1)
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PYTEST_N) -m django_db tests/web
 
 # API fuzzing with fresh random examples (make test runs the same fuzzing derandomized, with a fixed seed per test);
 # FUZZ_EXAMPLES per operation (default 200); a failure prints the seed: pytest --hypothesis-seed=N to replay it

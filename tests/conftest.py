@@ -1,15 +1,63 @@
-"""Shared fixtures: where the mirror is, and one real ingest of it for the whole session."""
+"""Shared fixtures: where the mirror is, and one real ingest (and compute) of it for the whole run.
+
+Under pytest-xdist (``make test`` runs ``pytest -n 2``) the real store is built once per run, not once per worker
+(``shared_store``): a child process started by the first worker builds it in the run's shared temporary directory
+while the workers run the tests that need no store, and each worker then works on its own copy (a test may write
+into its store's data directory). With ``--dist loadgroup``, the Spark tests' modules share one worker (one JVM, no
+two Spark jobs at once), and the tests of a module that uses a module-scoped fixture share one (the fixture is
+built once); the others are spread one by one.
+"""
 
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from clusterobs.config import Settings
+from shared_store import copy_store, shared_compute, shared_ingest, start_background_build
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def is_spark(item: pytest.Item) -> bool:
+    return bool(item.get_closest_marker("spark")) or "spark" in getattr(item, "fixturenames", ())
+
+
+def needs_store(item: pytest.Item) -> bool:
+    return "ingested" in getattr(item, "fixturenames", ())
+
+
+def has_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a module- or class-scoped fixture of the suite's own (one per worker running it)."""
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.values() if info else ()
+    return any(d[-1].scope in ("module", "class") and d[-1].baseid for d in defs if d)  # baseid "": a plugin's
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's worker reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """One xdist group per item at most: every test of a module with a Spark test in ``spark`` (one worker, one JVM,
+    no two Spark jobs at once); else a test using a module-scoped fixture in its module's group (built once). Under
+    xdist, the tests that need no real store first: the workers run them while it is built."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=needs_store)  # stable: the same order on every worker, as xdist requires
+    spark_modules = {item.path for item in items if is_spark(item)}
+    for item in items:
+        if item.path in spark_modules:
+            item.add_marker(pytest.mark.xdist_group("spark"))
+        elif has_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(REPO).as_posix()))
+
+
+def run_shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """The temporary directory of this run that every xdist worker sees; None outside xdist."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    return tmp_path_factory.getbasetemp().parent
 
 
 def mirror_path() -> Path:
@@ -25,6 +73,24 @@ def mirror() -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _store_in_background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Under xdist, the first worker starts building the run's real store in a child process at once, when a test
+    of the run needs it (``shared_store``); it waits for the child at its end."""
+    shared, mirror = run_shared_dir(tmp_path_factory), mirror_path()
+    if shared is None or os.environ.get("PYTEST_XDIST_WORKER") != "gw0" or not mirror.is_dir() or \
+            not any(needs_store(item) for item in request.session.items):
+        yield
+        return
+    child = start_background_build(shared, mirror, shared / "store-build.log")
+    yield
+    try:
+        child.wait(timeout=900)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
 @pytest.fixture(scope="session")
 def ingested(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     """A data directory holding one published ingest of the real mirror."""
@@ -32,17 +98,36 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     from clusterobs.store import Store
 
     home = tmp_path_factory.mktemp("home")
-    summary = run_ingest(Settings(home=home, mirror=mirror))
+    shared = run_shared_dir(tmp_path_factory)
+    if shared is None:
+        return Store(home), run_ingest(Settings(home=home, mirror=mirror))
+    built, summary = shared_ingest(shared, mirror)
+    copy_store(built, home)
     return Store(home), summary
 
 
 @pytest.fixture(scope="session")
-def computed(ingested):
+def computed(ingested, tmp_path_factory: pytest.TempPathFactory, mirror: Path):
     """The ingested store after ``clusterobs compute``: (Store, ComputeSummary)."""
     from clusterobs.compute import run_compute
 
     store, _ = ingested
-    return store, run_compute(store)
+    shared = run_shared_dir(tmp_path_factory)
+    if shared is None:
+        return store, run_compute(store)
+    built, summary = shared_compute(shared, mirror)
+    copy_store(built, store.home)  # the computed version beside the worker's ingest, published
+    return store, summary
+
+
+@pytest.fixture
+def wide_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's consoles 400 columns wide in this test: Rich folds a long temporary path (pytest-xdist's are longer)
+    inside a file name or a table cell otherwise."""
+    from clusterobs import cli
+
+    for console in (cli.console, cli.err):
+        monkeypatch.setattr(console, "width", 400)
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,8 @@ from clusterobs.sources import download, eurostat_sbs, gisco_nuts, jrc_nuts, nac
 from clusterobs.sources.integrity import SourceChanged, fingerprint
 from clusterobs.store import Store
 
+pytestmark = pytest.mark.usefixtures("wide_cli")  # long temporary paths under pytest-xdist
+
 MODULES = (nace_classification, jrc_nuts, gisco_nuts, eurostat_sbs)
 SBS = Path(eurostat_sbs.META.folder) / eurostat_sbs.FILE
 SBS_SHA256 = "ddab32a69736212398dc5eb98099e70c562271730dd5667f82643161eb3d5084"  # the mirror file's

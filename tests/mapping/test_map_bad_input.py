@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from clusterobs.cli import app
 
+pytestmark = pytest.mark.usefixtures("wide_cli")  # long temporary paths under pytest-xdist
+
 H = "region,category,year,employment\n"
 OK = "R1,a,2020,5\nR2,a,2020,6\n"
 

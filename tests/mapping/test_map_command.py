@@ -11,6 +11,8 @@ from clusterobs.cli import app
 from clusterobs.mapping import map_table
 from clusterobs.mapping.schemes import SchemeError, load_schemes
 
+pytestmark = pytest.mark.usefixtures("wide_cli")  # long temporary paths under pytest-xdist
+
 EMP = {"R1": (100, 50, 50), "R2": (10, 80, 10), "R3": (40, 20, 140)}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -57,18 +58,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _profiles() -> set[Path]:
-    return set(Path(tempfile.gettempdir()).glob("clusterobs-chromium-*"))
+def _profiles(tmp: Path) -> set[Path]:
+    return set(tmp.glob("clusterobs-chromium-*"))
 
 
 @pytest.mark.browser
 @needs_chromium
 def test_the_first_png_of_a_fresh_server_is_200(web_store, tmp_path):
-    before = _profiles()
+    # the server's own temporary directory: other test processes (pytest -n) start Chromium profiles of their own;
+    # a short path, as Chromium's sockets live under TMPDIR (a Unix socket's path has at most 107 bytes)
+    tmp = Path(tempfile.mkdtemp(prefix="clusterobs-png-"))
     port, log = _free_port(), tmp_path / "serve.log"
     script = Path(sys.executable).with_name("clusterobs")
     exe = [str(script)] if script.exists() else [sys.executable, "-c", "from clusterobs.cli import app; app()"]
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}", "TMPDIR": str(tmp)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     server = subprocess.Popen([*exe, "serve", "--home", str(web_store.home), "--host", "127.0.0.1", "--port",
                                str(port)], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
@@ -85,13 +88,17 @@ def test_the_first_png_of_a_fresh_server_is_200(web_store, tmp_path):
         start = time.monotonic()
         r = httpx.get(f"http://127.0.0.1:{port}{CHART}", timeout=120)
         took = time.monotonic() - start
+        started = _profiles(tmp)  # the browser's profile, in the server's TMPDIR while it runs
     finally:
         server.terminate()  # SIGTERM: closes Chromium and removes its profile on the way out
         server.wait(timeout=60)
+        left = _profiles(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
     assert r.status_code == 200, (r.status_code, r.text[:500], log.read_text()[-3000:])
     assert r.headers["content-type"] == "image/png" and r.content.startswith(PNG)
     print(f"first PNG of a fresh server: {took:.1f} s")
-    assert not (_profiles() - before), "Chromium's profile was left behind"
+    assert started, "no Chromium profile under the server's TMPDIR: the check below would prove nothing"
+    assert not left, "Chromium's profile was left behind"
 
 
 def test_a_report_without_chromium_answers_503_saying_what_to_install(client, settings, monkeypatch):

@@ -40,9 +40,10 @@ PYTEST_N := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 test: install lint
 	$(PYTEST_N)
-	# the tests that touch the portal database (pytest-django's django_db mark; no other test can reach it) again on
-	# PostgreSQL (pytest-django makes one test database per worker: test_<name>_gw0, test_<name>_gw1)
-	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PYTEST_N) -m django_db tests/web
+	# the tests that reach the portal database (the portal_db mark, tests/conftest.py: pytest-django's django_db mark
+	# or a fixture needing the test database; no other test can reach it) again on PostgreSQL (pytest-django makes
+	# one test database per worker: test_<name>_gw0, test_<name>_gw1)
+	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PYTEST_N) -m portal_db tests/web
 
 # API fuzzing with fresh random examples (make test runs the same fuzzing derandomized, with a fixed seed per test);
 # FUZZ_EXAMPLES per operation (default 200); a failure prints the seed: pytest --hypothesis-seed=N to replay it

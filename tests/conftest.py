@@ -40,17 +40,27 @@ def has_module_fixture(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's worker reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """One xdist group per item at most: every test of a module with a Spark test in ``spark`` (one worker, one JVM,
-    no two Spark jobs at once); else a test using a module-scoped fixture in its module's group (built once). Under
-    xdist, the tests that need no real store first: the workers run them while it is built."""
+    """The ``portal_db`` mark on every test that reaches the portal database (``make test`` runs them again on
+    PostgreSQL). One xdist group per item at most: every test of a module with a Spark test in ``spark`` (one worker,
+    one JVM, no two Spark jobs at once); else a test using a module-scoped fixture in its module's group (built
+    once). Under xdist, the tests that need no real store first: the workers run them while it is built."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         items.sort(key=needs_store)  # stable: the same order on every worker, as xdist requires
     spark_modules = {item.path for item in items if is_spark(item)}
     for item in items:
+        if reaches_portal_db(item):
+            item.add_marker(pytest.mark.portal_db)
         if item.path in spark_modules:
             item.add_marker(pytest.mark.xdist_group("spark"))
         elif has_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.path.relative_to(REPO).as_posix()))
+
+
+def reaches_portal_db(item: pytest.Item) -> bool:
+    """Whether a test can reach the portal database: pytest-django's ``django_db`` mark, or a fixture that needs
+    the test database (``db``, ``transactional_db``, ``live_server``, ``django_db_setup``…: all of them request
+    ``django_db_setup``), directly or through the test's own fixtures (a registry test's ``people``)."""
+    return item.get_closest_marker("django_db") is not None or "django_db_setup" in getattr(item, "fixturenames", ())
 
 
 def run_shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:

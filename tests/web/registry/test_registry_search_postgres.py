@@ -108,6 +108,9 @@ def test_migration_0004_indexes_the_category_names_of_existing_profiles(db):
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes("registry"))
-    assert Organisation.objects.get(name="Garonne Wings").category_names == "Aerospace vehicles and defense"
+    # the English name and the French label (``category_names``: both languages, the French one from the catalogue)
+    assert Organisation.objects.get(name="Garonne Wings").category_names == (
+        "Aerospace vehicles and defense; Aéronautique, espace et défense")
     assert "'aerospace':3B" in _stored(Organisation.objects.get(name="Garonne Wings"))  # after the name's 2 words
     assert _names(profile_search(ProfileFilters(q="aerospace"))) == ["Garonne Wings"]
+    assert _names(profile_search(ProfileFilters(q="aéronautique"))) == ["Garonne Wings"]

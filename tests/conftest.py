@@ -52,7 +52,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.portal_db)
         if item.path in spark_modules:
             item.add_marker(pytest.mark.xdist_group("spark"))
-        elif has_module_fixture(item):
+        elif item.get_closest_marker("xdist_group") is None and has_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.path.relative_to(REPO).as_posix()))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +38,12 @@ def history(settings, history_store):
     """Serve the multi-year store in this test (instead of the session's real one)."""
     settings.CLUSTEROBS_HOME = history_store.home
     return history_store
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a test that activates French must not leave it active for
+    the next test its xdist worker runs (``test_honest_gaps`` once read a French caveat so)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -15,6 +15,9 @@ from django.test import override_settings
 from clusterobs.web.accounts import throttle
 from clusterobs.web.cacheconfig import CacheURLError, caches_from_url
 
+#: the Redis cases share a Redis database with the other Redis tests: one xdist worker runs them all
+pytestmark = pytest.mark.xdist_group("redis")
+
 REDIS = ("127.0.0.1", 6379)
 
 

@@ -21,6 +21,9 @@ from django.urls import reverse
 from clusterobs.web.accounts import throttle
 from clusterobs.web.cacheconfig import caches_from_url
 
+#: the Redis cases share a Redis database with the other Redis tests: one xdist worker runs them all
+pytestmark = pytest.mark.xdist_group("redis")
+
 PASSWORD = "correct horse battery staple 42"  # as in conftest.py
 THROTTLED = "Too many failed logins"
 WRONG = re.compile(r"Please enter (a|the) correct username and password")

@@ -30,10 +30,15 @@ def condition_key(test: str, cond: Condition) -> str:
 
 def apply_scheme(measures: ir.Table, scheme: str | StarScheme) -> ir.Table:
     """Wide result: the measures plus ``star_<test>``, ``<cond>_value``, ``<cond>_threshold``,
-    ``<cond>_pass`` for every condition, ``stars`` and ``tests_evaluated``."""
+    ``<cond>_pass`` for every condition, ``stars`` and ``tests_evaluated``.
+
+    The percentile thresholds that share a grouping (per category and year; pooled per year) are computed in one
+    aggregate, each over its own universe (``quantile(..., where=...)``), and joined once: one join per grouping,
+    not one per condition.
+    """
     scheme = get_scheme(scheme)
-    t = measures
-    ranked = "rankable" in t.columns
+    m = measures
+    ranked = "rankable" in m.columns
 
     def eligible(tb: ir.Table) -> ir.BooleanValue:
         return (tb.employment > 0) & (tb.rankable.fill_null(False) if ranked else True)
@@ -41,51 +46,61 @@ def apply_scheme(measures: ir.Table, scheme: str | StarScheme) -> ir.Table:
     def pool(tb: ir.Table) -> ir.BooleanValue:
         return tb["pool"].fill_null(False) if "pool" in tb.columns else ibis.literal(True)
 
-    star_cols: dict[str, ir.BooleanValue] = {}
-    evaluated = ibis.literal(0)
+    conditions = [(test, cond, condition_key(test.name, cond)) for test in scheme.tests for cond in test.conditions]
+    groupings: dict[tuple[str, ...], dict[str, ir.Scalar]] = {}
+    for _test, cond, key in conditions:
+        if cond.percentile is None or cond.measure not in m.columns:
+            continue
+        by = ("year",) if cond.pooled else ("category", "year")
+        universe = m[cond.measure].notnull() & eligible(m) & (pool(m) if cond.pooled else True)
+        groupings.setdefault(by, {})[f"{key}_threshold"] = m[cond.measure].cast("float64").quantile(
+            cond.percentile / 100, where=universe)
+    t = m
+    for by, aggs in groupings.items():
+        q = m.group_by(list(by)).aggregate(**aggs)
+        t = t.left_join(q, [t[k] == q[k] for k in by]).drop(*[f"{k}_right" for k in by])
+
+    cols: dict[str, ir.Value] = {}
+    tests: dict[str, list[tuple[str, bool]]] = {}  # test → its conditions' pass columns (and whether optional)
     for test in scheme.tests:
-        passes: list[ir.BooleanValue] = []
+        tests[test.name] = []
         for cond in test.conditions:
             key = condition_key(test.name, cond)
-            if cond.measure not in t.columns:
-                if cond.optional:
-                    t = t.mutate(**{f"{key}_value": ibis.null("float64"), f"{key}_threshold": ibis.null("float64"),
-                                    f"{key}_pass": ibis.null("boolean")})
-                    continue
-                t = t.mutate(**{f"{key}_value": ibis.null("float64"), f"{key}_threshold": ibis.null("float64"),
-                                f"{key}_pass": ibis.literal(False)})
-                passes.append(t[f"{key}_pass"])
+            if cond.measure not in m.columns:
+                cols[f"{key}_value"] = ibis.null("float64")
+                cols[f"{key}_threshold"] = ibis.null("float64")
+                cols[f"{key}_pass"] = ibis.null("boolean") if cond.optional else ibis.literal(False)
+                if not cond.optional:
+                    tests[test.name].append((f"{key}_pass", False))
                 continue
-            value = t[cond.measure].cast("float64")
             if cond.percentile is not None:
-                universe = t.filter(t[cond.measure].notnull() & eligible(t) & (pool(t) if cond.pooled else True))
-                by = ["year"] if cond.pooled else ["category", "year"]
-                q = universe.group_by(by).aggregate(
-                    **{f"{key}_threshold": universe[cond.measure].cast("float64").quantile(cond.percentile / 100)})
-                t = t.left_join(q, [t[k] == q[k] for k in by]).drop(*[f"{k}_right" for k in by])
                 threshold = t[f"{key}_threshold"]
             else:
-                t = t.mutate(**{f"{key}_threshold": ibis.literal(cond.value, type="float64")})
-                threshold = t[f"{key}_threshold"]
+                threshold = ibis.literal(cond.value, type="float64")
             value = t[cond.measure].cast("float64")
             ok = (value.notnull() & eligible(t) & OPS[cond.op](value, threshold)).fill_null(False)
             if cond.optional:  # a cell without the measure skips the condition (NULL), as data without it do
                 ok = ibis.ifelse(value.isnull() & eligible(t), ibis.null("boolean"), ok)
-            t = t.mutate(**{f"{key}_value": value, f"{key}_pass": ok})
-            passes.append(t[f"{key}_pass"].fill_null(True) if cond.optional else t[f"{key}_pass"])
-        test_ok = passes[0]
-        for extra in passes[1:]:
-            test_ok = test_ok & extra
-        star_cols[f"star_{test.name}"] = test_ok
-        evaluated = evaluated + 1
-    t = t.mutate(**star_cols)
+            cols[f"{key}_threshold"] = threshold
+            cols[f"{key}_value"] = value
+            cols[f"{key}_pass"] = ok
+            tests[test.name].append((f"{key}_pass", cond.optional))
+    w = t.select(*m.columns, **cols)
+    star_cols: dict[str, ir.BooleanValue] = {}
+    for name, passes in tests.items():
+        test_ok = ibis.literal(True)
+        for col, optional in passes:
+            test_ok = test_ok & (w[col].fill_null(True) if optional else w[col])
+        star_cols[f"star_{name}"] = test_ok
+    w = w.mutate(**star_cols)
     stars = ibis.literal(0)
     for col in star_cols:
-        stars = stars + t[col].cast("int64")
+        stars = stars + w[col].cast("int64")
+    evaluated = ibis.literal(len(star_cols))
     if ranked:
-        stars = ibis.ifelse(t.rankable.fill_null(False), stars, ibis.null("int64"))
-        evaluated = ibis.ifelse(t.rankable.fill_null(False), evaluated, 0)
-    return t.mutate(stars=stars.cast("int64"), tests_evaluated=evaluated.cast("int64"))
+        stars = ibis.ifelse(w.rankable.fill_null(False), stars, ibis.null("int64"))
+        evaluated = ibis.ifelse(w.rankable.fill_null(False), evaluated, 0)
+    return w.mutate(stars=stars.cast("int64"), tests_evaluated=evaluated.cast("int64"))
 
 
 def tests_long(wide: ir.Table, scheme: str | StarScheme, *, keys: tuple[str, ...] = ("region", "category", "year"),

@@ -83,3 +83,49 @@ def test_imports_go_one_way_ingest_sources_classifications():
     # the stages are below the command that runs them: none imports clusterobs.compute
     for package in ("mapping", "linkages", "complexity", "scoreboard"):
         assert not reaches(package, "compute"), package
+
+
+def test_a_failed_background_write_stops_compute_at_the_next_stage_and_publishes_nothing(tmp_path, monkeypatch):
+    """Each stage's tables are written by a background thread while the next stage computes: a write that fails must
+    stop the compute before a later stage starts (not after the last), and keep the published version."""
+    import threading
+
+    import pandas as pd
+    import pytest
+
+    from clusterobs import compute
+    from clusterobs.store import Store
+    from clusterobs.store.store import VersionWriter
+
+    store = Store(tmp_path)
+    with store.begin() as w:
+        w.write("parent", pd.DataFrame({"a": [1]}), description="")
+        parent = w.publish()
+    written = threading.Event()
+    calls: list[str] = []
+
+    class FakeStage:
+        def __init__(self, name: str) -> None:
+            self.TABLES, self.__name__ = {name: name}, name
+
+        def compute_stage(self, store, tables, progress=None):
+            calls.append(self.__name__)
+            if self.__name__ == "second":
+                assert written.wait(10)  # the first stage's write has failed by now
+            return {self.__name__: pd.DataFrame({"x": [1.0]})}
+
+    real_write = VersionWriter.write
+
+    def failing_write(self, name, df, *, description):
+        if name == "first":
+            written.set()
+            raise OSError("disk full (test)")
+        return real_write(self, name, df, description=description)
+
+    monkeypatch.setattr(VersionWriter, "write", failing_write)
+    monkeypatch.setattr(compute, "STAGES", (FakeStage("first"), FakeStage("second"), FakeStage("third")))
+    with pytest.raises(OSError, match="disk full"):
+        compute.run_compute(store)
+    # stopped before the third stage: before the second when the failed write was over by then, else after it
+    assert calls in (["first"], ["first", "second"])
+    assert store.current() == parent

@@ -77,6 +77,8 @@ def run_compute(store: Store, *, units: tuple[tuple[int, int], ...] = mapping.DE
     with store.derive() as writer, ThreadPoolExecutor(max_workers=1, thread_name_prefix="compute-write") as pool:
         writes: list[Future[str]] = []
         for stage in STAGES:
+            for done in [w for w in writes if w.done()]:
+                done.result()  # a write that failed stops the compute now, not after the last stage
             produced = stage.compute_stage(store, tables, progress, **options.get(stage, {}))
             if set(produced) != set(stage.TABLES):
                 raise RuntimeError(f"compute stage {getattr(stage, '__name__', stage)} returned {sorted(produced)}, "

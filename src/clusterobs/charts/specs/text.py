@@ -365,3 +365,46 @@ def no_data_counts(t: Translator, frame: pd.DataFrame, *, min_coverage: float) -
                                    "residual (outlined); hover shows the share.")
                          % {"n": n_imp, "share": percent(t, IMPUTED_OUTLINE, 0)})
     return notes
+
+
+def region_words(t: Translator, quality: pd.DataFrame, code: str, *, max_split: float) -> str:
+    """Why the region ``code`` is no-data (``quality``: the version's ``region_data_quality`` at its level and the
+    year), in words; "" when it is not."""
+    row = quality[quality["region"] == code]
+    return region_no_data_words(t, row.iloc[0].to_dict() if len(row) else None, max_split=max_split)
+
+
+def unit_subtitle(t: Translator, measure: str, *, year: int, level: int, scheme: str | None = None) -> str:
+    """A chart's subtitle: the measure and its unit, the year, the NUTS level (and the star scheme, when given)."""
+    parts = [f"{measure_label(t, measure)} ({measure_unit(t, measure)})", str(year),
+             f"{level_label(t, level)}, NUTS 2021"]
+    if scheme is not None:
+        parts.append(t.gettext("stars: %(scheme)s") % {"scheme": scheme_short(scheme)})
+    return " · ".join(parts)
+
+
+def measure_absent_reason(t: Translator, reads: VersionReads, measure: str, year: int) -> str:
+    """Why no region has a value of ``measure`` in ``year`` (growth: one year of data; productivity: no wages)."""
+    if measure == "growth":
+        years = reads.years
+        if len(years) > 1:
+            return t.gettext("growth needs an earlier year with employment data, at most five years before.")
+        return t.gettext("growth needs two years of data and the dataset has one (%(year)s).") % {
+            "year": years_text(years)}
+    if measure in ("productivity", "relative_productivity"):
+        wages = reads.years_with("productivity")
+        if year in wages:
+            return t.gettext("wages are missing or confidential in the source for this category in %(year)s.") % {
+                "year": year}
+        if wages:
+            return t.gettext("the SBS regional data of %(year)s have no wages (wages: %(years)s).") % {
+                "year": year, "years": years_text(wages)}
+        return t.gettext("the SBS regional data of this dataset have no wages.")
+    return t.gettext("the value is missing or confidential in the source.")
+
+
+def sbs_sources(reads: VersionReads) -> list[str]:
+    """The SBS sources of the version (the 2015 table, and the 2008–2015 panel when ingested), for a source line
+    of the years."""
+    have = [s for s in dict.fromkeys(reads.sources()["source"]) if str(s).startswith("eurostat_sbs")]
+    return have or [SBS]

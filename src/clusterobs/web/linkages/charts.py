@@ -15,6 +15,7 @@ from clusterobs.web.linkages import selectors as ls
 from clusterobs.web.linkages.query import CHART_KEYS
 from clusterobs.web.query import Query
 
+
 def method_label(method: str) -> str:
     return spec.method_label(T, method)
 

@@ -1,7 +1,8 @@
 """The chart registry and what every app's charts share.
 
-Every chart of the site is a spec (``@chart(name, *params)``: from a page ``Query`` to a captioned figure,
-``clusterobs.charts.specs.ChartOut``); each app registers its specs from its ``AppConfig.ready()`` (``register``),
+Every chart of the site is registered by name (``@chart(name, *params)``: from a page ``Query`` to a captioned
+figure, ``clusterobs.charts.specs.ChartOut``, through the chart's spec below Django in ``clusterobs.charts.specs``);
+each app registers its adapters from its ``AppConfig.ready()`` (``register``),
 the pages draw them (``clusterobs.web.pages.chart_slot``) and the image export renders them (``figures``). This
 module imports no app: the apps import it.
 """

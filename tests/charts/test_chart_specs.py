@@ -147,3 +147,128 @@ def test_region_stars_counts_the_rows_it_draws():
                        scheme="eco2007", measures=m, min_coverage=0.8, max_split=0.5)
     assert len(out.table) == 1 + 22
     assert out.notes[0] == "The 22 categories with the most stars; 3 more in the table of starred clusters."
+
+
+# ---- the other charts' specs, called as the reports could: a translator and small frames, no store, no Django ----
+
+
+def test_measure_texts_in_the_translators_language():
+    fr, en = Words(FRENCH), Words()
+    assert tx.value_text(fr, "growth", 0.05) == "+5,0 %" and tx.value_text(fr, "growth", -0.021) == "−2,1 %"
+    assert tx.value_text(fr, "employment", 126714) == "126 714" and tx.value_text(en, "lq", 1.234) == "1,23"
+    assert tx.value_text(en, "stars", 2) == "★★" and tx.value_text(en, "stars", 0) == "0"
+    assert tx.value_text(en, "share_europe", 0.00012) == "0,012%" and tx.value_text(en, "lq", None) == ":"
+    assert tx.value_text(en, "productivity", 41000.4) == "41 000 EUR"
+    assert tx.growth_text(en, 0.1, 2, 2015) == "+10,0% a year, 2013–2015" and tx.growth_text(en, None, 2, 2015) == ":"
+    assert tx.flag_words(en, "b, p") == "b: break in series, p: provisional" and tx.flag_words(en, None) == ""
+    assert tx.imputed_words(fr, 0.25) == "25 % of the employment imputed (Eurostat cells missing)"
+    assert tx.imputed_words(fr, 0.0) == ""
+    assert tx.measure_short(en, "lq") == "LQ" and tx.measure_short(en, "mine") == "mine"
+    assert tx.unit_subtitle(en, "lq", year=2015, level=2, scheme="uscmp") == (
+        "Location quotient (LQ) (ratio, Europe = 1) · 2015 · NUTS 2 (regions), NUTS 2021 · stars: US CMP")
+    quality = pd.DataFrame({"region": ["AA11", "BB22"], "no_data": [True, False], "split_share": [0.0, 0.0],
+                            "traded_rankable": [10, 40], "traded_categories": [51, 51]})
+    assert tx.region_words(en, quality, "AA11", max_split=0.5) == (
+        "No data: only 10 of 51 traded categories can be ranked (fewer than half: too little data or coverage).")
+    assert tx.region_words(en, quality, "BB22", max_split=0.5) == "" == tx.region_words(en, quality, "ZZ",
+                                                                                        max_split=0.5)
+    frame = pd.DataFrame({"value": [1.0, math.nan, math.nan, 2.0], "employment": [5.0, 3.0, math.nan, 4.0],
+                          "rankable": [True, False, True, True], "imputed": [False, False, False, True]})
+    assert tx.no_data_counts(en, frame, min_coverage=0.8) == [
+        "2 of 4 regions: no data (grey); hover for the reason.",
+        "1 region has employment in this category that cannot be ranked (coverage below 80% of the category's "
+        "industries, or split by population): grey.",
+        "1 regions with at least 10% of the value imputed from their section's residual (outlined); hover shows the "
+        "share."]
+
+
+def test_sector_top_spec():
+    from clusterobs.charts.specs.sector import sector_top
+
+    rows = pd.DataFrame({
+        "region": ["AA11", "BB22", "CC33", "DD44"], "region_name": ["Alpha", "Beta", "Gamma", "Delta"],
+        "employment": [5000.0, 3000.0, math.nan, 4000.0], "stars": [3, 2, 0, 1],
+        "imputed_share": [0.0, 0.2, 0.0, 0.0], "rankable": [True, True, True, False],
+        "region_no_data": [False, False, False, False]})
+    out = sector_top(Words(), Reads([2015]), category={"name": "Automotive", "status": "covered"}, rows=rows,
+                     measure="stars", level=2, scheme="eco2007", year=2015, min_coverage=0.8,
+                     url=lambda c: f"/regions/{c}/", filename="sector-top_automotive")
+    assert (out.name, out.title, out.filename) == ("sector-top", "Automotive: top regions by employment",
+                                                  "sector-top_automotive")
+    assert out.summary == "Top region for Automotive by employment: Alpha (AA11), 5 000; 2 regions ranked."
+    assert out.table == [["Rank", "Region", "Employment", "Stars"], ["1", "Alpha (AA11)", "5 000", "3"],
+                         ["2", "Beta (BB22)", "3 000", "2"]]
+    assert out.notes[:3] == [
+        "1 of 4 regions have no value (not ranked).",
+        "1 region with a value is not ranked: coverage below 80% of the category's industries, split from an older "
+        "region by population, or a no-data region (listed in the table with the reason).",
+        "Hatched bars: at least 10% of the value imputed."]
+    with pytest.raises(EmptyChart, match=r"^Automotive is not mapped: the SBS business statistics do not cover"):
+        sector_top(Words(), Reads([2015]), category={"name": "Automotive", "status": "not covered"},
+                   rows=rows.assign(employment=math.nan), measure="employment", level=2, scheme="eco2007",
+                   year=2015, min_coverage=0.8)
+
+
+def test_compare_stars_spec():
+    from clusterobs.charts.specs.compare import compare_stars
+
+    base = {"kind": "traded", "level": 2, "coverage": 1.0, "split_share": 0.0, "region_no_data": False}
+    m = pd.DataFrame([
+        {**base, "region": "AA11", "category": "auto", "category_name": "Automotive", "stars": 2, "employment": 900.0,
+         "rankable": True, "tests_passed": "size,focus"},
+        {**base, "region": "BB22", "category": "auto", "category_name": "Automotive", "stars": 1, "employment": 300.0,
+         "rankable": False, "coverage": 0.5, "tests_passed": ""},
+        {**base, "region": "AA11", "category": "tour", "category_name": "Tourism", "stars": 0, "employment": 50.0,
+         "rankable": True, "tests_passed": ""},
+        {**base, "region": "BB22", "category": "tour", "category_name": "Tourism", "stars": 1, "employment": 80.0,
+         "rankable": True, "tests_passed": "focus"},
+        {**base, "region": "BB22", "category": "bank", "category_name": "Banks", "stars": 3, "employment": 80.0,
+         "rankable": True, "tests_passed": "size", "kind": "local"}])
+    regions = [{"code": "AA11", "name": "Alpha"}, {"code": "BB22", "name": "A region with a very long name"}]
+    out = compare_stars(Words(), Reads([2015]), regions=regions, measures=m, scheme="eco2007", year=2015,
+                        no_data_words={}, min_coverage=0.8, max_split=0.5)
+    assert out.title == "Starred clusters compared"
+    assert out.table == [["Category", "AA11 Alpha", "BB22 A region with a very …"], ["Automotive", "2", ":"],
+                         ["Tourism", "0", "1"]]  # the local category is not compared; the unranked cell has no stars
+    assert out.summary == "Starred traded clusters per region: AA11 Alpha: 1; BB22 A region with a very …: 1."
+    hovers = {h for trace in out.fig.data for _url, h in trace.customdata}
+    assert ("<b>Automotive</b><br>BB22 A region with a very …<br>Not ranked: the data cover 50% of the category's "
+            "industries (below 80%)") in hovers
+    assert "<b>Automotive</b><br>AA11 Alpha<br>2 stars (size, focus)" in hovers
+
+
+def test_scoreboard_gaps_and_dimension_labels():
+    from clusterobs.charts.specs import scoreboard as sb
+    from clusterobs.scoreboard.pipeline import OVERALL
+
+    assert sb.OVERALL == OVERALL  # the engine's name, which the charts cannot import
+    fr = Words({"Overall index": "Indice global", "Demand conditions": "Conditions de la demande"})
+    assert sb.dimension_label(fr, OVERALL) == "Indice global"
+    assert sb.dimension_label(fr, "demand") == "Conditions de la demande"
+    assert sb.dimension_label(fr, "my_dim", {"my_dim": "My dimension"}) == "My dimension"
+    st = pd.DataFrame({"indicator_name": ["Patents", "Broadband", "Unknown"], "value": [80.0, 20.0, math.nan],
+                       "vs_europe": [30.0, -25.0, math.nan], "europe": [50.0, 45.0, 40.0],
+                       "peers_mean": [55.0, 40.0, math.nan], "kind": ["strength", "weakness", ""]})
+    out = sb.gaps(Words(), Reads([2015]), region={"code": "AA11", "name": "Alpha"}, strengths=st)
+    assert out.title == "Alpha: indicators against the European average"
+    assert out.summary == "1 strengths and 1 weaknesses of Alpha among 2 indicators."
+    assert out.table == [["Indicator", "Score", "European average", "Peers (mean)", "Assessment"],
+                         ["Patents", "80.0", "50.0", "55.0", "Strength"],
+                         ["Broadband", "20.0", "45.0", "40.0", "Weakness"]]
+
+
+def test_linkages_opportunities_spec():
+    from clusterobs.charts.specs.linkages import opportunities
+
+    rows = pd.DataFrame({"rank": [1, 2, math.nan], "category": ["a", "b", "c"],
+                         "category_name": ["Aero", "Bio", "Chem"], "density": [0.456, 0.3, math.nan],
+                         "lq": [0.8, math.nan, 1.5], "specialised": [False, False, True]})
+    out = opportunities(Words(), Reads([2015]), region={"code": "AA11", "name": "Alpha"}, rows=rows, year=2015,
+                        url=lambda c: f"/linkages/{c}/")
+    assert out.title == "Closest opportunities of Alpha"
+    assert out.summary == "The closest opportunities of Alpha: Aero (0,46), Bio (0,30)."
+    assert out.table == [["Rank", "Category", "Density", "LQ"], ["1", "Aero", "0,46", "0,80"],
+                         ["2", "Bio", "0,30", ":"]]
+    assert out.notes[0].startswith("Traded categories with LQ < 1, ranked by density (the top 2); 1 categories where")
+    with pytest.raises(EmptyChart, match=r"^Alpha has no traded category with a density in 2015"):
+        opportunities(Words(), Reads([2015]), region={"name": "Alpha"}, rows=rows.assign(rank=math.nan), year=2015)

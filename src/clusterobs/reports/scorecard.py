@@ -246,6 +246,9 @@ def _caption(ctx: dict, title: str, what: str, sources: list[str], notes: list[s
 
 
 def _locator(ctx: dict, country: str) -> Chart:
+    """Where the region is, for print: not the web's locator spec (``charts.specs.maps.locator``) on purpose, but
+    outlines zoomed on the regions around it (a smaller map renders faster and reads better on paper), 300 px high,
+    with a sentence of its own."""
     data, code, level = ctx["data"], ctx["code"], ctx["level"]
     geo = data.geojson(level)
     target = next((f for f in geo["features"] if f["id"] == code), None)
@@ -328,7 +331,11 @@ def overview(ctx: dict, region: dict, m: pd.DataFrame, starred: pd.DataFrame, fa
 
 
 def portfolio(ctx: dict, traded: pd.DataFrame) -> Section:
-    # the web's portfolio chart's rows; a cell that cannot be ranked has no stars (-1 there), drawn grey
+    """The portfolio section: the web's portfolio rows (``charts.portfolio_rows``) drawn for print, not the web's
+    spec (``charts.specs.portfolio``) on purpose: a printed page has no Table tab beside the chart, so the cells that
+    cannot be ranked are drawn grey ("Not rankable") rather than left out and listed, the hover is short, and the
+    table below lists the categories with the most stars."""
+    # a cell that cannot be ranked has no stars (-1 there), drawn grey
     rows, growth = charts.portfolio_rows(traded, imputed_outline=IMPUTED_OUTLINE)
     rows["url"] = ""
     labels, lq, not_ranked = star_labels(T), _("LQ"), _("not ranked")

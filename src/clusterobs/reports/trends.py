@@ -16,7 +16,7 @@ import pandas as pd
 from clusterobs import __version__, charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
-from clusterobs.charts.specs.text import SBS, scheme_short, source_line
+from clusterobs.charts.specs.text import sbs_sources, scheme_short, source_line
 from clusterobs.reports import formatting as fmt
 from clusterobs.reports import history, i18n
 from clusterobs.reports.common import (
@@ -65,12 +65,6 @@ class _Ctx:
         period = self.window.label() if self.window else str(self.data.years[-1])
         sub = " · ".join([what, period, f"{level_label(self.level)}, NUTS {NUTS_VERSION}"])
         return Caption(title, sub, source_line(T, self.data, sources or self.sbs), [n for n in notes if n])
-
-
-def sbs_sources(data: ReportData) -> list[str]:
-    """The SBS sources of the dataset (the 2015 table, and the 2008–2015 panel when ingested), for source lines."""
-    have = [s for s in dict.fromkeys(data.sources()["source"]) if str(s).startswith("eurostat_sbs")]
-    return have or [SBS]
 
 
 def _trends(data: ReportData, *, scheme: str, country: str | None, level: int, on_chart: OnChart | None,

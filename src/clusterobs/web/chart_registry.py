@@ -1,7 +1,8 @@
 """The chart registry and what every app's charts share.
 
-Every chart of the site is a spec (``@chart(name, *params)``: from a page ``Query`` to a captioned figure,
-``clusterobs.charts.specs.ChartOut``); each app registers its specs from its ``AppConfig.ready()`` (``register``),
+Every chart of the site is registered by name (``@chart(name, *params)``: from a page ``Query`` to a captioned
+figure, ``clusterobs.charts.specs.ChartOut``, through the chart's spec below Django in ``clusterobs.charts.specs``);
+each app registers its adapters from its ``AppConfig.ready()`` (``register``),
 the pages draw them (``clusterobs.web.pages.chart_slot``) and the image export renders them (``figures``). This
 module imports no app: the apps import it.
 """
@@ -15,22 +16,17 @@ from urllib.parse import urlencode
 
 import pandas as pd
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from clusterobs.charts.specs import ChartOut, EmptyChart
+from clusterobs.charts.specs import ChartOut, EmptyChart, text
+from clusterobs.charts.specs.text import IMPUTED_OUTLINE
 from clusterobs.errors import NotFound
 from clusterobs.mapping.categories import MIN_CELL_COVERAGE
 from clusterobs.web import dataset
-from clusterobs.web.labels import pct
+from clusterobs.web.labels import T
 from clusterobs.web.query import Query
 
 __all__ = ["CHARTS", "CHART_PARAMS", "CHART_PARSERS", "IMPUTED_OUTLINE", "ChartOut", "EmptyChart", "Spec", "build",
            "chart", "filename", "geojson", "no_data_counts", "register", "specs_of", "url"]
-
-#: maps outline regions with at least this share of the value imputed (quiet when imputation is small, UX.md §2)
-IMPUTED_OUTLINE = 0.1
-
 
 Spec = Callable[[Query], ChartOut]
 #: every chart of the site, filled by the apps' ``AppConfig.ready()`` (``register``): the site's own charts by
@@ -92,33 +88,5 @@ def geojson(level: int) -> dict:
 
 
 def no_data_counts(frame: pd.DataFrame) -> list[str]:
-    """The notes under a map: how many regions have no data, are no-data regions, cannot be ranked or are
-    outlined as imputed (a map frame: ``value``, and ``region_no_data``, ``rankable``, ``imputed`` when drawn)."""
-    notes = []
-    n_missing = int(frame["value"].isna().sum())
-    no_region = frame["region_no_data"].fillna(False).astype(bool) if "region_no_data" in frame else None
-    not_ranked = 0
-    if "rankable" in frame.columns:
-        not_ranked = int((frame["value"].isna() & frame["employment"].notna()
-                          & ~frame["rankable"].fillna(False).astype(bool)).sum())
-    if n_missing:
-        notes.append(_("%(n)s of %(total)s regions: no data (grey); hover for the reason.")
-                     % {"n": n_missing, "total": len(frame)})
-    if no_region is not None and no_region.any():
-        notes.append(ngettext("%(n)s of them is a no-data region (split from an older NUTS region by population, or "
-                              "fewer than half of its traded categories can be ranked).",
-                              "%(n)s of them are no-data regions (split from an older NUTS region by population, or "
-                              "fewer than half of their traded categories can be ranked).", int(no_region.sum()))
-                     % {"n": int(no_region.sum())})
-    if not_ranked:
-        notes.append(ngettext("%(n)s region has employment in this category that cannot be ranked (coverage below "
-                              "%(min)s of the category's industries, or split by population): grey.",
-                              "%(n)s regions have employment in this category that cannot be ranked (coverage below "
-                              "%(min)s of the category's industries, or split by population): grey.", not_ranked)
-                     % {"n": not_ranked, "min": pct(MIN_CELL_COVERAGE, 0)})
-    if "imputed" in frame:
-        n_imp = int((frame["imputed"] & frame["value"].notna()).sum())
-        if n_imp:
-            notes.append(_("%(n)s regions with at least %(share)s of the value imputed from their section's residual "
-                           "(outlined); hover shows the share.") % {"n": n_imp, "share": pct(IMPUTED_OUTLINE, 0)})
-    return notes
+    """The notes under a map in the page's language (``charts.specs.text.no_data_counts``)."""
+    return text.no_data_counts(T, frame, min_coverage=MIN_CELL_COVERAGE)

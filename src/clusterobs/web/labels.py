@@ -8,46 +8,27 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from clusterobs.charts.specs.text import LEVEL_NAMES, NOT_AVAILABLE, TEST_NAMES, flag, missing, percent
+from clusterobs.charts.specs import text
+from clusterobs.charts.specs.text import (
+    FLAG_NAMES,
+    LEVEL_NAMES,
+    MEASURE_INLINE_NAMES,
+    MEASURE_NAMES,
+    MEASURE_SHORT_NAMES,
+    MEASURE_UNIT_NAMES,
+    NOT_AVAILABLE,
+    TEST_NAMES,
+    flag,  # noqa: F401 (the pages import it from here)
+    missing,
+)
 from clusterobs.classifications.category_labels import translate_categories
 
-MEASURE_LABELS = {
-    "stars": gettext_lazy("Cluster stars"),
-    "employment": gettext_lazy("Employment"),
-    "lq": gettext_lazy("Location quotient (LQ)"),
-    "focus": gettext_lazy("Focus (share of the region's traded employment)"),
-    "share_europe": gettext_lazy("Share of Europe's employment in the category"),
-    "growth": gettext_lazy("Employment growth a year"),
-    "productivity": gettext_lazy("Wages per person employed"),
-}
-MEASURE_SHORT = {
-    "stars": gettext_lazy("Stars"),
-    "employment": gettext_lazy("Employment"),
-    "lq": gettext_lazy("LQ"),
-    "focus": gettext_lazy("Focus"),
-    "share_europe": gettext_lazy("Share of Europe"),
-    "growth": gettext_lazy("Growth"),
-    "productivity": gettext_lazy("Productivity"),
-}
+#: the measures' names, translated lazily (defined once in ``charts.specs.text``)
+MEASURE_LABELS = {k: gettext_lazy(v) for k, v in MEASURE_NAMES.items()}
+MEASURE_SHORT = {k: gettext_lazy(v) for k, v in MEASURE_SHORT_NAMES.items()}
 #: the measure's name inside a sentence ("Automotive: employment by region")
-MEASURE_INLINE = {
-    "stars": gettext_lazy("stars"),
-    "employment": gettext_lazy("employment"),
-    "lq": gettext_lazy("LQ"),
-    "focus": gettext_lazy("focus"),
-    "share_europe": gettext_lazy("share of Europe"),
-    "growth": gettext_lazy("growth"),
-    "productivity": gettext_lazy("productivity"),
-}
-MEASURE_UNITS = {
-    "stars": gettext_lazy("number of tests passed"),
-    "employment": gettext_lazy("persons employed"),
-    "lq": gettext_lazy("ratio, Europe = 1"),
-    "focus": gettext_lazy("% of the region's traded employment"),
-    "share_europe": gettext_lazy("% of Europe's employment in the category"),
-    "growth": gettext_lazy("% a year"),
-    "productivity": gettext_lazy("EUR per person"),
-}
+MEASURE_INLINE = {k: gettext_lazy(v) for k, v in MEASURE_INLINE_NAMES.items()}
+MEASURE_UNITS = {k: gettext_lazy(v) for k, v in MEASURE_UNIT_NAMES.items()}
 #: measures the map and the sector page offer; growth and productivity (wages per person employed) only when the
 #: dataset has values of them in some year (``pages.offered_measures``): one year has no growth, and a
 #: dataset without wages no productivity
@@ -73,13 +54,8 @@ CONTEXT_INDICATORS = (
     ("unemployment_rate_t", gettext_lazy("Unemployment rate"), "rate"),
     ("region_gdp", gettext_lazy("GDP"), "meur"),
 )
-#: Eurostat's flags carried with a value (ec.europa.eu/eurostat/web/main/data/database, "flags")
-FLAG_LABELS = {"b": gettext_lazy("break in series"), "c": gettext_lazy("confidential"),
-               "d": gettext_lazy("definition differs"), "e": gettext_lazy("estimated"),
-               "p": gettext_lazy("provisional"), "u": gettext_lazy("low reliability"),
-               "i": gettext_lazy("see metadata (imputed)"), "n": gettext_lazy("not significant"),
-               "s": gettext_lazy("Eurostat estimate"), "f": gettext_lazy("forecast"), "r": gettext_lazy("revised"),
-               "z": gettext_lazy("not applicable")}
+#: Eurostat's flags carried with a value, translated lazily (defined once in ``charts.specs.text.FLAG_NAMES``)
+FLAG_LABELS = {k: gettext_lazy(v) for k, v in FLAG_NAMES.items()}
 
 
 class DjangoTranslator:
@@ -105,61 +81,32 @@ T = DjangoTranslator()
 
 def num(x: Any, digits: int = 0) -> str:
     """A localised number with grouping ("126,714" in English, "126 714" in French); ':' when missing."""
-    if missing(x):
-        return NOT_AVAILABLE
-    return T.number(x, digits)
+    return text.number(T, x, digits)
 
 
 def pct(x: Any, digits: int = 1) -> str:
     """A share as a percentage in the active language ("12.3%"); ':' when missing."""
-    return percent(T, x, digits)
+    return text.percent(T, x, digits)
 
 
 def sig_pct(x: Any) -> str:
     """A share as a percentage with enough decimals to show small shares (0.012% rather than 0.0%)."""
-    if missing(x):
-        return NOT_AVAILABLE
-    v = 100 * float(x)
-    digits = 1 if v >= 1 else 2 if v >= 0.1 else 3
-    return pct(x, digits)
+    return text.sig_percent(T, x)
 
 
 def value_text(measure: str, x: Any) -> str:
     """A measure's value as shown in tables, hover labels and bar labels."""
-    if missing(x):
-        return NOT_AVAILABLE
-    if measure == "stars":
-        return "★" * int(x) if int(x) else "0"
-    if measure == "employment":
-        return num(x, 0)
-    if measure in ("lq", "relative_productivity"):
-        return num(x, 2)
-    if measure in ("focus", "share_europe"):
-        return sig_pct(x)
-    if measure == "growth":
-        sign = "+" if float(x) > 0 else "−" if float(x) < 0 else ""
-        return sign + pct(abs(float(x)), 1)
-    if measure == "productivity":
-        return num(x, 0) + " EUR"
-    return num(x, 2)
+    return text.value_text(T, measure, x)
 
 
 def flag_words(flags: Any) -> str:
     """"b, p" → "b: break in series, p: provisional" ("" without flags)."""
-    if not isinstance(flags, str) or not flags.strip():
-        return ""
-    letters = [f for f in dict.fromkeys(flags.replace(",", "").replace(" ", ""))]
-    return ", ".join(f"{f}: {FLAG_LABELS[f]}" if f in FLAG_LABELS else f for f in letters)
+    return text.flag_words(T, flags)
 
 
 def growth_text(growth: Any, window: Any, year: Any) -> str:
     """"+10.0% a year, 2013–2015" (the growth with the window it spans); ":" without growth."""
-    if missing(growth):
-        return NOT_AVAILABLE
-    if missing(window) or missing(year):
-        return value_text("growth", growth)
-    return _("%(growth)s a year, %(first)s–%(last)s") % {
-        "growth": value_text("growth", growth), "first": int(year) - int(window), "last": int(year)}
+    return text.growth_text(T, growth, window, year)
 
 
 def indicator_text(kind: str, x: Any) -> str:
@@ -176,9 +123,7 @@ def indicator_text(kind: str, x: Any) -> str:
 
 def imputed_words(share: Any) -> str:
     """The imputed flag in words (hover labels and tables)."""
-    if missing(share) or float(share) <= 0:
-        return ""
-    return _("%(share)s of the employment imputed (Eurostat cells missing)") % {"share": pct(share, 0)}
+    return text.imputed_words(T, share)
 
 
 # ---- category display names and the caveats of a cell or region ---------------------------------------------
@@ -201,12 +146,4 @@ def category_display_names(categories: Any) -> dict[str, str]:
 
 def region_no_data_words(row: Any, *, max_split: float) -> str:
     """Why a region is no-data (``region_data_quality``), in words; "" when it is not."""
-    if row is None or not flag(row.get("no_data")):
-        return ""
-    split = row.get("split_share")
-    if not missing(split) and float(split) > max_split:
-        return _("No data: the region was split from an older NUTS region by population, so its industry structure "
-                 "is the older region's, not data collected for it.")
-    n, total = int(row.get("traded_rankable") or 0), int(row.get("traded_categories") or 0)
-    return _("No data: only %(n)s of %(total)s traded categories can be ranked (fewer than half: too little data or "
-             "coverage).") % {"n": n, "total": total}
+    return text.region_no_data_words(T, row, max_split=max_split)

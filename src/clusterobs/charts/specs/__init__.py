@@ -4,8 +4,10 @@ defined once for the web pages, the image export and the reports.
 A spec takes a ``Translator`` (``text.Translator``: the reader's language), the dataset version's reads
 (``clusterobs.store.reads.VersionReads``) and the view's parameters, and returns a ``ChartOut``; it raises
 ``EmptyChart`` when there is nothing to draw. What only the web has (links to its pages, file names that encode a
-page's query) is passed in. ``text`` holds the texts every chart shares; one module per chart beside it
-(``region_stars``). The site's other charts are still specs of ``clusterobs.web.mapping.chartspecs`` (issue 20).
+page's query) is passed in. ``text`` holds the texts every chart shares; one module per chart or small family
+beside it (``region_stars``, ``maps``, ``portfolio``, ``sector``, ``compare``, ``timeline``, ``complexity``,
+``linkages``, ``scoreboard``). Every chart of the site is one of these; the web's ``@chart`` functions
+(``clusterobs.web.mapping.chartspecs`` and each app's ``charts``) are adapters from a page's query.
 """
 
 from __future__ import annotations

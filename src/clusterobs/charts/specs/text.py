@@ -11,10 +11,12 @@ Django's ``%(name)s`` placeholders and live in the project's one catalogue (``cl
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from clusterobs.store.reads import VersionReads
 
 #: the sources a chart cites, by what it draws (their citations are read from the version's ``sources``)
@@ -200,3 +202,209 @@ def wage_note(t: Translator, reads: VersionReads, year: int) -> str:
         return t.gettext("EOCIC 2019's productivity test needs wages, which the data of %(year)s do not have (wages: "
                          "%(years)s): at most two stars in %(year)s.") % {"year": year, "years": years_text(wages)}
     return t.gettext("EOCIC 2019's productivity test needs wages, which the data do not have: at most two stars.")
+
+
+# ---- the measures, their values and the notes under a map (the web's ``labels`` are these, translated lazily) ----
+
+#: maps outline regions with at least this share of the value imputed (quiet when imputation is small, UX.md §2)
+IMPUTED_OUTLINE = 0.1
+
+#: a measure's full name (a legend, an axis)
+MEASURE_NAMES = {
+    "stars": N_("Cluster stars"), "employment": N_("Employment"), "lq": N_("Location quotient (LQ)"),
+    "focus": N_("Focus (share of the region's traded employment)"),
+    "share_europe": N_("Share of Europe's employment in the category"), "growth": N_("Employment growth a year"),
+    "productivity": N_("Wages per person employed"),
+}
+#: a measure's short name (a table's column, a hover)
+MEASURE_SHORT_NAMES = {
+    "stars": N_("Stars"), "employment": N_("Employment"), "lq": N_("LQ"), "focus": N_("Focus"),
+    "share_europe": N_("Share of Europe"), "growth": N_("Growth"), "productivity": N_("Productivity"),
+}
+#: a measure's name inside a sentence ("Automotive: employment by region")
+MEASURE_INLINE_NAMES = {
+    "stars": N_("stars"), "employment": N_("employment"), "lq": N_("LQ"), "focus": N_("focus"),
+    "share_europe": N_("share of Europe"), "growth": N_("growth"), "productivity": N_("productivity"),
+}
+#: a measure's unit
+MEASURE_UNIT_NAMES = {
+    "stars": N_("number of tests passed"), "employment": N_("persons employed"), "lq": N_("ratio, Europe = 1"),
+    "focus": N_("% of the region's traded employment"), "share_europe": N_("% of Europe's employment in the category"),
+    "growth": N_("% a year"), "productivity": N_("EUR per person"),
+}
+#: Eurostat's flags carried with a value (ec.europa.eu/eurostat/web/main/data/database, "flags")
+FLAG_NAMES = {"b": N_("break in series"), "c": N_("confidential"), "d": N_("definition differs"),
+              "e": N_("estimated"), "p": N_("provisional"), "u": N_("low reliability"),
+              "i": N_("see metadata (imputed)"), "n": N_("not significant"), "s": N_("Eurostat estimate"),
+              "f": N_("forecast"), "r": N_("revised"), "z": N_("not applicable")}
+
+
+def measure_label(t: Translator, measure: str) -> str:
+    """A measure's full name ("Location quotient (LQ)")."""
+    return t.gettext(MEASURE_NAMES[measure])
+
+
+def measure_short(t: Translator, measure: str) -> str:
+    """A measure's short name ("LQ"); another name as given."""
+    return t.gettext(MEASURE_SHORT_NAMES[measure]) if measure in MEASURE_SHORT_NAMES else measure
+
+
+def measure_inline(t: Translator, measure: str) -> str:
+    """A measure's name inside a sentence ("share of Europe")."""
+    return t.gettext(MEASURE_INLINE_NAMES[measure])
+
+
+def measure_unit(t: Translator, measure: str) -> str:
+    """A measure's unit ("ratio, Europe = 1")."""
+    return t.gettext(MEASURE_UNIT_NAMES[measure])
+
+
+def number(t: Translator, x: object, digits: int = 0) -> str:
+    """A number in ``t``'s way ("126,714"; "126 714" in French); ":" when missing."""
+    if missing(x):
+        return NOT_AVAILABLE
+    return t.number(x, digits)  # type: ignore[arg-type]
+
+
+def sig_percent(t: Translator, x: object) -> str:
+    """A share as a percentage with enough decimals to show small shares (0.012% rather than 0.0%)."""
+    if missing(x):
+        return NOT_AVAILABLE
+    v = 100 * float(x)  # type: ignore[arg-type]
+    return percent(t, x, 1 if v >= 1 else 2 if v >= 0.1 else 3)
+
+
+def value_text(t: Translator, measure: str, x: object) -> str:
+    """A measure's value as shown in tables, hover labels and bar labels."""
+    if missing(x):
+        return NOT_AVAILABLE
+    if measure == "stars":
+        return "★" * int(x) if int(x) else "0"  # type: ignore[call-overload]
+    if measure == "employment":
+        return number(t, x, 0)
+    if measure in ("lq", "relative_productivity"):
+        return number(t, x, 2)
+    if measure in ("focus", "share_europe"):
+        return sig_percent(t, x)
+    if measure == "growth":
+        v = float(x)  # type: ignore[arg-type]
+        return ("+" if v > 0 else "−" if v < 0 else "") + percent(t, abs(v), 1)
+    if measure == "productivity":
+        return number(t, x, 0) + " EUR"
+    return number(t, x, 2)
+
+
+def flag_words(t: Translator, flags: object) -> str:
+    """"b, p" → "b: break in series, p: provisional" ("" without flags)."""
+    if not isinstance(flags, str) or not flags.strip():
+        return ""
+    letters = list(dict.fromkeys(flags.replace(",", "").replace(" ", "")))
+    return ", ".join(f"{f}: {t.gettext(FLAG_NAMES[f])}" if f in FLAG_NAMES else f for f in letters)
+
+
+def growth_text(t: Translator, growth: object, window: object, year: object) -> str:
+    """"+10.0% a year, 2013–2015" (the growth with the window it spans); ":" without growth."""
+    if missing(growth):
+        return NOT_AVAILABLE
+    if missing(window) or missing(year):
+        return value_text(t, "growth", growth)
+    return t.gettext("%(growth)s a year, %(first)s–%(last)s") % {
+        "growth": value_text(t, "growth", growth), "first": int(year) - int(window),  # type: ignore[call-overload]
+        "last": int(year)}  # type: ignore[call-overload]
+
+
+def imputed_words(t: Translator, share: object) -> str:
+    """The imputed flag in words (hover labels and tables)."""
+    if missing(share) or float(share) <= 0:  # type: ignore[arg-type]
+        return ""
+    return t.gettext("%(share)s of the employment imputed (Eurostat cells missing)") % {"share": percent(t, share, 0)}
+
+
+def region_no_data_words(t: Translator, row: Mapping[str, object] | None, *, max_split: float) -> str:
+    """Why a region is no-data (a row of ``region_data_quality``), in words; "" when it is not."""
+    if row is None or not flag(row.get("no_data")):
+        return ""
+    split = row.get("split_share")
+    if not missing(split) and float(split) > max_split:  # type: ignore[arg-type]
+        return t.gettext("No data: the region was split from an older NUTS region by population, so its industry "
+                         "structure is the older region's, not data collected for it.")
+    n, total = int(row.get("traded_rankable") or 0), int(row.get("traded_categories") or 0)  # type: ignore[call-overload]
+    return t.gettext("No data: only %(n)s of %(total)s traded categories can be ranked (fewer than half: too little "
+                     "data or coverage).") % {"n": n, "total": total}
+
+
+def no_data_counts(t: Translator, frame: pd.DataFrame, *, min_coverage: float) -> list[str]:
+    """The notes under a map: how many regions have no data, are no-data regions, cannot be ranked or are
+    outlined as imputed (a map frame: ``value``, and ``region_no_data``, ``rankable``, ``imputed`` when drawn)."""
+    notes = []
+    n_missing = int(frame["value"].isna().sum())
+    no_region = frame["region_no_data"].fillna(False).astype(bool) if "region_no_data" in frame else None
+    not_ranked = 0
+    if "rankable" in frame.columns:
+        not_ranked = int((frame["value"].isna() & frame["employment"].notna()
+                          & ~frame["rankable"].fillna(False).astype(bool)).sum())
+    if n_missing:
+        notes.append(t.gettext("%(n)s of %(total)s regions: no data (grey); hover for the reason.")
+                     % {"n": n_missing, "total": len(frame)})
+    if no_region is not None and no_region.any():
+        notes.append(t.ngettext("%(n)s of them is a no-data region (split from an older NUTS region by population, "
+                                "or fewer than half of its traded categories can be ranked).",
+                                "%(n)s of them are no-data regions (split from an older NUTS region by population, "
+                                "or fewer than half of their traded categories can be ranked).", int(no_region.sum()))
+                     % {"n": int(no_region.sum())})
+    if not_ranked:
+        notes.append(t.ngettext("%(n)s region has employment in this category that cannot be ranked (coverage below "
+                                "%(min)s of the category's industries, or split by population): grey.",
+                                "%(n)s regions have employment in this category that cannot be ranked (coverage "
+                                "below %(min)s of the category's industries, or split by population): grey.",
+                                not_ranked) % {"n": not_ranked, "min": percent(t, min_coverage, 0)})
+    if "imputed" in frame:
+        n_imp = int((frame["imputed"] & frame["value"].notna()).sum())
+        if n_imp:
+            notes.append(t.gettext("%(n)s regions with at least %(share)s of the value imputed from their section's "
+                                   "residual (outlined); hover shows the share.")
+                         % {"n": n_imp, "share": percent(t, IMPUTED_OUTLINE, 0)})
+    return notes
+
+
+def region_words(t: Translator, quality: pd.DataFrame, code: str, *, max_split: float) -> str:
+    """Why the region ``code`` is no-data (``quality``: the version's ``region_data_quality`` at its level and the
+    year), in words; "" when it is not."""
+    row = quality[quality["region"] == code]
+    return region_no_data_words(t, row.iloc[0].to_dict() if len(row) else None, max_split=max_split)
+
+
+def unit_subtitle(t: Translator, measure: str, *, year: int, level: int, scheme: str | None = None) -> str:
+    """A chart's subtitle: the measure and its unit, the year, the NUTS level (and the star scheme, when given)."""
+    parts = [f"{measure_label(t, measure)} ({measure_unit(t, measure)})", str(year),
+             f"{level_label(t, level)}, NUTS 2021"]
+    if scheme is not None:
+        parts.append(t.gettext("stars: %(scheme)s") % {"scheme": scheme_short(scheme)})
+    return " · ".join(parts)
+
+
+def measure_absent_reason(t: Translator, reads: VersionReads, measure: str, year: int) -> str:
+    """Why no region has a value of ``measure`` in ``year`` (growth: one year of data; productivity: no wages)."""
+    if measure == "growth":
+        years = reads.years
+        if len(years) > 1:
+            return t.gettext("growth needs an earlier year with employment data, at most five years before.")
+        return t.gettext("growth needs two years of data and the dataset has one (%(year)s).") % {
+            "year": years_text(years)}
+    if measure in ("productivity", "relative_productivity"):
+        wages = reads.years_with("productivity")
+        if year in wages:
+            return t.gettext("wages are missing or confidential in the source for this category in %(year)s.") % {
+                "year": year}
+        if wages:
+            return t.gettext("the SBS regional data of %(year)s have no wages (wages: %(years)s).") % {
+                "year": year, "years": years_text(wages)}
+        return t.gettext("the SBS regional data of this dataset have no wages.")
+    return t.gettext("the value is missing or confidential in the source.")
+
+
+def sbs_sources(reads: VersionReads) -> list[str]:
+    """The SBS sources of the version (the 2015 table, and the 2008–2015 panel when ingested), for a source line
+    of the years."""
+    have = [s for s in dict.fromkeys(reads.sources()["source"]) if str(s).startswith("eurostat_sbs")]
+    return have or [SBS]

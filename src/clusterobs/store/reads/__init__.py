@@ -18,7 +18,7 @@ from clusterobs.store.reads.checks import KINDS, LEVELS, MAX_CODES, MEASURES, Ch
 from clusterobs.store.reads.complexity import Complexity
 from clusterobs.store.reads.context import Context
 from clusterobs.store.reads.linkages import LINKAGES_TABLES, Linkages
-from clusterobs.store.reads.measures import Measures, missing
+from clusterobs.store.reads.measures import Measures, missing, ranked_mask, star_values
 from clusterobs.store.reads.scoreboard import SCOREBOARD_TABLES, Scoreboard
 from clusterobs.store.reads.sql import MEASURE_SORTS, NUTS_VERSION, region_name_sql
 
@@ -29,4 +29,4 @@ class VersionReads(Measures, Context, Linkages, Complexity, Scoreboard):
 
 __all__ = ["KINDS", "LEVELS", "LINKAGES_TABLES", "MAX_CODES", "MEASURES", "MEASURE_SORTS",
            "NUTS_VERSION", "SCOREBOARD_TABLES", "Catalogue", "Checks", "Complexity", "Context", "Linkages", "Measures",
-           "Scoreboard", "VersionReads", "missing", "region_name_sql"]
+           "Scoreboard", "VersionReads", "missing", "ranked_mask", "region_name_sql", "star_values"]

@@ -33,6 +33,22 @@ def missing(value: Any) -> bool:
         return False
 
 
+def ranked_mask(rows: pd.DataFrame) -> pd.Series:
+    """The rows a ranking, a top list or a headline may count: employment known, the cell rankable (coverage,
+    not split by population) and its region not no-data."""
+    ok = rows["employment"].notna()
+    if "rankable" in rows.columns:
+        ok &= rows["rankable"].fillna(False).astype(bool)
+    if "region_no_data" in rows.columns:
+        ok &= ~rows["region_no_data"].fillna(False).astype(bool)
+    return ok.astype(bool)
+
+
+def star_values(rows: pd.DataFrame) -> pd.Series:
+    """``stars`` as floats, NaN where the cell has none (no data, not rankable): safe to compare and count."""
+    return pd.to_numeric(rows["stars"], errors="coerce").astype(float)
+
+
 class Measures(Checks):
     """The cluster measures with their stars, tests, quality and headlines."""
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from clusterobs.classifications.concordance import in_sbs_business_economy
 from clusterobs.mapping import headlines
-from clusterobs.store.reads import missing
+from clusterobs.store.reads import missing, ranked_mask, star_values
 from clusterobs.web.dataset import (
     DEFAULT_LEVEL,
     DEFAULT_SCHEME,
@@ -67,27 +67,8 @@ __all__ = ["DEFAULT_LEVEL", "DEFAULT_SCHEME", "KINDS", "MAX_CODES", "MEASURES", 
            "category_coverage", "category_get", "category_list", "check_codes", "check_kind", "check_level",
            "check_measure", "check_scheme", "check_sort", "check_year", "data", "dataset", "dataset_citation",
            "display_names", "measures", "memoized", "named", "no_data_regions", "one_version", "place_index",
-           "published", "published_version", "region_get", "region_list", "region_quality", "region_search",
-           "sources", "with_quality", "years_with"]
-
-
-# ---- cluster measures ---------------------------------------------------------------------------------------
-
-
-def ranked_mask(rows: pd.DataFrame) -> pd.Series:
-    """The rows a ranking, a top list or a headline may count: employment known, the cell rankable (coverage,
-    not split by population) and its region not no-data."""
-    ok = rows["employment"].notna()
-    if "rankable" in rows.columns:
-        ok &= rows["rankable"].fillna(False).astype(bool)
-    if "region_no_data" in rows.columns:
-        ok &= ~rows["region_no_data"].fillna(False).astype(bool)
-    return ok.astype(bool)
-
-
-def star_values(rows: pd.DataFrame) -> pd.Series:
-    """``stars`` as floats, NaN where the cell has none (no data, not rankable): safe to compare and count."""
-    return pd.to_numeric(rows["stars"], errors="coerce").astype(float)
+           "published", "published_version", "ranked_mask", "region_get", "region_list", "region_quality",
+           "region_search", "sources", "star_values", "with_quality", "years_with"]
 
 
 # ---- data quality: no-data regions, cells that cannot be ranked, caveats ----------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from clusterobs.charts.specs.text import scheme_short, star_labels, years_text
 from clusterobs.mapping.categories import MAX_SPLIT_SHARE, MIN_CELL_COVERAGE
+from clusterobs.web.chart_registry import IMPUTED_OUTLINE
 from clusterobs.web.labels import (
     CONTEXT_INDICATORS,
     KIND_LABELS,
@@ -31,7 +32,7 @@ from clusterobs.web.labels import (
     value_text,
 )
 from clusterobs.web.mapping import history, selectors
-from clusterobs.web.mapping.chartspecs import IMPUTED_OUTLINE, cell_words
+from clusterobs.web.mapping.chartspecs import cell_words
 from clusterobs.web.mapping.views.trends import change_rows, growth_lists
 from clusterobs.web.pages import base_context, chart_slot, downloads, not_found, page
 from clusterobs.web.query import Query, parse_query

@@ -1,9 +1,11 @@
 """Benchmark: the web observatory's latency under load and its time to first chart.
 
-Goals (issue 4), on a 2-core machine: p95 latency under 50 ms for the JSON endpoints of the region profile
-(``/api/regions/DE11``) and the sector map (``/api/geojson?category=automotive&measure=stars``) under 20
-concurrent clients on loopback (the region page ``/regions/DE11/`` is measured beside them); and the first chart
-of each module painted in headless chromium under 1.5 s after navigation start.
+Goals, on a 2-core machine, under 20 concurrent clients on loopback: p95 latency under 50 ms for the JSON
+endpoints of the region profile (``/api/regions/DE11``) and the sector map
+(``/api/geojson?category=automotive&measure=stars``) (issue 4); p95 under 150 ms for the region page
+``/regions/DE11/`` and under 300 ms (twice that) for a page of every other module: home, portfolio, sector, map,
+compare, linkages, growth opportunities, ECI map, scoreboard, reports (issue 22, the pages' cache); and the first
+chart of each module painted in headless chromium under 1.5 s after navigation start (issue 4).
 
 The real server (``clusterobs serve``: waitress + WhiteNoise) runs in a child process over an existing store
 (``--home``, default ``$CLUSTEROBS_HOME`` or ``./var``); without a computed store there, one is built with
@@ -55,7 +57,9 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-GOAL_P95_MS = 50.0
+GOAL_P95_MS = 50.0  # the JSON endpoints
+GOAL_PAGE_P95_MS = 150.0  # the region page
+GOAL_MODULE_PAGE_P95_MS = 2 * GOAL_PAGE_P95_MS  # a page of every other module
 GOAL_FIRST_CHART_MS = 1500.0
 LOOPBACK = "127.0.0.1"
 #: answered by the app (WhiteNoise inside Django) without touching the data: the server is up
@@ -66,11 +70,23 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
-#: (label, path, JSON?) measured under load
+#: (label, path, goal: p95 ms at --clients) measured under load
 ENDPOINTS = [
-    ("region profile, JSON", "/api/regions/DE11", True),
-    ("region profile, page", "/regions/DE11/", False),
-    ("sector map, GeoJSON", "/api/geojson?category=automotive&measure=stars", True),
+    ("region profile, JSON", "/api/regions/DE11", GOAL_P95_MS),
+    ("region profile, page", "/regions/DE11/", GOAL_PAGE_P95_MS),
+    ("sector map, GeoJSON", "/api/geojson?category=automotive&measure=stars", GOAL_P95_MS),
+    ("home, page", "/", GOAL_MODULE_PAGE_P95_MS),
+    ("portfolio, page", "/regions/DE11/portfolio/", GOAL_MODULE_PAGE_P95_MS),
+    ("sector, page", "/sectors/automotive/", GOAL_MODULE_PAGE_P95_MS),
+    ("strength map, page", "/map/?category=automotive&measure=stars&scheme=eco2007&year=2015&level=2",
+     GOAL_MODULE_PAGE_P95_MS),
+    ("comparison, page", "/compare/?regions=DE11,DE21,FR10", GOAL_MODULE_PAGE_P95_MS),
+    ("related clusters (linkages), page", "/linkages/related/automotive/", GOAL_MODULE_PAGE_P95_MS),
+    ("growth opportunities (complexity), page", "/regions/DE11/opportunities/", GOAL_MODULE_PAGE_P95_MS),
+    ("ECI map (complexity), page", "/complexity/eci/", GOAL_MODULE_PAGE_P95_MS),
+    ("scoreboard, page", "/scoreboard/", GOAL_MODULE_PAGE_P95_MS),
+    ("scoreboard region, page", "/scoreboard/DE11/", GOAL_MODULE_PAGE_P95_MS),
+    ("reports, page", "/reports/", GOAL_MODULE_PAGE_P95_MS),
 ]
 #: (module, path) opened in the browser
 MODULES = [
@@ -219,7 +235,7 @@ def start_server(home: Path, log: Path, threads: int | None) -> Server:
 class Load:
     label: str
     path: str
-    json: bool
+    goal_ms: float  # p95 at the benchmark's number of clients
     clients: int = 1
     latencies: list[float] = field(default_factory=list)  # seconds
     errors: dict[str, int] = field(default_factory=dict)
@@ -523,22 +539,21 @@ def report(loads: list[Load], paints: list[Paint], args) -> bool:
     for ld in loads:
         what = ld.path
         who = f"latency, {ld.clients} client{'s' if ld.clients > 1 else ''}"
-        graded = ld.json and ld.clients == args.clients
+        graded = ld.clients == args.clients
+        goal = f"p95 < {ld.goal_ms:g} ms" if graded else ""
         if ld.status != 200:
-            rows.append((who, f"{ld.label}: {what}", "-", "-", "-", "-", "-", "-",
-                         f"p95 < {GOAL_P95_MS:g} ms" if graded else "", f"HTTP {ld.status}"))
+            rows.append((who, f"{ld.label}: {what}", "-", "-", "-", "-", "-", "-", goal, f"HTTP {ld.status}"))
             ok_all = False
             continue
         p95 = ld.pct(95)
-        ok = p95 < GOAL_P95_MS and not ld.errors if graded else None
+        ok = p95 < ld.goal_ms and not ld.errors if graded else None
         ok_all &= ok is not False
         errs = f" ({sum(ld.errors.values())} errors)" if ld.errors else ""
         kib = f"{ld.bytes / 1024:,.0f}" + (f" ({ld.sent_bytes / 1024:,.0f} sent)"
                                            if ld.sent_bytes and ld.sent_bytes != ld.bytes else "")
         rows.append((who, f"{ld.label}: {what}", f"{ld.count:,}",
                      f"{ld.count / ld.wall:,.0f}", f"{ld.pct(50):.1f}", f"{p95:.1f}",
-                     f"{ld.max_ms():.0f}", kib,
-                     f"p95 < {GOAL_P95_MS:g} ms" if graded else "(page, no goal)" if not ld.json else "",
+                     f"{ld.max_ms():.0f}", kib, goal,
                      ("" if ok is None else ("pass" if ok else "FAIL")) + errs))
     for p in paints:
         goal = f"< {GOAL_FIRST_CHART_MS:g} ms"
@@ -583,20 +598,20 @@ def write_json(path: Path, loads: list[Load], paints: list[Paint], server: Serve
     out = []
     # each endpoint's row under load first, its one-client row after it (results.py shows it as a part: ↳)
     for ld in sorted(loads, key=lambda x: ([e[1] for e in ENDPOINTS].index(x.path), x.clients != args.clients)):
-        graded = ld.json and ld.clients == args.clients
+        graded = ld.clients == args.clients
+        goal = f"p95 < {ld.goal_ms:g} ms" if graded else ""
         who = f"{ld.clients} client{'s' if ld.clients > 1 else ''}"
         indent = "" if ld.clients == args.clients else "  "
         if ld.status != 200 or not ld.count:
             out.append({"name": f"{indent}{ld.label} {ld.path}, {who}: HTTP {ld.status}", "rows": None, "wall_s": 0.0,
-                        "peak_bytes": None, "rows_per_s": None, "goal": f"p95 < {GOAL_P95_MS:g} ms" if graded else "",
+                        "peak_bytes": None, "rows_per_s": None, "goal": goal,
                         "ok": False if graded else None, "baselines": {}, "load": list(ld.load or ())})
             continue
         p95 = ld.pct(95)
         name = f"{indent}{ld.label} {ld.path}: p95 latency, {who} (p50 {ld.pct(50):.1f} ms, p95 {p95:.1f} ms)"
         out.append({"name": name, "rows": ld.count,
                     "wall_s": p95 / 1000, "peak_bytes": server.peak_bytes, "rows_per_s": ld.count / ld.wall,
-                    "goal": f"p95 < {GOAL_P95_MS:g} ms" if graded else "",
-                    "ok": (p95 < GOAL_P95_MS and not ld.errors) if graded else None, "baselines": {},
+                    "goal": goal, "ok": (p95 < ld.goal_ms and not ld.errors) if graded else None, "baselines": {},
                     "load": list(ld.load or ())})
     for p in paints:
         goal = f"first chart < {GOAL_FIRST_CHART_MS / 1000:g} s"
@@ -662,12 +677,12 @@ def main() -> None:
               + (f"{args.requests:,} requests" if args.requests else f"{args.seconds:g} s") + " per endpoint",
               flush=True)
         loads: list[Load] = []
-        for label, path, is_json in [] if args.no_load else ENDPOINTS:
+        for label, path, goal_ms in [] if args.no_load else ENDPOINTS:
             run = ab_hammer if args.client == "ab" else hammer
             if args.baseline:  # one client: the service time, without queueing
-                loads.append(run(server.url, Load(label, path, is_json), clients=1, seconds=math.inf,
+                loads.append(run(server.url, Load(label, path, goal_ms), clients=1, seconds=math.inf,
                                  requests=args.baseline))
-            loads.append(run(server.url, Load(label, path, is_json), clients=args.clients, seconds=args.seconds,
+            loads.append(run(server.url, Load(label, path, goal_ms), clients=args.clients, seconds=args.seconds,
                              requests=args.requests))
         if loads:
             print(f"after the load: {machine_load()}", flush=True)

@@ -3,9 +3,6 @@ published during a request serves the next request, never the rest of this one (
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
 from clusterobs.store import Store
@@ -45,25 +42,6 @@ def test_a_cold_request_reads_current_json_once(client, monkeypatch):
     selectors.data()
     selectors.published_version()
     assert len(calls) == 2
-
-
-@pytest.fixture
-def two_versions(settings, tmp_path, web_store, monkeypatch):
-    """A data directory with two versions (the session's, linked under two ids), the first published."""
-    monkeypatch.setattr(dataset, "_current", dataset._current)  # the session's Observatory comes back after
-    source = web_store.path(web_store.current())
-    (tmp_path / "versions").mkdir()
-    ids = ("20300101T000000", "20300101T000000-2")
-    for version in ids:
-        target = tmp_path / "versions" / f"{version}.duckdb"
-        try:
-            os.link(source, target)
-        except OSError:  # another file system: a copy
-            shutil.copyfile(source, target)
-    store = Store(tmp_path)
-    store.publish(ids[0])
-    settings.CLUSTEROBS_HOME = tmp_path
-    return store, ids
 
 
 def test_a_version_published_during_a_request_serves_the_next_one(client, monkeypatch, two_versions):

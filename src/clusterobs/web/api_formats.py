@@ -278,7 +278,7 @@ def _answer(hit: CachedResponse, tag: str, gzip_ok: bool) -> HttpResponse:
 
 
 #: whole 200 answers of the API, per (version, host, path, normalised query, language): see ``cache.py``
-RESPONSES = ResponseCache()
+RESPONSES: ResponseCache[CachedResponse] = ResponseCache()
 #: the modules whose endpoints' answers depend on nothing but the published version and the request, added by their
 #: app (``keep_answers``; the mapping tool's: the other apps' routers read the portal database too, they get the
 #: ETag, not the answer cache)

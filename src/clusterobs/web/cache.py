@@ -7,8 +7,9 @@ every key carries the version, and a new version simply misses (its old entries 
   DataFrames, dicts) and the pages' chart slots, bounded by count and rough size (256 MB per version). Results
   are handed out as shallow copies, so a caller adding a column to a frame does not change the cached one
   (pandas copy-on-write keeps the data shared until written).
-* ``ResponseCache``: one per process, for whole API answers (body, content type, headers), bounded in bytes;
-  ``api_formats.cached`` puts 200 answers in it under (version, host, path, normalised query, language).
+* ``ResponseCache``: bounded in bytes, for whole answers (body, content type, headers): one for the API's
+  (``api_formats.cached`` puts 200 answers in it under (version, host, path, normalised query, language)), one for
+  the public HTML pages (``pagecache.cached_page``: the same key with the scheme and the data directory).
 
 Several workers behind a load balancer each hold their own; they agree since they read the same version.
 """
@@ -19,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
 
@@ -130,24 +131,44 @@ class CachedResponse:
         return len(self.body) + len(self.gzipped or b"")
 
 
-class ResponseCache:
+@dataclass(frozen=True)
+class CachedPage:
+    """A kept HTML page (``pagecache``): its body holds a placeholder where the requester's CSRF token goes."""
+
+    body: bytes
+    content_type: str
+    headers: tuple[tuple[str, str], ...]
+    #: sha256 of the version, the language and the body: the ETag is derived from it
+    digest: str = ""
+    #: the body holds the CSRF placeholder (a form): filled per request, so the page is private to its requester
+    has_token: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+
+K = TypeVar("K", CachedResponse, CachedPage)
+
+
+class ResponseCache(Generic[K]):
     """A thread-safe LRU of whole answers bounded by their total body size; bigger answers are not kept."""
 
     def __init__(self, max_bytes: int = 64 * 2**20, max_entry_bytes: int = 8 * 2**20) -> None:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
-        self._data: OrderedDict[Hashable, CachedResponse] = OrderedDict()
+        self._data: OrderedDict[Hashable, K] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> CachedResponse | None:
+    def get(self, key: Hashable) -> K | None:
         with self._lock:
             hit = self._data.get(key)
             if hit is not None:
                 self._data.move_to_end(key)
             return hit
 
-    def put(self, key: Hashable, value: CachedResponse) -> None:
+    def put(self, key: Hashable, value: K) -> None:
         size = value.size
         if size > self.max_entry_bytes:
             return

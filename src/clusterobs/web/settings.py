@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clusterobs.web.context.observatory",
+                # last: a page rendered to be kept (pagecache.cached_page) gets a placeholder for its CSRF token
+                "clusterobs.web.pagecache.csrf_hole",
             ],
         },
     },

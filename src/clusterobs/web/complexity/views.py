@@ -16,6 +16,7 @@ from clusterobs.web import dataset
 from clusterobs.web.complexity import selectors as cs
 from clusterobs.web.complexity.query import figure_url, params, parse_complexity_query
 from clusterobs.web.labels import LEVEL_LABELS, NOT_AVAILABLE, missing, num
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import chart_slot, downloads, page, release_notice, share_url
 from clusterobs.web.query import Query
 
@@ -32,6 +33,7 @@ def _v(x: Any, digits: int = 2) -> str:
     return NOT_AVAILABLE if missing(x) else num(x, digits)
 
 
+@cached_page
 @page
 def growth(request: HttpRequest, region: str) -> HttpResponse:
     reg = dataset.region_get(region)
@@ -61,6 +63,7 @@ def growth(request: HttpRequest, region: str) -> HttpResponse:
     return render(request, "complexity/growth.html", ctx)
 
 
+@cached_page
 @page
 def eci(request: HttpRequest) -> HttpResponse:
     q = parse_complexity_query(request.GET)

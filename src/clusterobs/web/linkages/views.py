@@ -17,6 +17,7 @@ from clusterobs.web.labels import NOT_AVAILABLE, missing, num, pct
 from clusterobs.web.linkages import selectors as ls
 from clusterobs.web.linkages.charts import method_label
 from clusterobs.web.linkages.query import figure_url, params, parse_linkages_query
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import chart_slot, downloads, page, release_notice, share_url
 from clusterobs.web.query import Query
 
@@ -37,6 +38,7 @@ def _value(v: Any, digits: int = 2) -> str:
     return NOT_AVAILABLE if missing(v) else num(v, digits)
 
 
+@cached_page
 @page
 def related_index(request: HttpRequest) -> HttpResponse:
     q = parse_linkages_query(request.GET)
@@ -56,6 +58,7 @@ def related_index(request: HttpRequest) -> HttpResponse:
     return render(request, "linkages/related_index.html", ctx)
 
 
+@cached_page
 @page
 def related(request: HttpRequest, category: str) -> HttpResponse:
     cat = dataset.category_get(category)
@@ -77,6 +80,7 @@ def related(request: HttpRequest, category: str) -> HttpResponse:
     return render(request, "linkages/related.html", ctx)
 
 
+@cached_page
 @page
 def opportunities(request: HttpRequest, region: str) -> HttpResponse:
     reg = dataset.region_get(region)
@@ -96,6 +100,7 @@ def opportunities(request: HttpRequest, region: str) -> HttpResponse:
     return render(request, "linkages/opportunities.html", ctx)
 
 
+@cached_page
 @page
 def emerging(request: HttpRequest) -> HttpResponse:
     q = parse_linkages_query(request.GET)
@@ -111,6 +116,7 @@ def emerging(request: HttpRequest) -> HttpResponse:
     return render(request, "linkages/emerging.html", ctx)
 
 
+@cached_page
 @page
 def emerging_detail(request: HttpRequest, industry: str) -> HttpResponse:
     cat = ls.check_emerging(industry)

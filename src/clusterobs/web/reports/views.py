@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from clusterobs.web import dataset
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import page
 from clusterobs.web.reports.services import FORMATS, ReportState, report_get, report_key, report_language
 
@@ -25,6 +26,7 @@ def _params(request: HttpRequest) -> dict:
             "lang": report_language(get_language())}  # the report in the site's active language
 
 
+@cached_page
 @page
 def index(request: HttpRequest) -> HttpResponse:
     params = _params(request)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from clusterobs.scoreboard.pipeline import OVERALL
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import base_context, chart_slot, downloads, page
 from clusterobs.web.query import parse_query
 from clusterobs.web.scoreboard import selectors as sb
@@ -27,6 +28,7 @@ def _dimension_choices() -> list[tuple[str, str]]:
     return [(d, dimension_label(d)) for d in (OVERALL, *sb.dimension_ids())]
 
 
+@cached_page
 @page
 def index(request: HttpRequest) -> HttpResponse:
     q = parse_query(request.GET)
@@ -108,6 +110,7 @@ def _children(request: HttpRequest, code: str) -> HttpResponse | None:
     return render(request, "scoreboard/children.html", {"code": code.upper(), "rows": rows})
 
 
+@cached_page
 @page
 def region(request: HttpRequest, code: str) -> HttpResponse:
     try:

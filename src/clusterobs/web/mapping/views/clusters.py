@@ -22,6 +22,7 @@ from clusterobs.web.labels import (
 )
 from clusterobs.web.mapping import history, selectors
 from clusterobs.web.mapping.views.regions import _condition_text, _region
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import base_context, chart_slot, downloads, not_found, page
 from clusterobs.web.query import parse_query
 
@@ -49,6 +50,7 @@ def _year_row(r: Any, year: int) -> dict[str, Any]:
             "flags_words": flag_words(r.flags), "not_ranked": why}
 
 
+@cached_page
 @page
 def cluster(request: HttpRequest, code: str, category: str) -> HttpResponse:
     if code != code.upper():

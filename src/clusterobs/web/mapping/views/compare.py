@@ -20,6 +20,7 @@ from clusterobs.web.labels import (
 )
 from clusterobs.web.mapping import places, selectors
 from clusterobs.web.mapping.chartspecs import region_words
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import base_context, chart_slot, downloads, not_found, page
 from clusterobs.web.query import MAX_COMPARE, parse_query
 
@@ -71,6 +72,7 @@ def _by_name(request: HttpRequest) -> HttpResponse | list[dict[str, Any]] | None
     return HttpResponseRedirect(reverse("compare") + "?" + get.urlencode())
 
 
+@cached_page
 @page
 def compare(request: HttpRequest) -> HttpResponse:
     by_name = _by_name(request)

@@ -15,6 +15,7 @@ from clusterobs.charts.specs.text import scheme_short, years_text
 from clusterobs.mapping.categories import MIN_CELL_COVERAGE
 from clusterobs.web.labels import KIND_LABELS, num, pct
 from clusterobs.web.mapping import selectors
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import base_context, chart_slot, downloads, page
 from clusterobs.web.query import parse_query
 
@@ -62,6 +63,7 @@ def sectors_go(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("categories") + (f"?{query}" if query else ""))
 
 
+@cached_page
 @page
 def home(request: HttpRequest) -> HttpResponse:
     if selectors.published_version() is None:

@@ -21,9 +21,11 @@ from clusterobs.web.labels import (
     pct,
 )
 from clusterobs.web.mapping import places, selectors
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import page
 
 
+@cached_page
 @page
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
@@ -42,6 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
                                                          "best": next((r for r in results if r["best"]), None)})
 
 
+@cached_page
 @page
 def regions_index(request: HttpRequest) -> HttpResponse:
     """Countries and their NUTS 1 and NUTS 2 regions, to browse."""
@@ -57,6 +60,7 @@ def _threshold(row: Any) -> str:
     return num(row.value, 2).rstrip("0").rstrip(".,")
 
 
+@cached_page
 @page
 def methodology(request: HttpRequest) -> HttpResponse:
     obs = selectors.data()
@@ -87,6 +91,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "early_years": any(y < 2013 for y in obs.years)})
 
 
+@cached_page
 @page
 def sources(request: HttpRequest) -> HttpResponse:
     src = selectors.sources()
@@ -102,6 +107,7 @@ def sources(request: HttpRequest) -> HttpResponse:
         "versions_url": "/api/versions"})
 
 
+@cached_page
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "observatory/help.html", {"example_map": reverse("map") + "?category=automotive"
                                                      "&measure=lq&scheme=eco2007&level=2"})

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from clusterobs.web.labels import MAP_MEASURES, MEASURE_LABELS, METHOD_LABELS, SECTOR_MEASURES, STATUS_LABELS
 from clusterobs.web.mapping import selectors
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import api_url, base_context, chart_slot, downloads, offered_measures, page
 from clusterobs.web.query import parse_query
 
@@ -23,6 +24,7 @@ def default_category() -> str:
     return str(cats["category"].iloc[0])
 
 
+@cached_page
 @page
 def strength_map(request: HttpRequest) -> HttpResponse:
     get = request.GET.copy()

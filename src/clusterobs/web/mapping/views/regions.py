@@ -34,6 +34,7 @@ from clusterobs.web.labels import (
 from clusterobs.web.mapping import history, selectors
 from clusterobs.web.mapping.chartspecs import cell_words
 from clusterobs.web.mapping.views.trends import change_rows, growth_lists
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import base_context, chart_slot, downloads, not_found, page
 from clusterobs.web.query import Query, parse_query
 
@@ -76,6 +77,7 @@ def _condition_text(r: Any) -> str:
     return text if r.test == r.measure else f"{MEASURE_INLINE.get(r.measure, r.measure)} {text}"
 
 
+@cached_page
 @page
 def region(request: HttpRequest, code: str) -> HttpResponse:
     reg = _region(request, code, "region")
@@ -219,6 +221,7 @@ def _sorted(rows: pd.DataFrame, sort: str, direction: str, default: str) -> tupl
     return out, key
 
 
+@cached_page
 @page
 def portfolio(request: HttpRequest, code: str) -> HttpResponse:
     reg = _region(request, code, "portfolio")

@@ -27,6 +27,7 @@ from clusterobs.web.labels import (
 from clusterobs.web.mapping import history, selectors
 from clusterobs.web.mapping.chartspecs import cell_words, region_words
 from clusterobs.web.mapping.views.trends import growth_lists
+from clusterobs.web.pagecache import cached_page
 from clusterobs.web.pages import base_context, chart_slot, downloads, not_found, offered_measures, page
 from clusterobs.web.query import parse_query
 
@@ -43,6 +44,7 @@ def _category(request: HttpRequest, category: str) -> dict[str, Any] | HttpRespo
                          % {"category": category})
 
 
+@cached_page
 @page
 def sector(request: HttpRequest, category: str) -> HttpResponse:
     cat = _category(request, category)
@@ -134,6 +136,7 @@ def _next_dir(key: str, sort: str, direction: str) -> str:
     return "asc" if key in ("rank", "region", "region_name") else "desc"
 
 
+@cached_page
 @page
 def categories(request: HttpRequest) -> HttpResponse:
     q = parse_query(request.GET)

@@ -11,6 +11,7 @@ import pandas as pd
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.specs import ChartOut, EmptyChart
+from clusterobs.charts.specs.maps import shapes_frame
 from clusterobs.charts.specs.text import (
     GISCO,
     NOT_AVAILABLE,
@@ -134,10 +135,7 @@ def eci_map(t: Translator, reads: VersionReads, *, rows: pd.DataFrame, level: in
     if rows.empty:
         raise EmptyChart(t.gettext("No region has an ECI in %(year)s at this NUTS level.") % {"year": year})
     geo = reads.geojson(level)
-    shapes = [f["id"] for f in geo["features"]]
-    names = reads.regions.set_index("code")["name"]
-    frame = pd.DataFrame({"code": shapes, "name": [names.get(c, c) for c in shapes]}).merge(
-        rows[["region", "eci", "diversity"]], left_on="code", right_on="region", how="left")
+    frame = shapes_frame(reads, level, rows, ["eci", "diversity"])
     frame["value"] = frame["eci"].astype(float)
     frame["value_text"] = [f"ECI: {_v(t, v)}" if not missing(v) else t.gettext("No data") for v in frame["value"]]
     frame["detail"] = [t.gettext("Year %(year)s") % {"year": year} if not missing(v) else t.gettext("No data")

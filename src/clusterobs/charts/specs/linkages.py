@@ -15,6 +15,7 @@ import pandas as pd
 from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.specs import ChartOut, EmptyChart
+from clusterobs.charts.specs.maps import shapes_frame
 from clusterobs.charts.specs.text import (
     GISCO,
     IMPUTED_OUTLINE,
@@ -177,10 +178,7 @@ def emerging_map(t: Translator, reads: VersionReads, *, category: Mapping[str, A
     """An emerging industry's (``category``: its ``name``) share of each NUTS 2 region's employment (``rows``:
     ``region``, ``share``, ``imputed_share``); ``url``: a region's opportunities."""
     geo = reads.geojson(LEVEL)
-    shapes = [f["id"] for f in geo["features"]]
-    regions = reads.regions.set_index("code")["name"]
-    frame = pd.DataFrame({"code": shapes, "name": [regions.get(c, c) for c in shapes]}).merge(
-        rows[["region", "share", "imputed_share"]], left_on="code", right_on="region", how="left")
+    frame = shapes_frame(reads, LEVEL, rows, ["share", "imputed_share"])
     frame["value"] = frame["share"].astype(float)
     share = t.gettext("Share")
     frame["value_text"] = [(share + ": " + percent(t, v, 2)) if not missing(v) else t.gettext("No data")

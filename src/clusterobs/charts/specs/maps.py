@@ -43,6 +43,15 @@ if TYPE_CHECKING:
     from clusterobs.store.reads import VersionReads
 
 
+def shapes_frame(reads: VersionReads, level: int, rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """One row per region shape of ``level`` (``code``, ``name``) with ``rows``' ``columns`` (by ``region``; NaN where
+    a region has no row): the frame a map of every region draws, its regions without data included."""
+    shapes = [f["id"] for f in reads.geojson(level)["features"]]
+    names = reads.regions.set_index("code")["name"]
+    return pd.DataFrame({"code": shapes, "name": [names.get(c, c) for c in shapes]}).merge(
+        rows[["region", *columns]], left_on="code", right_on="region", how="left")
+
+
 def not_covered_note(t: Translator, reads: VersionReads, level: int) -> str:
     """How many categories the SBS data do not cover (so no map draws them); "" when none."""
     cov = reads.category_coverage(level=level)

@@ -10,10 +10,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from clusterobs import ingest
+from clusterobs.classifications import regions
 from clusterobs.cli import app
 from clusterobs.config import Settings
 from clusterobs.errors import SourceError
-from clusterobs.ingest import run_ingest
+from clusterobs.ingest import run_ingest, sbs_series
+from clusterobs.sources import eurostat_sbs, eurostat_sbs_history, gisco_nuts, jrc_nuts, nace_classification
 from clusterobs.store import Store, VersionWriter
 
 SBS = ("eurostat-sbs-nuts2-2015", "sbs_r_nuts06_r2_2015.csv")
@@ -33,6 +36,31 @@ def served(tmp_path_factory, mirror):
     home = tmp_path_factory.mktemp("served")
     version = run_ingest(Settings(home=home, mirror=mirror)).version
     return home, version
+
+
+#: what the SBS tables need: the classifications they are checked against, both SBS sources
+SBS_SOURCES = (nace_classification, jrc_nuts, gisco_nuts, eurostat_sbs, eurostat_sbs_history)
+
+
+def _read_sbs(mirror: Path, log, progress=None) -> dict[str, pd.DataFrame]:
+    """``read_all`` of ``SBS_SOURCES`` only, with the SBS panel that merges the two vintages (``sbs_series``)."""
+    tables: dict[str, pd.DataFrame] = {}
+    for module in SBS_SOURCES[:3]:
+        tables.update(module.read(mirror, log, tables))
+    tables["nuts_codes"] = regions.nuts_codes(tables)
+    for module in SBS_SOURCES[3:]:
+        tables.update(module.read(mirror, log, tables))
+    tables.update(sbs_series.build(tables, log))
+    return tables
+
+
+@pytest.fixture
+def sbs_ingest(monkeypatch):
+    """``run_ingest`` over ``SBS_SOURCES`` (checksums, reading, the SBS panel, writing, publishing): a fifth of a
+    whole ingest, for the tests about a rule of the ingest that the SBS file shows."""
+    monkeypatch.setattr(ingest, "SOURCES", SBS_SOURCES)
+    monkeypatch.setattr(ingest, "OPTIONAL_SOURCES", ())
+    monkeypatch.setattr(ingest, "read_all", _read_sbs)
 
 
 @pytest.fixture
@@ -88,7 +116,7 @@ def test_missing_source_file_fails(served, bad_mirror):
     assert_still_serving(home, version)
 
 
-def test_disk_error_while_writing_keeps_previous_version(served, mirror, monkeypatch):
+def test_disk_error_while_writing_keeps_previous_version(served, mirror, monkeypatch, sbs_ingest):
     home, version = served
     real_write = VersionWriter.write
     calls = {"n": 0}
@@ -105,7 +133,7 @@ def test_disk_error_while_writing_keeps_previous_version(served, mirror, monkeyp
     assert_still_serving(home, version)
 
 
-def test_bad_rows_go_to_quarantine_with_file_line_and_reason(tmp_path, bad_mirror, mirror):
+def test_bad_rows_go_to_quarantine_with_file_line_and_reason(tmp_path, bad_mirror, mirror, sbs_ingest):
     lines = sbs_lines(mirror)
     assert lines[3462] == "C10;FI1B;8156\n"  # line 3463
     lines[3462] = "C10;FI1B;-8156\n"  # negative value

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import xlsx_writer
 from typer.testing import CliRunner
 
 from clusterobs.cli import app
@@ -84,22 +85,15 @@ def _typed(text: str) -> object:
         return int(text)
     if _FLOAT.fullmatch(text) and float(f"{float(text):.16g}") == float(text):
         return float(text)
-    # openpyxl writes floats with 16 significant digits: 5.2191629410000004 (RCI raw line 80) needs 17, so the
-    # made-up workbook holds it as text (the real one holds the number; either way the CSV cell is the same)
+    # openpyxl's writer kept 16 significant digits: 5.2191629410000004 (RCI raw line 80) needs 17, so the made-up
+    # workbook holds it as text, as it did when openpyxl wrote it (the real one holds the number; either way the CSV
+    # cell is the same)
     return text
 
 
 def _workbook(sheets: dict[str, list[list[str]]]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append([_typed(c) for c in row])
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    """The workbook holding ``sheets`` (CSV cells, typed by ``_typed``), written by ``xlsx_writer``."""
+    return xlsx_writer.workbook({name: [[_typed(c) for c in row] for row in rows] for name, rows in sheets.items()})
 
 
 def scoreboard_originals(mirror: Path) -> dict[str, bytes]:

@@ -198,7 +198,16 @@ def _flags(parts: pd.DataFrame, out: pd.DataFrame, group: list[str], flag_col: s
         return pd.Series(None, index=out.index, dtype=object)
     p = p.join(is_null, on=group)
     p = p.loc[p["known"] != p["is_null"]]
-    letters = p.groupby(group, dropna=False)[flag_col].agg(lambda s: "".join(sorted(set("".join(s)))))
+    # per character that occurs in a flag, whether a part of the group has it; then those characters in order
+    # (one vectorised pass per distinct character, not a Python function per group: 260,000 groups per ingest)
+    flags = p[flag_col].astype(object)
+    chars = sorted(set("".join(flags.unique())))
+    has = pd.DataFrame({c: flags.str.contains(c, regex=False) for c in chars}, index=p.index)
+    has = pd.concat([p[group], has], axis=1).groupby(group, dropna=False)[chars].any()
+    letters = pd.Series("", index=has.index, dtype=object)
+    for c in chars:
+        letters = letters + np.where(has[c].to_numpy(dtype=bool), c, "")
+    letters = letters.astype(p[flag_col].dtype)  # as the flags were: object, or pandas' string
     return out.join(letters.rename("_flag"), on=group)["_flag"].where(lambda s: s.notna(), None)
 
 

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from clusterobs.config import Settings
 from clusterobs.errors import ClusterobsError
+from clusterobs.reports.timings import mark
 
 app = typer.Typer(help="Cluster Panorama reports, region scorecards and Cluster Trends (HTML and PDF).",
                   no_args_is_help=True)
@@ -39,6 +40,7 @@ def _start_browser(kind: str) -> None:
 
     tabs, bundle = BROWSERS[kind]
     images.start(tabs, bundle=bundle)
+    mark("browser")
 
 
 def _language(lang: str) -> str:
@@ -59,6 +61,7 @@ def _run(build, home: Path | None, out: Path, pdf: bool) -> None:
     from clusterobs.store import Store
 
     store = Store(Settings.from_env(home=home).home)
+    mark("imports")
     start = time.perf_counter()
     with Progress(TextColumn("[bold]{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console) as bar:
@@ -69,10 +72,13 @@ def _run(build, home: Path | None, out: Path, pdf: bool) -> None:
 
         try:
             data = ReportData.open(store)
+            mark("dataset")
             with contextlib.closing(data):
                 report("building sections", 0, 1)
                 built = build(data, start_drawing)
+                mark("built")
                 render_images(built, progress=report)
+                mark("charts")
                 images.stop(wait=False)  # Chromium closes while the PDF is written
                 output = write_report(built, out, pdf=pdf, progress=report)
         except (ClusterobsError, OSError) as exc:
@@ -90,6 +96,7 @@ def panorama(
     out: OutOpt = Path("reports"), pdf: PdfOpt = True, home: HomeOpt = None, lang: LangOpt = "en",
 ) -> None:
     """The European Cluster Panorama (or one country's): stars, maps, top regions and competitiveness."""
+    mark("command")
     lang = _language(lang)
     _start_browser("panorama")
     from clusterobs.reports import build_panorama
@@ -105,6 +112,7 @@ def region(
     home: HomeOpt = None, lang: LangOpt = "en",
 ) -> None:
     """A region scorecard: portfolio, stars and their reasons, trends, linkages, scoreboard and peers."""
+    mark("command")
     lang = _language(lang)
     _start_browser("region")
     from clusterobs.reports import build_scorecard
@@ -125,6 +133,7 @@ def trends(
     window of at most five years (2010-2015 with the SBS 2008-2015 panel), regions gaining and losing three-star
     clusters, structural change, co-growth of related categories and the caveats of the data. With one year of data
     the report says that growth needs two."""
+    mark("command")
     lang = _language(lang)
     _start_browser("trends")
     from clusterobs.reports import build_trends

@@ -19,6 +19,7 @@ from clusterobs.charts.caption import without_caption
 from clusterobs.reports import images
 from clusterobs.reports.html import render_html
 from clusterobs.reports.model import Chart, Report
+from clusterobs.reports.timings import mark
 
 Progress = Callable[[str, int, int], None]
 
@@ -69,6 +70,7 @@ def _warm_weasyprint() -> None:
     if not _warm:
         pdf_bytes("<p>clusterobs</p>")
         _warm = True
+        mark("warm")
 
 
 def pdf_bytes(html: str) -> bytes:
@@ -85,11 +87,13 @@ def write_report(report: Report, out: Path, *, pdf: bool = True, progress: Progr
     html = render_html(report)
     html_path = out / f"{report.slug}.html"
     _atomic_write(html_path, html.encode("utf-8"))
+    mark("html")
     pdf_path = None
     if pdf:
         progress("PDF (WeasyPrint)", 0, 1)
         pdf_path = out / f"{report.slug}.pdf"
         _atomic_write(pdf_path, pdf_bytes(html))
+        mark("pdf")
     progress("written", 1, 1)
     return Output(html_path, pdf_path)
 

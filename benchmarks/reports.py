@@ -122,9 +122,17 @@ def print_cold(name: str, best: Cold, runs: list[Cold]) -> None:
     print(f"  {'phase':46} {'ends at':>8} {'wall':>6} {'CPU':>6}")
     for label, at, wall, cpu in best.rows():
         print(f"  {label:46} {at:8.2f} {wall:6.2f} " + (f"{cpu:6.2f}" if cpu is not None else ""))
-    for key, label in (("chromium", "Chromium's tabs ready"), ("warm", "WeasyPrint warmed up")):
+    for key, label in (("chromium", "Chromium's tabs ready"), ("warm", "WeasyPrint warmed up"),
+                       ("worker ready", "PDF worker ready (WeasyPrint warm)"), ("worker done", "PDF worker done")):
         if key in best.marks:
-            print(f"  {label:46} {best.marks[key][0]:8.2f}")
+            at, cpu = best.marks[key]
+            worker = f" {'':6} {cpu:6.2f} (the worker's CPU)" if key == "worker done" else ""
+            print(f"  {label:46} {at:8.2f}{worker}")
+    charts = [(k.split(" ", 1)[1], t) for k, (t, _) in best.marks.items() if k.startswith("sent ")]
+    drawn = {k.split(" ", 1)[1]: t for k, (t, _) in best.marks.items() if k.startswith("drawn ")}
+    if charts:
+        print("  charts (sent -> drawn, s since spawn): " + ", ".join(
+            f"{name} {t:.2f}->{drawn[name]:.2f}" if name in drawn else f"{name} {t:.2f}" for name, t in charts))
 
 
 def warm(build, data: ReportData, repeat: int) -> dict[str, float]:

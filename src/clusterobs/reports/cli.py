@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -47,6 +49,9 @@ def _start_browser(kind: str, pdf: bool = True) -> PdfWorker | None:
     tabs, bundle = BROWSERS[kind]
     images.start(tabs, bundle=bundle)
     worker = PdfWorker() if pdf else None
+    # at exit: the interpreter's teardown then leaves the report's objects to the system (0.03 s instead of 0.15 s
+    # of garbage collection and freeing, measured on a scorecard)
+    atexit.register(gc.freeze)
     mark("browser")
     return worker
 

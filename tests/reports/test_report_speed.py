@@ -96,6 +96,24 @@ def test_a_failed_pdf_worker_leaves_the_pdf_to_this_process(caplog):
     assert "the PDF worker failed (exit status -9): the PDF is written in this process" in caplog.text
 
 
+def test_a_pdf_worker_starts_when_told_once_and_never_after_its_pdf():
+    report = _report_with_two_charts()
+    worker = PdfWorker(start=False)
+    assert worker.proc is None
+    worker.start()
+    first = worker.proc
+    assert first is not None
+    worker.start()  # started once
+    assert worker.proc is first
+    assert worker(render_html(report, linked=True), linked_images(report)).startswith(b"%PDF")
+    assert first.returncode == 0
+    worker.start()  # a late start (Chromium got ready after the PDF was written) starts nothing
+    assert worker.proc is None
+    never = PdfWorker(start=False)  # not started when the PDF is wanted: it starts then
+    assert never(render_html(report, linked=True), linked_images(report)).startswith(b"%PDF")
+    assert never.proc is None
+
+
 def test_an_unused_pdf_worker_ends_when_closed():
     worker = PdfWorker()
     proc = worker.proc

@@ -40,15 +40,18 @@ BROWSERS = {"region": (1, "basic"), "panorama": (2, "full"), "trends": (1, "basi
 
 def _start_browser(kind: str, pdf: bool = True) -> PdfWorker | None:
     """Start the report's Chromium in the background (0.6-2 s) and, for a PDF, the ``pdf.PdfWorker`` that warms
-    WeasyPrint up in a child process (0.5 s): first thing in the command once its options are checked, so both get
-    ready on the second core while the report's modules are imported, the dataset read and the sections built.
-    Nothing starts them on import (``clusterobs.cli`` imports only the commands' options)."""
+    WeasyPrint up in a child process (0.5 s) once Chromium is ready (the two would share the second core): first
+    thing in the command once its options are checked, so that both are ready by the time the report's modules are
+    imported, the dataset read and the sections built. Nothing starts them on import (``clusterobs.cli`` imports only
+    the commands' options)."""
     from clusterobs.reports import images
     from clusterobs.reports.pdf import PdfWorker
 
     tabs, bundle = BROWSERS[kind]
-    images.start(tabs, bundle=bundle)
-    worker = PdfWorker() if pdf else None
+    browser = images.start(tabs, bundle=bundle)
+    worker = PdfWorker(start=False) if pdf else None
+    if worker is not None:
+        browser.ready.add_done_callback(lambda _: worker.start())
     # at exit: the interpreter's teardown then leaves the report's objects to the system (0.03 s instead of 0.15 s
     # of garbage collection and freeing, measured on a scorecard)
     atexit.register(gc.freeze)

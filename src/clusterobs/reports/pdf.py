@@ -15,6 +15,7 @@ import logging
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 
 from clusterobs.reports.timings import mark
@@ -53,19 +54,38 @@ def warm_up() -> None:
 
 
 class PdfWorker:
-    """A child process (``python -m clusterobs.reports.pdf``) that warms WeasyPrint up at once and writes one PDF:
-    ``worker(html, images)`` returns its bytes. ``close`` stops a worker that was not used."""
+    """A child process (``python -m clusterobs.reports.pdf``) that warms WeasyPrint up as soon as it starts and
+    writes one PDF: ``worker(html, images)`` returns its bytes. ``start`` may come later than the worker's creation
+    and from another thread (the CLI starts it once Chromium is ready, so that the two do not share the second core
+    while Chromium starts); a worker not started by the time its PDF is wanted starts then. ``close`` stops a worker
+    that was not used."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, start: bool = True) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
-        try:
-            self.proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        except OSError as exc:
-            log.warning("the PDF worker could not start (%s): the PDF is written in this process", exc)
+        self._lock = threading.Lock()
+        self._used = False
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the child process, unless it was started, used or closed."""
+        with self._lock:
+            if self.proc is not None or self._used:
+                return
+            try:
+                self.proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            except OSError as exc:
+                log.warning("the PDF worker could not start (%s): the PDF is written in this process", exc)
+
+    def _take(self) -> subprocess.Popen[bytes] | None:
+        with self._lock:
+            proc, self.proc, self._used = self.proc, None, True
+            return proc
 
     def __call__(self, html: str, images: Images | None = None) -> bytes:
-        proc, self.proc = self.proc, None
+        self.start()
+        proc = self._take()
         if proc is not None:
             # the child is this program started by this process: the pickle goes from parent to child only
             payload = pickle.dumps((html, dict(images or {})), protocol=pickle.HIGHEST_PROTOCOL)
@@ -83,7 +103,7 @@ class PdfWorker:
         return pdf_bytes(html, images)
 
     def close(self) -> None:
-        proc, self.proc = self.proc, None
+        proc = self._take()
         if proc is not None:
             _stop(proc)
 

@@ -216,3 +216,26 @@ def test_a_report_command_marks_its_phases(computed, tmp_path, monkeypatch):
     # an image is marked drawn by its future's callback, which may run just after the waiting thread moved on
     assert all(walls["dataset"] <= walls[f"sent {c}"] <= walls[f"drawn {c}"] <= walls["charts"] + 0.1 for c in sent), \
         {p: round(w - walls["command"], 3) for p, w in walls.items()}
+
+
+def test_a_report_built_from_template_none_has_the_same_charts(report_data):
+    """The CLI builds a report with Plotly's default template set to "none" (``figures_from_template_none``): every
+    chart goes through ``captioned``, which sets "none" anyway, so the figures are the same; the default is restored."""
+    import plotly.io as pio
+
+    from clusterobs.charts.caption import without_caption
+    from clusterobs.reports import build_scorecard
+    from clusterobs.reports.cli import figures_from_template_none
+
+    def charts(report: Report) -> list[str]:
+        return [json.dumps(without_caption(c.fig), sort_keys=True, default=str) for c in report.charts]
+
+    before = pio.templates.default
+    plain = build_scorecard(report_data, "DE21")
+    with figures_from_template_none():
+        assert pio.templates.default == "none"
+        quick = build_scorecard(report_data, "DE21")
+    assert pio.templates.default == before
+    assert len(plain.charts) == len(quick.charts) >= 5
+    assert charts(quick) == charts(plain)
+    assert all(c.fig.layout.template == pio.templates["none"] for c in quick.charts)

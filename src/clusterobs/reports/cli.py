@@ -6,6 +6,7 @@ import atexit
 import contextlib
 import gc
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -70,6 +71,21 @@ def _language(lang: str) -> str:
         raise typer.Exit(2) from exc
 
 
+@contextlib.contextmanager
+def figures_from_template_none() -> Iterator[None]:
+    """Plotly's new figures start from its default template ("plotly": its JSON read on first use, 0.1 s, then a
+    deep copy in every figure) that ``charts.captioned`` replaces by "none" in every chart of a report: while a
+    report is built they start from "none" (the same figures; restored after)."""
+    import plotly.io as pio
+
+    before = pio.templates.default
+    pio.templates.default = "none"
+    try:
+        yield
+    finally:
+        pio.templates.default = before
+
+
 def _run(build, home: Path | None, out: Path, pdf: bool, worker: PdfWorker | None = None) -> None:
     """Read the dataset, build the report, draw its charts (the browser ``_start_browser`` started) and write it
     (the PDF by ``worker`` when there is one)."""
@@ -100,7 +116,8 @@ def _report(build, home: Path | None, out: Path, pdf: bool, worker: PdfWorker | 
             mark("dataset")
             with contextlib.closing(data):
                 report("building sections", 0, 1)
-                built = build(data, start_drawing)
+                with figures_from_template_none():
+                    built = build(data, start_drawing)
                 mark("built")
                 render_images(built, progress=report, warm=pdf and worker is None)
                 mark("charts")

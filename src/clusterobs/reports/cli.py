@@ -49,10 +49,8 @@ def _start_browser(kind: str, pdf: bool = True) -> PdfWorker | None:
     from clusterobs.reports.pdf import PdfWorker
 
     tabs, bundle = BROWSERS[kind]
-    browser = images.start(tabs, bundle=bundle)
-    worker = PdfWorker(start=False) if pdf else None
-    if worker is not None:
-        browser.ready.add_done_callback(lambda _: worker.start())
+    images.start(tabs, bundle=bundle)
+    worker = PdfWorker() if pdf else None
     # at exit: the interpreter's teardown then leaves the report's objects to the system (0.03 s instead of 0.15 s
     # of garbage collection and freeing, measured on a scorecard)
     atexit.register(gc.freeze)
@@ -98,6 +96,7 @@ def _run(build, home: Path | None, out: Path, pdf: bool, worker: PdfWorker | Non
 
 def _report(build, home: Path | None, out: Path, pdf: bool, worker: PdfWorker | None) -> None:
     from clusterobs.reports import ReportData, images
+    from clusterobs.reports.html import linked_sizes, render_html
     from clusterobs.reports.render import render_images, start_drawing, write_report
     from clusterobs.store import Store
 
@@ -119,6 +118,8 @@ def _report(build, home: Path | None, out: Path, pdf: bool, worker: PdfWorker | 
                 with figures_from_template_none():
                     built = build(data, start_drawing)
                 mark("built")
+                if pdf and worker is not None:  # laid out while Chromium draws the charts (their sizes are known)
+                    worker.lay_out(render_html(built, linked=True), linked_sizes(built))
                 render_images(built, progress=report, warm=pdf and worker is None)
                 mark("charts")
                 images.stop(wait=False)  # Chromium closes while the PDF is written

@@ -73,7 +73,7 @@ LINK = "chart:{n}"
 
 def _chart(chart: Chart, link: str | None = None) -> str:
     """The chart's image with its caption as text: title and subtitle above, summary, source line and notes below."""
-    if chart.image is None:
+    if chart.image is None and link is None:
         raise ValueError(f"chart {chart.name!r} has no image: render the report's images first")
     caption = caption_of(chart.fig) or Caption(chart.title)
     src = link if link is not None else \
@@ -162,7 +162,8 @@ def facts_list(items: list[tuple[str, str]]) -> Markup:
 
 def render_html(report: Report, *, linked: bool = False) -> str:
     """The complete HTML document of ``report`` (its charts must have their image), in ``report.lang``; with
-    ``linked``, each image is linked as ``LINK`` instead of inline (for ``render.pdf_bytes``)."""
+    ``linked``, each image is linked as ``LINK`` instead of inline (for ``pdf.pdf_bytes``), and may not be drawn
+    yet."""
     links = {id(c): LINK.format(n=n) for n, c in enumerate(report.charts)} if linked else {}
     with i18n.language(report.lang):
         return _document(report, links)
@@ -171,6 +172,12 @@ def render_html(report: Report, *, linked: bool = False) -> str:
 def linked_images(report: Report) -> dict[str, tuple[bytes, str]]:
     """The images ``render_html(report, linked=True)`` links to: address -> (bytes, MIME type)."""
     return {LINK.format(n=n): (c.image, c.mime) for n, c in enumerate(report.charts) if c.image is not None}
+
+
+def linked_sizes(report: Report) -> dict[str, tuple[int, int]]:
+    """The size in pixels of each image ``render_html(report, linked=True)`` links to, as soon as it is being drawn
+    (``Chart.size``): address -> (width, height)."""
+    return {LINK.format(n=n): c.size for n, c in enumerate(report.charts) if c.size is not None}
 
 
 def _document(report: Report, links: dict[int, str]) -> str:

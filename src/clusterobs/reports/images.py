@@ -249,13 +249,24 @@ def stop(*, wait: bool = True) -> None:
                 atexit.register(browser.close)
 
 
+def _height(fig: Spec, height: int | None) -> int:
+    """``height``, else the figure's own (500 CSS pixels when it has none)."""
+    figure = not isinstance(fig, dict)  # a go.Figure (plotly.graph_objects is imported only by its builders)
+    layout = fig.layout if figure else fig.get("layout", {})
+    return height or int((layout.height if figure else layout.get("height")) or 500)
+
+
+def pixels(fig: Spec, *, width: int = WIDTH, height: int | None = None, scale: float = 1) -> tuple[int, int]:
+    """The size in pixels of ``fig``'s raster image (png, jpg) as ``submit`` draws it with the same arguments."""
+    return round(width * scale), round(_height(fig, height) * scale)
+
+
 def submit(fig: Spec, *, fmt: str, width: int = WIDTH, height: int | None = None,
            scale: float = 1) -> concurrent.futures.Future[bytes]:
     """Start drawing ``fig`` (a figure or its Plotly JSON dict) as ``fmt`` (png, jpg, svg) at ``width`` x its own
-    height (or ``height``) CSS pixels times ``scale``; the future's result is the image's bytes."""
-    figure = not isinstance(fig, dict)  # a go.Figure (plotly.graph_objects is imported only by its builders)
-    layout = fig.layout if figure else fig.get("layout", {})
-    h = height or int((layout.height if figure else layout.get("height")) or 500)
+    height (or ``height``) CSS pixels times ``scale`` (a raster image is ``pixels`` in size); the future's result is
+    the image's bytes."""
+    h = _height(fig, height)
     return _browser_for(fig).submit(fig, {"format": fmt, "width": width, "height": h, "scale": scale})
 
 

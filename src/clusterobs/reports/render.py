@@ -46,7 +46,9 @@ FORMAT, MIME, SCALE = "jpg", "image/jpeg", 2
 def start_drawing(chart: Chart) -> None:
     """Start drawing ``chart``'s image (the builders' ``on_chart``); ``render_images`` collects it."""
     if chart.image is None and chart.job is None:
-        chart.job = images.submit(without_caption(chart.fig), fmt=FORMAT, scale=SCALE)
+        spec = without_caption(chart.fig)
+        chart.size = images.pixels(spec, scale=SCALE)
+        chart.job = images.submit(spec, fmt=FORMAT, scale=SCALE)
         mark(f"sent {chart.name}")
         chart.job.add_done_callback(lambda _, name=chart.name: mark(f"drawn {name}"))
 

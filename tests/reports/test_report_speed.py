@@ -134,6 +134,9 @@ class _Tabs:
         self.reloads += 1
         await self.tabs_ready.put(tab)
 
+    async def _conform_tabs(self, tabs: object = None) -> None:
+        await self.tabs_ready.put(tabs)
+
 
 def test_a_basic_bundle_tab_is_reloaded_every_reload_every_figures_not_after_each():
     cls = images._kaleido_class(_Tabs)
@@ -152,6 +155,20 @@ def test_a_basic_bundle_tab_is_reloaded_every_reload_every_figures_not_after_eac
     assert asyncio.run(draw(images.RELOAD_EVERY - 1)) == (0, images.RELOAD_EVERY - 1)
     assert asyncio.run(draw(images.RELOAD_EVERY)) == (1, 0)
     assert asyncio.run(draw(2 * images.RELOAD_EVERY + 3)) == (2, 3)
+
+
+def test_the_browser_is_ready_once_its_first_tab_has_loaded_the_page():
+    """Not when kaleido's ``open`` returns, 0.1 s later (choreographer's poll)."""
+    cls = images._kaleido_class(_Tabs)
+    calls = []
+
+    async def conform() -> object:
+        browser = cls()
+        browser.tabs_up = lambda: calls.append(browser.tabs_ready.qsize())
+        await browser._conform_tabs("tab")
+        return await browser.tabs_ready.get()
+
+    assert asyncio.run(conform()) == "tab" and calls == [1]  # called once the tab is in the queue
 
 
 def test_kaleido_without_the_hook_is_used_as_it_is():

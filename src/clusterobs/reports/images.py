@@ -76,6 +76,7 @@ class _Browser:
             for attempt in range(1, START_ATTEMPTS + 1):
                 self.kaleido = cls(n=self.tabs, mathjax=False, path=str(path),
                                    plotlyjs=str(self.bundle.file) if partial else None)
+                self.kaleido.tabs_up = self._ready
                 self._own_profile()
                 try:
                     await asyncio.wait_for(self.kaleido.open(), timeout=START_TIMEOUT)
@@ -94,6 +95,11 @@ class _Browser:
                 exc = chromium.BrowserStartError(f"Chromium could not start: {exc}")
             self.ready.set_exception(exc)
         else:
+            self._ready()
+
+    def _ready(self) -> None:
+        """The browser draws from now on (once: when its first tab has loaded the page, or when it is open)."""
+        if not self.ready.done():
             mark("chromium")
             self.ready.set_result(True)
 
@@ -167,17 +173,27 @@ _classes: dict[type, type] = {}
 
 
 def _kaleido_class(base: type) -> type:
-    """``base`` (``kaleido.Kaleido``) whose tabs are reloaded after every ``RELOAD_EVERY`` figures instead of after
-    each one. kaleido reloads a tab, and with it plotly.js (0.1-0.3 s of Chromium's time on 2 cores), before it
-    returns each image; its page draws a figure with ``Plotly.toImage`` on a detached element that is purged, so
-    figures of SVG traces (``SVG_TRACES``) leave nothing to reset. The reload every ``RELOAD_EVERY`` figures bounds
-    what a long-running process (the web's image export) could accumulate. A ``base`` without kaleido's
-    ``_return_kaleido_tab`` (another kaleido version, a test's stand-in) is used as it is."""
-    if not hasattr(base, "_return_kaleido_tab"):
+    """``base`` (``kaleido.Kaleido``) ready as soon as its first tab has loaded the page (``tabs_up``), and whose
+    tabs are reloaded after every ``RELOAD_EVERY`` figures instead of after each one. kaleido reloads a tab, and with
+    it plotly.js (0.1-0.3 s of Chromium's time on 2 cores), before it returns each image; its page draws a figure
+    with ``Plotly.toImage`` on a detached element that is purged, so figures of SVG traces (``SVG_TRACES``) leave
+    nothing to reset. The reload every ``RELOAD_EVERY`` figures bounds what a long-running process (the web's image
+    export) could accumulate. A ``base`` without kaleido's ``_return_kaleido_tab`` and ``_conform_tabs`` (another
+    kaleido version, a test's stand-in) is used as it is."""
+    if not (hasattr(base, "_return_kaleido_tab") and hasattr(base, "_conform_tabs")):
         return base
     if base not in _classes:
 
         class Kaleido(base):  # type: ignore[misc, valid-type]
+            #: called once the first tabs have loaded the page (``_Browser._ready``): ``open`` then still sleeps
+            #: 0.1 s (choreographer polls for the tab) before it returns
+            tabs_up: Any = None
+
+            async def _conform_tabs(self, tabs: Any = None) -> None:
+                await super()._conform_tabs(tabs)
+                if self.tabs_up is not None:
+                    self.tabs_up()
+
             async def _return_kaleido_tab(self, tab: Any) -> None:
                 drawn = getattr(tab, "_clusterobs_drawn", 0) + 1
                 if drawn >= RELOAD_EVERY:

@@ -151,7 +151,8 @@ def print_cold(name: str, best: Cold, runs: list[Cold]) -> None:
         print(f"  {label:46} {at:8.2f} {wall:6.2f} " + (f"{cpu:6.2f}" if cpu is not None else ""))
     for key, label in (("chromium", "Chromium's tabs ready"), ("warm", "WeasyPrint warmed up"),
                        ("worker ready", "PDF worker ready (WeasyPrint warm)"),
-                       ("worker laid out", "PDF worker laid the document out"), ("worker done", "PDF worker done")):
+                       ("worker laid out", "PDF worker laid the document out"),
+                       ("worker painted", "PDF worker painted the pages"), ("worker done", "PDF worker done")):
         if key in best.marks:
             at, cpu = best.marks[key]
             worker = f" {'':6} {cpu:6.2f} (the worker's CPU)" if key == "worker done" else ""

@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from clusterobs.cli import app
 from clusterobs.reports import images
-from clusterobs.reports.html import LINK, linked_images, render_html
+from clusterobs.reports.html import LINK, linked_images, linked_sizes, render_html
 from clusterobs.reports.model import Chart, Report, Section
-from clusterobs.reports.pdf import PdfWorker, pdf_bytes
+from clusterobs.reports.pdf import PdfWorker, pdf_bytes, stand_in_jpeg
 
 
 def _jpeg(colour: tuple[int, int, int]) -> bytes:
@@ -40,7 +40,7 @@ RED, BLUE = _jpeg((255, 0, 0)), _jpeg((0, 0, 255))
 def _report_with_two_charts() -> Report:
     import plotly.graph_objects as go
 
-    charts = [Chart(name, f"Chart {name}", f"What {name} shows.", go.Figure(), image=image)
+    charts = [Chart(name, f"Chart {name}", f"What {name} shows.", go.Figure(), image=image, size=(2, 1))
               for name, image in (("a", RED), ("b", BLUE))]
     return Report("region", "speed", "Speed", "Linked images", [Section("s", "Section", ["Text."], charts=charts)])
 
@@ -82,6 +82,61 @@ def test_the_pdf_worker_writes_the_pdf_in_its_own_process(tmp_path, monkeypatch)
     assert [m["phase"] for m in marks] == ["warm", "worker ready", "worker done"]
     assert {m["pid"] for m in marks} == {pid} and pid != os.getpid()
     assert worker.proc is None  # used once
+
+
+def test_a_stand_in_jpeg_says_its_size():
+    from PIL import Image
+
+    with Image.open(io.BytesIO(stand_in_jpeg(2000, 1156))) as image:
+        assert (image.format, image.mode, image.size) == ("JPEG", "RGB", (2000, 1156))
+
+
+def _drawn_later(report: Report) -> tuple[str, dict]:
+    """The PDF's HTML and image sizes as the CLI sends them once the report is built, before any chart is drawn."""
+    for chart in report.charts:
+        chart.image = None
+    html, sizes = render_html(report, linked=True), linked_sizes(report)
+    for chart, image in zip(report.charts, (RED, BLUE), strict=True):
+        chart.image = image
+    return html, sizes
+
+
+def test_the_pdf_worker_lays_out_and_paints_before_the_images_come(tmp_path, monkeypatch):
+    report = _report_with_two_charts()
+    html, sizes = _drawn_later(report)
+    assert sizes == {"chart:0": (2, 1), "chart:1": (2, 1)}
+    assert html == render_html(report, linked=True)  # the same HTML once the images are drawn
+    timings = tmp_path / "timings.jsonl"
+    monkeypatch.setenv("CLUSTEROBS_TIMINGS", str(timings))
+    worker = PdfWorker()
+    worker.lay_out(html, sizes)
+    pdf = worker(html, linked_images(report))
+    assert _images_in(pdf) == sorted([RED, BLUE]) == _images_in(pdf_bytes(html, linked_images(report)))
+    assert [json.loads(line)["phase"] for line in timings.read_text().splitlines()] == [
+        "warm", "worker ready", "worker laid out", "worker painted", "worker done"]
+
+
+def test_images_of_another_size_than_laid_out_are_laid_out_again():
+    report = _report_with_two_charts()
+    html, _ = _drawn_later(report)
+    worker = PdfWorker()
+    worker.lay_out(html, {"chart:0": (2, 1), "chart:1": (400, 300)})  # chart b is not 400 x 300
+    pdf = worker(html, linked_images(report))
+    assert _images_in(pdf) == sorted([RED, BLUE])
+    # and the page holds the image at its own ratio: the PDF is the one written with the images themselves
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == len(PdfReader(io.BytesIO(
+        pdf_bytes(html, linked_images(report)))).pages)
+
+
+def test_another_html_than_laid_out_is_the_one_written():
+    report = _report_with_two_charts()
+    html, sizes = _drawn_later(report)
+    worker = PdfWorker()
+    worker.lay_out(html.replace("What a shows.", "Laid out, never written."), sizes)
+    pdf = worker(html, linked_images(report))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "What a shows." in text and "never written" not in text
+    assert _images_in(pdf) == sorted([RED, BLUE])
 
 
 def test_a_failed_pdf_worker_leaves_the_pdf_to_this_process(caplog):

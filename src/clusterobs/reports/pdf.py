@@ -7,9 +7,10 @@ up on the second core while the parent builds the report, then writes the PDF of
 
 Laying the document out takes most of a PDF's time (1 s of the 1.4 s of a scorecard) and needs only the size of
 each chart's image, which is known as soon as the chart is handed to Chromium. So the worker can lay the document
-out while Chromium draws the charts (``PdfWorker.lay_out``): each image is then a stand-in of the chart's size
-whose bytes WeasyPrint reads, when it writes the PDF, from a file the worker fills with the chart once it is drawn
-(WeasyPrint's URL fetcher protocol: an image's ``path`` is read when the PDF is written). The worker checks that
+out, and paint its pages, while Chromium draws the charts (``PdfWorker.lay_out``): each image is then a stand-in of
+the chart's size whose bytes WeasyPrint reads, when it writes the PDF file, from a file the worker fills with the
+chart once it is drawn (WeasyPrint's URL fetcher protocol: an image's ``path`` is read when the PDF is written;
+its ``finisher`` hook runs between painting and writing). The worker checks that
 every chart has the size of its stand-in and that the PDF holds every chart's bytes; otherwise it lays the
 document out again with the charts themselves. Should the worker fail, the PDF is written in this process (the
 same result, later).
@@ -27,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,10 @@ def stand_in_jpeg(width: int, height: int) -> bytes:
     return bytes(body)
 
 
+class _Again(Exception):
+    """The images that came differ from the stand-ins (or another HTML came): lay the document out again."""
+
+
 class Layout:
     """A document laid out before its images exist (``PdfWorker.lay_out``, in the worker): each linked image is a
     stand-in of its size whose bytes are read from ``folder`` when the PDF is written."""
@@ -102,24 +107,47 @@ class Layout:
                      for url, size in self.sizes.items()}
         self.document = weasyprint.HTML(string=html, url_fetcher=_fetcher(None, stand_ins)).render()
 
-    def pdf(self, images: Images) -> bytes:
-        """The PDF with ``images``; laid out again with them if one differs from its stand-in or is missing."""
+    def fill(self, images: Images) -> bool:
+        """Write ``images`` where the PDF reads them; whether each is a JPEG of its stand-in's size."""
         from PIL import Image
 
-        same = set(images) >= set(self.sizes)
+        if not set(images) >= set(self.sizes):
+            return False
         for url, path in self.paths.items():
-            if not same:
-                break
             body, mime = images[url]
             with Image.open(io.BytesIO(body)) as image:
-                same = (mime == "image/jpeg" and image.format == "JPEG" and image.mode == "RGB"
-                        and image.size == tuple(self.sizes[url]))
+                if not (mime == "image/jpeg" and image.format == "JPEG" and image.mode == "RGB"
+                        and image.size == tuple(self.sizes[url])):
+                    return False
             path.write_bytes(body)
-        if same:
-            out = self.document.write_pdf()
-            if all(images[url][0] in out for url in self.sizes):  # each image as it is (JPEG: DCTDecode)
-                return out
-            log.warning("the PDF laid out before its images did not hold them: laid out again")
+        return True
+
+    def pdf(self, next_message: Callable[[], tuple | None]) -> bytes | None:
+        """Paint the pages, then take the images (``next_message()``: ``("images", images)``) and write the PDF with
+        them: only its last step, writing the file, waits for the images (WeasyPrint's ``finisher`` comes between).
+        Laid out again with the images themselves when one differs from its stand-in, or for another HTML
+        (``("again", html, images)``); None when the input closed (no PDF wanted)."""
+        came: list[tuple | None] = []
+
+        def finisher(document: Any, pdf: Any) -> None:
+            mark("worker painted")
+            came.append(next_message())
+            message = came[0]
+            if message is None or message[0] != "images" or not self.fill(message[1]):
+                raise _Again
+
+        try:
+            out = self.document.write_pdf(finisher=finisher)
+        except _Again:
+            message = came[0] if came else None
+            if message is None:
+                return None
+            html, images = (self.html, message[1]) if message[0] == "images" else (message[1], message[2])
+            return pdf_bytes(html, images)
+        images = came[0][1]  # type: ignore[index]
+        if all(images[url][0] in out for url in self.sizes):  # each image as it is (JPEG: DCTDecode)
+            return out
+        log.warning("the PDF laid out before its images did not hold them: laid out again")
         return pdf_bytes(self.html, images)
 
 
@@ -248,10 +276,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="clusterobs-pdf-") as folder:
             layout = Layout(html, sizes, Path(folder))
             mark("worker laid out")
-            message = _read(stdin)
-            if message is None:
+            pdf = layout.pdf(lambda: _read(stdin))
+            if pdf is None:
                 return
-            pdf = layout.pdf(message[1]) if message[0] == "images" else pdf_bytes(message[1], message[2])
     else:
         pdf = pdf_bytes(message[1], message[2])
     sys.stdout.buffer.write(pdf)

@@ -40,17 +40,17 @@ BROWSERS = {"region": (1, "basic"), "panorama": (2, "full"), "trends": (1, "basi
 
 
 def _start_browser(kind: str, pdf: bool = True) -> PdfWorker | None:
-    """Start the report's Chromium in the background (0.6-2 s) and, for a PDF, the ``pdf.PdfWorker`` that warms
-    WeasyPrint up in a child process (0.5 s) once Chromium is ready (the two would share the second core): first
-    thing in the command once its options are checked, so that both are ready by the time the report's modules are
-    imported, the dataset read and the sections built. Nothing starts them on import (``clusterobs.cli`` imports only
-    the commands' options)."""
+    """Start the report's Chromium in the background (0.6-2 s), first thing in the command once its options are
+    checked, so that it gets ready while the report's modules are imported, the dataset read and the sections built;
+    for a PDF, the ``pdf.PdfWorker`` (a child process that warms WeasyPrint up, 0.5 s, then lays the document out
+    while Chromium draws the charts), which ``_report`` starts once the modules are imported. Nothing starts them on
+    import (``clusterobs.cli`` imports only the commands' options)."""
     from clusterobs.reports import images
     from clusterobs.reports.pdf import PdfWorker
 
     tabs, bundle = BROWSERS[kind]
     images.start(tabs, bundle=bundle)
-    worker = PdfWorker() if pdf else None
+    worker = PdfWorker(start=False) if pdf else None  # started once the report's modules are imported
     # at exit: the interpreter's teardown then leaves the report's objects to the system (0.03 s instead of 0.15 s
     # of garbage collection and freeing, measured on a scorecard)
     atexit.register(gc.freeze)
@@ -101,6 +101,8 @@ def _report(build, home: Path | None, out: Path, pdf: bool, worker: PdfWorker | 
     from clusterobs.store import Store
 
     store = Store(Settings.from_env(home=home).home)
+    if worker is not None:  # after the imports: their CPU went to them and Chromium's start (2 cores)
+        worker.start()
     mark("imports")
     start = time.perf_counter()
     with Progress(TextColumn("[bold]{task.description:<40}"), BarColumn(), MofNCompleteColumn(),

@@ -13,8 +13,9 @@ Measured:
   ``clusterobs.cli`` and typer, Chromium's start handed off, the report's imports, the dataset opened, the build
   (each chart handed to Chromium as its section is built), the wait for the last chart, HTML, PDF (WeasyPrint, in
   the PDF worker process) and the exit handlers, each with its wall time and the CPU of the command's process;
-  then when Chromium's tabs and the PDF worker were ready, each chart's sent and drawn times, the CPU of the whole
-  process tree (Python, the PDF worker and Chromium, from ``wait4``) and of the PDF worker alone. Python's
+  then when Chromium's tabs and the PDF worker were ready, each chart's sent and drawn times, the CPU of the
+  command and of the processes it waited for (``wait4``: the PDF worker and part of Chromium's, whose renderers
+  are not waited for by the command) and of the PDF worker alone. Python's
   compiled bytecode is as the environment has it (``--bytecode as-is``, the default: where
   ``PYTHONDONTWRITEBYTECODE`` is set and the source tree has no ``__pycache__``, every run compiles the clusterobs
   modules it imports again, about 0.07 s of CPU), or cached as an installed package has it (``--bytecode cached``:
@@ -81,8 +82,9 @@ PHASES = [("command", "interpreter start + clusterobs.cli + typer"), ("browser",
 
 @dataclass
 class Cold:
-    """One cold CLI run: its wall time, the CPU seconds of the whole process tree (Python and Chromium, from
-    ``wait4``) and the phase marks (``CLUSTEROBS_TIMINGS``) as seconds since the process was spawned."""
+    """One cold CLI run: its wall time, the CPU seconds of the command and of the processes it waited for (``wait4``:
+    the PDF worker, part of Chromium's) and the phase marks (``CLUSTEROBS_TIMINGS``) as seconds since the process
+    was spawned."""
 
     wall: float
     cpu_tree: float
@@ -145,7 +147,8 @@ def colds(args: list[str], home: Path, out: Path, repeat: int,
 def print_cold(name: str, best: Cold, runs: list[Cold]) -> None:
     print(f"{name}: every run {', '.join(f'{r.wall:.2f}' for r in runs)} s (load "
           f"{', '.join(f'{r.load:.2f}' for r in runs)}); fastest {best.wall:.2f} s, CPU {best.cpu_tree:.2f} s "
-          f"(Python, PDF worker and Chromium), of which this process {best.marks.get('exit', (0, 0))[1]:.2f} s")
+          f"(this process and the processes it waited for: the PDF worker, part of Chromium's), of which this process "
+          f"{best.marks.get('exit', (0, 0))[1]:.2f} s")
     print(f"  {'phase':46} {'ends at':>8} {'wall':>6} {'CPU':>6}")
     for label, at, wall, cpu in best.rows():
         print(f"  {label:46} {at:8.2f} {wall:6.2f} " + (f"{cpu:6.2f}" if cpu is not None else ""))

@@ -71,13 +71,15 @@ def test_importing_the_command_starts_no_browser():
 
 def test_a_report_command_starts_the_browser_before_its_heavy_imports():
     """The report command starts Chromium (about 2 s, in the background) once its options are checked, before the
-    dataset's and the report's modules are imported (docs/reports.md: the early start)."""
+    dataset's and the report's modules are imported, pandas and plotly's figures included (docs/reports.md: the
+    early start)."""
     got = _python("""
         import json, sys
         from clusterobs.reports import images
 
-        HEAVY = ("duckdb", "ibis", "weasyprint", "scipy", "clusterobs.store.store", "clusterobs.reports.data",
-                 "clusterobs.reports.scorecard", "clusterobs.reports.panorama", "clusterobs.reports.render")
+        HEAVY = ("duckdb", "ibis", "weasyprint", "scipy", "pandas", "plotly.graph_objects", "clusterobs.charts.bars",
+                 "clusterobs.store.store", "clusterobs.reports.data", "clusterobs.reports.scorecard",
+                 "clusterobs.reports.panorama", "clusterobs.reports.render")
         seen = []
 
         class Started(Exception):

@@ -20,13 +20,15 @@ import concurrent.futures
 import contextlib
 import os
 import threading
-from typing import Any
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from clusterobs.charts import plotlyjs
 from clusterobs.charts.plotlyjs import FULL, Bundle
 from clusterobs.reports import chromium
+from clusterobs.reports.timings import mark
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 WIDTH = 1000
 TABS = 2
@@ -34,7 +36,11 @@ TABS = 2
 START_TIMEOUT = float(os.environ.get("CLUSTEROBS_CHROMIUM_START_TIMEOUT", "30"))
 START_ATTEMPTS = 2
 
-Spec = go.Figure | dict[str, Any]
+#: a figure or its Plotly JSON dict
+Spec: TypeAlias = "go.Figure | dict[str, Any]"
+#: a tab of a browser with a bundle of SVG traces only (``basic``) is reloaded after this many figures, not after
+#: each one as kaleido does (see ``_kaleido_class``)
+RELOAD_EVERY = 25
 
 
 class _Browser:
@@ -65,9 +71,12 @@ class _Browser:
             import kaleido
 
             partial = self.bundle.traces is not None
+            cls = _kaleido_class(kaleido.Kaleido) if self.bundle.traces and self.bundle.traces <= SVG_TRACES \
+                else kaleido.Kaleido
             for attempt in range(1, START_ATTEMPTS + 1):
-                self.kaleido = kaleido.Kaleido(n=self.tabs, mathjax=False, path=str(path),
-                                               plotlyjs=str(self.bundle.file) if partial else None)
+                self.kaleido = cls(n=self.tabs, mathjax=False, path=str(path),
+                                   plotlyjs=str(self.bundle.file) if partial else None)
+                self.kaleido.tabs_up = self._ready
                 self._own_profile()
                 try:
                     await asyncio.wait_for(self.kaleido.open(), timeout=START_TIMEOUT)
@@ -86,6 +95,12 @@ class _Browser:
                 exc = chromium.BrowserStartError(f"Chromium could not start: {exc}")
             self.ready.set_exception(exc)
         else:
+            self._ready()
+
+    def _ready(self) -> None:
+        """The browser draws from now on (once: when its first tab has loaded the page, or when it is open)."""
+        if not self.ready.done():
+            mark("chromium")
             self.ready.set_result(True)
 
     def _own_profile(self) -> None:
@@ -152,6 +167,46 @@ class _Browser:
             self.loop.call_soon(self.loop.stop)
 
 
+#: trace types drawn as SVG by plotly.js (no WebGL, no map): a figure of these leaves nothing behind in its tab
+SVG_TRACES = frozenset({"bar", "pie", "scatter"})
+_classes: dict[type, type] = {}
+
+
+def _kaleido_class(base: type) -> type:
+    """``base`` (``kaleido.Kaleido``) ready as soon as its first tab has loaded the page (``tabs_up``), and whose
+    tabs are reloaded after every ``RELOAD_EVERY`` figures instead of after each one. kaleido reloads a tab, and with
+    it plotly.js (0.1-0.3 s of Chromium's time on 2 cores), before it returns each image; its page draws a figure
+    with ``Plotly.toImage`` on a detached element that is purged, so figures of SVG traces (``SVG_TRACES``) leave
+    nothing to reset. The reload every ``RELOAD_EVERY`` figures bounds what a long-running process (the web's image
+    export) could accumulate. A ``base`` without kaleido's ``_return_kaleido_tab`` and ``_conform_tabs`` (another
+    kaleido version, a test's stand-in) is used as it is."""
+    if not (hasattr(base, "_return_kaleido_tab") and hasattr(base, "_conform_tabs")):
+        return base
+    if base not in _classes:
+
+        class Kaleido(base):  # type: ignore[misc, valid-type]
+            #: called once the first tabs have loaded the page (``_Browser._ready``): ``open`` then still sleeps
+            #: 0.1 s (choreographer polls for the tab) before it returns
+            tabs_up: Any = None
+
+            async def _conform_tabs(self, tabs: Any = None) -> None:
+                await super()._conform_tabs(tabs)
+                if self.tabs_up is not None:
+                    self.tabs_up()
+
+            async def _return_kaleido_tab(self, tab: Any) -> None:
+                drawn = getattr(tab, "_clusterobs_drawn", 0) + 1
+                if drawn >= RELOAD_EVERY:
+                    tab._clusterobs_drawn = 0
+                    await super()._return_kaleido_tab(tab)
+                else:
+                    tab._clusterobs_drawn = drawn
+                    await self.tabs_ready.put(tab)
+
+        _classes[base] = Kaleido
+    return _classes[base]
+
+
 def _chain(source: concurrent.futures.Future[bytes], target: concurrent.futures.Future[bytes]) -> None:
     def copy(done: concurrent.futures.Future[bytes]) -> None:
         if done.cancelled():
@@ -210,12 +265,24 @@ def stop(*, wait: bool = True) -> None:
                 atexit.register(browser.close)
 
 
+def _height(fig: Spec, height: int | None) -> int:
+    """``height``, else the figure's own (500 CSS pixels when it has none)."""
+    figure = not isinstance(fig, dict)  # a go.Figure (plotly.graph_objects is imported only by its builders)
+    layout = fig.layout if figure else fig.get("layout", {})
+    return height or int((layout.height if figure else layout.get("height")) or 500)
+
+
+def pixels(fig: Spec, *, width: int = WIDTH, height: int | None = None, scale: float = 1) -> tuple[int, int]:
+    """The size in pixels of ``fig``'s raster image (png, jpg) as ``submit`` draws it with the same arguments."""
+    return round(width * scale), round(_height(fig, height) * scale)
+
+
 def submit(fig: Spec, *, fmt: str, width: int = WIDTH, height: int | None = None,
            scale: float = 1) -> concurrent.futures.Future[bytes]:
     """Start drawing ``fig`` (a figure or its Plotly JSON dict) as ``fmt`` (png, jpg, svg) at ``width`` x its own
-    height (or ``height``) CSS pixels times ``scale``; the future's result is the image's bytes."""
-    layout = fig.layout if isinstance(fig, go.Figure) else fig.get("layout", {})
-    h = height or int((layout.height if isinstance(fig, go.Figure) else layout.get("height")) or 500)
+    height (or ``height``) CSS pixels times ``scale`` (a raster image is ``pixels`` in size); the future's result is
+    the image's bytes."""
+    h = _height(fig, height)
     return _browser_for(fig).submit(fig, {"format": fmt, "width": width, "height": h, "scale": scale})
 
 

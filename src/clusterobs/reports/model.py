@@ -25,6 +25,8 @@ class Chart:
     mime: str = "image/jpeg"
     #: the image being drawn (``render.start_drawing``)
     job: Future[bytes] | None = field(default=None, repr=False, compare=False)
+    #: the image's size in pixels (width, height), known as soon as it is being drawn (``render.start_drawing``)
+    size: tuple[int, int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if i18n.current() != i18n.DEFAULT_LANGUAGE:  # axis ticks the language's way (1 234,5); English unchanged

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from clusterobs import __version__, charts
+import clusterobs
+from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
@@ -138,7 +139,7 @@ def _panorama(data: ReportData, *, scheme: str, year: int | None, country: str |
                       "strength and competitiveness").format(scheme=data.scheme_title(scheme), year=year,
                                                              level=level_label(level), nuts=NUTS_VERSION),
                     sections, facts=facts, version=data.version,
-                    code_version=str(data.meta.get("code_version") or __version__),
+                    code_version=str(data.meta.get("code_version") or clusterobs.__version__),
                     created_at=str(data.meta.get("created_at") or ""),
                     generated_at=datetime.now(UTC).isoformat(timespec="seconds"), lang=lang)
     report.highlights = [

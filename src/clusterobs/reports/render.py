@@ -1,5 +1,5 @@
 """From a built ``Report`` to its files: an image of every chart (kaleido, several at once), HTML, then PDF
-(WeasyPrint, fonts DejaVu/Liberation).
+(WeasyPrint, fonts DejaVu/Liberation: ``pdf``).
 
 Charts are embedded as JPEG at print resolution (``SCALE`` 2: 2000 pixels across the 180 mm text width, about
 280 dpi), drawn without their caption, which the HTML prints as text (``html``). Measured on a scorecard (six
@@ -17,10 +17,17 @@ from pathlib import Path
 
 from clusterobs.charts.caption import without_caption
 from clusterobs.reports import images
-from clusterobs.reports.html import render_html
+from clusterobs.reports.html import linked_images, render_html
 from clusterobs.reports.model import Chart, Report
+from clusterobs.reports.pdf import Images, pdf_bytes, warm_up
+from clusterobs.reports.timings import mark
 
 Progress = Callable[[str, int, int], None]
+#: what writes the PDF of an HTML whose images are linked: ``pdf.pdf_bytes`` here, or a ``pdf.PdfWorker``
+PdfWriter = Callable[[str, Images], bytes]
+
+__all__ = ["FORMAT", "MIME", "SCALE", "Output", "PdfWriter", "pdf_bytes", "render_images", "start_drawing",
+           "write_report"]
 
 
 def _quiet(label: str, done: int, total: int) -> None:
@@ -39,18 +46,24 @@ FORMAT, MIME, SCALE = "jpg", "image/jpeg", 2
 def start_drawing(chart: Chart) -> None:
     """Start drawing ``chart``'s image (the builders' ``on_chart``); ``render_images`` collects it."""
     if chart.image is None and chart.job is None:
-        chart.job = images.submit(without_caption(chart.fig), fmt=FORMAT, scale=SCALE)
+        spec = without_caption(chart.fig)
+        chart.size = images.pixels(spec, scale=SCALE)
+        chart.job = images.submit(spec, fmt=FORMAT, scale=SCALE)
+        mark(f"sent {chart.name}")
+        chart.job.add_done_callback(lambda _, name=chart.name: mark(f"drawn {name}"))
 
 
-def render_images(report: Report, progress: Progress = _quiet) -> None:
+def render_images(report: Report, progress: Progress = _quiet, *, warm: bool = True) -> None:
     """Draw every chart of ``report`` that has no image yet (several at once on the kaleido browser's tabs); while
-    they are drawn, make WeasyPrint ready (its first document of a process costs about 0.5 s)."""
+    they are drawn, make WeasyPrint ready (``warm``: its first document of a process costs about 0.5 s; not when a
+    ``pdf.PdfWorker`` writes the PDF)."""
     charts = [c for c in report.charts if c.image is None]
     for chart in charts:
         start_drawing(chart)
     jobs = {c.job: c for c in charts if c.job is not None}
     progress("charts", 0, len(charts))
-    _warm_weasyprint()
+    if warm:
+        warm_up()
     try:
         for done, job in enumerate(concurrent.futures.as_completed(jobs), start=1):
             chart = jobs[job]
@@ -61,35 +74,23 @@ def render_images(report: Report, progress: Progress = _quiet) -> None:
             chart.job = None
 
 
-_warm = False
-
-
-def _warm_weasyprint() -> None:
-    global _warm
-    if not _warm:
-        pdf_bytes("<p>clusterobs</p>")
-        _warm = True
-
-
-def pdf_bytes(html: str) -> bytes:
-    import weasyprint
-
-    return weasyprint.HTML(string=html).write_pdf()
-
-
-def write_report(report: Report, out: Path, *, pdf: bool = True, progress: Progress = _quiet) -> Output:
-    """Write ``<slug>.html`` and ``<slug>.pdf`` into ``out`` (created), each via a temporary file and a rename."""
+def write_report(report: Report, out: Path, *, pdf: bool = True, progress: Progress = _quiet,
+                 pdf_writer: PdfWriter | None = None) -> Output:
+    """Write ``<slug>.html`` and ``<slug>.pdf`` into ``out`` (created), each via a temporary file and a rename; the
+    PDF by ``pdf_writer`` (default: ``pdf_bytes`` in this process) from the HTML with its images linked."""
     out.mkdir(parents=True, exist_ok=True)
-    render_images(report, progress)
+    render_images(report, progress, warm=pdf and pdf_writer is None)
     progress("HTML", 0, 1)
     html = render_html(report)
     html_path = out / f"{report.slug}.html"
     _atomic_write(html_path, html.encode("utf-8"))
+    mark("html")
     pdf_path = None
     if pdf:
         progress("PDF (WeasyPrint)", 0, 1)
         pdf_path = out / f"{report.slug}.pdf"
-        _atomic_write(pdf_path, pdf_bytes(html))
+        _atomic_write(pdf_path, (pdf_writer or pdf_bytes)(render_html(report, linked=True), linked_images(report)))
+        mark("pdf")
     progress("written", 1, 1)
     return Output(html_path, pdf_path)
 

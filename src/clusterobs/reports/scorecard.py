@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from clusterobs import __version__, charts
+import clusterobs
+from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.maps import bbox
 from clusterobs.charts.specs import EmptyChart
@@ -139,7 +140,7 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
                     _("Cluster portfolio and stars ({scheme}), {year}, {level} (NUTS {nuts})").format(
                         scheme=data.scheme_title(scheme), year=year, level=level_label(level), nuts=NUTS_VERSION),
                     sections, facts=facts, version=data.version,
-                    code_version=str(data.meta.get("code_version") or __version__),
+                    code_version=str(data.meta.get("code_version") or clusterobs.__version__),
                     created_at=str(data.meta.get("created_at") or ""),
                     generated_at=datetime.now(UTC).isoformat(timespec="seconds"), lang=lang)
     not_ranked = _("not ranked")

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from clusterobs import __version__, charts
+import clusterobs
+from clusterobs import charts
 from clusterobs.charts.caption import Caption
 from clusterobs.charts.palette import ACCENT, STAR_COLOURS
 from clusterobs.charts.specs.text import sbs_sources, scheme_short, source_line
@@ -121,7 +122,7 @@ def _trends(data: ReportData, *, scheme: str, country: str | None, level: int, o
         if w else _("One year of cluster data ({year}): no growth yet, {level} (NUTS {nuts})").format(
             year=years[-1], level=level_label(level), nuts=NUTS_VERSION))
     report = Report("trends", slug, title, subtitle, sections, facts=facts, version=data.version,
-                    code_version=str(data.meta.get("code_version") or __version__),
+                    code_version=str(data.meta.get("code_version") or clusterobs.__version__),
                     created_at=str(data.meta.get("created_at") or ""),
                     generated_at=datetime.now(UTC).isoformat(timespec="seconds"), lang=lang)
     if w is None:

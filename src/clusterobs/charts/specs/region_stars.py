@@ -90,10 +90,13 @@ def region_stars(t: Translator, reads: VersionReads, *, region: Mapping[str, Any
         summary += ": " + ", ".join(f"{r.category_name} ({'★' * int(r.stars)})" for r in best.itertuples())
     summary += "."
     table = [[t.gettext("Category"), *[scheme_short(s) for s in schemes]]]
+    stars_of: dict[tuple[Any, str], Any] = {}  # (row, scheme) -> the first cell's stars
+    for key, v in zip(zip(cells["category_name"], cells["scheme"], strict=True), cells["stars"], strict=True):
+        stars_of.setdefault(key, v)
     for row_name in rows:
         row = [str(row_name)]
         for s in schemes:
-            v = cells[(cells["category_name"] == row_name) & (cells["scheme"] == s)]["stars"]
-            row.append(NOT_AVAILABLE if v.empty or missing(v.iloc[0]) else str(int(v.iloc[0])))
+            v = stars_of.get((row_name, s))
+            row.append(NOT_AVAILABLE if missing(v) else str(int(v)))
         table.append(row)
     return ChartOut("region-stars", fig, title, summary, table, filename, notes)

@@ -38,12 +38,17 @@ lint: install
 TEST_WORKERS ?= 2
 PYTEST_N := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
+# the real store the tests read is built once and kept in $(TEST_SHARED) for both passes (tests/conftest.py)
+TEST_SHARED := $(CURDIR)/.test-shared
+
 test: install lint
-	$(PYTEST_N)
+	rm -rf $(TEST_SHARED)
+	CLUSTEROBS_TEST_SHARED=$(TEST_SHARED) $(PYTEST_N)
 	# the tests that reach the portal database (the portal_db mark, tests/conftest.py: pytest-django's django_db mark
 	# or a fixture needing the test database; no other test can reach it) again on PostgreSQL (pytest-django makes
 	# one test database per worker: test_<name>_gw0, test_<name>_gw1)
-	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PYTEST_N) -m portal_db tests/web
+	CLUSTEROBS_TEST_SHARED=$(TEST_SHARED) DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PYTEST_N) -m portal_db tests/web
+	rm -rf $(TEST_SHARED)
 
 # API fuzzing with fresh random examples (make test runs the same fuzzing derandomized, with a fixed seed per test);
 # FUZZ_EXAMPLES per operation (default 200); a failure prints the seed: pytest --hypothesis-seed=N to replay it

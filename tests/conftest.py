@@ -64,9 +64,16 @@ def reaches_portal_db(item: pytest.Item) -> bool:
 
 
 def run_shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """The temporary directory of this run that every xdist worker sees; None outside xdist."""
+    """The directory every xdist worker of this run sees, where the real store is built once; None outside xdist.
+
+    ``CLUSTEROBS_TEST_SHARED`` names one that outlives the run: ``make test`` gives both its passes the same, so the
+    PostgreSQL pass reuses the store the first pass built (the Makefile empties it first)."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return None
+    if chosen := os.environ.get("CLUSTEROBS_TEST_SHARED"):
+        path = Path(chosen)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
     return tmp_path_factory.getbasetemp().parent
 
 

@@ -18,6 +18,9 @@ row is counted once, under one reason:
 7. duplicate firm id within a year: among the rows that pass every check above, all rows of a
    (firm id, year) that appears more than once are quarantined: nothing says which copy is
    right, and the result must not depend on the order in which a parallel engine reads them.
+   Found in two steps: the rows whose (firm id, year) hash is seen more than once (sorted on DuckDB,
+   grouped on PySpark), then the exact count by (firm id, year) on those rows only; a hash
+   collision only adds rows to the exact count, so the hash never decides.
 
 Amounts are counted exactly in hundredths (``round(x × 100)`` as a 64-bit integer: cents of
 wages, hundredths of an employee), so aggregated totals equal the accepted firms' totals to the

@@ -15,7 +15,9 @@ Measured:
   the PDF worker process) and the exit handlers, each with its wall time and the CPU of the command's process;
   then when Chromium's tabs and the PDF worker were ready, each chart's sent and drawn times, the CPU of the
   command and of the processes it waited for (``wait4``: the PDF worker and part of Chromium's, whose renderers
-  are not waited for by the command) and of the PDF worker alone. Python's
+  are not waited for by the command) and of the PDF worker alone; and for every run the CPU per process: the
+  command, the PDF worker and Chromium, all of whose processes are counted (the benchmark is their subreaper on
+  Linux: those that outlive their parent are reaped, and counted, here). Python's
   compiled bytecode is as the environment has it (``--bytecode as-is``, the default: where
   ``PYTHONDONTWRITEBYTECODE`` is set and the source tree has no ``__pycache__``, every run compiles the clusterobs
   modules it imports again, about 0.07 s of CPU), or cached as an installed package has it (``--bytecode cached``:
@@ -80,16 +82,52 @@ PHASES = [("command", "interpreter start + clusterobs.cli + typer"), ("browser",
           ("exit", "exit handlers (Chromium closed)")]
 
 
+def subreaper() -> bool:
+    """Make this process the reaper of its orphaned descendants (Linux ``PR_SET_CHILD_SUBREAPER``): Chromium's
+    processes that outlive their parent come to it, so that ``reap_orphans`` counts their CPU. Whether it could."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def reap_orphans(timeout: float = 10.0) -> float:
+    """Wait for every child left (the orphans of a cold run: Chromium's processes), at most ``timeout`` s; the CPU
+    seconds (user + system) they and the children they waited for used."""
+    cpu, deadline = 0.0, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.02)
+        else:
+            cpu += usage.ru_utime + usage.ru_stime
+    return cpu
+
+
 @dataclass
 class Cold:
     """One cold CLI run: its wall time, the CPU seconds of the command and of the processes it waited for (``wait4``:
-    the PDF worker, part of Chromium's) and the phase marks (``CLUSTEROBS_TIMINGS``) as seconds since the process
-    was spawned."""
+    the PDF worker, part of Chromium's; ``cpu_all`` adds Chromium's orphans, which this process reaps as their
+    subreaper) and the phase marks (``CLUSTEROBS_TIMINGS``) as seconds since the process was spawned."""
 
     wall: float
     cpu_tree: float
     marks: dict[str, tuple[float, float]] = field(default_factory=dict)  # phase -> (seconds since spawn, CPU)
     load: float = 0.0
+    cpu_all: float = 0.0
+
+    def cpu_split(self) -> dict[str, float]:
+        """CPU seconds per process: the command, the PDF worker, Chromium (every other process of the run)."""
+        command = self.marks.get("exit", (0.0, 0.0))[1]
+        worker = self.marks.get("worker done", (0.0, 0.0))[1]
+        return {"command": command, "PDF worker": worker, "Chromium": self.cpu_all - command - worker}
 
     def rows(self) -> list[tuple[str, float, float | None, float | None]]:
         """(label, seconds since spawn at the phase's end, wall of the phase, Python CPU of the phase)."""
@@ -130,6 +168,7 @@ def cold(args: list[str], home: Path, out: Path, base_env: dict[str, str] | None
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, proc.args)
     run = Cold(wall, usage.ru_utime + usage.ru_stime, load=load)
+    run.cpu_all = run.cpu_tree + reap_orphans()
     for line in marks_path.read_text().splitlines():
         rec = json.loads(line)
         run.marks.setdefault(rec["phase"], (rec["wall"] - t0, rec["cpu"]))
@@ -149,6 +188,8 @@ def print_cold(name: str, best: Cold, runs: list[Cold]) -> None:
           f"{', '.join(f'{r.load:.2f}' for r in runs)}); fastest {best.wall:.2f} s, CPU {best.cpu_tree:.2f} s "
           f"(this process and the processes it waited for: the PDF worker, part of Chromium's), of which this process "
           f"{best.marks.get('exit', (0, 0))[1]:.2f} s")
+    print("  CPU per process, every run (s): " + "; ".join(
+        ", ".join(f"{k} {v:.2f}" for k, v in r.cpu_split().items()) + f" (all {r.cpu_all:.2f})" for r in runs))
     print(f"  {'phase':46} {'ends at':>8} {'wall':>6} {'CPU':>6}")
     for label, at, wall, cpu in best.rows():
         print(f"  {label:46} {at:8.2f} {wall:6.2f} " + (f"{cpu:6.2f}" if cpu is not None else ""))
@@ -207,6 +248,7 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load {m.load():.2f}")
     home, tmp = computed_home(args.home)
+    subreaper()  # after the store is built: from here the only children are the cold runs' processes
     rows: list[tuple[str, float, float | None]] = []  # name, seconds, goal
     with tempfile.TemporaryDirectory(prefix="clusterobs-reports-out-") as out, \
             tempfile.TemporaryDirectory(prefix="clusterobs-bench-pycache-") as pycache:

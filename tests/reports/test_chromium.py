@@ -33,9 +33,32 @@ def test_a_missing_browser_path_says_what_to_install(monkeypatch):
 def test_no_chromium_anywhere_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     monkeypatch.setattr(chromium, "DEBIAN_CHROMIUM", tmp_path / "chromium")
+    monkeypatch.setattr(chromium, "DEBIAN_HEADLESS_SHELL", tmp_path / "chromium-headless-shell")
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(chromium.ChromiumMissing, match=r"not installed .*apt-get install chromium"):
+    with pytest.raises(chromium.ChromiumMissing, match=r"not installed .*apt-get install chromium-headless-shell"):
         chromium.browser_path()
+
+
+def _program(path: Path) -> Path:
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_the_headless_shell_is_preferred_to_chromium(monkeypatch, tmp_path):
+    """Chromium's headless shell (the same images, half the CPU) when installed; BROWSER_PATH still wins."""
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr(chromium, "DEBIAN_CHROMIUM", _program(tmp_path / "chromium"))
+    monkeypatch.setattr(chromium, "DEBIAN_HEADLESS_SHELL", tmp_path / "missing-shell")
+    assert chromium.browser_path() == tmp_path / "chromium"
+    on_path = _program(tmp_path / "bin" / "chrome-headless-shell")
+    assert chromium.browser_path() == on_path
+    monkeypatch.setattr(chromium, "DEBIAN_HEADLESS_SHELL", _program(tmp_path / "chromium-headless-shell"))
+    assert chromium.browser_path() == tmp_path / "chromium-headless-shell"
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "chromium"))
+    assert chromium.browser_path() == tmp_path / "chromium"
 
 
 def test_an_image_without_chromium_fails_at_once_with_the_message(monkeypatch):

@@ -190,7 +190,8 @@ class _Tabs:
         await self.tabs_ready.put(tab)
 
     async def _conform_tabs(self, tabs: object = None) -> None:
-        await self.tabs_ready.put(tabs)
+        if tabs:  # kaleido conforms the browser's own tabs first: Chromium's headless shell opens with none
+            await self.tabs_ready.put(tabs)
 
 
 def test_a_basic_bundle_tab_is_reloaded_every_reload_every_figures_not_after_each():
@@ -224,6 +225,23 @@ def test_the_browser_is_ready_once_its_first_tab_has_loaded_the_page():
         return await browser.tabs_ready.get()
 
     assert asyncio.run(conform()) == "tab" and calls == [1]  # called once the tab is in the queue
+
+
+def test_a_browser_that_opens_without_a_tab_is_ready_once_its_tab_is_created():
+    """Chromium's headless shell opens with no tab: kaleido's first ``_conform_tabs`` finds none, then creates one.
+    Ready before that, a figure sent at once failed ("you must await `k.open()`")."""
+    cls = images._kaleido_class(_Tabs)
+    calls = []
+
+    async def conform() -> object:
+        browser = cls()
+        browser.tabs_up = lambda: calls.append(browser.tabs_ready.qsize())
+        await browser._conform_tabs()  # the browser's own tabs: none
+        assert calls == []
+        await browser._conform_tabs("tab")  # the tab kaleido creates
+        return await browser.tabs_ready.get()
+
+    assert asyncio.run(conform()) == "tab" and calls == [1]
 
 
 def test_kaleido_without_the_hook_is_used_as_it_is():

@@ -18,6 +18,7 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
+import logging
 import os
 import threading
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -29,6 +30,8 @@ from clusterobs.reports.timings import mark
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
+
+log = logging.getLogger(__name__)
 
 WIDTH = 1000
 TABS = 2
@@ -93,7 +96,10 @@ class _Browser:
                 self._remove_profile()
             if not isinstance(exc, chromium.ChromiumMissing | chromium.BrowserStartError | asyncio.CancelledError):
                 exc = chromium.BrowserStartError(f"Chromium could not start: {exc}")
-            self.ready.set_exception(exc)
+            if self.ready.done():  # its tab was up (``_ready``) before ``open`` failed: the figures' calls fail
+                log.warning("Chromium failed after its tab was ready: %s", exc)
+            else:
+                self.ready.set_exception(exc)
         else:
             self._ready()
 
@@ -191,7 +197,9 @@ def _kaleido_class(base: type) -> type:
 
             async def _conform_tabs(self, tabs: Any = None) -> None:
                 await super()._conform_tabs(tabs)
-                if self.tabs_up is not None:
+                # not before a tab is in the queue: Chromium's headless shell opens with no tab, so kaleido's first
+                # call conforms none and its tab is created after (a figure sent then: "you must await open")
+                if self.tabs_up is not None and not self.tabs_ready.empty():
                     self.tabs_up()
 
             async def _return_kaleido_tab(self, tab: Any) -> None:

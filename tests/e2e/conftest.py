@@ -31,7 +31,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-CHROMIUM = Path(os.environ.get("CLUSTEROBS_CHROMIUM", "/usr/bin/chromium"))
+#: Chromium's headless shell (Debian's chromium-headless-shell: the same Blink, no browser user interface; what
+#: Playwright itself runs for headless tests) when installed, else Debian's chromium; CLUSTEROBS_CHROMIUM overrides
+HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
+CHROMIUM = Path(os.environ.get("CLUSTEROBS_CHROMIUM")
+                or (HEADLESS_SHELL if HEADLESS_SHELL.exists() else "/usr/bin/chromium"))
 #: the flags that work for headless Chromium in this sandbox, as root (shared/STACK-NOTES.md)
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

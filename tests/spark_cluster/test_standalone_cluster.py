@@ -50,7 +50,7 @@ from spark_parity import KEYS, UNIT, assert_same_columns, assert_same_frame, sta
 pytestmark = [pytest.mark.spark, pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
 
 HERE = Path(__file__).resolve().parent
-FIRM_ROWS = 2_000_000  # 400,000 firms × 5 years at NUTS-3: what fits the 3-minute budget on 2 cores
+FIRM_ROWS = 1_000_000  # 200,000 firms × 5 years at NUTS-3: long enough to kill a worker in the middle of the job
 SCHEME = "eocic2019"  # the scheme that uses every column: employment, wages (productivity), firms
 KILLED = 1  # the worker SIGKILLed during the microdata job
 JOBS = 3  # Spark drivers at once (compute, microdata map, checkpoints): each has a 1-core executor on each worker

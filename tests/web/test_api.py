@@ -10,8 +10,6 @@ import contextlib
 import pytest
 from store_views import latest_year_connection
 
-pytestmark = pytest.mark.django_db
-
 
 @pytest.fixture(scope="module")
 def duck(web_store):

@@ -7,8 +7,6 @@ import pytest
 
 from clusterobs.store import Store
 
-pytestmark = pytest.mark.django_db
-
 BAD = [
     ("/api/regions?level=5", "level", "`level` must be less than or equal to 2; got '5'."),
     ("/api/regions?level=two", "level", "`level` must be an integer; got 'two'."),

@@ -12,8 +12,6 @@ import pytest
 from openpyxl import load_workbook
 from store_views import latest_year_connection
 
-pytestmark = pytest.mark.django_db
-
 TYPES = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "parquet": "application/vnd.apache.parquet"}

@@ -9,7 +9,6 @@ import pytest
 
 from clusterobs.web.api import api
 
-pytestmark = pytest.mark.django_db
 BOUNDED = ("year", "limit", "offset")
 REQUIRED_QUERY = {"/api/scoreboard/strengths": "region=DE21", "/api/timeline": "region=DE11&category=automotive",
                   "/api/places": "q=Munich"}

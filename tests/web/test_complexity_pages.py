@@ -17,8 +17,6 @@ from django.utils import translation
 from clusterobs.complexity import complexity_table
 from clusterobs.store import Store
 
-pytestmark = pytest.mark.django_db
-
 REGIONS = ["DE11", "DE12", "FR10", "ITC4", "DE21"]
 CATS = ["automotive", "metalworking_technology", "plastics", "upstream_metal_manufacturing",
         "aerospace_vehicles_and_defense"]

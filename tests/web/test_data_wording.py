@@ -15,8 +15,6 @@ import pytest
 from clusterobs.charts.classing import GROWTH_BREAKS
 from clusterobs.web.mapping import selectors
 
-pytestmark = pytest.mark.django_db
-
 STALE = ("SBS 2015 has one", "SBS 2015 lacks", "have one (2015)", "SBS 2015 employment converted",
          "SBS 2015 regional data", "SBS 2015 regional statistics", "SBS 2015 is published", "have no wages")
 CITE_2015 = "Source: Eurostat, sbs_r_nuts06_r2 (SBS regional data, persons employed, 2015)"

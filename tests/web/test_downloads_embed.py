@@ -10,8 +10,6 @@ from html import unescape
 
 import pytest
 
-pytestmark = pytest.mark.django_db
-
 MODULE_PAGES = ["/", "/regions/DE11/", "/regions/DE11/portfolio/", "/sectors/automotive/",
                 "/map/?category=automotive&measure=stars", "/compare/?regions=DE11,FR10,DE1"]
 

@@ -16,8 +16,6 @@ from clusterobs.mapping.schemes import load_schemes
 from clusterobs.web.labels import T
 from clusterobs.web.mapping import selectors
 
-pytestmark = pytest.mark.django_db
-
 #: English texts whose French is the same text: none today (write one here, with the reason, if a translation
 #: keeps the English, e.g. a proper name)
 SAME_IN_FRENCH: set[str] = set()

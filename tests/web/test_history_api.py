@@ -14,8 +14,6 @@ from openpyxl import load_workbook
 
 from clusterobs.web.mapping import selectors
 
-pytestmark = pytest.mark.django_db
-
 TIMELINE = "/api/timeline?region=DE11&category=automotive"
 
 

@@ -11,8 +11,6 @@ import pytest
 
 from clusterobs.web.mapping import selectors
 
-pytestmark = pytest.mark.django_db
-
 MODULES = {
     "region overview": "/regions/DE11/?scheme=eco2007&year={year}",
     "portfolio": "/regions/DE11/portfolio/?scheme=eco2007&year={year}",

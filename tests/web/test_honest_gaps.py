@@ -20,8 +20,6 @@ from clusterobs.mapping.headlines import headline
 from clusterobs.web.labels import T, category_display_names, region_no_data_words
 from clusterobs.web.mapping import selectors
 
-pytestmark = pytest.mark.django_db
-
 
 @pytest.fixture(scope="module")
 def duck(web_store):

@@ -12,7 +12,6 @@ from django.utils import translation
 from clusterobs.web.linkages.charts import related_network
 from clusterobs.web.query import Query
 
-pytestmark = pytest.mark.django_db
 YEAR = 2015
 
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from clusterobs.charts.classing import jenks_breaks
 from clusterobs.web.mapping import selectors
-
-pytestmark = pytest.mark.django_db
 
 
 def _figure(response) -> dict:

@@ -12,8 +12,6 @@ from store_views import latest_year_connection
 
 from clusterobs.web.mapping import selectors
 
-pytestmark = pytest.mark.django_db
-
 
 @pytest.fixture(scope="module")
 def duck(web_store):

@@ -3,13 +3,9 @@ published during a request serves the next request, never the rest of this one (
 
 from __future__ import annotations
 
-import pytest
-
 from clusterobs.store import Store
 from clusterobs.web import api_formats, dataset
 from clusterobs.web.mapping import selectors
-
-pytestmark = pytest.mark.django_db
 
 URL = "/api/regions/DE11"
 

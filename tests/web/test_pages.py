@@ -21,8 +21,6 @@ from clusterobs.web.cache import Memo
 from clusterobs.web.labels import num, sig_pct
 from clusterobs.web.mapping import selectors
 
-pytestmark = pytest.mark.django_db
-
 
 def text(response) -> str:
     return unescape(response.content.decode())

@@ -13,8 +13,6 @@ from django.utils import translation
 from clusterobs.web import chart_registry
 from clusterobs.web.query import Query
 
-pytestmark = pytest.mark.django_db
-
 #: the export starts Chromium through kaleido (BROWSER_PATH, Debian's /usr/bin/chromium, or chromium on PATH)
 needs_chromium = pytest.mark.skipif(
     not (os.environ.get("BROWSER_PATH") or Path("/usr/bin/chromium").exists() or shutil.which("chromium")),

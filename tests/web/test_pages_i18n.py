@@ -6,11 +6,7 @@ import json
 import re
 from html import unescape
 
-import pytest
-
 from clusterobs.web import compile_messages
-
-pytestmark = pytest.mark.django_db
 
 
 def figure(response, name: str) -> dict:

@@ -10,8 +10,6 @@ import pytest
 
 from clusterobs.store.reads import NUTS_VERSION
 
-pytestmark = pytest.mark.django_db
-
 #: the searches a first-time visitor tried (issue 18), and the region each must land on
 FIVE = {"Toulouse": "FRJ2", "Munich": "DE21", "Lombardy": "ITC4", "Haute-Garonne": "FRJ2", "Île-de-France": "FR10",
         "ile de france": "FR10"}

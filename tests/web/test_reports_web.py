@@ -11,8 +11,6 @@ from pypdf import PdfReader
 from clusterobs.web.mapping import selectors
 from clusterobs.web.reports import services
 
-pytestmark = pytest.mark.django_db
-
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content

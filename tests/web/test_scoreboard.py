@@ -13,8 +13,6 @@ import pytest
 
 from clusterobs.web.scoreboard import selectors as sb
 
-pytestmark = pytest.mark.django_db
-
 
 def text(response) -> str:
     return unescape(response.content.decode())

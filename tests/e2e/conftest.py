@@ -31,11 +31,13 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-#: Chromium's headless shell (Debian's chromium-headless-shell: the same Blink, no browser user interface; what
-#: Playwright itself runs for headless tests) when installed, else Debian's chromium; CLUSTEROBS_CHROMIUM overrides
-HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
+from clusterobs.reports.chromium import DEBIAN_CHROMIUM, DEBIAN_HEADLESS_SHELL
+
+#: Chromium's headless shell (Debian's chromium-headless-shell, where the reports look for it first: the same Blink,
+#: no browser user interface; what Playwright itself runs for headless tests) when installed, else Debian's
+#: chromium; CLUSTEROBS_CHROMIUM overrides
 CHROMIUM = Path(os.environ.get("CLUSTEROBS_CHROMIUM")
-                or (HEADLESS_SHELL if HEADLESS_SHELL.exists() else "/usr/bin/chromium"))
+                or (DEBIAN_HEADLESS_SHELL if DEBIAN_HEADLESS_SHELL.exists() else DEBIAN_CHROMIUM))
 #: the flags that work for headless Chromium in this sandbox, as root (shared/STACK-NOTES.md)
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -248,7 +248,7 @@ def check_firms(firms: ir.Table, *, classes: ir.Table, regions: ir.Table | None 
     # Duplicates among the rows that pass every other check. First the rows whose (firm id, year) key hashes to
     # a value seen more than once at all (one integer column, no lookups), then, on those rows only, the other
     # checks and the exact count by (firm id, year): a hash collision only adds rows that this count clears.
-    hashed = _with_key_hash(base)
+    hashed = base.mutate(_key_hash=key_hash(base._fid, base._year))
     seen = hashed.filter(hashed._fid.notnull() & hashed._year.notnull())
     twice = _repeated_hashes(seen, duplicates or ("group" if _on_spark(firms) else "sort")).cache()
     if int(twice.count().execute()) > 0:
@@ -271,10 +271,6 @@ def key_hash(fid: ir.Value, year: ir.Value) -> ir.IntegerValue:
     selects candidate rows, never decides that two rows are duplicates.
     """
     return ibis.struct({"f": fid, "y": year}).hash()
-
-
-def _with_key_hash(base: ir.Table) -> ir.Table:
-    return base.mutate(_key_hash=key_hash(base._fid, base._year))
 
 
 def _repeated_hashes(seen: ir.Table, how: str) -> ir.Table:

@@ -125,16 +125,30 @@ def shared_cache(request, settings, transactional_db):
     if url.startswith("db") and threads and connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("concurrent threads share the in-memory SQLite test database's one connection, so one "
                     "thread's rollback undoes another's cache row; served, each has its own (PostgreSQL runs it)")
-    settings.CACHES = caches_from_url(url)
+    caches = caches_from_url(url)
+    if url.startswith("redis"):
+        # Redis is the machine's, shared with any other run of the suite (a fresh-clone check beside a developer's
+        # run): keys of this test's own, and no FLUSHDB, which would erase another run's slots in the middle of it
+        caches["default"]["KEY_PREFIX"] = f"test-throttle-{uuid.uuid4().hex}"
+    settings.CACHES = caches
     from django.core.cache import cache
     from django.core.management import call_command
 
     if url.startswith("db"):
         call_command("createcachetable", verbosity=0)
-    cache.clear()
+    clear = _clear_prefix if url.startswith("redis") else (lambda c: c.clear())
+    clear(cache)
     yield url
-    cache.clear()
+    clear(cache)
     settings.CACHES = before  # while the database is still open (the suite's cache clearing comes after)
+
+
+def _clear_prefix(cache) -> None:
+    """Delete this test's keys from Redis (those under its key prefix), leaving any other run's."""
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """`clusterobs download` then `clusterobs ingest --mirror DIR` gives the tables of the offline mirror. No network.
 
+The download is checked by the ingest's checksum stage (table ``sources``) and by a read of the sources that rebuild
+files, compared with the run's ingest of the mirror; every other source's files are the mirror's, byte for byte.
+
 A fake internet (httpx.MockTransport) serves, at every file address of every source's META, the bytes of the
 corresponding mirror file (all but the Eurostat API query, which has none and which `download` fetches only when
 named). The derived files are not served: the download gets their originals and the sources'

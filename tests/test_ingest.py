@@ -18,6 +18,7 @@ from clusterobs.errors import SourceError
 from clusterobs.ingest import run_ingest, sbs_series
 from clusterobs.sources import eurostat_sbs, eurostat_sbs_history, gisco_nuts, jrc_nuts, nace_classification
 from clusterobs.store import Store, VersionWriter
+from shared_store import copy_store
 
 SBS = ("eurostat-sbs-nuts2-2015", "sbs_r_nuts06_r2_2015.csv")
 
@@ -31,10 +32,13 @@ def replace(mirror: Path, folder: str, name: str, text: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, mirror):
-    """A data directory with one good version published, shared by the failure tests."""
+def served(tmp_path_factory, ingested):
+    """A data directory with one good version published, shared by the failure tests: a copy of the run's ingest
+    (``ingested``), which they must leave serving."""
     home = tmp_path_factory.mktemp("served")
-    version = run_ingest(Settings(home=home, mirror=mirror)).version
+    copy_store(ingested[0].home, home)
+    version = Store(home).current()
+    assert version is not None
     return home, version
 
 
@@ -63,6 +67,27 @@ def sbs_ingest(monkeypatch):
     monkeypatch.setattr(ingest, "read_all", _read_sbs)
 
 
+#: the classification sources the NUTS codes need: what a test about writing and publishing reads
+NUTS_SOURCES = SBS_SOURCES[:3]
+
+
+def _read_nuts(mirror: Path, log, progress=None) -> dict[str, pd.DataFrame]:
+    """``read_all`` of ``NUTS_SOURCES`` only, with the NUTS codes of every version."""
+    tables: dict[str, pd.DataFrame] = {}
+    for module in NUTS_SOURCES:
+        tables.update(module.read(mirror, log, tables))
+    tables["nuts_codes"] = regions.nuts_codes(tables)
+    return tables
+
+
+@pytest.fixture
+def nuts_ingest(monkeypatch):
+    """``run_ingest`` over ``NUTS_SOURCES`` (checksums, reading, writing, publishing): for the tests about writing."""
+    monkeypatch.setattr(ingest, "SOURCES", NUTS_SOURCES)
+    monkeypatch.setattr(ingest, "OPTIONAL_SOURCES", ())
+    monkeypatch.setattr(ingest, "read_all", _read_nuts)
+
+
 @pytest.fixture
 def bad_mirror(tmp_path, symlink_mirror):
     return symlink_mirror(tmp_path / "mirror")
@@ -79,11 +104,12 @@ def assert_still_serving(home: Path, version: str) -> None:
     assert not list((home / "versions").glob("*.building"))
 
 
-def test_two_ingests_give_identical_tables(ingested, served):
+def test_two_ingests_give_identical_tables(ingested, mirror, tmp_path):
     store_a, summary = ingested
-    store_b = Store(served[0])
+    second = run_ingest(Settings(home=tmp_path / "home", mirror=mirror))  # the module's one whole ingest
+    store_b = Store(tmp_path / "home")
     a = store_a.tables(summary.version).set_index("name")[["rows", "checksum"]]
-    b = store_b.tables(served[1]).set_index("name")[["rows", "checksum"]]
+    b = store_b.tables(second.version).set_index("name")[["rows", "checksum"]]
     assert a.equals(b)
     assert len(a) >= 25
 
@@ -116,7 +142,7 @@ def test_missing_source_file_fails(served, bad_mirror):
     assert_still_serving(home, version)
 
 
-def test_disk_error_while_writing_keeps_previous_version(served, mirror, monkeypatch, sbs_ingest):
+def test_disk_error_while_writing_keeps_previous_version(served, mirror, monkeypatch, nuts_ingest):
     home, version = served
     real_write = VersionWriter.write
     calls = {"n": 0}

@@ -1,5 +1,8 @@
 """`clusterobs download` then `clusterobs ingest --mirror DIR` gives the tables of the offline mirror. No network.
 
+The download is checked by the ingest's checksum stage (table ``sources``) and by a read of the sources that rebuild
+files, compared with the run's ingest of the mirror; every other source's files are the mirror's, byte for byte.
+
 A fake internet (httpx.MockTransport) serves, at every file address of every source's META, the bytes of the
 corresponding mirror file (all but the Eurostat API query, which has none and which `download` fetches only when
 named). The derived files are not served: the download gets their originals and the sources'
@@ -30,14 +33,14 @@ import zipfile
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 import xlsx_writer
 from typer.testing import CliRunner
 
 from clusterobs.cli import app
-from clusterobs.config import Settings
 from clusterobs.errors import SourceError
-from clusterobs.ingest import SOURCES, run_ingest
+from clusterobs.ingest import SOURCES, source_files_frame
 from clusterobs.sources import (
     download,
     eurostat_api,
@@ -49,7 +52,8 @@ from clusterobs.sources import (
     us_cluster_crosswalk,
     us_cmp_related,
 )
-from clusterobs.store import Store
+from clusterobs.sources.ingestlog import IngestLog
+from clusterobs.store import frame_checksum
 
 CROSSWALK = us_cluster_crosswalk.META.folder
 INDICATORS = eurostat_indicators.META.folder
@@ -158,7 +162,8 @@ class Internet:
 
 @pytest.fixture(scope="module")
 def downloaded(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
-    """`clusterobs download --to DIR` against the fake internet, then an ingest of DIR: (DIR, Store, summary, net)."""
+    """`clusterobs download --to DIR` against the fake internet, then the ingest's first stage on DIR (checksums,
+    table ``sources``): (DIR, sources frame, net, derived addresses, output)."""
     served, derived = internet(mirror)
     net = Internet(served)
     patch = pytest.MonkeyPatch()
@@ -171,15 +176,14 @@ def downloaded(tmp_path_factory: pytest.TempPathFactory, mirror: Path):
         result = CliRunner().invoke(app, ["download", "--to", str(root / "mirror")],
                                     env={**os.environ, "COLUMNS": "200"})
         assert result.exit_code == 0, result.output
-        home = root / "home"
-        summary = run_ingest(Settings(home=home, mirror=root / "mirror"))  # the ingest checks checksums too
+        files = source_files_frame(root / "mirror")  # what `clusterobs ingest` checks first
     finally:
         patch.undo()
-    return root / "mirror", Store(home), summary, net, derived, result.output
+    return root / "mirror", files, net, derived, result.output
 
 
 def test_the_download_fetches_every_original_once_and_no_derived_file(downloaded) -> None:
-    _, _, _, net, derived, output = downloaded
+    _, _, net, derived, output = downloaded
     # 51: with SBS 2008-2015 (one bulk file) and the JRC 2006/2010 → 2013 matrices (four files)
     assert len(net.requests) == len(set(net.requests)) == len(net.served) == 51
     assert set(net.requests) == set(net.served)
@@ -210,27 +214,16 @@ def test_rebuilt_files_are_byte_identical_to_the_mirror(downloaded, mirror: Path
     assert not (online / eurostat_api.META.folder).exists()
 
 
-def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, ingested) -> None:
-    _, store, summary, _, _, _ = downloaded
+def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, ingested, ref) -> None:
+    """An ingest's tables are functions of the files its sources read (those of their metadata), then of the tables
+    derived from them. Table ``sources`` shows that the download holds every such file of the mirror with the same
+    SHA-256, and more files only for the sources that rebuild theirs: those sources are read again here, from the
+    download, and their tables compared with the mirror's ingest; the others read the same bytes."""
+    online, src, _, _, _ = downloaded
     real_store, real = ingested
-    assert store.current() == summary.version
-    got = store.tables(summary.version).set_index("name")[["rows", "checksum"]]
-    want = real_store.tables(real.version).set_index("name")[["rows", "checksum"]]
-    assert sorted(got.index) == sorted(want.index)
-    # with nuts_split_shares (NUTS 1/0 split shares from the NUTS 2 matrix) and, from SBS 2008-2015, sbs_history,
-    # sbs_local_units, sbs_wages, sbs_vintage_comparison and sbs_vintage_differences
-    assert len(got) == 42
-    # Every table but `sources` is identical (rows and content checksum), since every rebuilt file is byte-identical.
-    assert got.drop("sources").equals(want.drop("sources"))
-    for name, rows in {"cluster_naics": 986, "cluster_linkage": 203, "regional_indicators": 41_628,
-                       "sbs_employment": 1_010_501, "quarantine": 68_016, "sbs_history": 1_087_360,
-                       "ris_indicators": 54_219,
-                       "rci_indicators": 18_209, "i40_indicators": 248_013}.items():
-        assert got.loc[name, "rows"] == want.loc[name, "rows"] == rows, name
-    assert summary.quarantined == real.quarantined and summary.quirks == real.quirks
     # `sources` lists the files read: the download has the originals the mirror lacks (twelve yearly GeoJSON
     # files, two workbooks, two zips).
-    src = store.table("sources", summary.version).set_index("file")
+    src = src.set_index("file")
     real_src = real_store.table("sources", real.version).set_index("file")
     assert len(src) == len(real_src) + 16 == 63
     extra = sorted(set(src.index) - set(real_src.index))
@@ -240,7 +233,30 @@ def test_ingest_of_the_download_equals_the_ingest_of_the_mirror(downloaded, inge
     assert set(src.loc[real_src.index, "check"]) == {"as expected"}
     assert src.loc[[ris.WORKBOOK, rci_2022.WORKBOOK, i40_indicators.ZIP, us_cbp.ZIP], "check"].tolist() == [
         "no checksum recorded"] * 4  # the made-up workbooks (checksums patched out) and the zips (none recorded)
-    assert store.meta(summary.version)["sbs_api"] == "absent"
+    assert not eurostat_api.present(online)  # the ingest's _meta then says "sbs_api": "absent"
+    rebuilt = [m for m in SOURCES if hasattr(m, "after_download")]
+    assert set(src.loc[extra, "source"]) <= {m.META.id for m in rebuilt}
+    want = real_store.tables(real.version).set_index("name")[["rows", "checksum"]]
+    # with nuts_split_shares (NUTS 1/0 split shares from the NUTS 2 matrix) and, from SBS 2008-2015, sbs_history,
+    # sbs_local_units, sbs_wages, sbs_vintage_comparison and sbs_vintage_differences
+    assert len(want) == 42
+    log = IngestLog()
+    got: dict[str, pd.DataFrame] = {}
+    for module in rebuilt:  # in the ingest's order; they need no table of one another, only the NUTS codes
+        got.update(module.read(online, log, ref))
+    assert sorted(got) == sorted(name for m in rebuilt for name in m.TABLES)
+    for name, df in got.items():  # identical rows and content checksum
+        assert (len(df), frame_checksum(df)) == tuple(want.loc[name]), name
+    for name, rows in {"cluster_naics": 986, "cluster_linkage": 203, "regional_indicators": 41_628,
+                       "ris_indicators": 54_219, "rci_indicators": 18_209, "i40_indicators": 248_013}.items():
+        assert len(got[name]) == want.loc[name, "rows"] == rows, name
+    for name, rows in {"sbs_employment": 1_010_501, "quarantine": 68_016, "sbs_history": 1_087_360}.items():
+        assert want.loc[name, "rows"] == rows, name  # of sources whose files the download holds byte for byte
+    ids = {m.META.id for m in rebuilt}  # their quarantined rows and quirks: the same
+    for name, frame in (("quarantine", log.quarantine_frame()), ("quirks", log.quirks_frame())):
+        stored = real_store.table(name, real.version)
+        stored = stored[stored["source"].isin(ids)].reset_index(drop=True)
+        assert len(frame) == len(stored) and frame_checksum(frame) == frame_checksum(stored), name
 
 
 # ---- the conversions, on the mirror's own originals ---------------------------------------------------------

@@ -23,9 +23,35 @@ KEYS = {
 RTOL = 1e-9
 
 
-def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    assert not df.duplicated(keys).any(), f"keys {keys} are not unique"
-    return df.sort_values(keys, kind="stable").reset_index(drop=True)
+def _codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``x`` and ``y`` on one shared factorisation: equal values get the same code, every missing
+    value (None, NaN, NA) -1. Comparing codes is comparing the values exactly, without a Python object per cell."""
+    codes, _ = pd.factorize(pd.concat([x, y], ignore_index=True))
+    return codes[:len(x)], codes[len(x):]
+
+
+def _orders(a: pd.DataFrame, b: pd.DataFrame, keys: list[str], label: str) -> tuple[np.ndarray, np.ndarray]:
+    """The row orders of ``a`` and ``b`` by ``keys`` (asserted unique in each): the same order on both, by the keys'
+    shared codes (``_codes``, missing as one more code) folded into one integer per row."""
+    folded = [np.zeros(len(a), dtype=np.int64), np.zeros(len(b), dtype=np.int64)]
+    span = 1
+    for k in keys:
+        ca, cb = _codes(a[k], b[k])
+        n = int(max(ca.max(initial=-1), cb.max(initial=-1))) + 2
+        span *= n
+        assert span < 2**62, f"{label}: too many distinct keys {keys} to fold into one integer"
+        for side, c in enumerate((ca, cb)):
+            folded[side] = folded[side] * n + (c + 1)
+    orders = []
+    for side in folded:
+        order = np.argsort(side, kind="stable")
+        assert not (np.diff(side[order]) == 0).any(), f"{label}: keys {keys} are not unique"
+        orders.append(order)
+    return orders[0], orders[1]
+
+
+def _floats(x: pd.Series) -> np.ndarray:
+    return pd.to_numeric(x, errors="raise").astype("float64").to_numpy()
 
 
 def assert_same_frame(name: str, ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
@@ -34,26 +60,31 @@ def assert_same_frame(name: str, ours: pd.DataFrame, theirs: pd.DataFrame) -> No
     assert list(ours.columns) == list(theirs.columns), name
     assert ours.dtypes.astype(str).to_dict() == theirs.dtypes.astype(str).to_dict(), name
     assert len(ours) == len(theirs), f"{name}: {len(ours)} rows on DuckDB, {len(theirs)} on PySpark"
-    a, b = _sorted(ours, keys), _sorted(theirs, keys)
-    for col in a.columns:
-        x, y = a[col], b[col]
+    oa, ob = _orders(ours, theirs, keys, name)
+
+    def rows(mask: np.ndarray, col: str, values: np.ndarray) -> pd.DataFrame:
+        shown = ours[[*keys, col]].iloc[oa].reset_index(drop=True)
+        return shown[mask].assign(pyspark=values[mask])
+
+    for col in ours.columns:
+        x, y = ours[col], theirs[col]
         where = f"{name}.{col}"
         if pd.api.types.is_float_dtype(x) or pd.api.types.is_float_dtype(y):
-            xv = pd.to_numeric(x, errors="raise").astype("float64").to_numpy()
-            yv = pd.to_numeric(y, errors="raise").astype("float64").to_numpy()
+            xv, yv = _floats(x)[oa], _floats(y)[ob]
             null_x, null_y = np.isnan(xv), np.isnan(yv)
             bad = null_x != null_y
-            assert not bad.any(), f"{where}: NULL on one backend only, e.g.\n{a.loc[bad, keys].head()}"
-            ok = np.isclose(xv[~null_x], yv[~null_y], rtol=RTOL, atol=0.0)
+            assert not bad.any(), f"{where}: NULL on one backend only, e.g.\n{rows(bad, col, yv)[keys].head()}"
+            ok = np.ones(len(xv), dtype=bool)
+            ok[~null_x] = np.isclose(xv[~null_x], yv[~null_y], rtol=RTOL, atol=0.0)
             if not ok.all():
-                rows = a.loc[~null_x, [*keys, col]][~ok].assign(pyspark=yv[~null_y][~ok])
-                pytest.fail(f"{where}: {int((~ok).sum())} values differ beyond {RTOL:g} relative:\n{rows.head()}")
+                pytest.fail(f"{where}: {int((~ok).sum())} values differ beyond {RTOL:g} relative:\n"
+                            f"{rows(~ok, col, yv).head()}")
         else:
-            xo, yo = x.astype("object"), y.astype("object")
-            same = (xo == yo).fillna(False).astype(bool) | (x.isna() & y.isna())
+            cx, cy = _codes(x, y)
+            same = cx[oa] == cy[ob]  # equal values, or missing on both
             if not same.all():
-                rows = a.loc[~same, [*keys, col]].assign(pyspark=y[~same])
-                pytest.fail(f"{where}: {int((~same).sum())} values differ:\n{rows.head()}")
+                pytest.fail(f"{where}: {int((~same).sum())} values differ:\n"
+                            f"{rows(~same, col, y.to_numpy(dtype=object)[ob]).head()}")
 
 
 def star_counts(stars: pd.DataFrame) -> dict[str, dict[int, int]]:
@@ -66,15 +97,15 @@ def assert_same_columns(a: pd.DataFrame, b: pd.DataFrame, label: str, *, keys: l
     everything else exactly."""
     assert list(a.columns) == list(b.columns), label
     assert len(a) == len(b), f"{label}: {len(a)} rows on DuckDB, {len(b)} on Spark"
-    if keys:
-        a, b = _sorted(a, keys), _sorted(b, keys)
+    oa, ob = _orders(a, b, keys, label) if keys else (np.arange(len(a)), np.arange(len(b)))
     for col in a.columns:
         x, y = a[col], b[col]
         if pd.api.types.is_float_dtype(x):
-            xv, yv = x.to_numpy(dtype=float), y.to_numpy(dtype=float)
+            xv, yv = x.to_numpy(dtype=float)[oa], y.to_numpy(dtype=float)[ob]
             assert (np.isnan(xv) == np.isnan(yv)).all(), f"{label}.{col}: NULL on one engine only"
             ok = np.isclose(xv, yv, rtol=RTOL, atol=0.0, equal_nan=True)
             assert ok.all(), f"{label}.{col}: {int((~ok).sum())} values differ beyond {RTOL:g}"
         else:
-            same = (x.astype(object) == y.astype(object)) | (x.isna() & y.isna())
+            cx, cy = _codes(x, y)
+            same = cx[oa] == cy[ob]  # equal values, or missing on both
             assert same.all(), f"{label}.{col}: {int((~same).sum())} values differ"

@@ -10,15 +10,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from clusterobs import ingest
-from clusterobs.classifications import regions
 from clusterobs.cli import app
 from clusterobs.config import Settings
 from clusterobs.errors import SourceError
-from clusterobs.ingest import run_ingest, sbs_series
-from clusterobs.sources import eurostat_sbs, eurostat_sbs_history, gisco_nuts, jrc_nuts, nace_classification
+from clusterobs.ingest import run_ingest
+from clusterobs.sources import eurostat_sbs, eurostat_sbs_history
 from clusterobs.store import Store, VersionWriter
 from shared_store import copy_store
+from subset_ingest import limit_ingest
 
 SBS = ("eurostat-sbs-nuts2-2015", "sbs_r_nuts06_r2_2015.csv")
 
@@ -42,50 +41,17 @@ def served(tmp_path_factory, ingested):
     return home, version
 
 
-#: what the SBS tables need: the classifications they are checked against, both SBS sources
-SBS_SOURCES = (nace_classification, jrc_nuts, gisco_nuts, eurostat_sbs, eurostat_sbs_history)
-
-
-def _read_sbs(mirror: Path, log, progress=None) -> dict[str, pd.DataFrame]:
-    """``read_all`` of ``SBS_SOURCES`` only, with the SBS panel that merges the two vintages (``sbs_series``)."""
-    tables: dict[str, pd.DataFrame] = {}
-    for module in SBS_SOURCES[:3]:
-        tables.update(module.read(mirror, log, tables))
-    tables["nuts_codes"] = regions.nuts_codes(tables)
-    for module in SBS_SOURCES[3:]:
-        tables.update(module.read(mirror, log, tables))
-    tables.update(sbs_series.build(tables, log))
-    return tables
-
-
 @pytest.fixture
 def sbs_ingest(monkeypatch):
-    """``run_ingest`` over ``SBS_SOURCES`` (checksums, reading, the SBS panel, writing, publishing): a fifth of a
-    whole ingest, for the tests about a rule of the ingest that the SBS file shows."""
-    monkeypatch.setattr(ingest, "SOURCES", SBS_SOURCES)
-    monkeypatch.setattr(ingest, "OPTIONAL_SOURCES", ())
-    monkeypatch.setattr(ingest, "read_all", _read_sbs)
-
-
-#: the classification sources the NUTS codes need: what a test about writing and publishing reads
-NUTS_SOURCES = SBS_SOURCES[:3]
-
-
-def _read_nuts(mirror: Path, log, progress=None) -> dict[str, pd.DataFrame]:
-    """``read_all`` of ``NUTS_SOURCES`` only, with the NUTS codes of every version."""
-    tables: dict[str, pd.DataFrame] = {}
-    for module in NUTS_SOURCES:
-        tables.update(module.read(mirror, log, tables))
-    tables["nuts_codes"] = regions.nuts_codes(tables)
-    return tables
+    """``run_ingest`` over the classifications and both SBS sources (checksums, reading, the SBS panel, writing,
+    publishing): a fifth of a whole ingest, for the tests about a rule of the ingest that the SBS file shows."""
+    limit_ingest(monkeypatch, (eurostat_sbs, eurostat_sbs_history), panel=True)
 
 
 @pytest.fixture
 def nuts_ingest(monkeypatch):
-    """``run_ingest`` over ``NUTS_SOURCES`` (checksums, reading, writing, publishing): for the tests about writing."""
-    monkeypatch.setattr(ingest, "SOURCES", NUTS_SOURCES)
-    monkeypatch.setattr(ingest, "OPTIONAL_SOURCES", ())
-    monkeypatch.setattr(ingest, "read_all", _read_nuts)
+    """``run_ingest`` over the classification sources the NUTS codes need: for the tests about writing."""
+    limit_ingest(monkeypatch)
 
 
 @pytest.fixture

@@ -17,12 +17,12 @@ import pytest
 from typer.testing import CliRunner
 
 from clusterobs import ingest
-from clusterobs.classifications import regions
 from clusterobs.cli import app
 from clusterobs.config import Settings
 from clusterobs.sources import download, eurostat_sbs, gisco_nuts, jrc_nuts, nace_classification
 from clusterobs.sources.integrity import SourceChanged, fingerprint
 from clusterobs.store import Store
+from subset_ingest import limit_ingest
 
 pytestmark = pytest.mark.usefixtures("wide_cli")  # long temporary paths under pytest-xdist
 
@@ -33,21 +33,10 @@ SBS_LINES = 46_860  # header + 46,859 rows (mirror README: "46,859 rows")
 ENV = {**os.environ, "COLUMNS": "250"}
 
 
-def _read_some(mirror: Path, log, progress=None) -> dict[str, pd.DataFrame]:
-    tables: dict[str, pd.DataFrame] = {}
-    for module in MODULES[:3]:
-        tables.update(module.read(mirror, log, tables))
-    tables["nuts_codes"] = regions.nuts_codes(tables)
-    tables.update(eurostat_sbs.read(mirror, log, tables))
-    return tables
-
-
 @pytest.fixture
 def small_ingest(monkeypatch):
     """``run_ingest`` over the four sources the SBS file needs, nothing derived."""
-    monkeypatch.setattr(ingest, "SOURCES", MODULES)
-    monkeypatch.setattr(ingest, "OPTIONAL_SOURCES", ())
-    monkeypatch.setattr(ingest, "read_all", _read_some)
+    limit_ingest(monkeypatch, (eurostat_sbs,))
 
 
 def _mirror_copy(mirror: Path, dest: Path) -> Path:

@@ -264,11 +264,18 @@
   /* A table wider than the screen scrolls in its box: the box then takes keyboard focus (arrow keys scroll it) and
      is a region named by the table's caption (WCAG 2.1.1; axe-core's scrollable-region-focusable). */
   function scrollBoxes() {
-    var used = {};  /* two regions never share a name (a chart's table and a page table may share a caption) */
+    /* two regions never share a name: a chart's table and a page table may share a caption, and a table's caption
+       may repeat the heading that names its section (the categories page: axe-core's landmark-unique on a phone) */
+    var used = {};
+    document.querySelectorAll("section[aria-labelledby]").forEach(function (section) {
+      var heading = document.getElementById(section.getAttribute("aria-labelledby"));
+      if (heading) { used[heading.textContent.trim()] = 1; }
+    });
     document.querySelectorAll(".table-scroll").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1) {
         var caption = box.querySelector("caption");
         var name = (caption && caption.textContent.trim()) || T.table || "Table";
+        if (caption && used[name]) { name = (T.table || "Table") + ": " + name; }
         used[name] = (used[name] || 0) + 1;
         box.tabIndex = 0;
         box.setAttribute("role", "region");

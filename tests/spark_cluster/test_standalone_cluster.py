@@ -51,7 +51,8 @@ from spark_parity import KEYS, UNIT, assert_same_columns, assert_same_frame, sta
 pytestmark = [pytest.mark.spark, pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
 
 HERE = Path(__file__).resolve().parent
-FIRM_ROWS = 250_000  # 50,000 firms × 5 years at NUTS-3: the job's queries, not its rows, give the kill its time
+FIRM_ROWS = 1_000_000  # 200,000 firms × 5 years at NUTS-3: long enough for the kill to find a task running on worker 1
+# (250,000 rows failed a fresh-clone run: the worker was killed while none of its tasks ran)
 #: the countries of the real store the compute maps (``_restricted_store``): 47 of its 290 NUTS 2021 level-2 regions
 COUNTRIES = ("AT", "BE", "CZ", "NL", "PT")
 SCHEME = "eocic2019"  # the scheme that uses every column: employment, wages (productivity), firms

@@ -1,8 +1,9 @@
 """Fetch axe-core (the accessibility engine the browser tests inject) from the npm registry, checked by sha256.
 
-``make test`` runs it (``python scripts/fetch_axe_core.py .venv/share/axe-core``): the test environment's copy of a
-JavaScript library that no Python package ships at this version, beside the virtualenv like the Python packages, not
-in the repository. Standard library only; the tarball and the file are both checked against the pinned digests.
+``make test`` runs it (``python scripts/fetch_axe_core.py``, into ``.venv/share/axe-core``): the test environment's
+copy of a JavaScript library that no Python package ships at this version, beside the virtualenv like the Python
+packages, not in the repository. Standard library only; the tarball and the file are both checked against the
+pinned digests.
 """
 
 from __future__ import annotations
@@ -22,9 +23,18 @@ SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
 FILES = ("axe.min.js", "LICENSE")  # MPL-2.0, Deque Systems
 
 
-def fetch(dest: Path) -> Path:
-    """``dest/<VERSION>/axe.min.js`` (and its licence), downloaded unless already there: the script's path."""
-    target = dest / VERSION / "axe.min.js"
+#: where ``make test`` puts it (the tests read it there)
+DEST = Path(__file__).resolve().parents[1] / ".venv" / "share" / "axe-core"
+
+
+def script_path(dest: Path = DEST) -> Path:
+    """Where ``fetch(dest)`` puts ``axe.min.js``."""
+    return dest / VERSION / "axe.min.js"
+
+
+def fetch(dest: Path = DEST) -> Path:
+    """``script_path(dest)`` (and its licence beside it), downloaded unless already there with the pinned digest."""
+    target = script_path(dest)
     if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == SHA256:
         return target
     with urllib.request.urlopen(URL, timeout=120) as response:
@@ -47,4 +57,4 @@ def fetch(dest: Path) -> Path:
 
 
 if __name__ == "__main__":
-    print(fetch(Path(sys.argv[1] if len(sys.argv) > 1 else ".venv/share/axe-core")))
+    print(fetch(Path(sys.argv[1]) if len(sys.argv) > 1 else DEST))

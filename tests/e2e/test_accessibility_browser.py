@@ -1,7 +1,7 @@
 """Accessibility (WCAG 2.1 AA, as the Web Accessibility Directive asks) in a real browser.
 
-axe-core (4.14.1, npm's package, which ``make test`` fetches once into the virtualenv with
-``scripts/fetch_axe_core.py``, checked by sha256; injected into the page) runs once on every
+axe-core (npm's package, at the version ``scripts/fetch_axe_core.py`` pins, which ``make test`` fetches once into the
+virtualenv, checked by sha256; injected into the page) runs once on every
 module page, in English and French, at 1366 px and on a 390 px phone, and must find no serious or critical
 violation. One browser context per language and width opens the pages one after the other, so the whole check is a
 few dozen page loads. Each drawn chart names itself and points at its one-sentence summary (its text alternative,
@@ -11,22 +11,33 @@ with the table); Tab reaches the main controls and each shows a visible focus ou
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-#: axe-core 4.14.1 as published on npm (``scripts/fetch_axe_core.py`` puts it there; CLUSTEROBS_AXE_JS: another)
-AXE_JS = Path(os.environ.get("CLUSTEROBS_AXE_JS")
-              or Path(__file__).resolve().parents[2] / ".venv" / "share" / "axe-core" / "4.14.1" / "axe.min.js")
-AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+
+def _load_fetcher() -> ModuleType:
+    """``scripts/fetch_axe_core.py``, which pins axe-core's version and digest and says where it puts the script."""
+    spec = importlib.util.spec_from_file_location("fetch_axe_core", Path(__file__).parents[2] / "scripts" /
+                                                  "fetch_axe_core.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+AXE = _load_fetcher()
+#: npm's axe-core as ``make test`` fetches it (CLUSTEROBS_AXE_JS: another copy of the same script)
+AXE_JS = Path(os.environ.get("CLUSTEROBS_AXE_JS") or AXE.script_path())
 #: the rules run: WCAG 2.1 A and AA, and axe's best practices
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
                "resultTypes": ["violations"]}
@@ -104,10 +115,9 @@ def _settle(page) -> None:
 @cache
 def _axe_source() -> str:
     if not AXE_JS.is_file():
-        pytest.fail(f"no axe-core at {AXE_JS}: run `python scripts/fetch_axe_core.py .venv/share/axe-core` "
-                    "(make test does)")
+        pytest.fail(f"no axe-core at {AXE_JS}: run `python scripts/fetch_axe_core.py` (make test does)")
     data = AXE_JS.read_bytes()
-    assert hashlib.sha256(data).hexdigest() == AXE_SHA256, f"{AXE_JS} is not axe-core 4.14.1"
+    assert hashlib.sha256(data).hexdigest() == AXE.SHA256, f"{AXE_JS} is not axe-core {AXE.VERSION}"
     return data.decode()
 
 
@@ -146,7 +156,7 @@ def test_module_pages_pass_axe(browser, server, outside, examples, lang: str, wi
             _settle(page)
             assert page.get_attribute("html", "lang") == lang, f"{name} is not in {lang}"
             results = _axe(page)
-            assert results["testEngine"]["version"] == "4.14.1", results["testEngine"]
+            assert results["testEngine"]["version"] == AXE.VERSION, results["testEngine"]
             bad = _describe(results["violations"])
             minor.update(f"{v['id']} ({v['impact']})" for v in results["violations"] if v["impact"] not in BAD)
             if bad:

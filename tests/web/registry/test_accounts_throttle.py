@@ -136,10 +136,13 @@ def shared_cache(request, settings, transactional_db):
 
     if url.startswith("db"):
         call_command("createcachetable", verbosity=0)
-    clear = _clear_prefix if url.startswith("redis") else (lambda c: c.clear())
-    clear(cache)
-    yield url
-    clear(cache)
+    if url.startswith("redis"):
+        yield url  # a new key prefix: nothing of it to clear before
+        _clear_prefix(cache)
+    else:
+        cache.clear()  # this process's memory, or this test database's table
+        yield url
+        cache.clear()
     settings.CACHES = before  # while the database is still open (the suite's cache clearing comes after)
 
 

@@ -23,7 +23,7 @@ def limit_ingest(monkeypatch: pytest.MonkeyPatch, sources: Sequence[ModuleType] 
     """Make ``run_ingest`` read ``CLASSIFICATIONS``, the NUTS codes, then ``sources`` (and with ``panel`` the SBS
     panel that merges the two SBS vintages, ``sbs_series``), and nothing optional."""
 
-    def read_all(mirror: Path, log, progress=None) -> dict[str, pd.DataFrame]:
+    def read_all(mirror: Path, log, progress=None, sink=None) -> dict[str, pd.DataFrame]:
         tables: dict[str, pd.DataFrame] = {}
         for module in CLASSIFICATIONS:
             tables.update(module.read(mirror, log, tables))

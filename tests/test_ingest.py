@@ -72,12 +72,26 @@ def assert_still_serving(home: Path, version: str) -> None:
 
 def test_two_ingests_give_identical_tables(ingested, mirror, tmp_path):
     store_a, summary = ingested
-    second = run_ingest(Settings(home=tmp_path / "home", mirror=mirror))  # the module's one whole ingest
+    steps: list[tuple[str, int, int]] = []
+    second = run_ingest(Settings(home=tmp_path / "home", mirror=mirror),  # the module's one whole ingest
+                        progress=lambda label, done, total: steps.append((label, done, total)))
     store_b = Store(tmp_path / "home")
     a = store_a.tables(summary.version).set_index("name")[["rows", "checksum"]]
     b = store_b.tables(second.version).set_index("name")[["rows", "checksum"]]
     assert a.equals(b)
     assert len(a) >= 25
+    # every table written once, counted against the number of tables, and the summary's rows are the store's
+    wrote = [(label.removeprefix("wrote "), done, total) for label, done, total in steps if label.startswith("wrote ")]
+    assert sorted(name for name, _, _ in wrote) == sorted(b.index)
+    assert [done for _, done, _ in wrote] == list(range(1, len(b) + 1))
+    assert {total for _, _, total in wrote} == {len(b)}
+    assert second.tables == b["rows"].to_dict()
+    # the large tables are written as soon as no later step reads them, not all at the end (the ingest's peak memory)
+    labels = [label for label, _, _ in steps]
+    converted = labels.index("converted employment to NUTS 2016 and 2021")
+    for name in ("i40_indicators", "sbs_history", "sbs_employment", "sbs_wages"):
+        assert labels.index(f"wrote {name}") < converted
+    assert labels.index("wrote sbs_history") > labels.index("read eurostat_sbs_2008_2015")
 
 
 def test_truncated_file_fails_and_keeps_previous_version(served, bad_mirror, mirror):

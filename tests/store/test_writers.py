@@ -51,7 +51,7 @@ def tiny_ingest(monkeypatch):
     monkeypatch.setattr(ingest, "SOURCES", ())
     monkeypatch.setattr(ingest, "OPTIONAL_SOURCES", ())
 
-    def read(mirror, log, progress=None):
+    def read(mirror, log, progress=None, sink=None):
         time.sleep(1.0)
         return {"t": pd.DataFrame({"a": [1, 2]})}
 

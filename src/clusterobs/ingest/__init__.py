@@ -18,7 +18,8 @@ Stages, each named in the progress display and in the version's ``_meta``:
 3. derive the harmonised tables (the SBS panel 2008-2015 on NUTS 2013 codes with the 2015 vintages merged,
    ``ingest.sbs_series``; regions, categories, concordance and its coverage; SBS and LFS converted to NUTS 2016 and
    2021, ``ingest.harmonise``);
-4. write every table, the quarantine and the quirk counts, and publish.
+4. write every table (the large ones as soon as no later step reads them: ``read_all``'s ``sink``), the quarantine
+   and the quirk counts, and publish.
 
 Any ``SourceError`` or ``OSError`` aborts the new version: the published one keeps serving.
 
@@ -169,14 +170,30 @@ def _accepted_before(store: Store) -> dict[str, dict[str, object]]:
     return {str(r["file"]): r for r in records if isinstance(r, dict) and "file" in r}
 
 
-def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> dict[str, pd.DataFrame]:
-    """Read every source, then derive the harmonised tables. No I/O besides reading the mirror.
+#: Tables of the statistical sources that later steps of ``read_all`` read (the SBS panel, the concordance's coverage,
+#: the conversions to NUTS 2016 and 2021); every other table of those sources is final once read.
+DERIVED_FROM = frozenset({"sbs_history", "sbs_employment", "lfs_employment"})
+
+
+def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None,
+             sink: Callable[[str, pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
+    """Read every source, then derive the harmonised tables. No I/O besides reading the mirror (and ``sink``).
 
     In order: the classification sources; the NUTS codes of every version (``regions.nuts_codes``); the statistical
     and scoreboard sources; the optional sources present in the mirror; the SBS panel 2008-2015 on NUTS 2013
     (``ingest.sbs_series``); regions, categories and the concordance (``regions``, ``concordance``); employment
-    converted to NUTS 2016 and 2021 (``ingest.harmonise``)."""
+    converted to NUTS 2016 and 2021 (``ingest.harmonise``).
+
+    ``sink``: called with each large table as soon as no later step reads it (the scoreboard's and statistical
+    sources' tables once read, the SBS bulk panel once merged, each converted table once converted), which is then
+    left out of the returned dict; ``run_ingest`` writes it there and then, so that the ingest never holds every
+    table in memory at once (its peak memory: ``benchmarks/ingest.py``). Without one, every table is returned."""
     tables: dict[str, pd.DataFrame] = {}
+
+    def hand_over(names: Iterable[str]) -> None:
+        if sink is not None:
+            for name in sorted(names):
+                sink(name, tables.pop(name))
     steps = len(SOURCES) + len(OPTIONAL_SOURCES) + 2
     done = 0
 
@@ -191,19 +208,28 @@ def read_all(mirror: Path, log: IngestLog, progress: Progress | None = None) -> 
         tick(f"read {module.META.id}")
     tables["nuts_codes"] = regions.nuts_codes(tables)
     for module in (*STATISTICAL_SOURCES, *SCOREBOARD_SOURCES):
-        tables.update(module.read(mirror, log, tables))
+        read = module.read(mirror, log, tables)
+        tables.update(read)
+        hand_over(set(read) - DERIVED_FROM)
         tick(f"read {module.META.id}")
     for module in OPTIONAL_SOURCES:
         if module.present(mirror):
-            tables.update(module.read(mirror, log, tables))
+            read = module.read(mirror, log, tables)
+            tables.update(read)
+            hand_over(set(read) - DERIVED_FROM)
             tick(f"read {module.META.id}")
         else:
             tick(f"skipped {module.META.id} (not in the mirror)")
     tables.update(sbs_series.build(tables, log))
+    hand_over(["sbs_history"])
     tables["regions"] = regions.regions(tables)
     tables.update(concordance.derive(tables))
     tick("derived regions, categories and concordance")
-    tables.update(harmonise.convert_employment(tables, log))
+    tables["nuts_split_shares"] = harmonise.parent_split_shares(tables["nuts_conversion"])
+    for name in harmonise.CONVERTED:
+        if name in tables:  # converted one at a time: the original is released as its converted table replaces it
+            tables[name] = harmonise.convert_table(name, tables, log)
+            hand_over([name])
     tick("converted employment to NUTS 2016 and 2021")
     return tables
 
@@ -241,38 +267,47 @@ def _ingest(settings: Settings, store: Store, progress: Progress | None, accept:
     log = IngestLog()
     files = source_files_frame(settings.mirror, accept_changed=accept, accepted_before=_accepted_before(store))
     accepted = accepted_changes(files, settings.mirror)
-    tables = read_all(settings.mirror, log, progress)
-    tables["sources"] = files
-    tables["quarantine"] = log.quarantine_frame()
-    tables["quirks"] = log.quirks_frame()
     desc = descriptions()
+    absent = [t for m in OPTIONAL_SOURCES if not m.present(settings.mirror) for t in getattr(m, "TABLES", {})]
+    expected = len(set(desc) - set(absent))
+    rows: dict[str, int] = {}
     with store.begin() as writer:
-        for i, (name, df) in enumerate(sorted(tables.items()), start=1):
+
+        def write(name: str, df: pd.DataFrame) -> None:
             writer.write(name, df, description=desc.get(name, ""))
+            rows[name] = len(df)
             if progress:
-                progress(f"wrote {name}", i, len(tables))
+                progress(f"wrote {name}", len(rows), max(expected, len(rows)))
+
+        tables = read_all(settings.mirror, log, progress, sink=write)
+        tables["sources"] = files
+        tables["quarantine"] = log.quarantine_frame()
+        tables["quirks"] = log.quirks_frame()
+        for name, df in sorted(tables.items()):
+            write(name, df)
         writer.set_meta("code_version", clusterobs.__version__)
         writer.set_meta("mirror", str(settings.mirror))
         writer.set_meta("created_at", started.isoformat(timespec="seconds"))
         writer.set_meta("source_checksums", dict(zip(files["file"], files["sha256"], strict=True)))
         writer.set_meta("accepted_changes", accepted)
-        writer.set_meta("sbs_api", _sbs_api_meta(settings.mirror, files, tables))
+        writer.set_meta("sbs_api", _sbs_api_meta(settings.mirror, files, rows))
         version = writer.publish()
     seconds = (datetime.now(UTC) - started).total_seconds()
     return IngestSummary(
         version=version,
-        tables={k: len(v) for k, v in tables.items()},
+        tables=rows,
         quarantined=len(tables["quarantine"]),
         quirks=int(tables["quirks"]["rows"].sum()) if len(tables["quirks"]) else 0,
         seconds=seconds, accepted=accepted,
     )
 
 
-def _sbs_api_meta(mirror: Path, files: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> object:
-    """``"absent"``, or what was read from the Eurostat API file: file, checksum, rows, query and retrieval time."""
-    if eurostat_api.TABLE not in tables:
+def _sbs_api_meta(mirror: Path, files: pd.DataFrame, rows: dict[str, int]) -> object:
+    """``"absent"``, or what was read from the Eurostat API file: file, checksum, rows, query and retrieval time
+    (``rows``: the rows written per table)."""
+    if eurostat_api.TABLE not in rows:
         return "absent"
     row = files.loc[(files["source"] == eurostat_api.META.id) & (files["file"] == eurostat_api.FILE)].iloc[0]
     record = eurostat_api.download_record(mirror) or {}
-    return {"file": eurostat_api.FILE, "sha256": row["sha256"], "rows": len(tables[eurostat_api.TABLE]),
+    return {"file": eurostat_api.FILE, "sha256": row["sha256"], "rows": rows[eurostat_api.TABLE],
             "url": row["url"], "retrieved_at": record.get("retrieved_at")}

@@ -10,6 +10,8 @@ reported in the quarantine, with their file and line, as absent from the convert
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pandas as pd
 
 from clusterobs.classifications.nuts_conversion import conversion_matrix, convert, split_shares
@@ -60,58 +62,69 @@ def _with_vintage(res: pd.DataFrame, part: pd.DataFrame, conversion: pd.DataFram
     return res.merge(pd.concat([names, own], ignore_index=True), on=["region", *keys], how="left")
 
 
+#: The employment tables converted, with the source each came from, the keys of a cell and the levels converted.
+CONVERTED: dict[str, tuple[ModuleType, tuple[str, ...], tuple[int, ...]]] = {
+    "sbs_employment": (eurostat_sbs, ("nace", "year"), (1, 2)),
+    "sbs_local_units": (eurostat_sbs_history, ("nace", "year"), (1, 2)),
+    "sbs_wages": (eurostat_sbs_history, ("nace", "year"), (1, 2)),
+    "lfs_employment": (eurostat_lfs, ("sector", "year"), (2,)),
+}
+
+
 def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
                        weight: str = WEIGHT) -> dict[str, pd.DataFrame]:
-    """Return ``sbs_employment``, ``sbs_local_units``, ``sbs_wages`` and ``lfs_employment`` with converted rows
-    appended, and ``nuts_split_shares``. Rows already converted into NUTS 2013 from older codes
-    (``sbs_series``) keep their ``conversion`` and ``split_share``; converted further, a region's split share is the
-    larger of the matrix's and its parts' (mass-weighted)."""
-    conversion = tables["nuts_conversion"]
-    out = {"nuts_split_shares": parent_split_shares(conversion, weight=weight)}
-    specs = (
-        ("sbs_employment", eurostat_sbs, ("nace", "year"), (1, 2)),
-        ("sbs_local_units", eurostat_sbs_history, ("nace", "year"), (1, 2)),
-        ("sbs_wages", eurostat_sbs_history, ("nace", "year"), (1, 2)),
-        ("lfs_employment", eurostat_lfs, ("sector", "year"), (2,)),
-    )
-    for name, module, keys, levels in specs:
-        if name not in tables:
-            continue
-        original = tables[name]
-        # missing_share: the part of a value's sources that is missing (1 for a missing original cell)
-        converted = (original["code_version"] != 2013) if "code_version" in original.columns else False
-        frames = [original.assign(converted=converted,
-                                  conversion=original["conversion"] if "conversion" in original.columns else pd.NA,
-                                  missing_share=original["value"].isna().astype("float64"),
-                                  split_share=original["split_share"] if "split_share" in original.columns else 0.0)]
-        lost: dict[tuple, list[int]] = {}
-        for target in TARGET_VERSIONS:
-            for level in levels:
-                part = original.loc[original["level"].isin([level] if level != levels[0] else [0, level])]
-                res = convert(part.drop(columns=["line"]), conversion=conversion, from_version=2013,
-                              to_version=target, level=level, keys=keys, weight=weight)
-                for rec in res.loc[res["unmatched"], ["region", *keys]].itertuples(index=False):
-                    lost.setdefault(tuple(rec), []).append(target)
-                res = res.loc[~res["unmatched"]].drop(columns=["unmatched"]).assign(line=pd.NA)
-                if "vintage" in original.columns:
-                    res = _with_vintage(res, part, conversion, target=target, level=level, keys=keys, weight=weight)
-                frames.append(res)
-        if lost:
-            lines = original.set_index(["region", *keys])["line"]
-            for key, targets in lost.items():
-                line = lines.loc[key]
-                log.reject(source=module.META.id, file=module.FILE, line=None if pd.isna(line) else int(line),
-                           value=key[0],
-                           reason="no JRC weights from NUTS 2013 to NUTS " + "/".join(map(str, targets))
-                           + " for this region: kept in NUTS 2013 only")
-        df = pd.concat(frames, ignore_index=True)
-        df["line"] = df["line"].astype("Int64")
-        df["value"] = df["value"].astype("Float64")
-        df["converted"] = df["converted"].astype(bool)
-        df["conversion"] = df["conversion"].astype("string")
-        df["flag"] = df["flag"].astype("string")
-        if "code_version" in df.columns:  # the NUTS version of the code as published (NULL on rows converted here)
-            df["code_version"] = df["code_version"].astype("Int64")
-        first = [c for c in original.columns if c not in ("line", "conversion", "split_share")]
-        out[name] = df[[*first, "converted", "conversion", "missing_share", "split_share", "line"]]
+    """Return ``sbs_employment``, ``sbs_local_units``, ``sbs_wages`` and ``lfs_employment`` (those in ``tables``)
+    with converted rows appended (``convert_table``), and ``nuts_split_shares``."""
+    out = {"nuts_split_shares": parent_split_shares(tables["nuts_conversion"], weight=weight)}
+    for name in CONVERTED:
+        if name in tables:
+            out[name] = convert_table(name, tables, log, weight=weight)
     return out
+
+
+def convert_table(name: str, tables: dict[str, pd.DataFrame], log: IngestLog, *,
+                  weight: str = WEIGHT) -> pd.DataFrame:
+    """``tables[name]`` (one of ``CONVERTED``) with the same data converted to NUTS 2016 and 2021 appended. Rows
+    already converted into NUTS 2013 from older codes (``sbs_series``) keep their ``conversion`` and
+    ``split_share``; converted further, a region's split share is the larger of the matrix's and its parts'
+    (mass-weighted)."""
+    module, keys, levels = CONVERTED[name]
+    conversion = tables["nuts_conversion"]
+    original = tables[name]
+    # missing_share: the part of a value's sources that is missing (1 for a missing original cell)
+    converted = (original["code_version"] != 2013) if "code_version" in original.columns else False
+    frames = [original.assign(converted=converted,
+                              conversion=original["conversion"] if "conversion" in original.columns else pd.NA,
+                              missing_share=original["value"].isna().astype("float64"),
+                              split_share=original["split_share"] if "split_share" in original.columns else 0.0)]
+    lost: dict[tuple, list[int]] = {}
+    for target in TARGET_VERSIONS:
+        for level in levels:
+            part = original.loc[original["level"].isin([level] if level != levels[0] else [0, level])]
+            res = convert(part.drop(columns=["line"]), conversion=conversion, from_version=2013,
+                          to_version=target, level=level, keys=keys, weight=weight)
+            for rec in res.loc[res["unmatched"], ["region", *keys]].itertuples(index=False):
+                lost.setdefault(tuple(rec), []).append(target)
+            res = res.loc[~res["unmatched"]].drop(columns=["unmatched"]).assign(line=pd.NA)
+            if "vintage" in original.columns:
+                res = _with_vintage(res, part, conversion, target=target, level=level, keys=keys, weight=weight)
+            frames.append(res)
+    if lost:
+        lines = original.set_index(["region", *keys])["line"]
+        for key, targets in lost.items():
+            line = lines.loc[key]
+            log.reject(source=module.META.id, file=module.FILE, line=None if pd.isna(line) else int(line),
+                       value=key[0],
+                       reason="no JRC weights from NUTS 2013 to NUTS " + "/".join(map(str, targets))
+                       + " for this region: kept in NUTS 2013 only")
+    df = pd.concat(frames, ignore_index=True)
+    del frames
+    df["line"] = df["line"].astype("Int64")
+    df["value"] = df["value"].astype("Float64")
+    df["converted"] = df["converted"].astype(bool)
+    df["conversion"] = df["conversion"].astype("string")
+    df["flag"] = df["flag"].astype("string")
+    if "code_version" in df.columns:  # the NUTS version of the code as published (NULL on rows converted here)
+        df["code_version"] = df["code_version"].astype("Int64")
+    first = [c for c in original.columns if c not in ("line", "conversion", "split_share")]
+    return df[[*first, "converted", "conversion", "missing_share", "split_share", "line"]]

@@ -56,7 +56,9 @@ def build(tables: dict[str, pd.DataFrame], log: IngestLog) -> dict[str, pd.DataF
     out: dict[str, pd.DataFrame] = {}
     for indicator, name in TABLE_OF.items():
         part = series.loc[series["indicator"] == indicator].drop(columns=["indicator"])
-        out[name] = part.assign(vintage=HISTORY)
+        part["vintage"] = HISTORY
+        out[name] = part
+    del series, part
     merged, comparison, differences = merge_vintages(out["sbs_employment"], tables["sbs_employment"], year=2015)
     out["sbs_employment"] = merged
     out["sbs_vintage_comparison"] = comparison
@@ -69,8 +71,7 @@ def build(tables: dict[str, pd.DataFrame], log: IngestLog) -> dict[str, pd.DataF
 def to_nuts2013(history: pd.DataFrame, conversion: pd.DataFrame, log: IngestLog) -> pd.DataFrame:
     """``history`` rows (codes as published) → one row per NUTS 2013 code, indicator, NACE code and year."""
     keys = ["indicator", "nace", "year"]
-    direct = history.loc[history["code_version"] == 2013].copy()
-    direct = direct.assign(conversion=pd.NA, split_share=0.0)
+    direct = history.loc[history["code_version"] == 2013].assign(conversion=pd.NA, split_share=0.0)
     older = history.loc[history["code_version"] != 2013]
     frames = [direct]
     filled_keys: set[tuple] = set()
@@ -153,7 +154,11 @@ def to_nuts2013(history: pd.DataFrame, conversion: pd.DataFrame, log: IngestLog)
     # a NUTS 2013 row that stays missing while a conversion filled it is replaced by the converted row
     direct_idx = direct.set_index(["region", *keys]).index
     frames[0] = direct.loc[~direct_idx.isin(list(filled_keys))]
-    return _finish(_parents_from_children(pd.concat(frames, ignore_index=True), conversion))
+    del direct, direct_idx, older, have  # the panel is about 1 M rows: one copy at a time (the ingest's peak memory)
+    series = pd.concat(frames, ignore_index=True)
+    del frames
+    series = _parents_from_children(series, conversion)
+    return _finish(series)
 
 
 def _parents_from_children(df: pd.DataFrame, conversion: pd.DataFrame) -> pd.DataFrame:
@@ -161,7 +166,8 @@ def _parents_from_children(df: pd.DataFrame, conversion: pd.DataFrame) -> pd.Dat
 
     NUTS 1 groupings changed more than the regions below them (Greece regrouped its NUTS 2 regions into new NUTS 1
     regions in 2013: EL14 moved from EL1 to EL6): shared out by population, EL1 would make EL5 a mix of two old
-    regions, while EL51+...+EL54 is exact. ``split_share`` is then the children's (employment-weighted)."""
+    regions, while EL51+...+EL54 is exact. ``split_share`` is then the children's (employment-weighted). ``df`` is
+    changed in place (it is about 1 M rows: no copy of it at the ingest's peak) and returned."""
     children = conversion.loc[(conversion["from_version"] == 2013) & (conversion["level"] == 2), "code_from"]
     children = sorted({c for c in children if not c.endswith("Z")})
     kids_of: dict[str, list[str]] = {}
@@ -189,12 +195,15 @@ def _parents_from_children(df: pd.DataFrame, conversion: pd.DataFrame) -> pd.Dat
     rows["split_share"] = (sums["split_emp"] / sums["total"].where(sums["total"] > 0)).fillna(0.0).to_numpy()
     rows["conversion"] = "sum of its NUTS 2013 regions (" + rows["region"].map(
         lambda p: "+".join(kids_of.get(p, []))) + "), each converted from NUTS " + rows["code_version"].astype(str)
-    return pd.concat([df.drop(index=rows.index), rows]).sort_index()
+    df.loc[rows.index, ["value", "split_share", "conversion"]] = rows[["value", "split_share", "conversion"]]
+    return df
 
 
 def _finish(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.assign(nuts_version=2013)
-    return df.sort_values(["indicator", "region", "nace", "year"], kind="stable").reset_index(drop=True)
+    """The panel on NUTS 2013, in no particular order: ``build`` sorts each table it makes from it (one row per
+    region, NACE code and year), and not sorting the whole panel first saves a copy of it at the ingest's peak."""
+    df["nuts_version"] = 2013
+    return df
 
 
 def merge_vintages(history: pd.DataFrame, later: pd.DataFrame, *, year: int

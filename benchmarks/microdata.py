@@ -15,8 +15,15 @@ from an ingest of the offline mirror into ``--data``.
 Each run is a child process of its own, timed from the parent (interpreter start, imports and,
 for Spark, the JVM included), as ``clusterobs microdata map`` runs it: the store's lookups, then
 ``map_firms`` (read the Parquet file, check every row, sum to region × NACE class × year, count
-and sample the quarantine, map the three star schemes), then the mapped result written to
-Parquet. Peak memory is the child's peak RSS (Linux ``VmHWM``) plus, for Spark, its JVM's.
+and sample the quarantine, map the three star schemes; the garbage collector frozen meanwhile and
+at exit, as the CLI does), then the mapped result written to Parquet. Peak memory is the child's
+peak RSS (Linux ``VmHWM``) plus, for Spark, its JVM's; cpu s the whole child process's user +
+system time (for Spark, the Python process's only).
+
+Each DuckDB run is split into the per-row pass and what does not grow with the rows, itemised
+(start and exit, imports, engine start, store lookups, mapping, the pipeline's other work,
+writing); after the table, one line per size says whether the run is within 2× of Polars and
+why not: the budget, what the per-row pass alone leaves of it, and what the fixed parts took.
 
 Baseline: **Polars** (``scan_parquet().group_by(region, nace, year).agg(...)``, streaming): the
 bare aggregation of the same file with no check, no quarantine and no mapping; its ratio says what

@@ -230,3 +230,18 @@ def load_tables(backend: Any, frames: dict[str, pd.DataFrame]) -> None:
             checkpoint(df).createOrReplaceTempView(name)
         else:
             backend.create_table(name, arrow, overwrite=True)
+
+
+def collect(expr: Any) -> pd.DataFrame:
+    """``expr.execute()``'s frame (same columns, dtypes and values), faster on DuckDB.
+
+    Ibis 12's DuckDB ``execute`` turns every column holding a NULL into Python objects (``to_pylist``) before
+    pandas reads it back: 0.2-0.3 s for a scheme's wide table of 120 k cells × 37 columns, most of them with a
+    NULL somewhere. Here the Arrow table goes to pandas in one conversion, then through the same Ibis type
+    conversions as ``execute``'s. Other backends: ``execute``.
+    """
+    if getattr(expr.get_backend(), "name", "") != "duckdb":
+        return expr.execute()
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    return expr.__pandas_result__(DuckDBPandasData.convert_table(expr.to_pyarrow().to_pandas(), expr.schema()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import tempfile
@@ -165,6 +167,13 @@ def _run(input_path: str, *, levels: list[int] | None, schemes: list[str], engin
     try:
         lookups = _lookups(home, concordance, postcodes, nuts_version)
         con = _backend(engine, spark_master, spark_conf, memory_limit, threads)
+        # the modules imported and the lookups out of the garbage collector's way while the pipeline runs: its
+        # collections took 0.6 s of a 5 M-row run, 0.3 s so (unfrozen after, so that nothing stays uncollected in
+        # a process that goes on); and no collection at exit, 0.3 s of CPU to free what the system takes back
+        # anyway (the reports' commands do the same)
+        gc.freeze()
+        atexit.unregister(gc.freeze)  # once, however many runs a process makes
+        atexit.register(gc.freeze)
         say = None if quiet else (lambda msg: err.print(f"[dim]{msg} ...[/]"))
         result = map_firms(con, input_path, lookups, levels=levels or [2], schemes=schemes, sample=sample,
                            quarantine_path=quarantine, panels=panels, delimiter=delimiter, progress=say)
@@ -175,10 +184,9 @@ def _run(input_path: str, *, levels: list[int] | None, schemes: list[str], engin
         raise typer.Exit(1) from exc
     finally:
         if con is not None:
-            import gc
-
             gc.collect()  # Ibis drops its cached tables when they are collected: before the connection goes
             con.disconnect()
+        gc.unfreeze()
     result.steps["total"] = time.perf_counter() - started
     return result, lookups
 

@@ -399,3 +399,21 @@ def test_citations_are_read_once_per_list_of_sources(report_data):
     again = report_data.citations(ids)
     assert again == first[:-1] and len(again) >= 1 and all(c.startswith("Source: Eurostat") for c in again)
     assert report_data.citations(list(reversed(ids))) == list(reversed(again)) or len(again) == 1
+
+
+def test_the_workers_weasyprint_finds_its_libraries_from_the_loader_cache():
+    """The PDF worker imports WeasyPrint with ``find_library`` answered from one ``ldconfig -p``: the same sonames as
+    the standard lookup for the names that exist, none (at once) for those that do not; restored after."""
+    import ctypes.util
+
+    from clusterobs.reports.pdf import libraries_from_the_loader_cache
+
+    names = ["gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0"]
+    standard = {name: ctypes.util.find_library(name) for name in names}
+    assert standard["pango-1.0"] == "libpango-1.0.so.0"
+    before = ctypes.util.find_library
+    with libraries_from_the_loader_cache():
+        assert ctypes.util.find_library is not before
+        assert {name: ctypes.util.find_library(name) for name in names} == standard
+        assert ctypes.util.find_library("libpango-1.0-0") is None and ctypes.util.find_library("pango-1.0-0") is None
+    assert ctypes.util.find_library is before

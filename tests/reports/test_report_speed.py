@@ -387,6 +387,13 @@ def test_a_query_read_ahead_is_taken_once_and_a_failed_one_read_again(computed):
     assert data.df(sources).equals(first)  # read again
     with pytest.raises(duckdb.Error):
         data.df("SELECT * FROM no_such_table")
+    # asked for before the thread reaches it (or after: either way the same frame, and nothing left behind)
+    queries = [f"SELECT source, {n} AS n FROM sources ORDER BY source" for n in range(30)]
+    data.prefetch(*[lambda q=q: data.df(q) for q in queries])
+    last = data.df(queries[-1])
+    assert last.equals(ReportData.df(data, queries[-1])) and list(last["n"].unique()) == [29]
+    assert all(data.df(q)["n"].iloc[0] == n for n, q in enumerate(queries[:-1]))
+    assert data._prefetched == {}
     data.close()
     assert data._prefetching is None and data._prefetched == {}
 

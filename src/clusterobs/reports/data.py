@@ -90,16 +90,17 @@ class ReportData(VersionReads):
             queries.append((sql, params))
             raise _Collected
         job = self._prefetched.pop(_key(sql, params), None)
-        if job is not None and not job.cancelled() and job.exception() is None:
+        # not yet started on the thread: read here rather than wait for the queries before it
+        if job is not None and not job.cancel() and job.exception() is None:
             return job.result()
         return super().df(sql, params)
 
     def prefetch(self, *reads: Callable[[], object]) -> None:
         """Start reading, on a thread and a cursor of its own, the first query of each of ``reads`` (calls of this
-        object's reads, as the report will make them): DuckDB runs it without Python's lock while this thread builds
-        the report's first sections, and the read then takes its frame (the same query on the same version: the
-        same frame). A read whose query is never asked for costs its query only; nothing changes in what a read
-        returns."""
+        object's reads, in the order the report will make them): DuckDB runs it without Python's lock while this
+        thread builds the report's first sections, and the read then takes its frame (the same query on the same
+        version: the same frame), or reads it itself when the thread has not started it yet. A read whose query is
+        never asked for costs its query only; nothing changes in what a read returns."""
         queries: list[tuple[str, list[Any] | None]] = []
         _collecting.queries = queries
         try:
@@ -120,6 +121,7 @@ class ReportData(VersionReads):
                 for sql, params, job in jobs.values():
                     if stop.is_set():
                         job.cancel()
+                    if not job.set_running_or_notify_cancel():  # stopped, or asked for before its turn
                         continue
                     try:
                         job.set_result(cursor.execute(sql, params or []).df())

@@ -175,10 +175,14 @@ def reads(data: ReportData, code: str, *, scheme: str, year: int, level: int) ->
         lambda: data.region_indicators(code),
         lambda: data.meta,
         lambda: data.geojson(level),
+        lambda: data.citations([GISCO]),
+        lambda: data.citations(SBS_SOURCES),
         lambda: data.star_tests(region=code, scheme=scheme, year=year, level=level),
         lambda: data.years_with("productivity"),
         lambda: data.history(years=data.years, level=level, region=code),
         lambda: data.lfs_employment(code),
+        lambda: data.citations([LFS]),
+        lambda: data.citations([INDICATORS]),
     ]
     optional = [("region_opportunities", lambda: data.top_opportunities(code, year=year, level=level,
                                                                         limit=OPPORTUNITIES)),
@@ -188,9 +192,7 @@ def reads(data: ReportData, code: str, *, scheme: str, year: int, level: int) ->
                 ("scoreboard_scores", lambda: data.scoreboard_overall(code)),
                 ("scoreboard_peers", lambda: data.scoreboard_peers(code))]
     out += [read for table, read in optional if data.has(table)]
-    out += [lambda: data.sources(), lambda: data.region_caveats(code, year=year, level=level)]
-    # the charts' source lines (``source_line``: each list's citations are read once, ``citations``)
-    return out + [lambda ids=ids: data.citations(ids) for ids in ([GISCO], SBS_SOURCES, [LFS], [INDICATORS])]
+    return [*out, lambda: data.sources(), lambda: data.region_caveats(code, year=year, level=level)]
 
 
 def region_headline(data: ReportData, m: pd.DataFrame, quality: pd.DataFrame | None, *, code: str, scheme: str,

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import textwrap
 
+import duckdb
+import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -329,3 +331,96 @@ def test_a_report_built_from_template_none_has_the_same_charts(report_data):
     assert len(plain.charts) == len(quick.charts) >= 5
     assert charts(quick) == charts(plain)
     assert all(c.fig.layout.template == pio.templates["none"] for c in quick.charts)
+
+
+def test_a_scorecards_queries_are_read_ahead_and_the_report_is_the_same(computed, monkeypatch):
+    """``ReportData.prefetch``: the scorecard's queries (``scorecard.reads``) are read on a thread of their own while
+    the first sections are built; each is taken once, none is left over, and the report is the same as without."""
+    from clusterobs.reports import ReportData, build_scorecard
+    from clusterobs.reports import data as data_module
+    from clusterobs.reports.html import render_html
+
+    store, _ = computed
+    taken: list[str] = []
+    df = data_module.ReportData.df
+
+    def counting(self, sql, params=None):
+        if getattr(data_module._collecting, "queries", None) is None and data_module._key(sql, params) in \
+                self._prefetched:
+            taken.append(data_module._key(sql, params))
+        return df(self, sql, params)
+
+    monkeypatch.setattr(data_module.ReportData, "df", counting)
+
+    def build(prefetch: bool) -> tuple[str, list[str], dict]:
+        data = ReportData.open(store)
+        if not prefetch:
+            monkeypatch.setattr(data, "prefetch", lambda *reads: None)
+        report = build_scorecard(data, "DE21")
+        assert data._prefetched == {}  # every query read ahead was asked for
+        data.close()
+        report.generated_at = "now"
+        return render_html(report, linked=True), [c.fig.to_json() for c in report.charts], report.facts
+
+    plain = build(False)
+    assert taken == []
+    quick = build(True)
+    assert len(taken) >= 20 and len(set(taken)) == len(taken)  # star tests, history, LFS, citations, ...
+    assert any("cluster_star_tests" in key for key in taken) and any("FROM sources" in key for key in taken)
+    assert quick[0] == plain[0] and quick[1] == plain[1] and quick[2] == plain[2]
+
+
+def test_a_query_read_ahead_is_taken_once_and_a_failed_one_read_again(computed):
+    """A query read ahead gives its frame once; the same query asked again is read again; a query that failed on
+    the thread is read again by the caller (and fails there as it would have); ``close`` waits for the thread."""
+    from clusterobs.reports import ReportData
+
+    store, _ = computed
+    data = ReportData.open(store)
+    sources = "SELECT source FROM sources ORDER BY source"
+    data.prefetch(lambda: data.df(sources), lambda: data.df("SELECT * FROM no_such_table"),
+                  lambda: 1 / 0)  # a read that fails before its query: nothing read ahead for it
+    assert set(data._prefetched) == {repr((sources, [])), repr(("SELECT * FROM no_such_table", []))}
+    first = data.df(sources)
+    assert list(first["source"]) == sorted(first["source"]) and len(first) > 0
+    assert repr((sources, [])) not in data._prefetched
+    assert data.df(sources).equals(first)  # read again
+    with pytest.raises(duckdb.Error):
+        data.df("SELECT * FROM no_such_table")
+    # asked for before the thread reaches it (or after: either way the same frame, and nothing left behind)
+    queries = [f"SELECT source, {n} AS n FROM sources ORDER BY source" for n in range(30)]
+    data.prefetch(*[lambda q=q: data.df(q) for q in queries])
+    last = data.df(queries[-1])
+    assert last.equals(ReportData.df(data, queries[-1])) and list(last["n"].unique()) == [29]
+    assert all(data.df(q)["n"].iloc[0] == n for n, q in enumerate(queries[:-1]))
+    assert data._prefetched == {}
+    data.close()
+    assert data._prefetching is None and data._prefetched == {}
+
+
+def test_citations_are_read_once_per_list_of_sources(report_data):
+    """``citations`` keeps each list's citations (the version never changes): a chart's source line reads them once."""
+    ids = ["eurostat_sbs_2015", "eurostat_sbs_2008_2015"]
+    first = report_data.citations(ids)
+    first.append("changed by the caller")
+    again = report_data.citations(ids)
+    assert again == first[:-1] and len(again) >= 1 and all(c.startswith("Source: Eurostat") for c in again)
+    assert report_data.citations(list(reversed(ids))) == list(reversed(again)) or len(again) == 1
+
+
+def test_the_workers_weasyprint_finds_its_libraries_from_the_loader_cache():
+    """The PDF worker imports WeasyPrint with ``find_library`` answered from one ``ldconfig -p``: the same sonames as
+    the standard lookup for the names that exist, none (at once) for those that do not; restored after."""
+    import ctypes.util
+
+    from clusterobs.reports.pdf import libraries_from_the_loader_cache
+
+    names = ["gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0"]
+    standard = {name: ctypes.util.find_library(name) for name in names}
+    assert standard["pango-1.0"] == "libpango-1.0.so.0"
+    before = ctypes.util.find_library
+    with libraries_from_the_loader_cache():
+        assert ctypes.util.find_library is not before
+        assert {name: ctypes.util.find_library(name) for name in names} == standard
+        assert ctypes.util.find_library("libpango-1.0-0") is None and ctypes.util.find_library("pango-1.0-0") is None
+    assert ctypes.util.find_library is before

@@ -117,11 +117,11 @@ def _report(build, home: Path | None, out: Path, pdf: bool, worker: PdfWorker | 
             mark("dataset")
             with contextlib.closing(data):
                 report("building sections", 0, 1)
-                with figures_from_template_none():
+                with figures_from_template_none():  # Plotly's default restored once the worker lays out
                     built = build(data, start_drawing)
-                mark("built")
-                if pdf and worker is not None:  # laid out while Chromium draws the charts (their sizes are known)
-                    worker.lay_out(render_html(built, linked=True), linked_sizes(built))
+                    mark("built")
+                    if pdf and worker is not None:  # laid out while Chromium draws the charts (their sizes are known)
+                        worker.lay_out(render_html(built, linked=True), linked_sizes(built))
                 render_images(built, progress=report, warm=pdf and worker is None)
                 mark("charts")
                 images.stop(wait=False)  # Chromium closes while the PDF is written

@@ -9,6 +9,7 @@ be ranked is listed with its values and no stars."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -50,6 +51,8 @@ from clusterobs.reports.formatting import T
 from clusterobs.reports.i18n import _, ngettext, pgettext
 from clusterobs.reports.model import Chart, OnChart, Report, Section, Table, announcing
 from clusterobs.reports.scorecard_optional import (
+    OPPORTUNITIES,
+    RELATED_METHOD,
     complexity_section,
     linkages_section,
     peers_section,
@@ -90,6 +93,7 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
     level = int(region["level"])
     if level not in (0, 1, 2):
         raise ReportError(f"region {code} is at NUTS level {level}; scorecards cover levels 0-2")  # not translated
+    data.prefetch(*reads(data, code, scheme=scheme, year=year, level=level))
     name = str(region["name"])
     # every scheme (the star strip's); emerging industries named like a traded category say "(emerging)"
     every = label_categories(data.measures(scheme=None, year=year, level=level, region=code), data.categories)
@@ -157,6 +161,38 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
         report.highlights.append((_("GDP per capita {year}").format(year=int(last["year"])),
                                   _("{value} EUR").format(value=fmt.integer(last["value"]))))
     return report
+
+
+def reads(data: ReportData, code: str, *, scheme: str, year: int, level: int) -> list[Callable[[], object]]:
+    """The scorecard's reads of the dataset, in the order its sections make them (``ReportData.prefetch`` reads
+    their queries on a thread of its own while the first sections are built)."""
+    out: list[Callable[[], object]] = [
+        lambda: data.measures(scheme=None, year=year, level=level, region=code),
+        lambda: data.categories,
+        lambda: data.region_quality(year=year, level=level),
+        lambda: data.region_headlines(scheme=scheme, year=year, level=level, kind="traded", region=code),
+        lambda: history.past(data, scheme=scheme, year=year, level=level, region=code),
+        lambda: data.region_indicators(code),
+        lambda: data.meta,
+        lambda: data.geojson(level),
+        lambda: data.citations([GISCO]),
+        lambda: data.citations(SBS_SOURCES),
+        lambda: data.star_tests(region=code, scheme=scheme, year=year, level=level),
+        lambda: data.years_with("productivity"),
+        lambda: data.history(years=data.years, level=level, region=code),
+        lambda: data.lfs_employment(code),
+        lambda: data.citations([LFS]),
+        lambda: data.citations([INDICATORS]),
+    ]
+    optional = [("region_opportunities", lambda: data.top_opportunities(code, year=year, level=level,
+                                                                        limit=OPPORTUNITIES)),
+                ("related_pairs", lambda: data.related_pairs(RELATED_METHOD, year=year, level=2)),
+                ("complexity", lambda: data.region_complexity_named(code, level=level, year=year)),
+                ("scoreboard_strengths", lambda: data.scoreboard_outliers(code)),
+                ("scoreboard_scores", lambda: data.scoreboard_overall(code)),
+                ("scoreboard_peers", lambda: data.scoreboard_peers(code))]
+    out += [read for table, read in optional if data.has(table)]
+    return [*out, lambda: data.sources(), lambda: data.region_caveats(code, year=year, level=level)]
 
 
 def region_headline(data: ReportData, m: pd.DataFrame, quality: pd.DataFrame | None, *, code: str, scheme: str,

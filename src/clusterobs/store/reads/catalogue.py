@@ -195,6 +195,11 @@ class Catalogue:
 
     def citations(self, source_ids: list[str]) -> list[str]:
         """The distinct citations of the given sources, in the order asked (for a chart's source line)."""
-        df = self.df("SELECT DISTINCT source, citation FROM sources WHERE list_contains(?, source)", [source_ids])
-        by_source = dict(zip(df["source"], df["citation"], strict=True))
-        return list(dict.fromkeys(by_source[s] for s in source_ids if by_source.get(s)))
+        cache = self._kept("citations")
+        key = tuple(source_ids)
+        if key not in cache:
+            df = self.df("SELECT DISTINCT source, citation FROM sources WHERE list_contains(?, source)",
+                         [source_ids])
+            by_source = dict(zip(df["source"], df["citation"], strict=True))
+            cache[key] = tuple(dict.fromkeys(by_source[s] for s in source_ids if by_source.get(s)))
+        return list(cache[key])

@@ -56,6 +56,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(item.path.relative_to(REPO).as_posix()))
 
 
+#: grouped tests pytest-xdist did not put in their group (``pytest_collection_finish``)
+UNGROUPED: set[str] = set()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Under ``--dist loadgroup``, note every grouped test whose id pytest-xdist did not give its ``@group``: with
+    pytest 9.2 it silently ignored every group (pytest-dev/pytest-xdist#1386), so module fixtures were built on both
+    workers and two Spark JVMs ran at once. Each such test then fails, saying why (``pytest_runtest_setup``)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and session.config.getoption("loadgroup", False):
+        UNGROUPED.update(item.nodeid for item in session.items if item.get_closest_marker("xdist_group") is not None
+                         and "@" not in item.nodeid.rpartition("]")[2])
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.nodeid in UNGROUPED:
+        pytest.fail("--dist loadgroup did not put this test in its xdist_group: this pytest and pytest-xdist do not "
+                    "group (pytest-dev/pytest-xdist#1386; pyproject.toml keeps pytest below 9.2)", pytrace=False)
+
+
 def reaches_portal_db(item: pytest.Item) -> bool:
     """Whether a test can reach the portal database: pytest-django's ``django_db`` mark, or a fixture that needs
     the test database (``db``, ``transactional_db``, ``live_server``, ``django_db_setup``…: all of them request

@@ -25,6 +25,12 @@ def cluster_measures(panel: ir.Table, *, reference: Sequence[str] | ir.Table | N
     sum over the ``reference`` categories (a list of codes or a one-column table ``category``), or
     the sum over every category of the panel. The universe U is every region of the panel that
     year; e(U,·,t) = Σ_r e(r,·,t) and e(U,c,t) = Σ_r e(r,c,t) over the regions where it is known.
+
+    One query: a GROUP BY per denominator, each joined back to the panel once. Whatever does not
+    depend on the region (e(U,c,t) / e(U,·,t), Europe's wage per person) is computed on the small
+    (category, year) table before the join, not on every row; the same divisions in the same order,
+    so the same numbers. (Three window functions over different partitions instead of the joins took
+    about three times as long in DuckDB.)
     """
     p = panel
     if totals is None:
@@ -35,6 +41,7 @@ def cluster_measures(panel: ir.Table, *, reference: Sequence[str] | ir.Table | N
             else:
                 ref = p.filter(p.category.isin(list(reference)))
         totals = ref.group_by(["region", "year"]).aggregate(total=ref.employment.sum())
+    totals = totals.select("region", "year", "total")
     europe_total = totals.group_by("year").aggregate(europe_total=totals.total.sum())
     cat_aggs: dict[str, ir.Value] = {"europe_category": p.employment.sum()}
     # wage per person employed: over the industries with wages known (``to_categories``' wage_wages and
@@ -46,22 +53,23 @@ def cluster_measures(panel: ir.Table, *, reference: Sequence[str] | ir.Table | N
         known = w_num.notnull() & w_den.notnull()
         cat_aggs["europe_wages"] = ibis.ifelse(known, w_num, 0.0).sum()
         cat_aggs["europe_wage_employment"] = ibis.ifelse(known, w_den, 0.0).sum()
-    europe_cat = p.group_by(["category", "year"]).aggregate(**cat_aggs)
-    # e(U,·,t) joined to the small (category, year) table first: two joins of the panel, not three
-    europe_cat = (europe_cat.left_join(europe_total, europe_cat.year == europe_total.year).drop("year_right"))
+    ec = p.group_by(["category", "year"]).aggregate(**cat_aggs)
+    # e(U,·,t) joined to the small (category, year) table: two joins of the panel, not three
+    ec = ec.left_join(europe_total, "year")
+    cat_cols: dict[str, ir.Value] = {"europe_category": ec.europe_category,
+                                     "europe_focus": _div(ec.europe_category, ec.europe_total)}
+    if "wages" in p.columns:
+        cat_cols["europe_productivity"] = _div(ec.europe_wages * wage_unit, ec.europe_wage_employment)
+    ec = ec.select(ec.category, ec.year, **cat_cols)
 
-    t = (p.left_join(totals, [p.region == totals.region, p.year == totals.year])
-         .drop("region_right", "year_right"))
-    t = (t.left_join(europe_cat, [t.category == europe_cat.category, t.year == europe_cat.year])
-         .drop("category_right", "year_right"))
+    t = p.left_join(totals, ["region", "year"]).left_join(ec, ["category", "year"])
     e = t.employment.cast("float64")
     focus = _div(e, t.total)
-    europe_focus = _div(t.europe_category, t.europe_total)
     out: dict[str, ir.Value] = {
         "region_total": t.total,
         "share_europe": _div(e, t.europe_category),
         "focus": focus,
-        "lq": _div(focus, europe_focus),
+        "lq": _div(focus, t.europe_focus),
     }
     if "wages" in p.columns:
         if split_wages:
@@ -69,16 +77,15 @@ def cluster_measures(panel: ir.Table, *, reference: Sequence[str] | ir.Table | N
         else:
             prod = _div(t.wages.cast("float64") * wage_unit, e)
         out["productivity"] = prod.round(6)
-        out["relative_productivity"] = _div(prod, _div(t.europe_wages * wage_unit, t.europe_wage_employment))
+        out["relative_productivity"] = _div(prod, t.europe_productivity)
     if "establishments" in p.columns:
         out["avg_size"] = _div(e, t.establishments.cast("float64"))
-    drop = [c for c in ("total", "europe_total", "europe_category", "europe_wages", "europe_wage_employment",
-                        "wage_wages", "wage_employment") if c in t.columns]
     # Rounded to 12 significant-looking decimals: parallel floating-point sums may differ in their last
     # bits from run to run; rounding makes equal values equal, so thresholds and stars are reproducible.
     out = {k: v.round(12) if k in ("share_europe", "focus", "lq", "relative_productivity") else v
            for k, v in out.items()}
-    return t.mutate(**out).drop(*drop)
+    keep = [t[c] for c in p.columns if c not in ("wage_wages", "wage_employment")]
+    return t.select(*keep, **out)
 
 
 def growth(panel: ir.Table, *, window: int = 5) -> ir.Table:
@@ -124,5 +131,6 @@ def growth(panel: ir.Table, *, window: int = 5) -> ir.Table:
 
 
 def _div(a: ir.NumericValue, b: ir.NumericValue) -> ir.FloatingValue:
-    """a / b, NULL when b is NULL or 0 (never an infinity)."""
-    return ibis.ifelse(b.isnull() | (b == 0), ibis.null("float64"), a.cast("float64") / b.cast("float64"))
+    """a / b, NULL when b is NULL or 0 (never an infinity): ``a / NULLIF(b, 0)``, cheaper in DuckDB than the
+    equivalent CASE (one function instead of two comparisons and a branch)."""
+    return a.cast("float64") / b.cast("float64").nullif(0.0)

@@ -337,27 +337,26 @@ def test_a_scorecards_queries_are_read_ahead_and_the_report_is_the_same(computed
     """``ReportData.prefetch``: the scorecard's queries (``scorecard.reads``) are read on a thread of their own while
     the first sections are built; each is taken once, none is left over, and the report is the same as without."""
     from clusterobs.reports import ReportData, build_scorecard
-    from clusterobs.reports import data as data_module
     from clusterobs.reports.html import render_html
+    from clusterobs.store.reads.ahead import collecting, query_key
 
     store, _ = computed
     taken: list[str] = []
-    df = data_module.ReportData.df
+    df = ReportData.df
 
     def counting(self, sql, params=None):
-        if getattr(data_module._collecting, "queries", None) is None and data_module._key(sql, params) in \
-                self._prefetched:
-            taken.append(data_module._key(sql, params))
+        if not collecting() and query_key(sql, params) in self.ahead().jobs:
+            taken.append(query_key(sql, params))
         return df(self, sql, params)
 
-    monkeypatch.setattr(data_module.ReportData, "df", counting)
+    monkeypatch.setattr(ReportData, "df", counting)
 
     def build(prefetch: bool) -> tuple[str, list[str], dict]:
         data = ReportData.open(store)
         if not prefetch:
             monkeypatch.setattr(data, "prefetch", lambda *reads: None)
         report = build_scorecard(data, "DE21")
-        assert data._prefetched == {}  # every query read ahead was asked for
+        assert data.ahead().jobs == {}  # every query read ahead was asked for
         data.close()
         report.generated_at = "now"
         return render_html(report, linked=True), [c.fig.to_json() for c in report.charts], report.facts
@@ -380,10 +379,10 @@ def test_a_query_read_ahead_is_taken_once_and_a_failed_one_read_again(computed):
     sources = "SELECT source FROM sources ORDER BY source"
     data.prefetch(lambda: data.df(sources), lambda: data.df("SELECT * FROM no_such_table"),
                   lambda: 1 / 0)  # a read that fails before its query: nothing read ahead for it
-    assert set(data._prefetched) == {repr((sources, [])), repr(("SELECT * FROM no_such_table", []))}
+    assert set(data.ahead().jobs) == {repr((sources, [])), repr(("SELECT * FROM no_such_table", []))}
     first = data.df(sources)
     assert list(first["source"]) == sorted(first["source"]) and len(first) > 0
-    assert repr((sources, [])) not in data._prefetched
+    assert repr((sources, [])) not in data.ahead().jobs
     assert data.df(sources).equals(first)  # read again
     with pytest.raises(duckdb.Error):
         data.df("SELECT * FROM no_such_table")
@@ -393,9 +392,9 @@ def test_a_query_read_ahead_is_taken_once_and_a_failed_one_read_again(computed):
     last = data.df(queries[-1])
     assert last.equals(ReportData.df(data, queries[-1])) and list(last["n"].unique()) == [29]
     assert all(data.df(q)["n"].iloc[0] == n for n, q in enumerate(queries[:-1]))
-    assert data._prefetched == {}
+    assert data.ahead().jobs == {}
     data.close()
-    assert data._prefetching is None and data._prefetched == {}
+    assert data.ahead().thread is None and data.ahead().jobs == {}
 
 
 def test_citations_are_read_once_per_list_of_sources(report_data):

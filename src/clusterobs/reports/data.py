@@ -16,11 +16,7 @@ cell with employment could be ranked.
 from __future__ import annotations
 
 import contextlib
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -31,38 +27,23 @@ from clusterobs.reports import formatting
 from clusterobs.reports.history import shared_pairs
 from clusterobs.store import Store
 from clusterobs.store.reads import NUTS_VERSION, VersionReads
+from clusterobs.store.reads.ahead import ReadAhead
 
 DEFAULT_SCHEME = "eco2007"
 DEFAULT_LEVEL = 2
 #: what ``cluster_measures`` says about the trust in a cell (added to the shared read when it does not give them)
 QUALITY_COLUMNS = ("coverage", "split_share", "rankable", "caveat")
 
-#: the queries ``ReportData.prefetch`` is collecting on this thread (None: not collecting)
-_collecting = threading.local()
-
-
-class _Collected(Exception):  # not an error: stops a read once its first query is known
-    """Raised by ``ReportData.df`` while ``prefetch`` collects a read's first query."""
-
-
-def _key(sql: str, params: list[Any] | None) -> str:
-    return repr((sql, params or []))
-
-
 __all__ = ["DEFAULT_LEVEL", "DEFAULT_SCHEME", "NUTS_VERSION", "QUALITY_COLUMNS", "ReportData", "ReportError"]
 
 
 @dataclass
-class ReportData(VersionReads):
+class ReportData(ReadAhead, VersionReads):
     """The tables of one dataset version that the reports draw from."""
 
     store: Store
     version: str
     _con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
-    #: query (``_key``) -> its frame, being read by ``prefetch``'s thread
-    _prefetched: dict[str, Future[pd.DataFrame]] = field(default_factory=dict, repr=False)
-    _prefetching: threading.Thread | None = field(default=None, repr=False)
-    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @classmethod
     def open(cls, store: Store, version: str | None = None) -> ReportData:
@@ -81,65 +62,8 @@ class ReportData(VersionReads):
             self._con = self.store.connect(self.version)
         return self._con
 
-    def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        """The query's frame: read by ``prefetch``'s thread when it read it (once), else read now."""
-        queries = getattr(_collecting, "queries", None)
-        if queries is not None:
-            if "information_schema" in sql:  # a table's columns, which the read needs to write its query: read now
-                return super().df(sql, params)
-            queries.append((sql, params))
-            raise _Collected
-        job = self._prefetched.pop(_key(sql, params), None)
-        # not yet started on the thread: read here rather than wait for the queries before it
-        if job is not None and not job.cancel() and job.exception() is None:
-            return job.result()
-        return super().df(sql, params)
-
-    def prefetch(self, *reads: Callable[[], object]) -> None:
-        """Start reading, on a thread and a cursor of its own, the first query of each of ``reads`` (calls of this
-        object's reads, in the order the report will make them): DuckDB runs it without Python's lock while this
-        thread builds the report's first sections, and the read then takes its frame (the same query on the same
-        version: the same frame), or reads it itself when the thread has not started it yet. A read whose query is
-        never asked for costs its query only; nothing changes in what a read returns."""
-        queries: list[tuple[str, list[Any] | None]] = []
-        _collecting.queries = queries
-        try:
-            for read in reads:
-                with contextlib.suppress(Exception):  # _Collected, or a read that needs more than its parameters
-                    read()
-        finally:
-            _collecting.queries = None
-        jobs = {_key(sql, params): (sql, params, Future()) for sql, params in queries}
-        if not jobs or (self._prefetching is not None and self._prefetching.is_alive()):
-            return
-        self._prefetched = {key: job for key, (_, _, job) in jobs.items()}  # a previous report's are let go
-        cursor, stop = self.con().cursor(), threading.Event()
-        self._stop = stop
-
-        def read_all() -> None:
-            try:
-                for sql, params, job in jobs.values():
-                    if stop.is_set():
-                        job.cancel()
-                    if not job.set_running_or_notify_cancel():  # stopped, or asked for before its turn
-                        continue
-                    try:
-                        job.set_result(cursor.execute(sql, params or []).df())
-                    except Exception as exc:  # the read runs it again, and fails there as it would have
-                        job.set_exception(exc)
-            finally:
-                with contextlib.suppress(duckdb.Error):
-                    cursor.close()
-
-        self._prefetching = threading.Thread(target=read_all, name="report-prefetch", daemon=True)
-        self._prefetching.start()
-
     def close(self) -> None:
-        self._stop.set()
-        if self._prefetching is not None:
-            self._prefetching.join()
-            self._prefetching = None
-        self._prefetched.clear()
+        self.stop_reading_ahead()
         if self._con is not None:
             with contextlib.suppress(duckdb.Error):
                 self._con.close()

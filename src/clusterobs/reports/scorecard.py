@@ -164,7 +164,7 @@ def _scorecard(data: ReportData, code: str, *, scheme: str, year: int | None, on
 
 
 def reads(data: ReportData, code: str, *, scheme: str, year: int, level: int) -> list[Callable[[], object]]:
-    """The scorecard's reads of the dataset, in the order its sections make them (``ReportData.prefetch`` reads
+    """The scorecard's reads of the dataset, in the order its sections make them (``ReadAhead.prefetch`` reads
     their queries on a thread of its own while the first sections are built)."""
     out: list[Callable[[], object]] = [
         lambda: data.measures(scheme=None, year=year, level=level, region=code),

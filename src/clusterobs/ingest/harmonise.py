@@ -71,17 +71,6 @@ CONVERTED: dict[str, tuple[ModuleType, tuple[str, ...], tuple[int, ...]]] = {
 }
 
 
-def convert_employment(tables: dict[str, pd.DataFrame], log: IngestLog, *,
-                       weight: str = WEIGHT) -> dict[str, pd.DataFrame]:
-    """Return ``sbs_employment``, ``sbs_local_units``, ``sbs_wages`` and ``lfs_employment`` (those in ``tables``)
-    with converted rows appended (``convert_table``), and ``nuts_split_shares``."""
-    out = {"nuts_split_shares": parent_split_shares(tables["nuts_conversion"], weight=weight)}
-    for name in CONVERTED:
-        if name in tables:
-            out[name] = convert_table(name, tables, log, weight=weight)
-    return out
-
-
 def convert_table(name: str, tables: dict[str, pd.DataFrame], log: IngestLog, *,
                   weight: str = WEIGHT) -> pd.DataFrame:
     """``tables[name]`` (one of ``CONVERTED``) with the same data converted to NUTS 2016 and 2021 appended. Rows
